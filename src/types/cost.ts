@@ -1,0 +1,47 @@
+/**
+ * Money. Every amount is computed in integer nano-dollars (1e-9 USD) and summed as integers,
+ * so totals over millions of events never drift; USD numbers are derived at the edges.
+ *
+ * @module
+ */
+
+/** Cost of one call, split into exclusive parts so nothing is billed twice. */
+export interface Cost {
+  /** Uncached input tokens, USD. */
+  input: number;
+  /** Cache reads, USD. */
+  cacheRead: number;
+  /** Cache writes (5m and 1h together), USD. */
+  cacheWrite: number;
+  /** Output tokens (reasoning included), USD. */
+  output: number;
+  /** Sum of the parts, USD. */
+  total: number;
+  currency: 'USD';
+  /** `total` in integer nano-dollars: the exact figure sums are made from. */
+  totalNanos: number;
+}
+
+/** Prices per 1M tokens, in USD. */
+export interface PricePerMillion {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  /** 5-minute cache write price (the default cache write price). */
+  cacheWrite?: number;
+  /** 1-hour cache write price, where it differs. */
+  cacheWrite1h?: number;
+}
+
+/** A user price override, per 1M tokens; wins over the catalog. */
+export interface PriceOverride extends PricePerMillion {
+  /** Provider id the override applies to; any provider when absent. */
+  provider?: string;
+  /** Model id (exact) the override applies to. */
+  model: string;
+}
+
+/** The outcome of pricing one usage. */
+export type PriceResult =
+  | { cost: Cost; source: 'override' | 'catalog' | 'free'; modelId: string; reason?: undefined }
+  | { cost: null; reason: string; source?: undefined; modelId?: undefined };

@@ -1,0 +1,85 @@
+/**
+ * The UsageEvent: one exchange with a provider, metered, priced and attributed.
+ *
+ * @module
+ */
+import type { Cost } from './cost.js';
+import type { JsonValue, Usage } from './usage.js';
+
+export type EventStatus = 'ok' | 'error';
+
+/** Who spent the tokens. */
+export interface Attribution {
+  agent?: string;
+  /** One analysis, one job, one conversation. */
+  run?: string;
+  /** Free key/values: user, team, key, feature. */
+  tags?: Record<string, string>;
+}
+
+/** What went wrong in a failed call. Never holds a secret. */
+export interface EventError {
+  /** Error class or category, e.g. `RateLimitError`, `TimeoutError`, `network`. */
+  type: string;
+  /** HTTP status, when there was one. */
+  status?: number;
+  message: string;
+}
+
+export interface UsageEvent {
+  /** Sortable unique id (ULID). Re-recording the same id is idempotent. */
+  id: string;
+  /** ISO-8601 time the call started. */
+  time: string;
+  provider: string;
+  /** Model as answered by the provider (else as requested). */
+  model: string;
+  /** Model as requested, when it differs or is known. */
+  requestedModel?: string;
+  agent?: string;
+  run?: string;
+  tags: Record<string, string>;
+  /** Normalized usage; all counts undefined when usage is unavailable. */
+  usage: Usage;
+  /** Why usage is unavailable, when it is. */
+  usageUnavailableReason?: string;
+  /** The provider's usage object verbatim. */
+  rawUsage?: JsonValue;
+  /** Our cost, or `null` when the model has no known price. */
+  cost: Cost | null;
+  /** Why `cost` is null. */
+  costUnavailableReason?: string;
+  /** Cost the provider reported itself (OpenRouter), USD, kept beside ours. */
+  providerCost?: number;
+  durationMs?: number;
+  /** Streams: time from request to first byte of content. */
+  timeToFirstTokenMs?: number;
+  status: EventStatus;
+  error?: EventError;
+  /** Attempts made, retries included (1 when not retried). */
+  attempts: number;
+  /** True when usage was counted by a local tokenizer. */
+  estimated: boolean;
+}
+
+/** The facts of a call handed to `ledger.record()`. */
+export interface RecordInput extends Attribution {
+  /** Defaults to a fresh ULID. */
+  id?: string;
+  /** Defaults to the ledger clock's now. */
+  time?: string | Date | number;
+  provider?: string;
+  model?: string;
+  requestedModel?: string;
+  /** Normalized usage, when the caller has it... */
+  usage?: Partial<Usage>;
+  /** ...or a raw provider response body to normalize. */
+  response?: unknown;
+  durationMs?: number;
+  timeToFirstTokenMs?: number;
+  status?: EventStatus;
+  error?: EventError;
+  attempts?: number;
+  providerCost?: number;
+  estimated?: boolean;
+}
