@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/**
+ * The `tokenledger` command. Each command lives in its own file under commands/ and
+ * registers itself here.
+ *
+ * @module
+ */
+import { Command } from 'commander';
+
+const program = new Command();
+program
+  .name('tokenledger')
+  .description('Exact tokens and dollars for every LLM call.')
+  .version('0.1.0');
+
+// Commands register below, one line each (keep this marker: helpers add lines under it).
+// @commands
+
+await program.parseAsync(process.argv);
