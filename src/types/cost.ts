@@ -20,6 +20,11 @@ export interface Cost {
   currency: 'USD';
   /** `total` in integer nano-dollars: the exact figure sums are made from. */
   totalNanos: number;
+  /**
+   * What the cache saved on this call, USD: cache reads priced at the uncached input price
+   * minus their cache-read price. 0 when nothing was read from cache.
+   */
+  cacheSavings: number;
 }
 
 /** Prices per 1M tokens, in USD. */

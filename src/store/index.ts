@@ -1,0 +1,1 @@
+export type { Store, AggregateQuery, AggregateRow, GroupKey, Percentiles, EventPage, EventPageQuery } from './store.js';

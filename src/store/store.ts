@@ -1,0 +1,96 @@
+/**
+ * The Store interface: where UsageEvents are kept and aggregated. The ledger and the
+ * analytics depend on this interface only; sqlite (default), postgres and memory implement it
+ * and one contract test suite runs against all three.
+ *
+ * Aggregation happens inside the store (SQL), so analytics stay fast at millions of events;
+ * the analytics layer only shapes rows into answers.
+ *
+ * @module
+ */
+import type { Filter, Interval, UsageEvent } from '../types/index.js';
+
+/** Dimensions an aggregate can be grouped by. `bucket` needs `interval`. */
+export type GroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'bucket';
+
+export interface AggregateQuery {
+  filter: Filter;
+  /** Empty: one row for everything that matches (none when nothing matches). */
+  groupBy: readonly GroupKey[];
+  /** Bucket width when grouping by `bucket`. */
+  interval?: Interval;
+}
+
+/** Latency percentiles in ms (nearest-rank), `undefined` when no value was recorded. */
+export interface Percentiles {
+  p50: number | undefined;
+  p95: number | undefined;
+  p99: number | undefined;
+}
+
+/** One group's sums. Token sums add known counts only; `usageUnavailableCalls` says how many had none. */
+export interface AggregateRow {
+  /** The group's values; `null` where the event had none (e.g. no agent). `bucket` is an ISO time. */
+  key: Partial<Record<GroupKey, string | null>>;
+  calls: number;
+  successes: number;
+  failures: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  /** Sum of priced events' cost, integer nano-dollars, and its parts. */
+  costNanos: number;
+  costInputNanos: number;
+  costCacheReadNanos: number;
+  costCacheWriteNanos: number;
+  costOutputNanos: number;
+  /** What the catalog would have charged for cache reads at the uncached input price, minus what they cost: the cache saving, nano-dollars. */
+  cacheSavingsNanos: number;
+  /** Sum of provider-reported costs, nano-dollars. */
+  providerCostNanos: number;
+  unpricedCalls: number;
+  estimatedCalls: number;
+  usageUnavailableCalls: number;
+  durationCount: number;
+  durationSumMs: number;
+  durationMaxMs: number | undefined;
+  duration: Percentiles;
+  ttftCount: number;
+  ttftSumMs: number;
+  ttft: Percentiles;
+  /** ISO times of the first and last matching events. */
+  firstTime: string | undefined;
+  lastTime: string | undefined;
+}
+
+export interface EventPageQuery {
+  filter: Filter;
+  /** At most this many events (newest first). */
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface EventPage {
+  events: UsageEvent[];
+  nextCursor: string | undefined;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  /**
+   * Inserts events. Ids already stored are ignored (idempotent). Resolves only once the
+   * events are durable (they survive the process being killed). Returns how many were new.
+   */
+  insert(events: readonly UsageEvent[]): Promise<number>;
+  aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
+  events(query: EventPageQuery): Promise<EventPage>;
+  /** Removes the matching events; returns how many. */
+  delete(filter: Filter): Promise<number>;
+  /** Cheap liveness check. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
