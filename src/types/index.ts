@@ -2,3 +2,20 @@ export type { Count, JsonValue, Usage, UsageFormat, UsageResult, FormatHint } fr
 export type { Cost, PricePerMillion, PriceOverride, PriceResult } from './cost.js';
 export type { Attribution, EventError, EventStatus, RecordInput, UsageEvent } from './event.js';
 export type { Filter, Interval } from './filter.js';
+export type { Logger, LogContext } from './logger.js';
+export type {
+  TokenSums,
+  CostSums,
+  LatencyStats,
+  UsageStats,
+  Summary,
+  ModelStats,
+  AgentStats,
+  AgentModelStats,
+  RunStats,
+  Overview,
+  ModelComparison,
+  Comparison,
+  TimeseriesBucket,
+  Timeseries,
+} from './analytics.js';

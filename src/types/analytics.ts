@@ -1,0 +1,158 @@
+/**
+ * The answers the analytics give: plain JSON-able objects, the same from the library, the
+ * REST API and `tokenledger report --format json`.
+ *
+ * Conventions:
+ * - USD amounts are numbers derived from integer nano-dollar sums (`nanos / 1e9`); the exact
+ *   integer total is kept beside them as `totalNanos`.
+ * - Rates are fractions in 0..1 (`successRate: 0.875`), never percents.
+ * - A figure that cannot be computed (an average over zero calls, a percentile with no timing)
+ *   is `null`, never 0, and never left out, so JSON keeps every key.
+ * - Token sums add known counts only; `usageUnavailableCalls` says how many calls had none.
+ *
+ * @module
+ */
+
+/** Token sums over a group of calls. */
+export interface TokenSums {
+  input: number;
+  output: number;
+  /** `input + output`. */
+  total: number;
+  /** Part of `input` served from cache. */
+  cacheRead: number;
+  /** Part of `input` written to cache. */
+  cacheWrite: number;
+  /** Part of `output` spent on reasoning. */
+  reasoning: number;
+}
+
+/** Cost sums over the priced calls of a group, USD. */
+export interface CostSums {
+  total: number;
+  /** Uncached input. */
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  /** What reading from cache saved versus paying the uncached input price. */
+  cacheSavings: number;
+  /** Sum of the costs providers reported themselves (OpenRouter), kept beside ours. */
+  providerReported: number;
+  /** `total` as an exact integer of nano-dollars. */
+  totalNanos: number;
+}
+
+/** Latency figures in milliseconds. Percentiles are nearest-rank, as the store computes them. */
+export interface LatencyStats {
+  /** How many calls reported this timing. */
+  count: number;
+  avgMs: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** `null` for time to first token (stores keep no maximum for it). */
+  maxMs: number | null;
+}
+
+/** The figures every group carries. */
+export interface UsageStats {
+  calls: number;
+  successes: number;
+  failures: number;
+  /** `successes / calls` in 0..1; `null` when there were no calls. */
+  successRate: number | null;
+  tokens: TokenSums;
+  /** `tokens.total / calls`; `null` when there were no calls. */
+  avgTokensPerCall: number | null;
+  cost: CostSums;
+  /** Calls whose model had no known price (not included in `cost`). */
+  unpricedCalls: number;
+  /** Calls whose tokens were counted by a local tokenizer. */
+  estimatedCalls: number;
+  /** Calls with no usage at all (not included in `tokens`). */
+  usageUnavailableCalls: number;
+  latency: LatencyStats;
+  timeToFirstToken: LatencyStats;
+  /** ISO start time of the first and last call. */
+  firstTime: string | null;
+  lastTime: string | null;
+}
+
+/** The totals for a filter. */
+export interface Summary extends UsageStats {
+  /**
+   * Wall-clock span: from the first call's start to the end of the last-started call
+   * (its start plus its duration). `null` when there were no calls.
+   */
+  wallTimeMs: number | null;
+}
+
+export interface ModelStats extends UsageStats {
+  model: string;
+  /** Agents that used the model, in order of first use; calls without an agent are left out. */
+  agents: string[];
+}
+
+export interface AgentStats extends UsageStats {
+  /** `null` groups the calls recorded without an agent. */
+  agent: string | null;
+  /** Models the agent used, in order of first use. */
+  models: string[];
+}
+
+export interface AgentModelStats extends UsageStats {
+  agent: string | null;
+  model: string;
+}
+
+export interface RunStats extends UsageStats {
+  /** `null` groups the calls recorded without a run. */
+  run: string | null;
+  wallTimeMs: number | null;
+}
+
+/** Totals plus every breakdown: what `GET /analytics/tokens` and the run report show. */
+export interface Overview {
+  summary: Summary;
+  models: ModelStats[];
+  agents: AgentStats[];
+  agentModels: AgentModelStats[];
+}
+
+/** One model's column in a side-by-side comparison. */
+export interface ModelComparison {
+  model: string;
+  calls: number;
+  successRate: number | null;
+  avgInputTokensPerCall: number | null;
+  avgOutputTokensPerCall: number | null;
+  avgTokensPerCall: number | null;
+  /** Mean cost of the priced calls, USD; `null` when none was priced. */
+  avgCostPerCall: number | null;
+  /** Cost of the priced calls per 1,000 of their output tokens, USD. */
+  costPer1kOutputTokens: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  unpricedCalls: number;
+  /** `avgTokensPerCall` divided by the first model's (1 for the first model). */
+  tokensPerCallVsFirst: number | null;
+  /** `avgCostPerCall` divided by the first model's (1 for the first model). */
+  costPerCallVsFirst: number | null;
+}
+
+export interface Comparison {
+  /** In the order asked for; a model with no calls is still listed, with `calls: 0`. */
+  models: ModelComparison[];
+}
+
+export interface TimeseriesBucket extends UsageStats {
+  /** ISO start of the bucket (UTC). */
+  start: string;
+}
+
+export interface Timeseries {
+  interval: '1m' | '1h' | '1d';
+  /** Consecutive buckets from the first to the last one with calls; empty buckets are filled with zeros. */
+  buckets: TimeseriesBucket[];
+}
