@@ -1,0 +1,98 @@
+/**
+ * The resolved config: what the rest of tokenledger reads. Secrets are resolved from the
+ * environment once, and each keeps the reference it came from so messages can name it safely.
+ *
+ * @module
+ */
+import type { PriceOverride } from '../types/index.js';
+import type { SecretValue } from './env-ref.js';
+
+export type ProviderType = 'openai-compatible' | 'anthropic' | 'gemini';
+
+export interface ProviderConfig {
+  /** Provider id, e.g. `openai`, `openrouter`, `anthropic`, `gemini`, or any name of yours. */
+  id: string;
+  type: ProviderType;
+  /** Base URL; `undefined` means the provider's default (known ids only). */
+  baseURL: string | undefined;
+  /** Keys in rotation order. Entries whose variable is unset have `value: undefined`. */
+  apiKeys: SecretValue[];
+  /** True for local servers (Ollama, vLLM) that need no key. */
+  keyOptional: boolean;
+  /** Extra headers sent with every request. */
+  headers: Record<string, string>;
+}
+
+export interface AgentConfig {
+  /** Provider id; resolved from `provider/model` strings by {@link resolveModelRef}. */
+  provider: string;
+  model: string;
+  temperature?: number;
+  maxTokens?: number;
+  system?: string;
+}
+
+export interface RateLimitConfig {
+  provider: string;
+  /** Every model of the provider when absent. */
+  model?: string;
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens (input + output) per minute. */
+  tpm?: number;
+  /** Calls in flight at once. */
+  concurrency?: number;
+}
+
+export interface RetryConfig {
+  /** Attempts in all, the first included. @default 3 */
+  maxAttempts?: number;
+  /** First backoff delay. @default 500 */
+  baseDelayMs?: number;
+  /** Cap on a backoff delay. @default 8000 */
+  maxDelayMs?: number;
+  /** Cap on a server's Retry-After; longer asks are not waited for. @default 60000 */
+  maxRetryAfterMs?: number;
+  /** Give up when the next attempt would start after this many ms from the first. */
+  deadlineMs?: number;
+}
+
+export interface GatewayKeyConfig {
+  key: SecretValue;
+  provider?: string;
+  upstreamKey?: SecretValue;
+  agent?: string;
+  run?: string;
+  tags?: Record<string, string>;
+}
+
+export interface UpstreamConfig {
+  provider: string;
+  baseURL: string;
+  apiKey?: SecretValue;
+  [extra: string]: unknown;
+}
+
+export interface ServerConfig {
+  adminKey?: SecretValue;
+  ingestKey?: SecretValue;
+  gatewayKeys: GatewayKeyConfig[];
+  upstreams: UpstreamConfig[];
+  /** Fields the server adds, kept as written. */
+  [extra: string]: unknown;
+}
+
+export interface Config {
+  /** Where the config came from: a file path, or `env` when there was no file. */
+  source: string;
+  /** Store URL, or `undefined` for the default. */
+  store: string | undefined;
+  providers: Record<string, ProviderConfig>;
+  agents: Record<string, AgentConfig>;
+  prices: PriceOverride[];
+  rateLimits: RateLimitConfig[];
+  retry: RetryConfig;
+  /** `redis://` URL for shared rate limits. */
+  redis: string | undefined;
+  server: ServerConfig;
+}

@@ -1,0 +1,190 @@
+/**
+ * Loads the config: a file (found via an explicit path, `TOKENLEDGER_CONFIG`, or
+ * tokenledger.config.{json,yaml,yml} in the working directory) merged over the providers found
+ * in the environment. Every problem is a `ConfigError` naming the field path.
+ *
+ * @module
+ */
+import { readFile, access } from 'node:fs/promises';
+import { resolve as resolvePath, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../errors/index.js';
+import { configFileSchema, type ConfigFile } from './schema.js';
+import type { AgentConfig, Config, GatewayKeyConfig, ProviderConfig, ServerConfig, UpstreamConfig } from './config.js';
+import { ENV_PROVIDERS } from './env-providers.js';
+import { expandEnv, resolveSecret, type SecretValue } from './env-ref.js';
+import { resolveModelRef } from './resolve-model.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface LoadConfigOptions {
+  /** Config file path; wins over `TOKENLEDGER_CONFIG` and the working directory. */
+  path?: string;
+  /** Environment to read variables from. @default process.env */
+  env?: Env;
+  /** Where to look for tokenledger.config.{json,yaml,yml}. @default process.cwd() */
+  cwd?: string;
+}
+
+const FILE_NAMES = ['tokenledger.config.json', 'tokenledger.config.yaml', 'tokenledger.config.yml'];
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds the config file to read, or `undefined` when there is none. */
+export async function findConfigFile(options: LoadConfigOptions = {}): Promise<string | undefined> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.path ?? (env.TOKENLEDGER_CONFIG === '' ? undefined : env.TOKENLEDGER_CONFIG);
+  if (explicit !== undefined) {
+    const path = resolvePath(cwd, explicit);
+    if (!(await exists(path))) throw new ConfigError(`config file not found: ${path}`, { field: 'config' });
+    return path;
+  }
+  for (const name of FILE_NAMES) {
+    const path = resolvePath(cwd, name);
+    if (await exists(path)) return path;
+  }
+  return undefined;
+}
+
+/** Reads and validates the config. With no file, providers come from the environment alone. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const env = options.env ?? process.env;
+  const path = await findConfigFile(options);
+  if (path === undefined) return parseConfig({}, 'env', env);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseConfig(value ?? {}, path, env);
+}
+
+/**
+ * Validates a config value (parsed JSON/YAML) and resolves it against `env`.
+ *
+ * @param source - named in error messages (a file path, `env`, `inline`).
+ */
+export function parseConfig(value: unknown, source: string, env: Env = process.env): Config {
+  const parsed = configFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? '' : issue.path.map(String).join('.');
+    const message = issue?.message ?? 'invalid config';
+    throw new ConfigError(`${source}: ${field === '' ? '' : `${field}: `}${message}`, { field });
+  }
+  const file = parsed.data;
+  const providers = resolveProviders(file, source, env);
+  const agents: Record<string, AgentConfig> = {};
+  for (const [name, agent] of Object.entries(file.agents ?? {})) {
+    const ref = typeof agent === 'string' ? { model: agent } : agent;
+    const target = resolveModelRef({ model: ref.model, provider: ref.provider }, providers, `agents.${name}`);
+    agents[name] = { ...(typeof agent === 'string' ? {} : agent), provider: target.provider, model: target.model };
+  }
+  return {
+    source,
+    store: file.store ?? nonEmpty(env.TOKENLEDGER_DB),
+    providers,
+    agents,
+    prices: file.prices ?? [],
+    rateLimits: file.rateLimits ?? [],
+    retry: file.retry ?? {},
+    redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
+    server: resolveServer(file.server, env),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function resolveProviders(file: ConfigFile, source: string, env: Env): Record<string, ProviderConfig> {
+  const out: Record<string, ProviderConfig> = {};
+  // From the environment: a known provider is configured when its key (or, for local servers,
+  // its URL variable) is set.
+  for (const [id, known] of Object.entries(ENV_PROVIDERS)) {
+    const keyVar = known.keyVars.find((name) => nonEmpty(env[name]) !== undefined);
+    const baseVar = known.baseURLVar === undefined ? undefined : nonEmpty(env[known.baseURLVar]);
+    if (keyVar === undefined && !(known.keyOptional === true && baseVar !== undefined)) continue;
+    out[id] = {
+      id,
+      type: known.type,
+      baseURL: baseVar === undefined ? undefined : envBaseURL(baseVar, known.baseURLSuffix),
+      apiKeys: keyVar === undefined ? [] : [resolveSecret(`env:${keyVar}`, env)],
+      keyOptional: known.keyOptional === true,
+      headers: {},
+    };
+  }
+  for (const [id, provider] of Object.entries(file.providers ?? {})) {
+    const known = ENV_PROVIDERS[id];
+    const type = provider.type ?? known?.type;
+    if (type === undefined) {
+      throw new ConfigError(`${source}: providers.${id}.type: required for a provider tokenledger does not know (openai-compatible, anthropic or gemini)`, {
+        field: `providers.${id}.type`,
+      });
+    }
+    const refs = [...(provider.apiKey === undefined ? [] : [provider.apiKey]), ...(provider.apiKeys ?? [])];
+    let apiKeys: SecretValue[];
+    if (refs.length > 0) apiKeys = refs.map((ref) => resolveSecret(ref, env));
+    else apiKeys = out[id]?.apiKeys ?? (known === undefined ? [] : [resolveSecret(`env:${known.keyVars[0] ?? ''}`, env)]);
+    const headers: Record<string, string> = {};
+    for (const [name, headerValue] of Object.entries(provider.headers ?? {})) headers[name] = expandEnv(headerValue, env);
+    out[id] = {
+      id,
+      type,
+      baseURL: provider.baseURL === undefined ? out[id]?.baseURL : expandEnv(provider.baseURL, env),
+      apiKeys,
+      // A provider of yours with no key configured is taken to need none (a local server).
+      keyOptional: known?.keyOptional ?? refs.length === 0,
+      headers,
+    };
+  }
+  return out;
+}
+
+function envBaseURL(value: string, suffix: string | undefined): string {
+  // OLLAMA_HOST may be `127.0.0.1:11434` without a scheme.
+  const withScheme = /^https?:\/\//.test(value) ? value : `http://${value}`;
+  const trimmed = withScheme.replace(/\/+$/, '');
+  return suffix === undefined || trimmed.endsWith(suffix) ? trimmed : `${trimmed}${suffix}`;
+}
+
+function resolveServer(server: ConfigFile['server'], env: Env): ServerConfig {
+  const { adminKey, ingestKey, gatewayKeys, upstreams, ...rest } = server ?? {};
+  const out: ServerConfig = {
+    ...rest,
+    gatewayKeys: (gatewayKeys ?? []).map(
+      (entry): GatewayKeyConfig => ({
+        ...entry,
+        key: resolveSecret(entry.key, env),
+        upstreamKey: entry.upstreamKey === undefined ? undefined : resolveSecret(entry.upstreamKey, env),
+      }),
+    ),
+    upstreams: (upstreams ?? []).map(
+      (entry): UpstreamConfig => ({
+        ...entry,
+        baseURL: expandEnv(entry.baseURL, env),
+        apiKey: entry.apiKey === undefined ? undefined : resolveSecret(entry.apiKey, env),
+      }),
+    ),
+  };
+  if (adminKey !== undefined) out.adminKey = resolveSecret(adminKey, env);
+  if (ingestKey !== undefined) out.ingestKey = resolveSecret(ingestKey, env);
+  return out;
+}

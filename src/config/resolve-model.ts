@@ -1,0 +1,42 @@
+/**
+ * Turns a model reference into a provider and a model.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors/index.js';
+import type { ProviderConfig } from './config.js';
+
+export interface ModelTarget {
+  provider: string;
+  model: string;
+}
+
+/**
+ * Resolves `{ provider?, model }`:
+ * - with `provider`, the model is taken as written;
+ * - `p/model` where `p` is a configured provider id: that provider, model `model`;
+ * - any other `vendor/model` id: OpenRouter, which names its models that way
+ *   (https://openrouter.ai/docs/api-reference/overview), e.g. `google/gemini-2.5-flash`;
+ * - a bare model: the only configured provider, else an error asking for `provider/model`.
+ *
+ * @param field - the config path named in errors.
+ */
+export function resolveModelRef(
+  ref: { provider?: string | undefined; model: string },
+  providers: Readonly<Record<string, ProviderConfig>>,
+  field = 'model',
+): ModelTarget {
+  if (ref.provider !== undefined) return { provider: ref.provider, model: ref.model };
+  const slash = ref.model.indexOf('/');
+  if (slash > 0) {
+    const prefix = ref.model.slice(0, slash);
+    if (providers[prefix] !== undefined) return { provider: prefix, model: ref.model.slice(slash + 1) };
+    return { provider: 'openrouter', model: ref.model };
+  }
+  const ids = Object.keys(providers);
+  if (ids.length === 1 && ids[0] !== undefined) return { provider: ids[0], model: ref.model };
+  throw new ConfigError(
+    `${field}: model '${ref.model}' names no provider; write provider/model (configured providers: ${ids.join(', ') || 'none'})`,
+    { field },
+  );
+}

@@ -1,0 +1,149 @@
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig, resolveModelRef } from '#src/config/index.js';
+import { ConfigError } from '#src/errors/index.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tl-config-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('loadConfig without a file', () => {
+  it('finds providers from the variables their users already set', async () => {
+    const config = await loadConfig({
+      cwd: dir,
+      env: {
+        OPENAI_API_KEY: 'sk-test-openai-0000000000',
+        OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+        GOOGLE_API_KEY: 'AIza-test',
+        OLLAMA_HOST: '127.0.0.1:11434',
+      },
+    });
+    expect(config.source).toBe('env');
+    expect(Object.keys(config.providers).sort()).toEqual(['gemini', 'ollama', 'openai']);
+    expect(config.providers.openai?.baseURL).toBe('http://127.0.0.1:9/v1');
+    expect(config.providers.openai?.apiKeys).toEqual([{ ref: 'env:OPENAI_API_KEY', value: 'sk-test-openai-0000000000' }]);
+    expect(config.providers.gemini?.apiKeys[0]?.ref).toBe('env:GOOGLE_API_KEY');
+    expect(config.providers.ollama).toMatchObject({ baseURL: 'http://127.0.0.1:11434/v1', keyOptional: true, apiKeys: [] });
+    expect(config.providers.anthropic).toBeUndefined();
+  });
+
+  it('reads TOKENLEDGER_DB as the store', async () => {
+    const config = await loadConfig({ cwd: dir, env: { TOKENLEDGER_DB: 'sqlite:/tmp/x.db' } });
+    expect(config.store).toBe('sqlite:/tmp/x.db');
+  });
+});
+
+describe('loadConfig with a file', () => {
+  it('reads YAML from the working directory, resolves env references and agents', async () => {
+    await writeFile(
+      join(dir, 'tokenledger.config.yaml'),
+      [
+        'store: sqlite:./ledger.db',
+        'providers:',
+        '  openrouter:',
+        '    apiKeys: ["env:OR_KEY_1", "${OR_KEY_2}"]',
+        '    headers: { HTTP-Referer: "https://example.com" }',
+        '  local:',
+        '    type: openai-compatible',
+        '    baseURL: http://127.0.0.1:8000/v1',
+        'agents:',
+        '  indicator_agent: google/gemini-2.5-flash',
+        '  local_agent: local/llama3',
+        '  writer: { provider: openrouter, model: openai/gpt-4o-mini, temperature: 0.2, maxTokens: 300 }',
+        'rateLimits:',
+        '  - { provider: openrouter, rpm: 600, concurrency: 10 }',
+        'retry: { maxAttempts: 5 }',
+        'server:',
+        '  adminKey: env:ADMIN',
+        '  futureField: 1',
+      ].join('\n'),
+    );
+    const config = await loadConfig({ cwd: dir, env: { OR_KEY_1: 'sk-or-v1-aaaaaaaaaaaa', ADMIN: 'admin-secret' } });
+    expect(config.source).toBe(join(dir, 'tokenledger.config.yaml'));
+    expect(config.store).toBe('sqlite:./ledger.db');
+    expect(config.providers.openrouter?.apiKeys).toEqual([
+      { ref: 'env:OR_KEY_1', value: 'sk-or-v1-aaaaaaaaaaaa' },
+      { ref: 'env:OR_KEY_2', value: undefined },
+    ]);
+    expect(config.providers.openrouter?.type).toBe('openai-compatible');
+    expect(config.providers.local).toMatchObject({ keyOptional: true, baseURL: 'http://127.0.0.1:8000/v1' });
+    expect(config.agents.indicator_agent).toEqual({ provider: 'openrouter', model: 'google/gemini-2.5-flash' });
+    expect(config.agents.local_agent).toEqual({ provider: 'local', model: 'llama3' });
+    expect(config.agents.writer).toEqual({ provider: 'openrouter', model: 'openai/gpt-4o-mini', temperature: 0.2, maxTokens: 300 });
+    expect(config.rateLimits).toEqual([{ provider: 'openrouter', rpm: 600, concurrency: 10 }]);
+    expect(config.retry.maxAttempts).toBe(5);
+    expect(config.server.adminKey).toEqual({ ref: 'env:ADMIN', value: 'admin-secret' });
+    expect(config.server.futureField).toBe(1);
+  });
+
+  it('prefers --config over TOKENLEDGER_CONFIG over the working directory', async () => {
+    await writeFile(join(dir, 'a.json'), JSON.stringify({ store: 'a' }));
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ store: 'b' }));
+    await writeFile(join(dir, 'tokenledger.config.json'), JSON.stringify({ store: 'c' }));
+    expect((await loadConfig({ cwd: dir, path: 'a.json', env: { TOKENLEDGER_CONFIG: 'b.json' } })).store).toBe('a');
+    expect((await loadConfig({ cwd: dir, env: { TOKENLEDGER_CONFIG: 'b.json' } })).store).toBe('b');
+    expect((await loadConfig({ cwd: dir, env: {} })).store).toBe('c');
+  });
+
+  it('names a missing file', async () => {
+    await expect(loadConfig({ cwd: dir, path: 'nope.yaml', env: {} })).rejects.toThrow(/config file not found: .*nope\.yaml/);
+  });
+
+  it('names a syntax error', async () => {
+    await writeFile(join(dir, 'tokenledger.config.json'), '{ "store": ');
+    await expect(loadConfig({ cwd: dir, env: {} })).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('parseConfig errors name the field path', () => {
+  const cases: Array<[unknown, string]> = [
+    [{ rateLimits: [{ provider: 'openai', rpm: -1 }] }, 'rateLimits.0.rpm'],
+    [{ providers: { openai: { baseURL: 'not a url' } } }, 'providers.openai.baseURL'],
+    [{ providers: { mine: { baseURL: 'http://127.0.0.1:1/v1' } } }, 'providers.mine.type'],
+    [{ retry: { maxAtempts: 3 } }, 'retry'],
+    [{ agents: { a: { model: '' } } }, 'agents.a'],
+    [{ redis: 'http://x' }, 'redis'],
+    [{ prices: [{ model: 'x', input: 'cheap', output: 1 }] }, 'prices.0.input'],
+  ];
+  for (const [value, field] of cases) {
+    it(field, () => {
+      try {
+        parseConfig(value, 'inline', {});
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).field).toContain(field);
+        expect((error as ConfigError).message).toContain(field);
+      }
+    });
+  }
+
+  it('never puts a literal key into a message', () => {
+    try {
+      parseConfig({ providers: { openai: { apiKey: 'sk-literal-secret-123456', baseURL: 'nope' } } }, 'inline', {});
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('sk-literal-secret-123456');
+    }
+    const config = parseConfig({ providers: { openai: { apiKey: 'sk-literal-secret-123456' } } }, 'inline', {});
+    expect(config.providers.openai?.apiKeys[0]).toEqual({ ref: '(literal)', value: 'sk-literal-secret-123456' });
+  });
+});
+
+describe('resolveModelRef', () => {
+  const providers = parseConfig({}, 'env', { OPENAI_API_KEY: 'sk-aaaaaaaaaaaa', ANTHROPIC_API_KEY: 'x' }).providers;
+  it('uses a configured provider prefix, else OpenRouter for vendor/model ids', () => {
+    expect(resolveModelRef({ model: 'openai/gpt-4o-mini' }, providers)).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
+    expect(resolveModelRef({ model: 'google/gemini-2.5-flash' }, providers)).toEqual({ provider: 'openrouter', model: 'google/gemini-2.5-flash' });
+    expect(resolveModelRef({ provider: 'anthropic', model: 'claude-x' }, providers)).toEqual({ provider: 'anthropic', model: 'claude-x' });
+  });
+  it('asks for provider/model when a bare model is ambiguous', () => {
+    expect(() => resolveModelRef({ model: 'gpt-4o' }, providers)).toThrow(/names no provider/);
+  });
+});
