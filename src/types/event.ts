@@ -82,4 +82,8 @@ export interface RecordInput extends Attribution {
   attempts?: number;
   providerCost?: number;
   estimated?: boolean;
+  /** Why usage is unavailable, when the caller metered a stream that carried none. */
+  usageUnavailableReason?: string;
+  /** The provider's usage object verbatim, when the caller already normalized it (streams). */
+  rawUsage?: JsonValue;
 }
