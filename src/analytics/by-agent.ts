@@ -1,0 +1,33 @@
+/**
+ * Per agent: tokens, calls, cost, timing, and the models it used.
+ *
+ * @module
+ */
+import type { Store } from '../store/index.js';
+import type { AgentStats, Filter } from '../types/index.js';
+import { byFirstUse, byVolume, statsFromRow } from './stats.js';
+
+/**
+ * One entry per agent, largest token total first; calls recorded without an agent are grouped
+ * under `agent: null`.
+ */
+export async function byAgent(store: Store, filter: Filter = {}): Promise<AgentStats[]> {
+  const [rows, pairs] = await Promise.all([
+    store.aggregate({ filter, groupBy: ['agent'] }),
+    store.aggregate({ filter, groupBy: ['agent', 'model'] }),
+  ]);
+  const models = new Map<string | null, { name: string; firstTime: string | null }[]>();
+  for (const pair of pairs) {
+    const agent = pair.key.agent ?? null;
+    const list = models.get(agent) ?? [];
+    list.push({ name: pair.key.model ?? '', firstTime: pair.firstTime ?? null });
+    models.set(agent, list);
+  }
+  return rows
+    .map((row) => {
+      const agent = row.key.agent ?? null;
+      const used = (models.get(agent) ?? []).sort(byFirstUse).map((m) => m.name);
+      return { agent, models: used, ...statsFromRow(row) };
+    })
+    .sort(byVolume((a) => a.agent));
+}

@@ -1,0 +1,13 @@
+export { summary } from './summary.js';
+export { byModel } from './by-model.js';
+export { byAgent } from './by-agent.js';
+export { agentModel } from './agent-model.js';
+export { byRun, RUN_WALL_TIME_LIMIT } from './by-run.js';
+export { compare } from './compare.js';
+export { timeseries, MAX_FILLED_BUCKETS } from './timeseries.js';
+export { reset } from './reset.js';
+export { overview } from './overview.js';
+export { runReport, renderRunReport } from './run-report.js';
+export type { RunReportData, RunReportOptions } from './run-report.js';
+export { formatCount, formatUsd, formatRate, formatSeconds, formatMs } from './format.js';
+export { statsFromRow, emptyStats, nanosToUsd } from './stats.js';

@@ -1,0 +1,15 @@
+/**
+ * Removing events (the "reset" of the analytics).
+ *
+ * @module
+ */
+import type { Store } from '../store/index.js';
+import type { Filter } from '../types/index.js';
+
+/**
+ * Deletes every event matching `filter` and returns how many it removed. An empty filter
+ * removes everything: callers exposing this (the admin-only API route) must mean it.
+ */
+export async function reset(store: Store, filter: Filter): Promise<number> {
+  return store.delete(filter);
+}

@@ -1,0 +1,99 @@
+/**
+ * The run report: the "TOKEN USAGE SUMMARY" text block of the product notes (seed 002), with
+ * cost, failures and cache savings added. Rendering is pure; `runReport()` fetches the data.
+ *
+ * @module
+ */
+import type { Store } from '../store/index.js';
+import type { AgentStats, Filter, ModelStats, Summary } from '../types/index.js';
+import { byAgent } from './by-agent.js';
+import { byModel } from './by-model.js';
+import { formatCount, formatRate, formatSeconds, formatUsd } from './format.js';
+import { byFirstUse, byVolume } from './stats.js';
+import { summary } from './summary.js';
+
+/** What the report shows: the summary and the per-model and per-agent breakdowns of one filter. */
+export interface RunReportData {
+  summary: Summary;
+  models: ModelStats[];
+  agents: AgentStats[];
+}
+
+export interface RunReportOptions {
+  /**
+   * What the report is about, shown as `TOKEN USAGE SUMMARY for <subject>` (a run name such as
+   * `AAPL`); the title has no `for` part when absent.
+   */
+  subject?: string;
+  /**
+   * Order of the model and agent lines: `first-use` (as in the product notes, the order the
+   * calls happened) or `volume` (largest token total first).
+   * @default 'first-use'
+   */
+  order?: 'first-use' | 'volume';
+  /**
+   * Minimum width of the name column; it widens to fit the longest name.
+   * @default 20
+   */
+  nameWidth?: number;
+}
+
+const RULE = '='.repeat(80);
+const NO_AGENT = '(no agent)';
+
+/** Gathers the report's data for a filter (one run: `{ run: 'AAPL' }`). */
+export async function runReport(store: Store, filter: Filter = {}): Promise<RunReportData> {
+  const [totals, models, agents] = await Promise.all([summary(store, filter), byModel(store, filter), byAgent(store, filter)]);
+  return { summary: totals, models, agents };
+}
+
+/**
+ * Renders the report block. Analysis time is the wall-clock span (first call's start to the
+ * end of the last-started call), not the sum of call durations, since calls overlap.
+ *
+ * @example
+ * console.log(renderRunReport(await runReport(store, { run: 'AAPL' }), { subject: 'AAPL' }));
+ */
+export function renderRunReport(data: RunReportData, options: RunReportOptions = {}): string {
+  const { summary: totals } = data;
+  const order = options.order ?? 'first-use';
+  const models = sortLines(data.models, (m) => m.model, order);
+  const agents = sortLines(data.agents, (a) => a.agent ?? NO_AGENT, order);
+  const width = Math.max(
+    options.nameWidth ?? 20,
+    ...models.map((m) => m.model.length),
+    ...agents.map((a) => (a.agent ?? NO_AGENT).length),
+  );
+
+  const lines = [
+    RULE,
+    `📊 TOKEN USAGE SUMMARY${options.subject === undefined ? '' : ` for ${options.subject}`}`,
+    RULE,
+    `Total Analysis Time: ${formatSeconds(totals.wallTimeMs)}`,
+    `Total LLM Calls: ${formatCount(totals.calls)}`,
+    `Total Input Tokens: ${formatCount(totals.tokens.input)}`,
+    `Total Output Tokens: ${formatCount(totals.tokens.output)}`,
+    `Total Tokens: ${formatCount(totals.tokens.total)}`,
+    `Total Cost: ${formatUsd(totals.cost.total)}${totals.unpricedCalls > 0 ? ` (${formatCount(totals.unpricedCalls)} calls unpriced)` : ''}`,
+    `Failures: ${formatCount(totals.failures)} of ${formatCount(totals.calls)} calls (success rate ${formatRate(totals.successRate)})`,
+    `Cache Savings: ${formatUsd(totals.cost.cacheSavings)} (${formatCount(totals.tokens.cacheRead)} cached input tokens)`,
+    '',
+    '📱 Model Usage:',
+    ...models.map(
+      (m) =>
+        `  ${m.model.padEnd(width)} | ${formatCount(m.tokens.total).padStart(5)} tokens | ${String(m.calls).padStart(2)} calls | agents: ${m.agents.length === 0 ? NO_AGENT : m.agents.join(', ')}`,
+    ),
+    '',
+    '🤖 Agent Usage:',
+    ...agents.map(
+      (a) => `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(6)} tokens | ${String(a.calls).padStart(2)} calls`,
+    ),
+    RULE,
+  ];
+  return lines.join('\n');
+}
+
+function sortLines<T extends ModelStats | AgentStats>(items: readonly T[], name: (item: T) => string, order: 'first-use' | 'volume'): T[] {
+  if (order === 'volume') return [...items].sort(byVolume(name));
+  return [...items].sort((a, b) => byFirstUse({ firstTime: a.firstTime, name: name(a) }, { firstTime: b.firstTime, name: name(b) }));
+}

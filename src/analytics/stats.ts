@@ -1,0 +1,130 @@
+/**
+ * Turns the store's aggregate rows into the analytics answer shapes. Every store returns the
+ * same integer sums and nearest-rank percentiles, and every derived figure is computed here
+ * from them, so answers are the same on every store by construction.
+ *
+ * @module
+ */
+import type { AggregateRow, Percentiles } from '../store/index.js';
+import type { CostSums, LatencyStats, TokenSums, UsageStats } from '../types/index.js';
+
+/** Integer nano-dollars to USD. */
+export function nanosToUsd(nanos: number): number {
+  return nanos / 1e9;
+}
+
+/** `a / b`, or `null` when `b` is 0. */
+export function ratio(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+/**
+ * Rounds a millisecond average to the microsecond. Float sums of durations may differ in the
+ * last bits between stores (the order of addition differs); this keeps answers identical.
+ */
+export function roundMs(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 1000) / 1000;
+}
+
+function percentile(value: number | undefined): number | null {
+  return value === undefined ? null : value;
+}
+
+function latency(count: number, sumMs: number, percentiles: Percentiles, maxMs: number | undefined | null): LatencyStats {
+  return {
+    count,
+    avgMs: roundMs(ratio(sumMs, count)),
+    p50Ms: percentile(percentiles.p50),
+    p95Ms: percentile(percentiles.p95),
+    p99Ms: percentile(percentiles.p99),
+    maxMs: maxMs ?? null,
+  };
+}
+
+function tokens(row: AggregateRow): TokenSums {
+  return {
+    input: row.inputTokens,
+    output: row.outputTokens,
+    total: row.totalTokens,
+    cacheRead: row.cacheReadTokens,
+    cacheWrite: row.cacheWriteTokens,
+    reasoning: row.reasoningTokens,
+  };
+}
+
+function cost(row: AggregateRow): CostSums {
+  return {
+    total: nanosToUsd(row.costNanos),
+    input: nanosToUsd(row.costInputNanos),
+    cacheRead: nanosToUsd(row.costCacheReadNanos),
+    cacheWrite: nanosToUsd(row.costCacheWriteNanos),
+    output: nanosToUsd(row.costOutputNanos),
+    cacheSavings: nanosToUsd(row.cacheSavingsNanos),
+    providerReported: nanosToUsd(row.providerCostNanos),
+    totalNanos: row.costNanos,
+  };
+}
+
+const NO_PERCENTILES: Percentiles = { p50: undefined, p95: undefined, p99: undefined };
+
+/** The figures of a group with no calls. */
+export function emptyStats(): UsageStats {
+  return {
+    calls: 0,
+    successes: 0,
+    failures: 0,
+    successRate: null,
+    tokens: { input: 0, output: 0, total: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+    avgTokensPerCall: null,
+    cost: { total: 0, input: 0, cacheRead: 0, cacheWrite: 0, output: 0, cacheSavings: 0, providerReported: 0, totalNanos: 0 },
+    unpricedCalls: 0,
+    estimatedCalls: 0,
+    usageUnavailableCalls: 0,
+    latency: latency(0, 0, NO_PERCENTILES, null),
+    timeToFirstToken: latency(0, 0, NO_PERCENTILES, null),
+    firstTime: null,
+    lastTime: null,
+  };
+}
+
+/** One aggregate row as UsageStats; no row means no calls. */
+export function statsFromRow(row: AggregateRow | undefined): UsageStats {
+  if (row === undefined) return emptyStats();
+  return {
+    calls: row.calls,
+    successes: row.successes,
+    failures: row.failures,
+    successRate: ratio(row.successes, row.calls),
+    tokens: tokens(row),
+    avgTokensPerCall: ratio(row.totalTokens, row.calls),
+    cost: cost(row),
+    unpricedCalls: row.unpricedCalls,
+    estimatedCalls: row.estimatedCalls,
+    usageUnavailableCalls: row.usageUnavailableCalls,
+    latency: latency(row.durationCount, row.durationSumMs, row.duration, row.durationMaxMs),
+    timeToFirstToken: latency(row.ttftCount, row.ttftSumMs, row.ttft, null),
+    firstTime: row.firstTime ?? null,
+    lastTime: row.lastTime ?? null,
+  };
+}
+
+/** Largest token total first, then most calls, then by name: the same order on every store. */
+export function byVolume<T extends UsageStats>(name: (item: T) => string | null): (a: T, b: T) => number {
+  return (a, b) =>
+    b.tokens.total - a.tokens.total || b.calls - a.calls || compareNames(name(a), name(b));
+}
+
+/** Names in code-point order, `null` last. */
+export function compareNames(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** Earliest first use first, then by name. */
+export function byFirstUse(a: { firstTime: string | null; name: string | null }, b: { firstTime: string | null; name: string | null }): number {
+  const ta = a.firstTime === null ? Infinity : Date.parse(a.firstTime);
+  const tb = b.firstTime === null ? Infinity : Date.parse(b.firstTime);
+  return ta - tb || compareNames(a.name, b.name);
+}

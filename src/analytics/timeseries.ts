@@ -1,0 +1,39 @@
+/**
+ * Calls, tokens, cost and errors per time bucket.
+ *
+ * @module
+ */
+import type { Store } from '../store/index.js';
+import type { Filter, Interval, Timeseries, TimeseriesBucket } from '../types/index.js';
+import { emptyStats, statsFromRow } from './stats.js';
+
+const STEP_MS: Record<Interval, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
+
+/** Beyond this many buckets the gaps are not filled (the answer would be mostly zeros). */
+export const MAX_FILLED_BUCKETS = 10_000;
+
+/**
+ * Buckets of width `interval` (UTC), oldest first, from the first bucket with calls to the
+ * last; empty buckets in between are filled with zeros so a chart's x axis is regular.
+ */
+export async function timeseries(store: Store, interval: Interval, filter: Filter = {}): Promise<Timeseries> {
+  const rows = await store.aggregate({ filter, groupBy: ['bucket'], interval });
+  const byStart = new Map<number, TimeseriesBucket>();
+  for (const row of rows) {
+    const start = Date.parse(row.key.bucket ?? '');
+    if (Number.isNaN(start)) continue;
+    byStart.set(start, { start: new Date(start).toISOString(), ...statsFromRow(row) });
+  }
+  const starts = [...byStart.keys()].sort((a, b) => a - b);
+  const step = STEP_MS[interval];
+  const first = starts[0];
+  const last = starts[starts.length - 1];
+  if (first === undefined || last === undefined || (last - first) / step + 1 > MAX_FILLED_BUCKETS) {
+    return { interval, buckets: starts.map((s) => byStart.get(s)).filter((b) => b !== undefined) };
+  }
+  const buckets: TimeseriesBucket[] = [];
+  for (let start = first; start <= last; start += step) {
+    buckets.push(byStart.get(start) ?? { start: new Date(start).toISOString(), ...emptyStats() });
+  }
+  return { interval, buckets };
+}
