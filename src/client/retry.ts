@@ -87,6 +87,10 @@ export function retryDelayMs(
   return backoffDelayMs(attempt, options, clock.random);
 }
 
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 /** Sleeps `ms`, rejecting with an AbortError as soon as `signal` aborts. Timer-based, so fake timers drive it. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -133,7 +137,7 @@ export async function withRetry<T>(task: (attempt: number) => Promise<T>, option
     try {
       return await task(attempt);
     } catch (error) {
-      let retry = attempt < maxAttempts && options.signal?.aborted !== true && decide(error, attempt);
+      let retry = attempt < maxAttempts && !isAborted(options.signal) && decide(error, attempt);
       let delay = 0;
       if (retry) {
         delay = delayFor(attempt, error);
