@@ -1,0 +1,12 @@
+export { createPricer } from './pricer.js';
+export { nanosToUsd, usdToNanos, tokensToNanos, addCosts, zeroCost } from './money.js';
+export { DEEPSEEK_OVERRIDES } from './deepseek.js';
+export type {
+  Pricer,
+  PricerOptions,
+  PriceInput,
+  LookupInput,
+  PriceLookup,
+  PriceTier,
+  PriceSource,
+} from './types.js';

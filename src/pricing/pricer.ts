@@ -1,0 +1,201 @@
+/**
+ * `createPricer()`: the one entry point that turns (provider, model, usage, time) into a cost.
+ * Runs once per event, so the (provider, model) resolution is cached and the per-call work is
+ * a few multiplications (see bench/pricing.ts).
+ *
+ * @example
+ * const pricer = createPricer({ overrides: [{ model: 'my-model', input: 1, output: 2 }] });
+ * const { cost } = pricer.price({ provider: 'openai', model: 'gpt-4o', usage, time: new Date(event.time) });
+ *
+ * @module
+ */
+import { ValidationError } from '../errors/index.js';
+import type { PriceOverride, PriceResult } from '../types/index.js';
+import {
+  catalogModelsOf,
+  catalogProviderId,
+  catalogProviders,
+  describeTiers,
+  isTiered,
+  resolveSheet,
+  toPricePerMillion,
+} from './catalog.js';
+import { computeCost, unpriceableReason } from './cost.js';
+import { DEEPSEEK_OVERRIDES } from './deepseek.js';
+import { sheetFromOverride } from './overrides.js';
+import { catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
+import type { LookupInput, PriceInput, PriceLookup, PriceSheet, PriceSource, Pricer, PricerOptions, ResolvedPrices } from './types.js';
+
+const DEFAULT_CACHE_SIZE = 10_000;
+
+function validateOverrides(overrides: unknown): PriceOverride[] {
+  if (overrides === undefined) return [];
+  if (!Array.isArray(overrides)) throw new ValidationError('overrides must be an array', { field: 'overrides' });
+  return overrides.map((override: unknown, index) => {
+    const field = `overrides[${index}]`;
+    if (typeof override !== 'object' || override === null) throw new ValidationError(`${field} must be an object`, { field });
+    const candidate = override as Partial<PriceOverride>;
+    if (typeof candidate.model !== 'string' || candidate.model.trim() === '') {
+      throw new ValidationError(`${field}.model must be a non-empty string`, { field: `${field}.model` });
+    }
+    if (candidate.provider !== undefined && typeof candidate.provider !== 'string') {
+      throw new ValidationError(`${field}.provider must be a string`, { field: `${field}.provider` });
+    }
+    for (const key of ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h'] as const) {
+      const value: unknown = candidate[key];
+      const required = key === 'input' || key === 'output';
+      if (value === undefined && !required) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ValidationError(`${field}.${key} must be a price per 1M tokens >= 0, got ${String(value)}`, { field: `${field}.${key}` });
+      }
+    }
+    return { ...(candidate as PriceOverride) };
+  });
+}
+
+/** A resolution with its time-independent work done once. */
+interface Entry {
+  resolution: Resolution;
+  /** Prices when neither time nor prompt size matter (the common case). */
+  fixed?: ResolvedPrices;
+  source?: PriceSource;
+}
+
+function sheetOf(resolution: Resolution, time: Date): PriceSheet | string {
+  switch (resolution.kind) {
+    case 'override':
+      return resolution.sheet;
+    case 'free':
+      return { input: 0, output: 0 };
+    case 'catalog':
+      return catalogSheetAt(resolution, time);
+    case 'unknown':
+      return resolution.reason;
+  }
+}
+
+function sourceOf(resolution: Resolution, sheet: PriceSheet): PriceSource {
+  if (resolution.kind === 'override') return 'override';
+  if (resolution.kind === 'free') return 'free';
+  const free = resolution.kind === 'catalog' && resolution.freeVariant;
+  return free && sheet.input === 0 && sheet.output === 0 ? 'free' : 'catalog';
+}
+
+/** Creates a pricer. Throws `ValidationError` on a malformed override (never later, while pricing). */
+export function createPricer(options: PricerOptions = {}): Pricer {
+  const userOverrides = validateOverrides(options.overrides);
+  const now = options.now ?? (() => new Date());
+  const cacheSize = Math.max(1, options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const cache = new Map<string, Entry>();
+
+  function entryFor(provider: string | undefined, model: string): Entry {
+    const key = `${provider ?? ''}\u0000${model}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const resolution = resolvePrice({ provider, model, userOverrides, builtinOverrides: DEEPSEEK_OVERRIDES });
+    const entry: Entry = { resolution };
+    const timeDependent = resolution.kind === 'catalog' && resolution.model.timeDependent;
+    if (!timeDependent) {
+      const sheet = sheetOf(resolution, new Date(0));
+      if (typeof sheet !== 'string' && !isTiered(sheet)) {
+        entry.fixed = resolveSheet(sheet, 0);
+        entry.source = sourceOf(resolution, sheet);
+      }
+    }
+    if (cache.size >= cacheSize) cache.clear();
+    cache.set(key, entry);
+    return entry;
+  }
+
+  function price(input: PriceInput): PriceResult {
+    try {
+      if (typeof input?.model !== 'string') return { cost: null, reason: 'no price known: model is missing' };
+      if (input.provider !== undefined && typeof input.provider !== 'string') return { cost: null, reason: 'no price known: provider is not a string' };
+      const entry = entryFor(input.provider, input.model);
+      const { resolution } = entry;
+      if (resolution.kind === 'unknown') return { cost: null, reason: resolution.reason };
+      const problem = unpriceableReason(input.usage);
+      if (problem !== undefined) return { cost: null, reason: problem };
+      let prices = entry.fixed;
+      let source = entry.source;
+      if (prices === undefined || source === undefined) {
+        const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
+        const sheet = sheetOf(resolution, time);
+        if (typeof sheet === 'string') return { cost: null, reason: sheet };
+        prices = resolveSheet(sheet, input.usage.inputTokens as number);
+        source = sourceOf(resolution, sheet);
+      }
+      const outcome = computeCost(input.usage, prices);
+      if (outcome.cost === null) return outcome;
+      return { cost: outcome.cost, source, modelId: resolution.modelId };
+    } catch (error) {
+      // Defensive: pricing is fail-open and must never break recording.
+      return { cost: null, reason: `pricing failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  function lookupOf(resolution: Exclude<Resolution, { kind: 'unknown' }>, time: Date, inputTokens: number): PriceLookup | undefined {
+    const sheet = sheetOf(resolution, time);
+    if (typeof sheet === 'string') return undefined;
+    const resolved = resolveSheet(sheet, inputTokens);
+    const found: PriceLookup = {
+      provider: resolution.provider,
+      modelId: resolution.modelId,
+      source: sourceOf(resolution, sheet),
+      prices: toPricePerMillion(resolved),
+    };
+    if (resolution.kind === 'catalog' && resolution.model.modelName !== undefined) found.modelName = resolution.model.modelName;
+    const { inputAudio, outputAudio, outputReasoning } = resolved;
+    if (inputAudio !== undefined || outputAudio !== undefined || outputReasoning !== undefined) {
+      found.extra = {
+        ...(inputAudio === undefined ? {} : { inputAudio }),
+        ...(outputAudio === undefined ? {} : { outputAudio }),
+        ...(outputReasoning === undefined ? {} : { outputReasoning }),
+      };
+    }
+    const tiers = describeTiers(sheet);
+    if (tiers) found.tiers = tiers;
+    const notes: string[] = [];
+    if (resolution.kind !== 'override' && resolution.note !== undefined) notes.push(resolution.note);
+    if (resolution.kind === 'catalog' && resolution.model.timeDependent) notes.push(`price depends on the time; shown for ${time.toISOString()}`);
+    if (notes.length > 0) found.note = notes.join('; ');
+    return found;
+  }
+
+  function lookup(input: LookupInput): PriceLookup | undefined {
+    try {
+      if (typeof input?.model !== 'string') return undefined;
+      const { resolution } = entryFor(input.provider, input.model);
+      if (resolution.kind === 'unknown') return undefined;
+      const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
+      const inputTokens = typeof input.inputTokens === 'number' && Number.isFinite(input.inputTokens) ? input.inputTokens : 0;
+      return lookupOf(resolution, time, inputTokens);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function listPrices(provider?: string): Promise<PriceLookup[]> {
+    const time = now();
+    const alias = provider?.trim().toLowerCase();
+    const wanted = alias === undefined ? undefined : (catalogProviderId({ providerId: alias }) ?? alias);
+    const out: PriceLookup[] = [];
+    for (const catalogProvider of await catalogProviders()) {
+      if (wanted !== undefined && catalogProvider.id.toLowerCase() !== wanted) continue;
+      for (const model of catalogModelsOf(catalogProvider)) {
+        const found = lookup({ provider: catalogProvider.id, model: model.modelId, time });
+        if (found) out.push(found);
+      }
+    }
+    // User overrides for models the catalog lacks are prices we would use too.
+    for (const override of userOverrides) {
+      if (wanted !== undefined && ![wanted, alias].includes(override.provider?.toLowerCase())) continue;
+      if (out.some((row) => row.source === 'override' && row.modelId === override.model)) continue;
+      const sheet = sheetFromOverride(override);
+      if (sheet) out.push({ provider: override.provider, modelId: override.model, source: 'override', prices: toPricePerMillion(resolveSheet(sheet, 0)) });
+    }
+    return out;
+  }
+
+  return { price, lookup, listPrices };
+}
