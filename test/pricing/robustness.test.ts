@@ -1,0 +1,119 @@
+/**
+ * price() runs on every event: it must never throw, and must agree with the genai-prices
+ * engine on the catalog's own arithmetic.
+ */
+import { calcPrice } from '@pydantic/genai-prices';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '#src/errors/index.js';
+import { createPricer } from '#src/pricing/index.js';
+import type { PriceOverride, Usage } from '#src/types/index.js';
+import { usage } from './helpers.js';
+
+const pricer = createPricer();
+
+describe('never throws', () => {
+  const anyCount = fc.oneof(fc.constant(undefined), fc.nat(), fc.double(), fc.constant(null), fc.string());
+  const anyUsage = fc.record({
+    inputTokens: anyCount,
+    outputTokens: anyCount,
+    totalTokens: anyCount,
+    cacheReadTokens: anyCount,
+    cacheWriteTokens: anyCount,
+    cacheWrite5mTokens: anyCount,
+    cacheWrite1hTokens: anyCount,
+    reasoningTokens: anyCount,
+    inputAudioTokens: anyCount,
+  });
+  const anyModel = fc.oneof(
+    fc.constantFrom('gpt-4o', 'claude-sonnet-4-20250514', 'gemini-2.5-pro', 'openai/gpt-4o:nitro', 'x/y:free', 'deepseek-chat', 'o3', 'gpt-4o-realtime-preview'),
+    fc.string(),
+  );
+  const anyProvider = fc.oneof(fc.constant(undefined), fc.constantFrom('openai', 'anthropic', 'google', 'openrouter', 'deepseek'), fc.string());
+
+  it('on arbitrary usage, model, provider and time; a cost is never negative and is exactly its parts', () => {
+    fc.assert(
+      fc.property(anyProvider, anyModel, anyUsage, fc.date({ noInvalidDate: false }), (provider, model, raw, time) => {
+        const result = pricer.price({ provider, model, usage: raw as unknown as Usage, time });
+        if (result.cost === null) {
+          expect(result.reason.length).toBeGreaterThan(0);
+        } else {
+          const { cost } = result;
+          expect(cost.totalNanos).toBeGreaterThanOrEqual(0);
+          expect(Number.isInteger(cost.totalNanos)).toBe(true);
+          expect(Math.round((cost.input + cost.cacheRead + cost.cacheWrite + cost.output) * 1e9)).toBe(cost.totalNanos);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on garbage input objects', () => {
+    for (const input of [undefined, null, {}, { model: 5 }, { model: 'gpt-4o' }, { model: 'gpt-4o', usage: 'x' }, { model: 'gpt-4o', provider: 7, usage: {} }]) {
+      const result = pricer.price(input as never);
+      expect(result.cost).toBeNull();
+      expect(typeof result.reason).toBe('string');
+      expect(() => pricer.lookup(input as never)).not.toThrow();
+    }
+  });
+
+  it('rejects parts that exceed their totals with a reason', () => {
+    const over = pricer.price({ provider: 'openai', model: 'gpt-4o', usage: usage({ inputTokens: 10, cacheReadTokens: 20, outputTokens: 0 }) });
+    expect(over).toEqual({ cost: null, reason: 'invalid usage: cache reads and writes exceed input tokens' });
+    const reasoning = pricer.price({ provider: 'openai', model: 'o3', usage: usage({ inputTokens: 10, outputTokens: 5, reasoningTokens: 6 }) });
+    expect(reasoning.reason).toBe('invalid usage: reasoning tokens exceed output tokens');
+  });
+});
+
+describe('overrides are validated when the pricer is created', () => {
+  it('throws ValidationError naming the field', () => {
+    const bad = [{ model: 'x', input: -1, output: 1 }] as PriceOverride[];
+    expect(() => createPricer({ overrides: bad })).toThrow(ValidationError);
+    expect(() => createPricer({ overrides: bad })).toThrow('overrides[0].input');
+    expect(() => createPricer({ overrides: [{ model: '', input: 1, output: 1 }] })).toThrow('overrides[0].model');
+    expect(() => createPricer({ overrides: [{ model: 'x', input: 1 } as PriceOverride] })).toThrow('overrides[0].output');
+  });
+
+  it('provider-specific overrides are tried before generic ones; first match wins', () => {
+    const custom = createPricer({
+      overrides: [
+        { model: 'gpt-4o', input: 9, output: 9 },
+        { provider: 'openai', model: 'GPT-4o', input: 1, output: 1 },
+        { provider: 'openai', model: 'gpt-4o', input: 2, output: 2 },
+      ],
+    });
+    expect(custom.lookup({ provider: 'openai', model: 'gpt-4o' })?.prices.input).toBe(1);
+    expect(custom.lookup({ provider: 'azure', model: 'gpt-4o' })?.prices.input).toBe(9);
+  });
+
+  it('an override for the catalog provider id applies to its aliases', () => {
+    const custom = createPricer({ overrides: [{ provider: 'google', model: 'gemini-2.5-pro', input: 1, output: 1 }] });
+    expect(custom.lookup({ provider: 'gemini', model: 'gemini-2.5-pro' })?.source).toBe('override');
+  });
+});
+
+describe('agrees with the genai-prices engine', () => {
+  const cases: Array<{ provider: string; model: string; counts: Usage }> = [
+    { provider: 'openai', model: 'gpt-4o', counts: usage({ inputTokens: 123_456, cacheReadTokens: 23_456, outputTokens: 7_890 }) },
+    { provider: 'anthropic', model: 'claude-sonnet-4-5', counts: usage({ inputTokens: 250_000, cacheReadTokens: 50_000, cacheWriteTokens: 10_000, outputTokens: 3_000 }) },
+    { provider: 'google', model: 'gemini-2.5-flash', counts: usage({ inputTokens: 80_000, cacheReadTokens: 1_000, outputTokens: 9_000 }) },
+    { provider: 'openrouter', model: 'anthropic/claude-sonnet-4', counts: usage({ inputTokens: 5_000, outputTokens: 1_000 }) },
+    { provider: 'mistral', model: 'mistral-medium-latest', counts: usage({ inputTokens: 5_000, outputTokens: 1_000 }) },
+  ];
+  it.each(cases)('$provider $model', ({ provider, model, counts }) => {
+    const time = new Date('2026-10-01T12:00:00Z');
+    const ours = pricer.price({ provider, model, usage: counts, time }).cost;
+    const theirs = calcPrice(
+      {
+        input_tokens: counts.inputTokens,
+        cache_read_tokens: counts.cacheReadTokens,
+        cache_write_tokens: counts.cacheWriteTokens,
+        output_tokens: counts.outputTokens,
+      },
+      model,
+      { providerId: provider, timestamp: time },
+    );
+    expect(theirs).not.toBeNull();
+    expect(ours?.total).toBeCloseTo(theirs?.total_price ?? -1, 9);
+  });
+});
