@@ -1,0 +1,99 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { emptyStats, formatCount, formatUsd, renderRunReport, type RunReportData } from '#src/analytics/index.js';
+import type { AgentStats, ModelStats, UsageStats } from '#src/types/index.js';
+
+const SEED_DIR = '/work/shared/seeds';
+
+/** The example block of seed 002, exactly as the product notes print it. */
+function seedBlock(): string {
+  const file = readdirSync(SEED_DIR).find((name) => name.startsWith('002_'));
+  if (file === undefined) throw new Error('seed 002 missing');
+  const text = readFileSync(`${SEED_DIR}/${file}`, 'utf8');
+  const start = text.indexOf('='.repeat(80));
+  const end = text.lastIndexOf('='.repeat(80)) + 80;
+  return text.slice(start, end);
+}
+
+function stats(calls: number, total: number, firstTime: string): UsageStats {
+  return { ...emptyStats(), calls, successes: calls, tokens: { ...emptyStats().tokens, total }, firstTime };
+}
+
+const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s)).toISOString();
+
+function model(name: string, calls: number, total: number, first: number, agents: string[]): ModelStats {
+  return { model: name, agents, ...stats(calls, total, t(first)) };
+}
+function agent(name: string, calls: number, total: number, first: number): AgentStats {
+  return { agent: name, models: [], ...stats(calls, total, t(first)) };
+}
+
+/** The seed's own numbers (they are illustrative: its agent lines do not add up to its totals). */
+const SEED_DATA: RunReportData = {
+  summary: {
+    ...emptyStats(),
+    calls: 8,
+    successes: 7,
+    failures: 1,
+    successRate: 7 / 8,
+    tokens: { input: 2650, output: 1325, total: 3975, cacheRead: 1200, cacheWrite: 0, reasoning: 0 },
+    cost: { ...emptyStats().cost, total: 0.01234, cacheSavings: 0.00027, totalNanos: 12_340_000 },
+    wallTimeMs: 45_230,
+  },
+  models: [
+    model('gemini-2.5-pro', 3, 2700, 1, ['final_decision_agent', 'sector_agent', 'risk_agent']),
+    model('gemini-2.5-flash', 5, 1275, 0, ['indicator_agent', 'volume_agent', 'mtf_agent']),
+  ],
+  agents: [
+    agent('risk_agent', 1, 450, 5),
+    agent('final_decision_agent', 1, 750, 0),
+    agent('volume_agent', 2, 600, 1),
+    agent('indicator_agent', 1, 450, 2),
+    agent('sector_agent', 1, 525, 3),
+  ],
+};
+
+describe('renderRunReport', () => {
+  it('reproduces the seed-002 block, plus cost, failures and cache savings lines', () => {
+    const seedLines = seedBlock().split('\n');
+    const expected = [
+      ...seedLines.slice(0, 8),
+      'Total Cost: $0.01234',
+      'Failures: 1 of 8 calls (success rate 87.5%)',
+      'Cache Savings: $0.00027 (1,200 cached input tokens)',
+      ...seedLines.slice(8),
+    ].join('\n');
+    expect(renderRunReport(SEED_DATA, { subject: 'AAPL' })).toBe(expected);
+  });
+
+  it('orders by volume on request, widens the name column, and names missing agents', () => {
+    const data: RunReportData = {
+      ...SEED_DATA,
+      agents: [agent('a_very_long_agent_name_indeed', 1, 10, 0), { ...agent('x', 2, 99, 1), agent: null }],
+    };
+    const lines = renderRunReport(data, { order: 'volume' }).split('\n');
+    expect(lines[1]).toBe('📊 TOKEN USAGE SUMMARY');
+    expect(lines).toContain('  gemini-2.5-pro                | 2,700 tokens |  3 calls | agents: final_decision_agent, sector_agent, risk_agent');
+    expect(lines.slice(-3, -1)).toEqual([
+      '  (no agent)                    |     99 tokens |  2 calls',
+      '  a_very_long_agent_name_indeed |     10 tokens |  1 calls',
+    ]);
+  });
+
+  it('says n/a rather than inventing figures for an empty report', () => {
+    const text = renderRunReport({ summary: { ...emptyStats(), wallTimeMs: null }, models: [], agents: [] });
+    expect(text).toContain('Total Analysis Time: n/a');
+    expect(text).toContain('Failures: 0 of 0 calls (success rate n/a)');
+  });
+});
+
+describe('formatting', () => {
+  it('groups thousands and prints dollars readably', () => {
+    expect(formatCount(1234567)).toBe('1,234,567');
+    expect(formatCount(-1234.5, 1)).toBe('-1,234.5');
+    expect(formatUsd(1234.567)).toBe('$1,234.57');
+    expect(formatUsd(0.0005)).toBe('$0.0005');
+    expect(formatUsd(0)).toBe('$0.00');
+    expect(formatUsd(0.1)).toBe('$0.10');
+  });
+});
