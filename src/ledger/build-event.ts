@@ -1,0 +1,93 @@
+/**
+ * A validated record input + the scope's attribution -> a priced UsageEvent.
+ *
+ * @module
+ */
+import { ValidationError } from '../errors/index.js';
+import type { Pricer } from '../pricing/index.js';
+import { normalizeResponse } from '../usage/index.js';
+import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
+import type { ValidInput } from './validate.js';
+
+export interface BuildContext {
+  pricer: Pricer;
+  /** Epoch ms now (the event time when the input has none). */
+  now: number;
+  /** A fresh id (when the input has none). */
+  newId: () => string;
+  scope: Attribution;
+}
+
+function unknownUsage(): Usage {
+  return {
+    inputTokens: undefined,
+    outputTokens: undefined,
+    totalTokens: undefined,
+    cacheReadTokens: undefined,
+    cacheWriteTokens: undefined,
+    reasoningTokens: undefined,
+  };
+}
+
+/**
+ * Builds the event. Attribution: the input's agent/run win over the scope's; tags are merged,
+ * the input's winning per key. Usage: the caller's counts win; else the raw `response` is
+ * normalized (hinted with the provider and model), which also supplies the answered model,
+ * the provider when not given, the raw usage and a provider-reported cost.
+ */
+export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent {
+  let normalized: UsageResult | undefined;
+  if (input.response !== undefined && input.response !== null) {
+    normalized = normalizeResponse(input.response, { provider: input.provider, model: input.model ?? input.requestedModel });
+  }
+  const provider = input.provider ?? normalized?.provider;
+  if (provider === undefined) throw new ValidationError('provider: is required', { field: 'provider' });
+  const model = normalized?.model ?? input.model ?? input.requestedModel;
+  if (model === undefined) throw new ValidationError('model: is required', { field: 'model' });
+  const requestedModel = input.requestedModel ?? (input.model !== undefined && input.model !== model ? input.model : undefined);
+
+  const usage = input.usage ?? normalized?.usage;
+  const timeMs = input.timeMs ?? context.now;
+  const scopeTags = context.scope.tags;
+  const tags = scopeTags === undefined ? (input.tags ?? {}) : input.tags === undefined ? { ...scopeTags } : { ...scopeTags, ...input.tags };
+
+  const event: UsageEvent = {
+    id: input.id ?? context.newId(),
+    time: new Date(timeMs).toISOString(),
+    provider,
+    model,
+    tags,
+    usage: usage ?? unknownUsage(),
+    cost: null,
+    status: input.status ?? (input.error === undefined ? 'ok' : 'error'),
+    attempts: input.attempts,
+    estimated: input.estimated ?? normalized?.estimated ?? false,
+  };
+  if (requestedModel !== undefined) event.requestedModel = requestedModel;
+  const agent = input.agent ?? context.scope.agent;
+  if (agent !== undefined) event.agent = agent;
+  const run = input.run ?? context.scope.run;
+  if (run !== undefined) event.run = run;
+  if (usage === undefined) {
+    event.usageUnavailableReason =
+      input.usageUnavailableReason ??
+      normalized?.usageUnavailableReason ??
+      (normalized === undefined ? 'no usage reported' : 'no usage in the response');
+  }
+  const rawUsage = input.rawUsage ?? normalized?.rawUsage;
+  if (rawUsage !== undefined) event.rawUsage = rawUsage;
+  const providerCost = input.providerCost ?? normalized?.providerCost;
+  if (providerCost !== undefined) event.providerCost = providerCost;
+  if (input.durationMs !== undefined) event.durationMs = input.durationMs;
+  if (input.timeToFirstTokenMs !== undefined) event.timeToFirstTokenMs = input.timeToFirstTokenMs;
+  if (input.error !== undefined) event.error = input.error;
+
+  if (usage === undefined) {
+    event.costUnavailableReason = 'usage unavailable';
+  } else {
+    const priced = context.pricer.price({ provider, model, usage, time: new Date(timeMs) });
+    if (priced.cost === null) event.costUnavailableReason = priced.reason;
+    else event.cost = priced.cost;
+  }
+  return event;
+}

@@ -1,0 +1,205 @@
+/**
+ * The ledger: record() turns a call's facts into a priced, attributed UsageEvent and keeps it
+ * in the store; scope() stamps attribution; flush()/stats()/close() manage the fail-open path.
+ *
+ * @module
+ */
+import { monotonicFactory } from 'ulid';
+import { TokenledgerError, ValidationError } from '../errors/index.js';
+import { createPricer, type Pricer } from '../pricing/index.js';
+import type { Store } from '../store/index.js';
+import type { Attribution, Logger, PriceOverride, RecordInput, UsageEvent } from '../types/index.js';
+import { buildEvent } from './build-event.js';
+import { validateRecordInput } from './validate.js';
+import { Writer } from './writer.js';
+
+export interface LedgerOptions {
+  /** Where events are kept (`openStore('sqlite:./tokenledger.db')`). */
+  store: Store;
+  /**
+   * The pricer to use; one is created from `prices` when absent.
+   * @default createPricer({ overrides: prices })
+   */
+  pricer?: Pricer;
+  /**
+   * Price overrides per 1M tokens, winning over the catalog. Ignored when `pricer` is given.
+   * @example [{ model: 'my-finetune', input: 3, output: 12 }]
+   */
+  prices?: PriceOverride[];
+  /**
+   * Epoch-millisecond clock: default event time, id time, retry backoff.
+   * @default Date.now
+   */
+  clock?: () => number;
+  /**
+   * Where store failures and drops are reported.
+   * @default a logger that discards everything
+   */
+  logger?: Logger;
+  /**
+   * How many events the fail-open buffer keeps while the store is down; beyond it the oldest
+   * are dropped (and counted in `stats().dropped`).
+   * @default 10000
+   */
+  bufferLimit?: number;
+  /**
+   * Makes event ids.
+   * @default a monotonic ULID factory (sortable by time, unique within the process)
+   */
+  idGenerator?: () => string;
+}
+
+export interface RecordOptions {
+  /**
+   * `true`: a store failure never rejects; the event is buffered and retried (the caller's
+   * LLM call must not break because the ledger's database is down). `false`: the promise
+   * resolves only once the event is durable and rejects with `StoreError` otherwise (for
+   * importers and ingest APIs that must report truthfully).
+   * @default true
+   */
+  failOpen?: boolean;
+}
+
+export interface RecordManyResult {
+  /** The events built from the valid inputs, in input order. */
+  events: UsageEvent[];
+  /** The inputs that failed validation; the others were still recorded. */
+  rejected: { index: number; error: ValidationError }[];
+}
+
+export interface LedgerStats {
+  /** Events the store acknowledged as durable. */
+  recorded: number;
+  /** Failed store inserts. */
+  storeFailures: number;
+  /** Events held in memory waiting for the store. */
+  buffered: number;
+  /** Events lost because the buffer was full. */
+  dropped: number;
+  /** Inputs refused by validation. */
+  rejected: number;
+}
+
+export interface Ledger {
+  readonly store: Store;
+  readonly pricer: Pricer;
+  /** The attribution this ledger stamps on every event (empty for the root ledger). */
+  readonly attribution: Readonly<Attribution>;
+  /**
+   * Validates, normalizes, prices and stores one call. Resolves with the stored event (with
+   * its cost). Rejects with `ValidationError` (naming the field) on bad input. With the
+   * default `failOpen: true` it never rejects for a store failure: the event is buffered and
+   * the promise resolves; it is durable only once `stats().buffered` is back to 0.
+   */
+  record(input: RecordInput, options?: RecordOptions): Promise<UsageEvent>;
+  /** Records many inputs in one store write; invalid ones are reported, the others kept. */
+  recordMany(inputs: readonly RecordInput[], options?: RecordOptions): Promise<RecordManyResult>;
+  /** A ledger sharing this one's store and buffer that stamps `attribution` on every event (tags merged). */
+  scope(attribution: Attribution): Ledger;
+  /** Writes the fail-open buffer now; rejects with `StoreError` if the store still fails. */
+  flush(): Promise<void>;
+  stats(): LedgerStats;
+  /** Flushes the buffer and refuses further records. The store is left open: its opener closes it. */
+  close(): Promise<void>;
+}
+
+const discard = (): void => undefined;
+const SILENT_LOGGER: Logger = { debug: discard, info: discard, warn: discard, error: discard };
+
+interface Core {
+  store: Store;
+  pricer: Pricer;
+  clock: () => number;
+  newId: () => string;
+  writer: Writer;
+  rejected: number;
+  closed: boolean;
+}
+
+/**
+ * Creates a ledger over a store.
+ *
+ * @example
+ * const store = await openStore('sqlite:./tokenledger.db');
+ * const ledger = createLedger({ store });
+ * const aapl = ledger.scope({ run: 'AAPL' });
+ * await aapl.record({ provider: 'google', model: 'gemini-2.5-flash', agent: 'indicator_agent', response: body, durationMs: 1250 });
+ */
+export function createLedger(options: LedgerOptions): Ledger {
+  const clock = options.clock ?? Date.now;
+  const bufferLimit = options.bufferLimit ?? 10_000;
+  if (!Number.isInteger(bufferLimit) || bufferLimit < 0) {
+    throw new ValidationError(`bufferLimit: must be a non-negative integer, got ${String(bufferLimit)}`, { field: 'bufferLimit' });
+  }
+  const ulid = monotonicFactory();
+  const core: Core = {
+    store: options.store,
+    pricer: options.pricer ?? createPricer({ overrides: options.prices ?? [] }),
+    clock,
+    newId: options.idGenerator ?? (() => ulid(clock())),
+    writer: new Writer({ store: options.store, logger: options.logger ?? SILENT_LOGGER, clock, bufferLimit }),
+    rejected: 0,
+    closed: false,
+  };
+  return scopedLedger(core, {});
+}
+
+function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
+  const merged: Attribution = { ...outer };
+  if (inner.agent !== undefined) merged.agent = inner.agent;
+  if (inner.run !== undefined) merged.run = inner.run;
+  if (inner.tags !== undefined) merged.tags = { ...outer.tags, ...inner.tags };
+  return merged;
+}
+
+function scopedLedger(core: Core, attribution: Attribution): Ledger {
+  function build(input: RecordInput): UsageEvent {
+    if (core.closed) throw new TokenledgerError('closed', 'the ledger is closed');
+    try {
+      return buildEvent(validateRecordInput(input), { pricer: core.pricer, now: core.clock(), newId: core.newId, scope: attribution });
+    } catch (error) {
+      if (error instanceof ValidationError) core.rejected += 1;
+      throw error;
+    }
+  }
+
+  const ledger: Ledger = {
+    store: core.store,
+    pricer: core.pricer,
+    attribution,
+    async record(input, recordOptions) {
+      const event = build(input);
+      await core.writer.write([event], recordOptions?.failOpen ?? true);
+      return event;
+    },
+    async recordMany(inputs, recordOptions) {
+      const events: UsageEvent[] = [];
+      const rejected: RecordManyResult['rejected'] = [];
+      inputs.forEach((input, index) => {
+        try {
+          events.push(build(input));
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          rejected.push({ index, error });
+        }
+      });
+      if (events.length > 0) await core.writer.write(events, recordOptions?.failOpen ?? true);
+      return { events, rejected };
+    },
+    scope(inner) {
+      return scopedLedger(core, mergeAttribution(attribution, inner));
+    },
+    flush() {
+      return core.writer.flush();
+    },
+    stats() {
+      return { ...core.writer.stats(), rejected: core.rejected };
+    },
+    async close() {
+      if (core.closed) return;
+      core.closed = true;
+      await core.writer.flush();
+    },
+  };
+  return ledger;
+}

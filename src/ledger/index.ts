@@ -1,0 +1,12 @@
+export { createLedger } from './create-ledger.js';
+export type { Ledger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
+export {
+  validateRecordInput,
+  parseTime,
+  MAX_NAME_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_TAGS,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_ERROR_MESSAGE_LENGTH,
+} from './validate.js';

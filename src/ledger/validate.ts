@@ -1,0 +1,224 @@
+/**
+ * Validation of what callers hand to `record()`. Bad input is rejected with a
+ * `ValidationError` whose `field` names the offending field (`usage.inputTokens`,
+ * `tags.team`), so one bad event in a batch can be reported and the others kept.
+ *
+ * Limits (chosen so one event stays small in every store and in logs):
+ * - provider, model, requestedModel, agent, run: 1..256 characters;
+ * - id: 1..128 characters;
+ * - tags: at most 64 keys, each key 1..64 characters, each value at most 256 characters;
+ * - error.type: 1..128 characters; error.message is redacted and cut to 2,000 characters
+ *   (never rejected: a provider's long error text is not the caller's fault).
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { ValidationError, redactSecrets } from '../errors/index.js';
+import type { EventError, EventStatus, JsonValue, RecordInput, Usage } from '../types/index.js';
+
+export const MAX_NAME_LENGTH = 256;
+export const MAX_ID_LENGTH = 128;
+export const MAX_TAGS = 64;
+export const MAX_TAG_KEY_LENGTH = 64;
+export const MAX_TAG_VALUE_LENGTH = 256;
+export const MAX_ERROR_MESSAGE_LENGTH = 2000;
+
+const COUNT = 'must be a non-negative integer';
+const count = z.number({ error: COUNT }).int({ error: COUNT }).min(0, { error: COUNT }).nullish();
+const nonNegative = (what: string) =>
+  z.number({ error: `must be a non-negative number of ${what}` }).min(0, { error: `must be a non-negative number of ${what}` });
+const name = (max: number) =>
+  z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+
+const usageSchema = z.object(
+  {
+    inputTokens: count,
+    outputTokens: count,
+    totalTokens: count,
+    cacheReadTokens: count,
+    cacheWriteTokens: count,
+    cacheWrite5mTokens: count,
+    cacheWrite1hTokens: count,
+    reasoningTokens: count,
+    inputAudioTokens: count,
+    outputAudioTokens: count,
+  },
+  { error: 'must be an object of token counts' },
+);
+
+const inputSchema = z.object(
+  {
+    id: name(MAX_ID_LENGTH).optional(),
+    time: z.unknown().optional(),
+    provider: name(MAX_NAME_LENGTH).optional(),
+    model: name(MAX_NAME_LENGTH).optional(),
+    requestedModel: name(MAX_NAME_LENGTH).optional(),
+    agent: name(MAX_NAME_LENGTH).nullish(),
+    run: name(MAX_NAME_LENGTH).nullish(),
+    tags: z.unknown().optional(),
+    usage: usageSchema.nullish(),
+    response: z.unknown().optional(),
+    durationMs: nonNegative('milliseconds').nullish(),
+    timeToFirstTokenMs: nonNegative('milliseconds').nullish(),
+    status: z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }).optional(),
+    error: z
+      .object(
+        {
+          type: name(128),
+          status: z.number({ error: 'must be an HTTP status' }).int({ error: 'must be an HTTP status' }).min(100).max(599).nullish(),
+          message: z.string({ error: 'must be a string' }),
+        },
+        { error: 'must be an object { type, status?, message }' },
+      )
+      .nullish(),
+    attempts: z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).min(1, { error: 'must be a positive integer' }).optional(),
+    providerCost: nonNegative('USD').nullish(),
+    estimated: z.boolean({ error: 'must be true or false' }).optional(),
+    usageUnavailableReason: z.string({ error: 'must be a string' }).max(1000).optional(),
+    rawUsage: z.unknown().optional(),
+  },
+  { error: 'must be an object' },
+);
+
+/** A record input that passed validation, with its time resolved to epoch milliseconds. */
+export interface ValidInput {
+  id: string | undefined;
+  timeMs: number | undefined;
+  provider: string | undefined;
+  model: string | undefined;
+  requestedModel: string | undefined;
+  agent: string | undefined;
+  run: string | undefined;
+  tags: Record<string, string> | undefined;
+  usage: Usage | undefined;
+  response: unknown;
+  durationMs: number | undefined;
+  timeToFirstTokenMs: number | undefined;
+  status: EventStatus | undefined;
+  error: EventError | undefined;
+  attempts: number;
+  providerCost: number | undefined;
+  estimated: boolean | undefined;
+  usageUnavailableReason: string | undefined;
+  rawUsage: JsonValue | undefined;
+}
+
+/** Checks one record input; throws `ValidationError` naming the first bad field. */
+export function validateRecordInput(input: RecordInput | unknown): ValidInput {
+  const parsed = inputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined || issue.path.length === 0 ? 'input' : issue.path.map(String).join('.');
+    throw invalid(field, issue?.message ?? 'is invalid');
+  }
+  const value = parsed.data;
+  return {
+    id: value.id,
+    timeMs: value.time === undefined || value.time === null ? undefined : parseTime(value.time),
+    provider: value.provider,
+    model: value.model,
+    requestedModel: value.requestedModel,
+    agent: value.agent ?? undefined,
+    run: value.run ?? undefined,
+    tags: value.tags === undefined || value.tags === null ? undefined : checkTags(value.tags),
+    usage: value.usage === undefined || value.usage === null ? undefined : checkUsage(value.usage),
+    response: value.response,
+    durationMs: value.durationMs ?? undefined,
+    timeToFirstTokenMs: value.timeToFirstTokenMs ?? undefined,
+    status: value.status,
+    error:
+      value.error === undefined || value.error === null
+        ? undefined
+        : {
+            type: value.error.type,
+            ...(value.error.status === undefined || value.error.status === null ? {} : { status: value.error.status }),
+            message: redactSecrets(value.error.message).slice(0, MAX_ERROR_MESSAGE_LENGTH),
+          },
+    attempts: value.attempts ?? 1,
+    providerCost: value.providerCost ?? undefined,
+    estimated: value.estimated,
+    usageUnavailableReason: value.usageUnavailableReason,
+    rawUsage: value.rawUsage === undefined ? undefined : (value.rawUsage as JsonValue),
+  };
+}
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`${field}: ${message}`, { field });
+}
+
+/** An ISO-8601 string, a Date or epoch milliseconds -> epoch milliseconds. */
+export function parseTime(value: unknown, field = 'time'): number {
+  let ms = Number.NaN;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'number') ms = value;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
+  // Year 0..9999: what an ISO string can say and every store can index.
+  if (!Number.isFinite(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999) {
+    throw invalid(field, 'must be an ISO-8601 time, a Date or epoch milliseconds');
+  }
+  return ms;
+}
+
+function checkTags(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('tags', 'must be an object of string values');
+  const entries = Object.entries(value);
+  if (entries.length > MAX_TAGS) throw invalid('tags', `must have at most ${MAX_TAGS} keys`);
+  const tags: Record<string, string> = {};
+  for (const [key, tag] of entries) {
+    if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
+      throw invalid(`tags.${key.slice(0, MAX_TAG_KEY_LENGTH)}`, `key must be 1 to ${MAX_TAG_KEY_LENGTH} characters`);
+    }
+    if (typeof tag !== 'string') throw invalid(`tags.${key}`, 'must be a string');
+    if (tag.length > MAX_TAG_VALUE_LENGTH) throw invalid(`tags.${key}`, `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
+    tags[key] = tag;
+  }
+  return tags;
+}
+
+type UsageCounts = z.infer<typeof usageSchema>;
+
+/**
+ * Caller-given counts -> Usage: `null` means unknown, `totalTokens` is derived as
+ * input + output when both are known (DESIGN.md), and a part larger than its total is refused.
+ */
+function checkUsage(counts: UsageCounts): Usage {
+  const usage: Usage = {
+    inputTokens: counts.inputTokens ?? undefined,
+    outputTokens: counts.outputTokens ?? undefined,
+    totalTokens: counts.totalTokens ?? undefined,
+    cacheReadTokens: counts.cacheReadTokens ?? undefined,
+    cacheWriteTokens: counts.cacheWriteTokens ?? undefined,
+    reasoningTokens: counts.reasoningTokens ?? undefined,
+  };
+  if (counts.cacheWrite5mTokens != null) usage.cacheWrite5mTokens = counts.cacheWrite5mTokens;
+  if (counts.cacheWrite1hTokens != null) usage.cacheWrite1hTokens = counts.cacheWrite1hTokens;
+  if (counts.inputAudioTokens != null) usage.inputAudioTokens = counts.inputAudioTokens;
+  if (counts.outputAudioTokens != null) usage.outputAudioTokens = counts.outputAudioTokens;
+  if (usage.inputTokens !== undefined && usage.outputTokens !== undefined) usage.totalTokens = usage.inputTokens + usage.outputTokens;
+  partOf(usage.cacheReadTokens, usage.inputTokens, 'cacheReadTokens', 'inputTokens');
+  partOf(usage.cacheWriteTokens, usage.inputTokens, 'cacheWriteTokens', 'inputTokens');
+  partOf(
+    usage.cacheReadTokens === undefined || usage.cacheWriteTokens === undefined ? undefined : usage.cacheReadTokens + usage.cacheWriteTokens,
+    usage.inputTokens,
+    'cacheWriteTokens',
+    'inputTokens - cacheReadTokens',
+  );
+  partOf(usage.reasoningTokens, usage.outputTokens, 'reasoningTokens', 'outputTokens');
+  partOf(usage.inputAudioTokens, usage.inputTokens, 'inputAudioTokens', 'inputTokens');
+  partOf(usage.outputAudioTokens, usage.outputTokens, 'outputAudioTokens', 'outputTokens');
+  partOf(
+    usage.cacheWrite5mTokens === undefined && usage.cacheWrite1hTokens === undefined
+      ? undefined
+      : (usage.cacheWrite5mTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0),
+    usage.cacheWriteTokens,
+    'cacheWrite1hTokens',
+    'cacheWriteTokens',
+  );
+  return usage;
+}
+
+function partOf(part: number | undefined, whole: number | undefined, field: string, wholeName: string): void {
+  if (part !== undefined && whole !== undefined && part > whole) {
+    throw invalid(`usage.${field}`, `must not exceed usage.${wholeName} (it is a part of it)`);
+  }
+}

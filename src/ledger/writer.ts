@@ -1,0 +1,185 @@
+/**
+ * The ledger's path to the store: group commit plus fail-open buffering.
+ *
+ * - Group commit: while one `store.insert()` is in flight, events from other callers queue
+ *   and go together in the next insert, so many concurrent callers cost few round trips
+ *   (PostgreSQL) or transactions (SQLite). Each caller still waits for its own events to be
+ *   durable before its promise resolves.
+ * - Fail-open: when an insert fails, the events of fail-open callers go to a bounded
+ *   in-memory buffer (oldest dropped when full, counted) and their promises resolve anyway;
+ *   the store error is logged and counted. The buffer is retried with the next write once
+ *   the backoff has passed (100 ms doubling up to 30 s), or at once by `flush()`. While the
+ *   backoff runs, fail-open events go straight to the buffer, so a dead store costs the
+ *   caller nothing. No timer is kept, so a ledger never holds a process open.
+ * - Callers that need durability (`failOpen: false`, e.g. `tokenledger import`) get the
+ *   store's error instead.
+ *
+ * @module
+ */
+import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger, UsageEvent } from '../types/index.js';
+
+export interface WriterOptions {
+  store: Store;
+  logger: Logger;
+  clock: () => number;
+  bufferLimit: number;
+}
+
+export interface WriterStats {
+  /** Events the store acknowledged (durable), retried ones included. */
+  recorded: number;
+  /** Failed insert attempts. */
+  storeFailures: number;
+  /** Events waiting in the fail-open buffer. */
+  buffered: number;
+  /** Events dropped because the buffer was full. */
+  dropped: number;
+}
+
+interface Pending {
+  events: readonly UsageEvent[];
+  failOpen: boolean;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 30_000;
+/** At most this many buffered events ride along with one write. */
+const RETRY_CHUNK = 1000;
+
+export class Writer {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly #clock: () => number;
+  readonly #bufferLimit: number;
+  #queue: Pending[] = [];
+  #draining: Promise<void> | undefined;
+  /** Fail-open events awaiting a retry, oldest first. */
+  #buffer: UsageEvent[] = [];
+  #consecutiveFailures = 0;
+  #retryAt = 0;
+  #stats: WriterStats = { recorded: 0, storeFailures: 0, buffered: 0, dropped: 0 };
+
+  constructor(options: WriterOptions) {
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.#clock = options.clock;
+    this.#bufferLimit = options.bufferLimit;
+  }
+
+  stats(): WriterStats {
+    return { ...this.#stats, buffered: this.#buffer.length };
+  }
+
+  /** Resolves once the events are durable, or (fail-open) buffered after a store failure. */
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<void> {
+    if (failOpen && this.#buffer.length > 0 && this.#clock() < this.#retryAt) {
+      this.#bufferEvents(events);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ events, failOpen, resolve, reject });
+      this.#draining ??= this.#drain();
+    });
+  }
+
+  /**
+   * Retries the whole buffer now, ignoring the backoff, and waits for writes in flight.
+   * Rejects with a `StoreError` when the store still fails (the events stay buffered).
+   */
+  async flush(): Promise<void> {
+    await this.#draining;
+    while (this.#buffer.length > 0) {
+      const chunk = this.#buffer.splice(0, RETRY_CHUNK);
+      try {
+        await this.#store.insert(chunk);
+        this.#succeeded(chunk.length);
+      } catch (error) {
+        this.#buffer.unshift(...chunk);
+        this.#failed(error, chunk.length);
+        throw toStoreError(error, `${this.#buffer.length} events remain buffered`);
+      }
+    }
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
+        const retried = this.#buffer.length > 0 && this.#clock() >= this.#retryAt ? this.#buffer.splice(0, RETRY_CHUNK) : [];
+        const events = batch.length === 1 && retried.length === 0 ? batch[0]!.events : [...retried, ...batch.flatMap((p) => p.events)];
+        try {
+          await this.#store.insert(events);
+          this.#succeeded(events.length);
+          for (const pending of batch) pending.resolve();
+        } catch (error) {
+          this.#failed(error, events.length);
+          this.#buffer.unshift(...retried);
+          const storeError = toStoreError(error);
+          for (const pending of batch) {
+            if (pending.failOpen) {
+              this.#bufferEvents(pending.events);
+              pending.resolve();
+            } else {
+              pending.reject(storeError);
+            }
+          }
+          this.#trimBuffer();
+        }
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  #succeeded(count: number): void {
+    this.#stats.recorded += count;
+    if (this.#consecutiveFailures > 0) {
+      this.#logger.info('tokenledger: store is back; buffered events are being written', { buffered: this.#buffer.length });
+    }
+    this.#consecutiveFailures = 0;
+    this.#retryAt = 0;
+  }
+
+  #failed(error: unknown, events: number): void {
+    this.#stats.storeFailures += 1;
+    this.#consecutiveFailures += 1;
+    const backoff = Math.min(BACKOFF_MIN_MS * 2 ** (this.#consecutiveFailures - 1), BACKOFF_MAX_MS);
+    this.#retryAt = this.#clock() + backoff;
+    this.#logger.warn('tokenledger: store insert failed; events kept in memory for retry', {
+      error: describe(error),
+      events,
+      buffered: this.#buffer.length,
+      retryInMs: backoff,
+    });
+  }
+
+  #bufferEvents(events: readonly UsageEvent[]): void {
+    for (const event of events) this.#buffer.push(event);
+    this.#trimBuffer();
+  }
+
+  #trimBuffer(): void {
+    const excess = this.#buffer.length - this.#bufferLimit;
+    if (excess <= 0) return;
+    this.#buffer.splice(0, excess);
+    if (this.#stats.dropped === 0 || this.#consecutiveFailures <= 1) {
+      this.#logger.error('tokenledger: fail-open buffer full; oldest events dropped', { dropped: excess, bufferLimit: this.#bufferLimit });
+    }
+    this.#stats.dropped += excess;
+  }
+}
+
+function describe(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+function toStoreError(error: unknown, suffix?: string): StoreError {
+  if (error instanceof StoreError && suffix === undefined) return error;
+  const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
+  return new StoreError(`store insert failed: ${message}${suffix === undefined ? '' : ` (${suffix})`}`, { cause: error });
+}

@@ -1,0 +1,48 @@
+/** A store wrapper that can be switched down, counting inserts; and a controllable clock. */
+import { openStore, type Store } from '#src/store/index.js';
+import type { UsageEvent } from '#src/types/index.js';
+
+export interface FlakyStore extends Store {
+  down: boolean;
+  insertCalls: number;
+  /** Sizes of the batches insert() was given. */
+  batches: number[];
+  /** When set, insert waits for this promise before answering. */
+  gate: Promise<void> | undefined;
+  inner: Store;
+}
+
+export async function flakyStore(): Promise<FlakyStore> {
+  const inner = await openStore('memory:');
+  const flaky: FlakyStore = {
+    kind: inner.kind,
+    down: false,
+    insertCalls: 0,
+    batches: [],
+    gate: undefined,
+    inner,
+    async insert(events: readonly UsageEvent[]) {
+      flaky.insertCalls += 1;
+      flaky.batches.push(events.length);
+      if (flaky.gate !== undefined) await flaky.gate;
+      if (flaky.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (password=hunter2)');
+      return inner.insert(events);
+    },
+    aggregate: (query) => inner.aggregate(query),
+    events: (query) => inner.events(query),
+    delete: (filter) => inner.delete(filter),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+  return flaky;
+}
+
+export function manualClock(start = Date.parse('2025-03-01T12:00:00.000Z')): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+export async function storedIds(store: Store): Promise<string[]> {
+  const page = await store.events({ filter: {}, limit: 10_000 });
+  return page.events.map((e) => e.id).sort();
+}
