@@ -1,0 +1,121 @@
+/**
+ * Gemini / Vertex AI usage, in the three shapes met in the wild:
+ * - REST `usageMetadata` (camelCase): `{ promptTokenCount, candidatesTokenCount, ... }`;
+ * - the Python SDK's `usage_metadata` (snake_case, `model_dump()`), where unset counters are null;
+ * - bare top-level fields (a usage metadata object on its own, either case).
+ *
+ * inputTokens = promptTokenCount + toolUsePromptTokenCount (promptTokenCount already includes
+ * cachedContentTokenCount: "When cachedContent is set, this is still the total effective prompt
+ * size"). outputTokens = candidatesTokenCount + thoughtsTokenCount: candidates leave thoughts
+ * out (https://ai.google.dev/api/generate-content#UsageMetadata).
+ *
+ * Absent counters read as 0: the API speaks proto3 JSON, which DROPS zero-valued fields, so a
+ * safety-blocked answer has no candidatesTokenCount at all. A usage object with no counter at
+ * all is still "usage unavailable".
+ *
+ * Stream: every chunk repeats a cumulative usageMetadata that is not monotonic; the last chunk's
+ * holds the whole stream's usage.
+ *
+ * @module
+ */
+import type { Count } from '../types/index.js';
+import { createCountProblems, isRecord, readCount, stringAt, sumParts, type CountProblems, type UsageParts } from './counts.js';
+import { readFromParts, unavailableRead, type UsageRead } from './result.js';
+import { createLastWinsAccumulator, type FormatAccumulator } from './stream-support.js';
+
+/** The wire shape we read (camelCase; the snake_case twin is read the same way). */
+export interface GeminiUsageMetadata {
+  promptTokenCount?: number | null;
+  candidatesTokenCount?: number | null;
+  thoughtsTokenCount?: number | null;
+  toolUsePromptTokenCount?: number | null;
+  cachedContentTokenCount?: number | null;
+  totalTokenCount?: number | null;
+  promptTokensDetails?: Array<{ modality?: string; tokenCount?: number }> | null;
+  candidatesTokensDetails?: Array<{ modality?: string; tokenCount?: number }> | null;
+}
+
+const COUNTERS = {
+  prompt: ['promptTokenCount', 'prompt_token_count'],
+  candidates: ['candidatesTokenCount', 'candidates_token_count'],
+  thoughts: ['thoughtsTokenCount', 'thoughts_token_count'],
+  toolUse: ['toolUsePromptTokenCount', 'tool_use_prompt_token_count'],
+  cached: ['cachedContentTokenCount', 'cached_content_token_count'],
+  total: ['totalTokenCount', 'total_token_count'],
+} as const;
+
+function pick(raw: Record<string, unknown>, names: readonly [string, string]): unknown {
+  return raw[names[0]] ?? raw[names[1]];
+}
+
+/** True when an object looks like Gemini usage metadata itself (either case). */
+export function isGeminiUsageMetadata(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  for (const names of Object.values(COUNTERS)) {
+    if (names[0] in value || names[1] in value) return true;
+  }
+  return false;
+}
+
+/** The usage metadata of a response body or stream chunk, in any of the three shapes. */
+export function geminiUsageOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const nested = body['usageMetadata'] ?? body['usage_metadata'];
+  if (isRecord(nested)) return nested;
+  return isGeminiUsageMetadata(body) ? body : undefined;
+}
+
+export function geminiModelOf(body: Record<string, unknown>): string | undefined {
+  return stringAt(body, 'modelVersion') ?? stringAt(body, 'model_version') ?? stringAt(body, 'model');
+}
+
+function audioCount(details: unknown, field: string, problems: CountProblems): Count {
+  if (!Array.isArray(details)) return undefined;
+  let total: Count = 0;
+  for (const entry of details) {
+    if (!isRecord(entry) || entry['modality'] !== 'AUDIO') continue;
+    total = sumParts(total, readCount(entry['tokenCount'] ?? entry['token_count'], field, problems, 0));
+  }
+  return total;
+}
+
+/** Normalizes one Gemini usage metadata object (camelCase or snake_case). */
+export function normalizeGeminiUsage(raw: unknown): UsageRead {
+  if (!isRecord(raw)) return unavailableRead('response has no usageMetadata');
+  if (!isGeminiUsageMetadata(raw)) return unavailableRead('usageMetadata holds no token counts');
+  const problems = createCountProblems();
+  const prompt = readCount(pick(raw, COUNTERS.prompt), 'promptTokenCount', problems, 0);
+  const candidates = readCount(pick(raw, COUNTERS.candidates), 'candidatesTokenCount', problems, 0);
+  const thoughts = readCount(pick(raw, COUNTERS.thoughts), 'thoughtsTokenCount', problems, 0);
+  const toolUse = readCount(pick(raw, COUNTERS.toolUse), 'toolUsePromptTokenCount', problems, 0);
+  const parts: UsageParts = {
+    inputTokens: sumParts(prompt, toolUse),
+    outputTokens: sumParts(candidates, thoughts),
+    cacheReadTokens: readCount(pick(raw, COUNTERS.cached), 'cachedContentTokenCount', problems, 0),
+    // Gemini bills explicit cache creation separately (caches.create); a response writes none.
+    cacheWriteTokens: 0,
+    reasoningTokens: thoughts,
+    reportedTotal: readCount(pick(raw, COUNTERS.total), 'totalTokenCount', problems, undefined),
+  };
+  const inputAudio = audioCount(raw['promptTokensDetails'] ?? raw['prompt_tokens_details'], 'promptTokensDetails.AUDIO', problems);
+  const outputAudio = audioCount(raw['candidatesTokensDetails'] ?? raw['candidates_tokens_details'], 'candidatesTokensDetails.AUDIO', problems);
+  if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;
+  if (outputAudio !== undefined) parts.outputAudioTokens = outputAudio;
+  return readFromParts(parts, problems, raw);
+}
+
+/** Stream accumulator: the last chunk's usageMetadata. */
+export function createGeminiStreamAccumulator(): FormatAccumulator {
+  let finished = false;
+  return createLastWinsAccumulator({
+    isCandidate: (event) => event.data.includes('"usageMetadata"') || event.data.includes('"usage_metadata"'),
+    extract: (chunk) => geminiUsageOf(chunk),
+    normalize: (raw) => normalizeGeminiUsage(raw),
+    modelOf: geminiModelOf,
+    isPreamble: () => false,
+    observe: (event) => {
+      if (!finished && (event.data.includes('"finishReason"') || event.data.includes('"finish_reason"'))) finished = true;
+    },
+    // Counts before the final chunk are partial (candidates still growing).
+    incomplete: () => (finished ? undefined : 'stream ended before its final chunk (no finishReason): counts may be partial'),
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Normalized usage: one reader per provider wire format, stream accumulators, a raw-byte
+ * stream meter and format detection. Nothing here throws to its caller.
+ *
+ * @module
+ */
+export { normalizeResponse, readResponseUsage } from './normalize.js';
+export { detectFormat, detectProvider, formatFromBody, formatFromUrl, normalizeProviderId, providerFromBody, providerFromHint } from './detect.js';
+export { createStreamAccumulator } from './stream-accumulator.js';
+export type { StreamAccumulator, StreamEventInput } from './stream-accumulator.js';
+export { createStreamMeter, meterStreamText } from './stream-meter.js';
+export type { StreamMeter, StreamMeterOptions } from './stream-meter.js';
+export { MAX_TRUSTED_COUNT, addCounts, finishUsage, readCount, sumParts, createCountProblems } from './counts.js';
+export type { CountProblems, UsageParts } from './counts.js';
+export type { UsageRead } from './result.js';
+export { normalizeOpenAIChatUsage } from './openai-chat.js';
+export type { OpenAIChatUsage } from './openai-chat.js';
+export { normalizeXaiChatUsage, isXaiChat } from './xai.js';
+export { normalizeOpenAIResponsesUsage } from './openai-responses.js';
+export type { OpenAIResponsesUsage } from './openai-responses.js';
+export { normalizeAnthropicUsage } from './anthropic.js';
+export type { AnthropicUsage } from './anthropic.js';
+export { normalizeGeminiUsage } from './gemini.js';
+export type { GeminiUsageMetadata } from './gemini.js';
+export { normalizeBedrockUsage } from './bedrock.js';
+export type { BedrockConverseUsage } from './bedrock.js';
+export { normalizeCohereUsage } from './cohere.js';
+export type { CohereUsage } from './cohere.js';
+export { normalizeOllamaUsage } from './ollama.js';
+export type { OllamaUsage } from './ollama.js';
+export { estimateUsage } from './estimate.js';

@@ -1,0 +1,109 @@
+/**
+ * `normalizeResponse`: one response body, any known format, to a `UsageResult`. Never throws.
+ *
+ * @module
+ */
+import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
+import { normalizeAnthropicUsage } from './anthropic.js';
+import { normalizeBedrockUsage } from './bedrock.js';
+import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
+import { isRecord, recordAt, stringAt } from './counts.js';
+import { detectFormat, detectProvider } from './detect.js';
+import { geminiModelOf, geminiUsageOf, normalizeGeminiUsage } from './gemini.js';
+import { normalizeOllamaUsage } from './ollama.js';
+import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from './openai-chat.js';
+import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
+import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
+import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Parses a JSON body given as text or bytes; `undefined` plus a reason when it is not JSON. */
+function parseBody(body: string | Uint8Array): { value: unknown } | { reason: string } {
+  const text = typeof body === 'string' ? body : decoder.decode(body);
+  if (text.trim() === '') return { reason: 'body is empty' };
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'invalid JSON';
+    return { reason: `body is not valid JSON (${detail.slice(0, 120)})` };
+  }
+}
+
+/** Reads usage from a parsed body in a known format. */
+export function readResponseUsage(body: Record<string, unknown>, format: UsageFormat, hint?: FormatHint): UsageRead {
+  switch (format) {
+    case 'openai-chat': {
+      const model = openAIChatModelOf(body);
+      const usage = openAIChatUsageOf(body);
+      if (usage === undefined) return { ...unavailableRead('response has no usage object'), model };
+      const read = isXaiChat(hint, model) ? normalizeXaiChatUsage(usage) : normalizeOpenAIChatUsage(usage);
+      return { ...read, model };
+    }
+    case 'openai-responses': {
+      // A Responses body, or a `response.completed` event holding one.
+      const response = recordAt(body, 'response') ?? body;
+      const model = stringAt(response, 'model');
+      const usage = response['usage'];
+      if (!isRecord(usage)) return { ...unavailableRead('response has no usage object'), model };
+      return { ...normalizeOpenAIResponsesUsage(usage), model };
+    }
+    case 'anthropic': {
+      // A Messages body, or a `message_start` event holding one.
+      const message = recordAt(body, 'message') ?? body;
+      const model = stringAt(message, 'model');
+      const usage = message['usage'];
+      if (!isRecord(usage)) return { ...unavailableRead('response has no usage object'), model };
+      return { ...normalizeAnthropicUsage(usage), model };
+    }
+    case 'gemini': {
+      const model = geminiModelOf(body);
+      const usage = geminiUsageOf(body);
+      if (usage === undefined) return { ...unavailableRead('response has no usageMetadata'), model };
+      return { ...normalizeGeminiUsage(usage), model };
+    }
+    case 'bedrock-converse': {
+      const usage = body['usage'];
+      if (!isRecord(usage)) return unavailableRead('response has no usage object');
+      return normalizeBedrockUsage(usage);
+    }
+    case 'cohere': {
+      const usage = cohereUsageOf(body) ?? recordAt(recordAt(body, 'delta'), 'usage');
+      const model = stringAt(body, 'model');
+      if (usage === undefined) return { ...unavailableRead('response has no usage object'), model };
+      return { ...normalizeCohereUsage(usage), model };
+    }
+    case 'ollama':
+      return { ...normalizeOllamaUsage(body), model: stringAt(body, 'model') };
+  }
+}
+
+/**
+ * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes.
+ * Never throws: anything unreadable gives `usage: undefined` with `usageUnavailableReason`.
+ *
+ * @example
+ * const result = normalizeResponse(await response.json(), { url: 'https://api.anthropic.com/v1/messages' });
+ * result.usage?.inputTokens; // input + cache writes + cache reads
+ */
+export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult {
+  try {
+    let value = body;
+    if (typeof body === 'string' || body instanceof Uint8Array) {
+      const parsed = parseBody(body);
+      if ('reason' in parsed) return toUsageResult(unavailableRead(parsed.reason), detectFormat(undefined, hint), detectProvider(undefined, undefined, hint));
+      value = parsed.value;
+    }
+    const format = detectFormat(value, hint);
+    const provider = detectProvider(value, format, hint);
+    if (!isRecord(value)) {
+      return toUsageResult(unavailableRead(`body is not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`), format, provider);
+    }
+    if (format === undefined) return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
+    return toUsageResult(readResponseUsage(value, format, hint), format, provider);
+  } catch (error) {
+    // Defensive: a getter or proxy in a caller's object could throw; metering stays fail-open.
+    const detail = error instanceof Error ? error.message : String(error);
+    return toUsageResult(unavailableRead(`usage could not be read (${detail.slice(0, 120)})`), undefined, undefined);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `createStreamAccumulator`: the per-format stream accumulators behind one interface. Feed it
+ * parsed SSE events (`{ event?, data }`, data as text); ask `result()` at the end. Never throws.
+ *
+ * @module
+ */
+import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
+import { createAnthropicStreamAccumulator } from './anthropic.js';
+import { createBedrockStreamAccumulator } from './bedrock.js';
+import { createCohereStreamAccumulator } from './cohere.js';
+import { normalizeProviderId, providerFromBody, providerFromHint } from './detect.js';
+import { createGeminiStreamAccumulator } from './gemini.js';
+import { createOllamaStreamAccumulator } from './ollama.js';
+import { createOpenAIChatStreamAccumulator, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
+import { createOpenAIResponsesStreamAccumulator } from './openai-responses.js';
+import { toUsageResult } from './result.js';
+import { parseJsonObject, type FormatAccumulator, type StreamEventInput } from './stream-support.js';
+import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
+
+export type { StreamEventInput } from './stream-support.js';
+
+/** Accumulates the usage of one stream. */
+export interface StreamAccumulator {
+  /** Feeds one event, in wire order. Garbage is skipped with a warning, never thrown. */
+  push(event: StreamEventInput): void;
+  /** The whole stream's usage so far; `usage: undefined` when it never arrived. */
+  result(): UsageResult;
+  /** True when `event` opens the stream without content (used for time to first token). */
+  isPreamble(event: StreamEventInput): boolean;
+}
+
+/** The format-specific accumulator (internal; `createStreamAccumulator` wraps it). */
+export function createFormatAccumulator(format: UsageFormat, hint?: FormatHint): FormatAccumulator {
+  switch (format) {
+    case 'openai-chat':
+      return createOpenAIChatStreamAccumulator((raw, chunk) =>
+        isXaiChat(hint, openAIChatModelOf(chunk)) ? normalizeXaiChatUsage(raw) : normalizeOpenAIChatUsage(raw),
+      );
+    case 'openai-responses':
+      return createOpenAIResponsesStreamAccumulator();
+    case 'anthropic':
+      return createAnthropicStreamAccumulator();
+    case 'gemini':
+      return createGeminiStreamAccumulator();
+    case 'bedrock-converse':
+      return createBedrockStreamAccumulator();
+    case 'cohere':
+      return createCohereStreamAccumulator();
+    case 'ollama':
+      return createOllamaStreamAccumulator();
+  }
+}
+
+/**
+ * An accumulator for one stream in a known format.
+ *
+ * @example
+ * const acc = createStreamAccumulator('anthropic');
+ * for (const event of events) acc.push({ event: event.event, data: event.data });
+ * acc.result().usage; // whole-stream usage, or undefined with a reason
+ */
+export function createStreamAccumulator(format: UsageFormat, hint?: FormatHint): StreamAccumulator {
+  const inner = createFormatAccumulator(format, hint);
+  let firstJson: string | undefined;
+  return {
+    isPreamble: (event) => inner.isPreamble(event),
+    push(event) {
+      try {
+        if (typeof event?.data !== 'string') return;
+        if (firstJson === undefined && event.data.startsWith('{')) firstJson = event.data;
+        inner.push(event);
+      } catch {
+        // Accumulators do not throw by construction; this guard keeps metering fail-open anyway.
+      }
+    },
+    result() {
+      try {
+        const read = inner.read();
+        let provider = providerFromHint(hint);
+        if (provider === undefined && firstJson !== undefined) provider = providerFromBody(parseJsonObject(firstJson), format);
+        return toUsageResult(read, format, normalizeProviderId(provider));
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        return toUsageResult({ usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: [] }, format, providerFromHint(hint));
+      }
+    },
+  };
+}
