@@ -6,6 +6,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerPricesCommand } from './commands/prices.js';
 
 const program = new Command();
 program
@@ -15,5 +16,6 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
+registerPricesCommand(program);
 
 await program.parseAsync(process.argv);

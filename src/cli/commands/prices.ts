@@ -1,0 +1,125 @@
+/**
+ * `tokenledger prices [MODEL] [--provider P] [--json] [--at TIME] [--config PATH]`: the per-1M
+ * prices tokenledger would use (config overrides first, then the catalog). With MODEL, one
+ * model's prices, tiers, source and matched catalog id; without, a table of the provider's
+ * (or every) model.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { TokenledgerError } from '../../errors/index.js';
+import { createPricer, type PriceLookup, type Pricer } from '../../pricing/index.js';
+import type { PricePerMillion } from '../../types/index.js';
+
+interface PricesOptions {
+  provider?: string;
+  json?: boolean;
+  at?: string;
+  config?: string;
+}
+
+/** `2.5` -> `2.50`, `0.028` -> `0.028`: at least cents, no float noise. */
+function usd(value: number | undefined): string {
+  if (value === undefined) return '-';
+  const fixed = value.toFixed(6).replace(/0+$/, '');
+  const [whole = '0', fraction = ''] = fixed.split('.');
+  return `${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+function formatModel(found: PriceLookup, time: Date): string {
+  const name = found.modelName === undefined ? '' : ` "${found.modelName}"`;
+  const matched = found.source === 'catalog' ? `catalog id ${found.provider ?? '?'}/${found.modelId}${name}` : `${found.source}: ${found.modelId}`;
+  const rows: Array<[string, number | undefined]> = [
+    ['input', found.prices.input],
+    ['cached input (read)', found.prices.cacheRead],
+    ['cache write 5m', found.prices.cacheWrite],
+    ['cache write 1h', found.prices.cacheWrite1h],
+    ['output', found.prices.output],
+  ];
+  if (found.extra?.inputAudio !== undefined) rows.push(['input audio', found.extra.inputAudio]);
+  if (found.extra?.outputAudio !== undefined) rows.push(['output audio', found.extra.outputAudio]);
+  if (found.extra?.outputReasoning !== undefined) rows.push(['output reasoning', found.extra.outputReasoning]);
+  const lines = [
+    `provider ${found.provider ?? '(any)'}, ${matched}`,
+    `prices in USD per 1M tokens, at ${time.toISOString()}:`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(22)}${usd(value).padStart(10)}`),
+  ];
+  for (const tier of found.tiers ?? []) {
+    const p: PricePerMillion = tier.prices;
+    lines.push(
+      `  above ${tier.aboveInputTokens.toLocaleString('en-US')} input tokens: input ${usd(p.input)}, cached ${usd(p.cacheRead)}, ` +
+        `write 5m ${usd(p.cacheWrite)}, write 1h ${usd(p.cacheWrite1h)}, output ${usd(p.output)}`,
+    );
+  }
+  lines.push(`source: ${found.source}`);
+  if (found.note !== undefined) lines.push(`note: ${found.note}`);
+  return lines.join('\n');
+}
+
+function formatTable(rows: PriceLookup[]): string {
+  const header = ['provider', 'model', 'input', 'cached', 'write 5m', 'write 1h', 'output', 'source'];
+  const body = rows.map((row) => [
+    row.provider ?? '(any)',
+    row.modelId + (row.tiers ? ' *' : ''),
+    usd(row.prices.input),
+    usd(row.prices.cacheRead),
+    usd(row.prices.cacheWrite),
+    usd(row.prices.cacheWrite1h),
+    usd(row.prices.output),
+    row.source,
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const tiered = rows.some((row) => row.tiers) ? ['* long-context tiers apply; see `tokenledger prices MODEL`'] : [];
+  return [line(header), ...body.map(line), `${rows.length} models, USD per 1M tokens`, ...tiered].join('\n');
+}
+
+function fail(message: string): void {
+  process.stderr.write(`tokenledger prices: ${message}\n`);
+  process.exitCode = 1;
+}
+
+/** A pricer with the config's overrides whose clock is stopped at `time` (the --at option). */
+async function pricerFromConfig(configPath: string | undefined, time: Date): Promise<Pricer> {
+  const config = await loadConfig(configPath === undefined ? {} : { path: configPath });
+  return createPricer({ overrides: config.prices, now: () => time });
+}
+
+async function runPrices(model: string | undefined, options: PricesOptions): Promise<void> {
+  const time = options.at === undefined ? new Date() : new Date(options.at);
+  if (Number.isNaN(time.getTime())) return fail(`--at must be an ISO date-time, got "${options.at ?? ''}"`);
+  const pricer = await pricerFromConfig(options.config, time);
+  if (model === undefined) {
+    const rows = await pricer.listPrices(options.provider);
+    if (rows.length === 0) return fail(`no models known for provider "${options.provider ?? ''}"`);
+    process.stdout.write(`${options.json ? JSON.stringify(rows, null, 2) : formatTable(rows)}\n`);
+    return;
+  }
+  const found = pricer.lookup({ provider: options.provider, model, time });
+  if (!found) {
+    const empty = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    const result = pricer.price({ provider: options.provider, model, usage: empty, time });
+    return fail(result.reason ?? `no price known for model "${model}"`);
+  }
+  process.stdout.write(`${options.json ? JSON.stringify(found, null, 2) : formatModel(found, time)}\n`);
+}
+
+export function registerPricesCommand(program: Command): void {
+  program
+    .command('prices')
+    .description('Show the per-1M token prices tokenledger would use (overrides first, then the catalog).')
+    .argument('[model]', 'model id, e.g. gpt-4o, claude-sonnet-4-5, openai/gpt-4o:nitro; omit to list models')
+    .option('-p, --provider <provider>', 'provider id (openai, anthropic, google, openrouter, deepseek...)')
+    .option('--json', 'print JSON instead of a table')
+    .option('--at <time>', 'price at this ISO date-time instead of now (prices change over time)')
+    .option('-c, --config <path>', 'config file whose price overrides apply')
+    .action(async (model: string | undefined, options: PricesOptions) => {
+      try {
+        await runPrices(model, options);
+      } catch (error) {
+        // One clear line, never a stack trace.
+        fail(TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error));
+      }
+    });
+}
