@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
+import { StoreError, redactSecrets } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger, UsageEvent } from '../types/index.js';
 
@@ -174,12 +174,13 @@ export class Writer {
   }
 }
 
+/** Store errors may quote a connection URL: strip its password as well as key-shaped secrets. */
 function describe(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
+  const message = error instanceof Error ? error.message : String(error);
+  return redactSecrets(message.replace(/(\/\/[^/\s:@]+:)[^@\s]+@/g, '$1[redacted]@'));
 }
 
 function toStoreError(error: unknown, suffix?: string): StoreError {
   if (error instanceof StoreError && suffix === undefined) return error;
-  const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-  return new StoreError(`store insert failed: ${message}${suffix === undefined ? '' : ` (${suffix})`}`, { cause: error });
+  return new StoreError(`store insert failed: ${describe(error)}${suffix === undefined ? '' : ` (${suffix})`}`, { cause: error });
 }

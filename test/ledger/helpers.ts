@@ -25,7 +25,7 @@ export async function flakyStore(): Promise<FlakyStore> {
       flaky.insertCalls += 1;
       flaky.batches.push(events.length);
       if (flaky.gate !== undefined) await flaky.gate;
-      if (flaky.down) throw new Error('connect ECONNREFUSED 127.0.0.1:5432 (password=hunter2)');
+      if (flaky.down) throw new Error('connect ECONNREFUSED postgres://app:hunter2@127.0.0.1:5432/db (key sk-proj-abcdefghijklmnop)');
       return inner.insert(events);
     },
     aggregate: (query) => inner.aggregate(query),

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { StoreError } from '#src/errors/index.js';
+import { createLedger } from '#src/ledger/index.js';
+import type { LogContext, Logger } from '#src/types/index.js';
+import { flakyStore, manualClock, storedIds } from './helpers.js';
+
+const CALL = { provider: 'openai', model: 'gpt-4o', usage: { inputTokens: 10, outputTokens: 5 } };
+
+function recordingLogger(): Logger & { lines: { level: string; message: string; context?: LogContext }[] } {
+  const lines: { level: string; message: string; context?: LogContext }[] = [];
+  const at = (level: string) => (message: string, context?: LogContext) => void lines.push({ level, message, context });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+describe('fail-open', () => {
+  it('keeps the caller going when the store is down, then lands the buffered events', async () => {
+    const store = await flakyStore();
+    const clock = manualClock();
+    const logger = recordingLogger();
+    const ledger = createLedger({ store, clock: clock.now, logger });
+    store.down = true;
+    const first = await ledger.record(CALL);
+    expect(ledger.stats()).toMatchObject({ recorded: 0, storeFailures: 1, buffered: 1, dropped: 0 });
+    expect(logger.lines[0]?.level).toBe('warn');
+    // the store error's secrets are redacted
+    expect(JSON.stringify(logger.lines)).not.toMatch(/hunter2|sk-proj-abcdefghijklmnop/);
+    expect(JSON.stringify(logger.lines)).toContain('ECONNREFUSED');
+
+    // Within the backoff the store is not even tried: the event goes straight to the buffer.
+    const second = await ledger.record(CALL);
+    expect(store.insertCalls).toBe(1);
+    expect(ledger.stats().buffered).toBe(2);
+
+    // Backoff over, store back: the next record carries the buffer with it.
+    store.down = false;
+    clock.advance(100);
+    const third = await ledger.record(CALL);
+    expect(store.insertCalls).toBe(2);
+    expect(store.batches[1]).toBe(3);
+    expect(ledger.stats()).toMatchObject({ recorded: 3, storeFailures: 1, buffered: 0 });
+    expect(await storedIds(store)).toEqual([first.id, second.id, third.id].sort());
+  });
+
+  it('backs off exponentially while the store stays down', async () => {
+    const store = await flakyStore();
+    const clock = manualClock();
+    const ledger = createLedger({ store, clock: clock.now });
+    store.down = true;
+    await ledger.record(CALL); // fails: retry in 100 ms
+    clock.advance(100);
+    await ledger.record(CALL); // tried, fails: retry in 200 ms
+    expect(store.insertCalls).toBe(2);
+    clock.advance(150);
+    await ledger.record(CALL); // still backing off
+    expect(store.insertCalls).toBe(2);
+    clock.advance(50);
+    await ledger.record(CALL);
+    expect(store.insertCalls).toBe(3);
+    expect(ledger.stats()).toMatchObject({ storeFailures: 3, buffered: 4 });
+  });
+
+  it('flush() retries at once; it rejects while the store still fails and succeeds once it is back', async () => {
+    const store = await flakyStore();
+    const ledger = createLedger({ store, clock: manualClock().now });
+    store.down = true;
+    await ledger.record(CALL);
+    await ledger.record(CALL);
+    await expect(ledger.flush()).rejects.toBeInstanceOf(StoreError);
+    expect(ledger.stats().buffered).toBe(2);
+    store.down = false;
+    await ledger.flush();
+    expect(ledger.stats()).toMatchObject({ buffered: 0, recorded: 2 });
+    expect(await storedIds(store)).toHaveLength(2);
+  });
+
+  it('bounds the buffer: the oldest events are dropped and counted', async () => {
+    const store = await flakyStore();
+    const logger = recordingLogger();
+    const ledger = createLedger({ store, clock: manualClock().now, bufferLimit: 3, logger });
+    store.down = true;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await ledger.record(CALL)).id);
+    expect(ledger.stats()).toMatchObject({ buffered: 3, dropped: 2 });
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('dropped'))).toBe(true);
+    store.down = false;
+    await ledger.flush();
+    expect(await storedIds(store)).toEqual(ids.slice(2).sort());
+  });
+
+  it('with failOpen: false, a store failure rejects with StoreError and nothing is buffered', async () => {
+    const store = await flakyStore();
+    const ledger = createLedger({ store });
+    store.down = true;
+    await expect(ledger.record(CALL, { failOpen: false })).rejects.toBeInstanceOf(StoreError);
+    await expect(ledger.recordMany([CALL, CALL], { failOpen: false })).rejects.toThrow(/store insert failed/);
+    expect(ledger.stats().buffered).toBe(0);
+  });
+});
+
+describe('group commit', () => {
+  it('coalesces concurrent records into few inserts, each resolving once durable', async () => {
+    const store = await flakyStore();
+    const ledger = createLedger({ store });
+    let open!: () => void;
+    store.gate = new Promise<void>((resolve) => (open = resolve));
+    const pending = Array.from({ length: 50 }, () => ledger.record(CALL));
+    await Promise.resolve();
+    expect(store.insertCalls).toBe(1); // the first insert is in flight; 49 wait
+    store.gate = undefined;
+    open();
+    const events = await Promise.all(pending);
+    expect(store.batches).toEqual([1, 49]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(50);
+    expect((await storedIds(store)).length).toBe(50);
+  });
+});

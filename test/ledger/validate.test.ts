@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '#src/errors/index.js';
+import { createLedger, validateRecordInput } from '#src/ledger/index.js';
+import { openStore } from '#src/store/index.js';
+
+const OK = { provider: 'openai', model: 'gpt-4o' };
+
+const BAD: [string, Record<string, unknown>, string][] = [
+  ['negative count', { usage: { inputTokens: -1 } }, 'usage.inputTokens'],
+  ['fractional count', { usage: { outputTokens: 1.5 } }, 'usage.outputTokens'],
+  ['non-numeric count', { usage: { cacheReadTokens: '12' } }, 'usage.cacheReadTokens'],
+  ['NaN count', { usage: { reasoningTokens: Number.NaN } }, 'usage.reasoningTokens'],
+  ['infinite count', { usage: { inputTokens: Infinity } }, 'usage.inputTokens'],
+  ['part above total', { usage: { inputTokens: 10, cacheReadTokens: 11 } }, 'usage.cacheReadTokens'],
+  ['reasoning above output', { usage: { outputTokens: 10, reasoningTokens: 11 } }, 'usage.reasoningTokens'],
+  ['unknown status', { status: 'maybe' }, 'status'],
+  ['time that is not a time', { time: 'yesterday' }, 'time'],
+  ['invalid Date', { time: new Date('nope') }, 'time'],
+  ['time of the wrong type', { time: true }, 'time'],
+  ['oversized tag value', { tags: { team: 'x'.repeat(257) } }, 'tags.team'],
+  ['oversized tag key', { tags: { ['k'.repeat(65)]: 'v' } }, `tags.${'k'.repeat(64)}`],
+  ['non-string tag', { tags: { n: 3 } }, 'tags.n'],
+  ['too many tags', { tags: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v'])) }, 'tags'],
+  ['negative duration', { durationMs: -5 }, 'durationMs'],
+  ['zero attempts', { attempts: 0 }, 'attempts'],
+  ['empty model', { model: '' }, 'model'],
+  ['long agent', { agent: 'a'.repeat(257) }, 'agent'],
+  ['error without message', { error: { type: 'x' } }, 'error.message'],
+  ['negative provider cost', { providerCost: -0.1 }, 'providerCost'],
+];
+
+describe('validation', () => {
+  it.each(BAD)('rejects a %s naming the field', (_name, patch, field) => {
+    let caught: unknown;
+    try {
+      validateRecordInput({ ...OK, ...patch });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).field).toBe(field);
+    expect((caught as ValidationError).message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('accepts null counts as unknown and the limits themselves', () => {
+    const valid = validateRecordInput({
+      ...OK,
+      usage: { inputTokens: null, outputTokens: 3 },
+      tags: { ['k'.repeat(64)]: 'v'.repeat(256) },
+      agent: 'a'.repeat(256),
+    });
+    expect(valid.usage?.inputTokens).toBeUndefined();
+    expect(valid.usage?.totalTokens).toBeUndefined();
+  });
+
+  it('requires provider and model, on record', async () => {
+    const ledger = createLedger({ store: await openStore('memory:') });
+    await expect(ledger.record({ model: 'gpt-4o' })).rejects.toMatchObject({ field: 'provider' });
+    await expect(ledger.record({ provider: 'openai' })).rejects.toMatchObject({ field: 'model' });
+    expect(ledger.stats().rejected).toBe(2);
+  });
+
+  it('recordMany keeps the valid events of a batch and reports the bad ones by index', async () => {
+    const store = await openStore('memory:');
+    const ledger = createLedger({ store });
+    const result = await ledger.recordMany([
+      { ...OK, usage: { inputTokens: 1, outputTokens: 1 } },
+      { ...OK, usage: { inputTokens: -1 } },
+      { ...OK, status: 'weird' as 'ok' },
+      { ...OK, usage: { inputTokens: 2, outputTokens: 2 } },
+    ]);
+    expect(result.events).toHaveLength(2);
+    expect(result.rejected.map((r) => [r.index, r.error.field])).toEqual([
+      [1, 'usage.inputTokens'],
+      [2, 'status'],
+    ]);
+    const [row] = await store.aggregate({ filter: {}, groupBy: [] });
+    expect(row?.calls).toBe(2);
+    expect(row?.totalTokens).toBe(6);
+  });
+});
