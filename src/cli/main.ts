@@ -6,6 +6,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerUsageCommand } from './commands/usage.js';
 import { registerPricesCommand } from './commands/prices.js';
 
 const program = new Command();
@@ -16,6 +17,7 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
+registerUsageCommand(program);
 registerPricesCommand(program);
 
 await program.parseAsync(process.argv);

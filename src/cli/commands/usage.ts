@@ -1,0 +1,94 @@
+/**
+ * `tokenledger usage [FILE] [--provider P] [--url URL] [--model M] [--stream] [--raw] [--text]`:
+ * the normalized usage of one saved provider response or stream. FILE (or stdin when absent or
+ * `-`) holds a JSON response body, or a raw stream as sent on the wire: SSE text (`data:` lines,
+ * `event:` lines, comments) or Ollama's newline-delimited JSON. Prints the result as JSON on
+ * stdout; exits 1 with one line on stderr when the input cannot be read or holds no usage.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { FormatHint, UsageResult } from '../../types/index.js';
+import { meterStreamText, normalizeResponse } from '../../usage/index.js';
+
+interface UsageOptions {
+  provider?: string;
+  url?: string;
+  model?: string;
+  stream?: boolean;
+  raw?: boolean;
+  text?: boolean;
+}
+
+async function readInput(file: string | undefined): Promise<string> {
+  if (file === undefined || file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  return readFile(file, 'utf8');
+}
+
+/** A response is one JSON value; anything else (SSE, several NDJSON lines) is a stream. */
+function looksLikeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function asText(result: UsageResult): string {
+  const usage = result.usage;
+  const show = (value: number | undefined): string => (value === undefined ? 'unknown' : String(value));
+  const lines = [`format ${result.format ?? 'unknown'}, provider ${result.provider ?? 'unknown'}, model ${result.model ?? 'unknown'}`];
+  if (usage !== undefined) {
+    lines.push(
+      `input ${show(usage.inputTokens)} (cache read ${show(usage.cacheReadTokens)}, cache write ${show(usage.cacheWriteTokens)})`,
+      `output ${show(usage.outputTokens)} (reasoning ${show(usage.reasoningTokens)})`,
+      `total ${show(usage.totalTokens)}`,
+    );
+  }
+  if (result.providerCost !== undefined) lines.push(`provider-reported cost $${result.providerCost}`);
+  if (result.usageUnavailableReason !== undefined) lines.push(`note: ${result.usageUnavailableReason}`);
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
+
+export function registerUsageCommand(program: Command): void {
+  program
+    .command('usage')
+    .description('Normalize the token usage of a saved response (JSON) or raw stream (SSE / NDJSON)')
+    .argument('[file]', 'file holding the response or stream; stdin when absent or "-"')
+    .option('--provider <id>', 'provider id hint (openai, anthropic, google, bedrock, xai, ...)')
+    .option('--url <url>', 'endpoint URL hint, e.g. https://api.anthropic.com/v1/messages')
+    .option('--model <model>', 'requested model hint')
+    .option('--stream', 'treat the input as a raw stream even if it parses as one JSON value')
+    .option('--raw', 'include the provider raw usage object in the output')
+    .option('--text', 'print a short human summary instead of JSON')
+    .action(async (file: string | undefined, options: UsageOptions) => {
+      let input: string;
+      try {
+        input = await readInput(file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        process.stderr.write(`tokenledger usage: cannot read ${file ?? 'stdin'}${code === undefined ? '' : ` (${code})`}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const hint: FormatHint = {};
+      if (options.provider !== undefined) hint.provider = options.provider;
+      if (options.url !== undefined) hint.url = options.url;
+      if (options.model !== undefined) hint.model = options.model;
+      const result = options.stream === true || !looksLikeJson(input) ? meterStreamText(input, hint) : normalizeResponse(input, hint);
+      const shown: Partial<UsageResult> = { ...result };
+      if (options.raw !== true) delete shown.rawUsage;
+      process.stdout.write(`${options.text === true ? asText(result) : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`);
+      if (result.usage === undefined) {
+        process.stderr.write(`tokenledger usage: usage unavailable: ${result.usageUnavailableReason ?? 'unknown reason'}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
