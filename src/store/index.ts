@@ -1,1 +1,10 @@
 export type { Store, AggregateQuery, AggregateRow, GroupKey, Percentiles, EventPage, EventPageQuery } from './store.js';
+export { openStore, redactStoreUrl } from './open.js';
+export type { OpenStoreOptions, StoreLogger } from './open.js';
+export { MemoryStore } from './memory.js';
+export type { MemoryStoreOptions } from './memory.js';
+export { SqliteStore } from './sqlite.js';
+export type { SqliteStoreOptions } from './sqlite.js';
+export { PostgresStore } from './postgres.js';
+export type { PostgresStoreOptions } from './postgres.js';
+export { BINS_PER_OCTAVE, HISTOGRAM_RELATIVE_ERROR, DEFAULT_EXACT_PERCENTILE_LIMIT, latencyBin, binValueMicros } from './latency-histogram.js';

@@ -1,0 +1,182 @@
+/**
+ * The in-memory store (`memory:`): same semantics as the SQL stores, nothing persisted. Used by
+ * unit tests and short-lived scripts. It keeps the same rows the SQL stores keep (row.ts), so
+ * the normalizations are identical, and it applies the same percentile rule.
+ *
+ * @module
+ */
+import type { Filter, UsageEvent } from '../types/index.js';
+import {
+  bucketStart,
+  compareGroupValues,
+  emptySums,
+  exactPercentiles,
+  finishRow,
+  groupId,
+  groupKeyObject,
+  histogramPercentiles,
+  intervalMs,
+  normalizeGroupValues,
+  type GroupValues,
+  type PartialSums,
+} from './aggregate-rows.js';
+import { StoreError } from '../errors/index.js';
+import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
+import { eventToRow, rowToEvent, type EventRow } from './row.js';
+import { addRowToSums } from './rollup-delta.js';
+import { checkAggregateQuery } from './query-check.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * Above this many latency values in one query, percentiles come from the log histogram.
+   * @default 50_000
+   */
+  exactPercentileLimit?: number;
+}
+
+interface Kept {
+  row: EventRow;
+  tags: Record<string, string>;
+}
+
+function matches(kept: Kept, filter: Filter): boolean {
+  const { row } = kept;
+  if (filter.from !== undefined && row.time_ms < filter.from.getTime()) return false;
+  if (filter.to !== undefined && row.time_ms >= filter.to.getTime()) return false;
+  if (filter.provider !== undefined && row.provider !== filter.provider) return false;
+  if (filter.model !== undefined && row.model !== filter.model) return false;
+  if (filter.agent !== undefined && row.agent !== filter.agent) return false;
+  if (filter.run !== undefined && row.run !== filter.run) return false;
+  if (filter.status !== undefined && row.status !== filter.status) return false;
+  for (const [key, value] of Object.entries(filter.tags ?? {})) {
+    if (!Object.hasOwn(kept.tags, key) || kept.tags[key] !== value) return false;
+  }
+  return true;
+}
+
+interface Group {
+  values: GroupValues;
+  sums: PartialSums;
+  rows: EventRow[];
+}
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly byId = new Map<string, Kept>();
+  private readonly exactLimit: number;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.exactLimit = options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT;
+  }
+
+  async insert(events: readonly UsageEvent[]): Promise<number> {
+    this.checkOpen();
+    // Convert everything first so a bad event rejects the whole call, as the SQL stores' transactions do.
+    const rows = events.map((event) => ({ row: eventToRow(event), tags: { ...event.tags } }));
+    let added = 0;
+    for (const kept of rows) {
+      if (this.byId.has(kept.row.id)) continue;
+      this.byId.set(kept.row.id, kept);
+      added += 1;
+    }
+    return added;
+  }
+
+  async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    this.checkOpen();
+    const { groupBy } = checkAggregateQuery(query);
+    const width = query.interval === undefined ? 0 : intervalMs(query.interval);
+    const groups = new Map<string, Group>();
+    for (const kept of this.byId.values()) {
+      if (!matches(kept, query.filter)) continue;
+      const { row } = kept;
+      const raw = groupBy.map((name) =>
+        name === 'bucket' ? bucketStart(row.time_ms, width) : name === 'status' ? row.status : row[name],
+      );
+      const values = normalizeGroupValues(groupBy, raw);
+      const id = groupId(values);
+      let group = groups.get(id);
+      if (group === undefined) {
+        group = { values, sums: emptySums(), rows: [] };
+        groups.set(id, group);
+      }
+      addRowToSums(group.sums, row);
+      group.rows.push(row);
+    }
+    const all = [...groups.values()];
+    const durationTotal = all.reduce((n, g) => n + g.sums.durationCount, 0);
+    const ttftTotal = all.reduce((n, g) => n + g.sums.ttftCount, 0);
+    return all
+      .sort((a, b) => compareGroupValues(a.values, b.values))
+      .map((group) =>
+        finishRow({
+          key: groupKeyObject(groupBy, group.values),
+          sums: group.sums,
+          duration: this.percentiles(group.rows, 'duration_us', 'duration_bin', durationTotal),
+          ttft: this.percentiles(group.rows, 'ttft_us', 'ttft_bin', ttftTotal),
+        }),
+      );
+  }
+
+  private percentiles(
+    rows: EventRow[],
+    valueColumn: 'duration_us' | 'ttft_us',
+    binColumn: 'duration_bin' | 'ttft_bin',
+    queryTotal: number,
+  ): ReturnType<typeof exactPercentiles> {
+    if (queryTotal <= this.exactLimit) {
+      const values = rows.map((row) => row[valueColumn]).filter((v): v is number => v !== null);
+      return exactPercentiles(values.sort((a, b) => a - b));
+    }
+    const counts = new Map<number, number>();
+    for (const row of rows) {
+      const bin = row[binColumn];
+      if (bin !== null) counts.set(bin, (counts.get(bin) ?? 0) + 1);
+    }
+    return histogramPercentiles(counts);
+  }
+
+  async events(query: EventPageQuery): Promise<EventPage> {
+    this.checkOpen();
+    const limit = checkLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = [...this.byId.values()]
+      .filter((kept) => matches(kept, query.filter))
+      .map((kept) => kept.row)
+      .filter((row) => after === undefined || row.time_ms < after.timeMs || (row.time_ms === after.timeMs && row.id < after.id))
+      .sort((a, b) => b.time_ms - a.time_ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(rowToEvent),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
+    };
+  }
+
+  async delete(filter: Filter): Promise<number> {
+    this.checkOpen();
+    let removed = 0;
+    for (const [id, kept] of this.byId) {
+      if (matches(kept, filter)) {
+        this.byId.delete(id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async ping(): Promise<void> {
+    this.checkOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreError('the memory store is closed', { retryable: false });
+  }
+}

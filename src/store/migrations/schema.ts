@@ -1,0 +1,132 @@
+/**
+ * The ledger schema, as versioned migrations. Version 1 creates the events table, its indexes
+ * and the hourly rollups. SQLite and PostgreSQL get the same tables and column names; only the
+ * types differ (PostgreSQL: bigint, jsonb). Append new versions; never edit an applied one.
+ *
+ * Rollups (maintained in the same transaction as every insert and delete):
+ * - `rollup_hourly`: one row per (hour, provider, model, agent, status) with every sum an
+ *   AggregateRow needs. `agent` is '' for events without an agent (NULLs would not collide in a
+ *   unique key).
+ * - `latency_hourly`: per the same key, metric (0 = duration, 1 = time to first token) and
+ *   log-scale bin (latency-histogram.ts), the count of values.
+ *
+ * @module
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+type Dialect = 'sqlite' | 'postgres';
+
+function eventsTable(dialect: Dialect): string {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const json = dialect === 'postgres' ? 'jsonb' : 'TEXT';
+  const int = dialect === 'postgres' ? 'integer' : 'INTEGER';
+  return `CREATE TABLE IF NOT EXISTS events (
+  id text${dialect === 'postgres' ? ' COLLATE "C"' : ''} PRIMARY KEY,
+  time_ms ${big} NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  requested_model text,
+  agent text,
+  run text,
+  tags ${json} NOT NULL,
+  input_tokens ${big},
+  output_tokens ${big},
+  total_tokens ${big},
+  cache_read_tokens ${big},
+  cache_write_tokens ${big},
+  cache_write_5m_tokens ${big},
+  cache_write_1h_tokens ${big},
+  reasoning_tokens ${big},
+  input_audio_tokens ${big},
+  output_audio_tokens ${big},
+  usage_unavailable_reason text,
+  raw_usage ${json},
+  cost_input_nanos ${big},
+  cost_cache_read_nanos ${big},
+  cost_cache_write_nanos ${big},
+  cost_output_nanos ${big},
+  cost_total_nanos ${big},
+  cache_savings_nanos ${big},
+  cost_unavailable_reason text,
+  provider_cost_nanos ${big},
+  duration_us ${big},
+  ttft_us ${big},
+  duration_bin ${int},
+  ttft_bin ${int},
+  status text NOT NULL,
+  error_type text,
+  error_status ${int},
+  error_message text,
+  attempts ${int} NOT NULL,
+  estimated ${int} NOT NULL
+)`;
+}
+
+/** Sum columns of rollup_hourly, in the order of PartialSums' additive fields. */
+export const ROLLUP_SUM_COLUMNS = [
+  'calls', 'successes', 'input_tokens', 'output_tokens', 'total_tokens', 'cache_read_tokens',
+  'cache_write_tokens', 'reasoning_tokens', 'cost_nanos', 'cost_input_nanos', 'cost_cache_read_nanos',
+  'cost_cache_write_nanos', 'cost_output_nanos', 'cache_savings_nanos', 'provider_cost_nanos',
+  'unpriced_calls', 'estimated_calls', 'usage_unavailable_calls', 'duration_count', 'duration_sum_us',
+  'ttft_count', 'ttft_sum_us',
+] as const;
+
+function rollupTables(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const sums = ROLLUP_SUM_COLUMNS.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
+  return [
+    `CREATE TABLE IF NOT EXISTS rollup_hourly (
+  hour_ms ${big} NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  agent text NOT NULL,
+  status text NOT NULL,
+${sums},
+  duration_max_us ${big},
+  min_time_ms ${big},
+  max_time_ms ${big},
+  PRIMARY KEY (hour_ms, provider, model, agent, status)
+)`,
+    `CREATE TABLE IF NOT EXISTS latency_hourly (
+  hour_ms ${big} NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  agent text NOT NULL,
+  status text NOT NULL,
+  metric ${dialect === 'postgres' ? 'smallint' : 'INTEGER'} NOT NULL,
+  bin ${dialect === 'postgres' ? 'integer' : 'INTEGER'} NOT NULL,
+  n ${big} NOT NULL,
+  PRIMARY KEY (hour_ms, provider, model, agent, status, metric, bin)
+)`,
+  ];
+}
+
+export function migrations(dialect: Dialect): Migration[] {
+  return [
+    {
+      version: 1,
+      name: 'events, indexes, hourly rollups',
+      statements: [
+        eventsTable(dialect),
+        'CREATE INDEX IF NOT EXISTS events_time ON events (time_ms)',
+        'CREATE INDEX IF NOT EXISTS events_model_time ON events (model, time_ms)',
+        'CREATE INDEX IF NOT EXISTS events_agent_time ON events (agent, time_ms)',
+        'CREATE INDEX IF NOT EXISTS events_run_time ON events (run, time_ms)',
+        'CREATE INDEX IF NOT EXISTS events_provider_time ON events (provider, time_ms)',
+        ...rollupTables(dialect),
+      ],
+    },
+  ];
+}
+
+export const SCHEMA_MIGRATIONS_DDL = (dialect: Dialect): string =>
+  `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at ${dialect === 'postgres' ? 'timestamptz NOT NULL DEFAULT now()' : "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))"}
+)`;

@@ -1,0 +1,296 @@
+/**
+ * The PostgreSQL store: a `pg` pool, for many processes and machines writing one ledger.
+ *
+ * Each insert() is one transaction: a multi-row INSERT (unnest of column arrays) with
+ * ON CONFLICT (id) DO NOTHING RETURNING id, then the rollup increments for the rows that were
+ * new. Rows and rollup keys are written in sorted order so concurrent writers lock in the same
+ * order; a deadlock or serialization failure is retried. insert() resolves after COMMIT, which
+ * with PostgreSQL's default `synchronous_commit=on` means the events are on disk.
+ *
+ * `?schema=NAME` in the URL puts every table in that schema (created if missing) via the
+ * connection's `search_path`, so tests and tenants can share one database.
+ *
+ * @module
+ */
+import { userInfo } from 'node:os';
+import pg from 'pg';
+import { ConfigError, StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
+import type { Filter, UsageEvent } from '../types/index.js';
+import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
+import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
+import { computeRollupDeltas, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
+import { aggregateSql } from './sql-aggregate.js';
+import {
+  eventsWhere,
+  LATENCY_UPSERT_SQL,
+  numberPlaceholders,
+  rebuildRollupSql,
+  ROLLUP_INSERT_COLUMNS,
+  ROLLUP_UPSERT_SQL,
+  type SqlParam,
+  type SqlReader,
+} from './sql-query.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:port/db?schema=NAME`. */
+  url: string;
+  /**
+   * Pool size.
+   * @default 10
+   */
+  poolSize?: number;
+  /**
+   * How long to wait for a connection before failing.
+   * @default 5_000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Above this many latency values in one query, percentiles come from the log histogram.
+   * @default 50_000
+   */
+  exactPercentileLimit?: number;
+}
+
+const TEXT_COLUMNS = new Set<EventColumn>([
+  'id', 'provider', 'model', 'requested_model', 'agent', 'run', 'usage_unavailable_reason',
+  'cost_unavailable_reason', 'status', 'error_type', 'error_message',
+]);
+const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage']);
+const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);
+
+function arrayType(column: EventColumn): string {
+  if (TEXT_COLUMNS.has(column) || JSON_COLUMNS.has(column)) return 'text[]';
+  return INT_COLUMNS.has(column) ? 'integer[]' : 'bigint[]';
+}
+
+const INSERT_EVENTS_SQL = `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+SELECT ${EVENT_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? `${c}::jsonb` : c)).join(', ')}
+FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ')}) AS t(${EVENT_COLUMNS.join(', ')})
+ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+const ROLLUP_TYPES = ROLLUP_INSERT_COLUMNS.map((c) => (['provider', 'model', 'agent', 'status'].includes(c) ? 'text[]' : 'bigint[]'));
+const UPSERT_ROLLUPS_SQL = `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
+SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}) ${ROLLUP_UPSERT_SQL}`;
+
+const UPSERT_LATENCY_SQL = `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_UPSERT_SQL}`;
+
+/** Transposes rows into one array per column (for unnest). */
+function columns(rows: readonly (readonly SqlParam[])[], width: number): SqlParam[][] {
+  const out: SqlParam[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) for (let i = 0; i < width; i++) out[i]?.push(row[i] ?? null);
+  return out;
+}
+
+function pgCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const RETRY_CODES = new Set(['40P01', '40001']);
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly where: string;
+  private readonly secrets: string[];
+  private readonly exactLimit: number;
+  private readonly reader: SqlReader;
+
+  private constructor(pool: pg.Pool, where: string, secrets: string[], exactLimit: number) {
+    this.pool = pool;
+    this.where = where;
+    this.secrets = secrets;
+    this.exactLimit = exactLimit;
+    this.reader = {
+      dialect: 'postgres',
+      all: async (sql, params) => (await this.pool.query(numberPlaceholders(sql), [...params])).rows as Record<string, unknown>[],
+    };
+  }
+
+  /** Connects, creates the schema if asked, and migrates. Throws StoreError naming host:port if unreachable. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new ConfigError('store URL is not a valid postgres:// URL', { field: 'store' });
+    }
+    const schema = url.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError(`schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`, { field: 'store' });
+    }
+    url.searchParams.delete('schema');
+    // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.
+    if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
+    const password = decodeURIComponent(url.password);
+    const secrets = password === '' ? [] : [password, url.password];
+    const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+    const pool = new pg.Pool({
+      connectionString: url.toString(),
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    });
+    // An idle client losing its connection must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    const store = new PostgresStore(pool, where, secrets, options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT);
+    try {
+      await store.migrate(schema);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw store.toStoreError(error, 'open');
+    }
+    return store;
+  }
+
+  private async migrate(schema: string | undefined): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Two processes opening at once: the second waits here, then sees the versions applied.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokenledger.migrate.${schema ?? 'public'}`]);
+      if (schema !== undefined) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(`SET LOCAL search_path TO "${schema}"`);
+      }
+      await client.query(SCHEMA_MIGRATIONS_DDL('postgres'));
+      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      for (const migration of migrations('postgres')) {
+        if (applied.has(migration.version)) continue;
+        for (const statement of migration.statements) await client.query(statement);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private toStoreError(error: unknown, doing: string): StoreError {
+    if (error instanceof StoreError) return error;
+    if (TokenledgerError.isInstance(error)) throw error;
+    const code = pgCode(error) ?? '';
+    const detail = redactSecrets(error instanceof Error ? error.message : String(error), this.secrets);
+    const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code) || /timeout|terminated|connect/i.test(detail);
+    if (network && doing === 'open') {
+      return new StoreError(`cannot reach PostgreSQL at ${this.where}: ${detail}`, { retryable: true });
+    }
+    const retryable = network || code.startsWith('08') || code.startsWith('57P') || RETRY_CODES.has(code);
+    return new StoreError(`PostgreSQL ${doing} failed (${this.where}): ${detail}`, { retryable });
+  }
+
+  /** Runs fn in a transaction, retrying deadlocks and serialization failures. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, doing: string): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client?.query('ROLLBACK').catch(() => undefined);
+        if (attempt < 5 && RETRY_CODES.has(pgCode(error) ?? '')) continue;
+        throw this.toStoreError(error, doing);
+      } finally {
+        client?.release();
+      }
+    }
+  }
+
+  async insert(events: readonly UsageEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const byId = new Map(events.map((event) => [event.id, eventToRow(event)]));
+    const rows = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return this.transaction(async (client) => {
+      const inserted = await client.query<{ id: string }>(INSERT_EVENTS_SQL, columns(rows.map(rowValues), EVENT_COLUMNS.length));
+      const added = inserted.rows.map((r) => byId.get(r.id)).filter((row) => row !== undefined);
+      const { rollups, latencies } = computeRollupDeltas(added);
+      if (rollups.length > 0) await client.query(UPSERT_ROLLUPS_SQL, columns(rollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
+      if (latencies.length > 0) {
+        const values = latencies.map((l) => [l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n]);
+        await client.query(UPSERT_LATENCY_SQL, columns(values, 8));
+      }
+      return added.length;
+    }, 'insert');
+  }
+
+  async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    try {
+      return await aggregateSql(this.reader, query, this.exactLimit);
+    } catch (error) {
+      if (TokenledgerError.isInstance(error)) throw error;
+      throw this.toStoreError(error, 'aggregate');
+    }
+  }
+
+  async events(query: EventPageQuery): Promise<EventPage> {
+    const limit = checkLimit(query.limit);
+    const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, 'postgres');
+    const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
+    const params: SqlParam[] = [...where.params];
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
+      params.push(after.timeMs, after.timeMs, after.id);
+    }
+    params.push(limit + 1);
+    const sql = `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`;
+    let raw: Record<string, unknown>[];
+    try {
+      raw = await this.reader.all(sql, params);
+    } catch (error) {
+      if (TokenledgerError.isInstance(error)) throw error;
+      throw this.toStoreError(error, 'events');
+    }
+    const rows = raw.map(rowFromDriver);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(rowToEvent),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
+    };
+  }
+
+  async delete(filter: Filter): Promise<number> {
+    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'postgres');
+    const rebuild = rebuildRollupSql();
+    const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    return this.transaction(async (client) => {
+      const keys = (await client.query<{ hour_ms: string; provider: string; model: string; agent: string; status: string }>(
+        numberPlaceholders(keysSql), where.params)).rows;
+      const removed = (await client.query(numberPlaceholders(`DELETE FROM events ${where.sql}`), where.params)).rowCount ?? 0;
+      keys.sort((a, b) => Number(a.hour_ms) - Number(b.hour_ms) || (a.provider + a.model + a.agent + a.status).localeCompare(b.provider + b.model + b.agent + b.status));
+      for (const key of keys) {
+        const hour = Number(key.hour_ms);
+        const keyParams = [hour, key.provider, key.model, key.agent, key.status];
+        const rawParams = [hour, hour + HOUR_MS, key.provider, key.model, key.agent, key.status];
+        await client.query(numberPlaceholders(rebuild.deleteRollup), keyParams);
+        await client.query(numberPlaceholders(rebuild.deleteLatency), keyParams);
+        await client.query(numberPlaceholders(rebuild.insertRollup), [hour, ...rawParams]);
+        await client.query(numberPlaceholders(rebuild.insertLatency), [hour, ...rawParams, hour, ...rawParams]);
+      }
+      return removed;
+    }, 'delete');
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (error) {
+      throw this.toStoreError(error, 'ping');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

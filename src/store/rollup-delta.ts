@@ -1,0 +1,126 @@
+/**
+ * What a batch of newly stored rows adds to the hourly rollups, computed in JS so both SQL stores
+ * apply the same increments in the same transaction as the insert.
+ *
+ * @module
+ */
+import { bucketStart, emptySums, type PartialSums } from './aggregate-rows.js';
+import type { EventRow } from './row.js';
+
+export const HOUR_MS = 3_600_000;
+
+export interface RollupKey {
+  hourMs: number;
+  provider: string;
+  model: string;
+  /** '' when the event has no agent. */
+  agent: string;
+  status: string;
+}
+
+export interface RollupDelta extends RollupKey {
+  sums: PartialSums;
+}
+
+export interface LatencyDelta extends RollupKey {
+  /** 0 = duration, 1 = time to first token. */
+  metric: 0 | 1;
+  bin: number;
+  n: number;
+}
+
+function keyOf(row: EventRow): RollupKey {
+  return {
+    hourMs: bucketStart(row.time_ms, HOUR_MS),
+    provider: row.provider,
+    model: row.model,
+    agent: row.agent ?? '',
+    status: row.status,
+  };
+}
+
+function keyString(key: RollupKey): string {
+  return JSON.stringify([key.hourMs, key.provider, key.model, key.agent, key.status]);
+}
+
+function add(sums: PartialSums, row: EventRow): void {
+  sums.calls += 1;
+  if (row.status === 'ok') sums.successes += 1;
+  sums.inputTokens += row.input_tokens ?? 0;
+  sums.outputTokens += row.output_tokens ?? 0;
+  sums.totalTokens += row.total_tokens ?? 0;
+  sums.cacheReadTokens += row.cache_read_tokens ?? 0;
+  sums.cacheWriteTokens += row.cache_write_tokens ?? 0;
+  sums.reasoningTokens += row.reasoning_tokens ?? 0;
+  sums.costNanos += row.cost_total_nanos ?? 0;
+  sums.costInputNanos += row.cost_input_nanos ?? 0;
+  sums.costCacheReadNanos += row.cost_cache_read_nanos ?? 0;
+  sums.costCacheWriteNanos += row.cost_cache_write_nanos ?? 0;
+  sums.costOutputNanos += row.cost_output_nanos ?? 0;
+  sums.cacheSavingsNanos += row.cache_savings_nanos ?? 0;
+  sums.providerCostNanos += row.provider_cost_nanos ?? 0;
+  if (row.cost_total_nanos === null) sums.unpricedCalls += 1;
+  sums.estimatedCalls += row.estimated;
+  if (row.input_tokens === null && row.output_tokens === null && row.total_tokens === null) sums.usageUnavailableCalls += 1;
+  if (row.duration_us !== null) {
+    sums.durationCount += 1;
+    sums.durationSumUs += row.duration_us;
+    sums.durationMaxUs = sums.durationMaxUs === null ? row.duration_us : Math.max(sums.durationMaxUs, row.duration_us);
+  }
+  if (row.ttft_us !== null) {
+    sums.ttftCount += 1;
+    sums.ttftSumUs += row.ttft_us;
+  }
+  sums.minTimeMs = sums.minTimeMs === null ? row.time_ms : Math.min(sums.minTimeMs, row.time_ms);
+  sums.maxTimeMs = sums.maxTimeMs === null ? row.time_ms : Math.max(sums.maxTimeMs, row.time_ms);
+}
+
+/** Adds one row into sums (the single definition of "what a row contributes"). */
+export const addRowToSums = add;
+
+/**
+ * Rollup and latency-bin increments for rows, sorted by key so concurrent writers take row locks
+ * in the same order (no deadlocks on PostgreSQL).
+ */
+export function computeRollupDeltas(rows: readonly EventRow[]): { rollups: RollupDelta[]; latencies: LatencyDelta[] } {
+  const rollups = new Map<string, RollupDelta>();
+  const latencies = new Map<string, LatencyDelta>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const id = keyString(key);
+    let delta = rollups.get(id);
+    if (delta === undefined) {
+      delta = { ...key, sums: emptySums() };
+      rollups.set(id, delta);
+    }
+    add(delta.sums, row);
+    for (const [metric, bin] of [[0, row.duration_bin], [1, row.ttft_bin]] as const) {
+      if (bin === null) continue;
+      const binId = `${id}|${metric}|${bin}`;
+      const existing = latencies.get(binId);
+      if (existing === undefined) latencies.set(binId, { ...key, metric, bin, n: 1 });
+      else existing.n += 1;
+    }
+  }
+  const byKey = (a: RollupKey, b: RollupKey): number => {
+    const x = keyString(a);
+    const y = keyString(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+  return {
+    rollups: [...rollups.values()].sort(byKey),
+    latencies: [...latencies.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
+  };
+}
+
+/** A rollup delta as INSERT values, in ROLLUP_INSERT_COLUMNS order. */
+export function rollupValues(delta: RollupDelta): (string | number | null)[] {
+  const s = delta.sums;
+  return [
+    delta.hourMs, delta.provider, delta.model, delta.agent, delta.status,
+    s.calls, s.successes, s.inputTokens, s.outputTokens, s.totalTokens, s.cacheReadTokens, s.cacheWriteTokens,
+    s.reasoningTokens, s.costNanos, s.costInputNanos, s.costCacheReadNanos, s.costCacheWriteNanos, s.costOutputNanos,
+    s.cacheSavingsNanos, s.providerCostNanos, s.unpricedCalls, s.estimatedCalls, s.usageUnavailableCalls,
+    s.durationCount, s.durationSumUs, s.ttftCount, s.ttftSumUs, s.durationMaxUs, s.minTimeMs, s.maxTimeMs,
+  ];
+}

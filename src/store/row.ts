@@ -1,0 +1,240 @@
+/**
+ * UsageEvent <-> stored row, shared by the SQLite and PostgreSQL stores (and the memory store,
+ * which keeps rows too so all three apply the same normalizations).
+ *
+ * Normalizations (documented, identical everywhere):
+ * - `time` is kept as integer epoch milliseconds; it reads back as UTC ISO (`toISOString()`).
+ * - Money is integer nano-dollars (`Math.round(usd * 1e9)`), so sums are exact integers; USD
+ *   reads back as `nanos / 1e9` (precision beyond a nano-dollar is dropped).
+ * - Durations are integer microseconds (`Math.round(ms * 1000)`), so sums and percentiles are
+ *   exact integers and identical on every store (float sums depend on order); they read back as
+ *   `us / 1000` ms.
+ * - An empty agent (`''`) is stored as no agent.
+ *
+ * @module
+ */
+import type { Cost, JsonValue, Usage, UsageEvent } from '../types/index.js';
+import { latencyBin } from './latency-histogram.js';
+
+/** One stored event. Column names match the SQL tables. */
+export interface EventRow {
+  id: string;
+  time_ms: number;
+  provider: string;
+  model: string;
+  requested_model: string | null;
+  agent: string | null;
+  run: string | null;
+  /** JSON text of the tags object. */
+  tags: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  cache_write_5m_tokens: number | null;
+  cache_write_1h_tokens: number | null;
+  reasoning_tokens: number | null;
+  input_audio_tokens: number | null;
+  output_audio_tokens: number | null;
+  usage_unavailable_reason: string | null;
+  /** JSON text, or null. */
+  raw_usage: string | null;
+  /** null = unpriced. */
+  cost_input_nanos: number | null;
+  cost_cache_read_nanos: number | null;
+  cost_cache_write_nanos: number | null;
+  cost_output_nanos: number | null;
+  cost_total_nanos: number | null;
+  cache_savings_nanos: number | null;
+  cost_unavailable_reason: string | null;
+  provider_cost_nanos: number | null;
+  duration_us: number | null;
+  ttft_us: number | null;
+  /** Log-scale histogram bins of the two latencies (see latency-histogram.ts). */
+  duration_bin: number | null;
+  ttft_bin: number | null;
+  status: string;
+  error_type: string | null;
+  error_status: number | null;
+  error_message: string | null;
+  attempts: number;
+  /** 0/1 (SQLite has no boolean). */
+  estimated: number;
+}
+
+/** Column order used by every INSERT. */
+export const EVENT_COLUMNS = [
+  'id', 'time_ms', 'provider', 'model', 'requested_model', 'agent', 'run', 'tags',
+  'input_tokens', 'output_tokens', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens',
+  'cache_write_5m_tokens', 'cache_write_1h_tokens', 'reasoning_tokens', 'input_audio_tokens',
+  'output_audio_tokens', 'usage_unavailable_reason', 'raw_usage', 'cost_input_nanos',
+  'cost_cache_read_nanos', 'cost_cache_write_nanos', 'cost_output_nanos', 'cost_total_nanos',
+  'cache_savings_nanos', 'cost_unavailable_reason', 'provider_cost_nanos', 'duration_us', 'ttft_us',
+  'duration_bin', 'ttft_bin', 'status', 'error_type', 'error_status', 'error_message', 'attempts',
+  'estimated',
+] as const satisfies readonly (keyof EventRow)[];
+
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+/** USD -> integer nano-dollars. */
+export function usdToNanos(usd: number): number {
+  return Math.round(usd * 1e9);
+}
+
+function count(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) ? null : Math.round(value);
+}
+
+function micros(ms: number | undefined): number | null {
+  return ms === undefined || !Number.isFinite(ms) ? null : Math.round(ms * 1000);
+}
+
+/** Parses an event's ISO time to epoch ms; throws on garbage so nothing is stored at NaN. */
+export function eventTimeMs(event: UsageEvent): number {
+  const ms = Date.parse(event.time);
+  if (!Number.isFinite(ms)) throw new TypeError(`event ${event.id}: time is not a valid ISO date: ${JSON.stringify(event.time)}`);
+  return ms;
+}
+
+export function eventToRow(event: UsageEvent): EventRow {
+  const cost: Cost | null = event.cost;
+  const usage = event.usage;
+  const durationUs = micros(event.durationMs);
+  const ttftUs = micros(event.timeToFirstTokenMs);
+  return {
+    id: event.id,
+    time_ms: eventTimeMs(event),
+    provider: event.provider,
+    model: event.model,
+    requested_model: event.requestedModel ?? null,
+    agent: event.agent === undefined || event.agent === '' ? null : event.agent,
+    run: event.run ?? null,
+    tags: JSON.stringify(event.tags ?? {}),
+    input_tokens: count(usage.inputTokens),
+    output_tokens: count(usage.outputTokens),
+    total_tokens: count(usage.totalTokens),
+    cache_read_tokens: count(usage.cacheReadTokens),
+    cache_write_tokens: count(usage.cacheWriteTokens),
+    cache_write_5m_tokens: count(usage.cacheWrite5mTokens),
+    cache_write_1h_tokens: count(usage.cacheWrite1hTokens),
+    reasoning_tokens: count(usage.reasoningTokens),
+    input_audio_tokens: count(usage.inputAudioTokens),
+    output_audio_tokens: count(usage.outputAudioTokens),
+    usage_unavailable_reason: event.usageUnavailableReason ?? null,
+    raw_usage: event.rawUsage === undefined ? null : JSON.stringify(event.rawUsage),
+    cost_input_nanos: cost === null ? null : usdToNanos(cost.input),
+    cost_cache_read_nanos: cost === null ? null : usdToNanos(cost.cacheRead),
+    cost_cache_write_nanos: cost === null ? null : usdToNanos(cost.cacheWrite),
+    cost_output_nanos: cost === null ? null : usdToNanos(cost.output),
+    // totalNanos is the figure sums are made from (types/cost.ts); carry it as given.
+    cost_total_nanos: cost === null ? null : Math.round(cost.totalNanos),
+    cache_savings_nanos: cost === null ? null : usdToNanos(cost.cacheSavings),
+    cost_unavailable_reason: event.costUnavailableReason ?? null,
+    provider_cost_nanos: event.providerCost === undefined ? null : usdToNanos(event.providerCost),
+    duration_us: durationUs,
+    ttft_us: ttftUs,
+    duration_bin: durationUs === null ? null : latencyBin(durationUs),
+    ttft_bin: ttftUs === null ? null : latencyBin(ttftUs),
+    status: event.status,
+    error_type: event.error?.type ?? null,
+    error_status: event.error?.status ?? null,
+    error_message: event.error?.message ?? null,
+    attempts: event.attempts,
+    estimated: event.estimated ? 1 : 0,
+  };
+}
+
+/** Row values in EVENT_COLUMNS order. */
+export function rowValues(row: EventRow): (string | number | null)[] {
+  return EVENT_COLUMNS.map((column) => row[column]);
+}
+
+function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  // pg returns bigint as string.
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function str(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function jsonText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  // pg parses jsonb itself; SQLite returns the text.
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Normalizes a row as a driver returned it (strings for bigint, parsed jsonb) into an EventRow. */
+export function rowFromDriver(raw: Record<string, unknown>): EventRow {
+  const out: Record<string, unknown> = {};
+  for (const column of EVENT_COLUMNS) {
+    const value = raw[column];
+    if (column === 'tags') out[column] = jsonText(value) ?? '{}';
+    else if (column === 'raw_usage') out[column] = jsonText(value);
+    else if (['id', 'provider', 'model', 'requested_model', 'agent', 'run', 'usage_unavailable_reason',
+      'cost_unavailable_reason', 'status', 'error_type', 'error_message'].includes(column)) out[column] = str(value);
+    else if (column === 'estimated') out[column] = value === true || Number(value) === 1 ? 1 : 0;
+    else out[column] = num(value);
+  }
+  return out as unknown as EventRow;
+}
+
+function opt<T>(value: T | null): T | undefined {
+  return value === null ? undefined : value;
+}
+
+export function rowToEvent(row: EventRow): UsageEvent {
+  const usage: Usage = {
+    inputTokens: opt(row.input_tokens),
+    outputTokens: opt(row.output_tokens),
+    totalTokens: opt(row.total_tokens),
+    cacheReadTokens: opt(row.cache_read_tokens),
+    cacheWriteTokens: opt(row.cache_write_tokens),
+    reasoningTokens: opt(row.reasoning_tokens),
+  };
+  if (row.cache_write_5m_tokens !== null) usage.cacheWrite5mTokens = row.cache_write_5m_tokens;
+  if (row.cache_write_1h_tokens !== null) usage.cacheWrite1hTokens = row.cache_write_1h_tokens;
+  if (row.input_audio_tokens !== null) usage.inputAudioTokens = row.input_audio_tokens;
+  if (row.output_audio_tokens !== null) usage.outputAudioTokens = row.output_audio_tokens;
+  const cost: Cost | null =
+    row.cost_total_nanos === null
+      ? null
+      : {
+          input: (row.cost_input_nanos ?? 0) / 1e9,
+          cacheRead: (row.cost_cache_read_nanos ?? 0) / 1e9,
+          cacheWrite: (row.cost_cache_write_nanos ?? 0) / 1e9,
+          output: (row.cost_output_nanos ?? 0) / 1e9,
+          total: row.cost_total_nanos / 1e9,
+          currency: 'USD',
+          totalNanos: row.cost_total_nanos,
+          cacheSavings: (row.cache_savings_nanos ?? 0) / 1e9,
+        };
+  const event: UsageEvent = {
+    id: row.id,
+    time: new Date(row.time_ms).toISOString(),
+    provider: row.provider,
+    model: row.model,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    usage,
+    cost,
+    status: row.status === 'error' ? 'error' : 'ok',
+    attempts: row.attempts,
+    estimated: row.estimated === 1,
+  };
+  if (row.requested_model !== null) event.requestedModel = row.requested_model;
+  if (row.agent !== null) event.agent = row.agent;
+  if (row.run !== null) event.run = row.run;
+  if (row.usage_unavailable_reason !== null) event.usageUnavailableReason = row.usage_unavailable_reason;
+  if (row.raw_usage !== null) event.rawUsage = JSON.parse(row.raw_usage) as JsonValue;
+  if (row.cost_unavailable_reason !== null) event.costUnavailableReason = row.cost_unavailable_reason;
+  if (row.provider_cost_nanos !== null) event.providerCost = row.provider_cost_nanos / 1e9;
+  if (row.duration_us !== null) event.durationMs = row.duration_us / 1000;
+  if (row.ttft_us !== null) event.timeToFirstTokenMs = row.ttft_us / 1000;
+  if (row.error_type !== null) {
+    event.error = { type: row.error_type, message: row.error_message ?? '' };
+    if (row.error_status !== null) event.error.status = row.error_status;
+  }
+  return event;
+}

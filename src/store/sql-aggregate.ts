@@ -1,0 +1,191 @@
+/**
+ * aggregate() for the SQL stores. The plan:
+ *
+ * 1. When the rollups can serve the query (no run or tag filter, no run grouping, buckets of an
+ *    hour or more), whole hours come from `rollup_hourly` and the partial hours at either edge of
+ *    the range from raw `events`; otherwise everything comes from raw `events`.
+ * 2. Partial sums of each segment are merged per group in JS (integers: exact).
+ * 3. Percentiles, per metric: when the query holds at most `exactLimit` values, exact
+ *    nearest-rank over the raw values; otherwise nearest-rank over the log histogram
+ *    (`latency_hourly` for whole hours, the stored bin column of raw rows for the rest).
+ *    The rule depends only on the data, so every store gives the same answer.
+ *
+ * @module
+ */
+import type { Filter } from '../types/index.js';
+import {
+  compareGroupValues,
+  emptySums,
+  exactPercentiles,
+  finishRow,
+  groupId,
+  groupKeyObject,
+  histogramPercentiles,
+  mergeSums,
+  normalizeGroupValues,
+  NO_PERCENTILES,
+  sumsFromSqlRow,
+  type GroupValues,
+  type PartialSums,
+} from './aggregate-rows.js';
+import { checkAggregateQuery } from './query-check.js';
+import { HOUR_MS } from './rollup-delta.js';
+import {
+  eventsWhere,
+  EVENTS_SUMS_SQL,
+  groupExprs,
+  rollupCanServe,
+  rollupWhere,
+  ROLLUP_SUMS_SQL,
+  type SqlPart,
+  type SqlReader,
+  type TimeRange,
+} from './sql-query.js';
+import type { AggregateQuery, AggregateRow, GroupKey, Percentiles } from './store.js';
+
+interface Segment {
+  table: 'events' | 'rollup';
+  range: TimeRange;
+}
+
+const floorHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
+const ceilHour = (ms: number): number => (floorHour(ms) === ms ? ms : floorHour(ms) + HOUR_MS);
+
+/** Splits the filter's time range into raw edges and whole rollup hours. */
+export function planSegments(filter: Filter, useRollup: boolean): Segment[] {
+  const fromMs = filter.from?.getTime();
+  const toMs = filter.to?.getTime();
+  if (!useRollup) return [{ table: 'events', range: { fromMs, toMs } }];
+  const lo = fromMs === undefined ? undefined : ceilHour(fromMs);
+  const hi = toMs === undefined ? undefined : floorHour(toMs);
+  if (lo !== undefined && hi !== undefined && lo >= hi) return [{ table: 'events', range: { fromMs, toMs } }];
+  const segments: Segment[] = [{ table: 'rollup', range: { fromMs: lo, toMs: hi } }];
+  if (fromMs !== undefined && lo !== undefined && lo > fromMs) segments.push({ table: 'events', range: { fromMs, toMs: lo } });
+  if (toMs !== undefined && hi !== undefined && hi < toMs) segments.push({ table: 'events', range: { fromMs: hi, toMs } });
+  return segments;
+}
+
+interface Group {
+  values: GroupValues;
+  sums: PartialSums;
+}
+
+function selectGroups(exprs: string[]): { select: string; groupBy: string } {
+  if (exprs.length === 0) return { select: '', groupBy: '' };
+  return {
+    select: `${exprs.map((expr, i) => `${expr} AS g${i}`).join(', ')}, `,
+    groupBy: ` GROUP BY ${exprs.join(', ')}`,
+  };
+}
+
+function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[]): GroupValues {
+  return normalizeGroupValues(groupBy, groupBy.map((_, i) => row[`g${i}`]));
+}
+
+function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlPart {
+  return segment.table === 'events' ? eventsWhere(filter, segment.range, reader.dialect) : rollupWhere(filter, segment.range);
+}
+
+export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exactLimit: number): Promise<AggregateRow[]> {
+  const { groupBy } = checkAggregateQuery(query);
+  const { filter, interval } = query;
+  const segments = planSegments(filter, rollupCanServe(filter, groupBy, interval));
+  const groups = new Map<string, Group>();
+
+  for (const segment of segments) {
+    const where = segmentWhere(segment, filter, reader);
+    const g = selectGroups(groupExprs(groupBy, interval, segment.table));
+    const sql =
+      segment.table === 'events'
+        ? `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${where.sql}${g.groupBy}`
+        : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM rollup_hourly ${where.sql}${g.groupBy}`;
+    for (const row of await reader.all(sql, where.params)) {
+      const sums = sumsFromSqlRow(row);
+      if (sums.calls === 0) continue; // an ungrouped SELECT over nothing still returns one row
+      const values = groupValuesOf(row, groupBy);
+      const id = groupId(values);
+      const group = groups.get(id);
+      if (group === undefined) groups.set(id, { values, sums: mergeSums(emptySums(), sums) });
+      else mergeSums(group.sums, sums);
+    }
+  }
+
+  const all = [...groups.values()].sort((a, b) => compareGroupValues(a.values, b.values));
+  const durationTotal = all.reduce((n, group) => n + group.sums.durationCount, 0);
+  const ttftTotal = all.reduce((n, group) => n + group.sums.ttftCount, 0);
+  const metric = { reader, query, groupBy, segments };
+  const duration = await percentilesByGroup({ ...metric, metric: 0, total: durationTotal, exactLimit });
+  const ttft = await percentilesByGroup({ ...metric, metric: 1, total: ttftTotal, exactLimit });
+
+  return all.map((group) => {
+    const id = groupId(group.values);
+    return finishRow({
+      key: groupKeyObject(groupBy, group.values),
+      sums: group.sums,
+      duration: duration.get(id) ?? NO_PERCENTILES,
+      ttft: ttft.get(id) ?? NO_PERCENTILES,
+    });
+  });
+}
+
+async function percentilesByGroup(input: {
+  reader: SqlReader;
+  query: AggregateQuery;
+  groupBy: GroupKey[];
+  segments: Segment[];
+  metric: 0 | 1;
+  total: number;
+  exactLimit: number;
+}): Promise<Map<string, Percentiles>> {
+  const { reader, query, groupBy, metric } = input;
+  const out = new Map<string, Percentiles>();
+  if (input.total === 0) return out;
+  const valueColumn = metric === 0 ? 'duration_us' : 'ttft_us';
+  const binColumn = metric === 0 ? 'duration_bin' : 'ttft_bin';
+  const fullRange = { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() };
+
+  if (input.total <= input.exactLimit) {
+    const where = eventsWhere(query.filter, fullRange, reader.dialect);
+    const g = selectGroups(groupExprs(groupBy, query.interval, 'events'));
+    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${valueColumn} IS NOT NULL`;
+    const values = new Map<string, number[]>();
+    for (const row of await reader.all(`SELECT ${g.select}${valueColumn} AS v FROM events ${condition}`, where.params)) {
+      const id = groupId(groupValuesOf(row, groupBy));
+      const list = values.get(id);
+      if (list === undefined) values.set(id, [Number(row['v'])]);
+      else list.push(Number(row['v']));
+    }
+    for (const [id, list] of values) out.set(id, exactPercentiles(list.sort((a, b) => a - b)));
+    return out;
+  }
+
+  const histograms = new Map<string, Map<number, number>>();
+  for (const segment of input.segments) {
+    const where = segmentWhere(segment, query.filter, reader);
+    const g = selectGroups(groupExprs(groupBy, query.interval, segment.table));
+    let sql: string;
+    let params = where.params;
+    if (segment.table === 'events') {
+      const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
+      const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
+      sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
+    } else {
+      const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric = ?`;
+      params = [...where.params, metric];
+      const groupByBins = g.groupBy === '' ? ' GROUP BY bin' : `${g.groupBy}, bin`;
+      sql = `SELECT ${g.select}bin AS bin, SUM(n) AS n FROM latency_hourly ${condition}${groupByBins}`;
+    }
+    for (const row of await reader.all(sql, params)) {
+      const id = groupId(groupValuesOf(row, groupBy));
+      let counts = histograms.get(id);
+      if (counts === undefined) {
+        counts = new Map();
+        histograms.set(id, counts);
+      }
+      const bin = Number(row['bin']);
+      counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
+    }
+  }
+  for (const [id, counts] of histograms) out.set(id, histogramPercentiles(counts));
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * SQL text shared by the SQLite and PostgreSQL stores: filters, group expressions and the sums
+ * an AggregateRow needs, over the raw `events` table and over the `rollup_hourly` /
+ * `latency_hourly` tables. Written with `?` placeholders; the PostgreSQL store numbers them.
+ *
+ * @module
+ */
+import type { Filter, Interval } from '../types/index.js';
+import { intervalMs } from './aggregate-rows.js';
+import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
+import type { GroupKey } from './store.js';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+export type SqlParam = string | number | null;
+
+export interface SqlPart {
+  sql: string;
+  params: SqlParam[];
+}
+
+/** Runs a read query; rows come back with lower-case column names. */
+export interface SqlReader {
+  readonly dialect: SqlDialect;
+  all(sql: string, params: readonly SqlParam[]): Promise<Record<string, unknown>[]>;
+}
+
+/** `?` -> `$1, $2, ...` (our SQL never holds a literal `?`). */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export interface TimeRange {
+  fromMs: number | undefined;
+  toMs: number | undefined;
+}
+
+/** WHERE for the raw events table: the whole filter, with the time range given separately. */
+export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialect): SqlPart {
+  const clauses: string[] = [];
+  const params: SqlParam[] = [];
+  if (range.fromMs !== undefined) {
+    clauses.push('time_ms >= ?');
+    params.push(range.fromMs);
+  }
+  if (range.toMs !== undefined) {
+    clauses.push('time_ms < ?');
+    params.push(range.toMs);
+  }
+  for (const column of ['provider', 'model', 'agent', 'run', 'status'] as const) {
+    const value = filter[column];
+    if (value !== undefined) {
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  const tags = Object.entries(filter.tags ?? {});
+  if (tags.length > 0) {
+    if (dialect === 'postgres') {
+      clauses.push('tags @> ?::jsonb');
+      params.push(JSON.stringify(Object.fromEntries(tags)));
+    } else {
+      // json_each matches any key, even ones a JSON path could not spell.
+      for (const [key, value] of tags) {
+        clauses.push("EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)");
+        params.push(key, value);
+      }
+    }
+  }
+  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** True when the rollups can answer this filter and grouping (no run, no tags, buckets ≥ 1h). */
+export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], interval: Interval | undefined): boolean {
+  if (filter.run !== undefined) return false;
+  if (filter.tags !== undefined && Object.keys(filter.tags).length > 0) return false;
+  if (groupBy.includes('run')) return false;
+  if (groupBy.includes('bucket') && interval === '1m') return false;
+  return true;
+}
+
+/** WHERE for the rollup tables over a whole-hour range. */
+export function rollupWhere(filter: Filter, range: TimeRange): SqlPart {
+  const clauses: string[] = [];
+  const params: SqlParam[] = [];
+  if (range.fromMs !== undefined) {
+    clauses.push('hour_ms >= ?');
+    params.push(range.fromMs);
+  }
+  if (range.toMs !== undefined) {
+    clauses.push('hour_ms < ?');
+    params.push(range.toMs);
+  }
+  for (const column of ['provider', 'model', 'status'] as const) {
+    const value = filter[column];
+    if (value !== undefined) {
+      clauses.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  if (filter.agent !== undefined) {
+    // '' stands for "no agent" in the rollups; an agent filter never matches those.
+    clauses.push("agent = ? AND agent <> ''");
+    params.push(filter.agent);
+  }
+  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+function bucketExpr(column: string, width: number): string {
+  return `(${column} - (((${column} % ${width}) + ${width}) % ${width}))`;
+}
+
+/** Group expressions, one per group key, for the events table or the rollups. */
+export function groupExprs(groupBy: readonly GroupKey[], interval: Interval | undefined, table: 'events' | 'rollup'): string[] {
+  return groupBy.map((key) => {
+    if (key === 'bucket') return bucketExpr(table === 'events' ? 'time_ms' : 'hour_ms', intervalMs(interval ?? '1h'));
+    if (key === 'agent' && table === 'rollup') return "NULLIF(agent, '')";
+    return key;
+  });
+}
+
+/** Sums over raw events: [expression, alias]; aliases are PartialSums' fields in lower case. */
+const EVENTS_SUMS: readonly (readonly [string, string])[] = [
+  ['COUNT(*)', 'calls'],
+  ["SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END)", 'successes'],
+  ['SUM(input_tokens)', 'inputtokens'],
+  ['SUM(output_tokens)', 'outputtokens'],
+  ['SUM(total_tokens)', 'totaltokens'],
+  ['SUM(cache_read_tokens)', 'cachereadtokens'],
+  ['SUM(cache_write_tokens)', 'cachewritetokens'],
+  ['SUM(reasoning_tokens)', 'reasoningtokens'],
+  ['SUM(cost_total_nanos)', 'costnanos'],
+  ['SUM(cost_input_nanos)', 'costinputnanos'],
+  ['SUM(cost_cache_read_nanos)', 'costcachereadnanos'],
+  ['SUM(cost_cache_write_nanos)', 'costcachewritenanos'],
+  ['SUM(cost_output_nanos)', 'costoutputnanos'],
+  ['SUM(cache_savings_nanos)', 'cachesavingsnanos'],
+  ['SUM(provider_cost_nanos)', 'providercostnanos'],
+  ['SUM(CASE WHEN cost_total_nanos IS NULL THEN 1 ELSE 0 END)', 'unpricedcalls'],
+  ['SUM(estimated)', 'estimatedcalls'],
+  ['SUM(CASE WHEN input_tokens IS NULL AND output_tokens IS NULL AND total_tokens IS NULL THEN 1 ELSE 0 END)', 'usageunavailablecalls'],
+  ['COUNT(duration_us)', 'durationcount'],
+  ['SUM(duration_us)', 'durationsumus'],
+  ['COUNT(ttft_us)', 'ttftcount'],
+  ['SUM(ttft_us)', 'ttftsumus'],
+];
+const EVENTS_EXTREMES: readonly (readonly [string, string])[] = [
+  ['MAX(duration_us)', 'durationmaxus'],
+  ['MIN(time_ms)', 'mintimems'],
+  ['MAX(time_ms)', 'maxtimems'],
+];
+
+/** SELECT list of sums over raw events. */
+export const EVENTS_SUMS_SQL = [...EVENTS_SUMS, ...EVENTS_EXTREMES].map(([expr, alias]) => `${expr} AS ${alias}`).join(', ');
+
+const SUM_ALIASES = EVENTS_SUMS.map(([, alias]) => alias);
+
+/** The same sums over rollup_hourly. */
+export const ROLLUP_SUMS_SQL = [
+  ...ROLLUP_SUM_COLUMNS.map((column, i) => `SUM(${column}) AS ${SUM_ALIASES[i] ?? column}`),
+  'MAX(duration_max_us) AS durationmaxus',
+  'MIN(min_time_ms) AS mintimems',
+  'MAX(max_time_ms) AS maxtimems',
+].join(', ');
+
+/** Rollup columns as inserted: key, sums, then max/min columns. */
+export const ROLLUP_INSERT_COLUMNS = [
+  'hour_ms', 'provider', 'model', 'agent', 'status', ...ROLLUP_SUM_COLUMNS, 'duration_max_us', 'min_time_ms', 'max_time_ms',
+];
+
+/** ON CONFLICT clause that adds a delta into an existing rollup row. */
+export const ROLLUP_UPSERT_SQL = `ON CONFLICT (hour_ms, provider, model, agent, status) DO UPDATE SET ${[
+  ...ROLLUP_SUM_COLUMNS.map((c) => `${c} = rollup_hourly.${c} + excluded.${c}`),
+  'duration_max_us = CASE WHEN rollup_hourly.duration_max_us IS NULL OR excluded.duration_max_us > rollup_hourly.duration_max_us THEN excluded.duration_max_us ELSE rollup_hourly.duration_max_us END',
+  'min_time_ms = CASE WHEN rollup_hourly.min_time_ms IS NULL OR excluded.min_time_ms < rollup_hourly.min_time_ms THEN excluded.min_time_ms ELSE rollup_hourly.min_time_ms END',
+  'max_time_ms = CASE WHEN rollup_hourly.max_time_ms IS NULL OR excluded.max_time_ms > rollup_hourly.max_time_ms THEN excluded.max_time_ms ELSE rollup_hourly.max_time_ms END',
+].join(', ')}`;
+
+export const LATENCY_UPSERT_SQL =
+  'ON CONFLICT (hour_ms, provider, model, agent, status, metric, bin) DO UPDATE SET n = latency_hourly.n + excluded.n';
+
+/**
+ * Rebuilds the rollup rows of the given key from the raw events (used after a delete, since
+ * max/min cannot be decremented). Params: hour start, hour end, provider, model, agent ('' = none),
+ * agent again, status.
+ */
+export function rebuildRollupSql(): { deleteRollup: string; deleteLatency: string; insertRollup: string; insertLatency: string } {
+  const keyWhere = 'hour_ms = ? AND provider = ? AND model = ? AND agent = ? AND status = ?';
+  const rawWhere = "time_ms >= ? AND time_ms < ? AND provider = ? AND model = ? AND COALESCE(agent, '') = ? AND status = ?";
+  return {
+    deleteRollup: `DELETE FROM rollup_hourly WHERE ${keyWhere}`,
+    deleteLatency: `DELETE FROM latency_hourly WHERE ${keyWhere}`,
+    insertRollup: `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
+SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, ${[
+      ...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`),
+      ...EVENTS_EXTREMES.map(([expr]) => expr),
+    ].join(', ')}
+FROM events WHERE ${rawWhere} GROUP BY provider, model, COALESCE(agent, ''), status`,
+    insertLatency: `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
+SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, 0 AS metric, duration_bin AS bin, COUNT(*) AS n
+FROM events WHERE ${rawWhere} AND duration_bin IS NOT NULL GROUP BY provider, model, COALESCE(agent, ''), status, duration_bin
+UNION ALL
+SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, 1 AS metric, ttft_bin AS bin, COUNT(*) AS n
+FROM events WHERE ${rawWhere} AND ttft_bin IS NOT NULL GROUP BY provider, model, COALESCE(agent, ''), status, ttft_bin`,
+  };
+}

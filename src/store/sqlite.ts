@@ -1,0 +1,235 @@
+/**
+ * The SQLite store (the default): better-sqlite3, one file, WAL.
+ *
+ * Durability: `journal_mode=WAL` + `synchronous=NORMAL`. A committed transaction is in the WAL
+ * before insert() resolves, so it survives the process being killed (kill -9); only an OS crash
+ * or power loss can drop the last transactions, which needs `synchronous=FULL`
+ * (https://www.sqlite.org/pragma.html#pragma_synchronous). Several processes may write one
+ * file: each write takes the write lock up front (BEGIN IMMEDIATE) and waits up to
+ * `busyTimeoutMs` for it instead of failing.
+ *
+ * @module
+ */
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors/index.js';
+import type { Filter, UsageEvent } from '../types/index.js';
+import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
+import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
+import { computeRollupDeltas, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventRow } from './row.js';
+import { aggregateSql } from './sql-aggregate.js';
+import {
+  eventsWhere,
+  LATENCY_UPSERT_SQL,
+  rebuildRollupSql,
+  ROLLUP_INSERT_COLUMNS,
+  ROLLUP_UPSERT_SQL,
+  type SqlParam,
+  type SqlReader,
+} from './sql-query.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+
+export interface SqliteStoreOptions {
+  /** Database file path, or `:memory:`. */
+  path: string;
+  /**
+   * How long a write waits for another process's write lock before failing (retryable StoreError).
+   * @default 10_000
+   */
+  busyTimeoutMs?: number;
+  /**
+   * Above this many latency values in one query, percentiles come from the log histogram.
+   * @default 50_000
+   */
+  exactPercentileLimit?: number;
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps a driver error to a StoreError that names the file and says whether to retry. */
+function toStoreError(error: unknown, path: string, doing: string): StoreError {
+  const code = sqliteCode(error) ?? '';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StoreError(`not a tokenledger SQLite database: ${path} (${detail})`, { cause: error, retryable: false });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreError(`SQLite database is locked: ${path} (${doing}; another process holds the write lock)`, { cause: error, retryable: true });
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
+    return new StoreError(`cannot open SQLite database ${path}: ${detail}`, { cause: error, retryable: false });
+  }
+  return new StoreError(`SQLite ${doing} failed on ${path}: ${detail}`, { cause: error, retryable: code.startsWith('SQLITE_IOERR') });
+}
+
+function applyMigrations(db: Database.Database): void {
+  const run = db.transaction(() => {
+    db.exec(SCHEMA_MIGRATIONS_DDL('sqlite'));
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+    );
+    for (const migration of migrations('sqlite')) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements) db.exec(statement);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(migration.version, migration.name);
+    }
+  });
+  // IMMEDIATE: two processes opening a new file at once serialize here instead of both migrating.
+  run.immediate();
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly path: string;
+  private readonly exactLimit: number;
+  private readonly insertEvent: Database.Statement;
+  private readonly upsertRollup: Database.Statement;
+  private readonly upsertLatency: Database.Statement;
+  private readonly writeBatch: (rows: EventRow[]) => number;
+  private readonly reader: SqlReader;
+
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+    this.db = db;
+    this.path = options.path;
+    this.exactLimit = options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT;
+    this.insertEvent = db.prepare(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
+    );
+    this.upsertRollup = db.prepare(
+      `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_UPSERT_SQL}`,
+    );
+    this.upsertLatency = db.prepare(
+      `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_UPSERT_SQL}`,
+    );
+    const write = db.transaction((rows: EventRow[]): number => {
+      const added: EventRow[] = [];
+      for (const row of rows) {
+        if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
+      }
+      const { rollups, latencies } = computeRollupDeltas(added);
+      for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
+      for (const l of latencies) this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+      return added.length;
+    });
+    this.writeBatch = (rows) => write.immediate(rows);
+    const statementCache = new Map<string, Database.Statement>();
+    this.reader = {
+      dialect: 'sqlite',
+      all: async (sql, params) => {
+        let statement = statementCache.get(sql);
+        if (statement === undefined) {
+          statement = db.prepare(sql);
+          if (statementCache.size > 200) statementCache.clear();
+          statementCache.set(sql, statement);
+        }
+        return statement.all(...params) as Record<string, unknown>[];
+      },
+    };
+  }
+
+  /** Opens (creating if needed) and migrates the database. Throws StoreError on a corrupt or locked file. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      applyMigrations(db);
+      return new SqliteStore(db, options);
+    } catch (error) {
+      db?.close();
+      if (error instanceof StoreError) throw error;
+      throw toStoreError(error, options.path, 'open');
+    }
+  }
+
+  async insert(events: readonly UsageEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const rows = events.map(eventToRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    try {
+      return this.writeBatch(rows);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'insert');
+    }
+  }
+
+  async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    try {
+      return await aggregateSql(this.reader, query, this.exactLimit);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE')) {
+        throw toStoreError(error, this.path, 'aggregate');
+      }
+      throw error;
+    }
+  }
+
+  async events(query: EventPageQuery): Promise<EventPage> {
+    const limit = checkLimit(query.limit);
+    const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, 'sqlite');
+    const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
+    const params: SqlParam[] = [...where.params];
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
+      params.push(after.timeMs, after.timeMs, after.id);
+    }
+    params.push(limit + 1);
+    const sql = `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`;
+    const rows = (await this.reader.all(sql, params)).map(rowFromDriver);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(rowToEvent),
+      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
+    };
+  }
+
+  async delete(filter: Filter): Promise<number> {
+    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'sqlite');
+    const rebuild = rebuildRollupSql();
+    const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    const run = this.db.transaction((): number => {
+      const keys = this.db.prepare(keysSql).all(...where.params) as { hour_ms: number; provider: string; model: string; agent: string; status: string }[];
+      const removed = this.db.prepare(`DELETE FROM events ${where.sql}`).run(...where.params).changes;
+      const statements = {
+        deleteRollup: this.db.prepare(rebuild.deleteRollup),
+        deleteLatency: this.db.prepare(rebuild.deleteLatency),
+        insertRollup: this.db.prepare(rebuild.insertRollup),
+        insertLatency: this.db.prepare(rebuild.insertLatency),
+      };
+      for (const key of keys) {
+        const keyParams = [key.hour_ms, key.provider, key.model, key.agent, key.status];
+        const rawParams = [key.hour_ms, key.hour_ms + HOUR_MS, key.provider, key.model, key.agent, key.status];
+        statements.deleteRollup.run(...keyParams);
+        statements.deleteLatency.run(...keyParams);
+        statements.insertRollup.run(key.hour_ms, ...rawParams);
+        statements.insertLatency.run(key.hour_ms, ...rawParams, key.hour_ms, ...rawParams);
+      }
+      return removed;
+    });
+    try {
+      return run.immediate();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'delete');
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.db.prepare('SELECT 1').get();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'ping');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, StoreError } from '#src/errors/index.js';
+import { openStore } from '#src/store/index.js';
+import { runStoreContract } from './contract.js';
+import { dropSchemas, PG_URL, uniqueSchema } from './pg-admin.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
+const schemas: string[] = [];
+let sqliteCount = 0;
+let lastSqlite = '';
+let lastSchema = '';
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await dropSchemas(schemas);
+});
+
+runStoreContract('memory', { open: (options) => openStore('memory:', options) });
+
+runStoreContract('sqlite', {
+  open: (options) => {
+    lastSqlite = join(dir, `contract-${++sqliteCount}.db`);
+    return openStore(`sqlite:${lastSqlite}`, options);
+  },
+  reopen: () => openStore(`sqlite:${lastSqlite}`),
+});
+
+runStoreContract('postgres', {
+  open: (options) => {
+    lastSchema = uniqueSchema('tl_contract');
+    schemas.push(lastSchema);
+    return openStore(`${PG_URL}?schema=${lastSchema}`, options);
+  },
+  reopen: () => openStore(`${PG_URL}?schema=${lastSchema}`),
+});
+
+describe('openStore: bad input', () => {
+  it('names an unknown scheme in a ConfigError', async () => {
+    await expect(openStore('mysql://x/y')).rejects.toThrow(ConfigError);
+    await expect(openStore('mysql://x/y')).rejects.toThrow(/"mysql"/);
+  });
+
+  it('opens sqlite::memory: and memory:', async () => {
+    for (const url of ['sqlite::memory:', 'memory:']) {
+      const store = await openStore(url);
+      expect(await store.insert([])).toBe(0);
+      await store.close();
+    }
+  });
+
+  it('refuses a corrupt SQLite file with a clear, non-retryable error', async () => {
+    const path = join(dir, 'corrupt.db');
+    writeFileSync(path, 'this is not a database, just some text that is long enough'.repeat(100));
+    const error = await openStore(`sqlite:${path}`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).message).toBe(`not a tokenledger SQLite database: ${path} (file is not a database)`);
+    expect((error as StoreError).retryable).toBe(false);
+  });
+
+  it('reports a SQLite file locked beyond the timeout as a retryable StoreError', async () => {
+    const path = join(dir, 'locked.db');
+    const first = await openStore(`sqlite:${path}`);
+    await first.close();
+    const Database = (await import('better-sqlite3')).default;
+    const holder = new Database(path);
+    holder.exec('BEGIN EXCLUSIVE');
+    try {
+      const error = await openStore(`sqlite:${path}`, { busyTimeoutMs: 50 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).message).toMatch(/locked: .*locked\.db/);
+      expect((error as StoreError).retryable).toBe(true);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
+  it('reports unreachable PostgreSQL at open, naming host:port and never the password', async () => {
+    const error = await openStore('postgres://alice:s3cretPassw0rd@127.0.0.1:1/test', { connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    const message = (error as StoreError).message;
+    expect(message).toMatch(/^cannot reach PostgreSQL at 127\.0\.0\.1:1\/test/);
+    expect(message).not.toContain('s3cretPassw0rd');
+    expect(JSON.stringify(error)).not.toContain('s3cretPassw0rd');
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(openStore(`${PG_URL}?schema=bad;drop`)).rejects.toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * The storage contract: one suite every Store must pass (memory, SQLite, PostgreSQL). Answers
+ * are compared against a brute-force reference computed from the inserted events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '#src/errors/index.js';
+import { HISTOGRAM_RELATIVE_ERROR, type AggregateQuery, type GroupKey, type Store } from '#src/store/index.js';
+import type { Filter, Interval, UsageEvent } from '#src/types/index.js';
+import { generateEvents } from './generate.js';
+import { matchesFilter, referenceAggregate } from './reference.js';
+
+export interface ContractOpenOptions {
+  exactPercentileLimit?: number;
+}
+
+export interface ContractHooks {
+  /** Opens a fresh, empty store. */
+  open: (options?: ContractOpenOptions) => Promise<Store>;
+  /** Reopens the store `open` last returned (same file/schema), when the store persists. */
+  reopen?: () => Promise<Store>;
+}
+
+const HOUR = 3_600_000;
+/** 2026-01-05T00:00:00Z, a whole day boundary. */
+const T0 = Date.UTC(2026, 0, 5);
+
+function boundaryEvents(template: UsageEvent): UsageEvent[] {
+  // Exactly on an hour/day boundary and one millisecond before it.
+  return [T0 + 6 * HOUR - 1, T0 + 6 * HOUR, T0 + 24 * HOUR - 1, T0 + 24 * HOUR].map((t, i) => ({
+    ...template,
+    id: `boundary-${i}`,
+    time: new Date(t).toISOString(),
+  }));
+}
+
+const FILTERS: Filter[] = [
+  {},
+  { from: new Date(T0 + 2 * HOUR), to: new Date(T0 + 9 * HOUR) },
+  { from: new Date(T0 + 2 * HOUR + 1234), to: new Date(T0 + 9 * HOUR - 77_777) },
+  { from: new Date(T0 + 6 * HOUR) },
+  { to: new Date(T0 + 6 * HOUR) },
+  { from: new Date(T0 + 3 * HOUR + 10), to: new Date(T0 + 3 * HOUR + 1_800_000) },
+  { provider: 'anthropic' },
+  { model: 'gpt-4o-mini', status: 'ok' },
+  { agent: 'trader' },
+  { run: 'AAPL' },
+  { status: 'error' },
+  { tags: { team: 'red' } },
+  { tags: { team: 'blue', user: 'bo' } },
+  { agent: 'news_agent', from: new Date(T0 + 30 * 60_000), to: new Date(T0 + 20 * HOUR + 5) },
+  { model: 'no-such-model' },
+];
+
+const GROUPINGS: { groupBy: GroupKey[]; interval?: Interval }[] = [
+  { groupBy: [] },
+  { groupBy: ['provider'] },
+  { groupBy: ['model'] },
+  { groupBy: ['agent'] },
+  { groupBy: ['run'] },
+  { groupBy: ['status'] },
+  { groupBy: ['bucket'], interval: '1h' },
+  { groupBy: ['bucket'], interval: '1d' },
+  { groupBy: ['bucket'], interval: '1m' },
+  { groupBy: ['agent', 'model'] },
+  { groupBy: ['model', 'bucket'], interval: '1h' },
+  { groupBy: ['provider', 'model', 'agent', 'run', 'status', 'bucket'], interval: '1d' },
+];
+
+/** Registers the contract suite for one store. */
+export function runStoreContract(name: string, hooks: ContractHooks): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    const events = generateEvents({ seed: 42, count: 1500, startMs: T0, spanMs: 26 * HOUR });
+    const all = [...events];
+
+    beforeAll(async () => {
+      store = await hooks.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('inserts, counts only new ids, and is idempotent on re-insert', async () => {
+      expect(await store.insert(events.slice(0, 1000))).toBe(1000);
+      // Overlapping batch: 500 old ids, 500 new, one new id twice in the same call.
+      const batch = [...events.slice(500, 1500), events[1499] as UsageEvent];
+      expect(await store.insert(batch)).toBe(500);
+      expect(await store.insert(events.slice(0, 10))).toBe(0);
+      expect(await store.insert([])).toBe(0);
+      const boundary = boundaryEvents(events[0] as UsageEvent);
+      expect(await store.insert(boundary)).toBe(4);
+      all.push(...boundary);
+      const [total] = await store.aggregate({ filter: {}, groupBy: [] });
+      expect(total?.calls).toBe(all.length);
+    });
+
+    it('reads events back exactly as inserted', async () => {
+      const seen: UsageEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.events({ filter: {}, limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...page.events);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      const byId = new Map(all.map((e) => [e.id, e]));
+      expect(seen).toHaveLength(all.length);
+      for (const event of seen) expect(event).toEqual(byId.get(event.id));
+    });
+
+    it('aggregates every filter x grouping exactly like the brute-force reference', async () => {
+      let compared = 0;
+      for (const filter of FILTERS) {
+        for (const grouping of GROUPINGS) {
+          const query: AggregateQuery = { filter, ...grouping };
+          const expected = referenceAggregate(all, query);
+          const actual = await store.aggregate(query);
+          expect(actual, JSON.stringify({ filter, grouping })).toEqual(expected);
+          compared += actual.length;
+        }
+      }
+      expect(compared).toBeGreaterThan(1000);
+    });
+
+    it('returns no row when nothing matches, and puts boundary events in the right bucket', async () => {
+      expect(await store.aggregate({ filter: { model: 'none' }, groupBy: [] })).toEqual([]);
+      const sixOClock = await store.aggregate({ filter: { from: new Date(T0 + 6 * HOUR), to: new Date(T0 + 6 * HOUR + 1) }, groupBy: [] });
+      expect(sixOClock.map((r) => r.calls)).toEqual([all.filter((e) => Date.parse(e.time) === T0 + 6 * HOUR).length]);
+      const buckets = await store.aggregate({ filter: { from: new Date(T0 + 5 * HOUR), to: new Date(T0 + 7 * HOUR) }, groupBy: ['bucket'], interval: '1h' });
+      expect(buckets.map((r) => r.key.bucket)).toEqual(['2026-01-05T05:00:00.000Z', '2026-01-05T06:00:00.000Z']);
+    });
+
+    it('pages newest first with a cursor, under a filter', async () => {
+      const filter: Filter = { agent: 'trader', from: new Date(T0 + HOUR + 5) };
+      const expected = all
+        .filter((e) => matchesFilter(e, filter))
+        .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : -1))
+        .map((e) => e.id);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.events({ filter, limit: 37, ...(cursor === undefined ? {} : { cursor }) });
+        seen.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor !== undefined);
+      expect(seen).toEqual(expected);
+      expect(pages).toBe(Math.ceil(expected.length / 37));
+      await expect(store.events({ filter: {}, limit: 5, cursor: 'garbage!' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.events({ filter: {}, limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('refuses a bucket grouping without an interval', async () => {
+      await expect(store.aggregate({ filter: {}, groupBy: ['bucket'] })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('deletes by filter, returns the count, and keeps the rollups consistent', async () => {
+      const filter: Filter = { agent: 'trader', from: new Date(T0 + 3 * HOUR + 999), to: new Date(T0 + 12 * HOUR + 5) };
+      const doomed = all.filter((e) => matchesFilter(e, filter));
+      expect(doomed.length).toBeGreaterThan(20);
+      expect(await store.delete(filter)).toBe(doomed.length);
+      const remaining = all.filter((e) => !matchesFilter(e, filter));
+      all.length = 0;
+      all.push(...remaining);
+      for (const grouping of GROUPINGS.slice(0, 8)) {
+        for (const f of [{}, { agent: 'trader' }, { from: new Date(T0 + 3 * HOUR), to: new Date(T0 + 13 * HOUR) }]) {
+          const query = { filter: f, ...grouping };
+          expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(all, query));
+        }
+      }
+      expect(await store.delete({ model: 'none' })).toBe(0);
+    });
+
+    if (hooks.reopen !== undefined) {
+      const reopen = hooks.reopen;
+      it('reopens: migrations are idempotent and the data is still there', async () => {
+        await store.close();
+        store = await reopen();
+        const again = await reopen();
+        await again.close();
+        const [total] = await store.aggregate({ filter: {}, groupBy: [] });
+        expect(total).toEqual(referenceAggregate(all, { filter: {}, groupBy: [] })[0]);
+        await store.ping();
+      });
+    }
+
+    it('reads large-query percentiles from the histogram, within the documented error', async () => {
+      const small = await hooks.open({ exactPercentileLimit: 100 });
+      try {
+        const sample = generateEvents({ seed: 7, count: 800, startMs: T0, spanMs: 5 * HOUR, idPrefix: 'h' });
+        await small.insert(sample);
+        for (const query of [
+          { filter: {}, groupBy: ['model'] as GroupKey[] },
+          { filter: { from: new Date(T0 + HOUR + 1), to: new Date(T0 + 4 * HOUR - 1) }, groupBy: [] as GroupKey[] },
+          { filter: { tags: { team: 'red' } }, groupBy: ['agent'] as GroupKey[] },
+        ]) {
+          const expected = referenceAggregate(sample, query);
+          const actual = await small.aggregate(query);
+          expect(actual.map((r) => r.calls)).toEqual(expected.map((r) => r.calls));
+          actual.forEach((row, i) => {
+            const ref = expected[i];
+            for (const p of ['p50', 'p95', 'p99'] as const) {
+              const exact = ref?.duration[p] as number;
+              const approx = row.duration[p] as number;
+              expect(Math.abs(approx - exact) / exact, `${p} ${approx} vs ${exact}`).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR + 1e-9);
+            }
+            expect(row.durationSumMs).toBe(ref?.durationSumMs);
+          });
+        }
+      } finally {
+        await small.close();
+      }
+    });
+  });
+}

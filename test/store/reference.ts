@@ -1,0 +1,98 @@
+/**
+ * A brute-force reference for aggregate(): a plain loop over the inserted UsageEvents, written
+ * independently of src/store, that the contract suite compares every store against.
+ */
+import type { AggregateQuery, AggregateRow } from '#src/store/index.js';
+import type { Filter, UsageEvent } from '#src/types/index.js';
+
+export function matchesFilter(event: UsageEvent, filter: Filter): boolean {
+  const t = Date.parse(event.time);
+  if (filter.from && t < filter.from.getTime()) return false;
+  if (filter.to && t >= filter.to.getTime()) return false;
+  if (filter.provider !== undefined && event.provider !== filter.provider) return false;
+  if (filter.model !== undefined && event.model !== filter.model) return false;
+  if (filter.agent !== undefined && event.agent !== filter.agent) return false;
+  if (filter.run !== undefined && event.run !== filter.run) return false;
+  if (filter.status !== undefined && event.status !== filter.status) return false;
+  for (const [k, v] of Object.entries(filter.tags ?? {})) if (event.tags[k] !== v) return false;
+  return true;
+}
+
+function nearest(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+}
+
+const WIDTH = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
+
+export function referenceAggregate(events: readonly UsageEvent[], query: AggregateQuery): AggregateRow[] {
+  const groups = new Map<string, { key: AggregateRow['key']; events: UsageEvent[] }>();
+  for (const event of events) {
+    if (!matchesFilter(event, query.filter)) continue;
+    const key: AggregateRow['key'] = {};
+    for (const g of query.groupBy) {
+      if (g === 'bucket') {
+        const w = WIDTH[query.interval ?? '1h'];
+        key.bucket = new Date(Math.floor(Date.parse(event.time) / w) * w).toISOString();
+      } else {
+        key[g] = event[g] ?? null;
+      }
+    }
+    const id = JSON.stringify(query.groupBy.map((g) => key[g]));
+    const group = groups.get(id) ?? { key, events: [] };
+    group.events.push(event);
+    groups.set(id, group);
+  }
+  const rows: AggregateRow[] = [];
+  for (const { key, events: list } of groups.values()) {
+    const sum = (f: (e: UsageEvent) => number | undefined): number => list.reduce((n, e) => n + (f(e) ?? 0), 0);
+    const nanos = (usd: number | undefined): number | undefined => (usd === undefined ? undefined : Math.round(usd * 1e9));
+    const durations = list.filter((e) => e.durationMs !== undefined).map((e) => e.durationMs as number);
+    const ttfts = list.filter((e) => e.timeToFirstTokenMs !== undefined).map((e) => e.timeToFirstTokenMs as number);
+    const times = list.map((e) => Date.parse(e.time));
+    rows.push({
+      key,
+      calls: list.length,
+      successes: list.filter((e) => e.status === 'ok').length,
+      failures: list.filter((e) => e.status === 'error').length,
+      inputTokens: sum((e) => e.usage.inputTokens),
+      outputTokens: sum((e) => e.usage.outputTokens),
+      totalTokens: sum((e) => e.usage.totalTokens),
+      cacheReadTokens: sum((e) => e.usage.cacheReadTokens),
+      cacheWriteTokens: sum((e) => e.usage.cacheWriteTokens),
+      reasoningTokens: sum((e) => e.usage.reasoningTokens),
+      costNanos: sum((e) => e.cost?.totalNanos),
+      costInputNanos: sum((e) => nanos(e.cost?.input)),
+      costCacheReadNanos: sum((e) => nanos(e.cost?.cacheRead)),
+      costCacheWriteNanos: sum((e) => nanos(e.cost?.cacheWrite)),
+      costOutputNanos: sum((e) => nanos(e.cost?.output)),
+      cacheSavingsNanos: sum((e) => nanos(e.cost?.cacheSavings)),
+      providerCostNanos: sum((e) => nanos(e.providerCost)),
+      unpricedCalls: list.filter((e) => e.cost === null).length,
+      estimatedCalls: list.filter((e) => e.estimated).length,
+      usageUnavailableCalls: list.filter((e) => e.usage.inputTokens === undefined && e.usage.outputTokens === undefined && e.usage.totalTokens === undefined).length,
+      durationCount: durations.length,
+      durationSumMs: durations.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
+      durationMaxMs: durations.length === 0 ? undefined : Math.max(...durations),
+      duration: { p50: nearest(durations, 50), p95: nearest(durations, 95), p99: nearest(durations, 99) },
+      ttftCount: ttfts.length,
+      ttftSumMs: ttfts.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
+      ttft: { p50: nearest(ttfts, 50), p95: nearest(ttfts, 95), p99: nearest(ttfts, 99) },
+      firstTime: new Date(Math.min(...times)).toISOString(),
+      lastTime: new Date(Math.max(...times)).toISOString(),
+    });
+  }
+  const sortKey = (row: AggregateRow): (string | null)[] => query.groupBy.map((g) => row.key[g] ?? null);
+  return rows.sort((a, b) => {
+    const x = sortKey(a);
+    const y = sortKey(b);
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] === y[i]) continue;
+      if (x[i] === null) return -1;
+      if (y[i] === null) return 1;
+      return (x[i] as string) < (y[i] as string) ? -1 : 1;
+    }
+    return 0;
+  });
+}
