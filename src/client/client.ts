@@ -1,0 +1,368 @@
+/**
+ * `createClient({ ledger, config })`: generate, stream and batch LLM calls under rate limits,
+ * with retries and key rotation, every attempt metered into the ledger.
+ *
+ * @module
+ */
+import { ProviderError, ValidationError, redactSecrets } from '../errors/index.js';
+import { parseConfig, type Config } from '../config/index.js';
+import type { EventError, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import { isAttemptFailure, runAttempt, type AttemptOutcome, type FetchFunction } from './attempt.js';
+import { runPool, type BatchSource } from './batch.js';
+import { openrouterAttributionHeaders } from './providers/openrouter.js';
+import type { ChatMessage, ProviderCall } from './providers/types.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { RETRY_DEFAULTS, retryAfterMs, retryDelayMs, shouldRetry, withRetry, type RetryOptions } from './retry.js';
+import { TargetResolver, type CallTarget } from './target.js';
+import type {
+  BatchItemResult,
+  BatchOptions,
+  BatchResult,
+  GenerateRequest,
+  GenerateResult,
+  TextStream,
+  UsageRecorder,
+} from './types.js';
+import { UsageSummaryBuilder } from './usage-summary.js';
+
+export interface ClientOptions {
+  /** Where every attempt is recorded: a Ledger, or anything with its `record()`. */
+  ledger: UsageRecorder;
+  /** Providers, agents, rate limits, retry. @default the providers found in `process.env` */
+  config?: Config;
+  /** @default globalThis.fetch */
+  fetch?: FetchFunction;
+  /** @default an in-process limiter over `config.rateLimits` */
+  rateLimiter?: RateLimiter;
+  /** Overrides `config.retry`. */
+  retry?: RetryOptions;
+  /** Per-attempt timeout (streams: longest silence). @default 120000 */
+  timeoutMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+  /** Variables for OpenRouter attribution headers. @default process.env */
+  env?: Record<string, string | undefined>;
+}
+
+export interface Client {
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+  stream(request: GenerateRequest): TextStream;
+  batch(items: BatchSource<GenerateRequest>, options?: BatchOptions): Promise<BatchResult>;
+  /** Stops the limiter's timers (and its Redis connection, if any). */
+  close(): Promise<void>;
+}
+
+function messagesOf(request: GenerateRequest): ChatMessage[] {
+  if (request.messages !== undefined) {
+    if (!Array.isArray(request.messages) || request.messages.length === 0) {
+      throw new ValidationError('messages: expected a non-empty array', { field: 'messages' });
+    }
+    return request.messages;
+  }
+  if (typeof request.prompt === 'string' && request.prompt !== '') return [{ role: 'user', content: request.prompt }];
+  throw new ValidationError('a call needs a prompt or messages', { field: 'prompt' });
+}
+
+function errorOf(error: unknown): EventError {
+  if (error instanceof ProviderError) {
+    return { type: error.name, ...(error.status === undefined ? {} : { status: error.status }), message: error.message };
+  }
+  if (error instanceof Error) return { type: error.name, message: redactSecrets(error.message) };
+  return { type: 'Error', message: redactSecrets(String(error)) };
+}
+
+/** A rough input estimate for tpm limits (about 4 characters a token), corrected after the call. */
+function roughTokens(call: ProviderCall): number {
+  let chars = call.system?.length ?? 0;
+  for (const message of call.messages) chars += message.content.length;
+  return Math.ceil(chars / 4) + (call.maxTokens ?? 0);
+}
+
+export function createClient(options: ClientOptions): Client {
+  const config = options.config ?? parseConfig({}, 'env', process.env);
+  const env = options.env ?? process.env;
+  const fetchImpl: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const now = options.now ?? Date.now;
+  const limiter = options.rateLimiter ?? createRateLimiter({ limits: config.rateLimits, now });
+  const retry: RetryOptions = { ...config.retry, ...options.retry };
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const resolver = new TargetResolver(config, (provider) => (provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {}));
+  const recorder = options.ledger;
+
+  async function record(input: RecordInput): Promise<UsageEvent | undefined> {
+    try {
+      return await recorder.record(input);
+    } catch {
+      // The ledger is fail-open for store outages; a refused input must not break the call either.
+      return undefined;
+    }
+  }
+
+  function attributionOf(request: GenerateRequest): Pick<RecordInput, 'agent' | 'run' | 'tags'> {
+    return {
+      ...(request.agent === undefined ? {} : { agent: request.agent }),
+      ...(request.run === undefined ? {} : { run: request.run }),
+      ...(request.tags === undefined ? {} : { tags: request.tags }),
+    };
+  }
+
+  function usageFields(usage: UsageResult): Partial<RecordInput> {
+    return {
+      ...(usage.usage === undefined ? {} : { usage: usage.usage }),
+      ...(usage.rawUsage === undefined ? {} : { rawUsage: usage.rawUsage }),
+      ...(usage.providerCost === undefined ? {} : { providerCost: usage.providerCost }),
+      ...(usage.usageUnavailableReason === undefined ? {} : { usageUnavailableReason: usage.usageUnavailableReason }),
+      estimated: usage.estimated,
+    };
+  }
+
+  /** The call itself: limiter, key, attempt, metering, retry. */
+  async function execute(
+    request: GenerateRequest,
+    onDelta?: (text: string) => void,
+    tracker: { attempts: number } = { attempts: 0 },
+  ): Promise<GenerateResult> {
+    const target: CallTarget = resolver.resolve(request);
+    const agent = target.agent;
+    const system = request.system ?? agent?.system;
+    const temperature = request.temperature ?? agent?.temperature;
+    const maxTokens = request.maxTokens ?? agent?.maxTokens;
+    const call: ProviderCall = {
+      model: target.model,
+      messages: messagesOf(request),
+      stream: onDelta !== undefined,
+      ...(system === undefined ? {} : { system }),
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(maxTokens === undefined ? {} : { maxTokens }),
+      ...(request.json === undefined ? {} : { json: request.json }),
+    };
+    const attribution = attributionOf(request);
+    const key = { provider: target.provider, model: target.model };
+    const tokens = roughTokens(call);
+    let delivered = false;
+    let attempts = 0;
+    const deltaSink = onDelta === undefined ? undefined : (text: string) => {
+      delivered = true;
+      onDelta(text);
+    };
+    const outcome: AttemptOutcome = await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        tracker.attempts = attempt;
+        const permit = await limiter.acquire(key, { tokens, ...(request.signal === undefined ? {} : { signal: request.signal }) });
+        const lease = target.keys?.next();
+        try {
+          const result = await runAttempt({
+            target,
+            call,
+            apiKey: lease?.value,
+            fetch: fetchImpl,
+            timeoutMs: request.timeoutMs ?? timeoutMs,
+            signal: request.signal,
+            now,
+            ...(deltaSink === undefined ? {} : { onDelta: deltaSink }),
+          });
+          const hint = target.adapter.readRateLimit(result.headers, now());
+          permit.release({ ...(result.usage.usage?.totalTokens === undefined ? {} : { tokens: result.usage.usage.totalTokens }), ...(hint === undefined ? {} : { hint }) });
+          return result;
+        } catch (failure) {
+          const error = isAttemptFailure(failure) ? failure.error : failure;
+          const durationMs = isAttemptFailure(failure) ? failure.durationMs : 0;
+          let pauseMs: number | undefined;
+          if (error instanceof ProviderError && lease !== undefined && target.keys !== undefined) {
+            if (error.status === 401) target.keys.revoke(lease);
+            if (error.status === 429) {
+              const asked = retryAfterMs(error.headers, now());
+              // With another key to rotate to, only this key rests; alone, the whole bucket pauses.
+              if (target.keys.hasAlternative(lease)) target.keys.rest(lease, asked ?? 1000);
+              else pauseMs = asked;
+            }
+          } else if (error instanceof ProviderError && error.status === 429) {
+            pauseMs = retryAfterMs(error.headers, now());
+          }
+          const hint = error instanceof ProviderError && error.headers !== undefined ? target.adapter.readRateLimit(error.headers, now()) : undefined;
+          permit.release({ ...(pauseMs === undefined ? {} : { pauseMs }), ...(hint === undefined ? {} : { hint }) });
+          const partial = isAttemptFailure(failure) ? failure.partial : undefined;
+          await record({
+            provider: target.provider,
+            model: target.model,
+            requestedModel: target.model,
+            ...attribution,
+            ...(partial === undefined ? { usageUnavailableReason: 'the call failed' } : usageFields(partial.usage)),
+            status: 'error',
+            error: errorOf(error),
+            durationMs,
+            attempts: attempt,
+          });
+          throw error;
+        }
+      },
+      {
+        ...retry,
+        maxAttempts: request.maxAttempts ?? retry.maxAttempts ?? RETRY_DEFAULTS.maxAttempts,
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        now,
+        // A stream that already handed out text cannot be replayed; a refused key can be swapped.
+        shouldRetry: (error) =>
+          !delivered &&
+          (shouldRetry(error) || (error instanceof ProviderError && error.status === 401 && (target.keys?.liveCount ?? 0) > 0)),
+        delayMs: (attempt, error) => {
+          if (error instanceof ProviderError && (error.status === 401 || error.status === 429) && (target.keys?.liveCount ?? 0) > 1) {
+            return 0;
+          }
+          return retryDelayMs(attempt, error, retry, { now });
+        },
+      },
+    );
+    const event = await record({
+      provider: target.provider,
+      model: outcome.usage.model ?? target.model,
+      requestedModel: target.model,
+      ...attribution,
+      ...usageFields(outcome.usage),
+      status: 'ok',
+      durationMs: outcome.durationMs,
+      ...(outcome.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: outcome.timeToFirstTokenMs }),
+      attempts,
+    });
+    return {
+      text: outcome.text,
+      usage: outcome.usage.usage,
+      cost: event?.cost ?? null,
+      event,
+      attempts,
+      provider: target.provider,
+      model: outcome.usage.model ?? target.model,
+      finishReason: outcome.finishReason,
+      durationMs: outcome.durationMs,
+      timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+    };
+  }
+
+  function stream(request: GenerateRequest): TextStream {
+    const queue: string[] = [];
+    let finished = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const notify = (): void => {
+      const resume = wake;
+      wake = undefined;
+      resume?.();
+    };
+    const result = execute(request, (text) => {
+      queue.push(text);
+      notify();
+    }).then(
+      (value) => {
+        finished = true;
+        notify();
+        return value;
+      },
+      (error: unknown) => {
+        finished = true;
+        failure = error;
+        notify();
+        throw error;
+      },
+    );
+    // Iterating alone must not leave an unhandled rejection behind; `result` still rejects.
+    result.catch(() => undefined);
+    return {
+      result,
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          if (queue.length > 0) {
+            yield queue.shift() as string;
+            continue;
+          }
+          if (finished) {
+            if (failure !== undefined) throw failure;
+            return;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      },
+    };
+  }
+
+  async function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {
+    const startedAt = now();
+    const summary = new UsageSummaryBuilder(startedAt);
+    const collect = batchOptions.collect ?? true;
+    const results: BatchItemResult[] = [];
+    const total = Array.isArray(items) ? items.length : undefined;
+    let inFlight = 0;
+    let done = 0;
+    let failed = 0;
+    // In-flight calls follow the batch signal, so cancelling settles them promptly.
+    const batchSignal = batchOptions.signal;
+    const settle = (result: BatchItemResult, costNanos: number | undefined): void => {
+      inFlight--;
+      done++;
+      if (result.status === 'error') failed++;
+      summary.add({ ok: result.status === 'ok', attempts: result.attempts, usage: result.usage, costNanos });
+      if (collect) results[result.index] = result;
+      batchOptions.onResult?.(result);
+      if (batchOptions.onProgress !== undefined) {
+        const soFar = summary.build(now());
+        batchOptions.onProgress({ done, failed, inFlight, total, elapsedMs: soFar.durationMs, totalTokens: soFar.totalTokens, costUsd: soFar.costUsd });
+      }
+    };
+    const started = await runPool(
+      items,
+      async (request, index): Promise<void> => {
+        inFlight++;
+        const signal = mergeSignals(request.signal, batchSignal);
+        const tracker = { attempts: 0 };
+        try {
+          const value = await execute(signal === undefined ? request : { ...request, signal }, undefined, tracker);
+          settle(
+            {
+              index,
+              status: 'ok',
+              text: value.text,
+              usage: value.usage,
+              cost: value.cost?.total ?? null,
+              attempts: value.attempts,
+              ...(value.event === undefined ? {} : { eventId: value.event.id }),
+            },
+            value.cost?.totalNanos,
+          );
+        } catch (error) {
+          settle(
+            {
+              index,
+              status: 'error',
+              text: undefined,
+              usage: undefined,
+              cost: null,
+              attempts: tracker.attempts,
+              error: errorOf(error),
+            },
+            undefined,
+          );
+        }
+      },
+      () => undefined,
+      { ...(batchOptions.concurrency === undefined ? {} : { concurrency: batchOptions.concurrency }), ...(batchSignal === undefined ? {} : { signal: batchSignal }) },
+    );
+    return {
+      results: collect ? results : [],
+      summary: summary.build(now()),
+      cancelled: batchSignal?.aborted === true && (total === undefined || started < total || failed > 0),
+    };
+  }
+
+  return {
+    generate: (request) => execute(request),
+    stream,
+    batch,
+    close: () => limiter.close(),
+  };
+}
+
+function mergeSignals(first: AbortSignal | undefined, second: AbortSignal | undefined): AbortSignal | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return AbortSignal.any([first, second]);
+}
