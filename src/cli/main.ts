@@ -6,6 +6,8 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerReportCommand } from './commands/report.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPricesCommand } from './commands/prices.js';
 
@@ -17,6 +19,8 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
+registerReportCommand(program);
+registerImportCommand(program);
 registerUsageCommand(program);
 registerPricesCommand(program);
 

@@ -1,0 +1,119 @@
+/**
+ * `tokenledger import FILE|- [--db URL] [--config PATH] [--batch N]`: records NDJSON events,
+ * one record input per line with the field names of DESIGN.md's UsageEvent (`provider`,
+ * `model`, `agent`, `run`, `tags`, `time`, `usage: { inputTokens, ... }`, `durationMs`,
+ * `timeToFirstTokenMs`, `status`, `error`, `attempts`, `providerCost`, `estimated`, `id`, or a
+ * raw provider `response` to normalize). Fields the ledger computes (`cost`,
+ * `costUnavailableReason`) are recomputed with the current prices (and the config's
+ * overrides); unknown fields are ignored; a line with an `id` already stored is not doubled.
+ *
+ * Ends by printing `recorded N, rejected M` and one `line L: field: reason` per rejected line.
+ * Exit status: 0 when every line was recorded; 2 when some lines were rejected (the others
+ * are recorded); 1 when the input cannot be read or the store fails.
+ *
+ * @module
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { createLedger, type Ledger } from '../../ledger/index.js';
+import type { RecordInput } from '../../types/index.js';
+import { openReportStore } from './report.js';
+
+interface ImportOptions {
+  db?: string;
+  config?: string;
+  batch: string;
+}
+
+interface Rejection {
+  line: number;
+  reason: string;
+}
+
+export interface ImportResult {
+  recorded: number;
+  rejected: Rejection[];
+}
+
+/** Reads NDJSON from `input` and records it through `ledger` in batches; never throws for a bad line. */
+export async function importNdjson(ledger: Ledger, input: Readable, batchSize = 1000): Promise<ImportResult> {
+  const result: ImportResult = { recorded: 0, rejected: [] };
+  let batch: RecordInput[] = [];
+  let lines: number[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const { events, rejected } = await ledger.recordMany(batch, { failOpen: false });
+    result.recorded += events.length;
+    for (const { index, error } of rejected) result.rejected.push({ line: lines[index] ?? 0, reason: error.message });
+    batch = [];
+    lines = [];
+  };
+  let lineNumber = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      result.rejected.push({ line: lineNumber, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      result.rejected.push({ line: lineNumber, reason: 'input: must be a JSON object' });
+      continue;
+    }
+    batch.push(parsed as RecordInput);
+    lines.push(lineNumber);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  result.rejected.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+async function runImport(file: string, options: ImportOptions): Promise<number> {
+  const batchSize = Number(options.batch);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`--batch must be a positive integer, got "${options.batch}"`, { field: 'batch' });
+  const input: Readable = file === '-' ? process.stdin : createReadStream(file);
+  // Surface a missing/unreadable file as one clear error before anything is opened.
+  await new Promise<void>((resolve, reject) => {
+    if (file === '-') return resolve();
+    input.once('open', () => resolve());
+    input.once('error', (error: NodeJS.ErrnoException) => reject(new ValidationError(`cannot read ${file}: ${error.code ?? error.message}`, { field: 'file' })));
+  });
+  const { store, prices } = await openReportStore(options);
+  const ledger = createLedger({ store, prices });
+  try {
+    const result = await importNdjson(ledger, input, batchSize);
+    const out = [`recorded ${result.recorded}, rejected ${result.rejected.length}`, ...result.rejected.map((r) => `line ${r.line}: ${r.reason}`)];
+    process.stdout.write(`${out.join('\n')}\n`);
+    return result.rejected.length === 0 ? 0 : 2;
+  } finally {
+    await ledger.close();
+    await store.close();
+  }
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('Record NDJSON usage events (one record per line) from FILE, or stdin with "-".')
+    .argument('<file>', 'NDJSON file, or - for stdin')
+    .option('--db <url>', 'store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
+    .option('-c, --config <path>', 'config file (its store is the default --db; its price overrides apply)')
+    .option('--batch <n>', 'events per store write', '1000')
+    .action(async (file: string, options: ImportOptions) => {
+      try {
+        process.exitCode = await runImport(file, options);
+      } catch (error) {
+        // One clear line, never a stack trace.
+        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
+        process.stderr.write(`tokenledger import: ${message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,253 @@
+/**
+ * `tokenledger report [--db URL] [--run R] [--by model|agent|run|agent-model]
+ * [--since 24h | --from ISO --to ISO] [--model M] [--agent A] [--provider P] [--tag k=v]
+ * [--format table|json|csv] [--config PATH]`
+ *
+ * Without `--by`: the run report block (seed 002) for the filter; `--format json` prints the
+ * analytics `overview()` object (summary, models, agents, agentModels), `csv` the summary row.
+ * With `--by`: one row per group; `json` prints exactly what `byModel()`/`byAgent()`/
+ * `byRun()`/`agentModel()` return (and the API serves), `csv` the same rows flattened
+ * (`tokens.total`, `latency.p95Ms`...) under a header row.
+ *
+ * The store is `--db`, else the config's `store` (or env `TOKENLEDGER_DB`), else
+ * `sqlite:./tokenledger.db`.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import {
+  agentModel,
+  byAgent,
+  byModel,
+  byRun,
+  formatCount,
+  formatMs,
+  formatRate,
+  formatUsd,
+  overview,
+  renderRunReport,
+} from '../../analytics/index.js';
+import { loadConfig } from '../../config/index.js';
+import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { openStore, type Store } from '../../store/index.js';
+import type { Filter, PriceOverride, UsageStats } from '../../types/index.js';
+
+export const DEFAULT_DB = 'sqlite:./tokenledger.db';
+const GROUPINGS = ['model', 'agent', 'run', 'agent-model'] as const;
+type Grouping = (typeof GROUPINGS)[number];
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface ReportOptions {
+  db?: string;
+  config?: string;
+  run?: string;
+  model?: string;
+  agent?: string;
+  provider?: string;
+  tag: string[];
+  by?: string;
+  since?: string;
+  from?: string;
+  to?: string;
+  format: string;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `90s`, `30m`, `24h`, `7d`, `2w` -> milliseconds. */
+export function parseSince(text: string): number {
+  const match = /^(\d+)\s*([smhdw])$/.exec(text.trim());
+  if (match === null) throw new ValidationError(`--since must look like 30m, 24h or 7d, got "${text}"`, { field: 'since' });
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0);
+}
+
+function parseDate(text: string, field: 'from' | 'to'): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
+    throw new ValidationError(`--${field} must be an ISO date-time such as 2025-01-31T00:00:00Z, got "${text}"`, { field });
+  }
+  return date;
+}
+
+/** The command line's filter options -> a Filter. */
+export function filterFromOptions(options: ReportOptions, now = Date.now()): Filter {
+  if (options.since !== undefined && (options.from !== undefined || options.to !== undefined)) {
+    throw new ValidationError('use either --since or --from/--to, not both', { field: 'since' });
+  }
+  const filter: Filter = {};
+  if (options.since !== undefined) filter.from = new Date(now - parseSince(options.since));
+  if (options.from !== undefined) filter.from = parseDate(options.from, 'from');
+  if (options.to !== undefined) filter.to = parseDate(options.to, 'to');
+  if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
+    throw new ValidationError('--from must be before --to', { field: 'from' });
+  }
+  if (options.run !== undefined) filter.run = options.run;
+  if (options.model !== undefined) filter.model = options.model;
+  if (options.agent !== undefined) filter.agent = options.agent;
+  if (options.provider !== undefined) filter.provider = options.provider;
+  for (const pair of options.tag) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new ValidationError(`--tag must be KEY=VALUE, got "${pair}"`, { field: 'tag' });
+    filter.tags = { ...filter.tags, [pair.slice(0, at)]: pair.slice(at + 1) };
+  }
+  return filter;
+}
+
+/** Opens the store the options point at (see the module comment for the order). */
+export async function openReportStore(options: { db?: string; config?: string }): Promise<{ store: Store; prices: PriceOverride[] }> {
+  const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
+  const url = options.db ?? config.store ?? DEFAULT_DB;
+  return { store: await openStore(url), prices: config.prices };
+}
+
+type Row = Record<string, string | number | boolean | null>;
+
+/** Nested stats -> one flat row (`tokens.total`), arrays joined with `;`. */
+function flatten(value: unknown, prefix = '', out: Row = {}): Row {
+  if (Array.isArray(value)) out[prefix] = value.join(';');
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix === '' ? key : `${prefix}.${key}`, out);
+  } else out[prefix] = value === undefined ? null : (value as string | number | boolean | null);
+  return out;
+}
+
+function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(items: readonly object[], template: object): string {
+  const header = Object.keys(flatten(template));
+  const lines = [header.join(',')];
+  for (const item of items) {
+    const row = flatten(item);
+    lines.push(header.map((key) => csvCell(row[key] ?? null)).join(','));
+  }
+  return lines.join('\n');
+}
+
+interface Column<T> {
+  title: string;
+  value: (item: T) => string;
+  left?: boolean;
+}
+
+function statsColumns<T extends UsageStats>(): Column<T>[] {
+  return [
+    { title: 'calls', value: (s) => formatCount(s.calls) },
+    { title: 'success', value: (s) => formatRate(s.successRate) },
+    { title: 'input', value: (s) => formatCount(s.tokens.input) },
+    { title: 'output', value: (s) => formatCount(s.tokens.output) },
+    { title: 'total', value: (s) => formatCount(s.tokens.total) },
+    { title: 'cost', value: (s) => formatUsd(s.cost.total) + (s.unpricedCalls > 0 ? '*' : '') },
+    { title: 'p50', value: (s) => formatMs(s.latency.p50Ms) },
+    { title: 'p95', value: (s) => formatMs(s.latency.p95Ms) },
+  ];
+}
+
+function table<T>(items: readonly T[], columns: Column<T>[]): string {
+  const cells = items.map((item) => columns.map((c) => c.value(item)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) => row.map((cell, i) => (columns[i]?.left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const rows = [line(columns.map((c) => c.title)), ...cells.map(line)];
+  if (items.length === 0) rows.push('(no calls match)');
+  return rows.join('\n');
+}
+
+const name = (value: string | null, none: string) => value ?? none;
+
+async function grouped(store: Store, by: Grouping, filter: Filter, format: Format): Promise<string> {
+  const empty = { tokens: {}, cost: {}, latency: {}, timeToFirstToken: {} };
+  switch (by) {
+    case 'model': {
+      const rows = await byModel(store, filter);
+      if (format === 'json') return JSON.stringify(rows, null, 2);
+      if (format === 'csv') return toCsv(rows, templateOf(rows, { model: '', agents: [], ...empty }));
+      return table(rows, [{ title: 'model', value: (r) => r.model, left: true }, ...statsColumns(), { title: 'agents', value: (r) => r.agents.join(', '), left: true }]);
+    }
+    case 'agent': {
+      const rows = await byAgent(store, filter);
+      if (format === 'json') return JSON.stringify(rows, null, 2);
+      if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', models: [], ...empty }));
+      return table(rows, [{ title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true }, ...statsColumns(), { title: 'models', value: (r) => r.models.join(', '), left: true }]);
+    }
+    case 'run': {
+      const rows = await byRun(store, filter);
+      if (format === 'json') return JSON.stringify(rows, null, 2);
+      if (format === 'csv') return toCsv(rows, templateOf(rows, { run: '', ...empty }));
+      return table(rows, [
+        { title: 'run', value: (r) => name(r.run, '(no run)'), left: true },
+        ...statsColumns(),
+        { title: 'wall', value: (r) => (r.wallTimeMs === null ? 'n/a' : `${(r.wallTimeMs / 1000).toFixed(2)}s`) },
+      ]);
+    }
+    case 'agent-model': {
+      const rows = await agentModel(store, filter);
+      if (format === 'json') return JSON.stringify(rows, null, 2);
+      if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', model: '', ...empty }));
+      return table(rows, [
+        { title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true },
+        { title: 'model', value: (r) => r.model, left: true },
+        ...statsColumns(),
+      ]);
+    }
+  }
+}
+
+/** The CSV header comes from the first row, or (no rows) from a stand-in with the same keys. */
+function templateOf(rows: readonly object[], fallback: object): object {
+  return rows[0] ?? fallback;
+}
+
+async function runReport(options: ReportOptions): Promise<string> {
+  const format = options.format as Format;
+  if (!FORMATS.includes(format)) throw new ValidationError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}"`, { field: 'format' });
+  if (options.by !== undefined && !(GROUPINGS as readonly string[]).includes(options.by)) {
+    throw new ValidationError(`--by must be one of ${GROUPINGS.join(', ')}, got "${options.by}"`, { field: 'by' });
+  }
+  const filter = filterFromOptions(options);
+  const { store } = await openReportStore(options);
+  try {
+    if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format);
+    const data = await overview(store, filter);
+    if (format === 'json') return JSON.stringify(data, null, 2);
+    if (format === 'csv') return toCsv([data.summary], data.summary);
+    return renderRunReport(data, options.run === undefined ? {} : { subject: options.run });
+  } finally {
+    await store.close();
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('Token usage and cost: the run report, or a breakdown by model, agent, run or agent x model.')
+    .option('--db <url>', `store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
+    .option('-c, --config <path>', 'config file (its store is the default --db)')
+    .option('--run <run>', 'only this run (the report is titled with it)')
+    .option('--by <grouping>', `one row per ${GROUPINGS.join(' | ')}`)
+    .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
+    .option('--from <iso>', 'only calls started at or after this time')
+    .option('--to <iso>', 'only calls started before this time')
+    .option('--model <model>', 'only this model')
+    .option('--agent <agent>', 'only this agent')
+    .option('--provider <provider>', 'only this provider')
+    .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
+    .option('--format <format>', `output: ${FORMATS.join(' | ')}`, 'table')
+    .action(async (options: ReportOptions) => {
+      try {
+        process.stdout.write(`${await runReport(options)}\n`);
+      } catch (error) {
+        // One clear line, never a stack trace.
+        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
+        process.stderr.write(`tokenledger report: ${message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
