@@ -151,7 +151,7 @@ function resolveProviders(file: ConfigFile, source: string, env: Env): Record<st
       baseURL: provider.baseURL === undefined ? out[id]?.baseURL : expandEnv(provider.baseURL, env),
       apiKeys,
       // A provider of yours with no key configured is taken to need none (a local server).
-      keyOptional: known?.keyOptional ?? refs.length === 0,
+      keyOptional: known === undefined ? refs.length === 0 : known.keyOptional === true,
       headers,
     };
   }
