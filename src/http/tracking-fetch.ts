@@ -11,6 +11,7 @@
  */
 import { providerErrorFromStatus, redactSecrets } from '../errors/index.js';
 import type { Attribution, EventError, FormatHint, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import { createDefaultMeter } from './default-meter.js';
 import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
 import { requestInfo, type RequestInfo } from './request-info.js';
 
@@ -28,8 +29,8 @@ export interface TrackingFetchOptions {
   attribution?: Attribution;
   /** Provider id for the hint, e.g. `openai`; guessed from the URL and body when absent. */
   provider?: string;
-  /** Reads usage from bodies. */
-  createMeter: CreateUsageMeter;
+  /** Reads usage from bodies. @default createDefaultMeter (src/usage's stream meter and normalizer) */
+  createMeter?: CreateUsageMeter;
   /** The fetch that really sends. @default globalThis.fetch */
   fetch?: Fetch;
   /** Monotonic clock in ms, for durations. @default performance.now */
@@ -54,8 +55,22 @@ export interface TrackingStats {
   pending: number;
 }
 
+/** Per-call extras for {@link TrackingFetch.track}. */
+export interface TrackOptions {
+  /** Attribution merged over the configured one (tags merged). */
+  attribution?: Attribution;
+  /** Called as each response body chunk passes (e.g. to refresh an idle timeout). Must not throw. */
+  onChunk?: () => void;
+  /** Provider id for this call, winning over the configured one. */
+  provider?: string;
+  /** Called once when the response body ended, was cut or cancelled (not for failed fetches). Must not throw. */
+  onEnd?: () => void;
+}
+
 export interface TrackingFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** One tracked call with per-call extras (what the gateway uses). */
+  track(input: string | URL | Request, init: RequestInit | undefined, options: TrackOptions): Promise<Response>;
   /** The same tracking fetch with more attribution merged over the configured one (tags merged). */
   withAttribution(attribution: Attribution): Fetch;
   /** Resolves once every recording started so far has settled. */
@@ -90,6 +105,7 @@ function mergeAttribution(base: Attribution | undefined, extra: Attribution): At
 
 export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetch {
   const innerFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const createMeter = options.createMeter ?? createDefaultMeter;
   const clock = options.clock ?? (() => performance.now());
   const now = options.now ?? Date.now;
   const shouldRecord = options.shouldRecord ?? defaultShouldRecord;
@@ -122,11 +138,11 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
     inFlight.add(settled);
   }
 
-  function eventBase(info: RequestInfo, attribution: Attribution | undefined, startedAt: number): RecordInput {
+  function eventBase(info: RequestInfo, attribution: Attribution | undefined, startedAt: number, provider: string | undefined): RecordInput {
     return {
       ...attribution,
       time: startedAt,
-      provider: options.provider,
+      provider,
       requestedModel: info.model,
       model: info.model,
     };
@@ -147,7 +163,12 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
   }
 
   /** Wraps the body so every chunk reaches the caller as it arrives and the meter sees it too. */
-  function meteredBody(body: ReadableStream<Uint8Array>, meter: UsageMeter, onEnd: (outcome: 'done' | 'cut' | 'cancelled', error?: unknown, firstChunkAt?: number) => void): ReadableStream<Uint8Array> {
+  function meteredBody(
+    body: ReadableStream<Uint8Array>,
+    meter: UsageMeter,
+    onChunk: (() => void) | undefined,
+    onEnd: (outcome: 'done' | 'cut' | 'cancelled', error?: unknown, firstChunkAt?: number) => void,
+  ): ReadableStream<Uint8Array> {
     const reader = body.getReader();
     let firstChunkAt: number | undefined;
     let settled = false;
@@ -175,6 +196,7 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
           firstChunkAt ??= clock();
           // Hand the chunk on first: metering never delays the caller.
           controller.enqueue(chunk.value);
+          onChunk?.();
           meter.write(chunk.value);
         },
         async cancel(reason) {
@@ -187,12 +209,13 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
     );
   }
 
-  async function trackedFetch(attribution: Attribution | undefined, input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  async function trackedFetch(attribution: Attribution | undefined, input: string | URL | Request, init?: RequestInit, extras?: TrackOptions): Promise<Response> {
     const info = requestInfo(input, init);
     if (!shouldRecord(info)) return innerFetch(input, init);
     const startedAt = now();
     const start = clock();
-    const base = eventBase(info, attribution, startedAt);
+    const provider = extras?.provider ?? options.provider;
+    const base = eventBase(info, attribution, startedAt, provider);
     let response: Response;
     try {
       response = await innerFetch(input, init);
@@ -219,10 +242,11 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
     }
     const contentType = response.headers.get('content-type') ?? '';
     const streaming = isStreamContentType(contentType);
-    const hint: FormatHint = { url: info.url, model: info.model, provider: options.provider };
-    const meter = options.createMeter(hint, contentType);
-    const body = meteredBody(response.body, meter, (outcome, reason, firstChunkAt) => {
+    const hint: FormatHint = { url: info.url, model: info.model, provider };
+    const meter = createMeter(hint, contentType);
+    const body = meteredBody(response.body, meter, extras?.onChunk, (outcome, reason, firstChunkAt) => {
       const end = clock();
+      extras?.onEnd?.();
       let result: UsageResult;
       try {
         result = meter.end();
@@ -249,6 +273,10 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
 
   const tracking = ((input: string | URL | Request, init?: RequestInit) => trackedFetch(options.attribution, input, init)) as TrackingFetch;
   Object.defineProperties(tracking, {
+    track: {
+      value: (input: string | URL | Request, init: RequestInit | undefined, extras: TrackOptions): Promise<Response> =>
+        trackedFetch(extras.attribution === undefined ? options.attribution : mergeAttribution(options.attribution, extras.attribution), input, init, extras),
+    },
     withAttribution: {
       value: (attribution: Attribution): Fetch => {
         const merged = mergeAttribution(options.attribution, attribution);
