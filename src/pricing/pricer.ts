@@ -22,7 +22,7 @@ import {
 } from './catalog.js';
 import { computeCost, unpriceableReason } from './cost.js';
 import { DEEPSEEK_OVERRIDES } from './deepseek.js';
-import { sheetFromOverride } from './overrides.js';
+import { findOverride, sheetFromOverride } from './overrides.js';
 import { catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
 import type { LookupInput, PriceInput, PriceLookup, PriceSheet, PriceSource, Pricer, PricerOptions, ResolvedPrices } from './types.js';
 
@@ -182,8 +182,16 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     const out: PriceLookup[] = [];
     for (const catalogProvider of await catalogProviders()) {
       if (wanted !== undefined && catalogProvider.id.toLowerCase() !== wanted) continue;
+      const providerIds = [catalogProvider.id.toLowerCase()];
       for (const model of catalogModelsOf(catalogProvider)) {
-        const found = lookup({ provider: catalogProvider.id, model: model.modelId, time });
+        // Built from the catalog entry itself (not re-matched by id), overrides applied first.
+        const override = findOverride(userOverrides, providerIds, [model.modelId]) ?? findOverride(DEEPSEEK_OVERRIDES, providerIds, [model.modelId]);
+        const sheet = override === undefined ? undefined : sheetFromOverride(override);
+        const resolution: Exclude<Resolution, { kind: 'unknown' }> =
+          override && sheet
+            ? { kind: 'override', provider: catalogProvider.id, modelId: override.model, sheet }
+            : { kind: 'catalog', provider: catalogProvider.id, modelId: model.modelId, model, freeVariant: model.modelId.toLowerCase().endsWith(':free') };
+        const found = lookupOf(resolution, time, 0);
         if (found) out.push(found);
       }
     }

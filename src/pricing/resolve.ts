@@ -39,8 +39,13 @@ function fromCatalog(model: CatalogModel, freeVariant: boolean, note?: string): 
 function catalogCandidates(provider: string | undefined, model: string): { found: CatalogModel; note?: string } | undefined {
   const direct = matchCatalogModel(provider, model);
   if (direct) return { found: direct };
-  if (provider !== undefined && !isOpenRouter(provider)) return undefined;
   const vendor = splitVendor(model);
+  if (provider !== undefined && !isOpenRouter(provider)) {
+    // `openai/gpt-4o` recorded under provider `openai`: the prefix repeats the provider.
+    const sameVendor = vendor !== undefined && catalogProviderId({ providerId: vendor.vendor }) === catalogProviderId({ providerId: provider });
+    const unprefixed = sameVendor ? matchCatalogModel(provider, vendor.model) : undefined;
+    return unprefixed ? { found: unprefixed } : undefined;
+  }
   if (provider === undefined && vendor) {
     const viaOpenRouter = matchCatalogModel('openrouter', model);
     if (viaOpenRouter) return { found: viaOpenRouter };

@@ -59,17 +59,25 @@ const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMING = 3;
 
-/** The text strings of one message's content (a string or an array of text parts). */
-function contentTexts(content: unknown): string[] {
+/**
+ * The text strings of one message's content: a string, or an array of parts with `text`
+ * (OpenAI, Anthropic, Gemini `parts`), nested `content` (Anthropic `tool_result`) or an
+ * `input` object (Anthropic `tool_use`, counted as its JSON). Images and audio are not counted.
+ */
+function contentTexts(content: unknown, depth = 0): string[] {
   if (typeof content === 'string') return [content];
-  if (!Array.isArray(content)) return [];
+  if (!Array.isArray(content) || depth > 4) return [];
   const texts: string[] = [];
   for (const part of content as unknown[]) {
-    if (typeof part === 'string') texts.push(part);
-    else if (typeof part === 'object' && part !== null) {
-      const text: unknown = (part as { text?: unknown }).text;
-      if (typeof text === 'string') texts.push(text);
+    if (typeof part === 'string') {
+      texts.push(part);
+      continue;
     }
+    if (typeof part !== 'object' || part === null) continue;
+    const { text, content: nested, input } = part as { text?: unknown; content?: unknown; input?: unknown };
+    if (typeof text === 'string') texts.push(text);
+    if (nested !== undefined) texts.push(...contentTexts(nested, depth + 1));
+    if (typeof input === 'object' && input !== null) texts.push(JSON.stringify(input));
   }
   return texts;
 }
@@ -99,10 +107,10 @@ function countMessages(name: EncodingName, messages: unknown, warnings: string[]
       warnings.push('a message is not an object; not counted');
       continue;
     }
-    const { role, content, name: author, tool_calls: toolCalls } = message as Record<string, unknown>;
+    const { role, content, parts, name: author, tool_calls: toolCalls } = message as Record<string, unknown>;
     total += TOKENS_PER_MESSAGE;
     if (typeof role === 'string') total += countText(name, role);
-    for (const text of [...contentTexts(content), ...toolCallTexts(toolCalls)]) total += countText(name, text);
+    for (const text of [...contentTexts(content), ...contentTexts(parts), ...toolCallTexts(toolCalls)]) total += countText(name, text);
     if (typeof author === 'string') total += TOKENS_PER_NAME + countText(name, author);
   }
   return total;
@@ -113,7 +121,7 @@ export interface EstimateInput {
   model?: string;
   /** A plain prompt (completions-style). */
   prompt?: string;
-  /** Chat messages (OpenAI/Anthropic shape: `{ role, content }` with string or text-part content). */
+  /** Chat messages: `{ role, content }` (OpenAI, Anthropic; string or parts) or `{ role, parts }` (Gemini). */
   messages?: unknown;
   /** The generated text. */
   output?: string;

@@ -65,6 +65,31 @@ describe('never throws', () => {
   });
 });
 
+describe('model ids', () => {
+  it('a vendor prefix that repeats the provider is dropped; another vendor is not guessed', () => {
+    expect(pricer.lookup({ provider: 'openai', model: 'openai/gpt-4o' })?.prices).toMatchObject({ input: 2.5, output: 10 });
+    expect(pricer.lookup({ provider: 'openai', model: 'anthropic/claude-sonnet-4' })).toBeUndefined();
+  });
+
+  it('an OpenRouter id the OpenRouter catalog lacks is priced at the vendor list price, with a note', () => {
+    const found = pricer.lookup({ provider: 'openrouter', model: 'openai/gpt-4o-2024-05-13:nitro' });
+    expect(found?.source).toBe('catalog');
+    expect(found?.note).toContain(':nitro variant');
+  });
+
+  it('listPrices lists every priced catalog model of a provider, overrides applied', async () => {
+    const custom = createPricer({ overrides: [{ provider: 'deepseek', model: 'my-tuned-model', input: 1, output: 2 }] });
+    const rows = await custom.listPrices('deepseek');
+    expect(rows.find((row) => row.modelId === 'deepseek-chat')).toMatchObject({ source: 'override', prices: { input: 0.28, output: 0.42 } });
+    expect(rows.find((row) => row.modelId === 'my-tuned-model')).toMatchObject({ source: 'override', prices: { input: 1, output: 2 } });
+    expect(rows.every((row) => row.provider === 'deepseek')).toBe(true);
+    const all = await pricer.listPrices();
+    expect(all.length).toBeGreaterThan(1000);
+    // Listed in the catalog without prices: not a price we would use.
+    expect(all.some((row) => row.provider === 'github-copilot' && row.modelId === 'gpt-4o')).toBe(false);
+  });
+});
+
 describe('overrides are validated when the pricer is created', () => {
   it('throws ValidationError naming the field', () => {
     const bad = [{ model: 'x', input: -1, output: 1 }] as PriceOverride[];
@@ -93,15 +118,18 @@ describe('overrides are validated when the pricer is created', () => {
 });
 
 describe('agrees with the genai-prices engine', () => {
-  const cases: Array<{ provider: string; model: string; counts: Usage }> = [
+  const cases: Array<{ provider: string; model: string; counts: Usage; at?: string }> = [
+    { provider: 'openai', model: 'o3', counts: usage({ inputTokens: 10_000, cacheReadTokens: 1_000, outputTokens: 20_000 }), at: '2025-06-09T12:00:00Z' },
+    { provider: 'deepseek', model: 'deepseek-v4-flash', counts: usage({ inputTokens: 10_000, cacheReadTokens: 1_000, outputTokens: 2_000 }), at: '2026-09-01T02:30:00Z' },
+    { provider: 'deepseek', model: 'deepseek-v4-flash', counts: usage({ inputTokens: 10_000, outputTokens: 2_000 }), at: '2026-09-01T23:00:00Z' },
     { provider: 'openai', model: 'gpt-4o', counts: usage({ inputTokens: 123_456, cacheReadTokens: 23_456, outputTokens: 7_890 }) },
     { provider: 'anthropic', model: 'claude-sonnet-4-5', counts: usage({ inputTokens: 250_000, cacheReadTokens: 50_000, cacheWriteTokens: 10_000, outputTokens: 3_000 }) },
     { provider: 'google', model: 'gemini-2.5-flash', counts: usage({ inputTokens: 80_000, cacheReadTokens: 1_000, outputTokens: 9_000 }) },
     { provider: 'openrouter', model: 'anthropic/claude-sonnet-4', counts: usage({ inputTokens: 5_000, outputTokens: 1_000 }) },
     { provider: 'mistral', model: 'mistral-medium-latest', counts: usage({ inputTokens: 5_000, outputTokens: 1_000 }) },
   ];
-  it.each(cases)('$provider $model', ({ provider, model, counts }) => {
-    const time = new Date('2026-10-01T12:00:00Z');
+  it.each(cases)('$provider $model $at', ({ provider, model, counts, at }) => {
+    const time = new Date(at ?? '2026-10-01T12:00:00Z');
     const ours = pricer.price({ provider, model, usage: counts, time }).cost;
     const theirs = calcPrice(
       {

@@ -67,6 +67,19 @@ describe('estimateUsage', () => {
     expect(parts.usage?.cacheReadTokens).toBeUndefined();
   });
 
+  it('counts Anthropic tool_use input (as JSON) and tool_result content, and Gemini parts, like plain text', () => {
+    const count = (messages: unknown) => estimateUsage({ model: 'claude-sonnet-4', messages }).usage?.inputTokens;
+    const input = { city: 'Paris', unit: 'celsius' };
+    expect(count([{ role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'get_weather', input }] }])).toBe(
+      count([{ role: 'assistant', content: JSON.stringify(input) }]),
+    );
+    expect(count([{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: '18 degrees and sunny' }] }] }])).toBe(
+      count([{ role: 'user', content: '18 degrees and sunny' }]),
+    );
+    expect(count([{ role: 'user', parts: [{ text: 'Hello Gemini, how are you?' }] }])).toBe(count([{ role: 'user', content: 'Hello Gemini, how are you?' }]));
+    expect(count([{ role: 'user', content: 'Hello Gemini, how are you?' }])).toBeGreaterThan(count([{ role: 'user', content: '' }]) ?? Infinity);
+  });
+
   it('reports usage unavailable when there is nothing to count', () => {
     const result = estimateUsage({ model: 'gpt-4o' });
     expect(result.usage).toBeUndefined();
