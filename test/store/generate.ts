@@ -100,3 +100,14 @@ export function generateEvents(options: GenerateOptions): UsageEvent[] {
   }
   return events;
 }
+
+/** The events worker N of the multi-process tests sends (deterministic, so the parent can recompute them). */
+export function workerEvents(worker: number, count: number, startMs: number): UsageEvent[] {
+  return generateEvents({ seed: 1000 + worker, count, startMs, spanMs: 48 * 3_600_000, idPrefix: `w${worker}-` });
+}
+
+/** 1,000 events every worker sends: each must be stored once. */
+export function sharedEvents(startMs: number): UsageEvent[] {
+  return generateEvents({ seed: 999, count: 1000, startMs, spanMs: 48 * 3_600_000, idPrefix: 'shared-' });
+}
+
