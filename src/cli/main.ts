@@ -6,6 +6,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerServeCommand } from './commands/serve.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerUsageCommand } from './commands/usage.js';
@@ -19,6 +20,7 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
+registerServeCommand(program);
 registerReportCommand(program);
 registerImportCommand(program);
 registerUsageCommand(program);

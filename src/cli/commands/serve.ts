@@ -1,0 +1,74 @@
+/**
+ * `tokenledger serve [--port 8787] [--host 127.0.0.1] [--db URL] [--config FILE]`: the
+ * analytics API, ingest, the metering gateway, /metrics and the dashboard over one ledger.
+ * Prints its URL; SIGINT/SIGTERM drain in-flight requests, flush the ledger and close the store.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { TokenledgerError } from '../../errors/index.js';
+import { DEFAULT_PORT, startServer } from '../../server/index.js';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  db?: string;
+  config?: string;
+  dashboard?: string;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`tokenledger serve: ${message}\n`);
+  process.exit(1);
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the analytics API, ingest endpoint, metering gateway, /metrics and dashboard')
+    .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
+    .option('--host <host>', 'interface to bind (forced to 127.0.0.1 while no key is configured)', '127.0.0.1')
+    .option('--db <url>', 'store: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
+    .option('--config <file>', 'config file (default: tokenledger.config.{json,yaml,yml} here)')
+    .option('--dashboard <dir>', 'built dashboard folder (default: web/dist of the package)')
+    .action(async (options: ServeOptions) => {
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port) || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${options.port}"`);
+      let running: Awaited<ReturnType<typeof startServer>>;
+      try {
+        running = await startServer({
+          port,
+          host: options.host,
+          db: options.db,
+          configPath: options.config,
+          dashboardDir: options.dashboard ?? new URL('../../../../web/dist', import.meta.url).pathname,
+        });
+      } catch (error) {
+        const message = TokenledgerError.isInstance(error) || (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+          ? error.message
+          : `could not start: ${error instanceof Error ? error.message : String(error)}`;
+        fail(message);
+      }
+      if (running.loopbackOnly) {
+        process.stderr.write(`tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host}); set server.adminKey/ingestKey/gatewayKeys to listen elsewhere\n`);
+      } else if (!running.app.keysConfigured) {
+        process.stderr.write('tokenledger serve: no keys configured; listening on loopback only\n');
+      }
+      process.stdout.write(`tokenledger listening on ${running.url}\n`);
+      let stopping = false;
+      const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`tokenledger serve: ${signal}: draining, flushing the ledger\n`);
+        running.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`tokenledger serve: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}

@@ -1,0 +1,60 @@
+/**
+ * What the server's routes are built from. Everything is injected (store, ledger, logger,
+ * upstream fetch, clock, environment) so tests run real parts in-process.
+ *
+ * @module
+ */
+import type { Config } from '../config/index.js';
+import type { CreateUsageMeter } from '../http/index.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../types/index.js';
+import type { ServerMetrics } from './metrics.js';
+
+export interface ServerLimits {
+  /**
+   * Largest request body accepted by the ingest and analytics endpoints, in bytes.
+   * @default 5 MiB
+   */
+  maxBodyBytes: number;
+  /**
+   * Most events one `POST /v1/usage` may carry.
+   * @default 1000
+   */
+  maxIngestEvents: number;
+  /**
+   * Largest request body the gateway forwards, in bytes (prompts with images are large).
+   * @default 32 MiB
+   */
+  maxGatewayBodyBytes: number;
+  /**
+   * How long the gateway waits for an upstream's response headers, and then for each body
+   * chunk, before cutting the call (recorded as a failed `TimeoutError`).
+   * @default 600000 (10 min)
+   */
+  upstreamTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxIngestEvents: 1000,
+  maxGatewayBodyBytes: 32 * 1024 * 1024,
+  upstreamTimeoutMs: 600_000,
+};
+
+export interface ServerDeps {
+  store: Store;
+  ledger: Ledger;
+  config: Config;
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** Reads usage from upstream bodies (the tracking fetch's meter). */
+  createMeter: CreateUsageMeter;
+  /** Sends upstream requests. @default globalThis.fetch */
+  upstreamFetch?: typeof fetch;
+  /** Environment for upstream defaults (`OPENAI_BASE_URL`...). @default process.env */
+  env?: Record<string, string | undefined>;
+  limits?: Partial<ServerLimits>;
+  /** Directory of the built dashboard (web/dist); a placeholder page is served when absent. */
+  dashboardDir?: string;
+}

@@ -1,0 +1,10 @@
+export { createApp } from './app.js';
+export type { TokenledgerApp } from './app.js';
+export { startServer, pinoAdapter, DEFAULT_PORT, DEFAULT_DB } from './server.js';
+export type { StartServerOptions, RunningServer } from './server.js';
+export { createServerMetrics } from './metrics.js';
+export type { ServerMetrics } from './metrics.js';
+export { DEFAULT_LIMITS } from './deps.js';
+export type { ServerDeps, ServerLimits } from './deps.js';
+export { HttpError } from './http-error.js';
+export { openApiDocument } from './routes/openapi.js';

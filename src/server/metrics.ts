@@ -1,0 +1,58 @@
+/**
+ * Prometheus metrics (prom-client), one registry per app so several apps (tests, embedders)
+ * never collide. Every recorded event (gateway and ingest) feeds tokens, cost, calls, errors
+ * and latency by provider/model/agent; the gateway adds its own overhead histogram.
+ *
+ * @module
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UsageEvent } from '../types/index.js';
+
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Counts one stored event. */
+  observeEvent(event: UsageEvent): void;
+  /** Time the gateway itself added to one request, in ms. */
+  observeOverhead(route: string, ms: number): void;
+}
+
+const LABELS = ['provider', 'model', 'agent'] as const;
+/** Seconds; LLM calls run from tens of ms to minutes. */
+const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+
+export function createServerMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'tokenledger_process_' });
+  const tokens = new Counter({ name: 'tokenledger_tokens_total', help: 'Tokens by kind (input includes cache; output includes reasoning).', labelNames: [...LABELS, 'kind'], registers: [registry] });
+  const cost = new Counter({ name: 'tokenledger_cost_usd_total', help: 'Cost of priced calls, USD.', labelNames: LABELS, registers: [registry] });
+  const calls = new Counter({ name: 'tokenledger_calls_total', help: 'Recorded calls by status.', labelNames: [...LABELS, 'status'], registers: [registry] });
+  const errors = new Counter({ name: 'tokenledger_errors_total', help: 'Failed calls by error type.', labelNames: [...LABELS, 'type'], registers: [registry] });
+  const duration = new Histogram({ name: 'tokenledger_call_duration_seconds', help: 'Call duration.', labelNames: LABELS, buckets: CALL_BUCKETS, registers: [registry] });
+  const ttft = new Histogram({ name: 'tokenledger_time_to_first_token_seconds', help: 'Streams: time to first token.', labelNames: LABELS, buckets: CALL_BUCKETS, registers: [registry] });
+  const overhead = new Histogram({ name: 'tokenledger_gateway_overhead_seconds', help: 'Time the gateway added to a request (before and after the upstream).', labelNames: ['route'], buckets: OVERHEAD_BUCKETS, registers: [registry] });
+
+  return {
+    registry,
+    observeEvent(event) {
+      const labels = { provider: event.provider, model: event.model, agent: event.agent ?? '' };
+      calls.inc({ ...labels, status: event.status });
+      if (event.status === 'error') errors.inc({ ...labels, type: event.error?.type ?? 'unknown' });
+      const usage = event.usage;
+      const kinds: [string, number | undefined][] = [
+        ['input', usage.inputTokens],
+        ['output', usage.outputTokens],
+        ['cache_read', usage.cacheReadTokens],
+        ['cache_write', usage.cacheWriteTokens],
+        ['reasoning', usage.reasoningTokens],
+      ];
+      for (const [kind, count] of kinds) if (count !== undefined && count > 0) tokens.inc({ ...labels, kind }, count);
+      if (event.cost !== null && event.cost.total > 0) cost.inc(labels, event.cost.total);
+      if (event.durationMs !== undefined) duration.observe(labels, event.durationMs / 1000);
+      if (event.timeToFirstTokenMs !== undefined) ttft.observe(labels, event.timeToFirstTokenMs / 1000);
+    },
+    observeOverhead(route, ms) {
+      overhead.observe({ route }, ms / 1000);
+    },
+  };
+}

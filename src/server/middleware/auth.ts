@@ -1,0 +1,68 @@
+/**
+ * Key checks. Keys are compared in constant time (both sides hashed to a fixed length, then
+ * `timingSafeEqual`, and every configured key is tried so the match position leaks nothing).
+ * A key is never logged, echoed or put in an error message.
+ *
+ * @module
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { unauthorized } from '../http-error.js';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Index of the configured key that matches `presented`, or -1. Constant time in the match position. */
+export function matchKey(presented: string | undefined, keys: readonly string[]): number {
+  if (presented === undefined || presented === '') return -1;
+  const given = digest(presented);
+  let found = -1;
+  for (const [index, key] of keys.entries()) {
+    if (timingSafeEqual(given, digest(key)) && found === -1) found = index;
+  }
+  return found;
+}
+
+/**
+ * The key a client presented: `Authorization: Bearer K` (OpenAI), `x-api-key` (Anthropic),
+ * `x-goog-api-key` or `?key=` (Gemini), or `x-tokenledger-key`.
+ */
+export function presentedKey(headers: Headers, url?: string): string | undefined {
+  const own = headers.get('x-tokenledger-key');
+  if (own) return own;
+  const authorization = headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    return match?.[1] ?? authorization.trim();
+  }
+  const apiKey = headers.get('x-api-key') ?? headers.get('x-goog-api-key');
+  if (apiKey) return apiKey;
+  if (url !== undefined && url.includes('key=')) {
+    const key = new URL(url).searchParams.get('key');
+    if (key) return key;
+  }
+  return undefined;
+}
+
+export interface RequireKeyOptions {
+  /** Keys accepted (resolved values); when empty, the route is open. */
+  keys: readonly string[];
+  /** Named in the 401 message, e.g. `admin`. */
+  role: string;
+}
+
+/** Refuses requests without one of `keys` with a 401; lets everything through when none is configured. */
+export function requireKey({ keys, role }: RequireKeyOptions): MiddlewareHandler {
+  const configured = keys.filter((key) => key !== '');
+  return async function requireKeyMiddleware(c, next) {
+    if (configured.length === 0) return next();
+    // The key travels in x-tokenledger-key or Authorization: Bearer (never in the URL here).
+    const own = c.req.header('x-tokenledger-key');
+    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (matchKey(own ?? bearer, configured) === -1) {
+      throw unauthorized(`this endpoint needs the ${role} key (x-tokenledger-key or Authorization: Bearer)`);
+    }
+    return next();
+  };
+}

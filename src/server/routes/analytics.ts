@@ -1,0 +1,118 @@
+/**
+ * The analytics API (DESIGN.md "Server API (v1)"): every query endpoint takes the same
+ * filters and answers plain JSON objects (src/types/analytics.ts) with the filter echoed back.
+ * Reset is admin-only and must be scoped: an empty filter needs `"all": true`.
+ *
+ * @module
+ */
+import { Hono } from 'hono';
+import { agentModel, byAgent, byModel, byRun, compare, overview, renderRunReport, reset, runReport, timeseries } from '../../analytics/index.js';
+import type { Interval } from '../../types/index.js';
+import type { ServerDeps, ServerLimits } from '../deps.js';
+import { badRequest } from '../http-error.js';
+import { filterJson, parseFilter, parseFilterObject } from '../filters.js';
+import { requireKey } from '../middleware/auth.js';
+import { readJsonBody } from '../read-json.js';
+import { exportEvents } from './events-export.js';
+
+const INTERVALS: readonly Interval[] = ['1m', '1h', '1d'];
+const MAX_COMPARE = 20;
+const MAX_PAGE = 1000;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, adminKeys: readonly string[]): Hono {
+  const { store } = deps;
+  const app = new Hono();
+  // When an admin key is configured, the analytics are the admin's to read too.
+  app.use('*', requireKey({ keys: adminKeys, role: 'admin' }));
+
+  app.get('/tokens', async (c) => {
+    const filter = parseFilter(c.req.queries());
+    return c.json({ filter: filterJson(filter), ...(await overview(store, filter)) });
+  });
+  app.get('/tokens/models', async (c) => {
+    const filter = parseFilter(c.req.queries());
+    return c.json({ filter: filterJson(filter), models: await byModel(store, filter) });
+  });
+  app.get('/tokens/agents', async (c) => {
+    const filter = parseFilter(c.req.queries());
+    return c.json({ filter: filterJson(filter), agents: await byAgent(store, filter) });
+  });
+  app.get('/tokens/agent-models', async (c) => {
+    const filter = parseFilter(c.req.queries());
+    return c.json({ filter: filterJson(filter), agentModels: await agentModel(store, filter) });
+  });
+  app.get('/tokens/runs', async (c) => {
+    const filter = parseFilter(c.req.queries());
+    return c.json({ filter: filterJson(filter), runs: await byRun(store, filter) });
+  });
+  app.get('/tokens/runs/:run', async (c) => {
+    const run = c.req.param('run');
+    const filter = { ...parseFilter(c.req.queries()), run };
+    const report = await runReport(store, filter);
+    return c.json({ filter: filterJson(filter), run, ...report, text: renderRunReport(report, { subject: run }) });
+  });
+  app.get('/tokens/timeseries', async (c) => {
+    const queries = c.req.queries();
+    const interval = (queries['interval']?.[0] ?? '1h') as Interval;
+    if (!INTERVALS.includes(interval)) throw badRequest('interval: must be 1m, 1h or 1d', 'interval');
+    const filter = parseFilter(queries, ['interval']);
+    return c.json({ filter: filterJson(filter), ...(await timeseries(store, interval, filter)) });
+  });
+
+  app.post('/tokens/compare', async (c) => {
+    const body = await readJsonBody(c, limits.maxBodyBytes);
+    if (!isRecord(body)) throw badRequest('body: must be a JSON object like {"models": ["a", "b"]}', 'body');
+    const models = body['models'];
+    if (!Array.isArray(models) || models.length === 0 || models.some((model) => typeof model !== 'string' || model === '')) {
+      throw badRequest('models: must be a non-empty array of model names', 'models');
+    }
+    if (models.length > MAX_COMPARE) throw badRequest(`models: at most ${MAX_COMPARE}`, 'models');
+    const unknownKey = Object.keys(body).find((key) => key !== 'models' && key !== 'filter');
+    if (unknownKey !== undefined) throw badRequest(`unknown field "${unknownKey}"; expected models and filter`, unknownKey);
+    const filter = parseFilterObject(body['filter']);
+    return c.json({ filter: filterJson(filter), ...(await compare(store, models as string[], filter)) });
+  });
+
+  app.post('/tokens/reset', async (c) => {
+    const body = await readJsonBody(c, limits.maxBodyBytes);
+    if (!isRecord(body)) throw badRequest('body: must be a JSON object like {"filter": {"run": "AAPL"}} or {"all": true}', 'body');
+    const unknownKey = Object.keys(body).find((key) => key !== 'filter' && key !== 'all');
+    if (unknownKey !== undefined) throw badRequest(`unknown field "${unknownKey}"; expected filter or all`, unknownKey);
+    if (body['all'] !== undefined && body['all'] !== true) throw badRequest('all: must be true when given', 'all');
+    const filter = parseFilterObject(body['filter']);
+    const scoped = Object.keys(filter).length > 0;
+    if (!scoped && body['all'] !== true) throw badRequest('filter: empty; to remove every event say {"all": true}', 'filter');
+    if (scoped && body['all'] === true) throw badRequest('all: cannot be combined with a filter', 'all');
+    const removed = await reset(store, filter);
+    deps.logger.warn('analytics reset', { removed, filter: filterJson(filter) });
+    return c.json({ removed, filter: filterJson(filter) });
+  });
+
+  app.get('/events', async (c) => {
+    const queries = c.req.queries();
+    const filter = parseFilter(queries, ['limit', 'cursor', 'format']);
+    const format = queries['format']?.[0] ?? 'json';
+    if (format === 'csv' || format === 'ndjson') {
+      const stream = exportEvents(store, filter, format);
+      return new Response(stream, {
+        headers: {
+          'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+          'content-disposition': `attachment; filename="tokenledger-events.${format === 'csv' ? 'csv' : 'ndjson'}"`,
+        },
+      });
+    }
+    if (format !== 'json') throw badRequest('format: must be json, csv or ndjson', 'format');
+    const limitText = queries['limit']?.[0] ?? '100';
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw badRequest(`limit: must be an integer from 1 to ${MAX_PAGE}`, 'limit');
+    const cursor = queries['cursor']?.[0];
+    const page = await store.events({ filter, limit, cursor: cursor === '' ? undefined : cursor });
+    return c.json({ filter: filterJson(filter), events: page.events, nextCursor: page.nextCursor ?? null });
+  });
+
+  return app;
+}

@@ -1,0 +1,62 @@
+/**
+ * `POST /v1/usage`: apps in any language report calls. The body is one event, an array of
+ * events, or `{ "events": [...] }`; an event is a RecordInput as JSON (normalized `usage`, or a
+ * raw provider `response` to normalize here, plus attribution). All events are validated
+ * first (a 400 names `events[i].field` and nothing is stored); then the answer is 200 with
+ * the ids only once every event is durable. Re-sent ids are idempotent. A store failure is a
+ * 503: nothing of that request was acknowledged, so nothing acknowledged is lost.
+ *
+ * @module
+ */
+import { Hono } from 'hono';
+import { TokenledgerError } from '../../errors/index.js';
+import { validateRecordInput } from '../../ledger/index.js';
+import type { RecordInput } from '../../types/index.js';
+import type { ServerDeps, ServerLimits } from '../deps.js';
+import { badRequest, HttpError } from '../http-error.js';
+import { requireKey } from '../middleware/auth.js';
+import { readJsonBody } from '../read-json.js';
+
+function eventsOf(body: unknown, max: number): { inputs: unknown[]; single: boolean } {
+  let inputs: unknown[];
+  let single = false;
+  if (Array.isArray(body)) inputs = body;
+  else if (typeof body === 'object' && body !== null && Array.isArray((body as Record<string, unknown>)['events'])) {
+    inputs = (body as Record<string, unknown>)['events'] as unknown[];
+  } else if (typeof body === 'object' && body !== null) {
+    inputs = [body];
+    single = true;
+  } else throw badRequest('body: must be an event object, an array of events or {"events": [...]}', 'body');
+  if (inputs.length === 0) throw badRequest('events: empty', 'events');
+  if (inputs.length > max) throw new HttpError(413, 'too_many_events', `events: at most ${max} per request, got ${inputs.length}; split the batch`, { field: 'events' });
+  return { inputs, single };
+}
+
+export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, ingestKeys: readonly string[]): Hono {
+  const app = new Hono();
+  app.use('*', requireKey({ keys: ingestKeys, role: 'ingest' }));
+  app.post('/', async (c) => {
+    const body = await readJsonBody(c, limits.maxBodyBytes);
+    const { inputs, single } = eventsOf(body, limits.maxIngestEvents);
+    for (const [index, input] of inputs.entries()) {
+      try {
+        validateRecordInput(input);
+      } catch (error) {
+        if (TokenledgerError.isInstance(error)) {
+          const where = single ? '' : `events[${index}].`;
+          throw badRequest(`${where}${error.message}`, `${where}${error.field ?? 'input'}`);
+        }
+        throw error;
+      }
+    }
+    const result = await deps.ledger.recordMany(inputs as RecordInput[], { failOpen: false });
+    if (result.rejected.length > 0) {
+      // Validation above makes this unreachable unless the ledger grows stricter rules.
+      const first = result.rejected[0]!;
+      throw badRequest(`events[${first.index}].${first.error.message}`, `events[${first.index}].${first.error.field ?? 'input'}`);
+    }
+    for (const event of result.events) deps.metrics.observeEvent(event);
+    return c.json({ ids: result.events.map((event) => event.id), recorded: result.events.length });
+  });
+  return app;
+}
