@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { runPool } from '#src/client/index.js';
+import type { BatchItemResult, GenerateRequest } from '#src/client/index.js';
+import { expectedUsage, makeClient, mockConfig } from './setup.js';
+
+let mock: MockProvider;
+beforeAll(async () => {
+  mock = await startMockProvider();
+});
+afterAll(async () => {
+  await mock.close();
+});
+beforeEach(() => mock.reset());
+
+const item = (index: number): GenerateRequest => ({ model: 'openai/gpt-4o-mini', prompt: `issue ${index}`, maxAttempts: 1 });
+const plain = expectedUsage('openai', 'openai-01-chat-plain');
+
+describe('client.batch', () => {
+  it('returns results in input order, whatever order they finish in', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 150 });
+    const finished: number[] = [];
+    const { results, summary } = await client.batch(Array.from({ length: 6 }, (_, index) => item(index)), {
+      concurrency: 3,
+      onResult: (result) => finished.push(result.index),
+    });
+    expect(results.map((result) => result.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(finished.at(-1)).toBe(0);
+    expect(summary).toMatchObject({ total: 6, successful: 6, failed: 0, successRate: 100, attempts: 6 });
+    expect(summary.totalTokens).toBe(plain.totalTokens! * 6);
+    expect(summary.inputTokens).toBe(plain.inputTokens! * 6);
+    expect(summary.costUsd).toBeGreaterThan(0);
+  });
+
+  it('one failed item never fails the batch', async () => {
+    const { client, events } = makeClient({ config: mockConfig(mock) });
+    mock.enqueue(
+      { kind: 'fixture', name: 'openai-01-chat-plain' },
+      { kind: 'status', status: 400, body: { error: { message: 'bad request' } } },
+      { kind: 'fixture', name: 'openai-01-chat-plain' },
+    );
+    const { results, summary } = await client.batch([item(0), item(1), item(2)], { concurrency: 1 });
+    expect(results.map((result) => result.status)).toEqual(['ok', 'error', 'ok']);
+    expect(results[1]).toMatchObject({ status: 'error', attempts: 1, error: { type: 'ProviderError', status: 400 }, cost: null });
+    expect(summary).toMatchObject({ total: 3, successful: 2, failed: 1, successRate: 66.67 });
+    expect(events.map((event) => event.status)).toEqual(['ok', 'error', 'ok']);
+  });
+
+  it('keeps at most `concurrency` calls in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const { client } = makeClient({
+      config: mockConfig(mock),
+      fetch: async (input, init) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          const response = await fetch(input, init);
+          await new Promise((resolve) => setImmediate(resolve));
+          return response;
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    mock.setDefault({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 20 });
+    const { summary } = await client.batch(Array.from({ length: 30 }, (_, index) => item(index)), { concurrency: 5 });
+    expect(summary.successful).toBe(30);
+    expect(peak).toBe(5);
+  });
+
+  it('pulls from an iterator lazily: never more items taken than done + concurrency', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    let pulled = 0;
+    let worst = 0;
+    function* items(): Generator<GenerateRequest> {
+      for (let index = 0; index < 200; index++) {
+        pulled++;
+        yield item(index);
+      }
+    }
+    const { summary } = await client.batch(items(), {
+      concurrency: 4,
+      collect: false,
+      onProgress: (progress) => (worst = Math.max(worst, pulled - progress.done)),
+    });
+    expect(summary.total).toBe(200);
+    expect(worst).toBeLessThanOrEqual(4);
+  });
+
+  it('cancellation stops new work and settles the calls in flight', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    mock.setDefault({ kind: 'hang' });
+    const controller = new AbortController();
+    const done = client.batch(Array.from({ length: 10 }, (_, index) => item(index)), { concurrency: 3, signal: controller.signal });
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(3));
+    controller.abort();
+    const { results, summary, cancelled } = await done;
+    expect(cancelled).toBe(true);
+    expect(mock.requests).toHaveLength(3);
+    expect(results.filter(Boolean)).toHaveLength(3);
+    expect(results.every((result: BatchItemResult) => result.error?.type === 'AbortError')).toBe(true);
+    expect(summary).toMatchObject({ total: 3, failed: 3 });
+  });
+
+  it('reports progress after every item', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    const seen: number[] = [];
+    await client.batch([item(0), item(1), item(2)], { concurrency: 2, onProgress: (progress) => seen.push(progress.done) });
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
+
+describe('runPool', () => {
+  it('rejects a bad concurrency eagerly', async () => {
+    await expect(runPool([1], async () => 1, () => undefined, { concurrency: 0 })).rejects.toThrow(/concurrency/);
+  });
+
+  it('reports a worker that throws without stopping the others', async () => {
+    const outcomes: string[] = [];
+    await runPool(
+      [1, 2, 3],
+      async (value) => {
+        if (value === 2) throw new Error('boom');
+        return value;
+      },
+      (index, outcome) => outcomes[index] = 'thrown' in outcome ? 'thrown' : 'ok',
+      { concurrency: 2 },
+    );
+    expect(outcomes).toEqual(['ok', 'thrown', 'ok']);
+  });
+});
