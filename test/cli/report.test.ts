@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filterFromOptions, parseSince, toCsv } from '#src/cli/commands/report.js';
+import { openStore } from '#src/store/index.js';
+import { AAPL_REPORT, EVENTS } from '../analytics/dataset.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tl-report-'));
+const db = `sqlite:${join(dir, 'ledger.db')}`;
+
+beforeAll(async () => {
+  const store = await openStore(db);
+  await store.insert(EVENTS);
+  await store.close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tokenledger report', () => {
+  it('prints the run report block for --run', async () => {
+    const result = await runCli(['report', '--db', db, '--run', 'AAPL']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${AAPL_REPORT}\n`);
+  });
+
+  it('--format json without --by prints the overview object', async () => {
+    const result = await runCli(['report', '--db', db, '--format', 'json', '--tag', 'team=a']);
+    const data = JSON.parse(result.stdout) as { summary: { calls: number; cost: { totalNanos: number } }; models: unknown[]; agentModels: unknown[] };
+    expect(data.summary.calls).toBe(6);
+    expect(data.summary.cost.totalNanos).toBe(2_997_000);
+    expect(data.models).toHaveLength(2);
+    expect(data.agentModels).toHaveLength(5);
+  });
+
+  it('--by run as a table, --by agent-model as CSV with a header row', async () => {
+    const table = await runCli(['report', '--db', db, '--by', 'run']);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+p50\s+p95\s+wall$/);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(['(no run)', 'MSFT', 'AAPL']);
+    expect(lines[3]).toMatch(/AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+1,000ms\s+3,000ms\s+8\.80s$/);
+
+    const csv = await runCli(['report', '--db', db, '--by', 'agent-model', '--format', 'csv', '--run', 'AAPL']);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]?.startsWith('agent,model,calls,successes,failures,successRate,tokens.input,')).toBe(true);
+    expect(rows).toHaveLength(1 + 5);
+    const header = rows[0]?.split(',') ?? [];
+    const volume = rows.find((r) => r.startsWith('volume_agent,'))?.split(',') ?? [];
+    expect(volume[header.indexOf('calls')]).toBe('2');
+    expect(volume[header.indexOf('tokens.total')]).toBe('200');
+    expect(volume[header.indexOf('successRate')]).toBe('0.5');
+  });
+
+  it('filters by time with --from/--to and --since', async () => {
+    const range = await runCli(['report', '--db', db, '--format', 'json', '--from', '2025-01-01T11:00:00Z', '--to', '2025-01-01T12:00:00Z']);
+    expect((JSON.parse(range.stdout) as { summary: { calls: number } }).summary.calls).toBe(1);
+    const recent = await runCli(['report', '--db', db, '--format', 'json', '--since', '1h']);
+    expect((JSON.parse(recent.stdout) as { summary: { calls: number } }).summary.calls).toBe(0); // the data set is from 2025
+  });
+
+  it.each([
+    [['--by', 'color'], /--by must be one of model, agent, run, agent-model/],
+    [['--format', 'xml'], /--format must be one of table, json, csv/],
+    [['--since', 'yesterday'], /--since must look like/],
+    [['--from', 'soon'], /--from must be an ISO date-time/],
+    [['--since', '1h', '--from', '2025-01-01'], /either --since or --from/],
+    [['--tag', 'novalue'], /--tag must be KEY=VALUE/],
+    [['--db', 'mysql://x'], /unknown store URL scheme/],
+  ])('bad input %j: one stderr line, exit 1, no stack trace', async (args, message) => {
+    const result = await runCli(['report', '--db', db, ...args]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('report helpers', () => {
+  it('parses durations and builds filters', () => {
+    expect(parseSince('24h')).toBe(86_400_000);
+    expect(parseSince('30m')).toBe(1_800_000);
+    expect(filterFromOptions({ tag: ['team=a', 'user=u=1'], since: '1d', format: 'table' }, Date.parse('2025-01-02T00:00:00Z'))).toEqual({
+      from: new Date('2025-01-01T00:00:00Z'),
+      tags: { team: 'a', user: 'u=1' },
+    });
+  });
+
+  it('quotes CSV cells that need it', () => {
+    expect(toCsv([{ a: 'x,y', b: 'say "hi"', c: null }], { a: '', b: '', c: null })).toBe('a,b,c\n"x,y","say ""hi""",');
+  });
+});
