@@ -51,9 +51,12 @@ export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, inges
     }
     const result = await deps.ledger.recordMany(inputs as RecordInput[], { failOpen: false });
     if (result.rejected.length > 0) {
-      // Validation above makes this unreachable unless the ledger grows stricter rules.
+      // The ledger checks more than the input's shape (a provider must be known...). Nothing
+      // of a request with a rejected event is acknowledged, but the valid ones were stored:
+      // re-sending them is idempotent by id, so say which ones to fix.
       const first = result.rejected[0]!;
-      throw badRequest(`events[${first.index}].${first.error.message}`, `events[${first.index}].${first.error.field ?? 'input'}`);
+      const where = single ? '' : `events[${first.index}].`;
+      throw badRequest(`${where}${first.error.message}`, `${where}${first.error.field ?? 'input'}`);
     }
     for (const event of result.events) deps.metrics.observeEvent(event);
     return c.json({ ids: result.events.map((event) => event.id), recorded: result.events.length });

@@ -1,0 +1,53 @@
+/** Builds the server app in-process over a memory (or given) store, for app.request() tests. */
+import { parseConfig } from '#src/config/index.js';
+import { createDefaultMeter } from '#src/http/index.js';
+import { createLedger, type Ledger } from '#src/ledger/index.js';
+import { createApp, createServerMetrics, type ServerLimits, type TokenledgerApp } from '#src/server/index.js';
+import { openStore, type Store } from '#src/store/index.js';
+import type { Logger } from '#src/types/index.js';
+
+export interface TestLogger extends Logger {
+  lines: string[];
+}
+
+/** A logger that keeps every line (message + context) as text, to check nothing secret is logged. */
+export function memoryLogger(): TestLogger {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, context?: Record<string, unknown>) => {
+    lines.push(`${level} ${message} ${JSON.stringify(context ?? {})}`);
+  };
+  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+export interface TestApp extends TokenledgerApp {
+  store: Store;
+  ledger: Ledger;
+  logger: TestLogger;
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function makeApp(
+  options: { config?: unknown; env?: Record<string, string | undefined>; store?: Store; limits?: Partial<ServerLimits> } = {},
+): Promise<TestApp> {
+  const env = options.env ?? {};
+  const store = options.store ?? (await openStore('memory:'));
+  const ledger = createLedger({ store });
+  const logger = memoryLogger();
+  const built = createApp({
+    store,
+    ledger,
+    config: parseConfig(options.config ?? {}, 'inline', env),
+    logger,
+    metrics: createServerMetrics({ defaultMetrics: false }),
+    createMeter: createDefaultMeter,
+    env,
+    limits: options.limits,
+  });
+  return { ...built, store, ledger, logger, request: (path, init) => Promise.resolve(built.app.request(path, init)) };
+}
+
+export const jsonPost = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
