@@ -12,6 +12,7 @@ import { runPool, type BatchSource } from './batch.js';
 import { openrouterAttributionHeaders } from './providers/openrouter.js';
 import type { ChatMessage, ProviderCall } from './providers/types.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { RETRY_DEFAULTS, retryAfterMs, retryDelayMs, shouldRetry, withRetry, type RetryOptions } from './retry.js';
 import { TargetResolver, type CallTarget } from './target.js';
 import type {
@@ -32,7 +33,7 @@ export interface ClientOptions {
   config?: Config;
   /** @default globalThis.fetch */
   fetch?: FetchFunction;
-  /** @default an in-process limiter over `config.rateLimits` */
+  /** @default over `config.rateLimits`: shared through Redis when `config.redis` is set, else in-process */
   rateLimiter?: RateLimiter;
   /** Overrides `config.retry`. */
   retry?: RetryOptions;
@@ -83,7 +84,11 @@ export function createClient(options: ClientOptions): Client {
   const env = options.env ?? process.env;
   const fetchImpl: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
-  const limiter = options.rateLimiter ?? createRateLimiter({ limits: config.rateLimits, now });
+  const limiter =
+    options.rateLimiter ??
+    (config.redis === undefined
+      ? createRateLimiter({ limits: config.rateLimits, now })
+      : createRedisRateLimiter({ redis: config.redis, limits: config.rateLimits }));
   const retry: RetryOptions = { ...config.retry, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 120_000;
   const resolver = new TargetResolver(config, (provider) => (provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {}));

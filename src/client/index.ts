@@ -22,3 +22,5 @@ export { KeyPool } from './keys.js';
 export type { KeyLease, KeyPoolOptions } from './keys.js';
 export type { ChatMessage, ProviderAdapter } from './providers/types.js';
 export type { FetchFunction } from './attempt.js';
+export { createRedisRateLimiter, RedisRateLimiter } from './redis-rate-limiter.js';
+export type { RedisRateLimiterOptions } from './redis-rate-limiter.js';
