@@ -21,9 +21,9 @@ import {
   toPricePerMillion,
 } from './catalog.js';
 import { computeCost, unpriceableReason } from './cost.js';
-import { DEEPSEEK_OVERRIDES } from './deepseek.js';
-import { findOverride, sheetFromOverride } from './overrides.js';
-import { catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
+import { DEEPSEEK_PRICES } from './deepseek.js';
+import { sheetFromOverride } from './overrides.js';
+import { activeAt, catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
 import type { LookupInput, PriceInput, PriceLookup, PriceSheet, PriceSource, Pricer, PricerOptions, ResolvedPrices } from './types.js';
 
 const DEFAULT_CACHE_SIZE = 10_000;
@@ -74,6 +74,11 @@ function sheetOf(resolution: Resolution, time: Date): PriceSheet | string {
   }
 }
 
+/** True when the price depends on the event time (dated or time-of-day prices). */
+function isTimeDependent(resolution: Resolution): boolean {
+  return (resolution.kind === 'catalog' && resolution.model.timeDependent) || (resolution.kind === 'override' && resolution.since !== undefined);
+}
+
 function sourceOf(resolution: Resolution, sheet: PriceSheet): PriceSource {
   if (resolution.kind === 'override') return 'override';
   if (resolution.kind === 'free') return 'free';
@@ -92,10 +97,9 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     const key = `${provider ?? ''}\u0000${model}`;
     const cached = cache.get(key);
     if (cached) return cached;
-    const resolution = resolvePrice({ provider, model, userOverrides, builtinOverrides: DEEPSEEK_OVERRIDES });
+    const resolution = resolvePrice({ provider, model, userOverrides, builtinOverrides: DEEPSEEK_PRICES });
     const entry: Entry = { resolution };
-    const timeDependent = resolution.kind === 'catalog' && resolution.model.timeDependent;
-    if (!timeDependent) {
+    if (!isTimeDependent(resolution)) {
       const sheet = sheetOf(resolution, new Date(0));
       if (typeof sheet !== 'string' && !isTiered(sheet)) {
         entry.fixed = resolveSheet(sheet, 0);
@@ -118,23 +122,28 @@ export function createPricer(options: PricerOptions = {}): Pricer {
       if (problem !== undefined) return { cost: null, reason: problem };
       let prices = entry.fixed;
       let source = entry.source;
+      let active: Resolution = resolution;
       if (prices === undefined || source === undefined) {
         const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
-        const sheet = sheetOf(resolution, time);
+        active = activeAt(resolution, time);
+        const sheet = sheetOf(active, time);
         if (typeof sheet === 'string') return { cost: null, reason: sheet };
         prices = resolveSheet(sheet, input.usage.inputTokens as number);
-        source = sourceOf(resolution, sheet);
+        source = sourceOf(active, sheet);
       }
+      if (active.kind === 'unknown') return { cost: null, reason: active.reason };
       const outcome = computeCost(input.usage, prices);
       if (outcome.cost === null) return outcome;
-      return { cost: outcome.cost, source, modelId: resolution.modelId };
+      return { cost: outcome.cost, source, modelId: active.modelId };
     } catch (error) {
       // Defensive: pricing is fail-open and must never break recording.
       return { cost: null, reason: `pricing failed: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 
-  function lookupOf(resolution: Exclude<Resolution, { kind: 'unknown' }>, time: Date, inputTokens: number): PriceLookup | undefined {
+  function lookupOf(entryResolution: Resolution, time: Date, inputTokens: number): PriceLookup | undefined {
+    const resolution = activeAt(entryResolution, time);
+    if (resolution.kind === 'unknown') return undefined;
     const sheet = sheetOf(resolution, time);
     if (typeof sheet === 'string') return undefined;
     const resolved = resolveSheet(sheet, inputTokens);
@@ -156,8 +165,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     const tiers = describeTiers(sheet);
     if (tiers) found.tiers = tiers;
     const notes: string[] = [];
-    if (resolution.kind !== 'override' && resolution.note !== undefined) notes.push(resolution.note);
-    if (resolution.kind === 'catalog' && resolution.model.timeDependent) notes.push(`price depends on the time; shown for ${time.toISOString()}`);
+    if (resolution.note !== undefined) notes.push(resolution.note);
+    if (isTimeDependent(entryResolution)) notes.push(`price depends on the time; shown for ${time.toISOString()}`);
     if (notes.length > 0) found.note = notes.join('; ');
     return found;
   }
@@ -166,7 +175,6 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     try {
       if (typeof input?.model !== 'string') return undefined;
       const { resolution } = entryFor(input.provider, input.model);
-      if (resolution.kind === 'unknown') return undefined;
       const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
       const inputTokens = typeof input.inputTokens === 'number' && Number.isFinite(input.inputTokens) ? input.inputTokens : 0;
       return lookupOf(resolution, time, inputTokens);
@@ -182,15 +190,15 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     const out: PriceLookup[] = [];
     for (const catalogProvider of await catalogProviders()) {
       if (wanted !== undefined && catalogProvider.id.toLowerCase() !== wanted) continue;
-      const providerIds = [catalogProvider.id.toLowerCase()];
       for (const model of catalogModelsOf(catalogProvider)) {
         // Built from the catalog entry itself (not re-matched by id), overrides applied first.
-        const override = findOverride(userOverrides, providerIds, [model.modelId]) ?? findOverride(DEEPSEEK_OVERRIDES, providerIds, [model.modelId]);
-        const sheet = override === undefined ? undefined : sheetFromOverride(override);
-        const resolution: Exclude<Resolution, { kind: 'unknown' }> =
-          override && sheet
-            ? { kind: 'override', provider: catalogProvider.id, modelId: override.model, sheet }
-            : { kind: 'catalog', provider: catalogProvider.id, modelId: model.modelId, model, freeVariant: model.modelId.toLowerCase().endsWith(':free') };
+        const resolution = resolvePrice({
+          provider: catalogProvider.id,
+          model: model.modelId,
+          userOverrides,
+          builtinOverrides: DEEPSEEK_PRICES,
+          catalogMatch: model,
+        });
         const found = lookupOf(resolution, time, 0);
         if (found) out.push(found);
       }

@@ -9,13 +9,23 @@
  * @module
  */
 import type { PriceOverride } from '../types/index.js';
+import type { DatedPriceOverride } from './deepseek.js';
 import { catalogProviderId, isEmptySheet, matchCatalogModel, type CatalogModel } from './catalog.js';
 import { findOverride, sheetFromOverride } from './overrides.js';
 import { isOpenRouter, splitOpenRouterVariant, splitVendor } from './openrouter.js';
 import type { PriceSheet } from './types.js';
 
 export type Resolution =
-  | { kind: 'override'; provider: string | undefined; modelId: string; sheet: PriceSheet; note?: string }
+  | {
+      kind: 'override';
+      provider: string | undefined;
+      modelId: string;
+      sheet: PriceSheet;
+      note?: string;
+      /** Dated built-in prices: in force from this epoch ms; `before` applies earlier. */
+      since?: number;
+      before?: Resolution;
+    }
   | { kind: 'free'; provider: string | undefined; modelId: string; note: string }
   | { kind: 'catalog'; provider: string; modelId: string; model: CatalogModel; freeVariant: boolean; note?: string }
   | { kind: 'unknown'; reason: string };
@@ -64,28 +74,55 @@ export interface ResolveInput {
   provider: string | undefined;
   model: string;
   userOverrides: readonly PriceOverride[];
-  builtinOverrides: readonly PriceOverride[];
+  /** Shipped corrections of stale catalog data, each in force from its `since`. */
+  builtinOverrides: readonly DatedPriceOverride[];
+  /** A catalog entry already in hand (listing the catalog): skips matching by id. */
+  catalogMatch?: CatalogModel;
 }
 
 /** Resolves where a (provider, model) gets its price. Never throws. */
-export function resolvePrice({ provider, model: rawModel, userOverrides, builtinOverrides }: ResolveInput): Resolution {
+export function resolvePrice({ provider, model: rawModel, userOverrides, builtinOverrides, catalogMatch }: ResolveInput): Resolution {
   const model = rawModel.trim();
   if (model === '') return { kind: 'unknown', reason: 'no price known: model is empty' };
   const { base, variant } = splitOpenRouterVariant(model);
-  const exact = catalogCandidates(provider, model);
+  const exact = catalogMatch ? { found: catalogMatch } : catalogCandidates(provider, model);
 
   // The names this call is known by, for provider-specific overrides.
   const catalogId = exact?.found.providerId ?? catalogProviderId(provider === undefined ? { modelId: model } : { providerId: provider });
   const providerIds = [provider, catalogId].filter((id): id is string => id !== undefined).map((id) => id.toLowerCase());
   const modelIds = variant !== undefined && variant !== 'free' ? [model, base] : [model];
-  for (const overrides of [userOverrides, builtinOverrides]) {
-    const override = findOverride(overrides, providerIds, modelIds);
-    const sheet = override === undefined ? undefined : sheetFromOverride(override);
-    if (override && sheet) {
-      return { kind: 'override', provider: override.provider ?? provider ?? catalogId, modelId: override.model, sheet };
-    }
-  }
+  const user = findOverride(userOverrides, providerIds, modelIds);
+  const userSheet = user === undefined ? undefined : sheetFromOverride(user);
+  if (user && userSheet) return { kind: 'override', provider: user.provider ?? provider ?? catalogId, modelId: user.model, sheet: userSheet };
 
+  const fromCatalogData = catalogResolution(provider, model, exact, base, variant);
+  // Built-in dated prices, oldest first, each falling back to what applied before it.
+  const dated = builtinOverrides
+    .filter((override) => findOverride([override], providerIds, modelIds) !== undefined)
+    .map((override) => ({ override, since: Date.parse(override.since), sheet: sheetFromOverride(override) }))
+    .filter((entry): entry is typeof entry & { sheet: PriceSheet } => entry.sheet !== undefined && !Number.isNaN(entry.since))
+    .sort((a, b) => a.since - b.since);
+  return dated.reduce<Resolution>(
+    (before, { override, since, sheet }) => ({
+      kind: 'override',
+      provider: override.provider ?? catalogId,
+      modelId: override.model,
+      sheet,
+      since,
+      before,
+      note: `${override.source}; in force since ${new Date(since).toISOString()}`,
+    }),
+    fromCatalogData,
+  );
+}
+
+function catalogResolution(
+  provider: string | undefined,
+  model: string,
+  exact: ReturnType<typeof catalogCandidates>,
+  base: string,
+  variant: string | undefined,
+): Resolution {
   if (exact) return fromCatalog(exact.found, variant === 'free', exact.note);
   if (variant === 'free') {
     return {
@@ -104,6 +141,15 @@ export function resolvePrice({ provider, model: rawModel, userOverrides, builtin
     }
   }
   return { kind: 'unknown', reason: unknownReason(provider, model) };
+}
+
+/** The resolution in force at `time` (unwraps dated built-in prices). */
+export function activeAt(resolution: Resolution, time: Date): Resolution {
+  let active = resolution;
+  while (active.kind === 'override' && active.since !== undefined && time.getTime() < active.since) {
+    active = active.before ?? { kind: 'unknown', reason: 'no price known before the first dated price' };
+  }
+  return active;
 }
 
 /**

@@ -200,7 +200,7 @@ describe('unknown prices are null with a reason, never 0', () => {
   });
 });
 
-describe('DeepSeek: shipped override at the late-2025 list price', () => {
+describe('DeepSeek: shipped dated override at the list price (the catalog is stale)', () => {
   it('deepseek-chat: miss 0.28, hit 0.028, output 0.42, the same at any hour', () => {
     const counts = usage({ inputTokens: 1_000_000, cacheReadTokens: 400_000, outputTokens: 100_000 });
     const expected = nanos(600_000, 0.28) + nanos(400_000, 0.028) + nanos(100_000, 0.42);
@@ -210,6 +210,22 @@ describe('DeepSeek: shipped override at the late-2025 list price', () => {
       expect(costOf(result).totalNanos).toBe(expected);
     }
     expect(expected / 1e9).toBeCloseTo(0.2212, 12);
+  });
+
+  it('dated: catalog (with its off-peak discount) before 2025-09-05 16:00 UTC, V3.1 until 2025-09-29, then V3.2', () => {
+    const counts = usage({ inputTokens: 1_000_000, cacheReadTokens: 400_000, outputTokens: 100_000 });
+    const at = (iso: string) => pricer.price({ provider: 'deepseek', model: 'deepseek-chat', usage: counts, time: new Date(iso) });
+    const peak = at('2025-08-01T12:00:00Z');
+    expect(peak.source).toBe('catalog');
+    expect(peak.cost?.totalNanos).toBe(nanos(600_000, 0.27) + nanos(400_000, 0.07) + nanos(100_000, 1.1));
+    expect(at('2025-08-01T20:00:00Z').cost?.totalNanos).toBe(nanos(600_000, 0.135) + nanos(400_000, 0.035) + nanos(100_000, 0.55));
+    expect(at('2025-09-05T15:59:59Z').source).toBe('catalog');
+    const v31 = at('2025-09-05T16:00:00Z');
+    expect(v31.source).toBe('override');
+    expect(v31.cost?.totalNanos).toBe(nanos(600_000, 0.56) + nanos(400_000, 0.07) + nanos(100_000, 1.68));
+    expect(at('2025-09-28T23:59:59Z').cost?.totalNanos).toBe(v31.cost?.totalNanos);
+    expect(at('2025-09-29T00:00:00Z').cost?.totalNanos).toBe(nanos(600_000, 0.28) + nanos(400_000, 0.028) + nanos(100_000, 0.42));
+    expect(pricer.lookup({ provider: 'deepseek', model: 'deepseek-chat', time: new Date('2025-12-01T00:00:00Z') })?.note).toContain('api-docs.deepseek.com');
   });
 
   it('deepseek-reasoner too, and a user override beats the shipped one', () => {
