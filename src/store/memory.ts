@@ -17,6 +17,7 @@ import {
   histogramPercentiles,
   intervalMs,
   normalizeGroupValues,
+  NO_PERCENTILES,
   type GroupValues,
   type PartialSums,
 } from './aggregate-rows.js';
@@ -109,14 +110,15 @@ export class MemoryStore implements Store {
     const all = [...groups.values()];
     const durationTotal = all.reduce((n, g) => n + g.sums.durationCount, 0);
     const ttftTotal = all.reduce((n, g) => n + g.sums.ttftCount, 0);
+    const wanted = query.percentiles !== false;
     return all
       .sort((a, b) => compareGroupValues(a.values, b.values))
       .map((group) =>
         finishRow({
           key: groupKeyObject(groupBy, group.values),
           sums: group.sums,
-          duration: this.percentiles(group.rows, 'duration_us', 'duration_bin', durationTotal),
-          ttft: this.percentiles(group.rows, 'ttft_us', 'ttft_bin', ttftTotal),
+          duration: wanted ? this.percentiles(group.rows, 'duration_us', 'duration_bin', durationTotal) : NO_PERCENTILES,
+          ttft: wanted ? this.percentiles(group.rows, 'ttft_us', 'ttft_bin', ttftTotal) : NO_PERCENTILES,
         }),
       );
   }

@@ -19,13 +19,16 @@ import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
-import { computeRollupDeltas, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { bucketStart } from './aggregate-rows.js';
+import { computeRollupDeltas, DAY_MS, HOUR_MS, rollupValues } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
   eventsWhere,
+  LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
   numberPlaceholders,
+  rebuildAllRollupsSql,
   rebuildRollupSql,
   ROLLUP_INSERT_COLUMNS,
   ROLLUP_UPSERT_SQL,
@@ -77,6 +80,9 @@ SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}
 
 const UPSERT_LATENCY_SQL = `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_UPSERT_SQL}`;
+
+const UPSERT_DAILY_SQL = `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_DAILY_UPSERT_SQL}`;
 
 /** Transposes rows into one array per column (for unnest). */
 function columns(rows: readonly (readonly SqlParam[])[], width: number): SqlParam[][] {
@@ -213,11 +219,11 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       const inserted = await client.query<{ id: string }>(INSERT_EVENTS_SQL, columns(rows.map(rowValues), EVENT_COLUMNS.length));
       const added = inserted.rows.map((r) => byId.get(r.id)).filter((row) => row !== undefined);
-      const { rollups, latencies } = computeRollupDeltas(added);
+      const { rollups, latencies, dailyLatencies } = computeRollupDeltas(added);
       if (rollups.length > 0) await client.query(UPSERT_ROLLUPS_SQL, columns(rollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
-      if (latencies.length > 0) {
-        const values = latencies.map((l) => [l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n]);
-        await client.query(UPSERT_LATENCY_SQL, columns(values, 8));
+      for (const [sql, list] of [[UPSERT_LATENCY_SQL, latencies], [UPSERT_DAILY_SQL, dailyLatencies]] as const) {
+        if (list.length === 0) continue;
+        await client.query(sql, columns(list.map((l) => [l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n]), 8));
       }
       return added.length;
     }, 'insert');
@@ -269,6 +275,7 @@ export class PostgresStore implements Store {
         numberPlaceholders(keysSql), where.params)).rows;
       const removed = (await client.query(numberPlaceholders(`DELETE FROM events ${where.sql}`), where.params)).rowCount ?? 0;
       keys.sort((a, b) => Number(a.hour_ms) - Number(b.hour_ms) || (a.provider + a.model + a.agent + a.status).localeCompare(b.provider + b.model + b.agent + b.status));
+      const days = new Map<string, [number, string, string, string, string]>();
       for (const key of keys) {
         const hour = Number(key.hour_ms);
         const keyParams = [hour, key.provider, key.model, key.agent, key.status];
@@ -277,9 +284,24 @@ export class PostgresStore implements Store {
         await client.query(numberPlaceholders(rebuild.deleteLatency), keyParams);
         await client.query(numberPlaceholders(rebuild.insertRollup), [hour, ...rawParams]);
         await client.query(numberPlaceholders(rebuild.insertLatency), [hour, ...rawParams, hour, ...rawParams]);
+        const day: [number, string, string, string, string] = [bucketStart(hour, DAY_MS), key.provider, key.model, key.agent, key.status];
+        days.set(JSON.stringify(day), day);
+      }
+      for (const [day, provider, model, agent, status] of days.values()) {
+        const rawParams = [day, day + DAY_MS, provider, model, agent, status];
+        await client.query(numberPlaceholders(rebuild.deleteDaily), [day, provider, model, agent, status]);
+        await client.query(numberPlaceholders(rebuild.insertDaily), [day, ...rawParams, day, ...rawParams]);
       }
       return removed;
     }, 'delete');
+  }
+
+  /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
+  async rebuildRollups(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('LOCK TABLE rollup_hourly, latency_hourly, latency_daily IN EXCLUSIVE MODE');
+      for (const sql of rebuildAllRollupsSql()) await client.query(sql);
+    }, 'rebuild rollups');
   }
 
   async ping(): Promise<void> {

@@ -22,6 +22,9 @@ export interface RollupDelta extends RollupKey {
   sums: PartialSums;
 }
 
+export const DAY_MS = 86_400_000;
+
+/** A latency-bin increment; `hourMs` holds the UTC day start for daily deltas. */
 export interface LatencyDelta extends RollupKey {
   /** 0 = duration, 1 = time to first token. */
   metric: 0 | 1;
@@ -82,9 +85,14 @@ export const addRowToSums = add;
  * Rollup and latency-bin increments for rows, sorted by key so concurrent writers take row locks
  * in the same order (no deadlocks on PostgreSQL).
  */
-export function computeRollupDeltas(rows: readonly EventRow[]): { rollups: RollupDelta[]; latencies: LatencyDelta[] } {
+export function computeRollupDeltas(rows: readonly EventRow[]): {
+  rollups: RollupDelta[];
+  latencies: LatencyDelta[];
+  dailyLatencies: LatencyDelta[];
+} {
   const rollups = new Map<string, RollupDelta>();
   const latencies = new Map<string, LatencyDelta>();
+  const daily = new Map<string, LatencyDelta>();
   for (const row of rows) {
     const key = keyOf(row);
     const id = keyString(key);
@@ -94,12 +102,16 @@ export function computeRollupDeltas(rows: readonly EventRow[]): { rollups: Rollu
       rollups.set(id, delta);
     }
     add(delta.sums, row);
+    const dayKey = { ...key, hourMs: bucketStart(row.time_ms, DAY_MS) };
+    const dayId = keyString(dayKey);
     for (const [metric, bin] of [[0, row.duration_bin], [1, row.ttft_bin]] as const) {
       if (bin === null) continue;
-      const binId = `${id}|${metric}|${bin}`;
-      const existing = latencies.get(binId);
-      if (existing === undefined) latencies.set(binId, { ...key, metric, bin, n: 1 });
-      else existing.n += 1;
+      for (const [map, k, kid] of [[latencies, key, id], [daily, dayKey, dayId]] as const) {
+        const binId = `${kid}|${metric}|${bin}`;
+        const existing = map.get(binId);
+        if (existing === undefined) map.set(binId, { ...k, metric, bin, n: 1 });
+        else existing.n += 1;
+      }
     }
   }
   const byKey = (a: RollupKey, b: RollupKey): number => {
@@ -110,6 +122,7 @@ export function computeRollupDeltas(rows: readonly EventRow[]): { rollups: Rollu
   return {
     rollups: [...rollups.values()].sort(byKey),
     latencies: [...latencies.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
+    dailyLatencies: [...daily.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
   };
 }
 

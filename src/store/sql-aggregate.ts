@@ -7,7 +7,8 @@
  * 2. Partial sums of each segment are merged per group in JS (integers: exact).
  * 3. Percentiles, per metric: when the query holds at most `exactLimit` values, exact
  *    nearest-rank over the raw values; otherwise nearest-rank over the log histogram
- *    (`latency_hourly` for whole hours, the stored bin column of raw rows for the rest).
+ *    (`latency_daily` for whole days unless grouped by hour/minute buckets, `latency_hourly`
+ *    for other whole hours, the stored bin column of raw rows for the rest).
  *    The rule depends only on the data, so every store gives the same answer.
  *
  * @module
@@ -29,7 +30,7 @@ import {
   type PartialSums,
 } from './aggregate-rows.js';
 import { checkAggregateQuery } from './query-check.js';
-import { HOUR_MS } from './rollup-delta.js';
+import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import {
   eventsWhere,
   EVENTS_SUMS_SQL,
@@ -44,7 +45,7 @@ import {
 import type { AggregateQuery, AggregateRow, GroupKey, Percentiles } from './store.js';
 
 interface Segment {
-  table: 'events' | 'rollup';
+  table: 'events' | 'rollup' | 'daily';
   range: TimeRange;
 }
 
@@ -65,6 +66,25 @@ export function planSegments(filter: Filter, useRollup: boolean): Segment[] {
   return segments;
 }
 
+const floorDay = (ms: number): number => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+const ceilDay = (ms: number): number => (floorDay(ms) === ms ? ms : floorDay(ms) + DAY_MS);
+
+/** For histograms: whole days of a rollup segment come from latency_daily, the other hours from latency_hourly. */
+export function splitDays(segments: Segment[], useDaily: boolean): Segment[] {
+  if (!useDaily) return segments;
+  return segments.flatMap((segment): Segment[] => {
+    if (segment.table !== 'rollup') return [segment];
+    const { fromMs: lo, toMs: hi } = segment.range;
+    const dlo = lo === undefined ? undefined : ceilDay(lo);
+    const dhi = hi === undefined ? undefined : floorDay(hi);
+    if (dlo !== undefined && dhi !== undefined && dlo >= dhi) return [segment];
+    const out: Segment[] = [{ table: 'daily', range: { fromMs: dlo, toMs: dhi } }];
+    if (lo !== undefined && dlo !== undefined && dlo > lo) out.push({ table: 'rollup', range: { fromMs: lo, toMs: dlo } });
+    if (hi !== undefined && dhi !== undefined && hi > dhi) out.push({ table: 'rollup', range: { fromMs: dhi, toMs: hi } });
+    return out;
+  });
+}
+
 interface Group {
   values: GroupValues;
   sums: PartialSums;
@@ -83,7 +103,8 @@ function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[
 }
 
 function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlPart {
-  return segment.table === 'events' ? eventsWhere(filter, segment.range, reader.dialect) : rollupWhere(filter, segment.range);
+  if (segment.table === 'events') return eventsWhere(filter, segment.range, reader.dialect);
+  return rollupWhere(filter, segment.range, segment.table === 'daily' ? 'day_ms' : 'hour_ms');
 }
 
 export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exactLimit: number): Promise<AggregateRow[]> {
@@ -113,9 +134,11 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   const all = [...groups.values()].sort((a, b) => compareGroupValues(a.values, b.values));
   const durationTotal = all.reduce((n, group) => n + group.sums.durationCount, 0);
   const ttftTotal = all.reduce((n, group) => n + group.sums.ttftCount, 0);
-  const metric = { reader, query, groupBy, segments };
-  const duration = await percentilesByGroup({ ...metric, metric: 0, total: durationTotal, exactLimit });
-  const ttft = await percentilesByGroup({ ...metric, metric: 1, total: ttftTotal, exactLimit });
+  const histogramSegments = splitDays(segments, !(groupBy.includes('bucket') && interval !== '1d'));
+  const metric = { reader, query, groupBy, segments: histogramSegments };
+  const wanted = query.percentiles !== false;
+  const duration = wanted ? await percentilesByGroup({ ...metric, metric: 0, total: durationTotal, exactLimit }) : new Map<string, Percentiles>();
+  const ttft = wanted ? await percentilesByGroup({ ...metric, metric: 1, total: ttftTotal, exactLimit }) : new Map<string, Percentiles>();
 
   return all.map((group) => {
     const id = groupId(group.values);
@@ -173,7 +196,8 @@ async function percentilesByGroup(input: {
       const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric = ?`;
       params = [...where.params, metric];
       const groupByBins = g.groupBy === '' ? ' GROUP BY bin' : `${g.groupBy}, bin`;
-      sql = `SELECT ${g.select}bin AS bin, SUM(n) AS n FROM latency_hourly ${condition}${groupByBins}`;
+      const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
+      sql = `SELECT ${g.select}bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
     }
     for (const row of await reader.all(sql, params)) {
       const id = groupId(groupValuesOf(row, groupBy));

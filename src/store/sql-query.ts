@@ -79,16 +79,16 @@ export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], int
   return true;
 }
 
-/** WHERE for the rollup tables over a whole-hour range. */
-export function rollupWhere(filter: Filter, range: TimeRange): SqlPart {
+/** WHERE for the rollup tables over a whole-hour (or, for latency_daily, whole-day) range. */
+export function rollupWhere(filter: Filter, range: TimeRange, timeColumn: 'hour_ms' | 'day_ms' = 'hour_ms'): SqlPart {
   const clauses: string[] = [];
   const params: SqlParam[] = [];
   if (range.fromMs !== undefined) {
-    clauses.push('hour_ms >= ?');
+    clauses.push(`${timeColumn} >= ?`);
     params.push(range.fromMs);
   }
   if (range.toMs !== undefined) {
-    clauses.push('hour_ms < ?');
+    clauses.push(`${timeColumn} < ?`);
     params.push(range.toMs);
   }
   for (const column of ['provider', 'model', 'status'] as const) {
@@ -111,9 +111,12 @@ function bucketExpr(column: string, width: number): string {
 }
 
 /** Group expressions, one per group key, for the events table or the rollups. */
-export function groupExprs(groupBy: readonly GroupKey[], interval: Interval | undefined, table: 'events' | 'rollup'): string[] {
+export function groupExprs(groupBy: readonly GroupKey[], interval: Interval | undefined, table: 'events' | 'rollup' | 'daily'): string[] {
   return groupBy.map((key) => {
-    if (key === 'bucket') return bucketExpr(table === 'events' ? 'time_ms' : 'hour_ms', intervalMs(interval ?? '1h'));
+    if (key === 'bucket') {
+      const column = table === 'events' ? 'time_ms' : table === 'rollup' ? 'hour_ms' : 'day_ms';
+      return bucketExpr(column, intervalMs(interval ?? '1h'));
+    }
     if (key === 'agent' && table === 'rollup') return "NULLIF(agent, '')";
     return key;
   });
@@ -179,28 +182,68 @@ export const ROLLUP_UPSERT_SQL = `ON CONFLICT (hour_ms, provider, model, agent, 
 export const LATENCY_UPSERT_SQL =
   'ON CONFLICT (hour_ms, provider, model, agent, status, metric, bin) DO UPDATE SET n = latency_hourly.n + excluded.n';
 
+export const LATENCY_DAILY_UPSERT_SQL =
+  'ON CONFLICT (day_ms, provider, model, agent, status, metric, bin) DO UPDATE SET n = latency_daily.n + excluded.n';
+
+function latencyFromEventsSql(where: string, timeExpr: string, groupByTime: boolean): string {
+  const timeGroup = groupByTime ? `${timeExpr.replace(/ AS \w+$/, '')}, ` : '';
+  return ['duration', 'ttft']
+    .map(
+      (metric, i) => `SELECT ${timeExpr}, provider, model, COALESCE(agent, '') AS agent, status, ${i} AS metric, ${metric}_bin AS bin, COUNT(*) AS n
+FROM events WHERE ${where} ${metric}_bin IS NOT NULL GROUP BY ${timeGroup}provider, model, COALESCE(agent, ''), status, ${metric}_bin`,
+    )
+    .join('\nUNION ALL\n');
+}
+
+/** Rebuilds every rollup from the raw events (repair, bulk loads). */
+export function rebuildAllRollupsSql(): string[] {
+  const hour = `(time_ms - (((time_ms % ${HOUR}) + ${HOUR}) % ${HOUR}))`;
+  const day = `(time_ms - (((time_ms % ${DAY}) + ${DAY}) % ${DAY}))`;
+  return [
+    'DELETE FROM rollup_hourly',
+    'DELETE FROM latency_hourly',
+    'DELETE FROM latency_daily',
+    `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
+SELECT ${hour}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
+FROM events GROUP BY ${hour}, provider, model, COALESCE(agent, ''), status`,
+    `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${hour} AS hour_ms`, true)}`,
+    `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${day} AS day_ms`, true)}`,
+  ];
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+function sumsSelectForInsert(): string {
+  return [...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`), ...EVENTS_EXTREMES.map(([expr]) => expr)].join(', ');
+}
+
 /**
- * Rebuilds the rollup rows of the given key from the raw events (used after a delete, since
- * max/min cannot be decremented). Params: hour start, hour end, provider, model, agent ('' = none),
- * agent again, status.
+ * Rebuilds the rollup rows of one key from the raw events (used after a delete, since max/min
+ * cannot be decremented). Params: `keyParams` = [start, provider, model, agent ('' = none),
+ * status]; `rawParams` = [start, end, provider, model, agent, status]. insertRollup takes
+ * [start, ...rawParams]; the latency inserts take [start, ...rawParams, start, ...rawParams].
  */
-export function rebuildRollupSql(): { deleteRollup: string; deleteLatency: string; insertRollup: string; insertLatency: string } {
-  const keyWhere = 'hour_ms = ? AND provider = ? AND model = ? AND agent = ? AND status = ?';
+export function rebuildRollupSql(): {
+  deleteRollup: string;
+  deleteLatency: string;
+  deleteDaily: string;
+  insertRollup: string;
+  insertLatency: string;
+  insertDaily: string;
+} {
+  const keyWhere = (column: string): string => `${column} = ? AND provider = ? AND model = ? AND agent = ? AND status = ?`;
   const rawWhere = "time_ms >= ? AND time_ms < ? AND provider = ? AND model = ? AND COALESCE(agent, '') = ? AND status = ?";
   return {
-    deleteRollup: `DELETE FROM rollup_hourly WHERE ${keyWhere}`,
-    deleteLatency: `DELETE FROM latency_hourly WHERE ${keyWhere}`,
+    deleteRollup: `DELETE FROM rollup_hourly WHERE ${keyWhere('hour_ms')}`,
+    deleteLatency: `DELETE FROM latency_hourly WHERE ${keyWhere('hour_ms')}`,
+    deleteDaily: `DELETE FROM latency_daily WHERE ${keyWhere('day_ms')}`,
     insertRollup: `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
-SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, ${[
-      ...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`),
-      ...EVENTS_EXTREMES.map(([expr]) => expr),
-    ].join(', ')}
+SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, ${sumsSelectForInsert()}
 FROM events WHERE ${rawWhere} GROUP BY provider, model, COALESCE(agent, ''), status`,
     insertLatency: `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
-SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, 0 AS metric, duration_bin AS bin, COUNT(*) AS n
-FROM events WHERE ${rawWhere} AND duration_bin IS NOT NULL GROUP BY provider, model, COALESCE(agent, ''), status, duration_bin
-UNION ALL
-SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, 1 AS metric, ttft_bin AS bin, COUNT(*) AS n
-FROM events WHERE ${rawWhere} AND ttft_bin IS NOT NULL GROUP BY provider, model, COALESCE(agent, ''), status, ttft_bin`,
+${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS hour_ms', false)}`,
+    insertDaily: `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
+${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}`,
   };
 }

@@ -16,12 +16,15 @@ import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
-import { computeRollupDeltas, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { bucketStart } from './aggregate-rows.js';
+import { computeRollupDeltas, DAY_MS, HOUR_MS, rollupValues } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
   eventsWhere,
+  LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
+  rebuildAllRollupsSql,
   rebuildRollupSql,
   ROLLUP_INSERT_COLUMNS,
   ROLLUP_UPSERT_SQL,
@@ -90,6 +93,7 @@ export class SqliteStore implements Store {
   private readonly insertEvent: Database.Statement;
   private readonly upsertRollup: Database.Statement;
   private readonly upsertLatency: Database.Statement;
+  private readonly upsertDaily: Database.Statement;
   private readonly writeBatch: (rows: EventRow[]) => number;
   private readonly reader: SqlReader;
 
@@ -106,14 +110,18 @@ export class SqliteStore implements Store {
     this.upsertLatency = db.prepare(
       `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_UPSERT_SQL}`,
     );
+    this.upsertDaily = db.prepare(
+      `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_DAILY_UPSERT_SQL}`,
+    );
     const write = db.transaction((rows: EventRow[]): number => {
       const added: EventRow[] = [];
       for (const row of rows) {
         if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
       }
-      const { rollups, latencies } = computeRollupDeltas(added);
+      const { rollups, latencies, dailyLatencies } = computeRollupDeltas(added);
       for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
       for (const l of latencies) this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+      for (const l of dailyLatencies) this.upsertDaily.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
       return added.length;
     });
     this.writeBatch = (rows) => write.immediate(rows);
@@ -198,12 +206,11 @@ export class SqliteStore implements Store {
     const run = this.db.transaction((): number => {
       const keys = this.db.prepare(keysSql).all(...where.params) as { hour_ms: number; provider: string; model: string; agent: string; status: string }[];
       const removed = this.db.prepare(`DELETE FROM events ${where.sql}`).run(...where.params).changes;
-      const statements = {
-        deleteRollup: this.db.prepare(rebuild.deleteRollup),
-        deleteLatency: this.db.prepare(rebuild.deleteLatency),
-        insertRollup: this.db.prepare(rebuild.insertRollup),
-        insertLatency: this.db.prepare(rebuild.insertLatency),
-      };
+      const statements = Object.fromEntries(Object.entries(rebuild).map(([name, sql]) => [name, this.db.prepare(sql)])) as Record<
+        keyof typeof rebuild,
+        Database.Statement
+      >;
+      const days = new Map<string, [number, string, string, string, string]>();
       for (const key of keys) {
         const keyParams = [key.hour_ms, key.provider, key.model, key.agent, key.status];
         const rawParams = [key.hour_ms, key.hour_ms + HOUR_MS, key.provider, key.model, key.agent, key.status];
@@ -211,6 +218,13 @@ export class SqliteStore implements Store {
         statements.deleteLatency.run(...keyParams);
         statements.insertRollup.run(key.hour_ms, ...rawParams);
         statements.insertLatency.run(key.hour_ms, ...rawParams, key.hour_ms, ...rawParams);
+        const day: [number, string, string, string, string] = [bucketStart(key.hour_ms, DAY_MS), key.provider, key.model, key.agent, key.status];
+        days.set(JSON.stringify(day), day);
+      }
+      for (const [day, provider, model, agent, status] of days.values()) {
+        const rawParams = [day, day + DAY_MS, provider, model, agent, status];
+        statements.deleteDaily.run(day, provider, model, agent, status);
+        statements.insertDaily.run(day, ...rawParams, day, ...rawParams);
       }
       return removed;
     });
@@ -218,6 +232,18 @@ export class SqliteStore implements Store {
       return run.immediate();
     } catch (error) {
       throw toStoreError(error, this.path, 'delete');
+    }
+  }
+
+  /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
+  async rebuildRollups(): Promise<void> {
+    const run = this.db.transaction(() => {
+      for (const sql of rebuildAllRollupsSql()) this.db.exec(sql);
+    });
+    try {
+      run.immediate();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'rebuild rollups');
     }
   }
 

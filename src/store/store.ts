@@ -19,6 +19,12 @@ export interface AggregateQuery {
   groupBy: readonly GroupKey[];
   /** Bucket width when grouping by `bucket`. */
   interval?: Interval;
+  /**
+   * Compute latency percentiles (duration, ttft). Turn off for queries that show no latency
+   * (timeseries of tokens/cost): it saves the histogram or sort work.
+   * @default true
+   */
+  percentiles?: boolean;
 }
 
 /** Latency percentiles in ms (nearest-rank), `undefined` when no value was recorded. */

@@ -91,3 +91,33 @@ describe('openStore: bad input', () => {
     await expect(openStore(`${PG_URL}?schema=bad;drop`)).rejects.toThrow(ConfigError);
   });
 });
+
+describe('rebuildRollups', () => {
+  it('recomputes rollups that give the same answers (SQLite and PostgreSQL)', async () => {
+    const { generateEvents } = await import('./generate.js');
+    const { referenceAggregate } = await import('./reference.js');
+    const { SqliteStore, PostgresStore } = await import('#src/store/index.js');
+    const events = generateEvents({ seed: 3, count: 600, startMs: Date.UTC(2026, 0, 1, 5), spanMs: 60 * 3_600_000 });
+    const schema = uniqueSchema('tl_rebuild');
+    schemas.push(schema);
+    for (const store of [SqliteStore.open({ path: join(dir, 'rebuild.db'), exactPercentileLimit: 10 }), await PostgresStore.open({ url: `${PG_URL}?schema=${schema}`, exactPercentileLimit: 10 })]) {
+      try {
+        await store.insert(events);
+        const queries = [
+          { filter: {}, groupBy: ['model' as const] },
+          { filter: { from: new Date(Date.UTC(2026, 0, 1, 7, 30)) }, groupBy: ['bucket' as const], interval: '1d' as const },
+        ];
+        const before = [];
+        for (const query of queries) before.push(await store.aggregate(query));
+        await store.rebuildRollups();
+        for (const [i, query] of queries.entries()) {
+          const after = await store.aggregate(query);
+          expect(after).toEqual(before[i]);
+          expect(after.map((r) => r.costNanos)).toEqual(referenceAggregate(events, query).map((r) => r.costNanos));
+        }
+      } finally {
+        await store.close();
+      }
+    }
+  });
+});

@@ -150,6 +150,13 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       await expect(store.events({ filter: {}, limit: 0 })).rejects.toBeInstanceOf(ValidationError);
     });
 
+    it('skips percentiles when asked to, keeping every sum', async () => {
+      const query: AggregateQuery = { filter: {}, groupBy: ['model'], percentiles: false };
+      const rows = await store.aggregate(query);
+      const none = { p50: undefined, p95: undefined, p99: undefined };
+      expect(rows).toEqual(referenceAggregate(all, query).map((row) => ({ ...row, duration: none, ttft: none })));
+    });
+
     it('refuses a bucket grouping without an interval', async () => {
       await expect(store.aggregate({ filter: {}, groupBy: ['bucket'] })).rejects.toBeInstanceOf(ValidationError);
     });
@@ -187,22 +194,33 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
     it('reads large-query percentiles from the histogram, within the documented error', async () => {
       const small = await hooks.open({ exactPercentileLimit: 100 });
       try {
-        const sample = generateEvents({ seed: 7, count: 800, startMs: T0, spanMs: 5 * HOUR, idPrefix: 'h' });
+        // Three days, so whole days (daily histogram), whole hours and raw edges all take part.
+        const sample = generateEvents({ seed: 7, count: 1200, startMs: T0 - 5 * HOUR, spanMs: 75 * HOUR, idPrefix: 'h' });
         await small.insert(sample);
-        for (const query of [
-          { filter: {}, groupBy: ['model'] as GroupKey[] },
-          { filter: { from: new Date(T0 + HOUR + 1), to: new Date(T0 + 4 * HOUR - 1) }, groupBy: [] as GroupKey[] },
-          { filter: { tags: { team: 'red' } }, groupBy: ['agent'] as GroupKey[] },
-        ]) {
+        const queries: AggregateQuery[] = [
+          { filter: {}, groupBy: ['model'] },
+          { filter: { from: new Date(T0 + HOUR + 1), to: new Date(T0 + 4 * HOUR - 1) }, groupBy: [] },
+          { filter: { from: new Date(T0 - 2 * HOUR - 5), to: new Date(T0 + 50 * HOUR + 7) }, groupBy: ['status'] },
+          { filter: { from: new Date(T0 - 3 * HOUR) }, groupBy: ['bucket'], interval: '1d' },
+          { filter: {}, groupBy: ['bucket'], interval: '1h' },
+          { filter: { tags: { team: 'red' } }, groupBy: ['agent'] },
+        ];
+        for (const query of queries) {
           const expected = referenceAggregate(sample, query);
           const actual = await small.aggregate(query);
           expect(actual.map((r) => r.calls)).toEqual(expected.map((r) => r.calls));
           actual.forEach((row, i) => {
             const ref = expected[i];
-            for (const p of ['p50', 'p95', 'p99'] as const) {
-              const exact = ref?.duration[p] as number;
-              const approx = row.duration[p] as number;
-              expect(Math.abs(approx - exact) / exact, `${p} ${approx} vs ${exact}`).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR + 1e-9);
+            for (const metric of ['duration', 'ttft'] as const) {
+              for (const p of ['p50', 'p95', 'p99'] as const) {
+                const exact = ref?.[metric][p];
+                const approx = row[metric][p];
+                if (exact === undefined) {
+                  expect(approx).toBeUndefined();
+                  continue;
+                }
+                expect(Math.abs((approx as number) - exact) / exact, `${metric} ${p} ${approx} vs ${exact}`).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR + 1e-9);
+              }
             }
             expect(row.durationSumMs).toBe(ref?.durationSumMs);
           });
