@@ -1,0 +1,32 @@
+/** Starts `tokenledger serve` as a child process (through tsx) and reads its URL from stdout. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcessWithoutNullStreams;
+  stderr: () => string;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<number | string | null>;
+}
+
+export async function spawnServe(args: string[], env: Record<string, string | undefined> = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], {
+    env: { ...process.env, TOKENLEDGER_LOG_LEVEL: 'warn', ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    void exited.then((code) => reject(new Error(`serve exited (${String(code)}): ${stderr}`)));
+  });
+  return { url, child, stderr: () => stderr, exited };
+}
