@@ -261,3 +261,29 @@ describe('price at the event time', () => {
     expect(late.price({ provider: 'openai', model: 'o3', usage: counts }).cost?.total).toBe(2);
   });
 });
+
+describe('parts the catalog prices apart', () => {
+  it('audio tokens at the audio price (gpt-4o-realtime-preview: text 5/20, audio 40/80)', () => {
+    const cost = costOf(
+      pricer.price({
+        provider: 'openai',
+        model: 'gpt-4o-realtime-preview',
+        usage: usage({ inputTokens: 1_000, inputAudioTokens: 200, outputTokens: 500, outputAudioTokens: 100 }),
+      }),
+    );
+    expect(cost.input).toBe((800 * 5 + 200 * 40) / 1e6);
+    expect(cost.output).toBe((400 * 20 + 100 * 80) / 1e6);
+  });
+
+  it('audio is priced as text where the model has no audio price', () => {
+    const cost = costOf(pricer.price({ provider: 'openai', model: 'gpt-4o', usage: usage({ inputTokens: 1_000, inputAudioTokens: 200, outputTokens: 0 }) }));
+    expect(cost.input).toBe((1_000 * 2.5) / 1e6);
+  });
+
+  it('reasoning at its own price where the catalog has one (perplexity sonar-deep-research: output 8, reasoning 3)', () => {
+    const cost = costOf(
+      pricer.price({ provider: 'perplexity', model: 'sonar-deep-research', usage: usage({ inputTokens: 0, outputTokens: 1_000, reasoningTokens: 600 }) }),
+    );
+    expect(cost.output).toBe((400 * 8 + 600 * 3) / 1e6);
+  });
+});
