@@ -6,6 +6,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerBatchCommand } from './commands/batch.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerImportCommand } from './commands/import.js';
@@ -20,6 +21,7 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
+registerBatchCommand(program);
 registerServeCommand(program);
 registerReportCommand(program);
 registerImportCommand(program);

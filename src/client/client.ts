@@ -49,6 +49,11 @@ export interface Client {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   stream(request: GenerateRequest): TextStream;
   batch(items: BatchSource<GenerateRequest>, options?: BatchOptions): Promise<BatchResult>;
+  /**
+   * Resolves what a call names (agent, provider, model) and its keys, without sending
+   * anything: throws the ConfigError a call would.
+   */
+  check(request: Pick<GenerateRequest, 'agent' | 'provider' | 'model'>): { provider: string; model: string };
   /** Stops the limiter's timers (and its Redis connection, if any). */
   close(): Promise<void>;
 }
@@ -360,6 +365,10 @@ export function createClient(options: ClientOptions): Client {
 
   return {
     generate: (request) => execute(request),
+    check: (request) => {
+      const target = resolver.resolve(request);
+      return { provider: target.provider, model: target.model };
+    },
     stream,
     batch,
     close: () => limiter.close(),

@@ -1,0 +1,71 @@
+/**
+ * Batch progress on stderr: a live bar redrawn in place on a terminal (done/failed, rate,
+ * ETA, tokens, cost so far), plain periodic lines otherwise (logs, CI).
+ *
+ * @module
+ */
+import type { BatchProgress } from '../../client/index.js';
+
+export interface ProgressView {
+  update(progress: BatchProgress): void;
+  /** Draws the last state and ends the line. */
+  finish(): void;
+}
+
+function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** One status line: `412/1000 done, 3 failed | 38.2/s | ETA 15s | 120,334 tok | $0.0421`. */
+export function formatProgress(progress: BatchProgress, skipped = 0): string {
+  const rate = progress.elapsedMs > 0 ? (progress.done / progress.elapsedMs) * 1000 : 0;
+  const remaining = progress.total === undefined ? undefined : Math.max(0, progress.total - progress.done);
+  const eta = remaining === undefined || rate === 0 ? '?' : formatDuration((remaining / rate) * 1000);
+  const total = progress.total === undefined ? '' : `/${progress.total}`;
+  const tokens = progress.totalTokens === undefined ? '? tok' : `${progress.totalTokens.toLocaleString('en-US')} tok`;
+  return `${progress.done}${total} done, ${progress.failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} | ${rate.toFixed(1)}/s | ETA ${eta} | ${tokens} | $${progress.costUsd.toFixed(4)}`;
+}
+
+export function createProgressView(options: {
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Plain mode: ms between lines. @default 5000 */
+  intervalMs?: number;
+  skipped?: number;
+  now?: () => number;
+}): ProgressView {
+  const tty = options.stream.isTTY === true;
+  const now = options.now ?? Date.now;
+  const interval = tty ? 100 : (options.intervalMs ?? 5000);
+  let last: BatchProgress | undefined;
+  let drawnAt = 0;
+  const draw = (): void => {
+    if (last === undefined) return;
+    const line = formatProgress(last, options.skipped);
+    if (!tty) {
+      options.stream.write(`${line}\n`);
+      return;
+    }
+    const width = 24;
+    const filled = last.total === undefined || last.total === 0 ? 0 : Math.round((last.done / last.total) * width);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+    const full = `${bar} ${line}`;
+    options.stream.write(`\r${full.slice(0, Math.max(20, (options.stream.columns ?? 120) - 1))}\u001b[K`);
+  };
+  return {
+    update(progress) {
+      last = progress;
+      if (now() - drawnAt >= interval) {
+        drawnAt = now();
+        draw();
+      }
+    },
+    finish() {
+      draw();
+      if (tty && last !== undefined) options.stream.write('\n');
+    },
+  };
+}

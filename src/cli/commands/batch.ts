@@ -1,0 +1,223 @@
+/**
+ * `tokenledger batch INPUT.jsonl --out OUT.jsonl [--agent A | --provider P --model M]
+ * [--template FILE] [--concurrency N] [--rpm N] [--tpm N] [--max-retries N] [--db URL]
+ * [--config FILE]`: runs one LLM call per input line under a concurrency cap, rate limits and
+ * retries, every attempt recorded in the ledger.
+ *
+ * Input lines: `{ id?, prompt }`, `{ id?, messages }`, or any object whose fields fill
+ * `{{field}}` in the template. Output lines (appended, in completion order):
+ * `{ id, status, text, usage, cost, attempts, error? }`. An id is the line's `id`, else its line
+ * number. Re-running skips ids already in OUT. A malformed line is reported on stderr with its
+ * line number and written to OUT as an error, never dropped. Ends with the usage summary on
+ * stdout. Exit status: 0 when the batch ran (failed items are in OUT), 1 on bad input or
+ * config (before any request), 130 when interrupted.
+ *
+ * @module
+ */
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { createClient, type BatchItemResult, type GenerateRequest } from '../../client/index.js';
+import { loadConfig, resolveModelRef } from '../../config/index.js';
+import { ConfigError, TokenledgerError, ValidationError } from '../../errors/index.js';
+import { createLedger } from '../../ledger/index.js';
+import { openStore } from '../../store/index.js';
+import { parseInputLine } from '../batch/input.js';
+import { createProgressView } from '../batch/progress.js';
+
+interface BatchCommandOptions {
+  out?: string;
+  agent?: string;
+  provider?: string;
+  model?: string;
+  template?: string;
+  system?: string;
+  maxTokens?: string;
+  temperature?: string;
+  json?: boolean;
+  concurrency: string;
+  rpm?: string;
+  tpm?: string;
+  maxRetries?: string;
+  timeoutMs?: string;
+  run?: string;
+  db?: string;
+  config?: string;
+}
+
+function positiveInt(name: string, text: string | undefined, allowZero = false): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new ValidationError(`--${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got "${text}"`, { field: name });
+  }
+  return value;
+}
+
+async function* lines(path: string): AsyncGenerator<{ text: string; lineNumber: number }> {
+  let lineNumber = 0;
+  for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    lineNumber++;
+    if (text.trim() !== '') yield { text, lineNumber };
+  }
+}
+
+/** Ids already answered in OUT (any status), for resuming. */
+async function doneIds(out: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  if (!existsSync(out)) return ids;
+  for await (const { text } of lines(out)) {
+    try {
+      const id = (JSON.parse(text) as { id?: unknown }).id;
+      if (typeof id === 'string') ids.add(id);
+    } catch {
+      // A torn last line from an interrupted run: that item runs again.
+    }
+  }
+  return ids;
+}
+
+export async function runBatchCommand(input: string, options: BatchCommandOptions): Promise<number> {
+  if (options.out === undefined) throw new ValidationError('--out OUT.jsonl is required', { field: 'out' });
+  if (options.agent === undefined && options.model === undefined) throw new ValidationError('name --agent A, or --model M (with --provider P or as provider/model)', { field: 'model' });
+  if (!existsSync(input)) throw new ValidationError(`cannot read ${input}: no such file`, { field: 'input' });
+  const concurrency = positiveInt('concurrency', options.concurrency) ?? 8;
+  const rpm = positiveInt('rpm', options.rpm);
+  const tpm = positiveInt('tpm', options.tpm);
+  const maxRetries = positiveInt('max-retries', options.maxRetries, true);
+  const maxTokens = positiveInt('max-tokens', options.maxTokens);
+  const timeoutMs = positiveInt('timeout-ms', options.timeoutMs);
+  const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new ValidationError(`--temperature must be between 0 and 2, got "${options.temperature}"`);
+  const template = options.template === undefined ? undefined : await readFile(options.template, 'utf8').catch(() => {
+    throw new ValidationError(`cannot read template ${options.template}`, { field: 'template' });
+  });
+
+  const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
+  // Resolve the target before anything is sent: unknown agent/model/provider or a missing key stops here.
+  let target: { provider: string; model: string };
+  if (options.model !== undefined) target = resolveModelRef({ provider: options.provider, model: options.model }, config.providers, '--model');
+  else {
+    const agent = config.agents[options.agent ?? ''];
+    if (agent === undefined) throw new ConfigError(`unknown agent '${options.agent}' (configured agents: ${Object.keys(config.agents).join(', ') || 'none'})`, { field: 'agent' });
+    target = agent;
+  }
+  if (rpm !== undefined || tpm !== undefined) {
+    config.rateLimits = [...config.rateLimits, { provider: target.provider, model: target.model, ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) }];
+  }
+  if (maxRetries !== undefined) config.retry = { ...config.retry, maxAttempts: maxRetries + 1 };
+
+  const store = await openStore(options.db ?? config.store ?? 'sqlite:./tokenledger.db');
+  const ledger = createLedger({ store, prices: config.prices });
+  const client = createClient({ ledger, config, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  try {
+    client.check({ ...(options.agent === undefined ? {} : { agent: options.agent }), provider: target.provider, model: target.model });
+    const skip = await doneIds(options.out);
+    let total = 0;
+    for await (const { text, lineNumber } of lines(input)) {
+      const id = parseInputLine(text, lineNumber, undefined);
+      total += id.ok && skip.has(id.call.id) ? 0 : !id.ok && skip.has(id.id) ? 0 : 1;
+    }
+    const out = createWriteStream(options.out, { flags: 'a' });
+    const write = (line: object): void => {
+      out.write(`${JSON.stringify(line)}\n`);
+    };
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    const progress = createProgressView({ stream: process.stderr, skipped: skip.size });
+    const ids = new Map<number, string>();
+    let malformed = 0;
+    const run = options.run ?? `batch-${new Date().toISOString()}`;
+    const base: Omit<GenerateRequest, 'prompt'> = {
+      provider: target.provider,
+      model: target.model,
+      run,
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
+      ...(options.system === undefined ? {} : { system: options.system }),
+      ...(maxTokens === undefined ? {} : { maxTokens }),
+      ...(temperature === undefined ? {} : { temperature }),
+      ...(options.json === true ? { json: true } : {}),
+    };
+    async function* requests(): AsyncGenerator<GenerateRequest> {
+      let index = 0;
+      for await (const { text, lineNumber } of lines(input)) {
+        const parsed = parseInputLine(text, lineNumber, template);
+        if (!parsed.ok) {
+          if (skip.has(parsed.id)) continue;
+          malformed++;
+          process.stderr.write(`${parsed.reason}\n`);
+          write({ id: parsed.id, status: 'error', text: null, usage: null, cost: null, attempts: 0, error: { type: 'InvalidInput', message: parsed.reason } });
+          continue;
+        }
+        if (skip.has(parsed.call.id)) continue;
+        ids.set(index++, parsed.call.id);
+        const { id: _id, ...call } = parsed.call;
+        yield { ...base, ...call, tags: { item: parsed.call.id } };
+      }
+    }
+    const result = await client.batch(requests(), {
+      concurrency,
+      collect: false,
+      signal: controller.signal,
+      onResult: (item: BatchItemResult) => {
+        const id = ids.get(item.index) ?? String(item.index);
+        ids.delete(item.index);
+        write({ id, status: item.status, text: item.text ?? null, usage: item.usage ?? null, cost: item.cost, attempts: item.attempts, ...(item.error === undefined ? {} : { error: item.error }) });
+      },
+      onProgress: (state) => progress.update({ ...state, total, failed: state.failed + malformed, done: state.done + malformed }),
+    });
+    progress.finish();
+    process.removeListener('SIGINT', onSigint);
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const s = result.summary;
+    const tokens = s.totalTokens === undefined ? 'unknown' : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
+    process.stdout.write(
+      [
+        `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
+        `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
+        ...(result.cancelled ? ['interrupted: calls not yet started were not run; re-run the same command to resume'] : []),
+      ].join('\n') + '\n',
+    );
+    return result.cancelled ? 130 : 0;
+  } finally {
+    await client.close();
+    await ledger.close();
+    await store.close();
+  }
+}
+
+export function registerBatchCommand(program: Command): void {
+  program
+    .command('batch')
+    .description('Run one LLM call per JSONL input line, concurrently, under rate limits, with retries; every attempt metered.')
+    .argument('<input>', 'JSONL input: { id?, prompt } | { id?, messages } | any object for --template')
+    .option('-o, --out <file>', 'JSONL output (appended; ids already there are skipped)')
+    .option('--agent <name>', "agent from the config's agents: map")
+    .option('--provider <id>', 'provider id (openai, anthropic, gemini, openrouter, ...)')
+    .option('--model <id>', 'model id, or provider/model, or an OpenRouter vendor/model id')
+    .option('--template <file>', 'prompt template; {{field}} is filled from each input line')
+    .option('--system <text>', 'system prompt')
+    .option('--max-tokens <n>', 'cap on output tokens per call')
+    .option('--temperature <t>', 'sampling temperature')
+    .option('--json', 'ask for a JSON object answer')
+    .option('--concurrency <n>', 'calls in flight at once', '8')
+    .option('--rpm <n>', 'requests per minute for this provider/model')
+    .option('--tpm <n>', 'tokens per minute for this provider/model')
+    .option('--max-retries <n>', 'retries per call after the first attempt (default: config retry, else 2)')
+    .option('--timeout-ms <n>', 'per-attempt timeout in ms (default 120000)')
+    .option('--run <name>', 'run name recorded on every event (default batch-<time>)')
+    .option('--db <url>', 'store URL (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
+    .option('-c, --config <file>', 'config file (default: TOKENLEDGER_CONFIG, ./tokenledger.config.{json,yaml,yml}, env)')
+    .action(async (input: string, options: BatchCommandOptions) => {
+      try {
+        process.exitCode = await runBatchCommand(input, options);
+      } catch (error) {
+        // One clear line, never a stack trace.
+        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
+        process.stderr.write(`tokenledger batch: ${message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
