@@ -1,8 +1,9 @@
 /**
  * The ledger's path to the store: group commit plus fail-open buffering.
  *
- * - Group commit: while one `store.insert()` is in flight, events from other callers queue
- *   and go together in the next insert, so many concurrent callers cost few round trips
+ * - Group commit: records made in the same tick share one insert, and while one
+ *   `store.insert()` is in flight, events from other callers queue and go together in the
+ *   next insert, so many concurrent callers cost few round trips
  *   (PostgreSQL) or transactions (SQLite). Each caller still waits for its own events to be
  *   durable before its promise resolves.
  * - Fail-open: when an insert fails, the events of fail-open callers go to a bounded
@@ -106,6 +107,9 @@ export class Writer {
   }
 
   async #drain(): Promise<void> {
+    // Start on the next microtask: record() returns before a synchronous store (SQLite)
+    // does its write, and records made in the same tick share one insert.
+    await null;
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue;

@@ -103,13 +103,16 @@ describe('group commit', () => {
     const ledger = createLedger({ store });
     let open!: () => void;
     store.gate = new Promise<void>((resolve) => (open = resolve));
-    const pending = Array.from({ length: 50 }, () => ledger.record(CALL));
-    await Promise.resolve();
-    expect(store.insertCalls).toBe(1); // the first insert is in flight; 49 wait
+    const first = Array.from({ length: 10 }, () => ledger.record(CALL)); // same tick: one insert
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.insertCalls).toBe(1); // in flight, held by the gate
+    const later = Array.from({ length: 40 }, () => ledger.record(CALL));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.insertCalls).toBe(1); // the 40 wait for the first insert
     store.gate = undefined;
     open();
-    const events = await Promise.all(pending);
-    expect(store.batches).toEqual([1, 49]);
+    const events = await Promise.all([...first, ...later]);
+    expect(store.batches).toEqual([10, 40]);
     expect(new Set(events.map((e) => e.id)).size).toBe(50);
     expect((await storedIds(store)).length).toBe(50);
   });
