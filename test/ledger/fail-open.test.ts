@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderRunReport, runReport } from '#src/analytics/index.js';
 import { StoreError } from '#src/errors/index.js';
 import { createLedger } from '#src/ledger/index.js';
 import type { LogContext, Logger } from '#src/types/index.js';
@@ -117,3 +118,24 @@ describe('group commit', () => {
     expect((await storedIds(store)).length).toBe(50);
   });
 });
+
+describe('fail-open during a run', () => {
+  it('a store outage mid-run loses nothing: the run report counts every call once the store is back', async () => {
+    const store = await flakyStore();
+    const clock = manualClock();
+    const run = createLedger({ store, clock: clock.now }).scope({ run: 'AAPL' });
+    const agents = ['indicator_agent', 'volume_agent', 'sector_agent', 'risk_agent', 'final_decision_agent', 'mtf_agent'];
+    for (const [i, agent] of agents.entries()) {
+      store.down = i >= 2 && i <= 3; // the store is down for the 3rd and 4th calls
+      clock.advance(1000);
+      const event = await run.record({ ...CALL, agent, durationMs: 500 });
+      expect(event.run).toBe('AAPL'); // the caller always gets its event back
+    }
+    expect(run.stats()).toMatchObject({ storeFailures: 2, buffered: 0, recorded: 6 }); // calls 3 and 4 each tried once
+    const report = renderRunReport(await runReport(store, { run: 'AAPL' }), { subject: 'AAPL' });
+    expect(report).toContain('Total LLM Calls: 6');
+    expect(report).toContain('Total Tokens: 90');
+    expect(report).toContain('Total Analysis Time: 5.50s');
+  });
+});
+
