@@ -12,6 +12,7 @@
  *
  * @module
  */
+import type { Interval } from './filter.js';
 
 /** Token sums over a group of calls. */
 export interface TokenSums {
@@ -152,7 +153,7 @@ export interface TimeseriesBucket extends UsageStats {
 }
 
 export interface Timeseries {
-  interval: '1m' | '1h' | '1d';
+  interval: Interval;
   /** Consecutive buckets from the first to the last one with calls; empty buckets are filled with zeros. */
   buckets: TimeseriesBucket[];
 }
