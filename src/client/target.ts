@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError } from '../errors/index.js';
-import { resolveModelRef, type AgentConfig, type Config, type ProviderConfig } from '../config/index.js';
+import { ENV_PROVIDERS, resolveModelRef, type AgentConfig, type Config, type ProviderConfig } from '../config/index.js';
 import { KeyPool } from './keys.js';
 import { providerAdapter } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/types.js';
@@ -64,6 +64,13 @@ export class TargetResolver {
     const providerConfig = this.config.providers[target.provider];
     if (providerConfig === undefined) {
       const known = Object.keys(this.config.providers);
+      const env = ENV_PROVIDERS[target.provider];
+      if (env !== undefined) {
+        throw new ConfigError(
+          `provider '${target.provider}' is not configured: set ${env.keyVars.join(' or ')}${env.keyOptional === true && env.baseURLVar !== undefined ? ` or ${env.baseURLVar}` : ''}, or add it to the config's providers`,
+          { field: 'provider' },
+        );
+      }
       throw new ConfigError(
         `unknown provider '${target.provider}' for model '${target.model}' (configured providers: ${known.join(', ') || 'none'}; set its API key variable or add it to the config)`,
         { field: 'provider' },

@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../errors/index.js';
 import type { ProviderConfig } from './config.js';
+import { ENV_PROVIDERS } from './env-providers.js';
 
 export interface ModelTarget {
   provider: string;
@@ -15,6 +16,7 @@ export interface ModelTarget {
  * Resolves `{ provider?, model }`:
  * - with `provider`, the model is taken as written;
  * - `p/model` where `p` is a configured provider id: that provider, model `model`;
+ * - a known provider's prefix (`openai/...`) when OpenRouter is not configured: that provider;
  * - any other `vendor/model` id: OpenRouter, which names its models that way
  *   (https://openrouter.ai/docs/api-reference/overview), e.g. `google/gemini-2.5-flash`;
  * - a bare model: the only configured provider, else an error asking for `provider/model`.
@@ -31,6 +33,10 @@ export function resolveModelRef(
   if (slash > 0) {
     const prefix = ref.model.slice(0, slash);
     if (providers[prefix] !== undefined) return { provider: prefix, model: ref.model.slice(slash + 1) };
+    // No OpenRouter either: a known provider prefix means that provider, so the error names its key.
+    if (providers['openrouter'] === undefined && ENV_PROVIDERS[prefix] !== undefined) {
+      return { provider: prefix, model: ref.model.slice(slash + 1) };
+    }
     return { provider: 'openrouter', model: ref.model };
   }
   const ids = Object.keys(providers);

@@ -143,6 +143,11 @@ describe('resolveModelRef', () => {
     expect(resolveModelRef({ model: 'google/gemini-2.5-flash' }, providers)).toEqual({ provider: 'openrouter', model: 'google/gemini-2.5-flash' });
     expect(resolveModelRef({ provider: 'anthropic', model: 'claude-x' }, providers)).toEqual({ provider: 'anthropic', model: 'claude-x' });
   });
+  it('takes a known provider prefix at its word when OpenRouter is not configured', () => {
+    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, providers)).toEqual({ provider: 'groq', model: 'llama-3.3-70b' });
+    const withRouter = parseConfig({}, 'env', { OPENROUTER_API_KEY: 'sk-or-aaaaaaaaaaaa' }).providers;
+    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, withRouter)).toEqual({ provider: 'openrouter', model: 'groq/llama-3.3-70b' });
+  });
   it('asks for provider/model when a bare model is ambiguous', () => {
     expect(() => resolveModelRef({ model: 'gpt-4o' }, providers)).toThrow(/names no provider/);
   });
