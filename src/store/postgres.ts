@@ -31,6 +31,8 @@ import {
   rebuildAllRollupsSql,
   rebuildRollupSql,
   ROLLUP_INSERT_COLUMNS,
+  ROLLUP_DAILY_INSERT_COLUMNS,
+  ROLLUP_DAILY_UPSERT_SQL,
   ROLLUP_UPSERT_SQL,
   type SqlParam,
   type SqlReader,
@@ -77,6 +79,9 @@ ON CONFLICT (id) DO NOTHING RETURNING id`;
 const ROLLUP_TYPES = ROLLUP_INSERT_COLUMNS.map((c) => (['provider', 'model', 'agent', 'status'].includes(c) ? 'text[]' : 'bigint[]'));
 const UPSERT_ROLLUPS_SQL = `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}) ${ROLLUP_UPSERT_SQL}`;
+
+const UPSERT_DAILY_ROLLUPS_SQL = `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
+SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}) ${ROLLUP_DAILY_UPSERT_SQL}`;
 
 const UPSERT_LATENCY_SQL = `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_UPSERT_SQL}`;
@@ -219,8 +224,9 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       const inserted = await client.query<{ id: string }>(INSERT_EVENTS_SQL, columns(rows.map(rowValues), EVENT_COLUMNS.length));
       const added = inserted.rows.map((r) => byId.get(r.id)).filter((row) => row !== undefined);
-      const { rollups, latencies, dailyLatencies } = computeRollupDeltas(added);
+      const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(added);
       if (rollups.length > 0) await client.query(UPSERT_ROLLUPS_SQL, columns(rollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
+      if (dailyRollups.length > 0) await client.query(UPSERT_DAILY_ROLLUPS_SQL, columns(dailyRollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
       for (const [sql, list] of [[UPSERT_LATENCY_SQL, latencies], [UPSERT_DAILY_SQL, dailyLatencies]] as const) {
         if (list.length === 0) continue;
         await client.query(sql, columns(list.map((l) => [l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n]), 8));
@@ -291,6 +297,8 @@ export class PostgresStore implements Store {
         const rawParams = [day, day + DAY_MS, provider, model, agent, status];
         await client.query(numberPlaceholders(rebuild.deleteDaily), [day, provider, model, agent, status]);
         await client.query(numberPlaceholders(rebuild.insertDaily), [day, ...rawParams, day, ...rawParams]);
+        await client.query(numberPlaceholders(rebuild.deleteDailyRollup), [day, provider, model, agent, status]);
+        await client.query(numberPlaceholders(rebuild.insertDailyRollup), [day, ...rawParams]);
       }
       return removed;
     }, 'delete');
@@ -299,7 +307,7 @@ export class PostgresStore implements Store {
   /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query('LOCK TABLE rollup_hourly, latency_hourly, latency_daily IN EXCLUSIVE MODE');
+      await client.query('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily IN EXCLUSIVE MODE');
       for (const sql of rebuildAllRollupsSql()) await client.query(sql);
     }, 'rebuild rollups');
   }

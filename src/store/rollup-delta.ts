@@ -87,10 +87,13 @@ export const addRowToSums = add;
  */
 export function computeRollupDeltas(rows: readonly EventRow[]): {
   rollups: RollupDelta[];
+  /** Per UTC day; `hourMs` holds the day start. */
+  dailyRollups: RollupDelta[];
   latencies: LatencyDelta[];
   dailyLatencies: LatencyDelta[];
 } {
   const rollups = new Map<string, RollupDelta>();
+  const dailyRollups = new Map<string, RollupDelta>();
   const latencies = new Map<string, LatencyDelta>();
   const daily = new Map<string, LatencyDelta>();
   for (const row of rows) {
@@ -104,6 +107,12 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
     add(delta.sums, row);
     const dayKey = { ...key, hourMs: bucketStart(row.time_ms, DAY_MS) };
     const dayId = keyString(dayKey);
+    let dayDelta = dailyRollups.get(dayId);
+    if (dayDelta === undefined) {
+      dayDelta = { ...dayKey, sums: emptySums() };
+      dailyRollups.set(dayId, dayDelta);
+    }
+    add(dayDelta.sums, row);
     for (const [metric, bin] of [[0, row.duration_bin], [1, row.ttft_bin]] as const) {
       if (bin === null) continue;
       for (const [map, k, kid] of [[latencies, key, id], [daily, dayKey, dayId]] as const) {
@@ -121,6 +130,7 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
   };
   return {
     rollups: [...rollups.values()].sort(byKey),
+    dailyRollups: [...dailyRollups.values()].sort(byKey),
     latencies: [...latencies.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
     dailyLatencies: [...daily.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
   };

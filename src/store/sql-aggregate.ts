@@ -2,8 +2,9 @@
  * aggregate() for the SQL stores. The plan:
  *
  * 1. When the rollups can serve the query (no run or tag filter, no run grouping, buckets of an
- *    hour or more), whole hours come from `rollup_hourly` and the partial hours at either edge of
- *    the range from raw `events`; otherwise everything comes from raw `events`.
+ *    hour or more), whole UTC days come from `rollup_daily` (unless grouped by hour buckets),
+ *    the other whole hours from `rollup_hourly`, and the partial hours at either edge of the
+ *    range from raw `events`; otherwise everything comes from raw `events`.
  * 2. Partial sums of each segment are merged per group in JS (integers: exact).
  * 3. Percentiles, per metric: when the query holds at most `exactLimit` values, exact
  *    nearest-rank over the raw values; otherwise nearest-rank over the log histogram
@@ -110,7 +111,9 @@ function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlP
 export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exactLimit: number): Promise<AggregateRow[]> {
   const { groupBy } = checkAggregateQuery(query);
   const { filter, interval } = query;
-  const segments = planSegments(filter, rollupCanServe(filter, groupBy, interval));
+  const hourly = planSegments(filter, rollupCanServe(filter, groupBy, interval));
+  // Whole days come from the daily tables unless the answer needs hour (or minute) buckets.
+  const segments = splitDays(hourly, !(groupBy.includes('bucket') && interval !== '1d'));
   const groups = new Map<string, Group>();
 
   for (const segment of segments) {
@@ -119,7 +122,7 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
     const sql =
       segment.table === 'events'
         ? `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${where.sql}${g.groupBy}`
-        : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM rollup_hourly ${where.sql}${g.groupBy}`;
+        : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM ${segment.table === 'daily' ? 'rollup_daily' : 'rollup_hourly'} ${where.sql}${g.groupBy}`;
     for (const row of await reader.all(sql, where.params)) {
       const sums = sumsFromSqlRow(row);
       if (sums.calls === 0) continue; // an ungrouped SELECT over nothing still returns one row
@@ -134,8 +137,7 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   const all = [...groups.values()].sort((a, b) => compareGroupValues(a.values, b.values));
   const durationTotal = all.reduce((n, group) => n + group.sums.durationCount, 0);
   const ttftTotal = all.reduce((n, group) => n + group.sums.ttftCount, 0);
-  const histogramSegments = splitDays(segments, !(groupBy.includes('bucket') && interval !== '1d'));
-  const metric = { reader, query, groupBy, segments: histogramSegments };
+  const metric = { reader, query, groupBy, segments };
   const wanted = query.percentiles !== false;
   const duration = wanted ? await percentilesByGroup({ ...metric, metric: 0, total: durationTotal, exactLimit }) : new Map<string, Percentiles>();
   const ttft = wanted ? await percentilesByGroup({ ...metric, metric: 1, total: ttftTotal, exactLimit }) : new Map<string, Percentiles>();

@@ -117,7 +117,7 @@ export function groupExprs(groupBy: readonly GroupKey[], interval: Interval | un
       const column = table === 'events' ? 'time_ms' : table === 'rollup' ? 'hour_ms' : 'day_ms';
       return bucketExpr(column, intervalMs(interval ?? '1h'));
     }
-    if (key === 'agent' && table === 'rollup') return "NULLIF(agent, '')";
+    if (key === 'agent' && table !== 'events') return "NULLIF(agent, '')";
     return key;
   });
 }
@@ -171,13 +171,23 @@ export const ROLLUP_INSERT_COLUMNS = [
   'hour_ms', 'provider', 'model', 'agent', 'status', ...ROLLUP_SUM_COLUMNS, 'duration_max_us', 'min_time_ms', 'max_time_ms',
 ];
 
+/** Rollup columns with the time column of the daily table. */
+export const ROLLUP_DAILY_INSERT_COLUMNS = ['day_ms', ...ROLLUP_INSERT_COLUMNS.slice(1)];
+
 /** ON CONFLICT clause that adds a delta into an existing rollup row. */
-export const ROLLUP_UPSERT_SQL = `ON CONFLICT (hour_ms, provider, model, agent, status) DO UPDATE SET ${[
-  ...ROLLUP_SUM_COLUMNS.map((c) => `${c} = rollup_hourly.${c} + excluded.${c}`),
-  'duration_max_us = CASE WHEN rollup_hourly.duration_max_us IS NULL OR excluded.duration_max_us > rollup_hourly.duration_max_us THEN excluded.duration_max_us ELSE rollup_hourly.duration_max_us END',
-  'min_time_ms = CASE WHEN rollup_hourly.min_time_ms IS NULL OR excluded.min_time_ms < rollup_hourly.min_time_ms THEN excluded.min_time_ms ELSE rollup_hourly.min_time_ms END',
-  'max_time_ms = CASE WHEN rollup_hourly.max_time_ms IS NULL OR excluded.max_time_ms > rollup_hourly.max_time_ms THEN excluded.max_time_ms ELSE rollup_hourly.max_time_ms END',
-].join(', ')}`;
+function rollupUpsertSql(table: string, timeColumn: string): string {
+  const extreme = (column: string, op: '<' | '>'): string =>
+    `${column} = CASE WHEN ${table}.${column} IS NULL OR excluded.${column} ${op} ${table}.${column} THEN excluded.${column} ELSE ${table}.${column} END`;
+  return `ON CONFLICT (${timeColumn}, provider, model, agent, status) DO UPDATE SET ${[
+    ...ROLLUP_SUM_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`),
+    extreme('duration_max_us', '>'),
+    extreme('min_time_ms', '<'),
+    extreme('max_time_ms', '>'),
+  ].join(', ')}`;
+}
+
+export const ROLLUP_UPSERT_SQL = rollupUpsertSql('rollup_hourly', 'hour_ms');
+export const ROLLUP_DAILY_UPSERT_SQL = rollupUpsertSql('rollup_daily', 'day_ms');
 
 export const LATENCY_UPSERT_SQL =
   'ON CONFLICT (hour_ms, provider, model, agent, status, metric, bin) DO UPDATE SET n = latency_hourly.n + excluded.n';
@@ -201,11 +211,15 @@ export function rebuildAllRollupsSql(): string[] {
   const day = `(time_ms - (((time_ms % ${DAY}) + ${DAY}) % ${DAY}))`;
   return [
     'DELETE FROM rollup_hourly',
+    'DELETE FROM rollup_daily',
     'DELETE FROM latency_hourly',
     'DELETE FROM latency_daily',
     `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT ${hour}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
 FROM events GROUP BY ${hour}, provider, model, COALESCE(agent, ''), status`,
+    `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
+SELECT ${day}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
+FROM events GROUP BY ${day}, provider, model, COALESCE(agent, ''), status`,
     `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${hour} AS hour_ms`, true)}`,
     `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${day} AS day_ms`, true)}`,
   ];
@@ -228,7 +242,9 @@ export function rebuildRollupSql(): {
   deleteRollup: string;
   deleteLatency: string;
   deleteDaily: string;
+  deleteDailyRollup: string;
   insertRollup: string;
+  insertDailyRollup: string;
   insertLatency: string;
   insertDaily: string;
 } {
@@ -238,6 +254,10 @@ export function rebuildRollupSql(): {
     deleteRollup: `DELETE FROM rollup_hourly WHERE ${keyWhere('hour_ms')}`,
     deleteLatency: `DELETE FROM latency_hourly WHERE ${keyWhere('hour_ms')}`,
     deleteDaily: `DELETE FROM latency_daily WHERE ${keyWhere('day_ms')}`,
+    deleteDailyRollup: `DELETE FROM rollup_daily WHERE ${keyWhere('day_ms')}`,
+    insertDailyRollup: `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
+SELECT CAST(? AS bigint) AS day_ms, provider, model, COALESCE(agent, '') AS agent, status, ${sumsSelectForInsert()}
+FROM events WHERE ${rawWhere} GROUP BY provider, model, COALESCE(agent, ''), status`,
     insertRollup: `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT CAST(? AS bigint) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status, ${sumsSelectForInsert()}
 FROM events WHERE ${rawWhere} GROUP BY provider, model, COALESCE(agent, ''), status`,

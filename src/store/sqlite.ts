@@ -27,6 +27,8 @@ import {
   rebuildAllRollupsSql,
   rebuildRollupSql,
   ROLLUP_INSERT_COLUMNS,
+  ROLLUP_DAILY_INSERT_COLUMNS,
+  ROLLUP_DAILY_UPSERT_SQL,
   ROLLUP_UPSERT_SQL,
   type SqlParam,
   type SqlReader,
@@ -92,6 +94,7 @@ export class SqliteStore implements Store {
   private readonly exactLimit: number;
   private readonly insertEvent: Database.Statement;
   private readonly upsertRollup: Database.Statement;
+  private readonly upsertDailyRollup: Database.Statement;
   private readonly upsertLatency: Database.Statement;
   private readonly upsertDaily: Database.Statement;
   private readonly writeBatch: (rows: EventRow[]) => number;
@@ -107,6 +110,9 @@ export class SqliteStore implements Store {
     this.upsertRollup = db.prepare(
       `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_UPSERT_SQL}`,
     );
+    this.upsertDailyRollup = db.prepare(
+      `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_DAILY_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_DAILY_UPSERT_SQL}`,
+    );
     this.upsertLatency = db.prepare(
       `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_UPSERT_SQL}`,
     );
@@ -118,8 +124,9 @@ export class SqliteStore implements Store {
       for (const row of rows) {
         if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
       }
-      const { rollups, latencies, dailyLatencies } = computeRollupDeltas(added);
+      const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(added);
       for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
+      for (const delta of dailyRollups) this.upsertDailyRollup.run(rollupValues(delta));
       for (const l of latencies) this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
       for (const l of dailyLatencies) this.upsertDaily.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
       return added.length;
@@ -225,6 +232,8 @@ export class SqliteStore implements Store {
         const rawParams = [day, day + DAY_MS, provider, model, agent, status];
         statements.deleteDaily.run(day, provider, model, agent, status);
         statements.insertDaily.run(day, ...rawParams, day, ...rawParams);
+        statements.deleteDailyRollup.run(day, provider, model, agent, status);
+        statements.insertDailyRollup.run(day, ...rawParams);
       }
       return removed;
     });

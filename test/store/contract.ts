@@ -204,6 +204,7 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
           { filter: { from: new Date(T0 - 3 * HOUR) }, groupBy: ['bucket'], interval: '1d' },
           { filter: {}, groupBy: ['bucket'], interval: '1h' },
           { filter: { tags: { team: 'red' } }, groupBy: ['agent'] },
+          { filter: { from: new Date(T0 - HOUR) }, groupBy: ['agent', 'provider'] },
         ];
         for (const query of queries) {
           const expected = referenceAggregate(sample, query);
