@@ -7,7 +7,7 @@
  *
  *   npx tsx -e "import('./bench/store.ts').then((m) => m.run({ sizes: [1_000_000] })).then(console.log)"
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,6 +198,9 @@ export async function run(options: { sizes?: number[] } = {}): Promise<string> {
     }
   }
   await dropSchema(insertSchema);
+  rmSync(join(DATA, `insert-${process.pid}.db`), { force: true });
+  rmSync(join(DATA, `insert-${process.pid}.db-wal`), { force: true });
+  rmSync(join(DATA, `insert-${process.pid}.db-shm`), { force: true });
 
   lines.push('', '### Analytics queries (median of 5 after a warm-up, ms)', '');
   lines.push('Events spread over 30 days, 5 models, 4 agents (one "none"), 500 runs; generated in-database, rollups rebuilt.', '');

@@ -131,8 +131,9 @@ export class PostgresStore implements Store {
       throw new ConfigError('store URL is not a valid postgres:// URL', { field: 'store' });
     }
     const schema = url.searchParams.get('schema') ?? undefined;
-    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-      throw new ConfigError(`schema must be a plain identifier (letters, digits, _), got ${JSON.stringify(schema)}`, { field: 'store' });
+    // Lower case only: search_path in the startup options is not quoted, so it folds case.
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, { field: 'store' });
     }
     url.searchParams.delete('schema');
     // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.

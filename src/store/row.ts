@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ValidationError } from '../errors/index.js';
 import type { Cost, JsonValue, Usage, UsageEvent } from '../types/index.js';
 import { latencyBin } from './latency-histogram.js';
 
@@ -93,7 +94,7 @@ function micros(ms: number | undefined): number | null {
 /** Parses an event's ISO time to epoch ms; throws on garbage so nothing is stored at NaN. */
 export function eventTimeMs(event: UsageEvent): number {
   const ms = Date.parse(event.time);
-  if (!Number.isFinite(ms)) throw new TypeError(`event ${event.id}: time is not a valid ISO date: ${JSON.stringify(event.time)}`);
+  if (!Number.isFinite(ms)) throw new ValidationError(`event ${event.id}: time is not a valid ISO date: ${JSON.stringify(event.time)}`, { field: 'time' });
   return ms;
 }
 

@@ -157,6 +157,14 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       expect(rows).toEqual(referenceAggregate(all, query).map((row) => ({ ...row, duration: none, ttft: none })));
     });
 
+    it('refuses an event whose time is not a date, storing nothing of its batch', async () => {
+      const good = { ...(events[0] as UsageEvent), id: 'bad-batch-good' };
+      const bad = { ...(events[1] as UsageEvent), id: 'bad-batch-bad', time: 'yesterday' };
+      await expect(store.insert([good, bad])).rejects.toBeInstanceOf(ValidationError);
+      const page = await store.events({ filter: { from: new Date(good.time), to: new Date(Date.parse(good.time) + 1) }, limit: 100 });
+      expect(page.events.map((e) => e.id)).not.toContain('bad-batch-good');
+    });
+
     it('refuses a bucket grouping without an interval', async () => {
       await expect(store.aggregate({ filter: {}, groupBy: ['bucket'] })).rejects.toBeInstanceOf(ValidationError);
     });
