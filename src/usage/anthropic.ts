@@ -16,7 +16,7 @@
  */
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, sumParts, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { STREAM_WITHOUT_USAGE, isNotJsonText, parseJsonObject, type FormatAccumulator } from './stream-support.js';
+import { STREAM_WITHOUT_USAGE, isEventOfType, isNotJsonText, parseJsonObject, type FormatAccumulator, type StreamEventInput } from './stream-support.js';
 
 /** The wire shape we read. */
 export interface AnthropicUsage {
@@ -50,18 +50,72 @@ export function normalizeAnthropicUsage(raw: unknown): UsageRead {
   return readFromParts(parts, problems, raw);
 }
 
+const USAGE_EVENTS: ReadonlySet<string> = new Set(['message_start', 'message_delta']);
+const hasUsageEventType = (data: string): boolean => data.includes('"message_start"') || data.includes('"message_delta"');
+
 const CUMULATIVE_COUNTERS = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens'] as const;
 
 /** Stream accumulator: message_start, then each message_delta's counters replace the snapshot's. */
-export function createAnthropicStreamAccumulator(): FormatAccumulator {
-  let snapshot: Record<string, unknown> | undefined;
-  let model: string | undefined;
-  let sawStart = false;
-  let sawDelta = false;
-  let garbage = 0;
+class AnthropicStreamAccumulator implements FormatAccumulator {
+  private snapshot: Record<string, unknown> | undefined;
+  private model: string | undefined;
+  private sawStart = false;
+  private sawDelta = false;
+  private garbage = 0;
 
-  const apply = (usage: Record<string, unknown>): void => {
-    snapshot ??= {};
+  isPreamble(event: StreamEventInput): boolean {
+    const name = event.event ?? '';
+    if (name === 'message_start' || name === 'ping') return true;
+    return name === '' && (event.data.includes('"message_start"') || event.data.includes('"ping"'));
+  }
+
+  push(event: StreamEventInput): void {
+    const data = event.data;
+    if (isNotJsonText(data)) {
+      this.garbage++;
+      return;
+    }
+    // Only message_start and message_delta carry usage; content deltas are never parsed.
+    if (!isEventOfType(event, USAGE_EVENTS, hasUsageEventType)) return;
+    const chunk = parseJsonObject(data);
+    if (chunk === undefined) {
+      this.garbage++;
+      return;
+    }
+    if (chunk['type'] === 'message_start') {
+      const message = recordAt(chunk, 'message');
+      this.model = stringAt(message, 'model') ?? this.model;
+      const usage = recordAt(message, 'usage');
+      if (usage !== undefined) {
+        this.sawStart = true;
+        this.apply(usage);
+      }
+    } else if (chunk['type'] === 'message_delta') {
+      const usage = recordAt(chunk, 'usage');
+      if (usage !== undefined) {
+        this.sawDelta = true;
+        this.apply(usage);
+      }
+    }
+  }
+
+  read(): UsageRead {
+    const warnings = this.garbage > 0 ? [`${this.garbage} non-JSON data line(s) skipped`] : [];
+    if (this.snapshot === undefined) return { usage: undefined, reason: STREAM_WITHOUT_USAGE, warnings, model: this.model };
+    const counted = { ...this.snapshot };
+    // message_start's output_tokens is a placeholder (1-69 tokens); without a message_delta
+    // the real output count never arrived.
+    if (!this.sawDelta) delete counted['output_tokens'];
+    const read = normalizeAnthropicUsage(counted);
+    read.model = this.model;
+    read.warnings = [...warnings, ...read.warnings];
+    if (!this.sawDelta) read.reason = read.reason ?? 'stream ended before the final message_delta: output tokens unknown';
+    else if (!this.sawStart) read.reason = read.reason ?? 'stream had no message_start: input tokens may be unknown';
+    return read;
+  }
+
+  private apply(usage: Record<string, unknown>): void {
+    const snapshot = (this.snapshot ??= {});
     for (const key of CUMULATIVE_COUNTERS) {
       const value = usage[key];
       if (value !== undefined && value !== null) snapshot[key] = value;
@@ -75,56 +129,10 @@ export function createAnthropicStreamAccumulator(): FormatAccumulator {
     if (usage['output_tokens_details'] !== undefined && usage['output_tokens_details'] !== null) {
       snapshot['output_tokens_details'] = usage['output_tokens_details'];
     }
-  };
+  }
+}
 
-  return {
-    isPreamble: (event) => {
-      const name = event.event ?? '';
-      if (name === 'message_start' || name === 'ping') return true;
-      return name === '' && (event.data.includes('"message_start"') || event.data.includes('"ping"'));
-    },
-    push(event) {
-      const data = event.data;
-      if (isNotJsonText(data)) {
-        garbage++;
-        return;
-      }
-      // Only message_start and message_delta carry usage; content deltas are never parsed.
-      if (!data.includes('"message_start"') && !data.includes('"message_delta"')) return;
-      const chunk = parseJsonObject(data);
-      if (chunk === undefined) {
-        garbage++;
-        return;
-      }
-      if (chunk['type'] === 'message_start') {
-        const message = recordAt(chunk, 'message');
-        model = stringAt(message, 'model') ?? model;
-        const usage = recordAt(message, 'usage');
-        if (usage !== undefined) {
-          sawStart = true;
-          apply(usage);
-        }
-      } else if (chunk['type'] === 'message_delta') {
-        const usage = recordAt(chunk, 'usage');
-        if (usage !== undefined) {
-          sawDelta = true;
-          apply(usage);
-        }
-      }
-    },
-    read() {
-      const warnings = garbage > 0 ? [`${garbage} non-JSON data line(s) skipped`] : [];
-      if (snapshot === undefined) return { usage: undefined, reason: STREAM_WITHOUT_USAGE, warnings, model };
-      const counted = { ...snapshot };
-      // message_start's output_tokens is a placeholder (1-69 tokens); without a message_delta
-      // the real output count never arrived.
-      if (!sawDelta) delete counted['output_tokens'];
-      const read = normalizeAnthropicUsage(counted);
-      read.model = model;
-      read.warnings = [...warnings, ...read.warnings];
-      if (!sawDelta) read.reason = read.reason ?? 'stream ended before the final message_delta: output tokens unknown';
-      else if (!sawStart) read.reason = read.reason ?? 'stream had no message_start: input tokens may be unknown';
-      return read;
-    },
-  };
+/** Stream accumulator: message_start, then each message_delta's counters replace the snapshot's. */
+export function createAnthropicStreamAccumulator(): FormatAccumulator {
+  return new AnthropicStreamAccumulator();
 }

@@ -13,7 +13,7 @@
  */
 import { createCountProblems, isRecord, readCount, sumParts, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, mentionsNonNull, type FormatAccumulator } from './stream-support.js';
+import { LastWinsAccumulator, mentionsNonNull, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
 
 /** The wire shape we read. */
 export interface BedrockConverseUsage {
@@ -45,17 +45,20 @@ export function normalizeBedrockUsage(raw: unknown): UsageRead {
   return readFromParts(parts, problems, raw);
 }
 
+const BEDROCK_STREAM: LastWinsSpec = {
+  // Decoded events are named by their :event-type header; only `metadata` carries usage.
+  isCandidate: (event) => (event.event !== undefined && event.event !== '' ? event.event === 'metadata' : mentionsNonNull(event.data, '"usage"')),
+  extract: (chunk) => {
+    // Decoded events carry the payload directly; some SDKs wrap it as { metadata: {...} }.
+    const usage = chunk['usage'] ?? (isRecord(chunk['metadata']) ? chunk['metadata']['usage'] : undefined);
+    return isRecord(usage) ? usage : undefined;
+  },
+  normalize: (raw) => normalizeBedrockUsage(raw),
+  modelOf: () => undefined,
+  isPreamble: (event) => event.event === 'messageStart' || event.data.includes('"role"'),
+};
+
 /** Stream accumulator: the `metadata` event's usage. */
 export function createBedrockStreamAccumulator(): FormatAccumulator {
-  return createLastWinsAccumulator({
-    isCandidate: (event) => event.event === 'metadata' || mentionsNonNull(event.data, '"usage"'),
-    extract: (chunk) => {
-      // Decoded events carry the payload directly; some SDKs wrap it as { metadata: {...} }.
-      const usage = chunk['usage'] ?? (isRecord(chunk['metadata']) ? chunk['metadata']['usage'] : undefined);
-      return isRecord(usage) ? usage : undefined;
-    },
-    normalize: (raw) => normalizeBedrockUsage(raw),
-    modelOf: () => undefined,
-    isPreamble: (event) => event.event === 'messageStart' || event.data.includes('"role"'),
-  });
+  return new LastWinsAccumulator(BEDROCK_STREAM);
 }

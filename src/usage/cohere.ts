@@ -13,7 +13,9 @@
  */
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, type FormatAccumulator } from './stream-support.js';
+import { LastWinsAccumulator, isEventOfType, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
+
+const MESSAGE_END: ReadonlySet<string> = new Set(['message-end']);
 
 /** The wire shape we read. */
 export interface CohereUsage {
@@ -46,13 +48,15 @@ export function cohereUsageOf(body: Record<string, unknown>): Record<string, unk
   return recordAt(body, 'usage') ?? recordAt(body, 'meta');
 }
 
+const COHERE_STREAM: LastWinsSpec = {
+  isCandidate: (event) => isEventOfType(event, MESSAGE_END, (data) => data.includes('"message-end"')),
+  extract: (chunk) => recordAt(recordAt(chunk, 'delta'), 'usage'),
+  normalize: (raw) => normalizeCohereUsage(raw),
+  modelOf: (chunk) => stringAt(chunk, 'model'),
+  isPreamble: (event) => event.event === 'message-start' || event.data.includes('"message-start"'),
+};
+
 /** Stream accumulator: `message-end` -> `delta.usage`. */
 export function createCohereStreamAccumulator(): FormatAccumulator {
-  return createLastWinsAccumulator({
-    isCandidate: (event) => event.event === 'message-end' || event.data.includes('"message-end"'),
-    extract: (chunk) => recordAt(recordAt(chunk, 'delta'), 'usage'),
-    normalize: (raw) => normalizeCohereUsage(raw),
-    modelOf: (chunk) => stringAt(chunk, 'model'),
-    isPreamble: (event) => event.event === 'message-start' || event.data.includes('"message-start"'),
-  });
+  return new LastWinsAccumulator(COHERE_STREAM);
 }

@@ -74,7 +74,7 @@ export function readCount(value: unknown, field: string, problems: CountProblems
   if (number < 0) return distrust(field, `${field} is negative (${number})`, problems);
   if (!Number.isInteger(number)) return distrust(field, `${field} is fractional (${number})`, problems);
   if (number > MAX_TRUSTED_COUNT) return distrust(field, `${field} is implausibly large (${number})`, problems);
-  return number;
+  return number === 0 ? 0 : number; // folds -0 into 0
 }
 
 function distrust(field: string, message: string, problems: CountProblems): undefined {

@@ -12,9 +12,30 @@ import type { FormatHint, UsageFormat } from '../types/index.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
 import { isGeminiUsageMetadata } from './gemini.js';
 
+/**
+ * A gateway meters the same few endpoint URLs over and over: URL verdicts are memoized in a
+ * small map, cleared when full, so the regexes run once per distinct URL.
+ */
+const MEMO_LIMIT = 512;
+function memoize<T>(compute: (url: string) => T): (url: string) => T {
+  const memo = new Map<string, T>();
+  return (url) => {
+    if (memo.has(url)) return memo.get(url) as T;
+    const value = compute(url);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(url, value);
+    return value;
+  };
+}
+
+const formatOfUrl = memoize(computeFormatFromUrl);
+
 /** The format an endpoint URL speaks, when its path says so. */
 export function formatFromUrl(url: string | undefined): UsageFormat | undefined {
-  if (url === undefined) return undefined;
+  return url === undefined ? undefined : formatOfUrl(url);
+}
+
+function computeFormatFromUrl(url: string): UsageFormat | undefined {
   const path = url.toLowerCase();
   if (/:(stream)?generatecontent\b/.test(path) || /\/models\/[^/?]+:/.test(path)) return 'gemini';
   if (/\/converse(-stream)?(\?|$|\/)/.test(path)) return 'bedrock-converse';
@@ -74,14 +95,17 @@ function hostOf(url: string): string | undefined {
 export function providerFromHint(hint: FormatHint | undefined): string | undefined {
   const named = normalizeProviderId(hint?.provider);
   if (named !== undefined) return named;
-  if (hint?.url === undefined) return undefined;
-  const host = hostOf(hint.url);
+  return hint?.url === undefined ? undefined : providerOfUrl(hint.url);
+}
+
+const providerOfUrl = memoize((url: string): string | undefined => {
+  const host = hostOf(url);
   if (host !== undefined) {
     for (const [pattern, id] of HOSTS) if (pattern.test(host)) return id;
   }
-  if (/:11434(\/|$)/.test(hint.url) || formatFromUrl(hint.url) === 'ollama') return 'ollama';
+  if (/:11434(\/|$)/.test(url) || formatFromUrl(url) === 'ollama') return 'ollama';
   return undefined;
-}
+});
 
 const MISTRAL_MODEL = /^(mistral|ministral|codestral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)/i;
 

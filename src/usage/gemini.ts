@@ -21,7 +21,7 @@
 import type { Count } from '../types/index.js';
 import { createCountProblems, isRecord, readCount, stringAt, sumParts, type CountProblems, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, type FormatAccumulator } from './stream-support.js';
+import { LastWinsAccumulator, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
 
 /** The wire shape we read (camelCase; the snake_case twin is read the same way). */
 export interface GeminiUsageMetadata {
@@ -103,19 +103,21 @@ export function normalizeGeminiUsage(raw: unknown): UsageRead {
   return readFromParts(parts, problems, raw);
 }
 
+const GEMINI_STREAM: LastWinsSpec = {
+  // usageMetadata follows the candidates, so a search from the end finds it at once.
+  isCandidate: (event) => event.data.lastIndexOf('"usageMetadata"') >= 0 || event.data.lastIndexOf('"usage_metadata"') >= 0,
+  extract: (chunk) => geminiUsageOf(chunk),
+  normalize: (raw) => normalizeGeminiUsage(raw),
+  modelOf: geminiModelOf,
+  isPreamble: () => false,
+  // The final chunk carries the finishReason; counts before it are partial (still growing).
+  incomplete: (candidate) =>
+    candidate.includes('"finishReason"') || candidate.includes('"finish_reason"')
+      ? undefined
+      : 'stream ended before its final chunk (no finishReason): counts may be partial',
+};
+
 /** Stream accumulator: the last chunk's usageMetadata. */
 export function createGeminiStreamAccumulator(): FormatAccumulator {
-  let finished = false;
-  return createLastWinsAccumulator({
-    isCandidate: (event) => event.data.includes('"usageMetadata"') || event.data.includes('"usage_metadata"'),
-    extract: (chunk) => geminiUsageOf(chunk),
-    normalize: (raw) => normalizeGeminiUsage(raw),
-    modelOf: geminiModelOf,
-    isPreamble: () => false,
-    observe: (event) => {
-      if (!finished && (event.data.includes('"finishReason"') || event.data.includes('"finish_reason"'))) finished = true;
-    },
-    // Counts before the final chunk are partial (candidates still growing).
-    incomplete: () => (finished ? undefined : 'stream ended before its final chunk (no finishReason): counts may be partial'),
-  });
+  return new LastWinsAccumulator(GEMINI_STREAM);
 }

@@ -11,7 +11,7 @@
  */
 import { createCountProblems, isRecord, readCount, stringAt, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, type FormatAccumulator } from './stream-support.js';
+import { LastWinsAccumulator, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
 
 /** The wire shape we read (the counters sit at the top level of the body). */
 export interface OllamaUsage {
@@ -47,13 +47,23 @@ export function normalizeOllamaUsage(raw: unknown): UsageRead {
   return readFromParts(parts, problems, usage);
 }
 
+/** True when `"key": true` appears; searched from the end, where Ollama writes `done`. */
+function mentionsTrue(text: string, quotedKey: string): boolean {
+  const at = text.lastIndexOf(quotedKey);
+  if (at < 0) return false;
+  const rest = text.slice(at + quotedKey.length, at + quotedKey.length + 12);
+  return /^\s*:\s*true/.test(rest);
+}
+
+const OLLAMA_STREAM: LastWinsSpec = {
+  isCandidate: (event) => mentionsTrue(event.data, '"done"'),
+  extract: (chunk) => (chunk['done'] === true ? chunk : undefined),
+  normalize: (raw) => normalizeOllamaUsage(raw),
+  modelOf: (chunk) => stringAt(chunk, 'model'),
+  isPreamble: () => false,
+};
+
 /** Stream accumulator: the `done: true` object. */
 export function createOllamaStreamAccumulator(): FormatAccumulator {
-  return createLastWinsAccumulator({
-    isCandidate: (event) => /"done"\s*:\s*true/.test(event.data),
-    extract: (chunk) => (chunk['done'] === true ? chunk : undefined),
-    normalize: (raw) => normalizeOllamaUsage(raw),
-    modelOf: (chunk) => stringAt(chunk, 'model'),
-    isPreamble: () => false,
-  });
+  return new LastWinsAccumulator(OLLAMA_STREAM);
 }

@@ -14,7 +14,7 @@
 import type { Count } from '../types/index.js';
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, type CountProblems, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, mentionsNonNull, type FormatAccumulator, type StreamEventInput } from './stream-support.js';
+import { LastWinsAccumulator, mentionsNonNull, type FormatAccumulator, type LastWinsSpec, type StreamEventInput } from './stream-support.js';
 
 /** The wire shape we read (lenient: every field may be missing, null or wrong). */
 export interface OpenAIChatUsage {
@@ -86,20 +86,20 @@ export function openAIChatModelOf(body: Record<string, unknown>): string | undef
 }
 
 /**
- * Stream accumulator: usage is the last chunk whose `usage` is non-null; that may be a
+ * Stream reading: usage is the last chunk whose `usage` is non-null; that may be a
  * `choices: []` chunk (OpenAI `include_usage`, Azure) or the finish chunk (Mistral, DeepSeek,
- * Groq, OpenRouter). `normalize` defaults to the plain OpenAI reading; the xAI quirk passes
- * its own.
+ * Groq, OpenRouter). The xAI quirk swaps `normalize` (stream-accumulator.ts).
  */
-export function createOpenAIChatStreamAccumulator(
-  normalize: (raw: unknown, chunk: Record<string, unknown>) => UsageRead = normalizeOpenAIChatUsage,
-): FormatAccumulator {
-  return createLastWinsAccumulator({
-    isCandidate: (event: StreamEventInput) => mentionsNonNull(event.data, '"usage"'),
-    extract: openAIChatUsageOf,
-    normalize,
-    modelOf: openAIChatModelOf,
-    // Azure opens with a `choices: []` chunk holding only prompt_filter_results.
-    isPreamble: (event) => event.data.includes('"prompt_filter_results"'),
-  });
+export const OPENAI_CHAT_STREAM: LastWinsSpec = {
+  isCandidate: (event: StreamEventInput) => mentionsNonNull(event.data, '"usage"'),
+  extract: openAIChatUsageOf,
+  normalize: (raw) => normalizeOpenAIChatUsage(raw),
+  modelOf: openAIChatModelOf,
+  // Azure opens with a `choices: []` chunk holding only prompt_filter_results.
+  isPreamble: (event) => event.data.includes('"prompt_filter_results"'),
+};
+
+/** Stream accumulator with the plain OpenAI reading. */
+export function createOpenAIChatStreamAccumulator(): FormatAccumulator {
+  return new LastWinsAccumulator(OPENAI_CHAT_STREAM);
 }

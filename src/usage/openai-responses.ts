@@ -12,7 +12,11 @@
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, type UsageParts } from './counts.js';
 import { readProviderCost } from './openai-chat.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { createLastWinsAccumulator, mentionsNonNull, type FormatAccumulator } from './stream-support.js';
+import { LastWinsAccumulator, isEventOfType, mentionsNonNull, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
+
+/** The events whose `response` carries the final usage. */
+const FINAL_EVENTS: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed', 'response.done']);
+const mentionsUsage = (data: string): boolean => mentionsNonNull(data, '"usage"');
 
 /** The wire shape we read. */
 export interface OpenAIResponsesUsage {
@@ -49,24 +53,26 @@ export function normalizeOpenAIResponsesUsage(raw: unknown): UsageRead {
   return read;
 }
 
+const OPENAI_RESPONSES_STREAM: LastWinsSpec = {
+  isCandidate: (event) => isEventOfType(event, FINAL_EVENTS, mentionsUsage),
+  extract: (chunk) => {
+    const usage = recordAt(chunk, 'response')?.['usage'];
+    return isRecord(usage) ? usage : undefined;
+  },
+  normalize: (raw) => normalizeOpenAIResponsesUsage(raw),
+  modelOf: (chunk) => stringAt(recordAt(chunk, 'response'), 'model'),
+  isPreamble: (event) => {
+    const name = event.event ?? '';
+    return (
+      name === 'response.created' ||
+      name === 'response.in_progress' ||
+      event.data.includes('"response.created"') ||
+      event.data.includes('"response.in_progress"')
+    );
+  },
+};
+
 /** Stream accumulator: the usage of the final `response.*` event that carries one. */
 export function createOpenAIResponsesStreamAccumulator(): FormatAccumulator {
-  return createLastWinsAccumulator({
-    isCandidate: (event) => mentionsNonNull(event.data, '"usage"'),
-    extract: (chunk) => {
-      const usage = recordAt(chunk, 'response')?.['usage'];
-      return isRecord(usage) ? usage : undefined;
-    },
-    normalize: (raw) => normalizeOpenAIResponsesUsage(raw),
-    modelOf: (chunk) => stringAt(recordAt(chunk, 'response'), 'model'),
-    isPreamble: (event) => {
-      const name = event.event ?? '';
-      return (
-        name === 'response.created' ||
-        name === 'response.in_progress' ||
-        event.data.includes('"response.created"') ||
-        event.data.includes('"response.in_progress"')
-      );
-    },
-  });
+  return new LastWinsAccumulator(OPENAI_RESPONSES_STREAM);
 }

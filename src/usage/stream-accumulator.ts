@@ -11,10 +11,10 @@ import { createCohereStreamAccumulator } from './cohere.js';
 import { normalizeProviderId, providerFromBody, providerFromHint } from './detect.js';
 import { createGeminiStreamAccumulator } from './gemini.js';
 import { createOllamaStreamAccumulator } from './ollama.js';
-import { createOpenAIChatStreamAccumulator, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
+import { OPENAI_CHAT_STREAM, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
 import { createOpenAIResponsesStreamAccumulator } from './openai-responses.js';
 import { toUsageResult } from './result.js';
-import { parseJsonObject, type FormatAccumulator, type StreamEventInput } from './stream-support.js';
+import { LastWinsAccumulator, parseJsonObject, type FormatAccumulator, type LastWinsSpec, type StreamEventInput } from './stream-support.js';
 import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
 
 export type { StreamEventInput } from './stream-support.js';
@@ -29,13 +29,17 @@ export interface StreamAccumulator {
   isPreamble(event: StreamEventInput): boolean;
 }
 
+/** OpenAI-compatible chat streams, with xAI's chat quirk applied where it belongs (xai.ts). */
+const OPENAI_COMPATIBLE_CHAT_STREAM: LastWinsSpec = {
+  ...OPENAI_CHAT_STREAM,
+  normalize: (raw, chunk, hint) => (isXaiChat(hint, openAIChatModelOf(chunk)) ? normalizeXaiChatUsage(raw) : normalizeOpenAIChatUsage(raw)),
+};
+
 /** The format-specific accumulator (internal; `createStreamAccumulator` wraps it). */
 export function createFormatAccumulator(format: UsageFormat, hint?: FormatHint): FormatAccumulator {
   switch (format) {
     case 'openai-chat':
-      return createOpenAIChatStreamAccumulator((raw, chunk) =>
-        isXaiChat(hint, openAIChatModelOf(chunk)) ? normalizeXaiChatUsage(raw) : normalizeOpenAIChatUsage(raw),
-      );
+      return new LastWinsAccumulator(OPENAI_COMPATIBLE_CHAT_STREAM, hint);
     case 'openai-responses':
       return createOpenAIResponsesStreamAccumulator();
     case 'anthropic':
@@ -51,6 +55,43 @@ export function createFormatAccumulator(format: UsageFormat, hint?: FormatHint):
   }
 }
 
+/** `StreamAccumulator` over a format accumulator: never throws, names the provider. */
+class GuardedStreamAccumulator implements StreamAccumulator {
+  private firstJson: string | undefined;
+
+  constructor(
+    private readonly format: UsageFormat,
+    private readonly inner: FormatAccumulator,
+    private readonly hint: FormatHint | undefined,
+  ) {}
+
+  isPreamble(event: StreamEventInput): boolean {
+    return this.inner.isPreamble(event);
+  }
+
+  push(event: StreamEventInput): void {
+    try {
+      if (typeof event?.data !== 'string') return;
+      if (this.firstJson === undefined && event.data.startsWith('{')) this.firstJson = event.data;
+      this.inner.push(event);
+    } catch {
+      // Accumulators do not throw by construction; this guard keeps metering fail-open anyway.
+    }
+  }
+
+  result(): UsageResult {
+    try {
+      const read = this.inner.read();
+      let provider = providerFromHint(this.hint);
+      if (provider === undefined && this.firstJson !== undefined) provider = providerFromBody(parseJsonObject(this.firstJson), this.format);
+      return toUsageResult(read, this.format, normalizeProviderId(provider));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return toUsageResult({ usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: [] }, this.format, providerFromHint(this.hint));
+    }
+  }
+}
+
 /**
  * An accumulator for one stream in a known format.
  *
@@ -60,29 +101,5 @@ export function createFormatAccumulator(format: UsageFormat, hint?: FormatHint):
  * acc.result().usage; // whole-stream usage, or undefined with a reason
  */
 export function createStreamAccumulator(format: UsageFormat, hint?: FormatHint): StreamAccumulator {
-  const inner = createFormatAccumulator(format, hint);
-  let firstJson: string | undefined;
-  return {
-    isPreamble: (event) => inner.isPreamble(event),
-    push(event) {
-      try {
-        if (typeof event?.data !== 'string') return;
-        if (firstJson === undefined && event.data.startsWith('{')) firstJson = event.data;
-        inner.push(event);
-      } catch {
-        // Accumulators do not throw by construction; this guard keeps metering fail-open anyway.
-      }
-    },
-    result() {
-      try {
-        const read = inner.read();
-        let provider = providerFromHint(hint);
-        if (provider === undefined && firstJson !== undefined) provider = providerFromBody(parseJsonObject(firstJson), format);
-        return toUsageResult(read, format, normalizeProviderId(provider));
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        return toUsageResult({ usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: [] }, format, providerFromHint(hint));
-      }
-    },
-  };
+  return new GuardedStreamAccumulator(format, createFormatAccumulator(format, hint), hint);
 }

@@ -23,6 +23,10 @@ describe('readCount', () => {
     },
   );
 
+  it('folds -0 into 0', () => {
+    expect(Object.is(readCount(-0, 'x', createCountProblems(), undefined), 0)).toBe(true);
+  });
+
   it('accepts canonical integer strings (proto3 JSON int64) with a warning', () => {
     const problems = createCountProblems();
     expect(readCount('123', 'x', problems, undefined)).toBe(123);

@@ -12,7 +12,7 @@ const corpus = loadCorpus();
 const responses = corpus.filter((fixture) => fixture.kind === 'response');
 const streams = corpus.filter((fixture) => fixture.kind === 'stream');
 const FORMATS: UsageFormat[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock-converse', 'cohere', 'ollama'];
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
 
 /** The invariants every result must keep. */
 function checkInvariants(result: UsageResult): void {
