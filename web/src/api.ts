@@ -1,0 +1,107 @@
+/**
+ * Talks to the analytics API on the same origin. The admin key, when the server needs one,
+ * lives in sessionStorage (gone when the tab closes) and travels in `x-tokenledger-key`,
+ * the header the server's auth middleware reads; it never goes in a URL.
+ */
+
+const KEY_STORAGE = 'tokenledger.adminKey';
+
+/** A refused or failed request, with the server's `{ error: { code, message } }` when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class Api {
+  /** Where the API lives: the folder the dashboard was served from. */
+  private readonly base: URL;
+
+  constructor(base: string) {
+    this.base = new URL('./', base);
+  }
+
+  get key(): string | undefined {
+    try {
+      return sessionStorage.getItem(KEY_STORAGE) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  set key(value: string | undefined) {
+    try {
+      if (value === undefined || value === '') sessionStorage.removeItem(KEY_STORAGE);
+      else sessionStorage.setItem(KEY_STORAGE, value);
+    } catch {
+      // Storage disabled: the key simply is not remembered.
+    }
+  }
+
+  url(path: string, params: Record<string, string> = {}): string {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  async get<T>(path: string, params: Record<string, string> = {}, options: { signal?: AbortSignal; key?: string | null } = {}): Promise<T> {
+    return this.send<T>(this.url(path, params), { method: 'GET' }, options);
+  }
+
+  async post<T>(path: string, body: unknown, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return this.send<T>(this.url(path), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, options);
+  }
+
+  /**
+   * Whether the server asks for a key at all: one tiny request without it. When it does not,
+   * the dashboard stays read-only (reset needs an admin key configured and given).
+   */
+  async keyRequired(signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.get('/analytics/events', { limit: '1', from: '2999-01-01T00:00:00Z' }, { signal, key: null });
+      return false;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return true;
+      throw error;
+    }
+  }
+
+  /** `key: null` sends no key even when one is stored. */
+  private async send<T>(url: string, init: RequestInit, options: { signal?: AbortSignal; key?: string | null }): Promise<T> {
+    const headers = new Headers(init.headers);
+    headers.set('accept', 'application/json');
+    const key = options.key === null ? undefined : (options.key ?? this.key);
+    if (key !== undefined) headers.set('x-tokenledger-key', key);
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, headers, signal: options.signal ?? null, cache: 'no-store' });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'the server did not answer (is tokenledger serve still running?)');
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      const error = isRecord(body) && isRecord(body['error']) ? body['error'] : {};
+      const code = typeof error['code'] === 'string' ? error['code'] : `http_${response.status}`;
+      const message = typeof error['message'] === 'string' ? error['message'] : `${response.status} ${response.statusText}`;
+      throw new ApiError(response.status, code, message);
+    }
+    if (body === undefined) throw new ApiError(response.status, 'bad_response', 'the server answered something that is not JSON');
+    return body as T;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The JSON the analytics API answers (src/server/routes/analytics.ts). Types only: the
+ * dashboard shares the server's shapes but never its code.
+ */
+import type { AgentStats, Comparison, ModelStats, Overview, RunStats, Summary, Timeseries, UsageEvent } from '../../src/types/index.js';
+
+export type { AgentModelStats, AgentStats, ModelComparison, ModelStats, RunStats, Summary, TimeseriesBucket, UsageEvent, UsageStats } from '../../src/types/index.js';
+
+/** The filter echoed back by every endpoint (dates as ISO strings). */
+export type FilterEcho = Record<string, unknown>;
+
+export type TokensResponse = Overview & { filter: FilterEcho };
+export interface RunsResponse {
+  filter: FilterEcho;
+  runs: RunStats[];
+}
+export interface RunReportResponse {
+  filter: FilterEcho;
+  run: string;
+  summary: Summary;
+  models: ModelStats[];
+  agents: AgentStats[];
+  /** The plain-text run report (as `tokenledger report` prints it). */
+  text: string;
+}
+export type TimeseriesResponse = Timeseries & { filter: FilterEcho };
+export type CompareResponse = Comparison & { filter: FilterEcho };
+export interface EventsResponse {
+  filter: FilterEcho;
+  events: UsageEvent[];
+  nextCursor: string | null;
+}
+export interface ResetResponse {
+  removed: number;
+  filter: FilterEcho;
+}
+export interface ModelsResponse {
+  filter: FilterEcho;
+  models: ModelStats[];
+}
