@@ -8,12 +8,13 @@ import { normalizeAnthropicUsage } from './anthropic.js';
 import { normalizeBedrockUsage } from './bedrock.js';
 import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
-import { detectFormat, detectProvider } from './detect.js';
+import { detectFormat, detectProvider, formatFromBody, formatFromUrl } from './detect.js';
 import { geminiModelOf, geminiUsageOf, normalizeGeminiUsage } from './gemini.js';
 import { normalizeOllamaUsage } from './ollama.js';
 import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from './openai-chat.js';
 import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
 import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
+import { createStreamAccumulator } from './stream-accumulator.js';
 import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -79,6 +80,18 @@ export function readResponseUsage(body: Record<string, unknown>, format: UsageFo
 }
 
 /**
+ * A stream answered as one JSON array of chunks (Gemini's `:streamGenerateContent` without
+ * `alt=sse`): read with the stream rules of its format (the last chunk's usage, not a sum).
+ */
+function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: FormatHint): UsageResult {
+  const format = formatFromUrl(hint?.url) ?? chunks.map((chunk) => formatFromBody(chunk)).find((found) => found !== undefined) ?? detectFormat({}, hint);
+  if (format === undefined) return toUsageResult(unavailableRead('no known usage format matches this array of chunks'), undefined, detectProvider(undefined, undefined, hint));
+  const accumulator = createStreamAccumulator(format, hint);
+  for (const chunk of chunks) accumulator.push({ data: JSON.stringify(chunk) });
+  return accumulator.result();
+}
+
+/**
  * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes.
  * Never throws: anything unreadable gives `usage: undefined` with `usageUnavailableReason`.
  *
@@ -94,6 +107,7 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
       if ('reason' in parsed) return toUsageResult(unavailableRead(parsed.reason), detectFormat(undefined, hint), detectProvider(undefined, undefined, hint));
       value = parsed.value;
     }
+    if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) return normalizeChunkArray(value, hint);
     const format = detectFormat(value, hint);
     const provider = detectProvider(value, format, hint);
     if (!isRecord(value)) {

@@ -106,7 +106,8 @@ class RawStreamMeter implements StreamMeter {
   private readonly decoder = new Utf8ChunkDecoder();
   private readonly warnings: string[] = [];
   private readonly hintedProvider: string | undefined;
-  private framing: 'sse' | 'ndjson' | undefined;
+  /** `json-array`: a stream answered as one JSON array of chunks (Gemini without alt=sse). */
+  private framing: 'sse' | 'ndjson' | 'json-array' | undefined;
   private detectedFormat: UsageFormat | undefined;
   private accumulator: StreamAccumulator | undefined;
   private pending: StreamEventInput[] = [];
@@ -154,6 +155,7 @@ class RawStreamMeter implements StreamMeter {
       // A stream that stops without a final newline still delivers its last complete event.
       if (this.framing === 'sse') this.feed('\n\n');
       else if (this.framing === 'ndjson' && this.lineBuffer.trim() !== '') this.feedLines('\n');
+      else if (this.framing === 'json-array') this.deliverArray();
       if (this.accumulator === undefined && this.pending.length > 0) {
         const fallback = formatFromProviderId(this.hintedProvider);
         if (fallback !== undefined) {
@@ -197,6 +199,20 @@ class RawStreamMeter implements StreamMeter {
     accumulator.push(event);
   }
 
+  private deliverArray(): void {
+    let chunks: unknown;
+    try {
+      chunks = JSON.parse(this.lineBuffer);
+    } catch {
+      this.warnings.push('stream body looked like a JSON array but is not valid JSON');
+      return;
+    } finally {
+      this.lineBuffer = '';
+    }
+    if (!Array.isArray(chunks)) return;
+    for (const chunk of chunks) this.deliver({ data: JSON.stringify(chunk) ?? 'null' });
+  }
+
   private feedLines(text: string): void {
     let start = 0;
     const buffered = this.lineBuffer + text;
@@ -223,9 +239,20 @@ class RawStreamMeter implements StreamMeter {
         this.lineBuffer += text;
         return;
       }
-      this.framing = text.trimStart().startsWith('{') ? 'ndjson' : 'sse';
+      const first = text.trimStart().charAt(0);
+      this.framing = first === '{' ? 'ndjson' : first === '[' ? 'json-array' : 'sse';
       text = this.lineBuffer + text;
       this.lineBuffer = '';
+    }
+    if (this.framing === 'json-array') {
+      // Whole-body JSON: buffered and read at end().
+      this.lineBuffer += text;
+      if (this.lineBuffer.length > this.maxBufferSize) {
+        this.broken = true;
+        this.warnings.push(`a JSON body exceeded ${this.maxBufferSize} characters; it was not metered`);
+        this.lineBuffer = '';
+      }
+      return;
     }
     if (this.framing === 'ndjson') {
       this.feedLines(text);

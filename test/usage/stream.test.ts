@@ -1,6 +1,6 @@
 /** Stream behaviours beyond the corpus: cuts, garbage, framing details, time to first content. */
 import { describe, expect, it } from 'vitest';
-import { createStreamAccumulator, createStreamMeter, meterStreamText } from '#src/usage/index.js';
+import { createStreamAccumulator, createStreamMeter, meterStreamText, normalizeResponse } from '#src/usage/index.js';
 import { corpusStreamToText, loadCorpus, type CorpusEvent } from '../helpers/sse.js';
 
 const corpus = loadCorpus();
@@ -124,6 +124,34 @@ describe('framing', () => {
     const result = meter.end();
     expect(result.usage).toBeUndefined();
     expect(result.warnings.join()).toMatch(/exceeded 1000/);
+  });
+});
+
+describe('a stream answered as one JSON array (Gemini without alt=sse)', () => {
+  const chunks = (fixture('gemini-07').body as CorpusEvent[]).map((event) => event.data);
+  const text = JSON.stringify(chunks);
+
+  it('normalizeResponse reads it with the stream rule (last chunk), not a sum', () => {
+    const result = normalizeResponse(chunks);
+    expect(result.usage).toMatchObject({ inputTokens: 507, outputTokens: 276, totalTokens: 783, reasoningTokens: 168 });
+    expect(result.format).toBe('gemini');
+    expect(normalizeResponse(text, { url: 'https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent' }).usage?.totalTokens).toBe(783);
+  });
+
+  it('the stream meter reads it from raw bytes split at every offset', () => {
+    const bytes = new TextEncoder().encode(text);
+    for (let offset = 0; offset <= bytes.length; offset += 7) {
+      const meter = createStreamMeter();
+      meter.write(bytes.subarray(0, offset));
+      meter.write(bytes.subarray(offset));
+      expect(meter.end().usage?.totalTokens).toBe(783);
+    }
+  });
+
+  it('a truncated array is unavailable with a warning', () => {
+    const result = meterStreamText(text.slice(0, -10));
+    expect(result.usage).toBeUndefined();
+    expect(result.warnings.join()).toMatch(/JSON array/);
   });
 });
 
