@@ -61,20 +61,6 @@ export class Api {
     return this.send<T>(this.url(path), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, options);
   }
 
-  /**
-   * Whether the server asks for a key at all: one tiny request without it. When it does not,
-   * the dashboard stays read-only (reset needs an admin key configured and given).
-   */
-  async keyRequired(signal?: AbortSignal): Promise<boolean> {
-    try {
-      await this.get('/analytics/events', { limit: '1', from: '2999-01-01T00:00:00Z' }, { signal, key: null });
-      return false;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return true;
-      throw error;
-    }
-  }
-
   /** `key: null` sends no key even when one is stored. */
   private async send<T>(url: string, init: RequestInit, options: { signal?: AbortSignal; key?: string | null }): Promise<T> {
     const headers = new Headers(init.headers);

@@ -24,8 +24,6 @@ const known = new Known();
 let state = parseState(location.search);
 let controller: AbortController | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
-/** Whether the server asks for a key; learned once. */
-let keyed: boolean | undefined;
 let refused = false;
 
 const nav = h('nav', { class: 'tabs', 'aria-label': 'Views' });
@@ -71,6 +69,15 @@ function remember(change: Partial<State>): void {
   history.replaceState(null, '', toSearch(state) || location.pathname);
 }
 
+/**
+ * Admin mode: this tab holds a key, which it keeps only after the server asked for one (a
+ * 401). No probe request, so an open server never answers a 401 (nor the console logs one);
+ * on an open server the dashboard is read-only.
+ */
+function isAdmin(): boolean {
+  return api.key !== undefined;
+}
+
 function drawChrome(): void {
   nav.replaceChildren(
     ...VIEWS.map((view) =>
@@ -79,7 +86,7 @@ function drawChrome(): void {
   );
   refreshSelect.value = String(state.refresh);
   filters.show(state);
-  const admin = keyed === true && api.key !== undefined;
+  const admin = isAdmin();
   adminButton.textContent = admin ? 'Admin ✓' : 'Admin';
   adminButton.title = admin ? 'Reset events (admin key given)' : 'Read-only';
   document.title = `${VIEW_LABEL[state.view]}${state.report === undefined ? '' : ` ${state.report}`} · tokenledger`;
@@ -92,16 +99,7 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
   controller = current;
   drawChrome();
   content.setAttribute('aria-busy', 'true');
-  if (keyed === undefined) {
-    api.keyRequired(current.signal).then(
-      (answer) => {
-        keyed = answer;
-        drawChrome();
-      },
-      () => undefined,
-    );
-  }
-  const ctx: Ctx = { api, state, now: Date.now(), signal: current.signal, admin: keyed === true && api.key !== undefined, navigate, remember };
+  const ctx: Ctx = { api, state, now: Date.now(), signal: current.signal, admin: isAdmin(), navigate, remember };
   try {
     const view = await RENDER[state.view](ctx);
     if (current.signal.aborted) return;
@@ -116,7 +114,6 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
   } catch (error) {
     if (current.signal.aborted || (error instanceof DOMException && error.name === 'AbortError')) return;
     if (error instanceof ApiError && error.status === 401) {
-      keyed = true;
       const hadKey = api.key !== undefined;
       content.replaceChildren(lockForm(api, hadKey || refused, () => {
         refused = true;
@@ -183,7 +180,7 @@ document.addEventListener('keydown', (event) => {
 refreshSelect.addEventListener('change', () => navigate({ refresh: Number(refreshSelect.value) }, { replace: true }));
 refreshNow.addEventListener('click', () => void load('refresh'));
 adminButton.addEventListener('click', () => {
-  if (keyed !== true || api.key === undefined) {
+  if (!isAdmin()) {
     openReadOnlyDialog();
     return;
   }

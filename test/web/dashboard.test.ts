@@ -1,0 +1,404 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against the
+ * real server over a seeded SQLite ledger: the headline equals GET /analytics/tokens, filters
+ * live in the URL and change the tables, a run's report opens, two models compare, failures
+ * list, sorting works by keyboard, auto-refresh picks up new calls, and the admin key
+ * unlocks reset. No console error is allowed anywhere (the 401s the lock test provokes on
+ * purpose aside).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '#src/config/index.js';
+import { startServer, type RunningServer } from '#src/server/index.js';
+import type { ModelComparison, RunStats, Summary, UsageEvent } from '#src/types/index.js';
+import { seedEvents, seedStore } from './seed.js';
+
+const T0 = Date.parse('2026-03-01T08:00:00Z');
+const COUNT = 400;
+const ADMIN = 'tl-admin-web-0123456789';
+
+let dir: string;
+let dist: string;
+let server: RunningServer;
+let keyed: RunningServer;
+let browser: Browser;
+let page: Page;
+let consoleErrors: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tokenledger-web-'));
+  dist = join(dir, 'dist');
+  // Build the current sources, so the test never runs a stale web/dist.
+  await build({ configFile: join(process.cwd(), 'web/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  const logger = pino({ level: 'silent' });
+  server = await startServer({ port: 0, db: `sqlite:${join(dir, 'open.db')}`, config: parseConfig({}, 'inline', {}), env: {}, dashboardDir: dist, logger });
+  await seedStore(server.store, { count: COUNT, start: T0, spanMs: 2 * 86_400_000 });
+  keyed = await startServer({
+    port: 0,
+    db: `sqlite:${join(dir, 'keyed.db')}`,
+    config: parseConfig({ server: { adminKey: 'env:TL_WEB_ADMIN' } }, 'inline', { TL_WEB_ADMIN: ADMIN }),
+    env: { TL_WEB_ADMIN: ADMIN },
+    dashboardDir: dist,
+    logger,
+  });
+  await seedStore(keyed.store, { count: 100, start: T0, spanMs: 86_400_000 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await keyed?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function newPage(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+  page = await context.newPage();
+  consoleErrors = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  return page;
+}
+
+afterEach(async () => {
+  await page?.context().close();
+});
+
+/** Loads a dashboard URL and waits until the view has been drawn. */
+async function open(search: string, base = server.url): Promise<void> {
+  await page.goto(`${base}/${search}`);
+  await settled();
+}
+
+async function settled(): Promise<void> {
+  await page.waitForSelector('main#content[aria-busy="false"] > *');
+}
+
+async function api<T>(path: string, base = server.url, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${base}${path}`, init);
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+async function headline(): Promise<Record<string, number | null>> {
+  return page.$$eval('[data-testid^="h-"] .value .num', (nodes) =>
+    Object.fromEntries(
+      nodes.map((node) => {
+        const id = (node.closest('[data-testid]') as HTMLElement).dataset['testid']!.slice(2);
+        const raw = (node as HTMLElement).dataset['value'] ?? '';
+        return [id, raw === '' ? null : Number(raw)];
+      }),
+    ),
+  );
+}
+
+const expectedHeadline = (s: Summary): Record<string, number | null> => ({
+  calls: s.calls,
+  success: s.successRate,
+  input: s.tokens.input,
+  output: s.tokens.output,
+  cached: s.tokens.cacheRead,
+  reasoning: s.tokens.reasoning,
+  cost: s.cost.total,
+  p50: s.latency.p50Ms,
+  p95: s.latency.p95Ms,
+});
+
+async function tableKeys(table: string): Promise<string[]> {
+  return page.$$eval(`table[data-table="${table}"] tbody tr[data-key]`, (rows) => rows.map((row) => (row as HTMLElement).dataset['key']!));
+}
+
+describe('dashboard over a seeded ledger', () => {
+  it('shows headline figures equal to GET /analytics/tokens, formatted for people, with unpriced and estimated calls flagged', async () => {
+    await newPage();
+    const expected = await api<{ summary: Summary; models: { model: string }[]; agents: { agent: string | null }[] }>('/analytics/tokens');
+    await open('?refresh=0');
+    expect(await headline()).toEqual(expectedHeadline(expected.summary));
+    expect(expected.summary.calls).toBe(COUNT);
+    // Human formatting: a short figure on the card, the exact one on hover.
+    const costText = await page.textContent('[data-testid="h-cost"] .value');
+    expect(costText).toMatch(/^\$\d+\.\d{2}$/);
+    expect(await page.textContent('[data-testid="h-input"] .value')).toMatch(/^\d+(\.\d+)?[KM]$/);
+    expect(await page.getAttribute('[data-testid="h-calls"] .value .num', 'title')).toBe(String(COUNT));
+    // The local model has no price and estimated counts: both are flagged.
+    expect(expected.summary.unpricedCalls).toBeGreaterThan(0);
+    expect(expected.summary.estimatedCalls).toBe(COUNT / 40);
+    expect(await page.textContent('[data-testid="flag-estimated"]')).toBe(`${COUNT / 40} estimated`);
+    expect(await page.textContent('[data-testid="flag-unpriced"]')).toBe(`${expected.summary.unpricedCalls} unpriced`);
+    expect(await page.textContent('table[data-table="models"] tr[data-key="local-llama-3.1-8b"] [data-col="flags"]')).toContain('est.');
+    // Tables: one row per model and agent of the answer; the matrix has every pair.
+    expect((await tableKeys('models')).sort()).toEqual(expected.models.map((m) => m.model).sort());
+    expect((await tableKeys('agents')).sort()).toEqual(expected.agents.map((a) => a.agent ?? '(no agent)').sort());
+    expect(await page.$$eval('table[data-table="matrix"] td[data-model]', (cells) => cells.length)).toBe(6);
+    // The chart arrives after the figures.
+    await page.waitForSelector('.chart canvas');
+    expect(await page.$$eval('.chart .u-legend .u-series', (rows) => rows.length)).toBeGreaterThan(1);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('changes the tables when a filter changes, and keeps the filters in the URL', async () => {
+    await newPage();
+    await open('?refresh=0');
+    expect((await tableKeys('agents')).length).toBe(5);
+    await page.fill('#f-agent', 'risk_agent');
+    await page.press('#f-agent', 'Enter');
+    await page.waitForURL(/agent=risk_agent/);
+    await settled();
+    expect(await tableKeys('agents')).toEqual(['risk_agent']);
+    expect(await tableKeys('models')).toEqual(['gemini-2.5-pro']);
+    const filtered = await api<{ summary: Summary }>('/analytics/tokens?agent=risk_agent');
+    expect(await headline()).toEqual(expectedHeadline(filtered.summary));
+
+    // A tag filter on top, then the shared URL opens the same view from scratch.
+    await page.fill('#f-tags', 'team=research');
+    await page.press('#f-tags', 'Enter');
+    await page.waitForURL(/tag\.team=research/);
+    await settled();
+    const both = await api<{ summary: Summary }>('/analytics/tokens?agent=risk_agent&tag.team=research');
+    expect(await headline()).toEqual(expectedHeadline(both.summary));
+    expect(both.summary.calls).toBeLessThan(filtered.summary.calls);
+    const shared = page.url();
+    await page.goto(shared);
+    await settled();
+    expect(await page.inputValue('#f-agent')).toBe('risk_agent');
+    expect(await page.inputValue('#f-tags')).toBe('team=research');
+    expect(await headline()).toEqual(expectedHeadline(both.summary));
+
+    // A model name in the table drills down; Back returns.
+    await page.click('#f-clear');
+    await page.waitForURL((url) => url.search === '?refresh=0');
+    await settled();
+    await page.click('table[data-table="models"] tr[data-key="gemini-2.5-flash"] a');
+    await page.waitForURL(/model=gemini-2.5-flash/);
+    await settled();
+    expect(await tableKeys('agents')).toEqual(expect.arrayContaining(['indicator_agent', 'volume_agent', 'sector_agent']));
+    expect(await tableKeys('agents')).not.toContain('risk_agent');
+    await page.goBack();
+    await settled();
+    expect((await tableKeys('agents')).length).toBe(5);
+
+    // A time range narrows too: the first day only.
+    await page.selectOption('#f-range', 'custom');
+    await page.fill('#f-from', '2026-03-01T00:00');
+    await page.fill('#f-to', '2026-03-02T00:00');
+    await page.press('#f-to', 'Enter');
+    await page.waitForURL(/to=/);
+    await settled();
+    const from = await page.evaluate(() => new URL(location.href).searchParams.get('from')!);
+    const to = await page.evaluate(() => new URL(location.href).searchParams.get('to')!);
+    const day = await api<{ summary: Summary }>(`/analytics/tokens?from=${from}&to=${to}`);
+    expect(day.summary.calls).toBeGreaterThan(0);
+    expect(day.summary.calls).toBeLessThan(COUNT);
+    expect((await headline())['calls']).toBe(day.summary.calls);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('sorts a table by keyboard and keeps the order in the URL', async () => {
+    await newPage();
+    await open('?refresh=0');
+    await page.focus('#sort-agents-calls');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sort\.agents=calls%3Adesc|sort\.agents=calls:desc/);
+    const calls = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) => cells.map((cell) => Number((cell as HTMLElement).dataset['value'])));
+    expect(calls).toEqual([...calls].sort((a, b) => b - a));
+    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe('descending');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sort-agents-calls');
+    await page.keyboard.press('Enter');
+    const ascending = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) => cells.map((cell) => Number((cell as HTMLElement).dataset['value'])));
+    expect(ascending).toEqual([...calls].reverse());
+    await page.reload();
+    await settled();
+    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe('ascending');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('lists the runs and opens one run report equal to GET /analytics/tokens/runs/:run', async () => {
+    await newPage();
+    await open('?refresh=0');
+    await page.click('#tab-runs');
+    await page.waitForURL(/view=runs/);
+    await settled();
+    const runs = await api<{ runs: RunStats[] }>('/analytics/tokens/runs');
+    expect((await tableKeys('runs')).sort()).toEqual(runs.runs.map((r) => r.run ?? '(no run)').sort());
+    await page.click('table[data-table="runs"] tr[data-key="NVDA"] a');
+    await page.waitForURL(/report=NVDA/);
+    await settled();
+    const report = await api<{ summary: Summary; text: string }>('/analytics/tokens/runs/NVDA');
+    expect(await headline()).toMatchObject(expectedHeadline(report.summary));
+    expect((await headline())['wall']).toBe(report.summary.wallTimeMs);
+    expect(await page.textContent('[data-testid="run-report-text"]')).toBe(report.text);
+    expect(report.text).toContain('TOKEN USAGE SUMMARY for NVDA');
+    expect(await tableKeys('runagents')).toHaveLength(5);
+    await page.click('text=← All runs');
+    await page.waitForURL((url) => !url.search.includes('report='));
+    await settled();
+    expect(await tableKeys('runs')).toContain('NVDA');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('compares two models side by side as POST /analytics/tokens/compare answers', async () => {
+    await newPage();
+    await open('?view=compare&refresh=0');
+    expect(await page.textContent('[data-testid="compare-hint"]')).toContain('at least two');
+    await page.check('#cmp-gemini-2\\.5-pro');
+    await page.waitForURL(/cmp=gemini-2.5-pro/);
+    await settled();
+    await page.check('#cmp-gemini-2\\.5-flash');
+    await page.waitForSelector('table[data-table="compare"]');
+    await settled();
+    const answer = await api<{ models: ModelComparison[] }>('/analytics/tokens/compare', server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'] }),
+    });
+    const columns = await page.$$eval('table[data-table="compare"] thead th[data-model]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset['model']));
+    expect(columns).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash']);
+    const cell = async (row: string, model: string): Promise<number> =>
+      Number(await page.getAttribute(`table[data-table="compare"] tr:has(th:text-is("${row}")) td[data-model="${model}"] .num`, 'data-value'));
+    for (const m of answer.models) {
+      expect(await cell('Calls', m.model)).toBe(m.calls);
+      expect(await cell('Cost / call', m.model)).toBe(m.avgCostPerCall);
+      expect(await cell('Latency p95', m.model)).toBe(m.latencyP95Ms);
+      expect(await cell('Avg tokens / call', m.model)).toBe(m.avgTokensPerCall);
+    }
+    // Flash is the cheaper one per call: starred.
+    expect(await page.textContent('table[data-table="compare"] tr:has(th:text-is("Cost / call")) td.best')).toContain(await page.textContent('table[data-table="compare"] tr:has(th:text-is("Cost / call")) td[data-model="gemini-2.5-flash"] .num'));
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('lists recent failures with their errors, newest first', async () => {
+    await newPage();
+    await open('?view=failures&refresh=0');
+    const failed = await api<{ events: UsageEvent[] }>('/analytics/events?status=error&limit=50');
+    expect(failed.events.length).toBeGreaterThan(0);
+    expect(await tableKeys('failures')).toEqual(failed.events.map((event) => event.id));
+    const first = failed.events[0]!;
+    expect(await page.textContent(`tr[data-key="${first.id}"] td.message`)).toBe(first.error?.message);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('refreshes on its own while open', async () => {
+    await newPage();
+    await page.clock.install();
+    await open('?refresh=5&agent=late_agent');
+    expect((await headline())['calls']).toBe(0);
+    const late = [...seedEvents({ count: 3, start: Date.now(), spanMs: 1000, seed: 7 })].map((event) => ({ ...event, agent: 'late_agent' }));
+    await server.store.insert(late);
+    await page.clock.runFor(6_000);
+    await expect.poll(async () => (await headline())['calls'], { timeout: 10_000 }).toBe(3);
+    expect(await page.textContent('#updated')).toMatch(/^Updated /);
+    await server.store.delete({ agent: 'late_agent' });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('is readable in dark mode', async () => {
+    await newPage({ colorScheme: 'dark' });
+    await open('?refresh=0');
+    const [background, text] = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+    const luminance = (rgb: string): number => {
+      const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    expect(luminance(background)).toBeLessThan(40);
+    expect(luminance(text)).toBeGreaterThan(180);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('is read-only on a server without an admin key', async () => {
+    await newPage();
+    await open('?refresh=0');
+    await page.click('#admin');
+    expect(await page.textContent('dialog h2')).toBe('Read-only');
+    expect(await page.$('#reset-go')).toBeNull();
+    await page.keyboard.press('Escape');
+    expect(await page.$('dialog')).toBeNull();
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('dashboard behind the admin key', () => {
+  it('asks for the key, refuses a wrong one, and with the right one reads and resets the filtered events', async () => {
+    await newPage();
+    await open('?refresh=0', keyed.url);
+    expect(await page.textContent('#lock-title')).toContain('admin key');
+    await page.fill('#admin-key', 'wrong-key');
+    await page.press('#admin-key', 'Enter');
+    await page.waitForSelector('.lock [role="alert"]');
+    expect(await page.textContent('.lock [role="alert"]')).toContain('refused');
+
+    await page.fill('#admin-key', ADMIN);
+    await page.press('#admin-key', 'Enter');
+    await page.waitForSelector('[data-testid="h-calls"]');
+    const headers = { 'x-tokenledger-key': ADMIN };
+    const before = await api<{ summary: Summary }>('/analytics/tokens', keyed.url, { headers });
+    expect(await headline()).toEqual(expectedHeadline(before.summary));
+    expect(await page.textContent('#admin')).toBe('Admin ✓');
+    // The key never shows in the URL.
+    expect(page.url()).not.toContain(ADMIN);
+
+    await page.fill('#f-agent', 'volume_agent');
+    await page.press('#f-agent', 'Enter');
+    await page.waitForURL(/agent=volume_agent/);
+    await settled();
+    const scoped = await api<{ summary: Summary }>('/analytics/tokens?agent=volume_agent', keyed.url, { headers });
+    await page.click('#admin');
+    expect(await page.textContent('#reset-scope')).toBe('agent = volume_agent');
+    await page.click('#reset-go');
+    expect(await page.textContent('#reset-status')).toContain('Type reset');
+    await page.fill('#reset-confirm', 'reset');
+    await page.click('#reset-go');
+    await expect.poll(() => page.textContent('#reset-status')).toBe(`Removed ${scoped.summary.calls} events.`);
+    const after = await api<{ summary: Summary }>('/analytics/tokens', keyed.url, { headers });
+    expect(after.summary.calls).toBe(before.summary.calls - scoped.summary.calls);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await headline())['calls']).toBe(0);
+
+    // Only the 401s provoked on purpose (no key, then a wrong key) reached the console.
+    expect(consoleErrors.filter((line) => !/status of 401/.test(line))).toEqual([]);
+    expect(consoleErrors.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('static serving', () => {
+  it('serves hashed assets immutable and gzipped, index.html revalidated with a CSP, client routes fall back, API paths stay 404', async () => {
+    const index = await fetch(`${server.url}/`, { headers: { 'accept-encoding': 'identity' } });
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await index.text();
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}/${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect((await asset.text()).length).toBeGreaterThan(10_000);
+    const fallback = await fetch(`${server.url}/some/client/route`);
+    expect(await fallback.text()).toBe(html);
+    expect((await fetch(`${server.url}/analytics/nope`)).headers.get('content-type')).toContain('application/json');
+    expect((await fetch(`${server.url}/assets/missing-12345678.js`)).status).toBe(404);
+    // An encoded ../ never leaves the dashboard folder (sent raw: fetch would normalize it).
+    const traversal = await new Promise<number>((resolve, reject) => {
+      request(`${server.url}/..%2f..%2f..%2f..%2fetc%2fpasswd`, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(traversal).toBe(404);
+  });
+});
