@@ -43,6 +43,13 @@ export interface LedgerOptions {
    */
   bufferLimit?: number;
   /**
+   * Retry the fail-open buffer on a timer when each backoff ends (the timer is unref'd, so it
+   * never keeps a process alive). When `false`, the buffer is retried only by the next
+   * record/recordMany, `flush()` or `close()`.
+   * @default true
+   */
+  autoRetry?: boolean;
+  /**
    * Makes event ids.
    * @default a monotonic ULID factory (sortable by time, unique within the process)
    */
@@ -137,7 +144,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     pricer: options.pricer ?? createPricer({ overrides: options.prices ?? [] }),
     clock,
     newId: options.idGenerator ?? (() => ulid(clock())),
-    writer: new Writer({ store: options.store, logger: options.logger ?? SILENT_LOGGER, clock, bufferLimit }),
+    writer: new Writer({ store: options.store, logger: options.logger ?? SILENT_LOGGER, clock, bufferLimit, autoRetry: options.autoRetry ?? true }),
     rejected: 0,
     closed: false,
   };
@@ -198,6 +205,7 @@ function scopedLedger(core: Core, attribution: Attribution): Ledger {
     async close() {
       if (core.closed) return;
       core.closed = true;
+      core.writer.stop();
       await core.writer.flush();
     },
   };

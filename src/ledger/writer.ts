@@ -26,6 +26,8 @@ export interface WriterOptions {
   logger: Logger;
   clock: () => number;
   bufferLimit: number;
+  /** Retry the buffer on an unref'd timer after each backoff (else only on the next write or flush). */
+  autoRetry: boolean;
 }
 
 export interface WriterStats {
@@ -56,6 +58,8 @@ export class Writer {
   readonly #logger: Logger;
   readonly #clock: () => number;
   readonly #bufferLimit: number;
+  readonly #autoRetry: boolean;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #queue: Pending[] = [];
   #draining: Promise<void> | undefined;
   /** Fail-open events awaiting a retry, oldest first. */
@@ -69,6 +73,23 @@ export class Writer {
     this.#logger = options.logger;
     this.#clock = options.clock;
     this.#bufferLimit = options.bufferLimit;
+    this.#autoRetry = options.autoRetry;
+  }
+
+  /** Stops the retry timer (the buffer stays as it is). */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #scheduleRetry(delayMs: number): void {
+    if (!this.#autoRetry || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      // A failure here counts, logs and schedules the next try with a longer backoff.
+      if (this.#buffer.length > 0) this.flush().catch(() => undefined);
+    }, delayMs);
+    this.#timer.unref?.();
   }
 
   stats(): WriterStats {
@@ -154,6 +175,7 @@ export class Writer {
     this.#consecutiveFailures += 1;
     const backoff = Math.min(BACKOFF_MIN_MS * 2 ** (this.#consecutiveFailures - 1), BACKOFF_MAX_MS);
     this.#retryAt = this.#clock() + backoff;
+    this.#scheduleRetry(backoff);
     this.#logger.warn('tokenledger: store insert failed; events kept in memory for retry', {
       error: describe(error),
       events,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderRunReport, runReport } from '#src/analytics/index.js';
 import { StoreError } from '#src/errors/index.js';
 import { createLedger } from '#src/ledger/index.js';
@@ -18,7 +18,7 @@ describe('fail-open', () => {
     const store = await flakyStore();
     const clock = manualClock();
     const logger = recordingLogger();
-    const ledger = createLedger({ store, clock: clock.now, logger });
+    const ledger = createLedger({ store, clock: clock.now, logger, autoRetry: false });
     store.down = true;
     const first = await ledger.record(CALL);
     expect(ledger.stats()).toMatchObject({ recorded: 0, storeFailures: 1, buffered: 1, dropped: 0 });
@@ -45,7 +45,7 @@ describe('fail-open', () => {
   it('backs off exponentially while the store stays down', async () => {
     const store = await flakyStore();
     const clock = manualClock();
-    const ledger = createLedger({ store, clock: clock.now });
+    const ledger = createLedger({ store, clock: clock.now, autoRetry: false });
     store.down = true;
     await ledger.record(CALL); // fails: retry in 100 ms
     clock.advance(100);
@@ -62,7 +62,7 @@ describe('fail-open', () => {
 
   it('flush() retries at once; it rejects while the store still fails and succeeds once it is back', async () => {
     const store = await flakyStore();
-    const ledger = createLedger({ store, clock: manualClock().now });
+    const ledger = createLedger({ store, clock: manualClock().now, autoRetry: false });
     store.down = true;
     await ledger.record(CALL);
     await ledger.record(CALL);
@@ -77,7 +77,7 @@ describe('fail-open', () => {
   it('bounds the buffer: the oldest events are dropped and counted', async () => {
     const store = await flakyStore();
     const logger = recordingLogger();
-    const ledger = createLedger({ store, clock: manualClock().now, bufferLimit: 3, logger });
+    const ledger = createLedger({ store, clock: manualClock().now, bufferLimit: 3, logger, autoRetry: false });
     store.down = true;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await ledger.record(CALL)).id);
@@ -95,6 +95,31 @@ describe('fail-open', () => {
     await expect(ledger.record(CALL, { failOpen: false })).rejects.toBeInstanceOf(StoreError);
     await expect(ledger.recordMany([CALL, CALL], { failOpen: false })).rejects.toThrow(/store insert failed/);
     expect(ledger.stats().buffered).toBe(0);
+  });
+});
+
+describe('automatic retry', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries the buffer on a timer when the backoff ends, with no further record', async () => {
+    vi.useFakeTimers();
+    const store = await flakyStore();
+    const ledger = createLedger({ store }); // clock: Date.now, faked
+    store.down = true;
+    await ledger.record(CALL);
+    await ledger.record(CALL);
+    expect(ledger.stats().buffered).toBe(2);
+    await vi.advanceTimersByTimeAsync(100); // first backoff: tried again, still down
+    expect(ledger.stats()).toMatchObject({ storeFailures: 2, buffered: 2 });
+    store.down = false;
+    await vi.advanceTimersByTimeAsync(199);
+    expect(ledger.stats().buffered).toBe(2); // second backoff is 200 ms
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ledger.stats()).toMatchObject({ buffered: 0, recorded: 2 });
+    expect(await storedIds(store)).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
@@ -123,7 +148,7 @@ describe('fail-open during a run', () => {
   it('a store outage mid-run loses nothing: the run report counts every call once the store is back', async () => {
     const store = await flakyStore();
     const clock = manualClock();
-    const run = createLedger({ store, clock: clock.now }).scope({ run: 'AAPL' });
+    const run = createLedger({ store, clock: clock.now, autoRetry: false }).scope({ run: 'AAPL' });
     const agents = ['indicator_agent', 'volume_agent', 'sector_agent', 'risk_agent', 'final_decision_agent', 'mtf_agent'];
     for (const [i, agent] of agents.entries()) {
       store.down = i >= 2 && i <= 3; // the store is down for the 3rd and 4th calls
