@@ -1,5 +1,7 @@
-export { createTrackingFetch, networkErrorType } from './tracking-fetch.js';
-export type { TrackingFetch, TrackingFetchOptions, TrackingStats, TrackOptions, UsageRecorder } from './tracking-fetch.js';
+export { createTrackingFetch, mergeAttribution } from './tracking-fetch.js';
+export type { TrackingFetch, TrackingFetchOptions, TrackOptions } from './tracking-fetch.js';
+export { createExchangeTracker, networkErrorType, errorMessage } from './exchange.js';
+export type { Exchange, ExchangeStart, ExchangeTracker, ExchangeTrackerOptions, TrackingStats, UsageRecorder } from './exchange.js';
 export { isStreamContentType, unavailable } from './meter.js';
 export type { UsageMeter, CreateUsageMeter } from './meter.js';
 export { createDefaultMeter, MAX_METERED_JSON_BYTES } from './default-meter.js';

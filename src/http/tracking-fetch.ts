@@ -9,18 +9,14 @@
  *
  * @module
  */
-import { providerErrorFromStatus, redactSecrets } from '../errors/index.js';
-import type { Attribution, EventError, FormatHint, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
-import { createDefaultMeter } from './default-meter.js';
-import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
+import type { Attribution } from '../types/index.js';
+import { createExchangeTracker, type Exchange, type TrackingStats, type UsageRecorder } from './exchange.js';
+import type { CreateUsageMeter } from './meter.js';
 import { requestInfo, type RequestInfo } from './request-info.js';
 
 type Fetch = typeof fetch;
 
-/** Where events go: a ledger, or anything with its `record`. */
-export interface UsageRecorder {
-  record(input: RecordInput): Promise<UsageEvent>;
-}
+export type { TrackingStats, UsageRecorder } from './exchange.js';
 
 export interface TrackingFetchOptions {
   /** Receives one `RecordInput` per call (usually `ledger`). */
@@ -46,30 +42,17 @@ export interface TrackingFetchOptions {
   shouldRecord?: (info: RequestInfo) => boolean;
 }
 
-export interface TrackingStats {
-  /** Events handed to the recorder and stored. */
-  recorded: number;
-  /** Recording attempts that failed (swallowed). */
-  recordFailures: number;
-  /** Recordings still in flight. */
-  pending: number;
-}
-
 /** Per-call extras for {@link TrackingFetch.track}. */
 export interface TrackOptions {
   /** Attribution merged over the configured one (tags merged). */
   attribution?: Attribution;
-  /** Called as each response body chunk passes (e.g. to refresh an idle timeout). Must not throw. */
-  onChunk?: () => void;
   /** Provider id for this call, winning over the configured one. */
   provider?: string;
-  /** Called once when the response body ended, was cut or cancelled (not for failed fetches). Must not throw. */
-  onEnd?: () => void;
 }
 
 export interface TrackingFetch {
   (input: string | URL | Request, init?: RequestInit): Promise<Response>;
-  /** One tracked call with per-call extras (what the gateway uses). */
+  /** One tracked call with per-call extras. */
   track(input: string | URL | Request, init: RequestInit | undefined, options: TrackOptions): Promise<Response>;
   /** The same tracking fetch with more attribution merged over the configured one (tags merged). */
   withAttribution(attribution: Attribution): Fetch;
@@ -80,21 +63,7 @@ export interface TrackingFetch {
 
 const defaultShouldRecord = (info: RequestInfo): boolean => info.method !== 'GET' && info.method !== 'HEAD' && info.method !== 'OPTIONS';
 
-/** Error type for a failure with no HTTP status: timeout, abort or network. */
-export function networkErrorType(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError') return 'TimeoutError';
-  if (name === 'AbortError') return 'AbortError';
-  return 'ConnectionError';
-}
-
-function errorMessage(error: unknown): string {
-  const base = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return redactSecrets(`${base}${cause}`).slice(0, 500);
-}
-
-function mergeAttribution(base: Attribution | undefined, extra: Attribution): Attribution {
+export function mergeAttribution(base: Attribution | undefined, extra: Attribution): Attribution {
   if (base === undefined) return extra;
   return {
     agent: extra.agent ?? base.agent,
@@ -105,78 +74,12 @@ function mergeAttribution(base: Attribution | undefined, extra: Attribution): At
 
 export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetch {
   const innerFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const createMeter = options.createMeter ?? createDefaultMeter;
-  const clock = options.clock ?? (() => performance.now());
-  const now = options.now ?? Date.now;
   const shouldRecord = options.shouldRecord ?? defaultShouldRecord;
-  const stats: TrackingStats = { recorded: 0, recordFailures: 0, pending: 0 };
-  const inFlight = new Set<Promise<void>>();
+  const tracker = createExchangeTracker(options);
 
-  function record(input: RecordInput): void {
-    stats.pending++;
-    let promise: Promise<void>;
-    try {
-      promise = options.recorder.record(input).then(
-        () => {
-          stats.recorded++;
-        },
-        (error: unknown) => {
-          stats.recordFailures++;
-          options.onError?.(error);
-        },
-      );
-    } catch (error) {
-      // A recorder that throws synchronously is still the recorder's problem, not the caller's.
-      promise = Promise.resolve();
-      stats.recordFailures++;
-      options.onError?.(error);
-    }
-    const settled = promise.finally(() => {
-      stats.pending--;
-      inFlight.delete(settled);
-    });
-    inFlight.add(settled);
-  }
-
-  function eventBase(info: RequestInfo, attribution: Attribution | undefined, startedAt: number, provider: string | undefined): RecordInput {
-    return {
-      ...attribution,
-      time: startedAt,
-      provider,
-      requestedModel: info.model,
-      model: info.model,
-    };
-  }
-
-  function withResult(base: RecordInput, result: UsageResult): RecordInput {
-    return {
-      ...base,
-      // A provider named in the options wins over one guessed from the body.
-      provider: base.provider ?? result.provider,
-      model: result.model ?? base.model,
-      usage: result.usage,
-      usageUnavailableReason: result.usage === undefined ? (result.usageUnavailableReason ?? 'no usage in the response') : undefined,
-      rawUsage: result.rawUsage,
-      providerCost: result.providerCost,
-      estimated: result.estimated,
-    };
-  }
-
-  /** Wraps the body so every chunk reaches the caller as it arrives and the meter sees it too. */
-  function meteredBody(
-    body: ReadableStream<Uint8Array>,
-    meter: UsageMeter,
-    onChunk: (() => void) | undefined,
-    onEnd: (outcome: 'done' | 'cut' | 'cancelled', error?: unknown, firstChunkAt?: number) => void,
-  ): ReadableStream<Uint8Array> {
+  /** Wraps the body so every chunk reaches the caller as it arrives and the exchange sees it too. */
+  function meteredBody(body: ReadableStream<Uint8Array>, exchange: Exchange): ReadableStream<Uint8Array> {
     const reader = body.getReader();
-    let firstChunkAt: number | undefined;
-    let settled = false;
-    const settle = (outcome: 'done' | 'cut' | 'cancelled', error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      onEnd(outcome, error, firstChunkAt);
-    };
     return new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
@@ -185,22 +88,20 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
             chunk = await reader.read();
           } catch (error) {
             controller.error(error);
-            settle('cut', error);
+            exchange.end('cut', error);
             return;
           }
           if (chunk.done) {
             controller.close();
-            settle('done');
+            exchange.end('done');
             return;
           }
-          firstChunkAt ??= clock();
           // Hand the chunk on first: metering never delays the caller.
           controller.enqueue(chunk.value);
-          onChunk?.();
-          meter.write(chunk.value);
+          exchange.chunk(chunk.value);
         },
         async cancel(reason) {
-          settle('cancelled', reason);
+          exchange.end('cancelled', reason);
           await reader.cancel(reason);
         },
       },
@@ -212,59 +113,21 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
   async function trackedFetch(attribution: Attribution | undefined, input: string | URL | Request, init?: RequestInit, extras?: TrackOptions): Promise<Response> {
     const info = requestInfo(input, init);
     if (!shouldRecord(info)) return innerFetch(input, init);
-    const startedAt = now();
-    const start = clock();
-    const provider = extras?.provider ?? options.provider;
-    const base = eventBase(info, attribution, startedAt, provider);
+    const exchange = tracker.begin({ url: info.url, model: info.model, provider: extras?.provider ?? options.provider, attribution });
     let response: Response;
     try {
       response = await innerFetch(input, init);
     } catch (error) {
-      record({
-        ...base,
-        durationMs: clock() - start,
-        status: 'error',
-        error: { type: networkErrorType(error), message: errorMessage(error) },
-        usageUnavailableReason: 'the request failed before a response',
-      });
+      exchange.fail(error);
       throw error;
     }
-    const headersAt = clock();
-    if (!response.ok) {
-      const classified = providerErrorFromStatus(response.status, `HTTP ${response.status}`);
-      const error: EventError = { type: classified.name, status: response.status, message: `HTTP ${response.status} ${response.statusText}`.trim() };
-      record({ ...base, durationMs: headersAt - start, status: 'error', error, usageUnavailableReason: `the provider answered ${response.status}` });
-      return response;
-    }
+    const metered = exchange.respond(response.status, response.statusText, response.headers.get('content-type') ?? '');
+    if (!metered) return response;
     if (response.body === null) {
-      record(withResult({ ...base, durationMs: headersAt - start, status: 'ok' }, unavailable('the response had no body')));
+      exchange.end('done');
       return response;
     }
-    const contentType = response.headers.get('content-type') ?? '';
-    const streaming = isStreamContentType(contentType);
-    const hint: FormatHint = { url: info.url, model: info.model, provider };
-    const meter = createMeter(hint, contentType);
-    const body = meteredBody(response.body, meter, extras?.onChunk, (outcome, reason, firstChunkAt) => {
-      const end = clock();
-      extras?.onEnd?.();
-      let result: UsageResult;
-      try {
-        result = meter.end();
-      } catch (error) {
-        result = unavailable(`metering failed: ${errorMessage(error)}`, hint);
-      }
-      const timing = { durationMs: end - start, timeToFirstTokenMs: streaming && firstChunkAt !== undefined ? firstChunkAt - start : undefined };
-      if (outcome === 'done') {
-        record(withResult({ ...base, ...timing, status: 'ok' }, result));
-      } else {
-        const error: EventError =
-          outcome === 'cancelled'
-            ? { type: 'AbortError', message: 'the caller stopped reading the response' }
-            : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
-        record(withResult({ ...base, ...timing, status: 'error', error }, result));
-      }
-    });
-    const tracked = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    const tracked = new Response(meteredBody(response.body, exchange), { status: response.status, statusText: response.statusText, headers: response.headers });
     // `new Response` drops these; SDKs read `url` for messages and logs.
     Object.defineProperty(tracked, 'url', { value: response.url });
     Object.defineProperty(tracked, 'redirected', { value: response.redirected });
@@ -283,12 +146,8 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
         return ((input: string | URL | Request, init?: RequestInit) => trackedFetch(merged, input, init)) as Fetch;
       },
     },
-    flush: {
-      value: async (): Promise<void> => {
-        while (inFlight.size > 0) await Promise.all([...inFlight]);
-      },
-    },
-    stats: { get: () => ({ ...stats }) },
+    flush: { value: () => tracker.flush() },
+    stats: { get: () => tracker.stats },
   });
   return tracking;
 }

@@ -6,26 +6,36 @@
  * @module
  */
 import { Hono } from 'hono';
-import { createTrackingFetch, type TrackingFetch } from '../http/index.js';
+import { createExchangeTracker, type ExchangeTracker } from '../http/index.js';
+import { createBatchingRecorder, type BatchingRecorder } from './batching-recorder.js';
 import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
-import type { GatewayKey, GatewayRuntime } from './gateway/forward.js';
 import { parseModelRoutes } from './gateway/model-routes.js';
+import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
+import { createGatewayRouter, type GatewayRouter } from './gateway/routes.js';
+import type { GatewayKey, GatewayRuntime } from './gateway/types.js';
 import { notFound } from './http-error.js';
 import { createAnalyticsRoutes } from './routes/analytics.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
-import { createAnthropicGatewayRoutes } from './routes/gateway-anthropic.js';
-import { createGeminiGatewayRoutes } from './routes/gateway-gemini.js';
-import { createOpenAIGatewayRoutes } from './routes/gateway-openai.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createIngestRoutes } from './routes/ingest.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
 
 export interface TokenledgerApp {
+  /** Analytics, ingest, operations and dashboard routes (Request/Response; `app.request()` in tests). */
   app: Hono;
-  /** The gateway's tracking fetch (its `flush()` waits for pending recordings). */
-  tracking: TrackingFetch;
+  /**
+   * The metering gateway on plain node:http, the hot path: `router.match(method, path)` says
+   * whether a request is a gateway call, `proxy.handle(req, res, route)` serves it.
+   */
+  gateway: { router: GatewayRouter; proxy: GatewayProxy };
+  /** The gateway's exchange tracker (its `flush()` waits for pending recordings). */
+  tracker: ExchangeTracker;
+  /** The gateway's batching recorder (`flush()` writes the pending batch now). */
+  recorder: BatchingRecorder;
+  /** Writes every gateway recording started so far (tests, shutdown). */
+  flushRecordings(): Promise<void>;
   limits: ServerLimits;
   /** True when any gateway, ingest or admin key is configured. */
   keysConfigured: boolean;
@@ -49,19 +59,16 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     }));
   const modelRoutes = parseModelRoutes(server['modelRoutes']);
 
-  const tracking = createTrackingFetch({
-    recorder: {
-      record: async (input) => {
-        const event = await deps.ledger.record(input);
-        deps.metrics.observeEvent(event);
-        return event;
-      },
-    },
+  const recorder = createBatchingRecorder({ ledger: deps.ledger, onEvent: (event) => deps.metrics.observeEvent(event) });
+  // The same recording path as the tracking fetch: one exchange per call, metered, recorded.
+  const tracker = createExchangeTracker({
+    recorder,
     createMeter: deps.createMeter,
-    fetch: deps.upstreamFetch,
     onError: (error) => deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const runtime: GatewayRuntime = { tracking, metrics: deps.metrics, limits, gatewayKeys };
+  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys };
+  const router = createGatewayRouter(deps.config, env, modelRoutes);
+  const proxy = createGatewayProxy(runtime, deps.logger);
 
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
@@ -73,12 +80,12 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.route('/openapi.json', createOpenApiRoutes(limits));
   app.route('/analytics', createAnalyticsRoutes(deps, limits, adminKeys));
   app.route('/v1/usage', createIngestRoutes(deps, limits, ingestKeys));
-  app.route('/v1', createOpenAIGatewayRoutes(runtime, deps.config, env, modelRoutes));
-  app.route('/anthropic', createAnthropicGatewayRoutes(runtime, deps.config, env));
-  app.route('/gemini', createGeminiGatewayRoutes(runtime, deps.config, env));
   app.route('/', createDashboardRoutes(deps.dashboardDir));
 
-  return { app, tracking, limits, keysConfigured: adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0 };
+  const flushRecordings = async (): Promise<void> => {
+    await Promise.all([tracker.flush(), recorder.flush()]);
+  };
+  return { app, gateway: { router, proxy }, tracker, recorder, flushRecordings, limits, keysConfigured: adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0 };
 }
 
 /** The admin key may ingest too; when only an admin key is set, ingest needs it. */

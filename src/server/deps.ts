@@ -50,8 +50,6 @@ export interface ServerDeps {
   metrics: ServerMetrics;
   /** Reads usage from upstream bodies (the tracking fetch's meter). */
   createMeter: CreateUsageMeter;
-  /** Sends upstream requests. @default globalThis.fetch */
-  upstreamFetch?: typeof fetch;
   /** Environment for upstream defaults (`OPENAI_BASE_URL`...). @default process.env */
   env?: Record<string, string | undefined>;
   limits?: Partial<ServerLimits>;

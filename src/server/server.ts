@@ -8,8 +8,8 @@
  * @module
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { createDefaultMeter } from '../http/index.js';
@@ -39,8 +39,6 @@ export interface StartServerOptions {
   /** How long shutdown waits for in-flight requests before cutting them. @default 10000 */
   drainTimeoutMs?: number;
   dashboardDir?: string;
-  /** Upstream fetch (tests). @default globalThis.fetch */
-  upstreamFetch?: typeof fetch;
 }
 
 export interface RunningServer {
@@ -81,14 +79,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
   const metrics = createServerMetrics();
-  const built = createApp({ store, ledger, config, logger, metrics, createMeter: createDefaultMeter, env, limits: options.limits, dashboardDir: options.dashboardDir, upstreamFetch: options.upstreamFetch });
+  const built = createApp({ store, ledger, config, logger, metrics, createMeter: createDefaultMeter, env, limits: options.limits, dashboardDir: options.dashboardDir });
 
   const requestedHost = options.host ?? '127.0.0.1';
   const loopbackOnly = !built.keysConfigured && !LOOPBACK.test(requestedHost);
   const host = loopbackOnly ? '127.0.0.1' : requestedHost;
-  const server = await new Promise<Server>((resolve, reject) => {
-    const instance = serve({ fetch: built.app.fetch, port: options.port ?? DEFAULT_PORT, hostname: host }, () => resolve(instance as Server));
-    instance.once('error', reject);
+  const honoListener = getRequestListener(built.app.fetch);
+  const { router, proxy } = built.gateway;
+  // Gateway calls take the node:http fast path; everything else goes through Hono.
+  const server: Server = createServer({ noDelay: true }, (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const route = router.match(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
+    if (route !== undefined) proxy.handle(req, res, route);
+    else void honoListener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Streams can be long; keep-alive sockets are reused by SDKs and gateways in front of us.
   server.keepAliveTimeout = 65_000;
@@ -107,7 +118,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       grace.unref();
       await drained;
       clearTimeout(grace);
-      await built.tracking.flush();
+      await built.flushRecordings();
       try {
         await ledger.close();
       } catch (error) {

@@ -35,7 +35,7 @@ describe('gateway keys', () => {
     const completion = await client.chat.completions.create({ model: 'gpt-4.1-nano', messages: [] });
     expect(completion.usage?.total_tokens).toBe(379);
     expect(mock.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${UPSTREAM_KEY}`);
-    await server.app.tracking.flush();
+    await server.app.flushRecordings();
     const [event] = (await server.store.events({ filter: {}, limit: 1 })).events;
     expect(event).toMatchObject({ agent: 'team-a', run: 'r9', tags: { team: 'a' } });
   });

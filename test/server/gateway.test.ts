@@ -33,7 +33,7 @@ beforeEach(() => mock.reset());
 /** The events recorded since the last call (recording happens after the response ends). */
 let seen = 0;
 async function newEvents(): Promise<UsageEvent[]> {
-  await server.app.tracking.flush();
+  await server.app.flushRecordings();
   const all = (await server.store.events({ filter: {}, limit: 1000 })).events.reverse();
   const fresh = all.slice(seen);
   seen = all.length;

@@ -22,10 +22,18 @@ export function parseTagsHeader(value: string): Record<string, string> {
   return tags;
 }
 
-export function attributionFromHeaders(headers: Headers, defaults: Attribution | undefined): Attribution | undefined {
-  const agent = headers.get('x-tokenledger-agent');
-  const run = headers.get('x-tokenledger-run');
-  const tagsHeader = headers.get('x-tokenledger-tags');
+type NodeHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+function one(headers: NodeHeaders, name: string): string | null {
+  const value = headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Attribution from node:http request headers (lower-case names), over the key's defaults. */
+export function attributionFromHeaders(headers: NodeHeaders, defaults: Attribution | undefined): Attribution | undefined {
+  const agent = one(headers, 'x-tokenledger-agent');
+  const run = one(headers, 'x-tokenledger-run');
+  const tagsHeader = one(headers, 'x-tokenledger-tags');
   if (agent === null && run === null && tagsHeader === null) return defaults;
   for (const [name, value] of [['x-tokenledger-agent', agent], ['x-tokenledger-run', run]] as const) {
     if (value !== null && (value === '' || value.length > 256)) throw badRequest(`${name}: must be 1 to 256 characters`, name);

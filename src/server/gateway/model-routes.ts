@@ -29,8 +29,11 @@ export function parseModelRoutes(value: unknown): ModelRoute[] {
 }
 
 /** Reads `model` from a JSON body without failing. */
-export function modelOf(body: ArrayBuffer | undefined): string | undefined {
+export function modelOf(body: Uint8Array | ArrayBuffer | undefined): string | undefined {
   if (body === undefined || body.byteLength === 0) return undefined;
+  // Only JSON objects name a model; skip uploads (audio, files) without parsing them.
+  const first = body instanceof Uint8Array ? body[0] : new Uint8Array(body, 0, 1)[0];
+  if (first !== 123 /* { */ && first !== 32 && first !== 10 && first !== 13 && first !== 9) return undefined;
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(body));
     return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)['model'] === 'string'

@@ -1,0 +1,206 @@
+/**
+ * The recording core of the tracking fetch, usable by any HTTP path (the fetch wrapper, the
+ * server's gateway): one `Exchange` per call is told what happened (failed before a response,
+ * answered with a status, body chunks, body end) and records exactly one event: usage from the
+ * meter, duration, time to first token, attribution, failure details. Recording never throws
+ * to the caller: failures are counted and passed to `onError`.
+ *
+ * @module
+ */
+import { providerErrorFromStatus, redactSecrets } from '../errors/index.js';
+import type { Attribution, EventError, FormatHint, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import { createDefaultMeter } from './default-meter.js';
+import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
+
+/** Where events go: a ledger, or anything with its `record`. */
+export interface UsageRecorder {
+  record(input: RecordInput): Promise<UsageEvent>;
+}
+
+export interface ExchangeTrackerOptions {
+  /** Receives one `RecordInput` per call (usually `ledger`). */
+  recorder: UsageRecorder;
+  /** Reads usage from bodies. @default createDefaultMeter (src/usage's stream meter and normalizer) */
+  createMeter?: CreateUsageMeter;
+  /** Monotonic clock in ms, for durations. @default performance.now */
+  clock?: () => number;
+  /** Wall clock in epoch ms, for event times. @default Date.now */
+  now?: () => number;
+  /** Told about every recording failure (after it was counted). Must not throw. */
+  onError?: (error: unknown) => void;
+}
+
+export interface TrackingStats {
+  /** Events handed to the recorder and stored. */
+  recorded: number;
+  /** Recording attempts that failed (swallowed). */
+  recordFailures: number;
+  /** Recordings still in flight. */
+  pending: number;
+}
+
+/** What is known when a call starts. */
+export interface ExchangeStart {
+  url: string;
+  /** The model requested, when known. */
+  model: string | undefined;
+  provider: string | undefined;
+  attribution: Attribution | undefined;
+}
+
+/** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
+export interface Exchange {
+  /** No response at all (network error, timeout, abort): records a failed event. */
+  fail(error: unknown): void;
+  /**
+   * Response headers arrived. A non-2xx status records a failed event at once (its body is
+   * not metered); returns whether the body should be fed to `chunk()`/`end()`.
+   */
+  respond(status: number, statusText: string, contentType: string): boolean;
+  /** One body chunk, after it was handed on to the caller. */
+  chunk(bytes: Uint8Array): void;
+  /** The body ended (`done`), broke (`cut`) or the caller stopped reading (`cancelled`). */
+  end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): void;
+}
+
+export interface ExchangeTracker {
+  begin(start: ExchangeStart): Exchange;
+  /** Resolves once every recording started so far has settled. */
+  flush(): Promise<void>;
+  readonly stats: Readonly<TrackingStats>;
+}
+
+/** Error type for a failure with no HTTP status: timeout, abort or network. */
+export function networkErrorType(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError') return 'TimeoutError';
+  if (name === 'AbortError') return 'AbortError';
+  return 'ConnectionError';
+}
+
+export function errorMessage(error: unknown): string {
+  const base = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return redactSecrets(`${base}${cause}`).slice(0, 500);
+}
+
+function withResult(base: RecordInput, result: UsageResult): RecordInput {
+  return {
+    ...base,
+    // A provider named by the caller wins over one guessed from the body.
+    provider: base.provider ?? result.provider,
+    model: result.model ?? base.model,
+    usage: result.usage,
+    usageUnavailableReason: result.usage === undefined ? (result.usageUnavailableReason ?? 'no usage in the response') : undefined,
+    rawUsage: result.rawUsage,
+    providerCost: result.providerCost,
+    estimated: result.estimated,
+  };
+}
+
+export function createExchangeTracker(options: ExchangeTrackerOptions): ExchangeTracker {
+  const createMeter = options.createMeter ?? createDefaultMeter;
+  const clock = options.clock ?? (() => performance.now());
+  const now = options.now ?? Date.now;
+  const stats: TrackingStats = { recorded: 0, recordFailures: 0, pending: 0 };
+  const inFlight = new Set<Promise<void>>();
+
+  function record(input: RecordInput): void {
+    stats.pending++;
+    let promise: Promise<void>;
+    try {
+      promise = options.recorder.record(input).then(
+        () => {
+          stats.recorded++;
+        },
+        (error: unknown) => {
+          stats.recordFailures++;
+          options.onError?.(error);
+        },
+      );
+    } catch (error) {
+      // A recorder that throws synchronously is still the recorder's problem, not the caller's.
+      promise = Promise.resolve();
+      stats.recordFailures++;
+      options.onError?.(error);
+    }
+    const settled = promise.finally(() => {
+      stats.pending--;
+      inFlight.delete(settled);
+    });
+    inFlight.add(settled);
+  }
+
+  function begin(start: ExchangeStart): Exchange {
+    const startedAt = clock();
+    const base: RecordInput = { ...start.attribution, time: now(), provider: start.provider, requestedModel: start.model, model: start.model };
+    const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
+    let finished = false;
+    let meter: UsageMeter | undefined;
+    let streaming = false;
+    let firstChunkAt: number | undefined;
+
+    return {
+      fail(error) {
+        if (finished) return;
+        finished = true;
+        record({
+          ...base,
+          durationMs: clock() - startedAt,
+          status: 'error',
+          error: { type: networkErrorType(error), message: errorMessage(error) },
+          usageUnavailableReason: 'the request failed before a response',
+        });
+      },
+      respond(status, statusText, contentType) {
+        if (finished) return false;
+        if (status < 200 || status > 299) {
+          finished = true;
+          const classified = providerErrorFromStatus(status, `HTTP ${status}`);
+          const error: EventError = { type: classified.name, status, message: `HTTP ${status} ${statusText}`.trim() };
+          record({ ...base, durationMs: clock() - startedAt, status: 'error', error, usageUnavailableReason: `the provider answered ${status}` });
+          return false;
+        }
+        streaming = isStreamContentType(contentType);
+        meter = createMeter(hint, contentType);
+        return true;
+      },
+      chunk(bytes) {
+        if (finished || meter === undefined) return;
+        firstChunkAt ??= clock();
+        meter.write(bytes);
+      },
+      end(outcome, reason) {
+        if (finished) return;
+        finished = true;
+        const end = clock();
+        let result: UsageResult;
+        try {
+          result = meter === undefined ? unavailable('the response had no body', hint) : meter.end();
+        } catch (error) {
+          result = unavailable(`metering failed: ${errorMessage(error)}`, hint);
+        }
+        const timing = { durationMs: end - startedAt, timeToFirstTokenMs: streaming && firstChunkAt !== undefined ? firstChunkAt - startedAt : undefined };
+        if (outcome === 'done') {
+          record(withResult({ ...base, ...timing, status: 'ok' }, result));
+          return;
+        }
+        const error: EventError =
+          outcome === 'cancelled'
+            ? { type: 'AbortError', message: 'the caller stopped reading the response' }
+            : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
+        record(withResult({ ...base, ...timing, status: 'error', error }, result));
+      },
+    };
+  }
+
+  return {
+    begin,
+    flush: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    get stats() {
+      return { ...stats };
+    },
+  };
+}

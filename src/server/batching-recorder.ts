@@ -1,0 +1,80 @@
+/**
+ * The gateway's recorder: events are written in batches (one store transaction for many),
+ * after the responses went out, so recording costs the hot path almost nothing. A batch is
+ * written when it reaches `maxBatch` events or `maxDelayMs` after its first event; `flush()`
+ * writes at once (shutdown). Fail-open like the ledger: a store failure never reaches a client.
+ *
+ * @module
+ */
+import type { UsageRecorder } from '../http/index.js';
+import type { Ledger } from '../ledger/index.js';
+import type { RecordInput, UsageEvent } from '../types/index.js';
+
+export interface BatchingRecorderOptions {
+  ledger: Ledger;
+  /** Told about each stored event (metrics). */
+  onEvent?: (event: UsageEvent) => void;
+  /** @default 500 */
+  maxBatch?: number;
+  /** @default 50 */
+  maxDelayMs?: number;
+}
+
+export interface BatchingRecorder extends UsageRecorder {
+  flush(): Promise<void>;
+}
+
+interface Waiting {
+  input: RecordInput;
+  resolve: (event: UsageEvent) => void;
+  reject: (error: unknown) => void;
+}
+
+export function createBatchingRecorder(options: BatchingRecorderOptions): BatchingRecorder {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxDelayMs = options.maxDelayMs ?? 50;
+  let queue: Waiting[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  function write(): Promise<void> {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return writing;
+    writing = writing.then(async () => {
+      try {
+        const result = await options.ledger.recordMany(batch.map((item) => item.input));
+        const rejected = new Map(result.rejected.map((item) => [item.index, item.error]));
+        let next = 0;
+        for (const [index, item] of batch.entries()) {
+          const error = rejected.get(index);
+          if (error !== undefined) {
+            item.reject(error);
+            continue;
+          }
+          const event = result.events[next++]!;
+          options.onEvent?.(event);
+          item.resolve(event);
+        }
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    });
+    return writing;
+  }
+
+  return {
+    record(input) {
+      return new Promise<UsageEvent>((resolve, reject) => {
+        queue.push({ input, resolve, reject });
+        if (queue.length >= maxBatch) void write();
+        else timer ??= setTimeout(() => void write(), maxDelayMs);
+      });
+    },
+    flush: () => write(),
+  };
+}

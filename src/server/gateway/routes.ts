@@ -1,0 +1,92 @@
+/**
+ * The gateway's route table: OpenAI-compatible `/v1/chat/completions`, `/v1/responses`,
+ * `/v1/embeddings`, `/v1/models`; native `/anthropic/v1/messages` (and `/count_tokens`) and
+ * `/gemini/v1beta/models/{model}:generateContent|streamGenerateContent` (+ countTokens,
+ * embedContent). Matching is a few string compares: this runs for every request.
+ *
+ * @module
+ */
+import type { Config } from '../../config/index.js';
+import { badRequest } from '../http-error.js';
+import { modelOf, providerForModel, type ModelRoute } from './model-routes.js';
+import type { GatewayRoute, TargetInput } from './types.js';
+import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
+
+const OPENAI_PATHS: Record<string, [string, string]> = {
+  'POST /v1/chat/completions': ['/chat/completions', 'openai.chat'],
+  'POST /v1/responses': ['/responses', 'openai.responses'],
+  'POST /v1/embeddings': ['/embeddings', 'openai.embeddings'],
+  'GET /v1/models': ['/models', 'openai.models'],
+};
+const ANTHROPIC_PATHS: Record<string, string> = {
+  '/anthropic/v1/messages': 'anthropic.messages',
+  '/anthropic/v1/messages/count_tokens': 'anthropic.count_tokens',
+};
+const GEMINI_PATH = /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+
+function header(headers: TargetInput['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export interface GatewayRouter {
+  /** The route for a request, or `undefined` when it is not a gateway path. */
+  match(method: string, pathname: string): GatewayRoute | undefined;
+}
+
+export function createGatewayRouter(config: Config, env: Record<string, string | undefined>, modelRoutes: readonly ModelRoute[]): GatewayRouter {
+  const cache = new Map<string, Upstream | undefined>();
+  // Upstreams depend only on config and env: resolve each once.
+  const upstream = (id: string, style: UpstreamStyle): Upstream => {
+    const cacheKey = `${style}:${id}`;
+    let found = cache.get(cacheKey);
+    if (found === undefined && !cache.has(cacheKey)) {
+      found = resolveUpstream(id, style, config, env);
+      cache.set(cacheKey, found);
+    }
+    if (found === undefined) throw badRequest(`unknown provider "${id}": configure server.upstreams or providers.${id}.baseURL`, 'x-tokenledger-provider');
+    return found;
+  };
+
+  return {
+    match(method, pathname) {
+      const openai = OPENAI_PATHS[`${method} ${pathname}`];
+      if (openai !== undefined) {
+        const [suffix, label] = openai;
+        return {
+          label,
+          target({ body, key, headers, url }) {
+            const named = header(headers, 'x-tokenledger-provider');
+            const model = method === 'POST' ? modelOf(body) : undefined;
+            const id = named ?? providerForModel(model, modelRoutes) ?? key?.provider ?? 'openai';
+            const type = config.providers[id]?.type;
+            if (type !== undefined && type !== 'openai-compatible') {
+              throw badRequest(`x-tokenledger-provider: ${id} is not OpenAI-compatible; use /anthropic/v1/messages or /gemini/v1beta/...`, 'x-tokenledger-provider');
+            }
+            return { upstream: upstream(id, 'openai'), pathAndQuery: `${suffix}${url.search}`, model };
+          },
+        };
+      }
+      if (method !== 'POST') return undefined;
+      const anthropic = ANTHROPIC_PATHS[pathname];
+      if (anthropic !== undefined) {
+        return {
+          label: anthropic,
+          target: ({ body, url }) => ({ upstream: upstream('anthropic', 'anthropic'), pathAndQuery: `${pathname.slice('/anthropic'.length)}${url.search}`, model: modelOf(body) }),
+        };
+      }
+      const gemini = pathname.startsWith('/gemini/') ? GEMINI_PATH.exec(pathname) : null;
+      if (gemini !== null) {
+        return {
+          label: `gemini.${gemini[3]}`,
+          target({ key, url }) {
+            // With gateway keys the client's key is ours, not Google's: it must not travel on.
+            if (key !== undefined) url.searchParams.delete('key');
+            return { upstream: upstream('gemini', 'gemini'), pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`, model: decodeURIComponent(gemini[2] ?? '') };
+          },
+        };
+      }
+      return undefined;
+    },
+  };
+}

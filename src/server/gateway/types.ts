@@ -1,0 +1,50 @@
+/**
+ * Shapes shared by the gateway's route table and its proxy.
+ *
+ * @module
+ */
+import type { ExchangeTracker } from '../../http/index.js';
+import type { Attribution } from '../../types/index.js';
+import type { ServerLimits } from '../deps.js';
+import type { ServerMetrics } from '../metrics.js';
+import type { Upstream } from './upstreams.js';
+
+/** A configured gateway key, resolved. */
+export interface GatewayKey {
+  key: string;
+  /** Provider this key is for (its default route). */
+  provider: string | undefined;
+  /** Upstream key used instead of the client's; the upstream's configured key when absent. */
+  upstreamKey: string | undefined;
+  attribution: Attribution | undefined;
+}
+
+export interface GatewayRuntime {
+  tracker: ExchangeTracker;
+  metrics: ServerMetrics;
+  limits: ServerLimits;
+  gatewayKeys: readonly GatewayKey[];
+}
+
+/** What the route decided once the body and key are known. */
+export interface GatewayTarget {
+  upstream: Upstream;
+  /** Appended to the upstream base URL, query string included. */
+  pathAndQuery: string;
+  /** The model requested (body `model`, or Gemini's path). */
+  model: string | undefined;
+}
+
+export interface TargetInput {
+  body: Buffer;
+  key: GatewayKey | undefined;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  url: URL;
+}
+
+/** A matched gateway route. */
+export interface GatewayRoute {
+  /** Metrics label, e.g. `openai.chat`. */
+  label: string;
+  target(input: TargetInput): GatewayTarget;
+}
