@@ -6,8 +6,8 @@
  * legacy twins `cacheReadInputTokenCount` / `cacheWriteInputTokenCount` holding the same numbers:
  * read as a fallback, never added. Absent cache counters read as 0 (see counts.ts).
  *
- * Stream: usage arrives only in the final `metadata` event. The AWS binary event-stream framing
- * is not decoded here: push decoded events (`event` = `:event-type`, `data` = payload JSON).
+ * Stream: usage arrives only in the final `metadata` event. Events are the decoded frames
+ * (`event` = `:event-type`, `data` = payload JSON); stream-meter.ts decodes the binary framing.
  *
  * @module
  */

@@ -5,13 +5,14 @@
  * by the first non-space character (`{` means NDJSON) and the format by the first event that
  * parses. Never throws: whatever goes wrong becomes a warning or "usage unavailable".
  *
- * Not decoded: AWS's binary event-stream framing (Bedrock ConverseStream). Push its decoded
- * events through `createStreamAccumulator('bedrock-converse')` instead.
+ * Bedrock ConverseStream's binary AWS event-stream framing is decoded too (aws-eventstream.ts),
+ * recognised by its first byte (NUL).
  *
  * @module
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
+import { AwsEventStreamDecoder } from './aws-eventstream.js';
 import { formatFromBody, formatFromUrl, providerFromHint } from './detect.js';
 import { toUsageResult } from './result.js';
 import { createStreamAccumulator, type StreamAccumulator } from './stream-accumulator.js';
@@ -107,7 +108,8 @@ class RawStreamMeter implements StreamMeter {
   private readonly warnings: string[] = [];
   private readonly hintedProvider: string | undefined;
   /** `json-array`: a stream answered as one JSON array of chunks (Gemini without alt=sse). */
-  private framing: 'sse' | 'ndjson' | 'json-array' | undefined;
+  private framing: 'sse' | 'ndjson' | 'json-array' | 'aws-eventstream' | undefined;
+  private eventStream: AwsEventStreamDecoder | undefined;
   private detectedFormat: UsageFormat | undefined;
   private accumulator: StreamAccumulator | undefined;
   private pending: StreamEventInput[] = [];
@@ -141,6 +143,15 @@ class RawStreamMeter implements StreamMeter {
   write(chunk: Uint8Array | string): void {
     if (this.ended !== undefined) return;
     try {
+      if (typeof chunk !== 'string') {
+        // Text streams never start with a NUL byte; an AWS event-stream frame does (its length's
+        // high byte), so the first byte tells binary Bedrock streams apart.
+        if (this.framing === undefined && chunk.length > 0 && chunk[0] === 0) this.framing = 'aws-eventstream';
+        if (this.framing === 'aws-eventstream') {
+          this.feedEventStream(chunk);
+          return;
+        }
+      }
       this.feed(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     } catch (error) {
       this.broken = true;
@@ -156,6 +167,7 @@ class RawStreamMeter implements StreamMeter {
       if (this.framing === 'sse') this.feed('\n\n');
       else if (this.framing === 'ndjson' && this.lineBuffer.trim() !== '') this.feedLines('\n');
       else if (this.framing === 'json-array') this.deliverArray();
+      else if (this.framing === 'aws-eventstream' && (this.eventStream?.pendingBytes ?? 0) > 0) this.warnings.push('stream ended inside an AWS event-stream frame');
       if (this.accumulator === undefined && this.pending.length > 0) {
         const fallback = formatFromProviderId(this.hintedProvider);
         if (fallback !== undefined) {
@@ -197,6 +209,15 @@ class RawStreamMeter implements StreamMeter {
       this.contentAt = this.now();
     }
     accumulator.push(event);
+  }
+
+  private feedEventStream(bytes: Uint8Array): void {
+    if (this.broken) return;
+    this.eventStream ??= new AwsEventStreamDecoder(this.maxBufferSize);
+    const output = this.eventStream.push(bytes);
+    this.warnings.push(...output.warnings);
+    if (output.corrupt) this.broken = true;
+    for (const event of output.events) this.deliver(event);
   }
 
   private deliverArray(): void {
