@@ -50,6 +50,12 @@ export function readOpenAIChatParts(raw: Record<string, unknown>, problems: Coun
     reasoningTokens: readCount(completionDetails?.['reasoning_tokens'], 'completion_tokens_details.reasoning_tokens', problems, 0),
     reportedTotal: readCount(raw['total_tokens'], 'total_tokens', problems, undefined),
   };
+  // Embeddings usage has no completion_tokens, only `total_tokens === prompt_tokens`: the total
+  // then says how much output there was (0), rather than leaving it unknown.
+  if (raw['completion_tokens'] === undefined && raw['output_tokens'] === undefined && input !== undefined && parts.reportedTotal !== undefined && parts.reportedTotal >= input) {
+    parts.outputTokens = parts.reportedTotal - input;
+    parts.completion = parts.outputTokens;
+  }
   const inputAudio = readCount(promptDetails?.['audio_tokens'], 'prompt_tokens_details.audio_tokens', problems, undefined);
   const outputAudio = readCount(completionDetails?.['audio_tokens'], 'completion_tokens_details.audio_tokens', problems, undefined);
   if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;

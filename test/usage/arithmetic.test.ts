@@ -2,6 +2,8 @@
  * Per-provider arithmetic, pinned with numbers chosen so that any wrong formula gives a
  * different answer (every counter distinct, none summing to another by accident).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   normalizeAnthropicUsage,
@@ -14,6 +16,7 @@ import {
   normalizeResponse,
   normalizeXaiChatUsage,
 } from '#src/usage/index.js';
+import { FIXTURES_DIR } from '../helpers/sse.js';
 
 describe('Anthropic', () => {
   it('inputTokens = input_tokens + cache_creation_input_tokens + cache_read_input_tokens; output as reported', () => {
@@ -156,6 +159,13 @@ describe('OpenAI-compatible', () => {
       inputAudioTokens: 40,
       outputAudioTokens: 10,
     });
+  });
+
+  it('embeddings (no completion_tokens): output is total - prompt = 0, not unknown', () => {
+    const fixture = JSON.parse(readFileSync(join(FIXTURES_DIR, 'openai', 'openai-docs-embeddings.json'), 'utf8')) as { body: unknown; expected: Record<string, number> };
+    const { usage } = normalizeResponse(fixture.body, { url: 'https://api.openai.com/v1/embeddings' });
+    expect(usage).toMatchObject(fixture.expected);
+    expect(normalizeOpenAIChatUsage({ prompt_tokens: 8 }).usage?.outputTokens).toBeUndefined();
   });
 
   it('DeepSeek prompt_cache_hit_tokens is the cache read when no details are sent', () => {
