@@ -9,7 +9,6 @@ import { compact, grouped, usd, usdExact } from '../format.js';
 import { METRICS, STACKS, bounds, type Metric, type State } from '../state.js';
 import type { AgentModelStats, AgentStats, ModelStats, TimeseriesResponse, TokensResponse, UsageStats } from '../types.js';
 import { flagsNotice, headline } from '../ui/cards.js';
-import { OTHER_COLOR, PALETTE, stackedChart } from '../ui/chart.js';
 import { statsColumns } from '../ui/columns.js';
 import { table } from '../ui/table.js';
 import { apiFilter } from '../state.js';
@@ -172,11 +171,15 @@ async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Pro
     const top = groups.sort((a, b) => b.value - a.value).slice(0, MAX_SERIES);
     const base = apiFilter(state, ctx.now);
     const field = state.stack;
+    // uPlot is loaded apart (its own chunk), in parallel with the data: the figures and
+    // tables never wait for it.
+    const chartModule = import('../ui/chart.js');
     const [total, ...parts] = await Promise.all([
       api.get<TimeseriesResponse>('/analytics/tokens/timeseries', { ...base, interval }, { signal: ctx.signal }),
       ...top.map((group) => api.get<TimeseriesResponse>('/analytics/tokens/timeseries', { ...base, [field]: group.label, interval }, { signal: ctx.signal })),
     ]);
     if (total === undefined) return;
+    const { OTHER_COLOR, PALETTE, stackedChart } = await chartModule;
     const times = total.buckets.map((bucket) => Date.parse(bucket.start));
     const index = new Map(times.map((time, i) => [time, i]));
     const series = parts.map((part, i) => {
