@@ -1,11 +1,12 @@
 /**
  * The PostgreSQL store: a `pg` pool, for many processes and machines writing one ledger.
  *
- * Each insert() is one transaction: a multi-row INSERT (unnest of column arrays) with
- * ON CONFLICT (id) DO NOTHING RETURNING id, then the rollup increments for the rows that were
- * new. Rows and rollup keys are written in sorted order so concurrent writers lock in the same
- * order; a deadlock or serialization failure is retried. insert() resolves after COMMIT, which
- * with PostgreSQL's default `synchronous_commit=on` means the events are on disk.
+ * Each insert() is one statement, so one round trip and one transaction: a multi-row INSERT
+ * (unnest of column arrays) with ON CONFLICT (id) DO NOTHING, whose new rows feed the rollup
+ * upserts in the same statement. Rows and rollup keys are written in sorted order so concurrent
+ * writers lock in the same order; a deadlock or serialization failure is retried. insert()
+ * resolves after the commit, which with PostgreSQL's default `synchronous_commit=on` means the
+ * events are on disk.
  *
  * `?schema=NAME` in the URL puts every table in that schema (created if missing) via the
  * connection's `search_path`, so tests and tenants can share one database.
@@ -20,13 +21,14 @@ import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart } from './aggregate-rows.js';
-import { computeRollupDeltas, DAY_MS, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
   eventsWhere,
   LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
+  latencyFromEventsSql,
   numberPlaceholders,
   rebuildAllRollupsSql,
   rebuildRollupSql,
@@ -34,6 +36,7 @@ import {
   ROLLUP_DAILY_INSERT_COLUMNS,
   ROLLUP_DAILY_UPSERT_SQL,
   ROLLUP_UPSERT_SQL,
+  sumsSelectForInsert,
   type SqlParam,
   type SqlReader,
 } from './sql-query.js';
@@ -71,23 +74,31 @@ function arrayType(column: EventColumn): string {
   return INT_COLUMNS.has(column) ? 'integer[]' : 'bigint[]';
 }
 
-const INSERT_EVENTS_SQL = `INSERT INTO events (${EVENT_COLUMNS.join(', ')})
+const HOUR_EXPR = `(time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS}))`;
+const DAY_EXPR = `(time_ms - (((time_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}))`;
+
+/**
+ * One statement (so one round trip and an implicit transaction): insert the events, then add
+ * what the newly inserted ones (`ins`, duplicates excluded) contribute to every rollup. Rollup
+ * rows are written in key order so concurrent writers lock them in the same order.
+ */
+const INSERT_SQL = `WITH ins AS (
+INSERT INTO events (${EVENT_COLUMNS.join(', ')})
 SELECT ${EVENT_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? `${c}::jsonb` : c)).join(', ')}
 FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ')}) AS t(${EVENT_COLUMNS.join(', ')})
-ON CONFLICT (id) DO NOTHING RETURNING id`;
-
-const ROLLUP_TYPES = ROLLUP_INSERT_COLUMNS.map((c) => (['provider', 'model', 'agent', 'status'].includes(c) ? 'text[]' : 'bigint[]'));
-const UPSERT_ROLLUPS_SQL = `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
-SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}) ${ROLLUP_UPSERT_SQL}`;
-
-const UPSERT_DAILY_ROLLUPS_SQL = `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
-SELECT * FROM unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}`).join(', ')}) ${ROLLUP_DAILY_UPSERT_SQL}`;
-
-const UPSERT_LATENCY_SQL = `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_UPSERT_SQL}`;
-
-const UPSERT_DAILY_SQL = `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::integer[], $8::bigint[]) ${LATENCY_DAILY_UPSERT_SQL}`;
+ORDER BY id
+ON CONFLICT (id) DO NOTHING RETURNING *),
+rh AS (INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
+SELECT ${HOUR_EXPR}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
+FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_UPSERT_SQL}),
+rd AS (INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
+SELECT ${DAY_EXPR}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
+FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_DAILY_UPSERT_SQL}),
+lh AS (INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
+SELECT * FROM (${latencyFromEventsSql('', `${HOUR_EXPR} AS hour_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_UPSERT_SQL}),
+ld AS (INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
+SELECT * FROM (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL})
+SELECT COUNT(*) AS added FROM ins`;
 
 /** Transposes rows into one array per column (for unnest). */
 function columns(rows: readonly (readonly SqlParam[])[], width: number): SqlParam[][] {
@@ -222,18 +233,16 @@ export class PostgresStore implements Store {
     if (events.length === 0) return 0;
     const byId = new Map(events.map((event) => [event.id, eventToRow(event)]));
     const rows = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return this.transaction(async (client) => {
-      const inserted = await client.query<{ id: string }>(INSERT_EVENTS_SQL, columns(rows.map(rowValues), EVENT_COLUMNS.length));
-      const added = inserted.rows.map((r) => byId.get(r.id)).filter((row) => row !== undefined);
-      const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(added);
-      if (rollups.length > 0) await client.query(UPSERT_ROLLUPS_SQL, columns(rollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
-      if (dailyRollups.length > 0) await client.query(UPSERT_DAILY_ROLLUPS_SQL, columns(dailyRollups.map(rollupValues), ROLLUP_INSERT_COLUMNS.length));
-      for (const [sql, list] of [[UPSERT_LATENCY_SQL, latencies], [UPSERT_DAILY_SQL, dailyLatencies]] as const) {
-        if (list.length === 0) continue;
-        await client.query(sql, columns(list.map((l) => [l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n]), 8));
+    const params = columns(rows.map(rowValues), EVENT_COLUMNS.length);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.pool.query<{ added: string }>(INSERT_SQL, params);
+        return Number(result.rows[0]?.added ?? 0);
+      } catch (error) {
+        if (attempt < 5 && RETRY_CODES.has(pgCode(error) ?? '')) continue;
+        throw this.toStoreError(error, 'insert');
       }
-      return added.length;
-    }, 'insert');
+    }
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {

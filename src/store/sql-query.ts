@@ -195,12 +195,12 @@ export const LATENCY_UPSERT_SQL =
 export const LATENCY_DAILY_UPSERT_SQL =
   'ON CONFLICT (day_ms, provider, model, agent, status, metric, bin) DO UPDATE SET n = latency_daily.n + excluded.n';
 
-function latencyFromEventsSql(where: string, timeExpr: string, groupByTime: boolean): string {
+export function latencyFromEventsSql(where: string, timeExpr: string, groupByTime: boolean, source = 'events'): string {
   const timeGroup = groupByTime ? `${timeExpr.replace(/ AS \w+$/, '')}, ` : '';
   return ['duration', 'ttft']
     .map(
       (metric, i) => `SELECT ${timeExpr}, provider, model, COALESCE(agent, '') AS agent, status, ${i} AS metric, ${metric}_bin AS bin, COUNT(*) AS n
-FROM events WHERE ${where} ${metric}_bin IS NOT NULL GROUP BY ${timeGroup}provider, model, COALESCE(agent, ''), status, ${metric}_bin`,
+FROM ${source} WHERE ${where} ${metric}_bin IS NOT NULL GROUP BY ${timeGroup}provider, model, COALESCE(agent, ''), status, ${metric}_bin`,
     )
     .join('\nUNION ALL\n');
 }
@@ -228,7 +228,8 @@ FROM events GROUP BY ${day}, provider, model, COALESCE(agent, ''), status`,
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-function sumsSelectForInsert(): string {
+/** The rollup sum columns computed from event rows (for INSERT ... SELECT). */
+export function sumsSelectForInsert(): string {
   return [...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`), ...EVENTS_EXTREMES.map(([expr]) => expr)].join(', ');
 }
 
