@@ -16,7 +16,8 @@ import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
-import type { ModelComparison, RunStats, Summary, UsageEvent } from '#src/types/index.js';
+import type { ModelComparison, ModelStats, RunStats, Summary, UsageEvent } from '#src/types/index.js';
+import { usd } from '../../web/src/format.js';
 import { seedEvents, seedStore } from './seed.js';
 
 const T0 = Date.parse('2026-03-01T08:00:00Z');
@@ -123,7 +124,7 @@ async function tableKeys(table: string): Promise<string[]> {
 describe('dashboard over a seeded ledger', () => {
   it('shows headline figures equal to GET /analytics/tokens, formatted for people, with unpriced and estimated calls flagged', async () => {
     await newPage();
-    const expected = await api<{ summary: Summary; models: { model: string }[]; agents: { agent: string | null }[] }>('/analytics/tokens');
+    const expected = await api<{ summary: Summary; models: ModelStats[]; agents: { agent: string | null }[] }>('/analytics/tokens');
     await open('?refresh=0');
     expect(await headline()).toEqual(expectedHeadline(expected.summary));
     expect(expected.summary.calls).toBe(COUNT);
@@ -133,10 +134,14 @@ describe('dashboard over a seeded ledger', () => {
     expect(await page.textContent('[data-testid="h-input"] .value')).toMatch(/^\d+(\.\d+)?[KM]$/);
     expect(await page.getAttribute('[data-testid="h-calls"] .value .num', 'title')).toBe(String(COUNT));
     // The local model has no price and estimated counts: both are flagged.
-    expect(expected.summary.unpricedCalls).toBeGreaterThan(0);
-    expect(expected.summary.estimatedCalls).toBe(COUNT / 40);
+    // (The store counts calls without usage as unpriced too; the dashboard flags them once, as "without usage".)
+    const { unpricedCalls, usageUnavailableCalls, estimatedCalls } = expected.summary;
+    expect(unpricedCalls - usageUnavailableCalls).toBe(COUNT / 40);
+    expect(estimatedCalls).toBe(COUNT / 40);
     expect(await page.textContent('[data-testid="flag-estimated"]')).toBe(`${COUNT / 40} estimated`);
-    expect(await page.textContent('[data-testid="flag-unpriced"]')).toBe(`${expected.summary.unpricedCalls} unpriced`);
+    expect(await page.textContent('[data-testid="flag-unpriced"]')).toBe(`${COUNT / 40} unpriced`);
+    expect(await page.textContent('[data-testid="flag-nousage"]')).toBe(`${usageUnavailableCalls} without usage`);
+    expect(usageUnavailableCalls).toBe(expected.summary.failures);
     expect(await page.textContent('table[data-table="models"] tr[data-key="local-llama-3.1-8b"] [data-col="flags"]')).toContain('est.');
     // Tables: one row per model and agent of the answer; the matrix has every pair.
     expect((await tableKeys('models')).sort()).toEqual(expected.models.map((m) => m.model).sort());
@@ -144,7 +149,11 @@ describe('dashboard over a seeded ledger', () => {
     expect(await page.$$eval('table[data-table="matrix"] td[data-model]', (cells) => cells.length)).toBe(6);
     // The chart arrives after the figures.
     await page.waitForSelector('.chart canvas');
-    expect(await page.$$eval('.chart .u-legend .u-series', (rows) => rows.length)).toBeGreaterThan(1);
+    // One legend entry per model, showing its total over the range until the pointer hovers a bucket.
+    const legend = await page.$$eval('.chart .legend-item', (items) => items.map((item) => item.textContent));
+    expect(legend).toHaveLength(expected.models.length);
+    const pro = expected.models.find((m) => m.model === 'gemini-2.5-pro');
+    expect(legend).toContain(`gemini-2.5-pro ${usd(pro?.cost.total)}`);
     expect(consoleErrors).toEqual([]);
   });
 

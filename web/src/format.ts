@@ -21,13 +21,14 @@ export function compact(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);
   if (abs < 10_000) return grouped(value, Number.isInteger(value) ? 0 : 1);
-  for (const [size, unit] of UNITS) {
-    if (abs >= size) {
-      const scaled = short(abs / size);
-      // 999.96K rounds to "1000K": say 1M instead.
-      if (scaled === '1000' && unit !== 'T') continue;
-      return `${value < 0 ? '-' : ''}${scaled}${unit}`;
-    }
+  const sign = value < 0 ? '-' : '';
+  for (const [index, [size, unit]] of UNITS.entries()) {
+    if (abs < size) continue;
+    const scaled = short(abs / size);
+    // 999,999 rounds to "1000K": say 1M instead.
+    const bigger = UNITS[index - 1];
+    if (scaled === '1000' && bigger !== undefined) return `${sign}1${bigger[1]}`;
+    return `${sign}${scaled}${unit}`;
   }
   return grouped(value, 0);
 }
@@ -86,7 +87,7 @@ export function duration(ms: number | null | undefined): string {
 /** A ratio such as `1.8×`. */
 export function ratio(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return `${value >= 10 ? value.toFixed(0) : value.toFixed(2).replace(/0$/, '')}×`;
+  return `${value >= 10 ? value.toFixed(0) : value.toFixed(2).replace(/\.?0+$/, '')}×`;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });

@@ -8,6 +8,17 @@ import { h, num, type Child } from '../dom.js';
 import { compact, duration, grouped, percent, usd, usdExact } from '../format.js';
 import type { Summary } from '../types.js';
 
+type Flags = Pick<Summary, 'unpricedCalls' | 'estimatedCalls' | 'usageUnavailableCalls'>;
+
+/**
+ * Calls whose model had no known price. The store counts every call without a cost as
+ * unpriced, and a call without usage never has one (the ledger cannot price it), so those
+ * are told apart here and flagged once, as "no usage".
+ */
+export function noPrice(stats: Flags): number {
+  return Math.max(0, stats.unpricedCalls - stats.usageUnavailableCalls);
+}
+
 function card(id: string, label: string, value: Child, sub?: Child): HTMLElement {
   return h('div', { class: 'card', 'data-testid': `h-${id}` }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), sub === undefined ? null : h('div', { class: 'sub' }, sub));
 }
@@ -27,7 +38,7 @@ export function headline(summary: Summary, extra: HTMLElement[] = []): HTMLEleme
       'cost',
       'Cost',
       num(usd(cost.total), cost.total, usdExact(cost.total)),
-      summary.unpricedCalls > 0 ? h('span', { class: 'flag warn' }, `+ ${grouped(summary.unpricedCalls)} unpriced`) : summary.calls > 0 ? `${usd(cost.total / summary.calls)} / call` : undefined,
+      noPrice(summary) > 0 ? h('span', { class: 'flag warn', title: 'calls whose model has no known price are not in the cost' }, `+ ${grouped(noPrice(summary))} unpriced`) : summary.calls > 0 ? `${usd(cost.total / summary.calls)} / call` : undefined,
     ),
     card('p50', 'Latency p50', num(duration(latency.p50Ms), latency.p50Ms), latency.avgMs === null ? undefined : `avg ${duration(latency.avgMs)}`),
     card('p95', 'Latency p95', num(duration(latency.p95Ms), latency.p95Ms), latency.p99Ms === null ? undefined : `p99 ${duration(latency.p99Ms)}`),
@@ -36,24 +47,24 @@ export function headline(summary: Summary, extra: HTMLElement[] = []): HTMLEleme
 }
 
 /** A line saying which figures are incomplete, and why; nothing when all calls are priced and counted. */
-export function flagsNotice(stats: Pick<Summary, 'unpricedCalls' | 'estimatedCalls' | 'usageUnavailableCalls'>): HTMLElement | null {
+export function flagsNotice(stats: Flags): HTMLElement | null {
   const parts: Child[] = [];
-  if (stats.unpricedCalls > 0) {
-    parts.push(h('span', { class: 'flag warn', 'data-testid': 'flag-unpriced' }, `${grouped(stats.unpricedCalls)} unpriced`), ' calls have no known price and are not in the cost. ');
+  if (noPrice(stats) > 0) {
+    parts.push(h('span', { class: 'flag warn', 'data-testid': 'flag-unpriced' }, `${grouped(noPrice(stats))} unpriced`), ' calls are on models with no known price and are not in the cost. ');
   }
   if (stats.estimatedCalls > 0) {
     parts.push(h('span', { class: 'flag est', 'data-testid': 'flag-estimated' }, `${grouped(stats.estimatedCalls)} estimated`), ' calls were counted by a local tokenizer. ');
   }
   if (stats.usageUnavailableCalls > 0) {
-    parts.push(h('span', { class: 'flag', 'data-testid': 'flag-nousage' }, `${grouped(stats.usageUnavailableCalls)} without usage`), ' (failed or cut short) are not in the tokens.');
+    parts.push(h('span', { class: 'flag', 'data-testid': 'flag-nousage' }, `${grouped(stats.usageUnavailableCalls)} without usage`), ' (failed or cut short) are not in the tokens or the cost.');
   }
   return parts.length === 0 ? null : h('p', { class: 'notice', role: 'note' }, ...parts);
 }
 
 /** The per-row flags for a table: unpriced / estimated / no usage badges. */
-export function rowFlags(stats: Pick<Summary, 'unpricedCalls' | 'estimatedCalls' | 'usageUnavailableCalls'>): Child {
+export function rowFlags(stats: Flags): Child {
   const badges: Child[] = [];
-  if (stats.unpricedCalls > 0) badges.push(h('span', { class: 'flag warn', title: 'calls with no known price; not in the cost' }, `${compact(stats.unpricedCalls)} unpriced`));
+  if (noPrice(stats) > 0) badges.push(h('span', { class: 'flag warn', title: 'calls on a model with no known price; not in the cost' }, `${compact(noPrice(stats))} unpriced`));
   if (stats.estimatedCalls > 0) badges.push(h('span', { class: 'flag est', title: 'token counts from a local tokenizer' }, `${compact(stats.estimatedCalls)} est.`));
   if (stats.usageUnavailableCalls > 0) badges.push(h('span', { class: 'flag', title: 'calls without usage (not in the tokens)' }, `${compact(stats.usageUnavailableCalls)} no usage`));
   return badges.length === 0 ? '' : h('span', { class: 'flags' }, ...badges);

@@ -1,7 +1,7 @@
 /**
  * The "over time" chart: uPlot bars, stacked by model or agent. uPlot has no stacking of its
- * own, so each series is drawn at its cumulative height, tallest first, and the legend and
- * tooltip show the series' own value (not the cumulative one).
+ * own, so each series is drawn at its cumulative height, tallest first; the legend (ours)
+ * shows each series' own value, not the cumulative one.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -34,9 +34,10 @@ function cssVar(name: string, fallback: string): string {
 
 /** Returns the chart's element; the plot is created once the element is in the page (it needs a width). */
 export function stackedChart(options: StackedChartOptions): HTMLElement {
-  const box = h('div', { class: 'chart', role: 'img', 'aria-label': options.summary });
+  const plotBox = h('div', { class: 'plot' });
+  const box = h('div', { class: 'chart', role: 'img', 'aria-label': options.summary }, plotBox);
   if (options.times.length === 0) {
-    box.append(h('p', { class: 'empty' }, 'No calls in this range.'));
+    box.replaceChildren(h('p', { class: 'empty' }, 'No calls in this range.'));
     return box;
   }
   const count = options.times.length;
@@ -53,14 +54,37 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
   const grid = cssVar('--grid', 'rgba(128,128,128,.15)');
   const bars = uPlot.paths.bars?.({ size: [0.86, 48], gap: 1 });
 
+  // Our own legend, bottom series first (uPlot's would list the draw order, top first):
+  // the hovered bucket's figures, or the totals over the range when not hovering.
+  const totals = options.series.map((series) => series.values.reduce((sum, value) => sum + value, 0));
+  const when = h('span', { class: 'legend-time' });
+  const cells = options.series.map(() => h('span', { class: 'legend-value num' }));
+  const legend = h(
+    'div',
+    { class: 'legend', 'aria-hidden': 'true' },
+    when,
+    ...options.series.map((series, index) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${series.color}` }), series.label, ' ', cells[index])),
+  );
+  const bucketLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const showLegend = (idx: number | null | undefined): void => {
+    const at = idx === null || idx === undefined ? undefined : options.times[idx];
+    when.textContent = at === undefined ? 'Total:' : `${bucketLabel.format(new Date(at))}:`;
+    options.series.forEach((series, index) => {
+      const cell = cells[index];
+      if (cell !== undefined) cell.textContent = options.format(at === undefined || idx === null || idx === undefined ? (totals[index] ?? 0) : (series.values[idx] ?? 0));
+    });
+  };
+  showLegend(null);
+
   let plot: uPlot | undefined;
   const create = (width: number): void => {
     plot = new uPlot(
       {
         width,
         height: options.height ?? 240,
-        legend: { live: true },
+        legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { show: false } },
+        hooks: { setLegend: [(u) => showLegend(u.legend.idx)] },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
         axes: [
           { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
@@ -70,21 +94,12 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
           {},
           ...order.map((index) => {
             const series = options.series[index] as StackSeries;
-            return {
-              label: series.label,
-              stroke: series.color,
-              fill: series.color,
-              width: 0,
-              paths: bars,
-              points: { show: false },
-              // The legend shows this series' own amount, not the stacked height.
-              value: (_u: uPlot, _v: number | null, _s: number, idx: number | null) => (idx === null ? '' : options.format(series.values[idx] ?? 0)),
-            } satisfies uPlot.Series;
+            return { label: series.label, stroke: series.color, fill: series.color, width: 0, paths: bars, points: { show: false } } satisfies uPlot.Series;
           }),
         ],
       },
       data,
-      box,
+      plotBox,
     );
   };
 
@@ -99,6 +114,7 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
     }
     else if (Math.abs(plot.width - width) > 1) plot.setSize({ width, height: options.height ?? 240 });
   });
-  observer.observe(box);
+  observer.observe(plotBox);
+  box.append(legend);
   return box;
 }

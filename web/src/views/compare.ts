@@ -30,7 +30,7 @@ const ROWS: Row[] = [
   { label: 'Latency p95', value: (m) => m.latencyP95Ms, show: (m) => num(duration(m.latencyP95Ms), m.latencyP95Ms), better: 'low' },
   { label: 'Tokens / call vs first', help: 'Relative to the first model picked', value: (m) => m.tokensPerCallVsFirst, show: (m) => num(ratio(m.tokensPerCallVsFirst), m.tokensPerCallVsFirst) },
   { label: 'Cost / call vs first', help: 'Relative to the first model picked', value: (m) => m.costPerCallVsFirst, show: (m) => num(ratio(m.costPerCallVsFirst), m.costPerCallVsFirst) },
-  { label: 'Unpriced calls', value: (m) => m.unpricedCalls, show: (m) => (m.unpricedCalls > 0 ? h('span', { class: 'flag warn' }, grouped(m.unpricedCalls)) : '0') },
+  { label: 'Calls not in the cost', help: 'No known price, or no usage (failed calls)', value: (m) => m.unpricedCalls, show: (m) => (m.unpricedCalls > 0 ? h('span', { class: 'flag warn' }, grouped(m.unpricedCalls)) : '0') },
 ];
 
 function round(value: number | null): number | null {

@@ -8,7 +8,7 @@ import { h, num } from '../dom.js';
 import { compact, grouped, usd, usdExact } from '../format.js';
 import { METRICS, STACKS, bounds, type Metric, type State } from '../state.js';
 import type { AgentModelStats, AgentStats, ModelStats, TimeseriesResponse, TokensResponse, UsageStats } from '../types.js';
-import { flagsNotice, headline } from '../ui/cards.js';
+import { flagsNotice, headline, noPrice } from '../ui/cards.js';
 import { statsColumns } from '../ui/columns.js';
 import { table } from '../ui/table.js';
 import { apiFilter } from '../state.js';
@@ -142,7 +142,10 @@ function matrix(ctx: Ctx, data: TokensResponse): HTMLElement {
               if (cell === undefined) return h('td', { class: 'n muted' }, '·');
               const value = metricOf(cell, metric);
               const heat = max > 0 ? value / max : 0;
-              const shown = num(format(value), value, metric === 'cost' ? usdExact(value) : grouped(value));
+              const unpriced = metric === 'cost' ? noPrice(cell) : 0;
+              const figure = num(format(value), value, metric === 'cost' ? usdExact(value) : grouped(value));
+              // A cost that leaves calls out says so (a local model's "$0.00" is not free).
+              const shown = unpriced > 0 ? h('span', {}, figure, h('sup', { class: 'warn-mark', title: `${grouped(unpriced)} calls unpriced, not in this cost` }, '*')) : figure;
               return h(
                 'td',
                 { class: 'n heat', style: `--heat:${heat.toFixed(3)}`, 'data-agent': agent ?? '', 'data-model': model },
