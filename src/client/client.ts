@@ -6,6 +6,7 @@
  */
 import { ProviderError, ValidationError, redactSecrets } from '../errors/index.js';
 import { parseConfig, type Config } from '../config/index.js';
+import { estimateUsage } from '../usage/index.js';
 import type { EventError, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
 import { isAttemptFailure, runAttempt, type AttemptOutcome, type FetchFunction } from './attempt.js';
 import { runPool, type BatchSource } from './batch.js';
@@ -224,6 +225,13 @@ export function createClient(options: ClientOptions): Client {
         },
       },
     );
+    if (!call.stream && outcome.usage.usage === undefined) {
+      // A complete answer without usage (some OpenAI-compatible servers): count it locally and
+      // say so. A stream cut short stays "usage unavailable" (DESIGN.md), never an estimate.
+      const messages = call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
+      const estimate = estimateUsage({ model: target.model, messages, output: outcome.text });
+      if (estimate.usage !== undefined) outcome.usage = { ...estimate, model: outcome.usage.model ?? target.model };
+    }
     const event = await record({
       provider: target.provider,
       model: outcome.usage.model ?? target.model,

@@ -41,7 +41,7 @@ export function createProgressView(options: {
   const now = options.now ?? Date.now;
   const interval = tty ? 100 : (options.intervalMs ?? 5000);
   let last: BatchProgress | undefined;
-  let drawnAt = 0;
+  let drawnAt = Number.NEGATIVE_INFINITY;
   const draw = (): void => {
     if (last === undefined) return;
     const line = formatProgress(last, options.skipped);
