@@ -12,6 +12,18 @@ const fixture = (name: string) => {
 const sse = (events: Array<{ event?: string; data: unknown }>) =>
   events.map((event) => `${event.event === undefined ? '' : `event: ${event.event}\n`}data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}\n\n`).join('');
 
+/** Meters `text` split in two at every byte offset; every split must give `totalTokens`. */
+function expectAtEverySplit(text: string, totalTokens: number): void {
+  const bytes = new TextEncoder().encode(text);
+  for (let offset = 0; offset <= bytes.length; offset++) {
+    const meter = createStreamMeter();
+    meter.write(bytes.subarray(0, offset));
+    meter.write(bytes.subarray(offset));
+    const total = meter.end().usage?.totalTokens;
+    if (total !== totalTokens) throw new Error(`split at byte ${offset}: total ${String(total)}, expected ${totalTokens}`);
+  }
+}
+
 describe('streams cut short', () => {
   it('an empty stream is unavailable, never zero', () => {
     const result = createStreamMeter().end();
@@ -62,11 +74,13 @@ describe('framing', () => {
     const result = meterStreamText(dirty);
     expect(result.usage?.totalTokens).toBe(93);
     expect(result.warnings.join()).toMatch(/non-JSON data line/);
+    expectAtEverySplit(dirty, 93);
   });
 
   it('reads CRLF line endings and a stream without a final blank line', () => {
     const text = corpusStreamToText(fixture('mistral-02')).replace(/\n/g, '\r\n').replace(/\r\n\r\n$/, '');
     expect(meterStreamText(text).usage?.totalTokens).toBe(21);
+    expectAtEverySplit(text, 21);
   });
 
   it('ignores OpenRouter keep-alive comments', () => {
@@ -75,6 +89,7 @@ describe('framing', () => {
     expect(result.usage?.totalTokens).toBe(874);
     expect(result.provider).toBe('openrouter');
     expect(result.providerCost).toBe(0.00333825);
+    expectAtEverySplit(text, 874);
   });
 
   it('reads NDJSON without a trailing newline, and multi-byte characters split across writes', () => {
@@ -85,6 +100,7 @@ describe('framing', () => {
     meter.write(bytes.subarray(0, emoji + 2));
     meter.write(bytes.subarray(emoji + 2));
     expect(meter.end().usage?.totalTokens).toBe(184);
+    expectAtEverySplit(text, 184);
   });
 
   it('a hinted format skips detection; the first-event detection finds it otherwise', () => {
@@ -96,6 +112,7 @@ describe('framing', () => {
   it('garbage before the first event is held, then replayed once the format is known', () => {
     const text = `data: ???\n\n${corpusStreamToText(fixture('gemini-07'))}`;
     expect(meterStreamText(text).usage?.totalTokens).toBe(783);
+    expectAtEverySplit(text, 783);
   });
 
   it('falls back to the hinted provider when no event is recognizable', () => {
