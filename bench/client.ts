@@ -37,11 +37,11 @@ interface Scenario {
   peakRssMB: number;
 }
 
-async function scenario(latencyMs: number, calls: number, concurrency: number): Promise<Scenario> {
+async function scenario(latencyMs: number, calls: number, concurrency: number, store: 'sqlite' | 'memory' = 'sqlite'): Promise<Scenario> {
   const mock = await startMock(latencyMs);
   const dir = await mkdtemp(join(tmpdir(), 'tl-bench-client-'));
   try {
-    const { stdout } = await exec('node', ['--import', 'tsx', 'bench/client-scenario.ts', mock.url, String(calls), String(concurrency), `sqlite:${join(dir, 'bench.db')}`], {
+    const { stdout } = await exec('node', ['--import', 'tsx', 'bench/client-scenario.ts', mock.url, String(calls), String(concurrency), store === 'memory' ? 'memory:' : `sqlite:${join(dir, 'bench.db')}`], {
       maxBuffer: 1 << 20,
     });
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Scenario;
@@ -105,20 +105,21 @@ async function redisAccuracy(rpm: number, windowMs: number, windows: number): Pr
 
 export async function run(): Promise<string> {
   const lines: string[] = ['## Client', ''];
-  const paced = await scenario(100, 5000, 100);
   const ideal = 5000;
+  const row = (label: string, result: Scenario, idealMs?: number): string =>
+    `| ${label} | ${result.ok} | ${(result.elapsedMs / 1000).toFixed(2)} s | ${idealMs === undefined ? '—' : `${(((result.elapsedMs - idealMs) / idealMs) * 100).toFixed(1)} %`} | ${Math.round((result.ok / result.elapsedMs) * 1000)} | ${result.startRssMB} MB | ${result.quartersRssMB.join(' / ')} MB | ${result.peakRssMB} MB |`;
+  const paced = await scenario(100, 5000, 100);
+  const pacedMemory = await scenario(100, 5000, 100, 'memory');
   lines.push(
-    '### Batch against the mock provider (separate process, loopback HTTP, SQLite ledger)',
+    '### Batch against the mock provider (separate process, loopback HTTP)',
     '',
     '| scenario | calls ok | elapsed | vs ideal | calls/s | RSS start | RSS at 25/50/75/100 % | peak RSS |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
-    `| 5,000 calls, concurrency 100, 100 ms latency (ideal 5.0 s) | ${paced.ok} | ${(paced.elapsedMs / 1000).toFixed(2)} s | ${(((paced.elapsedMs - ideal) / ideal) * 100).toFixed(1)} % | ${Math.round((paced.ok / paced.elapsedMs) * 1000)} | ${paced.startRssMB} MB | ${paced.quartersRssMB.join(' / ')} MB | ${paced.peakRssMB} MB |`,
+    row('5,000 calls, concurrency 100, 100 ms latency, SQLite ledger (ideal 5.0 s)', paced, ideal),
+    row('same, in-memory ledger (client alone)', pacedMemory, ideal),
   );
   const flood = await scenario(0, 100_000, 500);
-  lines.push(
-    `| 100,000 calls, concurrency 500, 0 ms latency | ${flood.ok} | ${(flood.elapsedMs / 1000).toFixed(2)} s | — | ${Math.round((flood.ok / flood.elapsedMs) * 1000)} | ${flood.startRssMB} MB | ${flood.quartersRssMB.join(' / ')} MB | ${flood.peakRssMB} MB |`,
-    '',
-  );
+  lines.push(row('100,000 calls, concurrency 500, 0 ms latency, SQLite ledger', flood), '');
   const rpm = 600;
   const windowMs = 6000;
   const windows = 2;
