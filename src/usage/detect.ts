@@ -37,7 +37,9 @@ export function formatFromUrl(url: string | undefined): UsageFormat | undefined 
 
 function computeFormatFromUrl(url: string): UsageFormat | undefined {
   const path = url.toLowerCase();
-  if (/:(stream)?generatecontent\b/.test(path) || /\/models\/[^/?]+:/.test(path)) return 'gemini';
+  // Vertex AI serves Claude in Anthropic's format under .../publishers/anthropic/models/X:rawPredict.
+  if (path.includes('/publishers/anthropic/')) return 'anthropic';
+  if (/:(stream)?generatecontent\b/.test(path)) return 'gemini';
   if (/\/converse(-stream)?(\?|$|\/)/.test(path)) return 'bedrock-converse';
   if (/\/api\/(chat|generate)(\?|$|\/)/.test(path)) return 'ollama';
   if (/\/v1\/messages(\?|$|\/)/.test(path) || path.includes('/anthropic/')) return 'anthropic';
@@ -99,6 +101,8 @@ export function providerFromHint(hint: FormatHint | undefined): string | undefin
 }
 
 const providerOfUrl = memoize((url: string): string | undefined => {
+  // Claude on Vertex AI is Anthropic's model at Anthropic's list prices, whatever the host.
+  if (url.toLowerCase().includes('/publishers/anthropic/')) return 'anthropic';
   const host = hostOf(url);
   if (host !== undefined) {
     for (const [pattern, id] of HOSTS) if (pattern.test(host)) return id;
