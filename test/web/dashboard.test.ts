@@ -312,6 +312,27 @@ describe('dashboard over a seeded ledger', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it("shows the server's refusal in a banner, and recovers when the filter is fixed", async () => {
+    await newPage();
+    await page.goto(`${server.url}/?refresh=0&model=${'x'.repeat(600)}`);
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toBe('Could not load: model: longer than 512 characters');
+    expect(await page.textContent('#updated')).toMatch(/^Update failed /);
+    await page.fill('#f-model', 'gemini-2.5-pro');
+    await page.press('#f-model', 'Enter');
+    await page.waitForURL(/model=gemini-2.5-pro/);
+    await settled();
+    expect(await page.isHidden('#banner')).toBe(true);
+    expect(await tableKeys('models')).toEqual(['gemini-2.5-pro']);
+    // Keyboard: "/" jumps to the model filter.
+    await page.click('h1');
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-model');
+    // Only the refused request reached the console.
+    expect(consoleErrors).toHaveLength(1);
+    expect(consoleErrors[0]).toContain('status of 400');
+  });
+
   it('is readable in dark mode', async () => {
     await newPage({ colorScheme: 'dark' });
     await open('?refresh=0');
@@ -332,7 +353,7 @@ describe('dashboard over a seeded ledger', () => {
     expect(await page.textContent('dialog h2')).toBe('Read-only');
     expect(await page.$('#reset-go')).toBeNull();
     await page.keyboard.press('Escape');
-    expect(await page.$('dialog')).toBeNull();
+    await page.waitForSelector('dialog', { state: 'detached' });
     expect(consoleErrors).toEqual([]);
   });
 });

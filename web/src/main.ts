@@ -99,6 +99,10 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
   controller = current;
   drawChrome();
   content.setAttribute('aria-busy', 'true');
+  // Say so when a load takes a while (a year of runs is a big answer).
+  const slow = setTimeout(() => {
+    if (controller === current) updated.textContent = 'Loading…';
+  }, 400);
   const ctx: Ctx = { api, state, now: Date.now(), signal: current.signal, admin: isAdmin(), navigate, remember };
   try {
     const view = await RENDER[state.view](ctx);
@@ -123,11 +127,14 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
       }));
       if (hadKey) api.key = undefined;
       banner.hidden = true;
+      updated.textContent = '';
     } else {
       banner.textContent = `Could not load: ${error instanceof Error ? error.message : String(error)}`;
       banner.hidden = false;
+      updated.textContent = `Update failed ${clock(new Date())}`;
     }
   } finally {
+    clearTimeout(slow);
     if (controller === current) {
       content.setAttribute('aria-busy', 'false');
       schedule();

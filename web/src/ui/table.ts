@@ -121,7 +121,8 @@ export function table<Row>(options: TableOptions<Row>): HTMLElement {
   fillBody();
   return h(
     'div',
-    { class: 'table-wrap' },
+    // Focusable so a wide table scrolls by keyboard on a narrow screen.
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': options.caption },
     h('table', { 'data-table': options.id }, h('caption', {}, options.caption), h('thead', {}, head), body, foot),
   );
 }

@@ -37,7 +37,10 @@ export function intervalFor(spanMs: number): '1m' | '1h' | '1d' {
 export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
   const { state, api } = ctx;
   const data = await api.get<TokensResponse>('/analytics/tokens', apiFilter(state, ctx.now), { signal: ctx.signal });
-  const chartSlot = h('div', { class: 'chart-slot', 'aria-busy': 'true' }, h('p', { class: 'empty' }, 'Loading…'));
+  // On a refresh of the same chart, the old picture stays until the new one is drawn (no flicker).
+  const chartKey = `${state.metric}|${state.stack}|${JSON.stringify(apiFilter(state, 0))}|${state.range}`;
+  const previous = document.querySelector<HTMLElement>(`#content .chart-slot[data-key="${CSS.escape(chartKey)}"] > .chart`);
+  const chartSlot = h('div', { class: 'chart-slot', 'aria-busy': 'true', 'data-key': chartKey }, previous ?? h('p', { class: 'empty' }, 'Loading…'));
   void fillChart(ctx, data, chartSlot);
 
   return h(
