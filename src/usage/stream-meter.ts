@@ -279,6 +279,7 @@ class RawStreamMeter implements StreamMeter {
       this.feedLines(text);
       return;
     }
+    if (this.framing === 'aws-eventstream') return; // binary framing: text cannot belong to it
     // EventSourceMessage is already `{ event?, id?, data }`: passed on as is, no copy per event.
     this.parser ??= createParser({ onEvent: (message) => this.deliver(message), maxBufferSize: this.maxBufferSize });
     try {
