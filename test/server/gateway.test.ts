@@ -98,8 +98,8 @@ describe('gateway with the official openai client', () => {
     const events = await newEvents();
     expect(events.map((event) => [event.model, event.usage.inputTokens, event.usage.outputTokens])).toEqual([
       ['gpt-4o-2024-08-06', 14, 8],
-      // Embeddings report no output: unknown, not zero.
-      ['text-embedding-ada-002', 8, undefined],
+      // Embeddings generate nothing: src/usage reads their output as 0.
+      ['text-embedding-ada-002', 8, 0],
     ]);
   });
 });
@@ -183,6 +183,21 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
     const [event] = await newEvents();
     expect(event).toMatchObject({ status: 'error', error: { type: 'TimeoutError' } });
     expect(event!.usage.inputTokens).toBeUndefined();
+  });
+
+  it('a client that hangs up mid-stream stops the upstream and is recorded as aborted', async () => {
+    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 2 });
+    const controller = new AbortController();
+    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', stream: true }), signal: controller.signal });
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    controller.abort();
+    let events: UsageEvent[] = [];
+    for (let i = 0; i < 200 && events.length === 0; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      events = await newEvents();
+    }
+    expect(events[0]).toMatchObject({ status: 'error', error: { type: 'AbortError' } });
   });
 
   it('bad attribution headers and unknown routes are 4xx JSON errors', async () => {

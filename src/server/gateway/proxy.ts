@@ -33,6 +33,8 @@ function timeoutError(ms: number): Error {
 
 /** Writes the one JSON error shape (as app.onError does); never internals. */
 export function sendError(res: ServerResponse, error: unknown, logger: Logger): void {
+  // The client may be gone already (it hung up while we waited on the upstream).
+  if (res.destroyed || res.writableEnded) return;
   let status = 500;
   let body: { error: { code: string; message: string; field?: string } } = { error: { code: 'internal', message: 'internal error' } };
   if (error instanceof HttpError) {
