@@ -26,6 +26,7 @@ import type {
   UsageRecorder,
 } from './types.js';
 import { UsageSummaryBuilder } from './usage-summary.js';
+import { createTextStream } from './text-stream.js';
 
 export interface ClientOptions {
   /** Where every attempt is recorded: a Ledger, or anything with its `record()`. */
@@ -78,11 +79,17 @@ function errorOf(error: unknown): EventError {
   return { type: 'Error', message: redactSecrets(String(error)) };
 }
 
-/** A rough input estimate for tpm limits (about 4 characters a token), corrected after the call. */
-function roughTokens(call: ProviderCall): number {
-  let chars = call.system?.length ?? 0;
-  for (const message of call.messages) chars += message.content.length;
-  return Math.ceil(chars / 4) + (call.maxTokens ?? 0);
+/**
+ * Tokens a call is expected to use, for tpm limits: the input counted with the tokenizer plus
+ * the output cap (OpenAI counts `max_tokens` against TPM when a request arrives). Corrected by
+ * the real usage when the call ends.
+ */
+function expectedTokens(call: ProviderCall): number {
+  const messages = call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
+  const input = estimateUsage({ model: call.model, messages }).usage?.inputTokens;
+  let chars = 0;
+  for (const message of messages) chars += message.content.length;
+  return (input ?? Math.ceil(chars / 4)) + (call.maxTokens ?? 0);
 }
 
 export function createClient(options: ClientOptions): Client {
@@ -99,6 +106,9 @@ export function createClient(options: ClientOptions): Client {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const resolver = new TargetResolver(config, (provider) => (provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {}));
   const recorder = options.ledger;
+  const tpmRules = config.rateLimits.filter((rule) => rule.tpm !== undefined);
+  const tpmLimited = (provider: string, model: string): boolean =>
+    options.rateLimiter !== undefined || tpmRules.some((rule) => rule.provider === provider && (rule.model === undefined || rule.model === model));
 
   async function record(input: RecordInput): Promise<UsageEvent | undefined> {
     try {
@@ -149,7 +159,8 @@ export function createClient(options: ClientOptions): Client {
     };
     const attribution = attributionOf(request);
     const key = { provider: target.provider, model: target.model };
-    const tokens = roughTokens(call);
+    // Counting tokens costs a tokenizer pass: only when a tpm limit applies to this call.
+    const tokens = tpmLimited(target.provider, target.model) ? expectedTokens(call) : 0;
     let delivered = false;
     let attempts = 0;
     const deltaSink = onDelta === undefined ? undefined : (text: string) => {
@@ -258,49 +269,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function stream(request: GenerateRequest): TextStream {
-    const queue: string[] = [];
-    let finished = false;
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const notify = (): void => {
-      const resume = wake;
-      wake = undefined;
-      resume?.();
-    };
-    const result = execute(request, (text) => {
-      queue.push(text);
-      notify();
-    }).then(
-      (value) => {
-        finished = true;
-        notify();
-        return value;
-      },
-      (error: unknown) => {
-        finished = true;
-        failure = error;
-        notify();
-        throw error;
-      },
-    );
-    // Iterating alone must not leave an unhandled rejection behind; `result` still rejects.
-    result.catch(() => undefined);
-    return {
-      result,
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          if (queue.length > 0) {
-            yield queue.shift() as string;
-            continue;
-          }
-          if (finished) {
-            if (failure !== undefined) throw failure;
-            return;
-          }
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      },
-    };
+    return createTextStream((onDelta) => execute(request, onDelta));
   }
 
   async function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {

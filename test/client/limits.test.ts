@@ -129,3 +129,24 @@ describe('usage edge cases', () => {
     expect(events.map((event) => event.status)).toEqual(['error', 'ok']);
   });
 });
+
+describe('tokens per minute through the client', () => {
+  it('holds a call whose expected tokens would pass the tpm limit until the window frees them', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const times: number[] = [];
+    const { client } = makeClient({ config: mockConfig(mock, { rateLimits: [{ provider: 'openai', tpm: 1000 }] }), fetch: timedFetch(times) });
+    mock.setDefault({ kind: 'json', body: { ...chatBody, usage: { prompt_tokens: 300, completion_tokens: 200, total_tokens: 500 } } });
+    await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'first', maxTokens: 600 }));
+    // 500 real tokens used; 500 + ~600 expected > 1000: the second call waits for the first to leave the window.
+    const second = client.generate({ model: 'openai/gpt-4o-mini', prompt: 'second', maxTokens: 600 });
+    let settled = false;
+    void second.finally(() => (settled = true)).catch(() => undefined);
+    for (let step = 0; step < 59 && !settled; step++) await vi.advanceTimersByTimeAsync(1000);
+    expect(times).toHaveLength(1);
+    await drive(second);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(59_000);
+    // A small call fits beside the first one at once.
+    const small = await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'tiny', maxTokens: 10 }));
+    expect(small.attempts).toBe(1);
+  });
+});
