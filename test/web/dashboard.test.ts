@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { build } from 'vite';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tokenledger-web-'));
   dist = join(dir, 'dist');
   // Build the current sources, so the test never runs a stale web/dist.
-  await build({ configFile: join(process.cwd(), 'web/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
   const logger = pino({ level: 'silent' });
   server = await startServer({ port: 0, db: `sqlite:${join(dir, 'open.db')}`, config: parseConfig({}, 'inline', {}), env: {}, dashboardDir: dist, logger });
   await seedStore(server.store, { count: COUNT, start: T0, spanMs: 2 * 86_400_000 });

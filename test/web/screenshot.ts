@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { pino } from 'pino';
@@ -23,7 +24,7 @@ const { values } = parseArgs({ options: { db: { type: 'string' }, out: { type: '
 const temp = mkdtempSync(join(tmpdir(), 'tokenledger-shot-'));
 try {
   const dist = join(temp, 'dist');
-  await build({ configFile: join(process.cwd(), 'web/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
   const server = await startServer({ port: 0, db: values.db ?? `sqlite:${join(temp, 'ledger.db')}`, config: parseConfig({}, 'inline', {}), env: {}, dashboardDir: dist, logger: pino({ level: 'silent' }) });
   if (values.db === undefined) {
     await seedStore(server.store, { count: 3_000, start: Date.parse('2026-11-09T06:00:00Z'), spanMs: 7 * 86_400_000, runs: 'many', seed: 11 });
