@@ -92,7 +92,8 @@ function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: Form
 }
 
 /**
- * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes.
+ * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes
+ * (string, Uint8Array/Buffer, ArrayBuffer).
  * Never throws: anything unreadable gives `usage: undefined` with `usageUnavailableReason`.
  *
  * @example
@@ -102,8 +103,9 @@ function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: Form
 export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult {
   try {
     let value = body;
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      const parsed = parseBody(body);
+    const raw = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
+    if (typeof raw === 'string' || raw instanceof Uint8Array) {
+      const parsed = parseBody(raw);
       if ('reason' in parsed) return toUsageResult(unavailableRead(parsed.reason), detectFormat(undefined, hint), detectProvider(undefined, undefined, hint));
       value = parsed.value;
     }

@@ -112,6 +112,11 @@ describe('bad input through normalizeResponse never throws', () => {
     expect(result.estimated).toBe(false);
   });
 
+  it('reads JSON from an ArrayBuffer too', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ object: 'chat.completion', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3 } }));
+    expect(normalizeResponse(bytes.buffer).usage?.totalTokens).toBe(5);
+  });
+
   it('usage: null and usage: {} are unavailable, never zeros', () => {
     expect(normalizeResponse({ object: 'chat.completion', choices: [], usage: null }).usage).toBeUndefined();
     expect(normalizeResponse({ object: 'chat.completion', choices: [], usage: {} }).usage).toBeUndefined();
