@@ -60,10 +60,17 @@ export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialec
       clauses.push('tags @> ?::jsonb');
       params.push(JSON.stringify(Object.fromEntries(tags)));
     } else {
-      // json_each matches any key, even ones a JSON path could not spell.
       for (const [key, value] of tags) {
-        clauses.push("EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)");
-        params.push(key, value);
+        if (/^[A-Za-z0-9_.:@ -]+$/.test(key)) {
+          // A quoted JSON path label: about twice as fast as json_each.
+          // A number stored under the key compares unequal to the text value, as on PostgreSQL.
+          clauses.push('json_extract(events.tags, ?) = ?');
+          params.push(`$."${key}"`, value);
+        } else {
+          // json_each matches any key, even ones a JSON path could not spell.
+          clauses.push("EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)");
+          params.push(key, value);
+        }
       }
     }
   }

@@ -30,6 +30,8 @@ function boundaryEvents(template: UsageEvent): UsageEvent[] {
     ...template,
     id: `boundary-${i}`,
     time: new Date(t).toISOString(),
+    // A key no JSON path can spell plainly, and a value that is not one.
+    tags: (i % 2 === 0 ? { 'we"ird\\key': 'yes', team: 'red' } : { team: '1' }) as Record<string, string>,
   }));
 }
 
@@ -49,6 +51,8 @@ const FILTERS: Filter[] = [
   { tags: { team: 'blue', user: 'bo' } },
   { agent: 'news_agent', from: new Date(T0 + 30 * 60_000), to: new Date(T0 + 20 * HOUR + 5) },
   { model: 'no-such-model' },
+  { tags: { 'we"ird\\key': 'yes' } },
+  { tags: { team: '1' } },
 ];
 
 const GROUPINGS: { groupBy: GroupKey[]; interval?: Interval }[] = [
