@@ -265,9 +265,12 @@ describe('dashboard over a seeded ledger', () => {
     await page.check('#cmp-gemini-2\\.5-pro');
     await page.waitForURL(/cmp=gemini-2.5-pro/);
     await settled();
-    await page.check('#cmp-gemini-2\\.5-flash');
+    // By keyboard: the checkbox keeps focus while the view redraws under it.
+    await page.focus('#cmp-gemini-2\\.5-flash');
+    await page.keyboard.press('Space');
     await page.waitForSelector('table[data-table="compare"]');
     await settled();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('cmp-gemini-2.5-flash');
     const answer = await api<{ models: ModelComparison[] }>('/analytics/tokens/compare', server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -60,7 +60,7 @@ function navigate(change: Partial<State>, options: { replace?: boolean } = {}): 
   if (search === toSearch(state)) return;
   state = parseState(search);
   history[options.replace === true ? 'replaceState' : 'pushState'](null, '', search === '' ? location.pathname : search);
-  void load('navigate');
+  void load();
 }
 
 /** URL-only changes that need no reload (a table's sort). */
@@ -92,7 +92,7 @@ function drawChrome(): void {
   document.title = `${VIEW_LABEL[state.view]}${state.report === undefined ? '' : ` ${state.report}`} · tokenledger`;
 }
 
-async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
+async function load(): Promise<void> {
   controller?.abort();
   clearTimeout(timer);
   const current = new AbortController();
@@ -108,8 +108,10 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
     const view = await RENDER[state.view](ctx);
     if (current.signal.aborted) return;
     refused = false;
-    // Keep focus on the control the user was on when a refresh redraws it.
-    const focused = reason === 'refresh' && content.contains(document.activeElement) ? document.activeElement?.id : undefined;
+    // Keep focus on the control the user was on (a sort button, a compare checkbox) when the
+    // view is redrawn under it, by refresh or by its own change.
+    const active = document.activeElement;
+    const focused = active !== null && active !== content && content.contains(active) ? active.id : undefined;
     content.replaceChildren(view);
     // For the first-paint benchmark (bench/dashboard.ts): the first view with its figures.
     if (performance.getEntriesByName('tokenledger:view').length === 0) performance.mark('tokenledger:view');
@@ -123,7 +125,7 @@ async function load(reason: 'start' | 'navigate' | 'refresh'): Promise<void> {
       const hadKey = api.key !== undefined;
       content.replaceChildren(lockForm(api, hadKey || refused, () => {
         refused = true;
-        void load('navigate');
+        void load();
       }));
       if (hadKey) api.key = undefined;
       banner.hidden = true;
@@ -152,7 +154,7 @@ function learn(view: HTMLElement): void {
 
 function schedule(): void {
   clearTimeout(timer);
-  if (state.refresh > 0) timer = setTimeout(() => (document.hidden ? undefined : void load('refresh')), state.refresh * 1000);
+  if (state.refresh > 0) timer = setTimeout(() => (document.hidden ? undefined : void load()), state.refresh * 1000);
 }
 
 function describeScope(): string {
@@ -172,22 +174,22 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', () => {
   state = parseState(location.search);
-  void load('navigate');
+  void load();
 });
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && state.refresh > 0) void load('refresh');
+  if (!document.hidden && state.refresh > 0) void load();
 });
 document.addEventListener('keydown', (event) => {
   const target = event.target as HTMLElement;
   if (event.ctrlKey || event.metaKey || event.altKey || target.closest('input, select, textarea, dialog')) return;
-  if (event.key === 'r') void load('refresh');
+  if (event.key === 'r') void load();
   if (event.key === '/') {
     event.preventDefault();
     document.getElementById('f-model')?.focus();
   }
 });
 refreshSelect.addEventListener('change', () => navigate({ refresh: Number(refreshSelect.value) }, { replace: true }));
-refreshNow.addEventListener('click', () => void load('refresh'));
+refreshNow.addEventListener('click', () => void load());
 adminButton.addEventListener('click', () => {
   if (!isAdmin()) {
     openReadOnlyDialog();
@@ -197,15 +199,15 @@ adminButton.addEventListener('click', () => {
     api,
     filter: apiFilterObject(state, Date.now()),
     scope: describeScope(),
-    onDone: () => void load('refresh'),
+    onDone: () => void load(),
     onForget: () => {
       api.key = undefined;
-      void load('navigate');
+      void load();
     },
   });
 });
 // Charts take their colours from CSS: redraw when the scheme flips.
-matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load('refresh'));
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load());
 
-void load('start');
+void load();
 
