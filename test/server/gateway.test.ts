@@ -21,7 +21,7 @@ beforeAll(async () => {
     env,
     config: parseConfig({}, 'inline', env),
     logger: pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) }),
-    limits: { upstreamTimeoutMs: 300 },
+    limits: { upstreamTimeoutMs: 300, maxGatewayBodyBytes: 1024 },
   });
 });
 afterAll(async () => {
@@ -163,6 +163,7 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
     mock.enqueue({ kind: 'reset' });
     const reset = await post();
     expect(reset.status).toBe(502);
+    expect(reset.headers.get('x-tokenledger-overhead-ms')).not.toBeNull();
     expect(await reset.json()).toMatchObject({ error: { code: 'upstream_unreachable' } });
     mock.enqueue({ kind: 'hang' });
     const hung = await post();
@@ -204,6 +205,9 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
     const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-tokenledger-tags': 'novalue' }, body: '{}' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { field: 'x-tokenledger-tags' } });
+    const big = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: 'x'.repeat(2048) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
     const unknown = await fetch(`${server.url}/v1/chat/complete`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
     const provider = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-tokenledger-provider': 'nobody' }, body: '{}' });

@@ -32,7 +32,7 @@ function timeoutError(ms: number): Error {
 }
 
 /** Writes the one JSON error shape (as app.onError does); never internals. */
-export function sendError(res: ServerResponse, error: unknown, logger: Logger): void {
+export function sendError(res: ServerResponse, error: unknown, logger: Logger, startedAt?: number): void {
   // The client may be gone already (it hung up while we waited on the upstream).
   if (res.destroyed || res.writableEnded) return;
   let status = 500;
@@ -51,7 +51,10 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger): 
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  const headers: OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  // Gateway errors carry the overhead header too (here: the whole time spent, the upstream included).
+  if (startedAt !== undefined) headers['x-tokenledger-overhead-ms'] = (performance.now() - startedAt).toFixed(3);
+  res.writeHead(status, headers);
   res.end(text);
 }
 
@@ -170,9 +173,9 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       }
       exchange?.fail(error);
       if (error.name === 'TimeoutError') {
-        sendError(res, new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`), logger);
+        sendError(res, new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`), logger, startedAt);
       } else {
-        sendError(res, new HttpError(502, 'upstream_unreachable', `the upstream (${upstream.provider}) could not be reached or closed the connection`), logger);
+        sendError(res, new HttpError(502, 'upstream_unreachable', `the upstream (${upstream.provider}) could not be reached or closed the connection`), logger, startedAt);
       }
     });
     upstreamRequest.end(body);
@@ -184,7 +187,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       const declared = Number(req.headers['content-length'] ?? Number.NaN);
       const max = limits.maxGatewayBodyBytes;
       if (declared > max) {
-        sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger);
+        sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger, startedAt);
         req.resume();
         return;
       }
@@ -194,7 +197,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > max) {
-          if (!refused) sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger);
+          if (!refused) sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger, startedAt);
           refused = true;
           return;
         }
@@ -205,7 +208,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         try {
           proceed(req, res, route, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), startedAt);
         } catch (error) {
-          sendError(res, error, logger);
+          sendError(res, error, logger, startedAt);
         }
       });
     },
