@@ -61,6 +61,8 @@ export interface Exchange {
   chunk(bytes: Uint8Array): void;
   /** The body ended (`done`), broke (`cut`) or the caller stopped reading (`cancelled`). */
   end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): void;
+  /** The call is being retried: the recorded event will count one more attempt. */
+  retry(): void;
 }
 
 export interface ExchangeTracker {
@@ -133,7 +135,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
 
   function begin(start: ExchangeStart): Exchange {
     const startedAt = clock();
-    const base: RecordInput = { ...start.attribution, time: now(), provider: start.provider, requestedModel: start.model, model: start.model };
+    const base: RecordInput = { ...start.attribution, time: now(), provider: start.provider, requestedModel: start.model, model: start.model, attempts: 1 };
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let meter: UsageMeter | undefined;
@@ -141,6 +143,9 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     let firstChunkAt: number | undefined;
 
     return {
+      retry() {
+        base.attempts = (base.attempts ?? 1) + 1;
+      },
       fail(error) {
         if (finished) return;
         finished = true;

@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
 import { parseModelRoutes } from './gateway/model-routes.js';
 import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
+import { parseGatewayRetry } from './gateway/retry-config.js';
 import { createGatewayRouter, type GatewayRouter } from './gateway/routes.js';
 import type { GatewayKey, GatewayRuntime } from './gateway/types.js';
 import { notFound } from './http-error.js';
@@ -66,7 +67,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     createMeter: deps.createMeter,
     onError: (error) => deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys };
+  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys, retry: parseGatewayRetry(server['retry']) };
   const router = createGatewayRouter(deps.config, env, modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 

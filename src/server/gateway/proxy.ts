@@ -10,7 +10,8 @@
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { TokenledgerError } from '../../errors/index.js';
+import { retryDelayMs } from '../../client/index.js';
+import { ConnectionError, ProviderError, TimeoutError, TokenledgerError, providerErrorFromStatus } from '../../errors/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
 import { matchKey } from '../middleware/auth.js';
@@ -117,68 +118,101 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     // GET /v1/models is not an LLM call: forwarded, not recorded.
     const exchange = req.method === 'POST' ? tracker.begin({ url: target.href, model, provider: upstream.provider, attribution }) : undefined;
     const secure = target.protocol === 'https:';
-    const upstreamRequest = (secure ? https : http).request({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port === '' ? (secure ? 443 : 80) : Number(target.port),
-      path: `${target.pathname}${target.search}`,
-      method: req.method,
-      headers,
-      agent: secure ? httpsAgent : httpAgent,
-    });
-    // An idle timeout: fires when the upstream sends nothing (headers or body) for that long.
-    upstreamRequest.setTimeout(limits.upstreamTimeoutMs, () => upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)));
-    let answered = false;
-    const sentAt = performance.now();
+    const retry = runtime.retry !== undefined && (runtime.retry.routes === '*' || runtime.retry.routes.has(route.label)) ? runtime.retry : undefined;
+    const maxAttempts = retry?.options.maxAttempts ?? 1;
+    let current: http.ClientRequest | undefined;
+    let clientGone = false;
 
     res.on('close', () => {
       if (res.writableFinished) return;
       // The client went away: stop the upstream, record what we saw.
+      clientGone = true;
       exchange?.end('cancelled');
-      upstreamRequest.destroy();
+      current?.destroy();
     });
 
-    upstreamRequest.on('response', (upstreamResponse) => {
-      answered = true;
-      const answeredAt = performance.now();
-      const status = upstreamResponse.statusCode ?? 502;
-      const contentType = upstreamResponse.headers['content-type'] ?? '';
-      const metered = exchange?.respond(status, upstreamResponse.statusMessage ?? '', contentType) ?? false;
-      const outHeaders: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(upstreamResponse.headers)) {
-        if (value !== undefined && !DROP_RESPONSE.has(name)) outHeaders[name] = value;
-      }
-      const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
-      outHeaders['x-tokenledger-overhead-ms'] = overheadMs.toFixed(3);
-      res.writeHead(status, upstreamResponse.statusMessage, outHeaders);
-      // Streams: send each event as soon as it arrives (no Nagle wait on small writes).
-      res.socket?.setNoDelay(true);
-      upstreamResponse.pipe(res);
-      if (metered && exchange !== undefined) {
-        // Registered after pipe's own listener: the client gets each chunk before the meter sees it.
-        upstreamResponse.on('data', (chunk: Buffer) => exchange.chunk(chunk));
-        upstreamResponse.on('end', () => exchange.end('done'));
-      }
-      upstreamResponse.on('error', (error) => {
-        exchange?.end('cut', error);
-        res.destroy();
+    /** Waits as the retry policy says, then sends again; false when no retry is due. */
+    const retryLater = (attempt: number, error: ProviderError): boolean => {
+      if (retry === undefined || attempt >= maxAttempts || clientGone || !error.retryable) return false;
+      exchange?.retry();
+      const delay = retryDelayMs(attempt, error, retry.options);
+      setTimeout(() => {
+        if (!clientGone) send(attempt + 1);
+      }, delay);
+      return true;
+    };
+
+    const send = (attempt: number): void => {
+      const upstreamRequest = (secure ? https : http).request({
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port === '' ? (secure ? 443 : 80) : Number(target.port),
+        path: `${target.pathname}${target.search}`,
+        method: req.method,
+        headers,
+        agent: secure ? httpsAgent : httpAgent,
       });
-      metrics.observeOverhead(route.label, overheadMs);
-    });
-    upstreamRequest.on('error', (error) => {
-      if (answered) {
-        exchange?.end('cut', error);
-        res.destroy();
-        return;
-      }
-      exchange?.fail(error);
-      if (error.name === 'TimeoutError') {
-        sendError(res, new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`), logger, startedAt);
-      } else {
-        sendError(res, new HttpError(502, 'upstream_unreachable', `the upstream (${upstream.provider}) could not be reached or closed the connection`), logger, startedAt);
-      }
-    });
-    upstreamRequest.end(body);
+      current = upstreamRequest;
+      // An idle timeout: fires when the upstream sends nothing (headers or body) for that long.
+      upstreamRequest.setTimeout(limits.upstreamTimeoutMs, () => upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)));
+      let answered = false;
+      const sentAt = performance.now();
+
+      upstreamRequest.on('response', (upstreamResponse) => {
+        answered = true;
+        const answeredAt = performance.now();
+        const status = upstreamResponse.statusCode ?? 502;
+        if (retry !== undefined && status >= 400) {
+          const headersForPolicy = new Headers();
+          for (const [name, value] of Object.entries(upstreamResponse.headers)) if (typeof value === 'string') headersForPolicy.set(name, value);
+          if (retryLater(attempt, providerErrorFromStatus(status, `HTTP ${status}`, { headers: headersForPolicy }))) {
+            upstreamResponse.resume();
+            return;
+          }
+        }
+        const contentType = upstreamResponse.headers['content-type'] ?? '';
+        const metered = exchange?.respond(status, upstreamResponse.statusMessage ?? '', contentType) ?? false;
+        const outHeaders: OutgoingHttpHeaders = {};
+        for (const [name, value] of Object.entries(upstreamResponse.headers)) {
+          if (value !== undefined && !DROP_RESPONSE.has(name)) outHeaders[name] = value;
+        }
+        const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
+        outHeaders['x-tokenledger-overhead-ms'] = overheadMs.toFixed(3);
+        res.writeHead(status, upstreamResponse.statusMessage, outHeaders);
+        // Streams: send each event as soon as it arrives (no Nagle wait on small writes).
+        res.socket?.setNoDelay(true);
+        upstreamResponse.pipe(res);
+        if (metered && exchange !== undefined) {
+          // Registered after pipe's own listener: the client gets each chunk before the meter sees it.
+          upstreamResponse.on('data', (chunk: Buffer) => exchange.chunk(chunk));
+          upstreamResponse.on('end', () => exchange.end('done'));
+        }
+        upstreamResponse.on('error', (error) => {
+          exchange?.end('cut', error);
+          res.destroy();
+        });
+        metrics.observeOverhead(route.label, overheadMs);
+      });
+      upstreamRequest.on('error', (error) => {
+        if (answered) {
+          exchange?.end('cut', error);
+          res.destroy();
+          return;
+        }
+        if (clientGone) return;
+        const timedOut = error.name === 'TimeoutError';
+        const failure = timedOut ? new TimeoutError(error.message) : new ConnectionError(error.message);
+        if (retryLater(attempt, failure)) return;
+        exchange?.fail(error);
+        if (timedOut) {
+          sendError(res, new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`), logger, startedAt);
+        } else {
+          sendError(res, new HttpError(502, 'upstream_unreachable', `the upstream (${upstream.provider}) could not be reached or closed the connection`), logger, startedAt);
+        }
+      });
+      upstreamRequest.end(body);
+    };
+    send(1);
   }
 
   return {

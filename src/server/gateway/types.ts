@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { RetryOptions } from '../../client/index.js';
 import type { ExchangeTracker } from '../../http/index.js';
 import type { Attribution } from '../../types/index.js';
 import type { ServerLimits } from '../deps.js';
@@ -19,8 +20,17 @@ export interface GatewayKey {
   attribution: Attribution | undefined;
 }
 
+/** Opt-in upstream retries (`server.retry` in the config). */
+export interface GatewayRetry {
+  /** Route labels retried (`openai.chat`, `anthropic.messages`, `gemini.generateContent`...), or every route. */
+  routes: ReadonlySet<string> | '*';
+  options: RetryOptions;
+}
+
 export interface GatewayRuntime {
   tracker: ExchangeTracker;
+  /** Absent: upstream errors reach the client unchanged, retries are the client's choice. */
+  retry?: GatewayRetry;
   metrics: ServerMetrics;
   limits: ServerLimits;
   gatewayKeys: readonly GatewayKey[];
