@@ -19,14 +19,14 @@ import type { UsageResult } from '../types/index.js';
 import type { CallTarget } from './target.js';
 import type { ProviderCall } from './providers/types.js';
 import { parseJsonOrUndefined } from './providers/types.js';
+import type { Transport, TransportResponse } from './transport.js';
 
-export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface AttemptInput {
   target: CallTarget;
   call: ProviderCall;
   apiKey: string | undefined;
-  fetch: FetchFunction;
+  transport: Transport;
   /** Per attempt; for streams, the longest silence between chunks. */
   timeoutMs: number;
   signal: AbortSignal | undefined;
@@ -112,13 +112,13 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const guard = new AttemptSignal(input.signal, input.timeoutMs);
   const fail = (error: unknown): AttemptFailure => ({ error: guard.translate(error, secrets, what), durationMs: input.now() - started });
   try {
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await input.fetch(http.url, { method: 'POST', headers: http.headers, body: http.body, signal: guard.controller.signal });
+      response = await input.transport({ url: http.url, headers: http.headers, body: http.body, signal: guard.controller.signal });
     } catch (error) {
       throw fail(error);
     }
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       let text = '';
       try {
         text = await response.text();
@@ -166,7 +166,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
 
 async function readStream(
   input: AttemptInput,
-  response: Response,
+  response: TransportResponse,
   hint: { provider: string; url: string; model: string },
   started: number,
   guard: AttemptSignal,
@@ -186,14 +186,9 @@ async function readStream(
       }
     },
   });
-  const body = response.body;
-  if (body === null) throw fail(new ConnectionError('stream without a body'));
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of response.chunks()) {
       guard.arm();
       meter.write(value);
       parser.feed(decoder.decode(value, { stream: true }));
@@ -202,8 +197,6 @@ async function readStream(
     // Cut mid-stream: what arrived is metered by the caller through the failure's usage.
     const failure = fail(error);
     throw Object.assign(failure, { partial: { text, usage: meter.end() } });
-  } finally {
-    reader.releaseLock();
   }
   return {
     text,

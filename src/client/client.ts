@@ -8,7 +8,8 @@ import { ProviderError, ValidationError, redactSecrets } from '../errors/index.j
 import { parseConfig, type Config } from '../config/index.js';
 import { estimateUsage } from '../usage/index.js';
 import type { EventError, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
-import { isAttemptFailure, runAttempt, type AttemptOutcome, type FetchFunction } from './attempt.js';
+import { isAttemptFailure, runAttempt, type AttemptOutcome } from './attempt.js';
+import { fetchTransport, nodeTransport, type FetchFunction } from './transport.js';
 import { runPool, type BatchSource } from './batch.js';
 import { openrouterAttributionHeaders } from './providers/openrouter.js';
 import type { ChatMessage, ProviderCall } from './providers/types.js';
@@ -33,7 +34,10 @@ export interface ClientOptions {
   ledger: UsageRecorder;
   /** Providers, agents, rate limits, retry. @default the providers found in `process.env` */
   config?: Config;
-  /** @default globalThis.fetch */
+  /**
+   * A `fetch` to send requests with (tests, proxies, other runtimes).
+   * @default node:http/https with keep-alive agents (much cheaper per call than fetch)
+   */
   fetch?: FetchFunction;
   /** @default over `config.rateLimits`: shared through Redis when `config.redis` is set, else in-process */
   rateLimiter?: RateLimiter;
@@ -95,7 +99,7 @@ function expectedTokens(call: ProviderCall): number {
 export function createClient(options: ClientOptions): Client {
   const config = options.config ?? parseConfig({}, 'env', process.env);
   const env = options.env ?? process.env;
-  const fetchImpl: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const transport = options.fetch === undefined ? nodeTransport() : fetchTransport(options.fetch);
   const now = options.now ?? Date.now;
   const limiter =
     options.rateLimiter ??
@@ -178,7 +182,7 @@ export function createClient(options: ClientOptions): Client {
             target,
             call,
             apiKey: lease?.value,
-            fetch: fetchImpl,
+            transport,
             timeoutMs: request.timeoutMs ?? timeoutMs,
             signal: request.signal,
             now,
