@@ -117,3 +117,27 @@ describe('Redis rate limiter', () => {
     expect(grants.length).toBeGreaterThanOrEqual(ideal * 0.98);
   }, 30_000);
 });
+
+describe('a client with `redis:` in its config', () => {
+  it('shares its limits through Redis', async () => {
+    const { startMockProvider } = await import('../helpers/mock-provider.js');
+    const { makeClient, mockConfig } = await import('./setup.js');
+    const mock = await startMockProvider();
+    const model = `gpt-test-${randomBytes(4).toString('hex')}`;
+    try {
+      const config = mockConfig(mock, { redis: REDIS, rateLimits: [{ provider: 'openai', model, rpm: 1 }] });
+      const { client } = makeClient({ config });
+      await client.generate({ provider: 'openai', model, prompt: 'hi' });
+      await client.close();
+      // Another process looking at the same bucket sees the request just made.
+      const other = new RedisRateLimiter({ redis: admin, limits: [{ provider: 'openai', model, rpm: 1 }] });
+      const seen = await other.tryAcquire({ provider: 'openai', model });
+      expect(seen.permit).toBeUndefined();
+      expect(seen.waitMs).toBeGreaterThan(50_000);
+    } finally {
+      await mock.close();
+      const keys = await admin.keys(`tokenledger:rl:openai|${model}*`);
+      if (keys.length > 0) await admin.del(...keys);
+    }
+  });
+});
