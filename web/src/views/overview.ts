@@ -6,12 +6,10 @@
 import { link, type Ctx } from '../ctx.js';
 import { h, num } from '../dom.js';
 import { compact, grouped, usd, usdExact } from '../format.js';
-import { METRICS, STACKS, bounds, type Metric, type State } from '../state.js';
-import type { AgentModelStats, AgentStats, ModelStats, TimeseriesResponse, TokensResponse, UsageStats } from '../types.js';
+import { METRICS, STACKS, apiFilter, bounds, type Metric, type State } from '../state.js';
+import type { AgentModelStats, TimeseriesResponse, TokensResponse, UsageStats } from '../types.js';
 import { flagsNotice, headline, noPrice } from '../ui/cards.js';
-import { statsColumns } from '../ui/columns.js';
-import { table } from '../ui/table.js';
-import { apiFilter } from '../state.js';
+import { agentsTable, modelsTable } from '../ui/breakdowns.js';
 
 const NO_AGENT = '(no agent)';
 /** Series drawn one by one; the rest are summed into "other". */
@@ -73,46 +71,6 @@ function segmented(label: string, options: { label: string; change: Partial<Stat
     h('span', { class: 'seg-label' }, label),
     ...options.map((option) => link(state, option.change, option.label, { 'aria-current': option.on ? 'true' : undefined, class: option.on ? 'on' : undefined })),
   );
-}
-
-export function modelsTable(ctx: Ctx, models: ModelStats[], id = 'models'): HTMLElement {
-  return table<ModelStats>({
-    id,
-    caption: 'Per model',
-    rows: models,
-    rowKey: (row) => row.model,
-    sort: ctx.state.sort[id],
-    defaultSort: 'cost:desc',
-    onSort: (sort) => ctx.remember({ sort: { ...ctx.state.sort, [id]: sort } }),
-    columns: [
-      { key: 'name', label: 'Model', value: (r) => r.model, numeric: false, cell: (r) => link(ctx.state, { filters: { ...ctx.state.filters, model: r.model }, report: ctx.state.report }, r.model, { title: `Only ${r.model}` }) },
-      ...statsColumns<ModelStats>(),
-      { key: 'agents', label: 'Agents', numeric: false, cell: (r) => h('span', { class: 'list' }, r.agents.join(', ')) },
-    ],
-  });
-}
-
-export function agentsTable(ctx: Ctx, agents: AgentStats[], id = 'agents'): HTMLElement {
-  return table<AgentStats>({
-    id,
-    caption: 'Per agent',
-    rows: agents,
-    rowKey: (row) => row.agent ?? NO_AGENT,
-    sort: ctx.state.sort[id],
-    defaultSort: 'cost:desc',
-    onSort: (sort) => ctx.remember({ sort: { ...ctx.state.sort, [id]: sort } }),
-    columns: [
-      {
-        key: 'name',
-        label: 'Agent',
-        value: (r) => r.agent ?? NO_AGENT,
-        numeric: false,
-        cell: (r) => (r.agent === null ? h('span', { class: 'muted' }, NO_AGENT) : link(ctx.state, { filters: { ...ctx.state.filters, agent: r.agent } }, r.agent, { title: `Only ${r.agent}` })),
-      },
-      ...statsColumns<AgentStats>(),
-      { key: 'models', label: 'Models', numeric: false, cell: (r) => h('span', { class: 'list' }, r.models.join(', ')) },
-    ],
-  });
 }
 
 function matrix(ctx: Ctx, data: TokensResponse): HTMLElement {

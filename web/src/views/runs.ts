@@ -10,7 +10,7 @@ import { apiFilter } from '../state.js';
 import type { RunReportResponse, RunStats, RunsResponse } from '../types.js';
 import { flagsNotice, headline, rowFlags } from '../ui/cards.js';
 import { table } from '../ui/table.js';
-import { agentsTable, modelsTable } from './overview.js';
+import { agentsTable, modelsTable } from '../ui/breakdowns.js';
 
 const NO_RUN = '(no run)';
 
