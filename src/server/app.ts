@@ -79,14 +79,17 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.route('/healthz', createHealthRoutes(deps, Date.now()));
   app.route('/metrics', createMetricsRoutes(deps.metrics));
   app.route('/openapi.json', createOpenApiRoutes(limits));
-  app.route('/analytics', createAnalyticsRoutes(deps, limits, adminKeys));
-  app.route('/v1/usage', createIngestRoutes(deps, limits, ingestKeys));
+  // Some key configured means the server may listen beyond loopback: then a route whose own
+  // key is missing is locked rather than open.
+  const keysConfigured = adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0;
+  app.route('/analytics', createAnalyticsRoutes(deps, limits, adminKeys, keysConfigured));
+  app.route('/v1/usage', createIngestRoutes(deps, limits, ingestKeys, keysConfigured));
   app.route('/', createDashboardRoutes(deps.dashboardDir));
 
   const flushRecordings = async (): Promise<void> => {
     await Promise.all([tracker.flush(), recorder.flush()]);
   };
-  return { app, gateway: { router, proxy }, tracker, recorder, flushRecordings, limits, keysConfigured: adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0 };
+  return { app, gateway: { router, proxy }, tracker, recorder, flushRecordings, limits, keysConfigured };
 }
 
 /** The admin key may ingest too; when only an admin key is set, ingest needs it. */

@@ -57,6 +57,18 @@ describe('gateway keys', () => {
   });
 });
 
+describe('keys configured for some roles only', () => {
+  it('with only gateway keys (a public server), reset, analytics and ingest are locked, naming the missing key', async () => {
+    const app = await makeApp({ config: { server: { gatewayKeys: [{ key: 'env:GW' }] } }, env: { GW: 'gw-only-key-1234567' } });
+    const reset = await app.request('/analytics/tokens/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"all": true}' });
+    expect(reset.status).toBe(401);
+    expect(await reset.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringContaining('server.adminKey') as unknown } });
+    expect((await app.request('/analytics/tokens')).status).toBe(401);
+    expect((await app.request('/v1/usage', { method: 'POST', body: '{}' })).status).toBe(401);
+    expect(app.keysConfigured).toBe(true);
+  });
+});
+
 describe('operations endpoints', () => {
   it('/healthz, /metrics (Prometheus, with the recorded call) and /openapi.json', async () => {
     const health = await fetch(`${server.url}/healthz`);

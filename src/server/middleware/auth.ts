@@ -46,17 +46,28 @@ export function presentedKey(headers: Headers, url?: string): string | undefined
 }
 
 export interface RequireKeyOptions {
-  /** Keys accepted (resolved values); when empty, the route is open. */
+  /** Keys accepted (resolved values); when empty, the route is open unless `locked`. */
   keys: readonly string[];
   /** Named in the 401 message, e.g. `admin`. */
   role: string;
+  /**
+   * Refuse everything when no key is configured. Set when the server listens beyond loopback
+   * (some key is configured) but not this role's: an open reset on a public port is never meant.
+   * @default false
+   */
+  locked?: boolean;
+  /** The config field to name when locked, e.g. `server.adminKey`. */
+  configField?: string;
 }
 
-/** Refuses requests without one of `keys` with a 401; lets everything through when none is configured. */
-export function requireKey({ keys, role }: RequireKeyOptions): MiddlewareHandler {
+/** Refuses requests without one of `keys` with a 401; lets everything through when none is configured (unless locked). */
+export function requireKey({ keys, role, locked = false, configField = 'server.adminKey' }: RequireKeyOptions): MiddlewareHandler {
   const configured = keys.filter((key) => key !== '');
   return async function requireKeyMiddleware(c, next) {
-    if (configured.length === 0) return next();
+    if (configured.length === 0) {
+      if (locked) throw unauthorized(`this endpoint needs the ${role} key, and none is configured (set ${configField})`);
+      return next();
+    }
     // The key travels in x-tokenledger-key or Authorization: Bearer (never in the URL here).
     const own = c.req.header('x-tokenledger-key');
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];

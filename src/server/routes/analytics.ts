@@ -23,11 +23,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, adminKeys: readonly string[]): Hono {
+export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, adminKeys: readonly string[], locked: boolean): Hono {
   const { store } = deps;
   const app = new Hono();
   // When an admin key is configured, the analytics are the admin's to read too.
-  app.use('*', requireKey({ keys: adminKeys, role: 'admin' }));
+  app.use('*', requireKey({ keys: adminKeys, role: 'admin', locked }));
 
   app.get('/tokens', async (c) => {
     const filter = parseFilter(c.req.queries());

@@ -32,9 +32,9 @@ function eventsOf(body: unknown, max: number): { inputs: unknown[]; single: bool
   return { inputs, single };
 }
 
-export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, ingestKeys: readonly string[]): Hono {
+export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, ingestKeys: readonly string[], locked: boolean): Hono {
   const app = new Hono();
-  app.use('*', requireKey({ keys: ingestKeys, role: 'ingest' }));
+  app.use('*', requireKey({ keys: ingestKeys, role: 'ingest', locked, configField: 'server.ingestKey or server.adminKey' }));
   app.post('/', async (c) => {
     const body = await readJsonBody(c, limits.maxBodyBytes);
     const { inputs, single } = eventsOf(body, limits.maxIngestEvents);
