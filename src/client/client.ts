@@ -26,7 +26,7 @@ import type {
   TextStream,
   UsageRecorder,
 } from './types.js';
-import { UsageSummaryBuilder } from './usage-summary.js';
+import { UsageSummaryBuilder, type UsageSummary } from './usage-summary.js';
 import { createTextStream } from './text-stream.js';
 
 export interface ClientOptions {
@@ -60,6 +60,14 @@ export interface Client {
    * anything: throws the ConfigError a call would.
    */
   check(request: Pick<GenerateRequest, 'agent' | 'provider' | 'model'>): { provider: string; model: string };
+  /**
+   * Totals over every call this client made (generate, stream, batch items): requests,
+   * successes, failures, success rate, attempts, tokens, cost. `durationMs` runs from creation
+   * or the last `resetStats()`.
+   */
+  stats(): UsageSummary;
+  /** Starts the totals again from zero. */
+  resetStats(): void;
   /** Stops the limiter's timers (and its Redis connection, if any). */
   close(): Promise<void>;
 }
@@ -142,6 +150,25 @@ export function createClient(options: ClientOptions): Client {
   }
 
   /** The call itself: limiter, key, attempt, metering, retry. */
+  /** Every call this client has made: the seed's `get_usage_stats()`. */
+  let totals = new UsageSummaryBuilder(now());
+
+  /** Runs one call and counts it in the client's totals. */
+  async function counted(
+    request: GenerateRequest,
+    onDelta?: (text: string) => void,
+    tracker: { attempts: number } = { attempts: 0 },
+  ): Promise<GenerateResult> {
+    try {
+      const result = await execute(request, onDelta, tracker);
+      totals.add({ ok: true, attempts: result.attempts, usage: result.usage, costNanos: result.cost?.totalNanos });
+      return result;
+    } catch (error) {
+      totals.add({ ok: false, attempts: tracker.attempts, usage: undefined, costNanos: undefined });
+      throw error;
+    }
+  }
+
   async function execute(
     request: GenerateRequest,
     onDelta?: (text: string) => void,
@@ -273,7 +300,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function stream(request: GenerateRequest): TextStream {
-    return createTextStream((onDelta) => execute(request, onDelta));
+    return createTextStream((onDelta) => counted(request, onDelta));
   }
 
   async function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {
@@ -306,7 +333,7 @@ export function createClient(options: ClientOptions): Client {
         const signal = mergeSignals(request.signal, batchSignal);
         const tracker = { attempts: 0 };
         try {
-          const value = await execute(signal === undefined ? request : { ...request, signal }, undefined, tracker);
+          const value = await counted(signal === undefined ? request : { ...request, signal }, undefined, tracker);
           settle(
             {
               index,
@@ -345,7 +372,11 @@ export function createClient(options: ClientOptions): Client {
   }
 
   return {
-    generate: (request) => execute(request),
+    generate: (request) => counted(request),
+    stats: () => totals.build(now()),
+    resetStats: () => {
+      totals = new UsageSummaryBuilder(now());
+    },
     check: (request) => {
       const target = resolver.resolve(request);
       return { provider: target.provider, model: target.model };

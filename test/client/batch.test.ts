@@ -131,3 +131,20 @@ describe('runPool', () => {
     expect(outcomes).toEqual(['ok', 'thrown', 'ok']);
   });
 });
+
+describe('client.stats', () => {
+  it('counts every call: requests, successes, failures, tokens, cost, success rate; reset starts again', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain' }, { kind: 'status', status: 400, body: { error: { message: 'no' } } });
+    await client.batch([item(0), item(1)], { concurrency: 1 });
+    await client.generate(item(2));
+    await client.stream(item(3)).result;
+    const stats = client.stats();
+    expect(stats).toMatchObject({ total: 4, successful: 3, failed: 1, successRate: 75, attempts: 4 });
+    const streamed = expectedUsage('openai', 'openai-05-chat-stream-include-usage');
+    expect(stats.totalTokens).toBe(plain.totalTokens! * 2 + streamed.totalTokens!);
+    expect(stats.costUsd).toBeGreaterThan(0);
+    client.resetStats();
+    expect(client.stats()).toMatchObject({ total: 0, successful: 0, failed: 0, totalTokens: undefined, costUsd: 0 });
+  });
+});
