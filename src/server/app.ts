@@ -67,7 +67,8 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     createMeter: deps.createMeter,
     onError: (error) => deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys, retry: parseGatewayRetry(server['retry']) };
+  const keysConfigured = adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0;
+  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys, retry: parseGatewayRetry(server['retry']), lendUpstreamKey: !keysConfigured };
   const router = createGatewayRouter(deps.config, env, modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 
@@ -81,7 +82,6 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.route('/openapi.json', createOpenApiRoutes(limits));
   // Some key configured means the server may listen beyond loopback: then a route whose own
   // key is missing is locked rather than open.
-  const keysConfigured = adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0;
   app.route('/analytics', createAnalyticsRoutes(deps, limits, adminKeys, keysConfigured));
   app.route('/v1/usage', createIngestRoutes(deps, limits, ingestKeys, keysConfigured));
   app.route('/', createDashboardRoutes(deps.dashboardDir));

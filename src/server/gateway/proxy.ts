@@ -110,7 +110,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       const upstreamKey = key.upstreamKey ?? upstream.apiKey;
       if (upstreamKey === undefined) throw new HttpError(502, 'upstream_key_missing', `no upstream key is configured for provider ${upstream.provider}`);
       setUpstreamAuth(headers, upstream.style, upstreamKey);
-    } else if (upstream.apiKey !== undefined && !AUTH_HEADERS.some((name) => headers[name] !== undefined)) {
+    } else if (runtime.lendUpstreamKey && upstream.apiKey !== undefined && !AUTH_HEADERS.some((name) => headers[name] !== undefined)) {
       setUpstreamAuth(headers, upstream.style, upstream.apiKey);
     }
 

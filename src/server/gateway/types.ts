@@ -34,6 +34,11 @@ export interface GatewayRuntime {
   metrics: ServerMetrics;
   limits: ServerLimits;
   gatewayKeys: readonly GatewayKey[];
+  /**
+   * Whether a client that sent no provider key may use the server's own upstream key. Only on
+   * a loopback-only server (no key configured at all); otherwise that key would be anyone's.
+   */
+  lendUpstreamKey: boolean;
 }
 
 /** What the route decided once the body and key are known. */
