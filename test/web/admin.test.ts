@@ -13,12 +13,14 @@ const T0 = Date.parse('2026-03-01T08:00:00Z');
 const ADMIN = 'tl-admin-web-0123456789';
 let server: RunningServer;
 let keyed: RunningServer;
+let ingestOnly: RunningServer;
 
 beforeAll(async () => {
   await buildDashboard();
   server = await serve('open');
   await seedStore(server.store, { count: 50, start: T0, spanMs: 86_400_000 });
   keyed = await serve('keyed', { server: { adminKey: 'env:TL_WEB_ADMIN' } }, { TL_WEB_ADMIN: ADMIN });
+  ingestOnly = await serve('ingest-only', { server: { ingestKey: 'env:TL_WEB_INGEST' } }, { TL_WEB_INGEST: 'tl-ingest-web-0123456789' });
   await seedStore(keyed.store, { count: 100, start: T0, spanMs: 86_400_000 });
   await launch();
 }, 120_000);
@@ -78,5 +80,14 @@ describe('dashboard behind the admin key', () => {
     // Only the 401s provoked on purpose (no key, then a wrong key) reached the console.
     expect(consoleErrors.filter((line) => !/status of 401/.test(line))).toEqual([]);
     expect(consoleErrors.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('dashboard on a server with keys but no admin key', () => {
+  it("shows the server's reason on the lock screen", async () => {
+    await newPage();
+    await open('?refresh=0', ingestOnly.url);
+    expect(await page.textContent('#lock-reason')).toBe('The server says: this endpoint needs the admin key, and none is configured (set server.adminKey)');
+    expect(consoleErrors.filter((line) => !/status of 401/.test(line))).toEqual([]);
   });
 });

@@ -123,7 +123,7 @@ async function load(): Promise<void> {
     if (current.signal.aborted || (error instanceof DOMException && error.name === 'AbortError')) return;
     if (error instanceof ApiError && error.status === 401) {
       const hadKey = api.key !== undefined;
-      content.replaceChildren(lockForm(api, hadKey || refused, () => {
+      content.replaceChildren(lockForm(api, hadKey || refused, error.message, () => {
         refused = true;
         void load();
       }));

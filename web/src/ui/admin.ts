@@ -9,7 +9,7 @@ import { grouped } from '../format.js';
 import type { ResetResponse } from '../types.js';
 
 /** The form shown instead of a view when the server refuses us (401). */
-export function lockForm(api: Api, refused: boolean, onUnlock: () => void): HTMLElement {
+export function lockForm(api: Api, refused: boolean, serverMessage: string, onUnlock: () => void): HTMLElement {
   const input = h('input', { id: 'admin-key', type: 'password', name: 'key', autocomplete: 'current-password', required: true, spellcheck: 'false' });
   const form = h(
     'form',
@@ -23,7 +23,9 @@ export function lockForm(api: Api, refused: boolean, onUnlock: () => void): HTML
       },
     },
     h('h2', { id: 'lock-title' }, 'This ledger needs the admin key'),
-    h('p', {}, 'The server has an admin key, and its analytics are for the admin to read. The key stays in this tab only (sessionStorage) and is sent in the x-tokenledger-key header.'),
+    h('p', {}, 'This server asks for its admin key to read the analytics. The key stays in this tab only (sessionStorage) and travels in the x-tokenledger-key header, never in the URL.'),
+    // The server's own words say what it wants (e.g. that no admin key is configured at all).
+    h('p', { class: 'muted', id: 'lock-reason' }, `The server says: ${serverMessage}`),
     refused ? h('p', { class: 'error', role: 'alert' }, 'That key was refused.') : null,
     h('div', { class: 'field' }, h('label', { for: 'admin-key' }, 'Admin key'), input),
     h('button', { type: 'submit', class: 'button' }, 'Unlock'),
