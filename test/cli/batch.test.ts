@@ -134,3 +134,33 @@ describe('tokenledger batch', () => {
     });
   }
 });
+
+describe('tokenledger batch, interrupted', () => {
+  it('Ctrl-C stops new work, settles calls in flight, exits 130, and a re-run resumes', async () => {
+    const { spawn } = await import('node:child_process');
+    const input = join(dir, 'in.jsonl');
+    const out = join(dir, 'out.jsonl');
+    await writeFile(input, Array.from({ length: 5 }, (_, index) => JSON.stringify({ id: `i${index}`, prompt: `p${index}` })).join('\n'));
+    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain' });
+    mock.setDefault({ kind: 'hang' });
+    const child = spawn('node', ['--import', 'tsx', 'test/cli/batch-main.ts', 'batch', input, '--out', out, '--model', 'openai/gpt-4o-mini', '--db', 'memory:', '--concurrency', '2'], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${mock.url}/v1`, TOKENLEDGER_CONFIG: '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // One answered, then two hanging in flight.
+    while (mock.requests.length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toContain('interrupted');
+    expect(mock.requests).toHaveLength(3);
+    const answered = await outLines(out);
+    expect(answered.map((line) => line.id)).toEqual(['i0']);
+    mock.reset();
+    const again = await cli([input, '--out', out, '--model', 'openai/gpt-4o-mini', '--db', 'memory:']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/4 calls, 4 ok.*1 skipped/);
+  });
+});

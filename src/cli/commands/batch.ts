@@ -164,6 +164,8 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
       onResult: (item: BatchItemResult) => {
         const id = ids.get(item.index) ?? String(item.index);
         ids.delete(item.index);
+        // A call cut by Ctrl-C has no answer: leave it out of OUT so the next run makes it.
+        if (controller.signal.aborted && item.error?.type === 'AbortError') return;
         write({ id, status: item.status, text: item.text ?? null, usage: item.usage ?? null, cost: item.cost, attempts: item.attempts, ...(item.error === undefined ? {} : { error: item.error }) });
       },
       onProgress: (state) => progress.update({ ...state, total, failed: state.failed + malformed, done: state.done + malformed }),
@@ -177,7 +179,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
       [
         `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
         `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
-        ...(result.cancelled ? ['interrupted: calls not yet started were not run; re-run the same command to resume'] : []),
+        ...(result.cancelled ? ['interrupted: unfinished calls are not in OUT; re-run the same command to resume'] : []),
       ].join('\n') + '\n',
     );
     return result.cancelled ? 130 : 0;
