@@ -137,10 +137,17 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   const all = [...groups.values()].sort((a, b) => compareGroupValues(a.values, b.values));
   const durationTotal = all.reduce((n, group) => n + group.sums.durationCount, 0);
   const ttftTotal = all.reduce((n, group) => n + group.sums.ttftCount, 0);
-  const metric = { reader, query, groupBy, segments };
+  const input: PercentileInput = { reader, query, groupBy, segments };
   const wanted = query.percentiles !== false;
-  const duration = wanted ? await percentilesByGroup({ ...metric, metric: 0, total: durationTotal, exactLimit }) : new Map<string, Percentiles>();
-  const ttft = wanted ? await percentilesByGroup({ ...metric, metric: 1, total: ttftTotal, exactLimit }) : new Map<string, Percentiles>();
+  const totals: [0 | 1, number][] = [[0, durationTotal], [1, ttftTotal]];
+  const histogramMetrics = totals.filter(([, total]) => wanted && total > exactLimit).map(([m]) => m);
+  const histograms = histogramMetrics.length === 0 ? new Map<0 | 1, Map<string, Percentiles>>() : await histogramByGroup(input, histogramMetrics);
+  const percentiles = async (metric: 0 | 1, total: number): Promise<Map<string, Percentiles>> => {
+    if (!wanted || total === 0) return new Map();
+    return total > exactLimit ? (histograms.get(metric) ?? new Map()) : exactByGroup(input, metric);
+  };
+  const duration = await percentiles(0, durationTotal);
+  const ttft = await percentiles(1, ttftTotal);
 
   return all.map((group) => {
     const id = groupId(group.values);
@@ -153,65 +160,74 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   });
 }
 
-async function percentilesByGroup(input: {
+interface PercentileInput {
   reader: SqlReader;
   query: AggregateQuery;
   groupBy: GroupKey[];
   segments: Segment[];
-  metric: 0 | 1;
-  total: number;
-  exactLimit: number;
-}): Promise<Map<string, Percentiles>> {
-  const { reader, query, groupBy, metric } = input;
-  const out = new Map<string, Percentiles>();
-  if (input.total === 0) return out;
+}
+
+/** Exact nearest-rank percentiles per group: the raw values, sorted in JS. */
+async function exactByGroup(input: PercentileInput, metric: 0 | 1): Promise<Map<string, Percentiles>> {
+  const { reader, query, groupBy } = input;
   const valueColumn = metric === 0 ? 'duration_us' : 'ttft_us';
-  const binColumn = metric === 0 ? 'duration_bin' : 'ttft_bin';
   const fullRange = { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() };
-
-  if (input.total <= input.exactLimit) {
-    const where = eventsWhere(query.filter, fullRange, reader.dialect);
-    const g = selectGroups(groupExprs(groupBy, query.interval, 'events'));
-    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${valueColumn} IS NOT NULL`;
-    const values = new Map<string, number[]>();
-    for (const row of await reader.all(`SELECT ${g.select}${valueColumn} AS v FROM events ${condition}`, where.params)) {
-      const id = groupId(groupValuesOf(row, groupBy));
-      const list = values.get(id);
-      if (list === undefined) values.set(id, [Number(row['v'])]);
-      else list.push(Number(row['v']));
-    }
-    for (const [id, list] of values) out.set(id, exactPercentiles(list.sort((a, b) => a - b)));
-    return out;
+  const where = eventsWhere(query.filter, fullRange, reader.dialect);
+  const g = selectGroups(groupExprs(groupBy, query.interval, 'events'));
+  const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${valueColumn} IS NOT NULL`;
+  const values = new Map<string, number[]>();
+  for (const row of await reader.all(`SELECT ${g.select}${valueColumn} AS v FROM events ${condition}`, where.params)) {
+    const id = groupId(groupValuesOf(row, groupBy));
+    const list = values.get(id);
+    if (list === undefined) values.set(id, [Number(row['v'])]);
+    else list.push(Number(row['v']));
   }
+  const out = new Map<string, Percentiles>();
+  for (const [id, list] of values) out.set(id, exactPercentiles(list.sort((a, b) => a - b)));
+  return out;
+}
 
-  const histograms = new Map<string, Map<number, number>>();
+/**
+ * Histogram percentiles per group for the given metrics. The rollup tables are read once for
+ * both metrics (GROUP BY metric), raw edges once per metric (each has its own bin column).
+ */
+async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1)[]): Promise<Map<0 | 1, Map<string, Percentiles>>> {
+  const { reader, query, groupBy } = input;
+  const histograms = new Map<0 | 1, Map<string, Map<number, number>>>(metrics.map((m) => [m, new Map()]));
+  const add = (metric: 0 | 1, row: Record<string, unknown>): void => {
+    const byGroup = histograms.get(metric);
+    if (byGroup === undefined) return;
+    const id = groupId(groupValuesOf(row, groupBy));
+    let counts = byGroup.get(id);
+    if (counts === undefined) {
+      counts = new Map();
+      byGroup.set(id, counts);
+    }
+    const bin = Number(row['bin']);
+    counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
+  };
   for (const segment of input.segments) {
     const where = segmentWhere(segment, query.filter, reader);
     const g = selectGroups(groupExprs(groupBy, query.interval, segment.table));
-    let sql: string;
-    let params = where.params;
     if (segment.table === 'events') {
-      const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
-      const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
-      sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
-    } else {
-      const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric = ?`;
-      params = [...where.params, metric];
-      const groupByBins = g.groupBy === '' ? ' GROUP BY bin' : `${g.groupBy}, bin`;
-      const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
-      sql = `SELECT ${g.select}bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
-    }
-    for (const row of await reader.all(sql, params)) {
-      const id = groupId(groupValuesOf(row, groupBy));
-      let counts = histograms.get(id);
-      if (counts === undefined) {
-        counts = new Map();
-        histograms.set(id, counts);
+      for (const metric of metrics) {
+        const binColumn = metric === 0 ? 'duration_bin' : 'ttft_bin';
+        const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
+        const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
+        const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
+        for (const row of await reader.all(sql, where.params)) add(metric, row);
       }
-      const bin = Number(row['bin']);
-      counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
+      continue;
     }
+    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric IN (${metrics.map(() => '?').join(', ')})`;
+    const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
+    const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
+    const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
+    for (const row of await reader.all(sql, [...where.params, ...metrics])) add(Number(row['metric']) === 1 ? 1 : 0, row);
   }
-  for (const [id, counts] of histograms) out.set(id, histogramPercentiles(counts));
+  const out = new Map<0 | 1, Map<string, Percentiles>>();
+  for (const [metric, byGroup] of histograms) {
+    out.set(metric, new Map([...byGroup].map(([id, counts]) => [id, histogramPercentiles(counts)])));
+  }
   return out;
 }
