@@ -149,7 +149,6 @@ export function createClient(options: ClientOptions): Client {
     };
   }
 
-  /** The call itself: limiter, key, attempt, metering, retry. */
   /** Every call this client has made: the seed's `get_usage_stats()`. */
   let totals = new UsageSummaryBuilder(now());
 
@@ -169,6 +168,7 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
+  /** The call itself: limiter, key, attempt, metering, retry. */
   async function execute(
     request: GenerateRequest,
     onDelta?: (text: string) => void,
@@ -202,8 +202,9 @@ export function createClient(options: ClientOptions): Client {
       async (attempt) => {
         attempts = attempt;
         tracker.attempts = attempt;
-        const permit = await limiter.acquire(key, { tokens, ...(request.signal === undefined ? {} : { signal: request.signal }) });
+        // The key first: when every key was refused, no slot is taken and nothing is sent.
         const lease = target.keys?.next();
+        const permit = await limiter.acquire(key, { tokens, ...(request.signal === undefined ? {} : { signal: request.signal }) });
         try {
           const result = await runAttempt({
             target,
