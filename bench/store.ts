@@ -5,7 +5,8 @@
  * the rollups are rebuilt from it; files and schemas are kept in bench/.data and tl_bench_* for
  * re-runs (delete them to regenerate).
  *
- *   npx tsx -e "import('./bench/store.ts').then((m) => m.run({ sizes: [1_000_000] })).then(console.log)"
+ *   npm run bench -- store                      (1M and 10M; the first run generates ~7 GB, ~15 min)
+ *   BENCH_STORE_SIZES=1000000 npm run bench -- store
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, userInfo } from 'node:os';
@@ -171,7 +172,9 @@ async function timeQuery(store: Store, query: AggregateQuery): Promise<number> {
 }
 
 export async function run(options: { sizes?: number[] } = {}): Promise<string> {
-  const sizes = options.sizes ?? [1_000_000, 10_000_000];
+  // BENCH_STORE_SIZES=1000000 keeps `npm run bench -- store` short on a busy machine.
+  const fromEnv = process.env['BENCH_STORE_SIZES']?.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const sizes = options.sizes ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : [1_000_000, 10_000_000]);
   mkdirSync(DATA, { recursive: true });
   const lines: string[] = [
     '## Store',

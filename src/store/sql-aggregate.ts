@@ -116,22 +116,26 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   const segments = splitDays(hourly, !(groupBy.includes('bucket') && interval !== '1d'));
   const groups = new Map<string, Group>();
 
-  for (const segment of segments) {
-    const where = segmentWhere(segment, filter, reader);
-    const g = selectGroups(groupExprs(groupBy, interval, segment.table));
-    const sql =
-      segment.table === 'events'
-        ? `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${where.sql}${g.groupBy}`
-        : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM ${segment.table === 'daily' ? 'rollup_daily' : 'rollup_hourly'} ${where.sql}${g.groupBy}`;
-    for (const row of await reader.all(sql, where.params)) {
-      const sums = sumsFromSqlRow(row);
-      if (sums.calls === 0) continue; // an ungrouped SELECT over nothing still returns one row
-      const values = groupValuesOf(row, groupBy);
-      const id = groupId(values);
-      const group = groups.get(id);
-      if (group === undefined) groups.set(id, { values, sums: mergeSums(emptySums(), sums) });
-      else mergeSums(group.sums, sums);
-    }
+  // Segments are independent: on PostgreSQL they run on several pooled connections at once.
+  const results = await Promise.all(
+    segments.map((segment) => {
+      const where = segmentWhere(segment, filter, reader);
+      const g = selectGroups(groupExprs(groupBy, interval, segment.table));
+      const sql =
+        segment.table === 'events'
+          ? `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${where.sql}${g.groupBy}`
+          : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM ${segment.table === 'daily' ? 'rollup_daily' : 'rollup_hourly'} ${where.sql}${g.groupBy}`;
+      return reader.all(sql, where.params);
+    }),
+  );
+  for (const row of results.flat()) {
+    const sums = sumsFromSqlRow(row);
+    if (sums.calls === 0) continue; // an ungrouped SELECT over nothing still returns one row
+    const values = groupValuesOf(row, groupBy);
+    const id = groupId(values);
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, { values, sums: mergeSums(emptySums(), sums) });
+    else mergeSums(group.sums, sums);
   }
 
   const all = [...groups.values()].sort((a, b) => compareGroupValues(a.values, b.values));
@@ -146,8 +150,7 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
     if (!wanted || total === 0) return new Map();
     return total > exactLimit ? (histograms.get(metric) ?? new Map()) : exactByGroup(input, metric);
   };
-  const duration = await percentiles(0, durationTotal);
-  const ttft = await percentiles(1, ttftTotal);
+  const [duration, ttft] = await Promise.all([percentiles(0, durationTotal), percentiles(1, ttftTotal)]);
 
   return all.map((group) => {
     const id = groupId(group.values);
@@ -206,6 +209,7 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
     const bin = Number(row['bin']);
     counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
   };
+  const reads: Promise<void>[] = [];
   for (const segment of input.segments) {
     const where = segmentWhere(segment, query.filter, reader);
     const g = selectGroups(groupExprs(groupBy, query.interval, segment.table));
@@ -215,7 +219,7 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
         const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
         const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
         const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
-        for (const row of await reader.all(sql, where.params)) add(metric, row);
+        reads.push(reader.all(sql, where.params).then((rows) => rows.forEach((row) => add(metric, row))));
       }
       continue;
     }
@@ -223,8 +227,10 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
     const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
     const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
     const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
-    for (const row of await reader.all(sql, [...where.params, ...metrics])) add(Number(row['metric']) === 1 ? 1 : 0, row);
+    reads.push(reader.all(sql, [...where.params, ...metrics]).then((rows) => rows.forEach((row) => add(Number(row['metric']) === 1 ? 1 : 0, row))));
   }
+  // Counts are added, so the order the reads finish in does not matter.
+  await Promise.all(reads);
   const out = new Map<0 | 1, Map<string, Percentiles>>();
   for (const [metric, byGroup] of histograms) {
     out.set(metric, new Map([...byGroup].map(([id, counts]) => [id, histogramPercentiles(counts)])));
