@@ -98,6 +98,28 @@ describe('operations endpoints', () => {
   });
 });
 
+describe('the server\'s own upstream key', () => {
+  it('is lent to key-less clients only on a loopback-only server', async () => {
+    const env = { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-server-own-key-dddddddd' };
+    const local = await startServer({ port: 0, db: 'memory:', env, config: parseConfig({}, 'inline', env), logger: pino({ level: 'silent' }) });
+    try {
+      const response = await fetch(`${local.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"gpt-4.1-nano"}' });
+      expect(response.status).toBe(200);
+      expect(mock.requests.at(-1)!.headers['authorization']).toBe('Bearer sk-server-own-key-dddddddd');
+    } finally {
+      await local.close();
+    }
+    const withAdmin = { ...env, ADMIN: 'admin-key-eeeeeeee' };
+    const exposed = await startServer({ port: 0, db: 'memory:', env: withAdmin, config: parseConfig({ server: { adminKey: 'env:ADMIN' } }, 'inline', withAdmin), logger: pino({ level: 'silent' }) });
+    try {
+      await (await fetch(`${exposed.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"gpt-4.1-nano"}' })).text();
+      expect(mock.requests.at(-1)!.headers['authorization']).toBeUndefined();
+    } finally {
+      await exposed.close();
+    }
+  });
+});
+
 describe('binding', () => {
   it('without configured keys, serve binds 127.0.0.1 only and says so', async () => {
     const env = {};
