@@ -157,7 +157,7 @@ const QUERIES: { name: string; query: AggregateQuery }[] = [
   { name: 'timeseries 1h, no percentiles', query: { filter: {}, groupBy: ['bucket'], interval: '1h', percentiles: false } },
   { name: 'byModel, 7 days, unaligned edges', query: { filter: { from: new Date(START + 3 * 86_400_000 + 1234), to: new Date(START + 10 * 86_400_000 - 4321) }, groupBy: ['model'] } },
   { name: 'agent x model, agent filter', query: { filter: { agent: 'trader' }, groupBy: ['agent', 'model'] } },
-  { name: 'timeseries 1d, tag filter (raw)', query: { filter: { tags: { team: 'red' }, from: new Date(START), to: new Date(START + 86_400_000) }, groupBy: ['bucket'], interval: '1h', percentiles: false } },
+  { name: 'one day in 1h buckets, tag filter (raw rows)', query: { filter: { tags: { team: 'red' }, from: new Date(START), to: new Date(START + 86_400_000) }, groupBy: ['bucket'], interval: '1h', percentiles: false } },
 ];
 
 async function timeQuery(store: Store, query: AggregateQuery): Promise<number> {
