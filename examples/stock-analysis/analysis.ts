@@ -10,7 +10,7 @@
  */
 import { createClient, type Client, type UsageSummary } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { createLedger, type Ledger } from '../../src/ledger/index.js';
+import { createLedger } from '../../src/ledger/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { renderRunReport, runReport, type RunReportData } from '../../src/analytics/index.js';
 import { startReplayingGemini, type ReplayingGemini } from './replay.js';
@@ -41,6 +41,12 @@ export interface StockAnalysisOptions {
   latencyScale?: number;
   /** Per ticker, this many 503 "model overloaded" answers before one call; the client retries them. @default 0 */
   overloaded?: number;
+  /**
+   * Stamps the analyses as if run this many ms apart, the last one now (the ledger's `clock`
+   * shifted per ticker; durations stay real). For filling a dashboard with a day of runs.
+   * @default 0 (every event at its real time)
+   */
+  spacingMs?: number;
   /** Receives one line per finished call. @default nothing */
   log?: (line: string) => void;
 }
@@ -126,7 +132,6 @@ export async function runStockAnalysis(options: StockAnalysisOptions = {}): Prom
   const log = options.log ?? ((): void => undefined);
   const store = options.store ?? (await openStore(options.db ?? 'sqlite:./tokenledger.db'));
   const gemini = await startReplayingGemini();
-  const ledger = createLedger({ store });
   try {
     // The config a team keeps in tokenledger.config.yaml, inline. The key is a placeholder on
     // purpose: the stand-in needs none, and a real GEMINI_API_KEY must never reach it.
@@ -141,19 +146,22 @@ export async function runStockAnalysis(options: StockAnalysisOptions = {}): Prom
       { GEMINI_API_KEY: 'stand-in-key-not-real' },
     );
     const results: TickerAnalysis[] = [];
-    for (const ticker of tickers) {
-      results.push(await analyse(ticker, { ledger, config, gemini, scale, overloaded: options.overloaded ?? 0, log }));
+    const spacingMs = options.spacingMs ?? 0;
+    for (const [index, ticker] of tickers.entries()) {
+      const offsetMs = (index - (tickers.length - 1)) * spacingMs;
+      results.push(await analyse(ticker, { store, offsetMs, config, gemini, scale, overloaded: options.overloaded ?? 0, log }));
     }
     return { tickers: results };
   } finally {
-    await ledger.close();
     await gemini.close();
     if (options.store === undefined) await store.close();
   }
 }
 
 interface Context {
-  ledger: Ledger;
+  store: Store;
+  /** Added to the ledger's clock (0: real time). */
+  offsetMs: number;
   config: ReturnType<typeof parseConfig>;
   gemini: ReplayingGemini;
   scale: number;
@@ -163,9 +171,10 @@ interface Context {
 
 async function analyse(ticker: string, context: Context): Promise<TickerAnalysis> {
   const { gemini, scale, log } = context;
-  const startedAt = new Date();
+  const root = createLedger({ store: context.store, ...(context.offsetMs === 0 ? {} : { clock: () => Date.now() + context.offsetMs }) });
+  const startedAt = new Date(Date.now() + context.offsetMs);
   // Every event of this analysis carries run = ticker, whichever agent makes the call.
-  const ledger = context.ledger.scope({ run: ticker });
+  const ledger = root.scope({ run: ticker });
   const client: Client = createClient({ ledger, config: context.config });
   const data = JSON.stringify(snapshot(ticker));
   const calls: AgentCall[] = [];
@@ -217,6 +226,7 @@ async function analyse(ticker: string, context: Context): Promise<TickerAnalysis
     return { ticker, calls, decision, report, reportText: renderRunReport(report, { subject: ticker }), clientStats: client.stats() };
   } finally {
     await client.close();
+    await root.close();
   }
 }
 

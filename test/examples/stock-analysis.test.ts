@@ -120,6 +120,19 @@ describe('stock-analysis example', () => {
     expect(aapl?.report.summary.successes).toBe(8);
   });
 
+  it('spaces the analyses in time when asked, the last one now, each report still whole', async () => {
+    const hour = 3_600_000;
+    const { tickers } = await runStockAnalysis({ tickers: ['IBM', 'ORCL'], store, latencyScale: 0, spacingMs: hour });
+    const now = Date.now();
+    const ibm = await eventsOf({ run: 'IBM' });
+    const orcl = await eventsOf({ run: 'ORCL' });
+    expect(ibm).toHaveLength(8);
+    expect(orcl).toHaveLength(8);
+    for (const event of ibm) expect(Math.abs(Date.parse(event.time) - (now - hour))).toBeLessThan(30_000);
+    for (const event of orcl) expect(Math.abs(Date.parse(event.time) - now)).toBeLessThan(30_000);
+    expect(tickers.map((analysis) => analysis.report.summary.calls)).toEqual([8, 8]);
+  });
+
   it('runs as one command and prints each ticker report; bad input is one line and exit 1', async () => {
     const run = promisify(execFile);
     const tsx = join(ROOT, 'node_modules/.bin/tsx');
