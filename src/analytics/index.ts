@@ -5,6 +5,7 @@ export { agentModel } from './agent-model.js';
 export { byRun, RUN_WALL_TIME_LIMIT } from './by-run.js';
 export { compare } from './compare.js';
 export { timeseries, MAX_FILLED_BUCKETS } from './timeseries.js';
+export type { TimeseriesOptions } from './timeseries.js';
 export { reset } from './reset.js';
 export { overview } from './overview.js';
 export { runReport, renderRunReport } from './run-report.js';

@@ -12,12 +12,27 @@ const STEP_MS: Record<Interval, number> = { '1m': 60_000, '1h': 3_600_000, '1d':
 /** Beyond this many buckets the gaps are not filled (the answer would be mostly zeros). */
 export const MAX_FILLED_BUCKETS = 10_000;
 
+export interface TimeseriesOptions {
+  /**
+   * Compute latency percentiles per bucket. Off by default: per-bucket percentiles cost a
+   * histogram merge per bucket (about 1 s at 10M events, against 25-60 ms without), and a chart
+   * of calls, tokens and cost does not need them. Average and max latency are always there.
+   * @default false
+   */
+  percentiles?: boolean;
+}
+
 /**
  * Buckets of width `interval` (UTC), oldest first, from the first bucket with calls to the
  * last; empty buckets in between are filled with zeros so a chart's x axis is regular.
  */
-export async function timeseries(store: Store, interval: Interval, filter: Filter = {}): Promise<Timeseries> {
-  const rows = await store.aggregate({ filter, groupBy: ['bucket'], interval });
+export async function timeseries(
+  store: Store,
+  interval: Interval,
+  filter: Filter = {},
+  options: TimeseriesOptions = {},
+): Promise<Timeseries> {
+  const rows = await store.aggregate({ filter, groupBy: ['bucket'], interval, percentiles: options.percentiles ?? false });
   const byStart = new Map<number, TimeseriesBucket>();
   for (const row of rows) {
     const start = Date.parse(row.key.bucket ?? '');

@@ -153,6 +153,11 @@ describe.each(stores)('analytics on $kind', (testStore) => {
     expect(series.buckets[14]).toMatchObject({ start: '2025-01-02T00:00:00.000Z', calls: 1 });
     const minutes = await timeseries(store, '1m', { run: 'AAPL' });
     expect(minutes.buckets.map((b) => b.calls)).toEqual([6]);
+    // Percentiles per bucket only on request (they cost a histogram merge per bucket).
+    expect(series.buckets[0]?.latency.p50Ms).toBeNull();
+    expect(series.buckets[0]?.latency.avgMs).not.toBeNull();
+    const withPercentiles = await timeseries(store, '1h', {}, { percentiles: true });
+    expect(withPercentiles.buckets[0]?.latency.p50Ms).toBeGreaterThan(0);
   });
 
   it('renders the run report in the seed-002 layout', async () => {

@@ -59,8 +59,11 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ad
     const queries = c.req.queries();
     const interval = (queries['interval']?.[0] ?? '1h') as Interval;
     if (!INTERVALS.includes(interval)) throw badRequest('interval: must be 1m, 1h or 1d', 'interval');
-    const filter = parseFilter(queries, ['interval']);
-    return c.json({ filter: filterJson(filter), ...(await timeseries(store, interval, filter)) });
+    const percentilesParam = queries['percentiles']?.[0] ?? 'false';
+    if (percentilesParam !== 'true' && percentilesParam !== 'false') throw badRequest('percentiles: must be true or false', 'percentiles');
+    const filter = parseFilter(queries, ['interval', 'percentiles']);
+    const series = await timeseries(store, interval, filter, { percentiles: percentilesParam === 'true' });
+    return c.json({ filter: filterJson(filter), ...series });
   });
 
   app.post('/tokens/compare', async (c) => {

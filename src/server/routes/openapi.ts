@@ -68,7 +68,10 @@ export function openApiDocument(limits: ServerLimits): object {
       '/analytics/tokens/agent-models': query('Per agent and model'),
       '/analytics/tokens/runs': query('Per run'),
       '/analytics/tokens/runs/{run}': query('One run: summary, models, agents and the text report', [{ name: 'run', in: 'path', required: true, schema: { type: 'string' } }]),
-      '/analytics/tokens/timeseries': query('Buckets of tokens, cost, calls, errors', [{ name: 'interval', in: 'query', schema: { type: 'string', enum: ['1m', '1h', '1d'], default: '1h' } }]),
+      '/analytics/tokens/timeseries': query('Buckets of tokens, cost, calls, errors', [
+        { name: 'interval', in: 'query', schema: { type: 'string', enum: ['1m', '1h', '1d'], default: '1h' } },
+        { name: 'percentiles', in: 'query', description: 'latency percentiles per bucket (slower on big ledgers)', schema: { type: 'boolean', default: false } },
+      ]),
       '/analytics/tokens/compare': {
         post: {
           summary: 'Models side by side',
