@@ -4,6 +4,7 @@
  *   node --import tsx bench/client-scenario.ts MOCK_URL CALLS CONCURRENCY DB_URL
  *
  * Prints one JSON line: elapsed ms, calls ok/failed, RSS at start, at each quarter and peak.
+ * A warm-up batch of 2 x CONCURRENCY calls runs first, untimed.
  */
 import { createClient } from '../src/client/index.js';
 import { parseConfig } from '../src/config/index.js';
@@ -21,6 +22,13 @@ const client = createClient({ ledger, config });
 function* items() {
   for (let index = 0; index < calls; index++) yield { model: 'openai/gpt-4.1-nano', prompt: `item ${index}`, run: 'bench' };
 }
+
+// Warm-up, untimed: opens the keep-alive connections and lets the JIT settle, as a long-lived
+// service would be. The ledger records these too (run 'bench-warmup').
+await client.batch(
+  Array.from({ length: concurrency * 2 }, (_, index) => ({ model: 'openai/gpt-4.1-nano', prompt: `warm ${index}`, run: 'bench-warmup' })),
+  { concurrency, collect: false },
+);
 
 const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 const startRss = process.memoryUsage().rss;

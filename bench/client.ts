@@ -113,6 +113,8 @@ export async function run(): Promise<string> {
   lines.push(
     '### Batch against the mock provider (separate process, loopback HTTP)',
     '',
+    'Each row is a fresh process; a warm-up of 2 x concurrency calls (connections, JIT) runs first, untimed. RSS is the whole client process (Node, SQLite, the ledger).',
+    '',
     '| scenario | calls ok | elapsed | vs ideal | calls/s | RSS start | RSS at 25/50/75/100 % | peak RSS |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     row('5,000 calls, concurrency 100, 100 ms latency, SQLite ledger (ideal 5.0 s)', paced, ideal),
