@@ -95,6 +95,12 @@ class AttemptSignal {
 function errorFromResponse(input: AttemptInput, status: number, headers: Headers, text: string, secrets: readonly string[]): ProviderError {
   const parsed = parseJsonOrUndefined(text);
   const message = (parsed === undefined ? undefined : input.target.adapter.readErrorMessage(parsed)) ?? (text.slice(0, 200) || 'no body');
+  const bodyDelay = parsed === undefined ? undefined : input.target.adapter.readRetryDelayMs?.(parsed);
+  if (bodyDelay !== undefined && headers.get('retry-after-ms') === null && headers.get('retry-after') === null) {
+    // The retry policy reads headers; carry a body-only delay there, on a copy.
+    headers = new Headers(headers);
+    headers.set('retry-after-ms', String(bodyDelay));
+  }
   return providerErrorFromStatus(status, redactSecrets(`${input.target.provider} answered ${status}: ${message}`, secrets), {
     headers,
     body: redactSecrets(text, secrets),

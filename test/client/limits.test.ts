@@ -150,3 +150,27 @@ describe('tokens per minute through the client', () => {
     expect(small.attempts).toBe(1);
   });
 });
+
+describe('Gemini retry delay in the error body', () => {
+  it('waits the RetryInfo delay of a 429', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const times: number[] = [];
+    const { client } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times) });
+    mock.enqueue({
+      kind: 'status',
+      status: 429,
+      body: {
+        error: {
+          code: 429,
+          message: 'You exceeded your current quota',
+          status: 'RESOURCE_EXHAUSTED',
+          details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '4s' }],
+        },
+      },
+    });
+    const result = await drive(client.generate({ provider: 'gemini', model: 'gemini-2.5-flash', prompt: 'hi' }));
+    expect(result.attempts).toBe(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(4000);
+    expect(times[1]! - times[0]!).toBeLessThan(4050);
+  });
+});

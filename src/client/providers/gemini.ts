@@ -20,6 +20,25 @@ function candidateText(body: unknown): { text: string; finishReason?: string } {
   return { text, ...(finishReason === undefined ? {} : { finishReason }) };
 }
 
+/**
+ * The `google.rpc.RetryInfo` detail of a Gemini error (`"retryDelay": "38s"`), which Gemini
+ * sends on 429 instead of a Retry-After header
+ * (https://ai.google.dev/gemini-api/docs/troubleshooting, google.rpc.RetryInfo in
+ * https://github.com/googleapis/googleapis/blob/master/google/rpc/error_details.proto).
+ */
+export function readGeminiRetryDelayMs(body: unknown): number | undefined {
+  for (const detail of asArray(asRecord(asRecord(body)?.['error'])?.['details'])) {
+    const record = asRecord(detail);
+    const type = asString(record?.['@type']);
+    const delay = asString(record?.['retryDelay']);
+    if (type?.endsWith('google.rpc.RetryInfo') === true && delay !== undefined) {
+      const match = /^(\d+(?:\.\d+)?)s$/.exec(delay.trim());
+      if (match?.[1] !== undefined) return Number(match[1]) * 1000;
+    }
+  }
+  return undefined;
+}
+
 export const geminiProvider: ProviderAdapter = {
   id: 'gemini',
   type: 'gemini',
@@ -59,4 +78,5 @@ export const geminiProvider: ProviderAdapter = {
   readErrorMessage: readNestedErrorMessage,
   // Gemini sends no remaining/reset headers; its 429s carry a RetryInfo delay in the body.
   readRateLimit: () => undefined,
+  readRetryDelayMs: readGeminiRetryDelayMs,
 };

@@ -53,6 +53,8 @@ export interface ProviderAdapter {
   readErrorMessage(body: unknown): string | undefined;
   /** Remaining/reset figures from response headers, for the rate limiter. */
   readRateLimit(headers: Headers, now: number): RateLimitHint | undefined;
+  /** A retry delay the provider put in an error body rather than a header, in ms. */
+  readRetryDelayMs?(body: unknown): number | undefined;
 }
 
 /** Narrowing helpers for reading lenient JSON without `any`. */
