@@ -65,6 +65,9 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     ...agents.map((a) => (a.agent ?? NO_AGENT).length),
   );
 
+  // The seed's columns are 5 and 6 wide; wider figures widen the column so the bars stay aligned.
+  const modelTokensWidth = Math.max(5, ...models.map((m) => formatCount(m.tokens.total).length));
+  const agentTokensWidth = Math.max(6, ...agents.map((a) => formatCount(a.tokens.total).length));
   const lines = [
     RULE,
     `📊 TOKEN USAGE SUMMARY${options.subject === undefined ? '' : ` for ${options.subject}`}`,
@@ -74,19 +77,19 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     `Total Input Tokens: ${formatCount(totals.tokens.input)}`,
     `Total Output Tokens: ${formatCount(totals.tokens.output)}`,
     `Total Tokens: ${formatCount(totals.tokens.total)}`,
-    `Total Cost: ${formatUsd(totals.cost.total)}${totals.unpricedCalls > 0 ? ` (${formatCount(totals.unpricedCalls)} calls unpriced)` : ''}`,
+    `Total Cost: ${formatUsd(totals.cost.total)}${costCaveat(totals)}`,
     `Failures: ${formatCount(totals.failures)} of ${formatCount(totals.calls)} calls (success rate ${formatRate(totals.successRate)})`,
     `Cache Savings: ${formatUsd(totals.cost.cacheSavings)} (${formatCount(totals.tokens.cacheRead)} cached input tokens)`,
     '',
     '📱 Model Usage:',
     ...models.map(
       (m) =>
-        `  ${m.model.padEnd(width)} | ${formatCount(m.tokens.total).padStart(5)} tokens | ${String(m.calls).padStart(2)} calls | agents: ${m.agents.length === 0 ? NO_AGENT : m.agents.join(', ')}`,
+        `  ${m.model.padEnd(width)} | ${formatCount(m.tokens.total).padStart(modelTokensWidth)} tokens | ${String(m.calls).padStart(2)} calls | agents: ${m.agents.length === 0 ? NO_AGENT : m.agents.join(', ')}`,
     ),
     '',
     '🤖 Agent Usage:',
     ...agents.map(
-      (a) => `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(6)} tokens | ${String(a.calls).padStart(2)} calls`,
+      (a) => `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(agentTokensWidth)} tokens | ${String(a.calls).padStart(2)} calls`,
     ),
     RULE,
   ];
@@ -96,4 +99,15 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
 function sortLines<T extends ModelStats | AgentStats>(items: readonly T[], name: (item: T) => string, order: 'first-use' | 'volume'): T[] {
   if (order === 'volume') return [...items].sort(byVolume(name));
   return [...items].sort((a, b) => byFirstUse({ firstTime: a.firstTime, name: name(a) }, { firstTime: b.firstTime, name: name(b) }));
+}
+
+/**
+ * Why the cost may be short: calls that had usage but no known price. Calls with no usage at
+ * all (failed before an answer) cost nothing to report and are told apart.
+ */
+function costCaveat(totals: { unpricedCalls: number; usageUnavailableCalls: number }): string {
+  // A call without usage can never be priced, so it is always among the unpriced ones.
+  const unpricedWithUsage = Math.max(0, totals.unpricedCalls - totals.usageUnavailableCalls);
+  if (unpricedWithUsage === 0) return '';
+  return ` (${formatCount(unpricedWithUsage)} ${unpricedWithUsage === 1 ? 'call' : 'calls'} with usage but no known price, not included)`;
 }

@@ -12,6 +12,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerUsageCommand } from './commands/usage.js';
 import { registerPricesCommand } from './commands/prices.js';
+import { registerCompareCommand } from './commands/compare.js';
 
 const program = new Command();
 program
@@ -21,11 +22,12 @@ program
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands
-registerBatchCommand(program);
 registerServeCommand(program);
 registerReportCommand(program);
-registerImportCommand(program);
+registerCompareCommand(program);
 registerUsageCommand(program);
 registerPricesCommand(program);
+registerImportCommand(program);
+registerBatchCommand(program);
 
 await program.parseAsync(process.argv);

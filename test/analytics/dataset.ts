@@ -100,7 +100,7 @@ export const AAPL_REPORT = [
   'Total Input Tokens: 1,150',
   'Total Output Tokens: 540',
   'Total Tokens: 1,690',
-  'Total Cost: $0.002997 (2 calls unpriced)',
+  'Total Cost: $0.002997 (1 call with usage but no known price, not included)',
   'Failures: 1 of 6 calls (success rate 83.3%)',
   'Cache Savings: $0.000112 (100 cached input tokens)',
   '',

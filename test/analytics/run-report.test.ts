@@ -1,18 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emptyStats, formatCount, formatUsd, renderRunReport, type RunReportData } from '#src/analytics/index.js';
 import type { AgentStats, ModelStats, UsageStats } from '#src/types/index.js';
 
-const SEED_DIR = '/work/shared/seeds';
-
-/** The example block of seed 002, exactly as the product notes print it. */
+/** The example block of seed 002, exactly as the product notes print it (see test/fixtures/seeds/SOURCES.md). */
 function seedBlock(): string {
-  const file = readdirSync(SEED_DIR).find((name) => name.startsWith('002_'));
-  if (file === undefined) throw new Error('seed 002 missing');
-  const text = readFileSync(`${SEED_DIR}/${file}`, 'utf8');
-  const start = text.indexOf('='.repeat(80));
-  const end = text.lastIndexOf('='.repeat(80)) + 80;
-  return text.slice(start, end);
+  return readFileSync(new URL('../fixtures/seeds/002-token-usage-summary.txt', import.meta.url), 'utf8').trimEnd();
 }
 
 function stats(calls: number, total: number, firstTime: string): UsageStats {
@@ -78,6 +71,24 @@ describe('renderRunReport', () => {
       '  (no agent)                    |     99 tokens |  2 calls',
       '  a_very_long_agent_name_indeed |     10 tokens |  1 calls',
     ]);
+  });
+
+  it('widens the token columns for big figures so the bars stay aligned', () => {
+    const data: RunReportData = {
+      ...SEED_DATA,
+      models: [model('gemini-2.5-flash', 5, 17_820, 0, ['indicator_agent']), model('gemini-2.5-pro', 3, 1_650, 1, ['risk_agent'])],
+      agents: [agent('indicator_agent', 5, 1_234_567, 0), agent('risk_agent', 3, 1_650, 1)],
+    };
+    const lines = renderRunReport(data).split('\n');
+    const modelLines = lines.filter((line) => line.includes('calls | agents'));
+    expect(modelLines).toEqual([
+      '  gemini-2.5-flash     | 17,820 tokens |  5 calls | agents: indicator_agent',
+      '  gemini-2.5-pro       |  1,650 tokens |  3 calls | agents: risk_agent',
+    ]);
+    const agentLines = lines.filter((line) => / calls$/.test(line));
+    expect(agentLines.map((line) => line.indexOf('|'))).toEqual([23, 23]);
+    expect(agentLines.map((line) => line.lastIndexOf('|'))).toEqual([agentLines[0]?.lastIndexOf('|'), agentLines[0]?.lastIndexOf('|')]);
+    expect(agentLines[1]).toContain('|     1,650 tokens |');
   });
 
   it('says n/a rather than inventing figures for an empty report', () => {

@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { TokenledgerError } from '../../errors/index.js';
 import { DEFAULT_PORT, startServer } from '../../server/index.js';
@@ -20,6 +23,15 @@ interface ServeOptions {
 function fail(message: string): never {
   process.stderr.write(`tokenledger serve: ${message}\n`);
   process.exit(1);
+}
+
+/**
+ * The package's built dashboard: this file runs as dist/src/cli/commands/serve.js once built,
+ * or as src/cli/commands/serve.ts from a checkout (tsx), one folder less deep.
+ */
+function packageDashboardDir(): string {
+  const candidates = ['../../../../web/dist', '../../../web/dist'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0] ?? 'web/dist';
 }
 
 export function registerServeCommand(program: Command): void {
@@ -41,7 +53,7 @@ export function registerServeCommand(program: Command): void {
           host: options.host,
           db: options.db,
           configPath: options.config,
-          dashboardDir: options.dashboard ?? new URL('../../../../web/dist', import.meta.url).pathname,
+          dashboardDir: options.dashboard ?? packageDashboardDir(),
         });
       } catch (error) {
         const message = TokenledgerError.isInstance(error) || (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
