@@ -301,7 +301,12 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function stream(request: GenerateRequest): TextStream {
-    return createTextStream((onDelta) => counted(request, onDelta));
+    const controller = new AbortController();
+    const signal = mergeSignals(request.signal, controller.signal);
+    return createTextStream(
+      (onDelta) => counted({ ...request, ...(signal === undefined ? {} : { signal }) }, onDelta),
+      () => controller.abort(),
+    );
   }
 
   async function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {

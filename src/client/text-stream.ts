@@ -7,7 +7,11 @@
  */
 import type { GenerateResult, TextStream } from './types.js';
 
-export function createTextStream(start: (onDelta: (text: string) => void) => Promise<GenerateResult>): TextStream {
+/**
+ * @param cancel - called when the caller stops iterating before the end (`break`, `return`,
+ *   a throw in the loop body): the call is aborted and `result` rejects with an AbortError.
+ */
+export function createTextStream(start: (onDelta: (text: string) => void) => Promise<GenerateResult>, cancel: () => void = () => undefined): TextStream {
   const queue: string[] = [];
   let finished = false;
   let failure: unknown;
@@ -38,16 +42,20 @@ export function createTextStream(start: (onDelta: (text: string) => void) => Pro
   return {
     result,
     async *[Symbol.asyncIterator]() {
-      for (;;) {
-        if (queue.length > 0) {
-          yield queue.shift() as string;
-          continue;
+      try {
+        for (;;) {
+          if (queue.length > 0) {
+            yield queue.shift() as string;
+            continue;
+          }
+          if (finished) {
+            if (failure !== undefined) throw failure;
+            return;
+          }
+          await new Promise<void>((resolve) => (wake = resolve));
         }
-        if (finished) {
-          if (failure !== undefined) throw failure;
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
+      } finally {
+        if (!finished) cancel();
       }
     },
   };

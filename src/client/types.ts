@@ -57,7 +57,10 @@ export interface GenerateResult {
   timeToFirstTokenMs: number | undefined;
 }
 
-/** A streamed call: iterate for text pieces, await `result` for the whole. */
+/**
+ * A streamed call: iterate for text pieces, await `result` for the whole. The call starts at
+ * once; leaving the loop early (`break`) aborts it, and `result` then rejects with AbortError.
+ */
 export interface TextStream extends AsyncIterable<string> {
   readonly result: Promise<GenerateResult>;
 }

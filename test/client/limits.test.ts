@@ -174,3 +174,26 @@ describe('Gemini retry delay in the error body', () => {
     expect(times[1]! - times[0]!).toBeLessThan(4050);
   });
 });
+
+describe('stream cancellation and stalls', () => {
+  it('leaving the loop early aborts the call', async () => {
+    const { client, events } = makeClient({ config: mockConfig(mock) });
+    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 4 });
+    const stream = client.stream({ model: 'openai/gpt-4o-mini', prompt: 'hi' });
+    for await (const piece of stream) {
+      expect(piece.length).toBeGreaterThan(0);
+      break;
+    }
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    expect(events[0]).toMatchObject({ status: 'error', error: { type: 'AbortError' } });
+  });
+
+  it('a stream that goes silent times out and is not replayed once text was handed out', async () => {
+    const { client, events } = makeClient({ config: mockConfig(mock), timeoutMs: 150 });
+    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 4, chunkGapMs: 5 });
+    const stream = client.stream({ model: 'openai/gpt-4o-mini', prompt: 'hi' });
+    await expect(stream.result).rejects.toMatchObject({ code: 'timeout' });
+    expect(mock.requests).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 'error', error: { type: 'TimeoutError' } });
+  });
+});
