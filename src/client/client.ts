@@ -4,13 +4,15 @@
  *
  * @module
  */
-import { ProviderError, ValidationError, redactSecrets } from '../errors/index.js';
+import { ProviderError, ValidationError } from '../errors/index.js';
 import { parseConfig, type Config } from '../config/index.js';
 import { estimateUsage } from '../usage/index.js';
-import type { EventError, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import type { RecordInput, UsageEvent, UsageResult } from '../types/index.js';
 import { isAttemptFailure, runAttempt, type AttemptOutcome } from './attempt.js';
 import { fetchTransport, nodeTransport, type FetchFunction } from './transport.js';
-import { runPool, type BatchSource } from './batch.js';
+import type { BatchSource } from './batch.js';
+import { runClientBatch } from './client-batch.js';
+import { errorOf, mergeSignals } from './call-helpers.js';
 import { openrouterAttributionHeaders } from './providers/openrouter.js';
 import type { ChatMessage, ProviderCall } from './providers/types.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -18,7 +20,6 @@ import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { RETRY_DEFAULTS, retryAfterMs, retryDelayMs, shouldRetry, withRetry, type RetryOptions } from './retry.js';
 import { TargetResolver, type CallTarget } from './target.js';
 import type {
-  BatchItemResult,
   BatchOptions,
   BatchResult,
   GenerateRequest,
@@ -83,13 +84,6 @@ function messagesOf(request: GenerateRequest): ChatMessage[] {
   throw new ValidationError('a call needs a prompt or messages', { field: 'prompt' });
 }
 
-function errorOf(error: unknown): EventError {
-  if (error instanceof ProviderError) {
-    return { type: error.name, ...(error.status === undefined ? {} : { status: error.status }), message: error.message };
-  }
-  if (error instanceof Error) return { type: error.name, message: redactSecrets(error.message) };
-  return { type: 'Error', message: redactSecrets(String(error)) };
-}
 
 /**
  * Tokens a call is expected to use, for tpm limits: the input counted with the tokenizer plus
@@ -309,73 +303,10 @@ export function createClient(options: ClientOptions): Client {
     );
   }
 
-  async function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {
-    const startedAt = now();
-    const summary = new UsageSummaryBuilder(startedAt);
-    const collect = batchOptions.collect ?? true;
-    const results: BatchItemResult[] = [];
-    const total = Array.isArray(items) ? items.length : undefined;
-    let inFlight = 0;
-    let done = 0;
-    let failed = 0;
-    // In-flight calls follow the batch signal, so cancelling settles them promptly.
-    const batchSignal = batchOptions.signal;
-    const settle = (result: BatchItemResult, costNanos: number | undefined): void => {
-      inFlight--;
-      done++;
-      if (result.status === 'error') failed++;
-      summary.add({ ok: result.status === 'ok', attempts: result.attempts, usage: result.usage, costNanos });
-      if (collect) results[result.index] = result;
-      batchOptions.onResult?.(result);
-      if (batchOptions.onProgress !== undefined) {
-        const soFar = summary.build(now());
-        batchOptions.onProgress({ done, failed, inFlight, total, elapsedMs: soFar.durationMs, totalTokens: soFar.totalTokens, costUsd: soFar.costUsd });
-      }
-    };
-    const started = await runPool(
-      items,
-      async (request, index): Promise<void> => {
-        inFlight++;
-        const signal = mergeSignals(request.signal, batchSignal);
-        const tracker = { attempts: 0 };
-        try {
-          const value = await counted(signal === undefined ? request : { ...request, signal }, undefined, tracker);
-          settle(
-            {
-              index,
-              status: 'ok',
-              text: value.text,
-              usage: value.usage,
-              cost: value.cost?.total ?? null,
-              attempts: value.attempts,
-              ...(value.event === undefined ? {} : { eventId: value.event.id }),
-            },
-            value.cost?.totalNanos,
-          );
-        } catch (error) {
-          settle(
-            {
-              index,
-              status: 'error',
-              text: undefined,
-              usage: undefined,
-              cost: null,
-              attempts: tracker.attempts,
-              error: errorOf(error),
-            },
-            undefined,
-          );
-        }
-      },
-      () => undefined,
-      { ...(batchOptions.concurrency === undefined ? {} : { concurrency: batchOptions.concurrency }), ...(batchSignal === undefined ? {} : { signal: batchSignal }) },
-    );
-    return {
-      results: collect ? results : [],
-      summary: summary.build(now()),
-      cancelled: batchSignal?.aborted === true && (total === undefined || started < total || failed > 0),
-    };
+  function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {
+    return runClientBatch({ items, options: batchOptions, call: (request, tracker) => counted(request, undefined, tracker), now });
   }
+
 
   return {
     generate: (request) => counted(request),
@@ -393,8 +324,3 @@ export function createClient(options: ClientOptions): Client {
   };
 }
 
-function mergeSignals(first: AbortSignal | undefined, second: AbortSignal | undefined): AbortSignal | undefined {
-  if (first === undefined) return second;
-  if (second === undefined) return first;
-  return AbortSignal.any([first, second]);
-}
