@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { runPool, type BatchSource } from './batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
 import type { BatchItemResult, BatchOptions, BatchResult, GenerateRequest, GenerateResult } from './types.js';
@@ -25,8 +26,11 @@ export async function runClientBatch(input: {
   let inFlight = 0;
   let done = 0;
   let failed = 0;
-  // In-flight calls follow the batch signal, so cancelling settles them promptly.
+  // In-flight calls follow the batch signal, so cancelling settles them promptly. Each call in
+  // flight listens to it (attempt, limiter, retry wait) and removes its listeners when done, so
+  // many listeners at once are expected, not a leak.
   const batchSignal = batchOptions.signal;
+  if (batchSignal !== undefined) setMaxListeners(Math.max(10, (batchOptions.concurrency ?? 8) * 4), batchSignal);
   const settle = (result: BatchItemResult, costNanos: number | undefined): void => {
     inFlight--;
     done++;
