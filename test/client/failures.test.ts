@@ -93,6 +93,16 @@ describe('retries against the mock provider', () => {
     });
   }
 
+  it('a refused connection is a ConnectionError, retried, never leaking the key', async () => {
+    const config = parseConfig({ providers: { openai: { baseURL: 'http://127.0.0.1:1/v1', apiKey: 'env:K' } } }, 'test', { K: OPENAI_KEY });
+    const { client, events } = makeClient({ config, retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 } });
+    const error = await client.generate(call).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(events.map((event) => event.error?.type)).toEqual(['ConnectionError', 'ConnectionError']);
+    expect(JSON.stringify(events)).not.toContain(OPENAI_KEY);
+  });
+
   it('retries a timeout (a hung request)', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock), ...quick, timeoutMs: 100 });
     mock.enqueue({ kind: 'hang' });
