@@ -52,7 +52,39 @@ describe.each(loadCorpus().map((fixture) => [fixture.name, fixture] as const))('
   });
 });
 
+describe('tokenledger usage prices what it read', () => {
+  it('prints our cost on exclusive parts beside the usage (Claude Sonnet 4.5 with cache read and write)', async () => {
+    const fixture = loadCorpus().find((f) => f.name === 'anthropic-02-cache-read-write.json');
+    const path = join(dir, 'priced.json');
+    writeFileSync(path, JSON.stringify(fixture?.body));
+    const { stdout, exitCode } = await runUsage([path]);
+    expect(exitCode).toBe(0);
+    const printed = JSON.parse(stdout) as { cost: Record<string, number | string>; costUnavailableReason: unknown };
+    // 3 uncached input at $3, 1,111 cache reads at $0.30, 418 5-minute writes at $3.75, 33 output at $15 (per 1M).
+    expect(printed.cost).toEqual({ input: 0.000009, cacheRead: 0.0003333, cacheWrite: 0.0015675, output: 0.000495, total: 0.0024048, currency: 'USD' });
+    expect(printed.costUnavailableReason).toBeUndefined();
+  });
+
+  it('says why there is no cost when the model has no known price', async () => {
+    const path = join(dir, 'unknown-model.json');
+    writeFileSync(path, JSON.stringify({ model: 'my-private-model-7b', usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+    const { stdout, exitCode } = await runUsage([path, '--provider', 'openai']);
+    expect(exitCode).toBe(0);
+    const printed = JSON.parse(stdout) as { cost: unknown; costUnavailableReason: string };
+    expect(printed.cost).toBeNull();
+    expect(printed.costUnavailableReason).toContain('my-private-model-7b');
+  });
+});
+
 describe('tokenledger usage on bad input', () => {
+  it('names truncated JSON for what it is', async () => {
+    const path = join(dir, 'truncated.json');
+    writeFileSync(path, '{"usage": {"prompt_tokens": ');
+    const { stderr, exitCode } = await runUsage([path]);
+    expect(exitCode).toBe(1);
+    expect(stderr).toBe('tokenledger usage: usage unavailable: the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format\n');
+  });
+
   it('exits 1 with one stderr line when the input holds no usage', async () => {
     const path = join(dir, 'garbage.txt');
     writeFileSync(path, 'data: {"truncated\n\n');

@@ -3,13 +3,17 @@
  * the normalized usage of one saved provider response or stream. FILE (or stdin when absent or
  * `-`) holds a JSON response body, or a raw stream as sent on the wire: SSE text (`data:` lines,
  * `event:` lines, comments) or Ollama's newline-delimited JSON. Prints the result as JSON on
- * stdout; exits 1 with one line on stderr when the input cannot be read or holds no usage.
+ * stdout, priced now (config price overrides first, then the catalog); exits 1 with one line
+ * on stderr when the input cannot be read or holds no usage.
  *
  * @module
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { FormatHint, UsageResult } from '../../types/index.js';
+import { loadConfig } from '../../config/index.js';
+import { TokenledgerError } from '../../errors/index.js';
+import { createPricer } from '../../pricing/index.js';
+import type { Cost, FormatHint, UsageResult } from '../../types/index.js';
 import { meterStreamText, normalizeResponse } from '../../usage/index.js';
 
 interface UsageOptions {
@@ -19,6 +23,24 @@ interface UsageOptions {
   stream?: boolean;
   raw?: boolean;
   text?: boolean;
+  config?: string;
+}
+
+/** What the command prints: the usage result with our cost beside any provider-reported one. */
+interface PricedUsage extends Partial<UsageResult> {
+  cost: Omit<Cost, 'totalNanos' | 'cacheSavings'> | null;
+  costUnavailableReason?: string;
+}
+
+async function price(result: UsageResult, options: UsageOptions): Promise<Pick<PricedUsage, 'cost' | 'costUnavailableReason'>> {
+  const model = result.model ?? options.model;
+  if (result.usage === undefined) return { cost: null, costUnavailableReason: 'usage unavailable' };
+  if (model === undefined) return { cost: null, costUnavailableReason: 'the input names no model; pass --model' };
+  const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
+  const priced = createPricer({ overrides: config.prices }).price({ provider: result.provider ?? options.provider, model, usage: result.usage, time: new Date() });
+  if (priced.cost === null) return { cost: null, costUnavailableReason: priced.reason };
+  const { input, cacheRead, cacheWrite, output, total, currency } = priced.cost;
+  return { cost: { input, cacheRead, cacheWrite, output, total, currency } };
 }
 
 async function readInput(file: string | undefined): Promise<string> {
@@ -68,6 +90,7 @@ export function registerUsageCommand(program: Command): void {
     .option('--stream', 'treat the input as a raw stream even if it parses as one JSON value')
     .option('--raw', 'include the provider raw usage object in the output')
     .option('--text', 'print a short human summary instead of JSON')
+    .option('-c, --config <path>', 'config file whose price overrides win over the catalog')
     .action(async (file: string | undefined, options: UsageOptions) => {
       let input: string;
       try {
@@ -82,10 +105,25 @@ export function registerUsageCommand(program: Command): void {
       if (options.provider !== undefined) hint.provider = options.provider;
       if (options.url !== undefined) hint.url = options.url;
       if (options.model !== undefined) hint.model = options.model;
-      const result = options.stream === true || !looksLikeJson(input) ? meterStreamText(input, hint) : normalizeResponse(input, hint);
-      const shown: Partial<UsageResult> = { ...result };
+      const isJson = looksLikeJson(input);
+      const result = options.stream === true || !isJson ? meterStreamText(input, hint) : normalizeResponse(input, hint);
+      if (!isJson && result.format === undefined && options.stream !== true) {
+        // Neither one JSON value nor a stream with a single event we know: say which, plainly.
+        result.usageUnavailableReason =
+          input.trim() === '' ? 'the input is empty' : 'the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format';
+      }
+      let priced: Pick<PricedUsage, 'cost' | 'costUnavailableReason'>;
+      try {
+        priced = await price(result, options);
+      } catch (error) {
+        process.stderr.write(`tokenledger usage: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const shown: PricedUsage = { ...result, ...priced };
       if (options.raw !== true) delete shown.rawUsage;
-      process.stdout.write(`${options.text === true ? asText(result) : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`);
+      const text = `${asText(result)}\n${priced.cost === null ? `cost unavailable: ${priced.costUnavailableReason ?? 'unknown'}` : `cost $${priced.cost.total.toFixed(9).replace(/0+$/, '').replace(/\.$/, '')}`}`;
+      process.stdout.write(`${options.text === true ? text : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`);
       if (result.usage === undefined) {
         process.stderr.write(`tokenledger usage: usage unavailable: ${result.usageUnavailableReason ?? 'unknown reason'}\n`);
         process.exitCode = 1;
