@@ -38,10 +38,9 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
     if (secret.length >= 4) out = out.split(secret).join(REDACTED);
   }
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, prefix: unknown) =>
-      typeof prefix === 'string' && prefix.startsWith('?') || typeof prefix === 'string' && prefix.startsWith('&')
-        ? `${prefix}${REDACTED}`
-        : REDACTED,
+    // A query parameter keeps its name (`?key=[redacted]`); anything else goes whole.
+    out = out.replace(pattern, (_match, group: unknown) =>
+      typeof group === 'string' && /^[?&]/.test(group) ? `${group}${REDACTED}` : REDACTED,
     );
   }
   return out;

@@ -5,6 +5,8 @@
  * @module
  */
 import { ValidationError } from '../errors/index.js';
+import { rowToEvent, type EventRow } from './row.js';
+import type { EventPage } from './store.js';
 
 export interface CursorPosition {
   timeMs: number;
@@ -33,4 +35,17 @@ export function checkLimit(limit: number): number {
     throw new ValidationError(`limit must be an integer from 1 to 10000, got ${String(limit)}`, { field: 'limit' });
   }
   return limit;
+}
+
+/**
+ * A page from rows sorted newest first, of which up to `limit + 1` were read: the extra row,
+ * when there is one, only says that a next page exists.
+ */
+export function toEventPage(rows: readonly EventRow[], limit: number): EventPage {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    events: page.map(rowToEvent),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
+  };
 }

@@ -22,9 +22,9 @@ import {
   type PartialSums,
 } from './aggregate-rows.js';
 import { StoreError } from '../errors/index.js';
-import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { checkLimit, decodeCursor, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
-import { eventToRow, rowToEvent, type EventRow } from './row.js';
+import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
 import { checkAggregateQuery } from './query-check.js';
 import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
@@ -150,12 +150,7 @@ export class MemoryStore implements Store {
       .map((kept) => kept.row)
       .filter((row) => after === undefined || row.time_ms < after.timeMs || (row.time_ms === after.timeMs && row.id < after.id))
       .sort((a, b) => b.time_ms - a.time_ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      events: page.map(rowToEvent),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
-    };
+    return toEventPage(rows, limit);
   }
 
   async delete(filter: Filter): Promise<number> {

@@ -17,14 +17,15 @@ import { userInfo } from 'node:os';
 import pg from 'pg';
 import { ConfigError, StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
-import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart } from './aggregate-rows.js';
 import { DAY_MS, HOUR_MS } from './rollup-delta.js';
-import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
+  eventsPageSql,
   eventsWhere,
   LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
@@ -256,16 +257,7 @@ export class PostgresStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, 'postgres');
-    const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
-    const params: SqlParam[] = [...where.params];
-    if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
-      clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
-      params.push(after.timeMs, after.timeMs, after.id);
-    }
-    params.push(limit + 1);
-    const sql = `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`;
+    const { sql, params } = eventsPageSql(query, limit, 'postgres');
     let raw: Record<string, unknown>[];
     try {
       raw = await this.reader.all(sql, params);
@@ -273,13 +265,7 @@ export class PostgresStore implements Store {
       if (TokenledgerError.isInstance(error)) throw error;
       throw this.toStoreError(error, 'events');
     }
-    const rows = raw.map(rowFromDriver);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      events: page.map(rowToEvent),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
-    };
+    return toEventPage(raw.map(rowFromDriver), limit);
   }
 
   async delete(filter: Filter): Promise<number> {

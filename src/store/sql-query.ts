@@ -7,6 +7,7 @@
  */
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
+import { decodeCursor } from './cursor.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
 import type { GroupKey } from './store.js';
 
@@ -273,5 +274,25 @@ FROM events WHERE ${rawWhere} GROUP BY provider, model, COALESCE(agent, ''), sta
 ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS hour_ms', false)}`,
     insertDaily: `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
 ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}`,
+  };
+}
+
+/**
+ * The SQL of one `events()` page, newest first: the filter, the cursor's position, and one row
+ * more than the limit so the caller knows whether a next page exists.
+ */
+export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit: number, dialect: SqlDialect): SqlPart {
+  const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, dialect);
+  const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
+  const params: SqlParam[] = [...where.params];
+  if (query.cursor !== undefined) {
+    const after = decodeCursor(query.cursor);
+    clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
+    params.push(after.timeMs, after.timeMs, after.id);
+  }
+  params.push(limit + 1);
+  return {
+    sql: `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`,
+    params,
   };
 }

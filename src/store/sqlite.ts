@@ -13,14 +13,15 @@
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
-import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart } from './aggregate-rows.js';
 import { computeRollupDeltas, DAY_MS, HOUR_MS, rollupValues } from './rollup-delta.js';
-import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventRow } from './row.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
+  eventsPageSql,
   eventsWhere,
   LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
@@ -30,7 +31,6 @@ import {
   ROLLUP_DAILY_INSERT_COLUMNS,
   ROLLUP_DAILY_UPSERT_SQL,
   ROLLUP_UPSERT_SQL,
-  type SqlParam,
   type SqlReader,
 } from './sql-query.js';
 import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
@@ -187,23 +187,8 @@ export class SqliteStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, 'sqlite');
-    const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
-    const params: SqlParam[] = [...where.params];
-    if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
-      clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
-      params.push(after.timeMs, after.timeMs, after.id);
-    }
-    params.push(limit + 1);
-    const sql = `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`;
-    const rows = (await this.reader.all(sql, params)).map(rowFromDriver);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      events: page.map(rowToEvent),
-      nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
-    };
+    const { sql, params } = eventsPageSql(query, limit, 'sqlite');
+    return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit);
   }
 
   async delete(filter: Filter): Promise<number> {
