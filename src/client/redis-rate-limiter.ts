@@ -9,7 +9,8 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { AbortError, ValidationError } from '../errors/index.js';
 import type { RateLimitConfig } from '../config/index.js';
 import { sleep } from './retry.js';
@@ -151,7 +152,9 @@ export class RedisRateLimiter implements RateLimiter {
     this.pollMs = options.pollMs ?? 10;
     this.leaseMs = options.leaseMs ?? 600_000;
     this.ownsClient = typeof options.redis === 'string';
-    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, { lazyConnect: false, maxRetriesPerRequest: 3 }) : options.redis;
+    // ioredis is loaded on first use: processes without shared limits never pay its ~25 MiB.
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    this.redis = typeof options.redis === 'string' ? new RedisClient(options.redis, { lazyConnect: false, maxRetriesPerRequest: 3 }) : options.redis;
   }
 
   private async run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {

@@ -13,8 +13,9 @@
  *
  * @module
  */
+import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { ConfigError, StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, toEventPage } from './cursor.js';
@@ -153,7 +154,9 @@ export class PostgresStore implements Store {
     const password = decodeURIComponent(url.password);
     const secrets = password === '' ? [] : [password, url.password];
     const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
-    const pool = new pg.Pool({
+    // pg is loaded on first use: a SQLite-only process (the default) never pays its ~15 MiB.
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    const pool = new Pool({
       connectionString: url.toString(),
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
