@@ -7,3 +7,5 @@ export type { UsageMeter, CreateUsageMeter } from './meter.js';
 export { createDefaultMeter, MAX_METERED_JSON_BYTES } from './default-meter.js';
 export { requestInfo } from './request-info.js';
 export type { RequestInfo } from './request-info.js';
+export { createAiSdkMiddleware } from './ai-sdk-middleware.js';
+export type { AiSdkMiddleware, AiSdkMiddlewareOptions, AiSdkModelInfo, AiSdkGenerateResultShape, AiSdkStreamPartShape, AiSdkWrapOptions } from './ai-sdk-middleware.js';

@@ -1,0 +1,303 @@
+/**
+ * A Vercel AI SDK language-model middleware that records every `generateText` / `streamText`
+ * call (each step of a multi-step call, and each retry attempt, is one model call and so one
+ * event) into a ledger:
+ *
+ * ```ts
+ * const model = wrapLanguageModel({ model: openai('gpt-4.1'), middleware: ledger.aiSdkMiddleware({ agent: 'triage' }) });
+ * ```
+ *
+ * tokenledger does not depend on `ai`: the few shapes read here are declared structurally, so
+ * the middleware works with ai@6 (LanguageModelV3) and ai@5 (LanguageModelV2) alike. Usage is
+ * converted by src/usage's `normalizeAiSdkUsage` (the per-version and per-provider quirks live
+ * there). Results and stream parts pass through untouched; recording never breaks the caller
+ * (its failures are counted and passed to `onError`).
+ *
+ * Per-call attribution: `providerOptions: { tokenledger: { agent, run, tags } }` on the call is
+ * merged over the middleware's (providers ignore option keys that are not theirs).
+ *
+ * @module
+ */
+import { providerErrorFromStatus } from '../errors/index.js';
+import type { Attribution, EventError, RecordInput } from '../types/index.js';
+import { aiSdkProviderId, normalizeAiSdkUsage } from '../usage/index.js';
+import { errorMessage, type TrackingStats, type UsageRecorder } from './exchange.js';
+import { mergeAttribution } from './tracking-fetch.js';
+
+/** The fields of an AI SDK language model the middleware reads. */
+export interface AiSdkModelInfo {
+  /** e.g. `openai.chat`, `anthropic.messages`, `google.generative-ai`. */
+  readonly provider: string;
+  readonly modelId: string;
+}
+
+/** The fields of a `doGenerate` result the middleware reads (the rest passes through). */
+export interface AiSdkGenerateResultShape {
+  usage?: unknown;
+  providerMetadata?: unknown;
+  response?: { modelId?: string | undefined } | undefined;
+}
+
+/** A stream part: only `type` is relied on; `finish`, `response-metadata`, deltas and `error` are read. */
+export interface AiSdkStreamPartShape {
+  readonly type: string;
+}
+
+/** What `wrapGenerate` / `wrapStream` receive (the subset read here). */
+export interface AiSdkWrapOptions {
+  /** The call options; `providerOptions.tokenledger` is read for per-call attribution. */
+  params?: unknown;
+  model: AiSdkModelInfo;
+}
+
+export interface AiSdkMiddlewareOptions {
+  /** Receives one `RecordInput` per model call (usually `ledger`). */
+  recorder: UsageRecorder;
+  /** Agent, run and tags put on every event. */
+  attribution?: Attribution;
+  /** Monotonic clock in ms, for durations. @default performance.now */
+  clock?: () => number;
+  /** Wall clock in epoch ms, for event times. @default Date.now */
+  now?: () => number;
+  /** Told about every recording failure (after it was counted). Must not throw. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The middleware: pass it to `wrapLanguageModel({ model, middleware })`. Besides the AI SDK
+ * hooks it has `flush()` and `stats`, like the tracking fetch.
+ */
+export interface AiSdkMiddleware {
+  /** ai@6 (LanguageModelV3) middleware; ai@5 ignores the field. */
+  readonly specificationVersion: 'v3';
+  wrapGenerate<Result extends AiSdkGenerateResultShape>(options: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result>;
+  wrapStream<Part extends AiSdkStreamPartShape, Result extends { stream: ReadableStream<Part> }>(
+    options: AiSdkWrapOptions & { doStream: () => PromiseLike<Result> },
+  ): Promise<Result>;
+  /** Resolves once every recording started so far has settled. */
+  flush(): Promise<void>;
+  readonly stats: Readonly<TrackingStats>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `providerOptions.tokenledger` of the call, when it is a well-formed attribution. */
+function callAttribution(params: unknown): Attribution | undefined {
+  const options = isRecord(params) && isRecord(params['providerOptions']) ? params['providerOptions']['tokenledger'] : undefined;
+  if (!isRecord(options)) return undefined;
+  const attribution: Attribution = {};
+  if (typeof options['agent'] === 'string') attribution.agent = options['agent'];
+  if (typeof options['run'] === 'string') attribution.run = options['run'];
+  const tags = options['tags'];
+  if (isRecord(tags)) {
+    const strings = Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    if (strings.length > 0) attribution.tags = Object.fromEntries(strings);
+  }
+  return attribution;
+}
+
+/** An AI SDK failure as an event error: the HTTP status when it carries one (`APICallError.statusCode`). */
+function eventError(error: unknown, prefix = ''): EventError {
+  const message = `${prefix}${errorMessage(error)}`;
+  const status = isRecord(error) && typeof error['statusCode'] === 'number' ? error['statusCode'] : undefined;
+  if (status !== undefined) return { type: providerErrorFromStatus(status, message).name, status, message };
+  // AI SDK errors are named (`AI_RetryError`, `AI_NoContentGeneratedError`, `AbortError`): keep the name.
+  const name = error instanceof Error && error.name !== '' ? error.name : 'Error';
+  return { type: name, message };
+}
+
+/** The content deltas that mean the model started answering (text, reasoning or a tool call). */
+const FIRST_TOKEN_PARTS: ReadonlySet<string> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call-delta']);
+
+export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMiddleware {
+  const clock = options.clock ?? (() => performance.now());
+  const now = options.now ?? Date.now;
+  const stats: TrackingStats = { recorded: 0, recordFailures: 0, pending: 0 };
+  const inFlight = new Set<Promise<void>>();
+
+  function failed(error: unknown): void {
+    stats.recordFailures++;
+    try {
+      options.onError?.(error);
+    } catch {
+      // onError must not throw; if it does, the caller's call still must not break.
+    }
+  }
+
+  function record(input: RecordInput): void {
+    stats.pending++;
+    let promise: Promise<void>;
+    try {
+      promise = options.recorder.record(input).then(
+        () => {
+          stats.recorded++;
+        },
+        (error: unknown) => failed(error),
+      );
+    } catch (error) {
+      promise = Promise.resolve();
+      failed(error);
+    }
+    const settled = promise.finally(() => {
+      stats.pending--;
+      inFlight.delete(settled);
+    });
+    inFlight.add(settled);
+  }
+
+  /** The facts known when a call starts. */
+  function start(model: AiSdkModelInfo, params: unknown): { base: RecordInput; provider: string | undefined; startedAt: number } {
+    const extra = callAttribution(params);
+    const attribution = extra === undefined ? options.attribution : mergeAttribution(options.attribution, extra);
+    const provider = aiSdkProviderId(model.provider) ?? model.provider;
+    const base: RecordInput = { ...attribution, time: now(), provider, model: model.modelId, requestedModel: model.modelId, attempts: 1 };
+    return { base, provider, startedAt: clock() };
+  }
+
+  /** The usage part of an event, from a usage object and its call's provider metadata. */
+  function usageFields(usage: unknown, providerMetadata: unknown, provider: string | undefined): Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> {
+    const read = normalizeAiSdkUsage(usage, { provider, providerMetadata });
+    if (read.usage === undefined) return { usageUnavailableReason: read.reason ?? 'the AI SDK reported no usage' };
+    const fields: Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> = { usage: read.usage };
+    if (read.rawUsage !== undefined) fields.rawUsage = read.rawUsage;
+    return fields;
+  }
+
+  async function wrapGenerate<Result extends AiSdkGenerateResultShape>(wrap: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result> {
+    let call: ReturnType<typeof start> | undefined;
+    try {
+      call = start(wrap.model, wrap.params);
+    } catch (error) {
+      failed(error);
+    }
+    let result: Result;
+    try {
+      result = await wrap.doGenerate();
+    } catch (error) {
+      if (call !== undefined) {
+        record({ ...call.base, durationMs: clock() - call.startedAt, status: 'error', error: eventError(error), usageUnavailableReason: 'the call failed before a response' });
+      }
+      throw error;
+    }
+    if (call !== undefined) {
+      try {
+        const answered = result.response?.modelId;
+        const model = typeof answered === 'string' && answered !== '' ? answered : call.base.model;
+        record({ ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok', ...usageFields(result.usage, result.providerMetadata, call.provider) });
+      } catch (error) {
+        failed(error);
+      }
+    }
+    return result;
+  }
+
+  async function wrapStream<Part extends AiSdkStreamPartShape, Result extends { stream: ReadableStream<Part> }>(
+    wrap: AiSdkWrapOptions & { doStream: () => PromiseLike<Result> },
+  ): Promise<Result> {
+    let call: ReturnType<typeof start> | undefined;
+    try {
+      call = start(wrap.model, wrap.params);
+    } catch (error) {
+      failed(error);
+    }
+    let result: Result;
+    try {
+      result = await wrap.doStream();
+    } catch (error) {
+      if (call !== undefined) {
+        record({ ...call.base, durationMs: clock() - call.startedAt, status: 'error', error: eventError(error), usageUnavailableReason: 'the call failed before a response' });
+      }
+      throw error;
+    }
+    if (call === undefined) return result;
+    return { ...result, stream: watchStream(result.stream, call) };
+  }
+
+  /**
+   * Hands every part on as the caller reads it (no read-ahead: highWaterMark 0) and watches for
+   * the answered model, the first content delta and the `finish` part. One event at the end:
+   * the stream closed, broke, or the caller cancelled it. A pull-based stream rather than a
+   * TransformStream, because a transformer is not told when the caller cancels on Node 20.
+   */
+  function watchStream<Part extends AiSdkStreamPartShape>(stream: ReadableStream<Part>, call: ReturnType<typeof start>): ReadableStream<Part> {
+    const reader = stream.getReader();
+    let model = call.base.model;
+    let firstTokenAt: number | undefined;
+    let finish: Record<string, unknown> | undefined;
+    let errorPart: unknown;
+    let sawErrorPart = false;
+    let ended = false;
+
+    function observe(part: Part): void {
+      if (!isRecord(part)) return;
+      if (FIRST_TOKEN_PARTS.has(part.type)) firstTokenAt ??= clock();
+      else if (part.type === 'finish') finish = part;
+      else if (part.type === 'response-metadata' && typeof part['modelId'] === 'string' && part['modelId'] !== '') model = part['modelId'];
+      else if (part.type === 'error') {
+        sawErrorPart = true;
+        errorPart = part['error'];
+      }
+    }
+
+    function end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): void {
+      if (ended) return;
+      ended = true;
+      try {
+        const timing = { durationMs: clock() - call.startedAt, timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - call.startedAt };
+        const usage =
+          finish === undefined
+            ? { usageUnavailableReason: outcome === 'done' ? 'the stream ended without a finish part' : 'the stream ended before its finish part' }
+            : usageFields(finish['usage'], finish['providerMetadata'], call.provider);
+        let error: EventError | undefined;
+        if (outcome === 'cancelled') error = { type: 'AbortError', message: 'the caller stopped reading the stream' };
+        else if (outcome === 'cut') error = eventError(reason, 'stream cut: ');
+        else if (sawErrorPart) error = eventError(errorPart, 'stream error part: ');
+        record({ ...call.base, model, ...timing, ...usage, status: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) });
+      } catch (error) {
+        failed(error);
+      }
+    }
+
+    return new ReadableStream<Part>(
+      {
+        async pull(controller) {
+          let chunk: ReadableStreamReadResult<Part>;
+          try {
+            chunk = await reader.read();
+          } catch (error) {
+            controller.error(error);
+            end('cut', error);
+            return;
+          }
+          if (chunk.done) {
+            controller.close();
+            end('done');
+            return;
+          }
+          // Hand the part on first: watching never delays the caller.
+          controller.enqueue(chunk.value);
+          observe(chunk.value);
+        },
+        async cancel(reason) {
+          end('cancelled', reason);
+          await reader.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  return {
+    specificationVersion: 'v3',
+    wrapGenerate,
+    wrapStream,
+    flush: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    get stats() {
+      return { ...stats };
+    },
+  };
+}
