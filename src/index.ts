@@ -12,12 +12,15 @@
  */
 import { createLedger as createCoreLedger } from './ledger/index.js';
 import type { Ledger, LedgerOptions } from './ledger/index.js';
-import { createTrackingFetch } from './http/index.js';
-import type { TrackingFetch, TrackingFetchOptions } from './http/index.js';
+import { createAiSdkMiddleware, createTrackingFetch } from './http/index.js';
+import type { AiSdkMiddleware, AiSdkMiddlewareOptions, TrackingFetch, TrackingFetchOptions } from './http/index.js';
 import type { Attribution } from './types/index.js';
 
 /** Options of {@link TrackedLedger.fetch} beyond attribution. */
 export type LedgerFetchOptions = Omit<TrackingFetchOptions, 'recorder' | 'attribution'>;
+
+/** Options of {@link TrackedLedger.aiSdkMiddleware} beyond attribution. */
+export type LedgerAiSdkMiddlewareOptions = Omit<AiSdkMiddlewareOptions, 'recorder' | 'attribution'>;
 
 /** A ledger with a tracking `fetch`: DESIGN.md's `ledger.fetch({ agent, run, tags })`. */
 export interface TrackedLedger extends Omit<Ledger, 'scope'> {
@@ -26,7 +29,12 @@ export interface TrackedLedger extends Omit<Ledger, 'scope'> {
    * as the `fetch` option of the official `openai` / `@anthropic-ai/sdk` clients.
    */
   fetch(attribution?: Attribution, options?: LedgerFetchOptions): TrackingFetch;
-  /** A ledger that stamps `attribution` on every event, its `fetch` included. */
+  /**
+   * A Vercel AI SDK middleware that records every `generateText` / `streamText` call into this
+   * ledger: `wrapLanguageModel({ model, middleware: ledger.aiSdkMiddleware({ agent: 'x' }) })`.
+   */
+  aiSdkMiddleware(attribution?: Attribution, options?: LedgerAiSdkMiddlewareOptions): AiSdkMiddleware;
+  /** A ledger that stamps `attribution` on every event, its `fetch` and `aiSdkMiddleware` included. */
   scope(attribution: Attribution): TrackedLedger;
 }
 
@@ -34,6 +42,8 @@ function withFetch(ledger: Ledger): TrackedLedger {
   return Object.assign(Object.create(ledger) as Ledger, {
     fetch: (attribution: Attribution = {}, options: LedgerFetchOptions = {}): TrackingFetch =>
       createTrackingFetch({ ...options, recorder: ledger, attribution }),
+    aiSdkMiddleware: (attribution: Attribution = {}, options: LedgerAiSdkMiddlewareOptions = {}): AiSdkMiddleware =>
+      createAiSdkMiddleware({ ...options, recorder: ledger, attribution }),
     scope: (attribution: Attribution): TrackedLedger => withFetch(ledger.scope(attribution)),
   });
 }
@@ -101,6 +111,7 @@ export {
 } from './errors/index.js';
 
 export {
+  normalizeAiSdkUsage,
   normalizeResponse,
   createStreamMeter,
   meterStreamText,
@@ -111,7 +122,7 @@ export {
   addCounts,
   estimateUsage,
 } from './usage/index.js';
-export type { StreamMeter, StreamMeterOptions, StreamAccumulator, StreamEventInput } from './usage/index.js';
+export type { StreamMeter, StreamMeterOptions, StreamAccumulator, StreamEventInput, AiSdkUsage, AiSdkUsageContext } from './usage/index.js';
 
 export { createPricer, addCosts, zeroCost, nanosToUsd, usdToNanos, tokensToNanos, DEEPSEEK_PRICES } from './pricing/index.js';
 export type { Pricer, PricerOptions, PriceInput, LookupInput, PriceLookup, PriceTier, PriceSource, DatedPriceOverride } from './pricing/index.js';
@@ -154,8 +165,8 @@ export type {
   RetryOptions,
 } from './client/index.js';
 
-export { createTrackingFetch } from './http/index.js';
-export type { TrackingFetch, TrackingFetchOptions } from './http/index.js';
+export { createTrackingFetch, createAiSdkMiddleware } from './http/index.js';
+export type { TrackingFetch, TrackingFetchOptions, AiSdkMiddleware, AiSdkMiddlewareOptions } from './http/index.js';
 
 export { createApp, startServer } from './server/index.js';
 export type { StartServerOptions, RunningServer } from './server/index.js';
