@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APICallError, generateText, streamText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
+import type { LanguageModelV2Middleware, LanguageModelV3Middleware } from '@ai-sdk/provider';
 import { createAiSdkMiddleware, createLedger, openStore, type Store, type TrackedLedger, type UsageEvent } from '#src/index.js';
 import type { RecordInput } from '#src/types/index.js';
 
@@ -218,6 +219,16 @@ describe('AI SDK middleware, hooks called directly', () => {
       },
     };
   }
+
+  it('type-checks as both an ai@5 (V2) and an ai@6 (V3) middleware, without tokenledger depending on ai', () => {
+    const middleware = createAiSdkMiddleware({ recorder: arrayRecorder() });
+    // The assignments are the test (tsc -p tsconfig.check.json); the expects keep vitest honest.
+    const v3: LanguageModelV3Middleware = middleware;
+    const v2: LanguageModelV2Middleware = middleware;
+    expect(v3.specificationVersion).toBe('v3');
+    expect(typeof v2.wrapGenerate).toBe('function');
+    expect(typeof v2.wrapStream).toBe('function');
+  });
 
   it('ai@5 (LanguageModelV2) Anthropic usage: cache reads and writes are folded into input', async () => {
     const recorder = arrayRecorder();
