@@ -251,7 +251,8 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
             ? { usageUnavailableReason: outcome === 'done' ? 'the stream ended without a finish part' : 'the stream ended before its finish part' }
             : usageFields(finish['usage'], finish['providerMetadata'], call.provider);
         let error: EventError | undefined;
-        if (outcome === 'cancelled') error = { type: 'AbortError', message: 'the caller stopped reading the stream' };
+        // Stopping after the finish part loses nothing: the call completed.
+        if (outcome === 'cancelled') error = finish === undefined ? { type: 'AbortError', message: 'the caller stopped reading the stream' } : undefined;
         else if (outcome === 'cut') error = eventError(reason, 'stream cut: ');
         else if (sawErrorPart) error = eventError(errorPart, 'stream error part: ');
         record({ ...call.base, model, ...timing, ...usage, status: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) });

@@ -272,6 +272,20 @@ describe('AI SDK middleware, hooks called directly', () => {
     expect(recorder.inputs[0]!.usage).toBeUndefined();
   });
 
+  it('a caller that stops reading after the finish part records a completed call', async () => {
+    const recorder = arrayRecorder();
+    const middleware = createAiSdkMiddleware({ recorder });
+    const upstream = convertArrayToReadableStream<{ type: string }>([...STREAM_PARTS, { type: 'raw' }]);
+    const { stream } = await middleware.wrapStream({ doStream: async () => ({ stream: upstream }), model: { provider: 'openai.responses', modelId: 'gpt-4.1-nano' } });
+    const reader = stream.getReader();
+    for (let i = 0; i < STREAM_PARTS.length; i++) await reader.read();
+    await reader.cancel();
+    await middleware.flush();
+    expect(recorder.inputs).toHaveLength(1);
+    expect(recorder.inputs[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', status: 'ok', usage: EXPECTED_USAGE });
+    expect(recorder.inputs[0]!.error).toBeUndefined();
+  });
+
   it('a recorder that fails never breaks the call: counted and reported to onError', async () => {
     const errors: unknown[] = [];
     const middleware = createAiSdkMiddleware({
