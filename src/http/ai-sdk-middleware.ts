@@ -20,7 +20,7 @@
  */
 import { providerErrorFromStatus } from '../errors/index.js';
 import type { Attribution, EventError, RecordInput } from '../types/index.js';
-import { aiSdkProviderId, normalizeAiSdkUsage } from '../usage/index.js';
+import { aiSdkModelIdentity, normalizeAiSdkUsage } from '../usage/index.js';
 import { errorMessage, type TrackingStats, type UsageRecorder } from './exchange.js';
 import { mergeAttribution } from './tracking-fetch.js';
 
@@ -151,8 +151,9 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
   function start(model: AiSdkModelInfo, params: unknown): { base: RecordInput; provider: string | undefined; startedAt: number } {
     const extra = callAttribution(params);
     const attribution = extra === undefined ? options.attribution : mergeAttribution(options.attribution, extra);
-    const provider = aiSdkProviderId(model.provider) ?? model.provider;
-    const base: RecordInput = { ...attribution, time: now(), provider, model: model.modelId, requestedModel: model.modelId, attempts: 1 };
+    const identity = aiSdkModelIdentity(model.provider, model.modelId);
+    const provider = identity.provider;
+    const base: RecordInput = { ...attribution, time: now(), provider, model: identity.model, requestedModel: identity.model, attempts: 1 };
     return { base, provider, startedAt: clock() };
   }
 
@@ -184,7 +185,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
     if (call !== undefined) {
       try {
         const answered = result.response?.modelId;
-        const model = typeof answered === 'string' && answered !== '' ? answered : call.base.model;
+        const model = typeof answered === 'string' && answered !== '' ? aiSdkModelIdentity(wrap.model.provider, answered).model : call.base.model;
         record({ ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok', ...usageFields(result.usage, result.providerMetadata, call.provider) });
       } catch (error) {
         failed(error);
@@ -212,7 +213,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       throw error;
     }
     if (call === undefined) return result;
-    return { ...result, stream: watchStream(result.stream, call) };
+    return { ...result, stream: watchStream(result.stream, call, wrap.model) };
   }
 
   /**
@@ -221,7 +222,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
    * the stream closed, broke, or the caller cancelled it. A pull-based stream rather than a
    * TransformStream, because a transformer is not told when the caller cancels on Node 20.
    */
-  function watchStream<Part extends AiSdkStreamPartShape>(stream: ReadableStream<Part>, call: ReturnType<typeof start>): ReadableStream<Part> {
+  function watchStream<Part extends AiSdkStreamPartShape>(stream: ReadableStream<Part>, call: ReturnType<typeof start>, modelInfo: AiSdkModelInfo): ReadableStream<Part> {
     const reader = stream.getReader();
     let model = call.base.model;
     let firstTokenAt: number | undefined;
@@ -234,7 +235,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       if (!isRecord(part)) return;
       if (FIRST_TOKEN_PARTS.has(part.type)) firstTokenAt ??= clock();
       else if (part.type === 'finish') finish = part;
-      else if (part.type === 'response-metadata' && typeof part['modelId'] === 'string' && part['modelId'] !== '') model = part['modelId'];
+      else if (part.type === 'response-metadata' && typeof part['modelId'] === 'string' && part['modelId'] !== '') model = aiSdkModelIdentity(modelInfo.provider, part['modelId']).model;
       else if (part.type === 'error') {
         sawErrorPart = true;
         errorPart = part['error'];

@@ -87,6 +87,22 @@ export function aiSdkProviderId(provider: string | undefined): string | undefine
 }
 
 /**
+ * Our provider id and model name for an AI SDK model (`model.provider`, `model.modelId` or an
+ * answered `response.modelId`). The Vercel AI Gateway (`model.provider` `gateway`, what a
+ * plain string model resolves to in ai@5/6) names models `creator/model` (`openai/gpt-4.1`):
+ * the creator is the provider whose list prices apply (the gateway adds no markup,
+ * https://vercel.com/docs/ai-gateway/pricing), so the id is split.
+ */
+export function aiSdkModelIdentity(provider: string, modelId: string): { provider: string; model: string } {
+  const id = aiSdkProviderId(provider) ?? provider;
+  const slash = modelId.indexOf('/');
+  if (id === 'gateway' && slash > 0 && slash < modelId.length - 1) {
+    return { provider: normalizeProviderId(modelId.slice(0, slash)) ?? id, model: modelId.slice(slash + 1) };
+  }
+  return { provider: id, model: modelId };
+}
+
+/**
  * Converts AI SDK usage (V3, ai@6 `LanguageModelUsage` or V2) into our convention: inclusive
  * totals, cache read/write parts of input, reasoning part of output. Never throws; anything
  * unreadable is "usage unavailable" with a reason, never zeros.

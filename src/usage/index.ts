@@ -29,5 +29,5 @@ export type { CohereUsage } from './cohere.js';
 export { normalizeOllamaUsage } from './ollama.js';
 export type { OllamaUsage } from './ollama.js';
 export { estimateUsage } from './estimate.js';
-export { normalizeAiSdkUsage, aiSdkProviderId } from './ai-sdk.js';
+export { normalizeAiSdkUsage, aiSdkProviderId, aiSdkModelIdentity } from './ai-sdk.js';
 export type { AiSdkUsage, AiSdkUsageV2, AiSdkUsageV3, AiSdkLanguageModelUsage, AiSdkUsageContext } from './ai-sdk.js';

@@ -249,6 +249,15 @@ describe('AI SDK middleware, hooks called directly', () => {
     });
   });
 
+  it('Vercel AI Gateway models are recorded under their creator, priced at its list prices', async () => {
+    const recorder = arrayRecorder();
+    const middleware = createAiSdkMiddleware({ recorder });
+    const result = { usage: USAGE_V3, response: { modelId: 'openai/gpt-4.1-nano-2025-04-14' } };
+    await middleware.wrapGenerate({ doGenerate: async () => result, model: { provider: 'gateway', modelId: 'openai/gpt-4.1-nano' } });
+    await middleware.flush();
+    expect(recorder.inputs[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', requestedModel: 'gpt-4.1-nano' });
+  });
+
   it('a caller that cancels the stream records an AbortError with usage unavailable', async () => {
     const recorder = arrayRecorder();
     const middleware = createAiSdkMiddleware({ recorder });

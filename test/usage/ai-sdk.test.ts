@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiSdkProviderId, normalizeAiSdkUsage } from '#src/usage/index.js';
+import { aiSdkModelIdentity, aiSdkProviderId, normalizeAiSdkUsage } from '#src/usage/index.js';
 
 describe('normalizeAiSdkUsage: LanguageModelV3 (ai@6)', () => {
   it('maps the inclusive totals and their parts one to one, and keeps raw', () => {
@@ -134,5 +134,20 @@ describe('aiSdkProviderId', () => {
   it('undefined or blank stays undefined', () => {
     expect(aiSdkProviderId(undefined)).toBeUndefined();
     expect(aiSdkProviderId('  ')).toBeUndefined();
+  });
+});
+
+describe('aiSdkModelIdentity', () => {
+  it('splits Vercel AI Gateway ids into the creator (provider) and the model', () => {
+    expect(aiSdkModelIdentity('gateway', 'openai/gpt-4.1')).toEqual({ provider: 'openai', model: 'gpt-4.1' });
+    expect(aiSdkModelIdentity('gateway', 'google/gemini-2.5-flash')).toEqual({ provider: 'google', model: 'gemini-2.5-flash' });
+  });
+
+  it('leaves other providers and slash-less gateway ids alone', () => {
+    expect(aiSdkModelIdentity('openai.chat', 'gpt-4.1')).toEqual({ provider: 'openai', model: 'gpt-4.1' });
+    // OpenRouter model ids carry a slash too, but OpenRouter prices them under its own name.
+    expect(aiSdkModelIdentity('openrouter.chat', 'openai/gpt-4.1')).toEqual({ provider: 'openrouter', model: 'openai/gpt-4.1' });
+    expect(aiSdkModelIdentity('gateway', 'gpt-4.1')).toEqual({ provider: 'gateway', model: 'gpt-4.1' });
+    expect(aiSdkModelIdentity('gateway', 'openai/')).toEqual({ provider: 'gateway', model: 'openai/' });
   });
 });
