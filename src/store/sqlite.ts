@@ -8,6 +8,11 @@
  * file: each write takes the write lock up front (BEGIN IMMEDIATE) and waits up to
  * `busyTimeoutMs` for it instead of failing.
  *
+ * Rollups are deferred: insert() commits the events with their ids in `rollup_pending` and
+ * resolves; the rollups follow a few ms later, and aggregate(), delete(), rebuildRollups() and
+ * close() apply pending ones first, so answers always equal a computation over the events
+ * (sqlite-rollups.ts).
+ *
  * @module
  */
 import Database from 'better-sqlite3';
@@ -17,22 +22,11 @@ import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart } from './aggregate-rows.js';
-import { computeRollupDeltas, DAY_MS, HOUR_MS, rollupValues } from './rollup-delta.js';
+import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
-import {
-  eventsPageSql,
-  eventsWhere,
-  LATENCY_DAILY_UPSERT_SQL,
-  LATENCY_UPSERT_SQL,
-  rebuildAllRollupsSql,
-  rebuildRollupSql,
-  ROLLUP_INSERT_COLUMNS,
-  ROLLUP_DAILY_INSERT_COLUMNS,
-  ROLLUP_DAILY_UPSERT_SQL,
-  ROLLUP_UPSERT_SQL,
-  type SqlReader,
-} from './sql-query.js';
+import { eventsPageSql, eventsWhere, rebuildAllRollupsSql, rebuildRollupSql, type SqlReader } from './sql-query.js';
+import { SqlitePendingRollups } from './sqlite-rollups.js';
 import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -48,6 +42,12 @@ export interface SqliteStoreOptions {
    * @default 50_000
    */
   exactPercentileLimit?: number;
+  /**
+   * How long after an insert its rollups are applied (one apply covers every insert in that
+   * window). Readers never wait for it: aggregate() applies pending rollups first.
+   * @default 2
+   */
+  rollupDelayMs?: number;
 }
 
 function sqliteCode(error: unknown): string | undefined {
@@ -93,10 +93,7 @@ export class SqliteStore implements Store {
   private readonly path: string;
   private readonly exactLimit: number;
   private readonly insertEvent: Database.Statement;
-  private readonly upsertRollup: Database.Statement;
-  private readonly upsertDailyRollup: Database.Statement;
-  private readonly upsertLatency: Database.Statement;
-  private readonly upsertDaily: Database.Statement;
+  private readonly pending: SqlitePendingRollups;
   private readonly writeBatch: (rows: EventRow[]) => number;
   private readonly reader: SqlReader;
 
@@ -107,29 +104,17 @@ export class SqliteStore implements Store {
     this.insertEvent = db.prepare(
       `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`,
     );
-    this.upsertRollup = db.prepare(
-      `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_UPSERT_SQL}`,
-    );
-    this.upsertDailyRollup = db.prepare(
-      `INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_DAILY_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_DAILY_UPSERT_SQL}`,
-    );
-    this.upsertLatency = db.prepare(
-      `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_UPSERT_SQL}`,
-    );
-    this.upsertDaily = db.prepare(
-      `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_DAILY_UPSERT_SQL}`,
-    );
+    const pending = new SqlitePendingRollups(db, options.rollupDelayMs ?? 2);
+    this.pending = pending;
     const write = db.transaction((rows: EventRow[]): number => {
-      const added: EventRow[] = [];
+      let added = 0;
       for (const row of rows) {
-        if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
+        if (this.insertEvent.run(rowValues(row)).changes === 1) {
+          pending.mark(row.id);
+          added += 1;
+        }
       }
-      const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(added);
-      for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
-      for (const delta of dailyRollups) this.upsertDailyRollup.run(rollupValues(delta));
-      for (const l of latencies) this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
-      for (const l of dailyLatencies) this.upsertDaily.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
-      return added.length;
+      return added;
     });
     this.writeBatch = (rows) => write.immediate(rows);
     const statementCache = new Map<string, Database.Statement>();
@@ -167,15 +152,32 @@ export class SqliteStore implements Store {
   async insert(events: readonly UsageEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const rows = events.map(eventToRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    let added: number;
     try {
-      return this.writeBatch(rows);
+      added = this.writeBatch(rows);
     } catch (error) {
       throw toStoreError(error, this.path, 'insert');
+    }
+    if (added > 0) this.pending.schedule();
+    return added;
+  }
+
+  /**
+   * Adds every pending event (from any process) to the rollups now. Runs on its own shortly
+   * after each insert and before every aggregate, delete and close; call it to catch up
+   * explicitly. Returns how many pending events were applied.
+   */
+  async applyPendingRollups(): Promise<number> {
+    try {
+      return this.pending.apply();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'apply rollups');
     }
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
     try {
+      this.pending.applyIfPending();
       return await aggregateSql(this.reader, query, this.exactLimit);
     } catch (error) {
       if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE')) {
@@ -196,6 +198,9 @@ export class SqliteStore implements Store {
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     const run = this.db.transaction((): number => {
+      // First: the per-key rebuild below recomputes from raw events, pending ones included;
+      // applying them later would count them twice.
+      this.pending.apply();
       const keys = this.db.prepare(keysSql).all(...where.params) as { hour_ms: number; provider: string; model: string; agent: string; status: string }[];
       const removed = this.db.prepare(`DELETE FROM events ${where.sql}`).run(...where.params).changes;
       const statements = Object.fromEntries(Object.entries(rebuild).map(([name, sql]) => [name, this.db.prepare(sql)])) as Record<
@@ -233,6 +238,8 @@ export class SqliteStore implements Store {
   async rebuildRollups(): Promise<void> {
     const run = this.db.transaction(() => {
       for (const sql of rebuildAllRollupsSql()) this.db.exec(sql);
+      // The rebuild counted every event, pending ones too.
+      this.db.exec('DELETE FROM rollup_pending');
     });
     try {
       run.immediate();
@@ -250,6 +257,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.pending.cancel();
+    if (!this.db.open) return;
+    try {
+      this.pending.apply();
+    } catch {
+      // Busy or failing: the pending ids are durable; the next process to open the file (or any
+      // open one) applies them. Closing must still release the file.
+    }
+    this.db.close();
   }
 }

@@ -3,7 +3,8 @@
  * and the hourly rollups. SQLite and PostgreSQL get the same tables and column names; only the
  * types differ (PostgreSQL: bigint, jsonb). Append new versions; never edit an applied one.
  *
- * Rollups (maintained in the same transaction as every insert and delete):
+ * Rollups (maintained in the same transaction as every insert and delete; on SQLite, inserts
+ * defer theirs, see `rollup_pending`):
  * - `rollup_hourly`: one row per (hour, provider, model, agent, status) with every sum an
  *   AggregateRow needs. `agent` is '' for events without an agent (NULLs would not collide in a
  *   unique key).
@@ -12,6 +13,9 @@
  * - `rollup_daily` (version 3): the same sums per UTC day.
  * - `latency_daily` (version 2): the same counts per UTC day, so percentiles over weeks read
  *   few rows.
+ * - `rollup_pending` (version 4, SQLite only): ids of events committed but not yet added to
+ *   the rollups; the SQLite store applies them shortly after the insert and before any read of
+ *   the rollups (sqlite-rollups.ts).
  *
  * @module
  */
@@ -177,6 +181,14 @@ GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status, metric,
 SELECT hour_ms - (hour_ms % 86400000), provider, model, agent, status, ${ROLLUP_SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')}, MAX(duration_max_us), MIN(min_time_ms), MAX(max_time_ms)
 FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status`,
       ],
+    },
+    {
+      version: 4,
+      // SQLite commits an event with its pending id and applies rollups just after
+      // (sqlite-rollups.ts). PostgreSQL keeps updating rollups in the insert's transaction, so
+      // it records the version with no table, keeping version numbers aligned.
+      name: 'deferred rollups',
+      statements: dialect === 'sqlite' ? ['CREATE TABLE IF NOT EXISTS rollup_pending (id TEXT PRIMARY KEY) WITHOUT ROWID'] : [],
     },
   ];
 }
