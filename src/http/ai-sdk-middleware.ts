@@ -20,7 +20,7 @@
  */
 import { providerErrorFromStatus } from '../errors/index.js';
 import type { Attribution, EventError, RecordInput } from '../types/index.js';
-import { aiSdkModelIdentity, normalizeAiSdkUsage } from '../usage/index.js';
+import { aiSdkModelIdentity, aiSdkProviderId, normalizeAiSdkUsage } from '../usage/index.js';
 import { errorMessage, type TrackingStats, type UsageRecorder } from './exchange.js';
 import { mergeAttribution } from './tracking-fetch.js';
 
@@ -148,13 +148,13 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
   }
 
   /** The facts known when a call starts. */
-  function start(model: AiSdkModelInfo, params: unknown): { base: RecordInput; provider: string | undefined; startedAt: number } {
+  function start(model: AiSdkModelInfo, params: unknown): { base: RecordInput; usageProvider: string | undefined; startedAt: number } {
     const extra = callAttribution(params);
     const attribution = extra === undefined ? options.attribution : mergeAttribution(options.attribution, extra);
     const identity = aiSdkModelIdentity(model.provider, model.modelId);
-    const provider = identity.provider;
-    const base: RecordInput = { ...attribution, time: now(), provider, model: identity.model, requestedModel: identity.model, attempts: 1 };
-    return { base, provider, startedAt: clock() };
+    const base: RecordInput = { ...attribution, time: now(), provider: identity.provider, model: identity.model, requestedModel: identity.model, attempts: 1 };
+    // The V2 usage quirks belong to the AI SDK provider package (`gateway`, not its creator).
+    return { base, usageProvider: aiSdkProviderId(model.provider), startedAt: clock() };
   }
 
   /** The usage part of an event, from a usage object and its call's provider metadata. */
@@ -186,7 +186,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       try {
         const answered = result.response?.modelId;
         const model = typeof answered === 'string' && answered !== '' ? aiSdkModelIdentity(wrap.model.provider, answered).model : call.base.model;
-        record({ ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok', ...usageFields(result.usage, result.providerMetadata, call.provider) });
+        record({ ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok', ...usageFields(result.usage, result.providerMetadata, call.usageProvider) });
       } catch (error) {
         failed(error);
       }
@@ -220,7 +220,8 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
    * Hands every part on as the caller reads it (no read-ahead: highWaterMark 0) and watches for
    * the answered model, the first content delta and the `finish` part. One event at the end:
    * the stream closed, broke, or the caller cancelled it. A pull-based stream rather than a
-   * TransformStream, because a transformer is not told when the caller cancels on Node 20.
+   * TransformStream: a transformer's `cancel` hears a broken upstream and a caller's cancel
+   * alike, while here the two are told apart (as in the tracking fetch), and nothing is read ahead.
    */
   function watchStream<Part extends AiSdkStreamPartShape>(stream: ReadableStream<Part>, call: ReturnType<typeof start>, modelInfo: AiSdkModelInfo): ReadableStream<Part> {
     const reader = stream.getReader();
@@ -250,7 +251,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
         const usage =
           finish === undefined
             ? { usageUnavailableReason: outcome === 'done' ? 'the stream ended without a finish part' : 'the stream ended before its finish part' }
-            : usageFields(finish['usage'], finish['providerMetadata'], call.provider);
+            : usageFields(finish['usage'], finish['providerMetadata'], call.usageProvider);
         let error: EventError | undefined;
         // Stopping after the finish part loses nothing: the call completed.
         if (outcome === 'cancelled') error = finish === undefined ? { type: 'AbortError', message: 'the caller stopped reading the stream' } : undefined;

@@ -256,6 +256,11 @@ describe('AI SDK middleware, hooks called directly', () => {
     await middleware.wrapGenerate({ doGenerate: async () => result, model: { provider: 'gateway', modelId: 'openai/gpt-4.1-nano' } });
     await middleware.flush();
     expect(recorder.inputs[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', requestedModel: 'gpt-4.1-nano' });
+    // The @ai-sdk/anthropic V2 quirk is not applied to a gateway model made by Anthropic.
+    const v2 = { usage: { inputTokens: 1512, outputTokens: 40, totalTokens: 1552, cachedInputTokens: 1000 } };
+    await middleware.wrapGenerate({ doGenerate: async () => v2, model: { provider: 'gateway', modelId: 'anthropic/claude-sonnet-4.5' } });
+    await middleware.flush();
+    expect(recorder.inputs[1]).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4.5', usage: { inputTokens: 1512, cacheReadTokens: 1000 } });
   });
 
   it('a caller that cancels the stream records an AbortError with usage unavailable', async () => {
