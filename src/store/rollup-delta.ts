@@ -1,6 +1,7 @@
 /**
  * What a batch of newly stored rows adds to the hourly rollups, computed in JS so both SQL stores
- * apply the same increments in the same transaction as the insert.
+ * apply the same increments: PostgreSQL in the insert's transaction, SQLite in the deferred
+ * apply that follows it (sqlite-rollups.ts).
  *
  * @module
  */

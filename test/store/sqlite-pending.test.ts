@@ -166,6 +166,40 @@ describe('SQLite deferred rollups', () => {
     }
   });
 
+  it('drops a pending id whose event is gone instead of failing', async () => {
+    const path = await crashedFile(applied, crashed);
+    const db = new Database(path);
+    db.prepare('INSERT INTO rollup_pending (id) VALUES (?)').run('no-such-event');
+    db.close();
+    const store = SqliteStore.open({ path });
+    try {
+      expect(await store.applyPendingRollups()).toBe(crashed.length + 1);
+      expect(pendingCount(path)).toBe(0);
+      await expectExact(store, events);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a scheduled apply that finds the file locked leaves the ids pending, and the next read applies them', async () => {
+    vi.useFakeTimers();
+    const path = join(dir, `locked-${++files}.db`);
+    const store = SqliteStore.open({ path, rollupDelayMs: 5, busyTimeoutMs: 20 });
+    const holder = new Database(path);
+    try {
+      await store.insert(events.slice(0, 100));
+      holder.exec('BEGIN IMMEDIATE');
+      expect(() => vi.advanceTimersByTime(5)).not.toThrow();
+      holder.exec('ROLLBACK');
+      expect(pendingCount(path)).toBe(100);
+      await expectExact(store, events.slice(0, 100));
+      expect(pendingCount(path)).toBe(0);
+    } finally {
+      holder.close();
+      await store.close();
+    }
+  });
+
   it('applies rollups on its timer after an insert, and on close', async () => {
     vi.useFakeTimers();
     const path = join(dir, `timer-${++files}.db`);
