@@ -23,8 +23,15 @@ import type { ResolvedPrices } from './types.js';
 
 export type CostOutcome = { cost: Cost; reason?: undefined } | { cost: null; reason: string };
 
+/**
+ * The most tokens one call may be priced for. Far above any context window, and low enough that
+ * every part in nano-dollars stays an exact integer (10^10 tokens at $600 per 1M is 6e15 nanos,
+ * under 2^53), so a cost is always exactly the sum of its parts.
+ */
+export const MAX_PRICEABLE_TOKENS = 1e10;
+
 function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_PRICEABLE_TOKENS;
 }
 
 /** A part: 0 when unknown; `null` when present but not a count (negative, NaN, wrong type). */
@@ -40,7 +47,7 @@ export function unpriceableReason(usage: Usage | undefined | null): string | und
   if (inputTokens === undefined || inputTokens === null || outputTokens === undefined || outputTokens === null) {
     return 'usage unavailable';
   }
-  if (!isCount(inputTokens) || !isCount(outputTokens)) return 'invalid usage: token counts must be finite numbers >= 0';
+  if (!isCount(inputTokens) || !isCount(outputTokens)) return 'invalid usage: token counts must be whole numbers from 0 to 10^10';
   return undefined;
 }
 
@@ -58,7 +65,7 @@ export function computeCost(usage: Usage, prices: ResolvedPrices): CostOutcome {
   const inputAudio = part(usage.inputAudioTokens);
   const outputAudio = part(usage.outputAudioTokens);
   if ([cacheRead, write5m, write1h, reportedWrite, reasoning, inputAudio, outputAudio].includes(null)) {
-    return { cost: null, reason: 'invalid usage: token counts must be finite numbers >= 0' };
+    return { cost: null, reason: 'invalid usage: token counts must be whole numbers from 0 to 10^10' };
   }
   // When only the split is reported, the write total is its sum.
   const cacheWrite =

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fixtureEvents, startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
 import { AbortError, AuthenticationError, ConfigError, ConnectionError, ProviderError } from '#src/errors/index.js';
 import { parseConfig } from '#src/config/index.js';
-import { OPENAI_KEY, makeClient, mockConfig } from './setup.js';
+import { OPENAI_KEY, makeClient, mockConfig, timedFetch } from './setup.js';
 
 let mock: MockProvider;
 beforeAll(async () => {
@@ -28,24 +28,19 @@ async function drive<T>(promise: Promise<T>): Promise<T> {
   return watched;
 }
 
-/** A fetch that notes the (fake) time of each request. */
-function timedFetch(times: number[]) {
-  return (input: string | URL | Request, init?: RequestInit) => {
-    times.push(Date.now());
-    return fetch(input, init);
-  };
-}
 
 describe('retries against the mock provider', () => {
   it('waits a 429 Retry-After given in seconds, then succeeds; both attempts are metered', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const times: number[] = [];
-    const { client, events } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times) });
+    const answered: number[] = [];
+    const { client, events } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times, answered) });
     mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'slow down' } } });
     const result = await drive(client.generate(call));
     expect(result.attempts).toBe(2);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(3000);
-    expect(times[1]! - times[0]!).toBeLessThan(3050);
+    // Exactly the 3 s asked for: not the 0.5 s first backoff, and no backoff added on top.
+    expect(times[1]! - answered[0]!).toBeGreaterThanOrEqual(3000);
+    expect(times[1]! - answered[0]!).toBeLessThan(3300);
     expect(events.map((event) => event.status)).toEqual(['error', 'ok']);
     expect(events[0]!.error).toMatchObject({ type: 'RateLimitError', status: 429 });
     expect(events[0]!.attempts).toBe(1);
@@ -176,10 +171,11 @@ describe('keys', () => {
   it('rotates away from a key at its limit at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const times: number[] = [];
-    const { client } = makeClient({ config: twoKeys(mock.url), fetch: timedFetch(times) });
+    const answered: number[] = [];
+    const { client } = makeClient({ config: twoKeys(mock.url), fetch: timedFetch(times, answered) });
     mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '30' } });
     await drive(client.generate(call));
-    expect(times[1]! - times[0]!).toBeLessThan(100);
+    expect(times[1]! - answered[0]!).toBeLessThan(100);
     expect(mock.requests[1]!.headers.authorization).toBe('Bearer sk-test-key-two-000000000');
     // key one rests for 30 s: the next call uses key two again.
     await drive(client.generate(call));

@@ -55,3 +55,18 @@ export function expectedUsage(provider: string, name: string): Partial<Usage> {
   const fixture = JSON.parse(readFileSync(join(FIXTURES, provider, `${name}.json`), 'utf8')) as { expected: Partial<Usage> };
   return fixture.expected;
 }
+
+/**
+ * A fetch that notes the (fake) time each request starts (`times`) and each answer's headers
+ * arrive (`answered`). Tests drive fake time in small steps while real requests are in flight,
+ * so fake time passes during real I/O: a delay the client chose is measured from the answer
+ * that asked for it (`times[n + 1] - answered[n]`), which I/O cannot stretch.
+ */
+export function timedFetch(times: number[], answered: number[] = []) {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    times.push(Date.now());
+    const response = await fetch(input, init);
+    answered.push(Date.now());
+    return response;
+  };
+}

@@ -48,6 +48,15 @@ describe('never throws', () => {
     );
   });
 
+  it('refuses counts no call can have, rather than a cost that is not exactly its parts (fast-check seed 818587954)', () => {
+    const huge = pricer.price({ model: 'gpt-4o', usage: usage({ inputTokens: 6.742399354737409e304, outputTokens: 0 }), time: new Date(0) });
+    expect(huge).toEqual({ cost: null, reason: 'invalid usage: token counts must be whole numbers from 0 to 10^10' });
+    const fractional = pricer.price({ model: 'gpt-4o', usage: usage({ inputTokens: 10.5, outputTokens: 1 }) });
+    expect(fractional.cost).toBeNull();
+    const largest = pricer.price({ model: 'gpt-4o', usage: usage({ inputTokens: 1e10, outputTokens: 1e10 }) });
+    expect(largest.cost?.totalNanos).toBe(1e10 * 2.5 * 1000 + 1e10 * 10 * 1000);
+  });
+
   it('on garbage input objects', () => {
     for (const input of [undefined, null, {}, { model: 5 }, { model: 'gpt-4o' }, { model: 'gpt-4o', usage: 'x' }, { model: 'gpt-4o', provider: 7, usage: {} }]) {
       const result = pricer.price(input as never);
