@@ -166,22 +166,29 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
     return fields;
   }
 
-  async function wrapGenerate<Result extends AiSdkGenerateResultShape>(wrap: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result> {
+  /**
+   * Starts metering a call and awaits the SDK's own: a call that throws before answering is
+   * recorded as failed and the error rethrown. A metering failure never stops the call.
+   */
+  async function begin<Result>(wrap: AiSdkWrapOptions, invoke: () => PromiseLike<Result>): Promise<{ call: ReturnType<typeof start> | undefined; result: Result }> {
     let call: ReturnType<typeof start> | undefined;
     try {
       call = start(wrap.model, wrap.params);
     } catch (error) {
       failed(error);
     }
-    let result: Result;
     try {
-      result = await wrap.doGenerate();
+      return { call, result: await invoke() };
     } catch (error) {
       if (call !== undefined) {
         record({ ...call.base, durationMs: clock() - call.startedAt, status: 'error', error: eventError(error), usageUnavailableReason: 'the call failed before a response' });
       }
       throw error;
     }
+  }
+
+  async function wrapGenerate<Result extends AiSdkGenerateResultShape>(wrap: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result> {
+    const { call, result } = await begin(wrap, wrap.doGenerate);
     if (call !== undefined) {
       try {
         const answered = result.response?.modelId;
@@ -197,21 +204,7 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
   async function wrapStream<Part extends AiSdkStreamPartShape, Result extends { stream: ReadableStream<Part> }>(
     wrap: AiSdkWrapOptions & { doStream: () => PromiseLike<Result> },
   ): Promise<Result> {
-    let call: ReturnType<typeof start> | undefined;
-    try {
-      call = start(wrap.model, wrap.params);
-    } catch (error) {
-      failed(error);
-    }
-    let result: Result;
-    try {
-      result = await wrap.doStream();
-    } catch (error) {
-      if (call !== undefined) {
-        record({ ...call.base, durationMs: clock() - call.startedAt, status: 'error', error: eventError(error), usageUnavailableReason: 'the call failed before a response' });
-      }
-      throw error;
-    }
+    const { call, result } = await begin(wrap, wrap.doStream);
     if (call === undefined) return result;
     return { ...result, stream: watchStream(result.stream, call, wrap.model) };
   }
