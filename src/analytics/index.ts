@@ -2,7 +2,7 @@ export { summary } from './summary.js';
 export { byModel } from './by-model.js';
 export { byAgent } from './by-agent.js';
 export { agentModel } from './agent-model.js';
-export { byRun, RUN_WALL_TIME_LIMIT } from './by-run.js';
+export { byRun, byRunPage, RUN_WALL_TIME_LIMIT } from './by-run.js';
 export { compare } from './compare.js';
 export { timeseries, MAX_FILLED_BUCKETS } from './timeseries.js';
 export type { TimeseriesOptions } from './timeseries.js';

@@ -51,7 +51,15 @@ describe('analytics API over a known data set', () => {
     const agents = await get('/analytics/tokens/agents?model=gemini-2.5-flash&tag.team=quant');
     expect(agents.body['agents']).toEqual(asJson(await byAgent(server.store, { model: 'gemini-2.5-flash', tags: { team: 'quant' } })));
     expect((agents.body['agents'] as { agent: string }[]).map((row) => row.agent)).toEqual(['indicator_agent']);
-    expect((await get('/analytics/tokens/runs')).body['runs']).toEqual(asJson(await byRun(server.store, {})));
+    const allRuns = asJson(await byRun(server.store, {})) as { run: string | null }[];
+    const runs = await get('/analytics/tokens/runs');
+    expect(runs.body['runs']).toEqual(allRuns);
+    expect(runs.body).toMatchObject({ limit: 1000, total: allRuns.length });
+    // A limit keeps the most recent runs and still counts them all.
+    const latest = await get('/analytics/tokens/runs?limit=1');
+    expect(latest.body['runs']).toEqual(allRuns.slice(0, 1));
+    expect(latest.body).toMatchObject({ limit: 1, total: allRuns.length, filter: {} });
+    expect(allRuns.length).toBeGreaterThan(1);
     const series = await get('/analytics/tokens/timeseries?interval=1h&provider=google');
     expect(series.body).toEqual({ filter: { provider: 'google' }, ...(asJson(await timeseries(server.store, '1h', { provider: 'google' })) as object) });
   });
@@ -110,6 +118,9 @@ describe('analytics API: bad input', () => {
     ['/analytics/tokens?status=maybe', 'status'],
     ['/analytics/tokens/timeseries?interval=5m', 'interval'],
     ['/analytics/events?limit=0', 'limit'],
+    ['/analytics/tokens/runs?limit=0', 'limit'],
+    ['/analytics/tokens/runs?limit=10001', 'limit'],
+    ['/analytics/tokens/runs?limit=ten', 'limit'],
     ['/analytics/events?format=xml', 'format'],
   ])('%s is a 400 naming %s', async (path, field) => {
     const { status, body } = await get(path);

@@ -143,8 +143,9 @@ describe('dashboard over a seeded ledger', () => {
     await page.click('#tab-runs');
     await page.waitForURL(/view=runs/);
     await settled();
-    const runs = await api<{ runs: RunStats[] }>('/analytics/tokens/runs');
+    const runs = await api<{ runs: RunStats[]; total: number }>('/analytics/tokens/runs');
     expect((await tableKeys('runs')).sort()).toEqual(runs.runs.map((r) => r.run ?? '(no run)').sort());
+    expect(await page.textContent('.view h2')).toBe(`Runs (${runs.total})`);
     await page.click('table[data-table="runs"] tr[data-key="NVDA"] a');
     await page.waitForURL(/report=NVDA/);
     await settled();

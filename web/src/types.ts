@@ -12,6 +12,10 @@ export type FilterEcho = Record<string, unknown>;
 export type TokensResponse = Overview & { filter: FilterEcho };
 export interface RunsResponse {
   filter: FilterEcho;
+  /** At most this many runs, the most recent first. */
+  limit: number;
+  /** How many runs match in all. */
+  total: number;
   runs: RunStats[];
 }
 export interface RunReportResponse {

@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from 'hono';
-import { agentModel, byAgent, byModel, byRun, compare, overview, renderRunReport, reset, runReport, timeseries } from '../../analytics/index.js';
+import { agentModel, byAgent, byModel, byRunPage, compare, overview, renderRunReport, reset, runReport, timeseries } from '../../analytics/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
@@ -18,6 +18,9 @@ import { exportEvents } from './events-export.js';
 const INTERVALS: readonly Interval[] = ['1m', '1h', '1d'];
 const MAX_COMPARE = 20;
 const MAX_PAGE = 1000;
+/** Runs listed by GET /analytics/tokens/runs, most recent first, unless `limit` says otherwise. */
+const DEFAULT_RUNS_LIMIT = 1000;
+const MAX_RUNS_LIMIT = 10_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,8 +49,15 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ad
     return c.json({ filter: filterJson(filter), agentModels: await agentModel(store, filter) });
   });
   app.get('/tokens/runs', async (c) => {
-    const filter = parseFilter(c.req.queries());
-    return c.json({ filter: filterJson(filter), runs: await byRun(store, filter) });
+    const queries = c.req.queries();
+    const limitParam = queries['limit']?.[0] ?? String(DEFAULT_RUNS_LIMIT);
+    const limit = Number(limitParam);
+    if (!/^\d+$/.test(limitParam) || limit < 1 || limit > MAX_RUNS_LIMIT) {
+      throw badRequest(`limit: must be an integer from 1 to ${MAX_RUNS_LIMIT}`, 'limit');
+    }
+    const filter = parseFilter(queries, ['limit']);
+    const page = await byRunPage(store, filter, limit);
+    return c.json({ filter: filterJson(filter), limit, total: page.total, runs: page.runs });
   });
   app.get('/tokens/runs/:run', async (c) => {
     const run = c.req.param('run');

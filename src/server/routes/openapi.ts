@@ -66,7 +66,9 @@ export function openApiDocument(limits: ServerLimits): object {
       '/analytics/tokens/models': query('Per model: tokens, calls, cost, avg tokens/call, agents'),
       '/analytics/tokens/agents': query('Per agent: tokens, calls, cost, models'),
       '/analytics/tokens/agent-models': query('Per agent and model'),
-      '/analytics/tokens/runs': query('Per run'),
+      '/analytics/tokens/runs': query('Per run, most recently started first: `runs` holds at most `limit` of them, `total` counts them all', [
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } },
+      ]),
       '/analytics/tokens/runs/{run}': query('One run: summary, models, agents and the text report', [{ name: 'run', in: 'path', required: true, schema: { type: 'string' } }]),
       '/analytics/tokens/timeseries': query('Buckets of tokens, cost, calls, errors', [
         { name: 'interval', in: 'query', schema: { type: 'string', enum: ['1m', '1h', '1d'], default: '1h' } },

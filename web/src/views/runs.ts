@@ -13,6 +13,8 @@ import { table } from '../ui/table.js';
 import { agentsTable, modelsTable } from '../ui/breakdowns.js';
 
 const NO_RUN = '(no run)';
+/** The most recent runs the list asks the server for: a table of more is not read by anyone. */
+const RUNS_SHOWN = 500;
 
 export async function runsView(ctx: Ctx): Promise<HTMLElement> {
   return ctx.state.report === undefined ? runList(ctx) : runReport(ctx, ctx.state.report);
@@ -20,14 +22,14 @@ export async function runsView(ctx: Ctx): Promise<HTMLElement> {
 
 async function runList(ctx: Ctx): Promise<HTMLElement> {
   const { state } = ctx;
-  const data = await ctx.api.get<RunsResponse>('/analytics/tokens/runs', apiFilter(state, ctx.now), { signal: ctx.signal });
+  const data = await ctx.api.get<RunsResponse>('/analytics/tokens/runs', { ...apiFilter(state, ctx.now), limit: String(RUNS_SHOWN) }, { signal: ctx.signal });
   return h(
     'div',
     { class: 'view' },
     h(
       'section',
       { class: 'panel' },
-      h('h2', {}, `Runs (${grouped(data.runs.length)})`),
+      h('h2', {}, data.total > data.runs.length ? `Runs (the ${grouped(data.runs.length)} most recent of ${grouped(data.total)})` : `Runs (${grouped(data.total)})`),
       table<RunStats>({
         id: 'runs',
         caption: 'One row per run; open a run for its report.',
