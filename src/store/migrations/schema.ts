@@ -83,12 +83,12 @@ export const ROLLUP_SUM_COLUMNS = [
   'ttft_count', 'ttft_sum_us',
 ] as const;
 
-function rollupTables(dialect: Dialect): string[] {
+/** A sums rollup keyed by `timeColumn` (hour_ms or day_ms), provider, model, agent and status. */
+function rollupTable(dialect: Dialect, table: 'rollup_hourly' | 'rollup_daily', timeColumn: 'hour_ms' | 'day_ms'): string {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
   const sums = ROLLUP_SUM_COLUMNS.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
-  return [
-    `CREATE TABLE IF NOT EXISTS rollup_hourly (
-  hour_ms ${big} NOT NULL,
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  ${timeColumn} ${big} NOT NULL,
   provider text NOT NULL,
   model text NOT NULL,
   agent text NOT NULL,
@@ -97,43 +97,15 @@ ${sums},
   duration_max_us ${big},
   min_time_ms ${big},
   max_time_ms ${big},
-  PRIMARY KEY (hour_ms, provider, model, agent, status)
-)`,
-    `CREATE TABLE IF NOT EXISTS latency_hourly (
-  hour_ms ${big} NOT NULL,
-  provider text NOT NULL,
-  model text NOT NULL,
-  agent text NOT NULL,
-  status text NOT NULL,
-  metric ${dialect === 'postgres' ? 'smallint' : 'INTEGER'} NOT NULL,
-  bin ${dialect === 'postgres' ? 'integer' : 'INTEGER'} NOT NULL,
-  n ${big} NOT NULL,
-  PRIMARY KEY (hour_ms, provider, model, agent, status, metric, bin)
-)`,
-  ];
-}
-
-function dailyRollupTable(dialect: Dialect): string {
-  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
-  const sums = ROLLUP_SUM_COLUMNS.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
-  return `CREATE TABLE IF NOT EXISTS rollup_daily (
-  day_ms ${big} NOT NULL,
-  provider text NOT NULL,
-  model text NOT NULL,
-  agent text NOT NULL,
-  status text NOT NULL,
-${sums},
-  duration_max_us ${big},
-  min_time_ms ${big},
-  max_time_ms ${big},
-  PRIMARY KEY (day_ms, provider, model, agent, status)
+  PRIMARY KEY (${timeColumn}, provider, model, agent, status)
 )`;
 }
 
-function dailyLatencyTable(dialect: Dialect): string {
+/** A latency histogram (count per metric and log bin) with the same key as its rollup. */
+function latencyTable(dialect: Dialect, table: 'latency_hourly' | 'latency_daily', timeColumn: 'hour_ms' | 'day_ms'): string {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
-  return `CREATE TABLE IF NOT EXISTS latency_daily (
-  day_ms ${big} NOT NULL,
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+  ${timeColumn} ${big} NOT NULL,
   provider text NOT NULL,
   model text NOT NULL,
   agent text NOT NULL,
@@ -141,7 +113,7 @@ function dailyLatencyTable(dialect: Dialect): string {
   metric ${dialect === 'postgres' ? 'smallint' : 'INTEGER'} NOT NULL,
   bin ${dialect === 'postgres' ? 'integer' : 'INTEGER'} NOT NULL,
   n ${big} NOT NULL,
-  PRIMARY KEY (day_ms, provider, model, agent, status, metric, bin)
+  PRIMARY KEY (${timeColumn}, provider, model, agent, status, metric, bin)
 )`;
 }
 
@@ -157,7 +129,8 @@ export function migrations(dialect: Dialect): Migration[] {
         'CREATE INDEX IF NOT EXISTS events_agent_time ON events (agent, time_ms)',
         'CREATE INDEX IF NOT EXISTS events_run_time ON events (run, time_ms)',
         'CREATE INDEX IF NOT EXISTS events_provider_time ON events (provider, time_ms)',
-        ...rollupTables(dialect),
+        rollupTable(dialect, 'rollup_hourly', 'hour_ms'),
+        latencyTable(dialect, 'latency_hourly', 'hour_ms'),
       ],
     },
     {
@@ -165,7 +138,7 @@ export function migrations(dialect: Dialect): Migration[] {
       // Percentiles over long ranges read ~24x fewer histogram rows from daily counts.
       name: 'daily latency histogram',
       statements: [
-        dailyLatencyTable(dialect),
+        latencyTable(dialect, 'latency_daily', 'day_ms'),
         `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
 SELECT hour_ms - (hour_ms % 86400000), provider, model, agent, status, metric, bin, SUM(n) FROM latency_hourly
 GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status, metric, bin`,
@@ -176,7 +149,7 @@ GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status, metric,
       // Sums over weeks read ~24x fewer rows from daily rollups; filled from the hourly ones.
       name: 'daily rollup',
       statements: [
-        dailyRollupTable(dialect),
+        rollupTable(dialect, 'rollup_daily', 'day_ms'),
         `INSERT INTO rollup_daily (day_ms, provider, model, agent, status, ${ROLLUP_SUM_COLUMNS.join(', ')}, duration_max_us, min_time_ms, max_time_ms)
 SELECT hour_ms - (hour_ms % 86400000), provider, model, agent, status, ${ROLLUP_SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')}, MAX(duration_max_us), MIN(min_time_ms), MAX(max_time_ms)
 FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status`,
