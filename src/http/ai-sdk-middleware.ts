@@ -21,7 +21,7 @@
 import { providerErrorFromStatus } from '../errors/index.js';
 import type { Attribution, EventError, RecordInput } from '../types/index.js';
 import { aiSdkModelIdentity, aiSdkProviderId, normalizeAiSdkUsage } from '../usage/index.js';
-import { errorMessage, type TrackingStats, type UsageRecorder } from './exchange.js';
+import { errorMessage, type ExchangeTrackerOptions, type TrackingStats } from './exchange.js';
 import { mergeAttribution } from './tracking-fetch.js';
 
 /** The fields of an AI SDK language model the middleware reads. */
@@ -50,17 +50,10 @@ export interface AiSdkWrapOptions {
   model: AiSdkModelInfo;
 }
 
-export interface AiSdkMiddlewareOptions {
-  /** Receives one `RecordInput` per model call (usually `ledger`). */
-  recorder: UsageRecorder;
+/** The tracking fetch's recorder, clocks and error hook; the AI SDK hands over usage already read, so no meter. */
+export interface AiSdkMiddlewareOptions extends Omit<ExchangeTrackerOptions, 'createMeter'> {
   /** Agent, run and tags put on every event. */
   attribution?: Attribution;
-  /** Monotonic clock in ms, for durations. @default performance.now */
-  clock?: () => number;
-  /** Wall clock in epoch ms, for event times. @default Date.now */
-  now?: () => number;
-  /** Told about every recording failure (after it was counted). Must not throw. */
-  onError?: (error: unknown) => void;
 }
 
 /**
