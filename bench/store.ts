@@ -108,7 +108,7 @@ async function fillSqlite(path: string, n: number): Promise<{ store: SqliteStore
     // MATERIALIZED: SQLite would otherwise inline the subquery and draw a new random() per use.
     const select = generatedSelect('sqlite', n);
     const inner = select.slice(select.indexOf('FROM (') + 'FROM ('.length, select.lastIndexOf(') AS g')).replace('FROM SERIES', 'FROM s');
-    const outer = select.slice(0, select.indexOf('FROM (')) + 'FROM g';
+    const outer = `${select.slice(0, select.indexOf('FROM ('))}FROM g`;
     db.exec(
       `WITH RECURSIVE s(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM s WHERE i < ${to}), g AS MATERIALIZED (${inner}) INSERT INTO events (${GENERATED_COLUMNS}) ${outer}`,
     );

@@ -31,7 +31,7 @@ try {
 }
 
 const tickers = (values.tickers ?? 'AAPL').split(',').map((ticker) => ticker.trim().toUpperCase()).filter((ticker) => ticker !== '');
-if (tickers.length === 0 || tickers.some((ticker) => !/^[A-Z0-9.\-]{1,10}$/.test(ticker))) fail(`--tickers: expected symbols like AAPL,MSFT, got "${values.tickers ?? ''}"`);
+if (tickers.length === 0 || tickers.some((ticker) => !/^[A-Z0-9.-]{1,10}$/.test(ticker))) fail(`--tickers: expected symbols like AAPL,MSFT, got "${values.tickers ?? ''}"`);
 const overloaded = Number(values.overloaded ?? '0');
 if (!Number.isInteger(overloaded) || overloaded < 0 || overloaded > 2) fail(`--overloaded: expected 0, 1 or 2 (the client retries up to 3 attempts), got "${values.overloaded}"`);
 const latencyScale = Number(values['latency-scale'] ?? '1');

@@ -289,7 +289,9 @@ export class InProcessRateLimiter implements RateLimiter {
         if (released) return;
         released = true;
         const at = this.now();
-        lane.buckets.forEach((bucket, index) => bucket.release(entries[index] as TokenEntry, outcome, at));
+        lane.buckets.forEach((bucket, index) => {
+          bucket.release(entries[index] as TokenEntry, outcome, at);
+        });
         if (outcome.hint !== undefined) lane.own.tighten(outcome.hint);
         if (outcome.pauseMs !== undefined && outcome.pauseMs > 0) {
           lane.own.pausedUntil = Math.max(lane.own.pausedUntil, at + outcome.pauseMs);

@@ -119,7 +119,7 @@ function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
     at(time) {
       for (let i = entries.length - 1; i >= 0; i--) {
         const entry = entries[i];
-        if (entry !== undefined && entry.holds(time)) return entry.sheet;
+        if (entry?.holds(time)) return entry.sheet;
       }
       return first;
     },

@@ -219,7 +219,9 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
         const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
         const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
         const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
-        reads.push(reader.all(sql, where.params).then((rows) => rows.forEach((row) => add(metric, row))));
+        reads.push(reader.all(sql, where.params).then((rows) => {
+          for (const row of rows) add(metric, row);
+        }));
       }
       continue;
     }
@@ -227,7 +229,9 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
     const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
     const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
     const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
-    reads.push(reader.all(sql, [...where.params, ...metrics]).then((rows) => rows.forEach((row) => add(Number(row['metric']) === 1 ? 1 : 0, row))));
+    reads.push(reader.all(sql, [...where.params, ...metrics]).then((rows) => {
+      for (const row of rows) add(Number(row['metric']) === 1 ? 1 : 0, row);
+    }));
   }
   // Counts are added, so the order the reads finish in does not matter.
   await Promise.all(reads);

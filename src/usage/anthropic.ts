@@ -115,7 +115,8 @@ class AnthropicStreamAccumulator implements FormatAccumulator {
   }
 
   private apply(usage: Record<string, unknown>): void {
-    const snapshot = (this.snapshot ??= {});
+    this.snapshot ??= {};
+    const snapshot = this.snapshot;
     for (const key of CUMULATIVE_COUNTERS) {
       const value = usage[key];
       if (value !== undefined && value !== null) snapshot[key] = value;

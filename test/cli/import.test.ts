@@ -156,7 +156,7 @@ describe.each([
     const out = result.stdout.trim().split('\n');
     expect(out[0]).toBe(`recorded ${GOOD.length}, rejected ${BAD.length}`);
     expect(out.slice(1).map((line) => line.slice(0, line.indexOf(':')))).toEqual(BAD.map(([n]) => `line ${n}`));
-    BAD.forEach(([n, , reason], i) => expect(out[i + 1]).toContain(`line ${n}: ${reason}`));
+    for (const [i, [n, , reason]] of BAD.entries()) expect(out[i + 1]).toContain(`line ${n}: ${reason}`);
   });
 
   it('report --by model --format json equals the independent computation', async () => {

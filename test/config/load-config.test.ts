@@ -47,6 +47,7 @@ describe('loadConfig with a file', () => {
         'store: sqlite:./ledger.db',
         'providers:',
         '  openrouter:',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own ${NAME} reference syntax
         '    apiKeys: ["env:OR_KEY_1", "${OR_KEY_2}"]',
         '    headers: { HTTP-Referer: "https://example.com" }',
         '  local:',

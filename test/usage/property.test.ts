@@ -82,7 +82,7 @@ const corruption = fc.constantFrom<unknown>(
 /** Every path to a number inside a JSON value. */
 function numberPaths(value: unknown, path: Array<string | number> = [], found: Array<Array<string | number>> = []): Array<Array<string | number>> {
   if (typeof value === 'number') found.push(path);
-  else if (Array.isArray(value)) value.forEach((item, index) => numberPaths(item, [...path, index], found));
+  else if (Array.isArray(value)) for (const [index, item] of value.entries()) numberPaths(item, [...path, index], found);
   else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) numberPaths(item, [...path, key], found);
   return found;
 }

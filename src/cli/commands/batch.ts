@@ -175,13 +175,12 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     const s = result.summary;
     const tokens = s.totalTokens === undefined ? 'unknown' : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
-    process.stdout.write(
-      [
+    const closing = [
         `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
         `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
         ...(result.cancelled ? ['interrupted: unfinished calls are not in OUT; re-run the same command to resume'] : []),
-      ].join('\n') + '\n',
-    );
+    ];
+    process.stdout.write(`${closing.join('\n')}\n`);
     return result.cancelled ? 130 : 0;
   } finally {
     await client.close();

@@ -11,7 +11,7 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { retryDelayMs } from '../../client/index.js';
-import { ConnectionError, ProviderError, TimeoutError, TokenledgerError, providerErrorFromStatus } from '../../errors/index.js';
+import { ConnectionError, type ProviderError, TimeoutError, TokenledgerError, providerErrorFromStatus } from '../../errors/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
 import { matchKey } from '../middleware/auth.js';

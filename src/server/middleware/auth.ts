@@ -38,7 +38,7 @@ export function presentedKey(headers: Headers, url?: string): string | undefined
   }
   const apiKey = headers.get('x-api-key') ?? headers.get('x-goog-api-key');
   if (apiKey) return apiKey;
-  if (url !== undefined && url.includes('key=')) {
+  if (url?.includes('key=')) {
     const key = new URL(url).searchParams.get('key');
     if (key) return key;
   }
