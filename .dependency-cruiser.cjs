@@ -3,10 +3,16 @@
  * and only through their index.ts. CI fails on any violation.
  */
 const layers = {
-  types: 0, errors: 0,
-  usage: 1, pricing: 1, store: 1, config: 1,
-  ledger: 2, analytics: 2,
-  client: 3, http: 3,
+  types: 0,
+  errors: 0,
+  usage: 1,
+  pricing: 1,
+  store: 1,
+  config: 1,
+  ledger: 2,
+  analytics: 2,
+  client: 3,
+  http: 3,
   server: 4,
   cli: 5,
 };

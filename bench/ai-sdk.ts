@@ -16,14 +16,20 @@ const CALLS = Number(process.env['AI_SDK_BENCH_CALLS'] ?? 1000);
 const STREAM_PARTS = 200;
 const WARMUP = 100;
 
-const usage = { inputTokens: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: undefined }, outputTokens: { total: 300, text: 236, reasoning: 64 } };
+const usage = {
+  inputTokens: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: undefined },
+  outputTokens: { total: 300, text: 236, reasoning: 64 },
+};
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 function streamParts(): LanguageModelV3StreamPart[] {
-  const parts: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }, { type: 'text-start', id: 't' }];
+  const parts: LanguageModelV3StreamPart[] = [
+    { type: 'stream-start', warnings: [] },
+    { type: 'text-start', id: 't' },
+  ];
   for (let i = 0; i < STREAM_PARTS; i++) parts.push({ type: 'text-delta', id: 't', delta: 'word ' });
   parts.push({ type: 'text-end', id: 't' }, { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage });
   return parts;
@@ -36,7 +42,12 @@ export async function run(): Promise<string> {
   const model = new MockLanguageModelV3({
     provider: 'openai.chat',
     modelId: 'gpt-4.1-nano',
-    doGenerate: async () => ({ content: [{ type: 'text', text: 'ok' }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }),
+    doGenerate: async () => ({
+      content: [{ type: 'text', text: 'ok' }],
+      finishReason: { unified: 'stop', raw: 'stop' },
+      usage,
+      warnings: [],
+    }),
     doStream: async () => ({ stream: convertArrayToReadableStream(streamParts()) }),
   });
   const wrapped = wrapLanguageModel({ model, middleware });
@@ -55,7 +66,10 @@ export async function run(): Promise<string> {
       await middleware.flush();
       const plainSorted = times.plain.sort((a, b) => a - b);
       const wrappedSorted = times.wrapped.sort((a, b) => a - b);
-      const cells = [50, 99].map((p) => `${percentile(plainSorted, p).toFixed(3)} / ${percentile(wrappedSorted, p).toFixed(3)} / **${(percentile(wrappedSorted, p) - percentile(plainSorted, p)).toFixed(3)}**`);
+      const cells = [50, 99].map(
+        (p) =>
+          `${percentile(plainSorted, p).toFixed(3)} / ${percentile(wrappedSorted, p).toFixed(3)} / **${(percentile(wrappedSorted, p) - percentile(plainSorted, p)).toFixed(3)}**`,
+      );
       rows.push(`| ${mode} | ${CALLS} | ${cells.join(' | ')} |`);
     }
     await ledger.flush();

@@ -16,17 +16,24 @@ const calls = Number(callsText);
 const concurrency = Number(concurrencyText);
 const store = await openStore(db!);
 const ledger = createLedger({ store });
-const config = parseConfig({ providers: { openai: { baseURL: `${url}/v1`, apiKey: 'env:KEY' } } }, 'bench', { KEY: 'sk-bench-000000000000' });
+const config = parseConfig({ providers: { openai: { baseURL: `${url}/v1`, apiKey: 'env:KEY' } } }, 'bench', {
+  KEY: 'sk-bench-000000000000',
+});
 const client = createClient({ ledger, config });
 
 function* items() {
-  for (let index = 0; index < calls; index++) yield { model: 'openai/gpt-4.1-nano', prompt: `item ${index}`, run: 'bench' };
+  for (let index = 0; index < calls; index++)
+    yield { model: 'openai/gpt-4.1-nano', prompt: `item ${index}`, run: 'bench' };
 }
 
 // Warm-up, untimed: opens the keep-alive connections and lets the JIT settle, as a long-lived
 // service would be. The ledger records these too (run 'bench-warmup').
 await client.batch(
-  Array.from({ length: concurrency * 2 }, (_, index) => ({ model: 'openai/gpt-4.1-nano', prompt: `warm ${index}`, run: 'bench-warmup' })),
+  Array.from({ length: concurrency * 2 }, (_, index) => ({
+    model: 'openai/gpt-4.1-nano',
+    prompt: `warm ${index}`,
+    run: 'bench-warmup',
+  })),
   { concurrency, collect: false },
 );
 

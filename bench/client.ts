@@ -15,7 +15,11 @@ import { createRateLimiter } from '../src/client/index.js';
 const exec = promisify(execFile);
 
 async function startMock(latencyMs: number): Promise<{ url: string; stop: () => void }> {
-  const child = spawn('node', ['--import', 'tsx', 'test/helpers/mock-provider-main.ts', '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'node',
+    ['--import', 'tsx', 'test/helpers/mock-provider-main.ts', '--latency-ms', String(latencyMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -37,13 +41,30 @@ interface Scenario {
   peakRssMB: number;
 }
 
-async function scenario(latencyMs: number, calls: number, concurrency: number, store: 'sqlite' | 'memory' = 'sqlite'): Promise<Scenario> {
+async function scenario(
+  latencyMs: number,
+  calls: number,
+  concurrency: number,
+  store: 'sqlite' | 'memory' = 'sqlite',
+): Promise<Scenario> {
   const mock = await startMock(latencyMs);
   const dir = await mkdtemp(join(tmpdir(), 'tl-bench-client-'));
   try {
-    const { stdout } = await exec('node', ['--import', 'tsx', 'bench/client-scenario.ts', mock.url, String(calls), String(concurrency), store === 'memory' ? 'memory:' : `sqlite:${join(dir, 'bench.db')}`], {
-      maxBuffer: 1 << 20,
-    });
+    const { stdout } = await exec(
+      'node',
+      [
+        '--import',
+        'tsx',
+        'bench/client-scenario.ts',
+        mock.url,
+        String(calls),
+        String(concurrency),
+        store === 'memory' ? 'memory:' : `sqlite:${join(dir, 'bench.db')}`,
+      ],
+      {
+        maxBuffer: 1 << 20,
+      },
+    );
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Scenario;
   } finally {
     mock.stop();
@@ -52,7 +73,11 @@ async function scenario(latencyMs: number, calls: number, concurrency: number, s
 }
 
 /** Grants per window, in-process limiter, real time, window scaled 10x (6 s stands for the minute). */
-async function inProcessAccuracy(rpm: number, windowMs: number, windows: number): Promise<{ granted: number; maxInWindow: number }> {
+async function inProcessAccuracy(
+  rpm: number,
+  windowMs: number,
+  windows: number,
+): Promise<{ granted: number; maxInWindow: number }> {
   const limiter = createRateLimiter({ limits: [{ provider: 'p', rpm }], windowMs });
   const grants: number[] = [];
   const end = Date.now() + windowMs * windows;
@@ -74,7 +99,13 @@ async function inProcessAccuracy(rpm: number, windowMs: number, windows: number)
     }),
   );
   await limiter.close();
-  return { granted: grants.length, maxInWindow: maxInWindow(grants.sort((a, b) => a - b), windowMs) };
+  return {
+    granted: grants.length,
+    maxInWindow: maxInWindow(
+      grants.sort((a, b) => a - b),
+      windowMs,
+    ),
+  };
 }
 
 function maxInWindow(sorted: number[], windowMs: number): number {
@@ -87,12 +118,26 @@ function maxInWindow(sorted: number[], windowMs: number): number {
   return best;
 }
 
-async function redisAccuracy(rpm: number, windowMs: number, windows: number): Promise<{ granted: number; maxInWindow: number }> {
+async function redisAccuracy(
+  rpm: number,
+  windowMs: number,
+  windows: number,
+): Promise<{ granted: number; maxInWindow: number }> {
   const prefix = `tl-bench-client-${randomBytes(4).toString('hex')}`;
   const startAt = Date.now() + 2500;
   const outputs = await Promise.all(
     Array.from({ length: 4 }, () =>
-      exec('node', ['--import', 'tsx', 'test/client/redis-limiter-worker.ts', 'redis://127.0.0.1:6379', prefix, String(rpm), String(windowMs), String(startAt), String(windowMs * windows)]),
+      exec('node', [
+        '--import',
+        'tsx',
+        'test/client/redis-limiter-worker.ts',
+        'redis://127.0.0.1:6379',
+        prefix,
+        String(rpm),
+        String(windowMs),
+        String(startAt),
+        String(windowMs * windows),
+      ]),
     ),
   );
   const grants = outputs.flatMap((output) => JSON.parse(output.stdout) as number[]).sort((a, b) => a - b);

@@ -50,7 +50,13 @@ async function seeded(): Promise<{ path: string; seedMs: number | null }> {
   }
   const store = await openStore(`sqlite:${path}`);
   const started = performance.now();
-  await seedStore(store, { count: EVENTS, start: Date.parse('2026-09-01T00:00:00Z'), spanMs: 60 * 86_400_000, batch: 10_000, runs: 'many' });
+  await seedStore(store, {
+    count: EVENTS,
+    start: Date.parse('2026-09-01T00:00:00Z'),
+    spanMs: 60 * 86_400_000,
+    batch: 10_000,
+    runs: 'many',
+  });
   const seedMs = performance.now() - started;
   await store.close();
   return { path, seedMs };
@@ -59,11 +65,31 @@ async function seeded(): Promise<{ path: string; seedMs: number | null }> {
 export async function run(): Promise<string> {
   const { path, seedMs } = await seeded();
   const dist = mkdtempSync(join(tmpdir(), 'tokenledger-dash-'));
-  await build({ configFile: join(here, '..', 'web', 'vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
-  const server = await startServer({ port: 0, db: `sqlite:${path}`, config: parseConfig({}, 'inline', {}), env: {}, dashboardDir: dist, logger: pino({ level: 'silent' }) });
+  await build({
+    configFile: join(here, '..', 'web', 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir: dist, emptyOutDir: true },
+  });
+  const server = await startServer({
+    port: 0,
+    db: `sqlite:${path}`,
+    config: parseConfig({}, 'inline', {}),
+    env: {},
+    dashboardDir: dist,
+    logger: pino({ level: 'silent' }),
+  });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const fcp: number[] = [];
   const headline: number[] = [];
@@ -79,7 +105,8 @@ export async function run(): Promise<string> {
       await page.waitForSelector('.chart canvas', { timeout: 60_000 });
       // Marks the dashboard sets itself, so the browser-driver round trips are not counted.
       const [paint, headlineAt, chartAt] = await page.evaluate(() => [
-        performance.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint')?.startTime ?? Number.NaN,
+        performance.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint')?.startTime ??
+          Number.NaN,
         performance.getEntriesByName('tokenledger:view')[0]?.startTime ?? Number.NaN,
         performance.getEntriesByName('tokenledger:chart')[0]?.startTime ?? Number.NaN,
       ]);

@@ -26,7 +26,11 @@ const MOCK_PORT = '18180';
 
 /** Compiles the project into a temp folder that resolves the repository's node_modules. */
 async function build(dir: string): Promise<string> {
-  await run$(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', dir], { cwd: ROOT });
+  await run$(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', dir],
+    { cwd: ROOT },
+  );
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return join(dir, 'src/cli/main.js');
@@ -69,14 +73,22 @@ function rows(report: string, section: string): Row[] {
     if (line.startsWith('## ') || line.startsWith('Max ')) break;
     const cells = line.split('|').map((cell) => cell.trim());
     if (!/^\d+$/.test(cells[1] ?? '')) continue;
-    out.push({ conc: Number(cells[1]), overhead: cells[4] ?? '', gatewayRps: Number(cells[6]), cpuMsPerReq: Number(cells[10]) });
+    out.push({
+      conc: Number(cells[1]),
+      overhead: cells[4] ?? '',
+      gatewayRps: Number(cells[6]),
+      cpuMsPerReq: Number(cells[10]),
+    });
   }
   return out;
 }
 
 function ttftOverhead(report: string, conc: number): string {
   const start = report.indexOf('Time to first content token');
-  const line = report.slice(start).split('\n').find((text) => text.startsWith(`| ${conc} |`));
+  const line = report
+    .slice(start)
+    .split('\n')
+    .find((text) => text.startsWith(`| ${conc} |`));
   return line?.split('|')[4]?.trim() ?? 'n/a';
 }
 
@@ -104,8 +116,18 @@ async function ingestBench(main: string, dir: string, seconds: number): Promise<
     const started = performance.now();
     const client = async (n: number): Promise<void> => {
       while (performance.now() < deadline) {
-        const batch = Array.from({ length: 100 }, (_, i) => ({ provider: 'openai', model: 'gpt-4o-mini', agent: `bench-${n}`, run: `r${i % 7}`, usage: { inputTokens: 100 + i, outputTokens: 20 } }));
-        const response = await fetch(`${url}/v1/usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+        const batch = Array.from({ length: 100 }, (_, i) => ({
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          agent: `bench-${n}`,
+          run: `r${i % 7}`,
+          usage: { inputTokens: 100 + i, outputTokens: 20 },
+        }));
+        const response = await fetch(`${url}/v1/usage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        });
         const body = (await response.json()) as { recorded?: number };
         if (response.status === 200) acked += body.recorded ?? 0;
         requests++;
@@ -131,7 +153,12 @@ export async function run(): Promise<string> {
       `OPENAI_BASE_URL=$MOCK_URL/v1 TOKENLEDGER_LOG_LEVEL=warn exec node ${main} serve --port 8797 --db sqlite:${db}`,
       join(dir, 'tokenledger'),
     );
-    const floor = await harness('bare passthrough proxy', 'http://127.0.0.1:8788', 'PORT=8788 UPSTREAM=$MOCK_URL exec node $BENCH_DIR/passthrough-proxy.mjs', join(dir, 'passthrough'));
+    const floor = await harness(
+      'bare passthrough proxy',
+      'http://127.0.0.1:8788',
+      'PORT=8788 UPSTREAM=$MOCK_URL exec node $BENCH_DIR/passthrough-proxy.mjs',
+      join(dir, 'passthrough'),
+    );
     const ingest = await ingestBench(main, dir, 5);
 
     const tlJson = rows(tokenledger, '## Non-streaming');

@@ -27,7 +27,11 @@ export async function run(): Promise<string> {
   const rows: string[] = [];
   try {
     for (const mode of ['JSON', 'stream'] as const) {
-      const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...(mode === 'stream' ? { stream: true, stream_options: { include_usage: true } } : {}) });
+      const body = JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        ...(mode === 'stream' ? { stream: true, stream_options: { include_usage: true } } : {}),
+      });
       const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
       const url = `${mock.url}/v1/chat/completions`;
       const times: Record<'plain' | 'tracked', number[]> = { plain: [], tracked: [] };
@@ -41,7 +45,10 @@ export async function run(): Promise<string> {
       await tracking.flush();
       const plainSorted = times.plain.sort((a, b) => a - b);
       const trackedSorted = times.tracked.sort((a, b) => a - b);
-      const cells = [50, 99].map((p) => `${percentile(plainSorted, p).toFixed(3)} / ${percentile(trackedSorted, p).toFixed(3)} / **${(percentile(trackedSorted, p) - percentile(plainSorted, p)).toFixed(3)}**`);
+      const cells = [50, 99].map(
+        (p) =>
+          `${percentile(plainSorted, p).toFixed(3)} / ${percentile(trackedSorted, p).toFixed(3)} / **${(percentile(trackedSorted, p) - percentile(plainSorted, p)).toFixed(3)}**`,
+      );
       rows.push(`| ${mode} | ${CALLS} | ${cells.join(' | ')} |`);
     }
     const recorded = (await store.events({ filter: {}, limit: 1 })).events.length > 0;

@@ -38,7 +38,12 @@ const RESPONSE = {
   object: 'chat.completion',
   model: 'gpt-4o-2024-08-06',
   choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 1200, completion_tokens: 200, total_tokens: 1400, prompt_tokens_details: { cached_tokens: 256 } },
+  usage: {
+    prompt_tokens: 1200,
+    completion_tokens: 200,
+    total_tokens: 1400,
+    prompt_tokens_details: { cached_tokens: 256 },
+  },
 };
 
 function percentile(sorted: number[], p: number): number {
@@ -105,8 +110,20 @@ export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-ledger-'));
   const schema = `tl_bench_ledger_${process.pid}`;
   const targets: Target[] = [
-    { name: 'memory', open: () => openStore('memory:'), sequential: 20_000, concurrent: 20_000, cleanup: async () => undefined },
-    { name: 'SQLite (WAL, temp file)', open: () => openStore(`sqlite:${join(dir, 'bench.db')}`), sequential: 10_000, concurrent: 20_000, cleanup: async () => undefined },
+    {
+      name: 'memory',
+      open: () => openStore('memory:'),
+      sequential: 20_000,
+      concurrent: 20_000,
+      cleanup: async () => undefined,
+    },
+    {
+      name: 'SQLite (WAL, temp file)',
+      open: () => openStore(`sqlite:${join(dir, 'bench.db')}`),
+      sequential: 10_000,
+      concurrent: 20_000,
+      cleanup: async () => undefined,
+    },
     {
       name: 'PostgreSQL (localhost)',
       open: () => openStore(`${PG_URL}?schema=${schema}`),
@@ -123,13 +140,28 @@ export async function run(): Promise<string> {
 
   const rows: string[] = [];
   const noop = await sequential(50_000, async () => undefined);
-  rows.push(`| bare no-op async call | - | ${us(noop.p50)} | ${us(noop.p99)} | ${Math.round(noop.perSecond).toLocaleString('en-US')} | - |`);
+  rows.push(
+    `| bare no-op async call | - | ${us(noop.p50)} | ${us(noop.p99)} | ${Math.round(noop.perSecond).toLocaleString('en-US')} | - |`,
+  );
   const pricer = createPricer();
   const parts = await sequential(50_000, (i) => {
     const valid = validateRecordInput(input(i));
-    return pricer.price({ provider: 'openai', model: valid.model ?? '', usage: valid.usage ?? { inputTokens: 1, outputTokens: 1, totalTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 } });
+    return pricer.price({
+      provider: 'openai',
+      model: valid.model ?? '',
+      usage: valid.usage ?? {
+        inputTokens: 1,
+        outputTokens: 1,
+        totalTokens: 2,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+      },
+    });
   });
-  rows.push(`| validate + price only (no store) | - | ${us(parts.p50)} | ${us(parts.p99)} | ${Math.round(parts.perSecond).toLocaleString('en-US')} | - |`);
+  rows.push(
+    `| validate + price only (no store) | - | ${us(parts.p50)} | ${us(parts.p99)} | ${Math.round(parts.perSecond).toLocaleString('en-US')} | - |`,
+  );
 
   try {
     for (const target of targets) {
@@ -137,30 +169,50 @@ export async function run(): Promise<string> {
       try {
         store = await target.open();
       } catch (error) {
-        rows.push(`| ${target.name} | unavailable: ${error instanceof Error ? error.message : String(error)} | | | | |`);
+        rows.push(
+          `| ${target.name} | unavailable: ${error instanceof Error ? error.message : String(error)} | | | | |`,
+        );
         continue;
       }
       try {
         const ledger = createLedger({ store, pricer });
         const plain = await sequential(target.sequential, (i) => ledger.record(input(i)));
         const raw = await sequential(Math.min(target.sequential, 5000), (i) =>
-          ledger.record({ provider: 'openai', model: 'gpt-4o', agent: 'raw', response: RESPONSE, durationMs: 900 + (i % 7) }),
+          ledger.record({
+            provider: 'openai',
+            model: 'gpt-4o',
+            agent: 'raw',
+            response: RESPONSE,
+            durationMs: 900 + (i % 7),
+          }),
         );
         // What a caller that does not wait for durability pays (the tracking fetch and the
         // gateway record after the response is on its way): the time until record() returns.
         const returned = await timeToReturn(Math.min(target.sequential, 5000), (i) => ledger.record(input(i)));
         // The store alone, for comparison: the same events inserted one per call.
         const scratch = createLedger({ store: await openStore('memory:'), pricer });
-        const events = await Promise.all(Array.from({ length: Math.min(target.sequential, 5000) + 200 }, (_, i) => scratch.record(input(i))));
-        const insert = await sequential(Math.min(target.sequential, 5000), (i) => store.insert([events[i < 0 ? events.length + i : i]!]));
+        const events = await Promise.all(
+          Array.from({ length: Math.min(target.sequential, 5000) + 200 }, (_, i) => scratch.record(input(i))),
+        );
+        const insert = await sequential(Math.min(target.sequential, 5000), (i) =>
+          store.insert([events[i < 0 ? events.length + i : i]!]),
+        );
         const throughput = await concurrent(target.concurrent, 64, (i) => ledger.record(input(i)));
         await ledger.close();
         const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
         const count = (n: number) => n.toLocaleString('en-US');
-        rows.push(`| ${target.name}: record(usage), awaited | ${count(target.sequential)} | ${us(plain.p50)} | ${us(plain.p99)} | ${fmt(plain.perSecond)} | ${fmt(throughput)} |`);
-        rows.push(`| ${target.name}: record(raw response), awaited | ${count(Math.min(target.sequential, 5000))} | ${us(raw.p50)} | ${us(raw.p99)} | ${fmt(raw.perSecond)} | - |`);
-        rows.push(`| ${target.name}: record(usage), not awaited (time to return) | ${count(Math.min(target.sequential, 5000))} | ${us(returned.p50)} | ${us(returned.p99)} | - | - |`);
-        rows.push(`| ${target.name}: store.insert([event]) alone | ${count(Math.min(target.sequential, 5000))} | ${us(insert.p50)} | ${us(insert.p99)} | ${fmt(insert.perSecond)} | - |`);
+        rows.push(
+          `| ${target.name}: record(usage), awaited | ${count(target.sequential)} | ${us(plain.p50)} | ${us(plain.p99)} | ${fmt(plain.perSecond)} | ${fmt(throughput)} |`,
+        );
+        rows.push(
+          `| ${target.name}: record(raw response), awaited | ${count(Math.min(target.sequential, 5000))} | ${us(raw.p50)} | ${us(raw.p99)} | ${fmt(raw.perSecond)} | - |`,
+        );
+        rows.push(
+          `| ${target.name}: record(usage), not awaited (time to return) | ${count(Math.min(target.sequential, 5000))} | ${us(returned.p50)} | ${us(returned.p99)} | - | - |`,
+        );
+        rows.push(
+          `| ${target.name}: store.insert([event]) alone | ${count(Math.min(target.sequential, 5000))} | ${us(insert.p50)} | ${us(insert.p99)} | ${fmt(insert.perSecond)} | - |`,
+        );
       } finally {
         await store.close();
         await target.cleanup().catch(() => undefined);

@@ -8,7 +8,14 @@ import type { Usage } from '../src/types/index.js';
 import { estimateUsage } from '../src/usage/estimate.js';
 
 function usage(inputTokens: number, outputTokens: number, cacheReadTokens?: number, cacheWriteTokens?: number): Usage {
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens: undefined };
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
+    cacheReadTokens,
+    cacheWriteTokens,
+    reasoningTokens: undefined,
+  };
 }
 
 /** A realistic mix: flat, cached, tiered, OpenRouter suffix, override, free, time-dependent, unknown. */
@@ -47,7 +54,12 @@ export async function run(): Promise<string> {
   for (let i = 0; i < baseline; i++) {
     const item = MIX[i % MIX.length] as (typeof MIX)[number];
     calcPrice(
-      { input_tokens: item.usage.inputTokens, output_tokens: item.usage.outputTokens, cache_read_tokens: item.usage.cacheReadTokens, cache_write_tokens: item.usage.cacheWriteTokens },
+      {
+        input_tokens: item.usage.inputTokens,
+        output_tokens: item.usage.outputTokens,
+        cache_read_tokens: item.usage.cacheReadTokens,
+        cache_write_tokens: item.usage.cacheWriteTokens,
+      },
       item.model,
       { providerId: item.provider, timestamp: time },
     );
@@ -85,7 +97,7 @@ export async function run(): Promise<string> {
     '| what | result |',
     '| --- | --- |',
     `| \`pricer.price()\`, mixed 8-model workload (flat, cached, tiered, :nitro, override, :free, dated, unknown), ${events.toLocaleString('en-US')} events | ${perSecond(events, priceMs)} events/s (${priced.toLocaleString('en-US')} priced) |`,
-    `| genai-prices \`calcPrice()\` on the same mix, ${baseline.toLocaleString('en-US')} events | ${perSecond(baseline, calcMs)} events/s (${((calcMs / baseline) / (priceMs / events)).toFixed(1)}x slower per event) |`,
+    `| genai-prices \`calcPrice()\` on the same mix, ${baseline.toLocaleString('en-US')} events | ${perSecond(baseline, calcMs)} events/s (${(calcMs / baseline / (priceMs / events)).toFixed(1)}x slower per event) |`,
     `| \`addCosts\` running total, ${events.toLocaleString('en-US')} events | ${perSecond(events, sumMs)} adds/s, total exact: ${total.totalNanos.toLocaleString('en-US')} nanos |`,
     `| \`estimateUsage\` first call (loads o200k_base) | ${loadMs.toFixed(0)} ms |`,
     `| \`estimateUsage\` on ${(text.length / 1024).toFixed(0)} KiB of text (gpt-4o, o200k_base) | ${tokens.toLocaleString('en-US')} tokens in ${estimateMs.toFixed(0)} ms (${perSecond(tokens, estimateMs)} tokens/s) |`,

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const areas = requested.length > 0 ? (requested as Area[]) : [...AREAS];
 
   let document = await readFile(resultsPath, 'utf8').catch(
-    () => '# Benchmark results\n\nWritten by `npm run bench`. Each section says when and on what machine it was measured.\n',
+    () =>
+      '# Benchmark results\n\nWritten by `npm run bench`. Each section says when and on what machine it was measured.\n',
   );
   for (const area of areas) {
     const file = path.join(here, `${area}.ts`);

@@ -34,8 +34,24 @@ function event(i: number): UsageEvent {
     model: ['gpt-4o', 'gpt-4o-mini', 'o3'][i % 3] as string,
     agent: ['indicator_agent', 'news_agent', 'trader'][i % 3] as string,
     tags: { team: i % 2 === 0 ? 'red' : 'blue' },
-    usage: { inputTokens: input, outputTokens: output, totalTokens: input + output, cacheReadTokens: 0, cacheWriteTokens: undefined, reasoningTokens: undefined },
-    cost: { input: nanos / 2e9, cacheRead: 0, cacheWrite: 0, output: nanos / 2e9, total: nanos / 1e9, currency: 'USD', totalNanos: nanos, cacheSavings: 0 },
+    usage: {
+      inputTokens: input,
+      outputTokens: output,
+      totalTokens: input + output,
+      cacheReadTokens: 0,
+      cacheWriteTokens: undefined,
+      reasoningTokens: undefined,
+    },
+    cost: {
+      input: nanos / 2e9,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: nanos / 2e9,
+      total: nanos / 1e9,
+      currency: 'USD',
+      totalNanos: nanos,
+      cacheSavings: 0,
+    },
     durationMs: 200 + (i % 5000),
     status: 'ok',
     attempts: 1,
@@ -47,7 +63,8 @@ function quantile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function insertBench(name: string, store: Store, calls: number): Promise<string> {
   for (let i = 0; i < 200; i++) await store.insert([event(1_000_000 + i)]); // warm-up
@@ -107,7 +124,9 @@ async function fillSqlite(path: string, n: number): Promise<{ store: SqliteStore
     const to = Math.min(n, from + CHUNK) - 1;
     // MATERIALIZED: SQLite would otherwise inline the subquery and draw a new random() per use.
     const select = generatedSelect('sqlite', n);
-    const inner = select.slice(select.indexOf('FROM (') + 'FROM ('.length, select.lastIndexOf(') AS g')).replace('FROM SERIES', 'FROM s');
+    const inner = select
+      .slice(select.indexOf('FROM (') + 'FROM ('.length, select.lastIndexOf(') AS g'))
+      .replace('FROM SERIES', 'FROM s');
     const outer = `${select.slice(0, select.indexOf('FROM ('))}FROM g`;
     db.exec(
       `WITH RECURSIVE s(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM s WHERE i < ${to}), g AS MATERIALIZED (${inner}) INSERT INTO events (${GENERATED_COLUMNS}) ${outer}`,
@@ -123,7 +142,10 @@ async function fillSqlite(path: string, n: number): Promise<{ store: SqliteStore
   return { store, fillSeconds: (performance.now() - t) / 1000 };
 }
 
-async function fillPostgres(schema: string, n: number): Promise<{ store: PostgresStore; fillSeconds: number | undefined }> {
+async function fillPostgres(
+  schema: string,
+  n: number,
+): Promise<{ store: PostgresStore; fillSeconds: number | undefined }> {
   const store = await PostgresStore.open({ url: `${PG_URL}?schema=${schema}` });
   const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await client.connect();
@@ -135,7 +157,10 @@ async function fillPostgres(schema: string, n: number): Promise<{ store: Postgre
     await client.query('TRUNCATE events');
     for (let from = 0; from < n; from += CHUNK) {
       const to = Math.min(n, from + CHUNK) - 1;
-      const sql = generatedSelect('postgres', n).replace('FROM SERIES', `FROM generate_series(${from}::bigint, ${to}::bigint) AS i`);
+      const sql = generatedSelect('postgres', n).replace(
+        'FROM SERIES',
+        `FROM generate_series(${from}::bigint, ${to}::bigint) AS i`,
+      );
       await client.query(`INSERT INTO events (${GENERATED_COLUMNS}) ${sql.replace('tags, inp', 'tags::jsonb, inp')}`);
     }
     await store.rebuildRollups();
@@ -154,10 +179,27 @@ const QUERIES: { name: string; query: AggregateQuery }[] = [
   { name: 'summary (all time)', query: { filter: {}, groupBy: [] } },
   { name: 'byModel (all time)', query: { filter: {}, groupBy: ['model'] } },
   { name: 'timeseries 1h (all time)', query: { filter: {}, groupBy: ['bucket'], interval: '1h' } },
-  { name: 'timeseries 1h, no percentiles', query: { filter: {}, groupBy: ['bucket'], interval: '1h', percentiles: false } },
-  { name: 'byModel, 7 days, unaligned edges', query: { filter: { from: new Date(START + 3 * 86_400_000 + 1234), to: new Date(START + 10 * 86_400_000 - 4321) }, groupBy: ['model'] } },
+  {
+    name: 'timeseries 1h, no percentiles',
+    query: { filter: {}, groupBy: ['bucket'], interval: '1h', percentiles: false },
+  },
+  {
+    name: 'byModel, 7 days, unaligned edges',
+    query: {
+      filter: { from: new Date(START + 3 * 86_400_000 + 1234), to: new Date(START + 10 * 86_400_000 - 4321) },
+      groupBy: ['model'],
+    },
+  },
   { name: 'agent x model, agent filter', query: { filter: { agent: 'trader' }, groupBy: ['agent', 'model'] } },
-  { name: 'one day in 1h buckets, tag filter (raw rows)', query: { filter: { tags: { team: 'red' }, from: new Date(START), to: new Date(START + 86_400_000) }, groupBy: ['bucket'], interval: '1h', percentiles: false } },
+  {
+    name: 'one day in 1h buckets, tag filter (raw rows)',
+    query: {
+      filter: { tags: { team: 'red' }, from: new Date(START), to: new Date(START + 86_400_000) },
+      groupBy: ['bucket'],
+      interval: '1h',
+      percentiles: false,
+    },
+  },
 ];
 
 async function timeQuery(store: Store, query: AggregateQuery): Promise<number> {
@@ -168,18 +210,26 @@ async function timeQuery(store: Store, query: AggregateQuery): Promise<number> {
     await store.aggregate(query);
     times.push(performance.now() - t);
   }
-  return quantile(times.sort((a, b) => a - b), 50);
+  return quantile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 export async function run(options: { sizes?: number[] } = {}): Promise<string> {
   // BENCH_STORE_SIZES=1000000 keeps `npm run bench -- store` short on a busy machine.
-  const fromEnv = process.env['BENCH_STORE_SIZES']?.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  const fromEnv = process.env['BENCH_STORE_SIZES']
+    ?.split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
   const sizes = options.sizes ?? (fromEnv !== undefined && fromEnv.length > 0 ? fromEnv : [1_000_000, 10_000_000]);
   mkdirSync(DATA, { recursive: true });
   const lines: string[] = [
     '## Store',
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} at start. SQLite WAL + synchronous=NORMAL; PostgreSQL 127.0.0.1 (synchronous_commit on).`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} at start. SQLite WAL + synchronous=NORMAL; PostgreSQL 127.0.0.1 (synchronous_commit on).`,
     '',
     '### Insert: one event per call (as `record()` writes), then 20k events in batches of 1,000',
     '',
@@ -206,7 +256,10 @@ export async function run(options: { sizes?: number[] } = {}): Promise<string> {
   rmSync(join(DATA, `insert-${process.pid}.db-shm`), { force: true });
 
   lines.push('', '### Analytics queries (median of 5 after a warm-up, ms)', '');
-  lines.push('Events spread over 30 days, 5 models, 4 agents (one "none"), 500 runs; generated in-database, rollups rebuilt.', '');
+  lines.push(
+    'Events spread over 30 days, 5 models, 4 agents (one "none"), 500 runs; generated in-database, rollups rebuilt.',
+    '',
+  );
   const header = ['| query |'];
   const rule = ['| --- |'];
   const columns: Map<string, string[]> = new Map(QUERIES.map((q) => [q.name, []]));
@@ -215,7 +268,8 @@ export async function run(options: { sizes?: number[] } = {}): Promise<string> {
     for (const kind of ['SQLite', 'PostgreSQL'] as const) {
       const { store, fillSeconds } =
         kind === 'SQLite' ? await fillSqlite(join(DATA, `store-${n}.db`), n) : await fillPostgres(`tl_bench_${n}`, n);
-      if (fillSeconds !== undefined) fills.push(`${kind} ${fmt(n)}: generated + rollups rebuilt in ${fmt(fillSeconds)} s`);
+      if (fillSeconds !== undefined)
+        fills.push(`${kind} ${fmt(n)}: generated + rollups rebuilt in ${fmt(fillSeconds)} s`);
       process.stderr.write(`bench store: ${kind} ${n} ready (fill ${fillSeconds?.toFixed(0) ?? 'cached'} s)\n`);
       header.push(` ${kind} ${n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`} |`);
       rule.push(' ---: |');

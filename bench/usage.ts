@@ -7,7 +7,13 @@
  *     Goal: metering a stream costs at most 1.5x parsing it.
  */
 import { createStreamMeter, detectFormat, normalizeResponse } from '../src/usage/index.js';
-import { corpusHint, corpusStreamToText, loadCorpus, type CorpusEvent, type CorpusFixture } from '../test/helpers/sse.js';
+import {
+  corpusHint,
+  corpusStreamToText,
+  loadCorpus,
+  type CorpusEvent,
+  type CorpusFixture,
+} from '../test/helpers/sse.js';
 
 const encoder = new TextEncoder();
 
@@ -30,7 +36,11 @@ function measure(budgetMs: number, body: () => number): { opsPerMs: number; sink
  * Measures two bodies side by side in alternating short rounds and keeps each one's best round,
  * so a noisy shared machine (other processes stealing the core) biases neither side.
  */
-function measurePair(totalMs: number, left: () => number, right: () => number): [{ opsPerMs: number; sink: number }, { opsPerMs: number; sink: number }] {
+function measurePair(
+  totalMs: number,
+  left: () => number,
+  right: () => number,
+): [{ opsPerMs: number; sink: number }, { opsPerMs: number; sink: number }] {
   const rounds = 5;
   let best: [{ opsPerMs: number; sink: number }, { opsPerMs: number; sink: number }] = [
     { opsPerMs: 0, sink: 0 },
@@ -75,8 +85,16 @@ function streamCases(corpus: CorpusFixture[]): StreamCase[] {
       const raw = encoder.encode(corpusStreamToText(fixture));
       const chunks: Uint8Array[] = [];
       for (let offset = 0; offset < raw.length; offset += 1024) chunks.push(raw.subarray(offset, offset + 1024));
-      const dataLines = (fixture.body as CorpusEvent[]).filter((event) => event.data !== '[DONE]').map((event) => JSON.stringify(event.data));
-      return { name: fixture.name.replace(/\.json$/, ''), chunks, bytes: raw.length, dataLines, hint: corpusHint(fixture) };
+      const dataLines = (fixture.body as CorpusEvent[])
+        .filter((event) => event.data !== '[DONE]')
+        .map((event) => JSON.stringify(event.data));
+      return {
+        name: fixture.name.replace(/\.json$/, ''),
+        chunks,
+        bytes: raw.length,
+        dataLines,
+        hint: corpusHint(fixture),
+      };
     });
 }
 
@@ -108,7 +126,9 @@ export async function run(): Promise<string> {
     sink += normalize.sink + parse.sink;
     const normalizeRate = normalize.opsPerMs * bodies.length * 1000;
     const parseRate = parse.opsPerMs * bodies.length * 1000;
-    lines.push(`| ${format} | ${bodies.length} | ${fmt(normalizeRate)} | ${fmt(parseRate)} | ${fmt(parseRate / normalizeRate, 2)}x |`);
+    lines.push(
+      `| ${format} | ${bodies.length} | ${fmt(normalizeRate)} | ${fmt(parseRate)} | ${fmt(parseRate / normalizeRate, 2)}x |`,
+    );
   }
 
   lines.push(
@@ -158,7 +178,9 @@ export async function run(): Promise<string> {
     sink += unhinted.sink + parseAgain.sink;
     unhintedMsTotal += 1 / unhinted.opsPerMs;
     pairedParseMsTotal += 1 / parseAgain.opsPerMs;
-    lines.push(`| ${item.name} | ${fmt(item.bytes)} | ${fmt(item.dataLines.length)} | ${fmt(meterMBs, 1)} | ${fmt(parseMBs, 1)} | ${fmt(meterMBs === 0 ? 0 : parseMBs / meterMBs, 2)}x |`);
+    lines.push(
+      `| ${item.name} | ${fmt(item.bytes)} | ${fmt(item.dataLines.length)} | ${fmt(meterMBs, 1)} | ${fmt(parseMBs, 1)} | ${fmt(meterMBs === 0 ? 0 : parseMBs / meterMBs, 2)}x |`,
+    );
   }
   lines.push(
     '',

@@ -122,16 +122,56 @@ export {
   addCounts,
   estimateUsage,
 } from './usage/index.js';
-export type { StreamMeter, StreamMeterOptions, StreamAccumulator, StreamEventInput, AiSdkUsage, AiSdkUsageContext } from './usage/index.js';
+export type {
+  StreamMeter,
+  StreamMeterOptions,
+  StreamAccumulator,
+  StreamEventInput,
+  AiSdkUsage,
+  AiSdkUsageContext,
+} from './usage/index.js';
 
-export { createPricer, addCosts, zeroCost, nanosToUsd, usdToNanos, tokensToNanos, DEEPSEEK_PRICES } from './pricing/index.js';
-export type { Pricer, PricerOptions, PriceInput, LookupInput, PriceLookup, PriceTier, PriceSource, DatedPriceOverride } from './pricing/index.js';
+export {
+  createPricer,
+  addCosts,
+  zeroCost,
+  nanosToUsd,
+  usdToNanos,
+  tokensToNanos,
+  DEEPSEEK_PRICES,
+} from './pricing/index.js';
+export type {
+  Pricer,
+  PricerOptions,
+  PriceInput,
+  LookupInput,
+  PriceLookup,
+  PriceTier,
+  PriceSource,
+  DatedPriceOverride,
+} from './pricing/index.js';
 
 export { openStore } from './store/index.js';
-export type { Store, AggregateQuery, AggregateRow, GroupKey, Percentiles, EventPage, EventPageQuery, OpenStoreOptions } from './store/index.js';
+export type {
+  Store,
+  AggregateQuery,
+  AggregateRow,
+  GroupKey,
+  Percentiles,
+  EventPage,
+  EventPageQuery,
+  OpenStoreOptions,
+} from './store/index.js';
 
 export { loadConfig, parseConfig } from './config/index.js';
-export type { Config, ProviderConfig, AgentConfig, RateLimitConfig, RetryConfig, ServerConfig } from './config/index.js';
+export type {
+  Config,
+  ProviderConfig,
+  AgentConfig,
+  RateLimitConfig,
+  RetryConfig,
+  ServerConfig,
+} from './config/index.js';
 
 export {
   summary,
@@ -148,7 +188,14 @@ export {
 } from './analytics/index.js';
 export type { RunReportData, RunReportOptions } from './analytics/index.js';
 
-export { createClient, createRateLimiter, createRedisRateLimiter, shouldRetry, retryDelayMs, withRetry } from './client/index.js';
+export {
+  createClient,
+  createRateLimiter,
+  createRedisRateLimiter,
+  shouldRetry,
+  retryDelayMs,
+  withRetry,
+} from './client/index.js';
 export type {
   Client,
   ClientOptions,

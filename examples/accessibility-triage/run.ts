@@ -27,7 +27,12 @@ const issues = (await readFile(join(here, 'issues.jsonl'), 'utf8'))
   .map((line) => JSON.parse(line) as Record<string, string>);
 
 const mock = await startMockProvider({ latencyMs: 200 });
-const triage = { severity: 'serious', who_is_affected: 'screen reader and keyboard users', fix: 'see WCAG technique', effort: 'S' };
+const triage = {
+  severity: 'serious',
+  who_is_affected: 'screen reader and keyboard users',
+  fix: 'see WCAG technique',
+  effort: 'S',
+};
 const triageBody = {
   id: 'gen-mock',
   object: 'chat.completion',
@@ -40,7 +45,13 @@ mock.setDefault({ kind: 'json', body: triageBody });
 // The config a team would keep in tokenledger.config.yaml, inline here.
 const config = parseConfig(
   {
-    providers: { openrouter: { baseURL: `${mock.url}/v1`, apiKey: 'env:OPENROUTER_API_KEY', headers: { 'X-Title': 'a11y-triage' } } },
+    providers: {
+      openrouter: {
+        baseURL: `${mock.url}/v1`,
+        apiKey: 'env:OPENROUTER_API_KEY',
+        headers: { 'X-Title': 'a11y-triage' },
+      },
+    },
     agents: { a11y_triage: 'google/gemini-2.5-flash' },
     rateLimits: [{ provider: 'openrouter', rpm: 600 }],
     retry: { maxAttempts: 3 },
@@ -51,7 +62,8 @@ const config = parseConfig(
 const ledger = createLedger({ store: new MemoryStore() });
 const client = createClient({ ledger, config });
 
-const fill = (issue: Record<string, string>): string => template.replace(/\{\{(\w+)\}\}/g, (_match, field: string) => issue[field] ?? '');
+const fill = (issue: Record<string, string>): string =>
+  template.replace(/\{\{(\w+)\}\}/g, (_match, field: string) => issue[field] ?? '');
 const requests: GenerateRequest[] = issues.map((issue) => ({
   agent: 'a11y_triage',
   run: 'a11y-audit-demo',
@@ -62,12 +74,18 @@ const requests: GenerateRequest[] = issues.map((issue) => ({
 }));
 
 // One rate-limited answer shows the retry (Retry-After: 1 s) without failing the batch.
-mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'rate limited' } } });
+mock.enqueue({
+  kind: 'status',
+  status: 429,
+  headers: { 'retry-after': '1' },
+  body: { error: { message: 'rate limited' } },
+});
 
 const started = Date.now();
 const { results, summary } = await client.batch(requests, {
   concurrency: 5, // the seed's max_concurrent
-  onProgress: (progress) => process.stderr.write(`\r${progress.done}/${progress.total ?? '?'} done, ${progress.failed} failed`),
+  onProgress: (progress) =>
+    process.stderr.write(`\r${progress.done}/${progress.total ?? '?'} done, ${progress.failed} failed`),
 });
 process.stderr.write('\n');
 for (const result of results) {

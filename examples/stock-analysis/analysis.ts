@@ -110,12 +110,14 @@ function latencyOf(model: string, key: string, scale: number): number {
 }
 
 const SYSTEM: Record<AgentName, string> = {
-  indicator_agent: 'You are a technical analyst. Read RSI, MACD and moving averages; answer with a signal (bullish, bearish, neutral) and one paragraph.',
+  indicator_agent:
+    'You are a technical analyst. Read RSI, MACD and moving averages; answer with a signal (bullish, bearish, neutral) and one paragraph.',
   volume_agent: 'You analyse trading volume: accumulation, distribution, unusual activity. Answer briefly.',
   mtf_agent: 'You compare trends across timeframes and say where they agree or conflict. Answer briefly.',
   sector_agent: 'You place a company within its sector: relative strength, peers, sector momentum.',
   risk_agent: 'You assess downside risk: volatility, beta, drawdown scenarios, position sizing.',
-  final_decision_agent: 'You are the portfolio manager. Weigh the analysts\' reports and answer BUY, HOLD or SELL with a confidence and the main reasons.',
+  final_decision_agent:
+    "You are the portfolio manager. Weigh the analysts' reports and answer BUY, HOLD or SELL with a confidence and the main reasons.",
 };
 
 /**
@@ -149,7 +151,9 @@ export async function runStockAnalysis(options: StockAnalysisOptions = {}): Prom
     const spacingMs = options.spacingMs ?? 0;
     for (const [index, ticker] of tickers.entries()) {
       const offsetMs = (index - (tickers.length - 1)) * spacingMs;
-      results.push(await analyse(ticker, { store, offsetMs, config, gemini, scale, overloaded: options.overloaded ?? 0, log }));
+      results.push(
+        await analyse(ticker, { store, offsetMs, config, gemini, scale, overloaded: options.overloaded ?? 0, log }),
+      );
     }
     return { tickers: results };
   } finally {
@@ -171,7 +175,10 @@ interface Context {
 
 async function analyse(ticker: string, context: Context): Promise<TickerAnalysis> {
   const { gemini, scale, log } = context;
-  const root = createLedger({ store: context.store, ...(context.offsetMs === 0 ? {} : { clock: () => Date.now() + context.offsetMs }) });
+  const root = createLedger({
+    store: context.store,
+    ...(context.offsetMs === 0 ? {} : { clock: () => Date.now() + context.offsetMs }),
+  });
   const startedAt = new Date(Date.now() + context.offsetMs);
   // Every event of this analysis carries run = ticker, whichever agent makes the call.
   const ledger = root.scope({ run: ticker });
@@ -205,11 +212,17 @@ async function analyse(ticker: string, context: Context): Promise<TickerAnalysis
       ask('indicator_agent', `Ticker ${ticker}. Daily indicators: ${data}. What do they signal?`),
       (async () => {
         const daily = await ask('volume_agent', `Ticker ${ticker}. Daily volume vs 30-day average: ${data}.`);
-        return ask('volume_agent', `Ticker ${ticker}. Given the daily read "${daily.slice(0, 200)}", check the intraday volume profile.`);
+        return ask(
+          'volume_agent',
+          `Ticker ${ticker}. Given the daily read "${daily.slice(0, 200)}", check the intraday volume profile.`,
+        );
       })(),
       (async () => {
         const weekly = await ask('mtf_agent', `Ticker ${ticker}. Weekly trend from ${data}.`);
-        return ask('mtf_agent', `Ticker ${ticker}. Weekly read: "${weekly.slice(0, 200)}". Does the daily trend agree?`);
+        return ask(
+          'mtf_agent',
+          `Ticker ${ticker}. Weekly read: "${weekly.slice(0, 200)}". Does the daily trend agree?`,
+        );
       })(),
     ]);
     const technical = `Indicators: ${indicators}\nVolume: ${volume}\nTimeframes: ${timeframes}`;
@@ -219,11 +232,21 @@ async function analyse(ticker: string, context: Context): Promise<TickerAnalysis
       ask('risk_agent', `Ticker ${ticker}. Snapshot ${data}. Technical picture:\n${technical}\nWhat are the risks?`),
     ]);
     // Phase 3: the decision reads everything (pro).
-    const decision = await ask('final_decision_agent', `Ticker ${ticker}.\n${technical}\nSector: ${sector}\nRisk: ${risk}\nDecide.`);
+    const decision = await ask(
+      'final_decision_agent',
+      `Ticker ${ticker}.\n${technical}\nSector: ${sector}\nRisk: ${risk}\nDecide.`,
+    );
     await ledger.flush();
     // This analysis only, even when the store already holds earlier runs of the same ticker.
     const report = await runReport(ledger.store, { run: ticker, from: startedAt });
-    return { ticker, calls, decision, report, reportText: renderRunReport(report, { subject: ticker }), clientStats: client.stats() };
+    return {
+      ticker,
+      calls,
+      decision,
+      report,
+      reportText: renderRunReport(report, { subject: ticker }),
+      clientStats: client.stats(),
+    };
   } finally {
     await client.close();
     await root.close();

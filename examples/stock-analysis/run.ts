@@ -15,7 +15,13 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let values: { tickers?: string; db?: string; overloaded?: string; 'latency-scale'?: string; 'spacing-minutes'?: string };
+let values: {
+  tickers?: string;
+  db?: string;
+  overloaded?: string;
+  'latency-scale'?: string;
+  'spacing-minutes'?: string;
+};
 try {
   ({ values } = parseArgs({
     options: {
@@ -30,18 +36,32 @@ try {
   fail(error instanceof Error ? error.message : String(error));
 }
 
-const tickers = (values.tickers ?? 'AAPL').split(',').map((ticker) => ticker.trim().toUpperCase()).filter((ticker) => ticker !== '');
-if (tickers.length === 0 || tickers.some((ticker) => !/^[A-Z0-9.-]{1,10}$/.test(ticker))) fail(`--tickers: expected symbols like AAPL,MSFT, got "${values.tickers ?? ''}"`);
+const tickers = (values.tickers ?? 'AAPL')
+  .split(',')
+  .map((ticker) => ticker.trim().toUpperCase())
+  .filter((ticker) => ticker !== '');
+if (tickers.length === 0 || tickers.some((ticker) => !/^[A-Z0-9.-]{1,10}$/.test(ticker)))
+  fail(`--tickers: expected symbols like AAPL,MSFT, got "${values.tickers ?? ''}"`);
 const overloaded = Number(values.overloaded ?? '0');
-if (!Number.isInteger(overloaded) || overloaded < 0 || overloaded > 2) fail(`--overloaded: expected 0, 1 or 2 (the client retries up to 3 attempts), got "${values.overloaded}"`);
+if (!Number.isInteger(overloaded) || overloaded < 0 || overloaded > 2)
+  fail(`--overloaded: expected 0, 1 or 2 (the client retries up to 3 attempts), got "${values.overloaded}"`);
 const latencyScale = Number(values['latency-scale'] ?? '1');
-if (!Number.isFinite(latencyScale) || latencyScale < 0) fail(`--latency-scale: expected a number >= 0, got "${values['latency-scale']}"`);
+if (!Number.isFinite(latencyScale) || latencyScale < 0)
+  fail(`--latency-scale: expected a number >= 0, got "${values['latency-scale']}"`);
 const spacingMinutes = Number(values['spacing-minutes'] ?? '0');
-if (!Number.isFinite(spacingMinutes) || spacingMinutes < 0) fail(`--spacing-minutes: expected a number >= 0, got "${values['spacing-minutes']}"`);
+if (!Number.isFinite(spacingMinutes) || spacingMinutes < 0)
+  fail(`--spacing-minutes: expected a number >= 0, got "${values['spacing-minutes']}"`);
 const db = values.db ?? 'sqlite:./tokenledger.db';
 
 try {
-  const { tickers: analyses } = await runStockAnalysis({ tickers, db, overloaded, latencyScale, spacingMs: spacingMinutes * 60_000, log: (line) => console.log(line) });
+  const { tickers: analyses } = await runStockAnalysis({
+    tickers,
+    db,
+    overloaded,
+    latencyScale,
+    spacingMs: spacingMinutes * 60_000,
+    log: (line) => console.log(line),
+  });
   for (const analysis of analyses) console.log(`\n${analysis.reportText}`);
   console.log(`\nRecorded in ${db}; \`tokenledger serve --db ${db}\` shows it in the dashboard.`);
 } catch (error) {

@@ -23,14 +23,18 @@ export async function byRun(store: Store, filter: Filter = {}): Promise<RunStats
  * The `limit` most recent runs and how many runs match in all: a ledger may hold hundreds of
  * thousands of runs, and a list of them all is too big to send or draw.
  */
-export async function byRunPage(store: Store, filter: Filter, limit: number): Promise<{ runs: RunStats[]; total: number }> {
+export async function byRunPage(
+  store: Store,
+  filter: Filter,
+  limit: number,
+): Promise<{ runs: RunStats[]; total: number }> {
   const rows = await store.aggregate({ filter, groupBy: ['run'] });
   const all = rows
     .map((row) => ({ run: row.key.run ?? null, ...statsFromRow(row), wallTimeMs: null as number | null }))
     .sort(
       (a, b) =>
-        (b.lastTime === null ? -Infinity : Date.parse(b.lastTime)) - (a.lastTime === null ? -Infinity : Date.parse(a.lastTime)) ||
-        compareNames(a.run, b.run),
+        (b.lastTime === null ? -Infinity : Date.parse(b.lastTime)) -
+          (a.lastTime === null ? -Infinity : Date.parse(a.lastTime)) || compareNames(a.run, b.run),
     );
   const runs = all.slice(0, limit);
   const timed = runs.filter((r) => r.run !== null).slice(0, RUN_WALL_TIME_LIMIT);

@@ -36,7 +36,8 @@ export async function compare(store: Store, models: readonly string[], filter: F
       avgOutputTokensPerCall: ratio(stats.tokens.output, stats.calls),
       avgTokensPerCall: stats.avgTokensPerCall,
       avgCostPerCall: avgCost,
-      costPer1kOutputTokens: priced === 0 ? null : mapNull(ratio(stats.cost.totalNanos, stats.tokens.output), (r) => nanosToUsd(r * 1000)),
+      costPer1kOutputTokens:
+        priced === 0 ? null : mapNull(ratio(stats.cost.totalNanos, stats.tokens.output), (r) => nanosToUsd(r * 1000)),
       latencyP50Ms: stats.latency.p50Ms,
       latencyP95Ms: stats.latency.p95Ms,
       unpricedCalls: stats.unpricedCalls,

@@ -43,7 +43,11 @@ const NO_AGENT = '(no agent)';
 
 /** Gathers the report's data for a filter (one run: `{ run: 'AAPL' }`). */
 export async function runReport(store: Store, filter: Filter = {}): Promise<RunReportData> {
-  const [totals, models, agents] = await Promise.all([summary(store, filter), byModel(store, filter), byAgent(store, filter)]);
+  const [totals, models, agents] = await Promise.all([
+    summary(store, filter),
+    byModel(store, filter),
+    byAgent(store, filter),
+  ]);
   return { summary: totals, models, agents };
 }
 
@@ -89,16 +93,23 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     '',
     '🤖 Agent Usage:',
     ...agents.map(
-      (a) => `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(agentTokensWidth)} tokens | ${String(a.calls).padStart(2)} calls`,
+      (a) =>
+        `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(agentTokensWidth)} tokens | ${String(a.calls).padStart(2)} calls`,
     ),
     RULE,
   ];
   return lines.join('\n');
 }
 
-function sortLines<T extends ModelStats | AgentStats>(items: readonly T[], name: (item: T) => string, order: 'first-use' | 'volume'): T[] {
+function sortLines<T extends ModelStats | AgentStats>(
+  items: readonly T[],
+  name: (item: T) => string,
+  order: 'first-use' | 'volume',
+): T[] {
   if (order === 'volume') return [...items].sort(byVolume(name));
-  return [...items].sort((a, b) => byFirstUse({ firstTime: a.firstTime, name: name(a) }, { firstTime: b.firstTime, name: name(b) }));
+  return [...items].sort((a, b) =>
+    byFirstUse({ firstTime: a.firstTime, name: name(a) }, { firstTime: b.firstTime, name: name(b) }),
+  );
 }
 
 /**

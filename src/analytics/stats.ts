@@ -30,7 +30,12 @@ function percentile(value: number | undefined): number | null {
   return value === undefined ? null : value;
 }
 
-function latency(count: number, sumMs: number, percentiles: Percentiles, maxMs: number | undefined | null): LatencyStats {
+function latency(
+  count: number,
+  sumMs: number,
+  percentiles: Percentiles,
+  maxMs: number | undefined | null,
+): LatencyStats {
   return {
     count,
     avgMs: roundMs(ratio(sumMs, count)),
@@ -76,7 +81,16 @@ export function emptyStats(): UsageStats {
     successRate: null,
     tokens: { input: 0, output: 0, total: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
     avgTokensPerCall: null,
-    cost: { total: 0, input: 0, cacheRead: 0, cacheWrite: 0, output: 0, cacheSavings: 0, providerReported: 0, totalNanos: 0 },
+    cost: {
+      total: 0,
+      input: 0,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: 0,
+      cacheSavings: 0,
+      providerReported: 0,
+      totalNanos: 0,
+    },
     unpricedCalls: 0,
     estimatedCalls: 0,
     usageUnavailableCalls: 0,
@@ -110,8 +124,7 @@ export function statsFromRow(row: AggregateRow | undefined): UsageStats {
 
 /** Largest token total first, then most calls, then by name: the same order on every store. */
 export function byVolume<T extends UsageStats>(name: (item: T) => string | null): (a: T, b: T) => number {
-  return (a, b) =>
-    b.tokens.total - a.tokens.total || b.calls - a.calls || compareNames(name(a), name(b));
+  return (a, b) => b.tokens.total - a.tokens.total || b.calls - a.calls || compareNames(name(a), name(b));
 }
 
 /** Names in code-point order, `null` last. */
@@ -123,7 +136,10 @@ export function compareNames(a: string | null, b: string | null): number {
 }
 
 /** Earliest first use first, then by name. */
-export function byFirstUse(a: { firstTime: string | null; name: string | null }, b: { firstTime: string | null; name: string | null }): number {
+export function byFirstUse(
+  a: { firstTime: string | null; name: string | null },
+  b: { firstTime: string | null; name: string | null },
+): number {
   const ta = a.firstTime === null ? Infinity : Date.parse(a.firstTime);
   const tb = b.firstTime === null ? Infinity : Date.parse(b.firstTime);
   return ta - tb || compareNames(a.name, b.name);

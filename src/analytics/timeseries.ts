@@ -32,7 +32,12 @@ export async function timeseries(
   filter: Filter = {},
   options: TimeseriesOptions = {},
 ): Promise<Timeseries> {
-  const rows = await store.aggregate({ filter, groupBy: ['bucket'], interval, percentiles: options.percentiles ?? false });
+  const rows = await store.aggregate({
+    filter,
+    groupBy: ['bucket'],
+    interval,
+    percentiles: options.percentiles ?? false,
+  });
   const byStart = new Map<number, TimeseriesBucket>();
   for (const row of rows) {
     const start = Date.parse(row.key.bucket ?? '');

@@ -15,10 +15,7 @@ import { registerPricesCommand } from './commands/prices.js';
 import { registerCompareCommand } from './commands/compare.js';
 
 const program = new Command();
-program
-  .name('tokenledger')
-  .description('Exact tokens and dollars for every LLM call.')
-  .version('0.1.0');
+program.name('tokenledger').description('Exact tokens and dollars for every LLM call.').version('0.1.0');
 
 // Commands register below, one line each (keep this marker: helpers add lines under it).
 // @commands

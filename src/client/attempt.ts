@@ -21,7 +21,6 @@ import type { ProviderCall } from './providers/types.js';
 import { parseJsonOrUndefined } from './providers/types.js';
 import type { Transport, TransportResponse } from './transport.js';
 
-
 export interface AttemptInput {
   target: CallTarget;
   call: ProviderCall;
@@ -87,40 +86,70 @@ class AttemptSignal {
     if (this.outer?.aborted === true) return new AbortError();
     if (this.timedOut) return new TimeoutError(`${what}: no answer within ${this.timeoutMs} ms`);
     if (error instanceof ProviderError) return error;
-    const cause = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error);
+    const cause =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? `${error.message}: ${error.cause.message}`
+          : error.message
+        : String(error);
     return new ConnectionError(`${what}: ${redactSecrets(cause, secrets)}`);
   }
 }
 
-function errorFromResponse(input: AttemptInput, status: number, headers: Headers, text: string, secrets: readonly string[]): ProviderError {
+function errorFromResponse(
+  input: AttemptInput,
+  status: number,
+  headers: Headers,
+  text: string,
+  secrets: readonly string[],
+): ProviderError {
   const parsed = parseJsonOrUndefined(text);
-  const message = (parsed === undefined ? undefined : input.target.adapter.readErrorMessage(parsed)) ?? (text.slice(0, 200) || 'no body');
+  const message =
+    (parsed === undefined ? undefined : input.target.adapter.readErrorMessage(parsed)) ??
+    (text.slice(0, 200) || 'no body');
   const bodyDelay = parsed === undefined ? undefined : input.target.adapter.readRetryDelayMs?.(parsed);
   if (bodyDelay !== undefined && headers.get('retry-after-ms') === null && headers.get('retry-after') === null) {
     // The retry policy reads headers; carry a body-only delay there, on a copy.
     headers = new Headers(headers);
     headers.set('retry-after-ms', String(bodyDelay));
   }
-  return providerErrorFromStatus(status, redactSecrets(`${input.target.provider} answered ${status}: ${message}`, secrets), {
-    headers,
-    body: redactSecrets(text, secrets),
-    requestId: headers.get('x-request-id') ?? headers.get('request-id') ?? undefined,
-  });
+  return providerErrorFromStatus(
+    status,
+    redactSecrets(`${input.target.provider} answered ${status}: ${message}`, secrets),
+    {
+      headers,
+      body: redactSecrets(text, secrets),
+      requestId: headers.get('x-request-id') ?? headers.get('request-id') ?? undefined,
+    },
+  );
 }
 
 /** Runs one attempt. Rejects with an {@link AttemptFailure}. */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { target, call } = input;
   const secrets = input.apiKey === undefined ? [] : [input.apiKey];
-  const http = target.adapter.buildCall({ baseURL: target.baseURL, apiKey: input.apiKey, call, headers: target.headers });
+  const http = target.adapter.buildCall({
+    baseURL: target.baseURL,
+    apiKey: input.apiKey,
+    call,
+    headers: target.headers,
+  });
   const what = `${target.provider}/${target.model}`;
   const started = input.now();
   const guard = new AttemptSignal(input.signal, input.timeoutMs);
-  const fail = (error: unknown): AttemptFailure => ({ error: guard.translate(error, secrets, what), durationMs: input.now() - started });
+  const fail = (error: unknown): AttemptFailure => ({
+    error: guard.translate(error, secrets, what),
+    durationMs: input.now() - started,
+  });
   try {
     let response: TransportResponse;
     try {
-      response = await input.transport({ url: http.url, headers: http.headers, body: http.body, signal: guard.controller.signal });
+      response = await input.transport({
+        url: http.url,
+        headers: http.headers,
+        body: http.body,
+        signal: guard.controller.signal,
+      });
     } catch (error) {
       throw fail(error);
     }
@@ -216,6 +245,8 @@ async function readStream(
   };
 }
 
-export function isAttemptFailure(value: unknown): value is AttemptFailure & { partial?: { text: string; usage: UsageResult } } {
+export function isAttemptFailure(
+  value: unknown,
+): value is AttemptFailure & { partial?: { text: string; usage: UsageResult } } {
   return typeof value === 'object' && value !== null && 'error' in value && 'durationMs' in value;
 }

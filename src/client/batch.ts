@@ -33,7 +33,9 @@ export async function runPool<T, R>(
     throw new RangeError(`concurrency: expected an integer from 1 up, got ${String(concurrency)}`);
   }
   const iterator: Iterator<T> | AsyncIterator<T> =
-    Symbol.asyncIterator in source ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (source as Iterable<T>)[Symbol.iterator]();
   let started = 0;
   let exhausted = false;
   const pull = async (): Promise<{ item: T; index: number } | undefined> => {

@@ -9,7 +9,11 @@ import type { EventError } from '../types/index.js';
 /** The event error of a failed call: class name, HTTP status, message (never a secret). */
 export function errorOf(error: unknown): EventError {
   if (error instanceof ProviderError) {
-    return { type: error.name, ...(error.status === undefined ? {} : { status: error.status }), message: error.message };
+    return {
+      type: error.name,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      message: error.message,
+    };
   }
   if (error instanceof Error) return { type: error.name, message: redactSecrets(error.message) };
   return { type: 'Error', message: redactSecrets(String(error)) };

@@ -40,7 +40,15 @@ export async function runClientBatch(input: {
     batchOptions.onResult?.(result);
     if (batchOptions.onProgress !== undefined) {
       const soFar = summary.build(now());
-      batchOptions.onProgress({ done, failed, inFlight, total, elapsedMs: soFar.durationMs, totalTokens: soFar.totalTokens, costUsd: soFar.costUsd });
+      batchOptions.onProgress({
+        done,
+        failed,
+        inFlight,
+        total,
+        elapsedMs: soFar.durationMs,
+        totalTokens: soFar.totalTokens,
+        costUsd: soFar.costUsd,
+      });
     }
   };
   const started = await runPool(
@@ -79,7 +87,10 @@ export async function runClientBatch(input: {
       }
     },
     () => undefined,
-    { ...(batchOptions.concurrency === undefined ? {} : { concurrency: batchOptions.concurrency }), ...(batchSignal === undefined ? {} : { signal: batchSignal }) },
+    {
+      ...(batchOptions.concurrency === undefined ? {} : { concurrency: batchOptions.concurrency }),
+      ...(batchSignal === undefined ? {} : { signal: batchSignal }),
+    },
   );
   return {
     results: collect ? results : [],

@@ -19,14 +19,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { RETRY_DEFAULTS, retryAfterMs, retryDelayMs, shouldRetry, withRetry, type RetryOptions } from './retry.js';
 import { TargetResolver, type CallTarget } from './target.js';
-import type {
-  BatchOptions,
-  BatchResult,
-  GenerateRequest,
-  GenerateResult,
-  TextStream,
-  UsageRecorder,
-} from './types.js';
+import type { BatchOptions, BatchResult, GenerateRequest, GenerateResult, TextStream, UsageRecorder } from './types.js';
 import { UsageSummaryBuilder, type UsageSummary } from './usage-summary.js';
 import { createTextStream } from './text-stream.js';
 
@@ -84,14 +77,14 @@ function messagesOf(request: GenerateRequest): ChatMessage[] {
   throw new ValidationError('a call needs a prompt or messages', { field: 'prompt' });
 }
 
-
 /**
  * Tokens a call is expected to use, for tpm limits: the input counted with the tokenizer plus
  * the output cap (OpenAI counts `max_tokens` against TPM when a request arrives). Corrected by
  * the real usage when the call ends.
  */
 function expectedTokens(call: ProviderCall): number {
-  const messages = call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
+  const messages =
+    call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
   const input = estimateUsage({ model: call.model, messages }).usage?.inputTokens;
   let chars = 0;
   for (const message of messages) chars += message.content.length;
@@ -110,11 +103,14 @@ export function createClient(options: ClientOptions): Client {
       : createRedisRateLimiter({ redis: config.redis, limits: config.rateLimits }));
   const retry: RetryOptions = { ...config.retry, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const resolver = new TargetResolver(config, (provider) => (provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {}));
+  const resolver = new TargetResolver(config, (provider) =>
+    provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {},
+  );
   const recorder = options.ledger;
   const tpmRules = config.rateLimits.filter((rule) => rule.tpm !== undefined);
   const tpmLimited = (provider: string, model: string): boolean =>
-    options.rateLimiter !== undefined || tpmRules.some((rule) => rule.provider === provider && (rule.model === undefined || rule.model === model));
+    options.rateLimiter !== undefined ||
+    tpmRules.some((rule) => rule.provider === provider && (rule.model === undefined || rule.model === model));
 
   async function record(input: RecordInput): Promise<UsageEvent | undefined> {
     try {
@@ -188,17 +184,23 @@ export function createClient(options: ClientOptions): Client {
     const tokens = tpmLimited(target.provider, target.model) ? expectedTokens(call) : 0;
     let delivered = false;
     let attempts = 0;
-    const deltaSink = onDelta === undefined ? undefined : (text: string) => {
-      delivered = true;
-      onDelta(text);
-    };
+    const deltaSink =
+      onDelta === undefined
+        ? undefined
+        : (text: string) => {
+            delivered = true;
+            onDelta(text);
+          };
     const outcome: AttemptOutcome = await withRetry(
       async (attempt) => {
         attempts = attempt;
         tracker.attempts = attempt;
         // The key first: when every key was refused, no slot is taken and nothing is sent.
         const lease = target.keys?.next();
-        const permit = await limiter.acquire(key, { tokens, ...(request.signal === undefined ? {} : { signal: request.signal }) });
+        const permit = await limiter.acquire(key, {
+          tokens,
+          ...(request.signal === undefined ? {} : { signal: request.signal }),
+        });
         try {
           const result = await runAttempt({
             target,
@@ -211,7 +213,10 @@ export function createClient(options: ClientOptions): Client {
             ...(deltaSink === undefined ? {} : { onDelta: deltaSink }),
           });
           const hint = target.adapter.readRateLimit(result.headers, now());
-          permit.release({ ...(result.usage.usage?.totalTokens === undefined ? {} : { tokens: result.usage.usage.totalTokens }), ...(hint === undefined ? {} : { hint }) });
+          permit.release({
+            ...(result.usage.usage?.totalTokens === undefined ? {} : { tokens: result.usage.usage.totalTokens }),
+            ...(hint === undefined ? {} : { hint }),
+          });
           return result;
         } catch (failure) {
           const error = isAttemptFailure(failure) ? failure.error : failure;
@@ -228,7 +233,10 @@ export function createClient(options: ClientOptions): Client {
           } else if (error instanceof ProviderError && error.status === 429) {
             pauseMs = retryAfterMs(error.headers, now());
           }
-          const hint = error instanceof ProviderError && error.headers !== undefined ? target.adapter.readRateLimit(error.headers, now()) : undefined;
+          const hint =
+            error instanceof ProviderError && error.headers !== undefined
+              ? target.adapter.readRateLimit(error.headers, now())
+              : undefined;
           permit.release({ ...(pauseMs === undefined ? {} : { pauseMs }), ...(hint === undefined ? {} : { hint }) });
           const partial = isAttemptFailure(failure) ? failure.partial : undefined;
           await record({
@@ -253,9 +261,14 @@ export function createClient(options: ClientOptions): Client {
         // A stream that already handed out text cannot be replayed; a refused key can be swapped.
         shouldRetry: (error) =>
           !delivered &&
-          (shouldRetry(error) || (error instanceof ProviderError && error.status === 401 && (target.keys?.liveCount ?? 0) > 0)),
+          (shouldRetry(error) ||
+            (error instanceof ProviderError && error.status === 401 && (target.keys?.liveCount ?? 0) > 0)),
         delayMs: (attempt, error) => {
-          if (error instanceof ProviderError && (error.status === 401 || error.status === 429) && (target.keys?.liveCount ?? 0) > 1) {
+          if (
+            error instanceof ProviderError &&
+            (error.status === 401 || error.status === 429) &&
+            (target.keys?.liveCount ?? 0) > 1
+          ) {
             return 0;
           }
           return retryDelayMs(attempt, error, retry, { now });
@@ -265,7 +278,8 @@ export function createClient(options: ClientOptions): Client {
     if (!call.stream && outcome.usage.usage === undefined) {
       // A complete answer without usage (some OpenAI-compatible servers): count it locally and
       // say so. A stream cut short stays "usage unavailable" (DESIGN.md), never an estimate.
-      const messages = call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
+      const messages =
+        call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
       const estimate = estimateUsage({ model: target.model, messages, output: outcome.text });
       if (estimate.usage !== undefined) outcome.usage = { ...estimate, model: outcome.usage.model ?? target.model };
     }
@@ -304,9 +318,13 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function batch(items: BatchSource<GenerateRequest>, batchOptions: BatchOptions = {}): Promise<BatchResult> {
-    return runClientBatch({ items, options: batchOptions, call: (request, tracker) => counted(request, undefined, tracker), now });
+    return runClientBatch({
+      items,
+      options: batchOptions,
+      call: (request, tracker) => counted(request, undefined, tracker),
+      now,
+    });
   }
-
 
   return {
     generate: (request) => counted(request),
@@ -323,4 +341,3 @@ export function createClient(options: ClientOptions): Client {
     close: () => limiter.close(),
   };
 }
-

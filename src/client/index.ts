@@ -17,7 +17,15 @@ export type { BatchSource, BatchPoolOptions } from './batch.js';
 export { shouldRetry, retryAfterMs, retryDelayMs, backoffDelayMs, withRetry, sleep, RETRY_DEFAULTS } from './retry.js';
 export type { RetryOptions, RetryLoopOptions } from './retry.js';
 export { createRateLimiter, InProcessRateLimiter } from './rate-limiter.js';
-export type { RateLimiter, RateLimiterOptions, LimitKey, Permit, ReleaseOutcome, RateLimitHint, AcquireOptions } from './rate-limiter.js';
+export type {
+  RateLimiter,
+  RateLimiterOptions,
+  LimitKey,
+  Permit,
+  ReleaseOutcome,
+  RateLimitHint,
+  AcquireOptions,
+} from './rate-limiter.js';
 export { KeyPool } from './keys.js';
 export type { KeyLease, KeyPoolOptions } from './keys.js';
 export type { ChatMessage, ProviderAdapter } from './providers/types.js';

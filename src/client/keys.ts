@@ -47,7 +47,11 @@ export class KeyPool {
     this.states = usable.map((key) => {
       const count = (seen.get(key.ref) ?? 0) + 1;
       seen.set(key.ref, count);
-      return { lease: { ref: count > 1 ? `${key.ref}#${count}` : key.ref, value: key.value }, restUntil: 0, revoked: false };
+      return {
+        lease: { ref: count > 1 ? `${key.ref}#${count}` : key.ref, value: key.value },
+        restUntil: 0,
+        revoked: false,
+      };
     });
   }
 
@@ -61,7 +65,10 @@ export class KeyPool {
     const now = this.now();
     const live = this.states.filter((state) => !state.revoked);
     if (live.length === 0) {
-      throw new AuthenticationError(`every API key of provider '${this.provider}' was refused (401)`, { status: 401, retryable: false });
+      throw new AuthenticationError(`every API key of provider '${this.provider}' was refused (401)`, {
+        status: 401,
+        retryable: false,
+      });
     }
     for (let step = 0; step < this.states.length; step++) {
       const state = this.states[(this.cursor + step) % this.states.length] as KeyState;

@@ -89,7 +89,8 @@ class Bucket {
 
   private expire(now: number): void {
     const edge = now - this.windowMs;
-    while (this.requestHead < this.requestTimes.length && (this.requestTimes[this.requestHead] ?? 0) <= edge) this.requestHead++;
+    while (this.requestHead < this.requestTimes.length && (this.requestTimes[this.requestHead] ?? 0) <= edge)
+      this.requestHead++;
     while (this.tokenHead < this.tokenLog.length) {
       const entry = this.tokenLog[this.tokenHead];
       if (entry === undefined || entry.time > edge) break;
@@ -130,10 +131,20 @@ class Bucket {
       }
     }
     const { requestsRemaining, requestsResetAt, tokensRemaining, tokensResetAt } = this.hint;
-    if (requestsRemaining !== undefined && requestsResetAt !== undefined && requestsResetAt > now && requestsRemaining <= 0) {
+    if (
+      requestsRemaining !== undefined &&
+      requestsResetAt !== undefined &&
+      requestsResetAt > now &&
+      requestsRemaining <= 0
+    ) {
       wait = Math.max(wait, requestsResetAt - now);
     }
-    if (tokensRemaining !== undefined && tokensResetAt !== undefined && tokensResetAt > now && tokensRemaining < Math.max(1, tokens)) {
+    if (
+      tokensRemaining !== undefined &&
+      tokensResetAt !== undefined &&
+      tokensResetAt > now &&
+      tokensRemaining < Math.max(1, tokens)
+    ) {
       wait = Math.max(wait, tokensResetAt - now);
     }
     return Math.max(0, wait);
@@ -216,7 +227,8 @@ export class InProcessRateLimiter implements RateLimiter {
     this.rules = options.limits ?? [];
     this.rules.forEach(validate);
     this.windowMs = options.windowMs ?? 60_000;
-    if (!(this.windowMs > 0)) throw new ValidationError(`windowMs: expected a positive number, got ${String(this.windowMs)}`);
+    if (!(this.windowMs > 0))
+      throw new ValidationError(`windowMs: expected a positive number, got ${String(this.windowMs)}`);
     this.now = options.now ?? Date.now;
   }
 
@@ -330,17 +342,21 @@ export class InProcessRateLimiter implements RateLimiter {
     if (lane.timer !== undefined && lane.timerAt <= at) return;
     if (lane.timer !== undefined) clearTimeout(lane.timer);
     lane.timerAt = at;
-    lane.timer = setTimeout(() => {
-      lane.timer = undefined;
-      lane.timerAt = Number.POSITIVE_INFINITY;
-      this.pump(lane);
-    }, Math.max(0, at - this.now()));
+    lane.timer = setTimeout(
+      () => {
+        lane.timer = undefined;
+        lane.timerAt = Number.POSITIVE_INFINITY;
+        this.pump(lane);
+      },
+      Math.max(0, at - this.now()),
+    );
   }
 
   async close(): Promise<void> {
     for (const lane of this.lanes.values()) {
       if (lane.timer !== undefined) clearTimeout(lane.timer);
-      for (let index = lane.head; index < lane.queue.length; index++) lane.queue[index]?.reject(new AbortError('rate limiter closed'));
+      for (let index = lane.head; index < lane.queue.length; index++)
+        lane.queue[index]?.reject(new AbortError('rate limiter closed'));
       lane.queue.length = 0;
       lane.head = 0;
     }

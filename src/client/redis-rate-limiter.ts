@@ -118,10 +118,18 @@ return 1
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
-function ruleFor(rules: readonly RateLimitConfig[], provider: string, model: string | undefined): [number, number, number] {
+function ruleFor(
+  rules: readonly RateLimitConfig[],
+  provider: string,
+  model: string | undefined,
+): [number, number, number] {
   const matching = rules.filter((rule) => rule.provider === provider && rule.model === model);
   const min = (field: 'rpm' | 'tpm' | 'concurrency'): number =>
-    matching.reduce((best, rule) => (rule[field] !== undefined && (best === 0 || (rule[field] as number) < best) ? (rule[field] as number) : best), 0);
+    matching.reduce(
+      (best, rule) =>
+        rule[field] !== undefined && (best === 0 || (rule[field] as number) < best) ? (rule[field] as number) : best,
+      0,
+    );
   return [min('rpm'), min('tpm'), min('concurrency')];
 }
 
@@ -143,7 +151,9 @@ export class RedisRateLimiter implements RateLimiter {
       for (const field of ['rpm', 'tpm', 'concurrency'] as const) {
         const value = rule[field];
         if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-          throw new ValidationError(`limits[${index}].${field}: expected an integer from 1 up, got ${String(value)}`, { field: `limits.${index}.${field}` });
+          throw new ValidationError(`limits[${index}].${field}: expected an integer from 1 up, got ${String(value)}`, {
+            field: `limits.${index}.${field}`,
+          });
         }
       }
     });
@@ -154,7 +164,10 @@ export class RedisRateLimiter implements RateLimiter {
     this.ownsClient = typeof options.redis === 'string';
     // ioredis is loaded on first use: processes without shared limits never pay its ~25 MiB.
     const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
-    this.redis = typeof options.redis === 'string' ? new RedisClient(options.redis, { lazyConnect: false, maxRetriesPerRequest: 3 }) : options.redis;
+    this.redis =
+      typeof options.redis === 'string'
+        ? new RedisClient(options.redis, { lazyConnect: false, maxRetriesPerRequest: 3 })
+        : options.redis;
   }
 
   private async run(script: string, keys: string[], args: Array<string | number>): Promise<unknown> {
@@ -184,11 +197,21 @@ export class RedisRateLimiter implements RateLimiter {
    * One decision, no waiting: a permit, or how long to wait (-1: blocked on concurrency).
    * `grantedAt` is Redis's clock at the decision.
    */
-  async tryAcquire(key: LimitKey, tokens = 0): Promise<{ permit: Permit | undefined; waitMs: number; grantedAt: number }> {
+  async tryAcquire(
+    key: LimitKey,
+    tokens = 0,
+  ): Promise<{ permit: Permit | undefined; waitMs: number; grantedAt: number }> {
     const rounded = Math.max(0, Math.round(tokens));
     const { keys, args } = this.bucketsOf(key);
     const id = `${this.processId}-${(this.counter++).toString(36)}`;
-    const reply = (await this.run(ACQUIRE, keys, [keys.length / 4, this.windowMs, id, rounded, this.leaseMs, ...args])) as [number, number];
+    const reply = (await this.run(ACQUIRE, keys, [
+      keys.length / 4,
+      this.windowMs,
+      id,
+      rounded,
+      this.leaseMs,
+      ...args,
+    ])) as [number, number];
     const wait = Number(reply[0]);
     if (wait !== 0) return { permit: undefined, waitMs: wait, grantedAt: Number(reply[1]) };
     let released = false;

@@ -64,7 +64,11 @@ export function retryAfterMs(headers: Headers | undefined, now: number = Date.no
 }
 
 /** Exponential backoff with up to 25 % jitter taken off (openai-node's shape: 0.5 s doubling to 8 s). */
-export function backoffDelayMs(attempt: number, options: RetryOptions = {}, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  options: RetryOptions = {},
+  random: () => number = Math.random,
+): number {
   const base = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
   const max = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
   const raw = Math.min(base * 2 ** Math.max(0, attempt - 1), max);
@@ -130,7 +134,8 @@ export async function withRetry<T>(task: (attempt: number) => Promise<T>, option
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
   const decide = options.shouldRetry ?? shouldRetry;
-  const delayFor = options.delayMs ?? ((attempt: number, error: unknown) => retryDelayMs(attempt, error, options, { now }));
+  const delayFor =
+    options.delayMs ?? ((attempt: number, error: unknown) => retryDelayMs(attempt, error, options, { now }));
   const started = now();
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted === true) throw new AbortError();

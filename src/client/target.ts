@@ -50,7 +50,9 @@ export class TargetResolver {
       agent = this.config.agents[ref.agent];
       if (agent === undefined && model === undefined) {
         const known = Object.keys(this.config.agents);
-        throw new ConfigError(`unknown agent '${ref.agent}' (configured agents: ${known.join(', ') || 'none'})`, { field: 'agent' });
+        throw new ConfigError(`unknown agent '${ref.agent}' (configured agents: ${known.join(', ') || 'none'})`, {
+          field: 'agent',
+        });
       }
       if (agent !== undefined) {
         provider ??= agent.provider;
@@ -58,7 +60,9 @@ export class TargetResolver {
       }
     }
     if (model === undefined || model === '') {
-      throw new ConfigError('a call needs an agent, or a model (provider/model or provider + model)', { field: 'model' });
+      throw new ConfigError('a call needs an agent, or a model (provider/model or provider + model)', {
+        field: 'model',
+      });
     }
     const target = resolveModelRef({ provider, model }, this.config.providers);
     const providerConfig = this.config.providers[target.provider];
@@ -79,7 +83,9 @@ export class TargetResolver {
     const adapter = providerAdapter(providerConfig.id, providerConfig.type);
     const baseURL = providerConfig.baseURL ?? adapter.defaultBaseURL;
     if (baseURL === undefined) {
-      throw new ConfigError(`provider '${providerConfig.id}' needs a baseURL`, { field: `providers.${providerConfig.id}.baseURL` });
+      throw new ConfigError(`provider '${providerConfig.id}' needs a baseURL`, {
+        field: `providers.${providerConfig.id}.baseURL`,
+      });
     }
     const result: CallTarget = {
       provider: providerConfig.id,
@@ -98,7 +104,8 @@ export class TargetResolver {
     if (this.pools.has(provider.id)) return this.pools.get(provider.id);
     const usable = provider.apiKeys.some((key) => key.value !== undefined);
     // Local servers (Ollama, vLLM) run without a key; any other provider must have one.
-    const pool = !usable && provider.keyOptional ? undefined : new KeyPool({ provider: provider.id, keys: provider.apiKeys });
+    const pool =
+      !usable && provider.keyOptional ? undefined : new KeyPool({ provider: provider.id, keys: provider.apiKeys });
     this.pools.set(provider.id, pool);
     return pool;
   }

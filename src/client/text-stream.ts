@@ -11,7 +11,10 @@ import type { GenerateResult, TextStream } from './types.js';
  * @param cancel - called when the caller stops iterating before the end (`break`, `return`,
  *   a throw in the loop body): the call is aborted and `result` rejects with an AbortError.
  */
-export function createTextStream(start: (onDelta: (text: string) => void) => Promise<GenerateResult>, cancel: () => void = () => undefined): TextStream {
+export function createTextStream(
+  start: (onDelta: (text: string) => void) => Promise<GenerateResult>,
+  cancel: () => void = () => undefined,
+): TextStream {
   const queue: string[] = [];
   let finished = false;
   let failure: unknown;

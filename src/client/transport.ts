@@ -32,7 +32,12 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 /** A transport over any `fetch`. */
 export function fetchTransport(fetchImpl: FetchFunction): Transport {
   return async (request) => {
-    const response = await fetchImpl(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: request.signal });
+    const response = await fetchImpl(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+    });
     return {
       status: response.status,
       headers: response.headers,

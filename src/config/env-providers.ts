@@ -29,6 +29,12 @@ export const ENV_PROVIDERS: Readonly<Record<string, EnvProvider>> = {
   xai: { type: 'openai-compatible', keyVars: ['XAI_API_KEY'], baseURLVar: 'XAI_BASE_URL' },
   mistral: { type: 'openai-compatible', keyVars: ['MISTRAL_API_KEY'], baseURLVar: 'MISTRAL_BASE_URL' },
   // https://github.com/ollama/ollama/blob/main/docs/faq.md: OLLAMA_HOST; OpenAI-compatible API under /v1.
-  ollama: { type: 'openai-compatible', keyVars: ['OLLAMA_API_KEY'], baseURLVar: 'OLLAMA_HOST', baseURLSuffix: '/v1', keyOptional: true },
+  ollama: {
+    type: 'openai-compatible',
+    keyVars: ['OLLAMA_API_KEY'],
+    baseURLVar: 'OLLAMA_HOST',
+    baseURLSuffix: '/v1',
+    keyOptional: true,
+  },
   vllm: { type: 'openai-compatible', keyVars: ['VLLM_API_KEY'], baseURLVar: 'VLLM_BASE_URL', keyOptional: true },
 };

@@ -69,9 +69,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   try {
     value = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new ConfigError(
+      `${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   return parseConfig(value ?? {}, path, env);
 }
@@ -135,16 +138,21 @@ function resolveProviders(file: ConfigFile, source: string, env: Env): Record<st
     const known = ENV_PROVIDERS[id];
     const type = provider.type ?? known?.type;
     if (type === undefined) {
-      throw new ConfigError(`${source}: providers.${id}.type: required for a provider tokenledger does not know (openai-compatible, anthropic or gemini)`, {
-        field: `providers.${id}.type`,
-      });
+      throw new ConfigError(
+        `${source}: providers.${id}.type: required for a provider tokenledger does not know (openai-compatible, anthropic or gemini)`,
+        {
+          field: `providers.${id}.type`,
+        },
+      );
     }
     const refs = [...(provider.apiKey === undefined ? [] : [provider.apiKey]), ...(provider.apiKeys ?? [])];
     let apiKeys: SecretValue[];
     if (refs.length > 0) apiKeys = refs.map((ref) => resolveSecret(ref, env));
-    else apiKeys = out[id]?.apiKeys ?? (known === undefined ? [] : [resolveSecret(`env:${known.keyVars[0] ?? ''}`, env)]);
+    else
+      apiKeys = out[id]?.apiKeys ?? (known === undefined ? [] : [resolveSecret(`env:${known.keyVars[0] ?? ''}`, env)]);
     const headers: Record<string, string> = {};
-    for (const [name, headerValue] of Object.entries(provider.headers ?? {})) headers[name] = expandEnv(headerValue, env);
+    for (const [name, headerValue] of Object.entries(provider.headers ?? {}))
+      headers[name] = expandEnv(headerValue, env);
     out[id] = {
       id,
       type,

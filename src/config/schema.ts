@@ -97,7 +97,10 @@ export const configFileSchema = z.strictObject({
   rateLimits: z.array(rateLimitSchema).optional(),
   retry: retrySchema.optional(),
   /** `redis://` URL: rate limits shared by every process using it. */
-  redis: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  redis: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   server: serverSchema.optional(),
 });
 

@@ -144,7 +144,11 @@ export class AbortError extends TokenledgerError {
 }
 
 /** Picks the error class from an HTTP status, as the official SDKs do. */
-export function providerErrorFromStatus(status: number, message: string, options: ProviderErrorOptions = {}): ProviderError {
+export function providerErrorFromStatus(
+  status: number,
+  message: string,
+  options: ProviderErrorOptions = {},
+): ProviderError {
   const withStatus = { ...options, status };
   if (status === 429) return new RateLimitError(message, withStatus);
   if (status === 401 || status === 403) return new AuthenticationError(message, withStatus);

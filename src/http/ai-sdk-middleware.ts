@@ -63,7 +63,9 @@ export interface AiSdkMiddlewareOptions extends Omit<ExchangeTrackerOptions, 'cr
 export interface AiSdkMiddleware {
   /** ai@6 (LanguageModelV3) middleware; ai@5 ignores the field. */
   readonly specificationVersion: 'v3';
-  wrapGenerate<Result extends AiSdkGenerateResultShape>(options: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result>;
+  wrapGenerate<Result extends AiSdkGenerateResultShape>(
+    options: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> },
+  ): Promise<Result>;
   wrapStream<Part extends AiSdkStreamPartShape, Result extends { stream: ReadableStream<Part> }>(
     options: AiSdkWrapOptions & { doStream: () => PromiseLike<Result> },
   ): Promise<Result>;
@@ -78,7 +80,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** `providerOptions.tokenledger` of the call, when it is a well-formed attribution. */
 function callAttribution(params: unknown): Attribution | undefined {
-  const options = isRecord(params) && isRecord(params['providerOptions']) ? params['providerOptions']['tokenledger'] : undefined;
+  const options =
+    isRecord(params) && isRecord(params['providerOptions']) ? params['providerOptions']['tokenledger'] : undefined;
   if (!isRecord(options)) return undefined;
   const attribution: Attribution = {};
   if (typeof options['agent'] === 'string') attribution.agent = options['agent'];
@@ -102,7 +105,12 @@ function eventError(error: unknown, prefix = ''): EventError {
 }
 
 /** The content deltas that mean the model started answering (text, reasoning or a tool call). */
-const FIRST_TOKEN_PARTS: ReadonlySet<string> = new Set(['text-delta', 'reasoning-delta', 'tool-input-delta', 'tool-call-delta']);
+const FIRST_TOKEN_PARTS: ReadonlySet<string> = new Set([
+  'text-delta',
+  'reasoning-delta',
+  'tool-input-delta',
+  'tool-call-delta',
+]);
 
 export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMiddleware {
   const clock = options.clock ?? (() => performance.now());
@@ -141,17 +149,31 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
   }
 
   /** The facts known when a call starts. */
-  function start(model: AiSdkModelInfo, params: unknown): { base: RecordInput; usageProvider: string | undefined; startedAt: number } {
+  function start(
+    model: AiSdkModelInfo,
+    params: unknown,
+  ): { base: RecordInput; usageProvider: string | undefined; startedAt: number } {
     const extra = callAttribution(params);
     const attribution = extra === undefined ? options.attribution : mergeAttribution(options.attribution, extra);
     const identity = aiSdkModelIdentity(model.provider, model.modelId);
-    const base: RecordInput = { ...attribution, time: now(), provider: identity.provider, model: identity.model, requestedModel: identity.model, attempts: 1 };
+    const base: RecordInput = {
+      ...attribution,
+      time: now(),
+      provider: identity.provider,
+      model: identity.model,
+      requestedModel: identity.model,
+      attempts: 1,
+    };
     // The V2 usage quirks belong to the AI SDK provider package (`gateway`, not its creator).
     return { base, usageProvider: aiSdkProviderId(model.provider), startedAt: clock() };
   }
 
   /** The usage part of an event, from a usage object and its call's provider metadata. */
-  function usageFields(usage: unknown, providerMetadata: unknown, provider: string | undefined): Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> {
+  function usageFields(
+    usage: unknown,
+    providerMetadata: unknown,
+    provider: string | undefined,
+  ): Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> {
     const read = normalizeAiSdkUsage(usage, { provider, providerMetadata });
     if (read.usage === undefined) return { usageUnavailableReason: read.reason ?? 'the AI SDK reported no usage' };
     const fields: Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> = { usage: read.usage };
@@ -163,7 +185,10 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
    * Starts metering a call and awaits the SDK's own: a call that throws before answering is
    * recorded as failed and the error rethrown. A metering failure never stops the call.
    */
-  async function begin<Result>(wrap: AiSdkWrapOptions, invoke: () => PromiseLike<Result>): Promise<{ call: ReturnType<typeof start> | undefined; result: Result }> {
+  async function begin<Result>(
+    wrap: AiSdkWrapOptions,
+    invoke: () => PromiseLike<Result>,
+  ): Promise<{ call: ReturnType<typeof start> | undefined; result: Result }> {
     let call: ReturnType<typeof start> | undefined;
     try {
       call = start(wrap.model, wrap.params);
@@ -174,19 +199,36 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       return { call, result: await invoke() };
     } catch (error) {
       if (call !== undefined) {
-        record({ ...call.base, durationMs: clock() - call.startedAt, status: 'error', error: eventError(error), usageUnavailableReason: 'the call failed before a response' });
+        record({
+          ...call.base,
+          durationMs: clock() - call.startedAt,
+          status: 'error',
+          error: eventError(error),
+          usageUnavailableReason: 'the call failed before a response',
+        });
       }
       throw error;
     }
   }
 
-  async function wrapGenerate<Result extends AiSdkGenerateResultShape>(wrap: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> }): Promise<Result> {
+  async function wrapGenerate<Result extends AiSdkGenerateResultShape>(
+    wrap: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> },
+  ): Promise<Result> {
     const { call, result } = await begin(wrap, wrap.doGenerate);
     if (call !== undefined) {
       try {
         const answered = result.response?.modelId;
-        const model = typeof answered === 'string' && answered !== '' ? aiSdkModelIdentity(wrap.model.provider, answered).model : call.base.model;
-        record({ ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok', ...usageFields(result.usage, result.providerMetadata, call.usageProvider) });
+        const model =
+          typeof answered === 'string' && answered !== ''
+            ? aiSdkModelIdentity(wrap.model.provider, answered).model
+            : call.base.model;
+        record({
+          ...call.base,
+          model,
+          durationMs: clock() - call.startedAt,
+          status: 'ok',
+          ...usageFields(result.usage, result.providerMetadata, call.usageProvider),
+        });
       } catch (error) {
         failed(error);
       }
@@ -209,7 +251,11 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
    * TransformStream: a transformer's `cancel` hears a broken upstream and a caller's cancel
    * alike, while here the two are told apart (as in the tracking fetch), and nothing is read ahead.
    */
-  function watchStream<Part extends AiSdkStreamPartShape>(stream: ReadableStream<Part>, call: ReturnType<typeof start>, modelInfo: AiSdkModelInfo): ReadableStream<Part> {
+  function watchStream<Part extends AiSdkStreamPartShape>(
+    stream: ReadableStream<Part>,
+    call: ReturnType<typeof start>,
+    modelInfo: AiSdkModelInfo,
+  ): ReadableStream<Part> {
     const reader = stream.getReader();
     let model = call.base.model;
     let firstTokenAt: number | undefined;
@@ -222,7 +268,8 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       if (!isRecord(part)) return;
       if (FIRST_TOKEN_PARTS.has(part.type)) firstTokenAt ??= clock();
       else if (part.type === 'finish') finish = part;
-      else if (part.type === 'response-metadata' && typeof part['modelId'] === 'string' && part['modelId'] !== '') model = aiSdkModelIdentity(modelInfo.provider, part['modelId']).model;
+      else if (part.type === 'response-metadata' && typeof part['modelId'] === 'string' && part['modelId'] !== '')
+        model = aiSdkModelIdentity(modelInfo.provider, part['modelId']).model;
       else if (part.type === 'error') {
         sawErrorPart = true;
         errorPart = part['error'];
@@ -233,17 +280,34 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
       if (ended) return;
       ended = true;
       try {
-        const timing = { durationMs: clock() - call.startedAt, timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - call.startedAt };
+        const timing = {
+          durationMs: clock() - call.startedAt,
+          timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - call.startedAt,
+        };
         const usage =
           finish === undefined
-            ? { usageUnavailableReason: outcome === 'done' ? 'the stream ended without a finish part' : 'the stream ended before its finish part' }
+            ? {
+                usageUnavailableReason:
+                  outcome === 'done'
+                    ? 'the stream ended without a finish part'
+                    : 'the stream ended before its finish part',
+              }
             : usageFields(finish['usage'], finish['providerMetadata'], call.usageProvider);
         let error: EventError | undefined;
         // Stopping after the finish part loses nothing: the call completed.
-        if (outcome === 'cancelled') error = finish === undefined ? { type: 'AbortError', message: 'the caller stopped reading the stream' } : undefined;
+        if (outcome === 'cancelled')
+          error =
+            finish === undefined ? { type: 'AbortError', message: 'the caller stopped reading the stream' } : undefined;
         else if (outcome === 'cut') error = eventError(reason, 'stream cut: ');
         else if (sawErrorPart) error = eventError(errorPart, 'stream error part: ');
-        record({ ...call.base, model, ...timing, ...usage, status: error === undefined ? 'ok' : 'error', ...(error === undefined ? {} : { error }) });
+        record({
+          ...call.base,
+          model,
+          ...timing,
+          ...usage,
+          status: error === undefined ? 'ok' : 'error',
+          ...(error === undefined ? {} : { error }),
+        });
       } catch (error) {
         failed(error);
       }

@@ -21,7 +21,8 @@ export const createDefaultMeter: CreateUsageMeter = (hint, contentType): UsageMe
       if (size <= MAX_METERED_JSON_BYTES) chunks.push(chunk);
     },
     end() {
-      if (size > MAX_METERED_JSON_BYTES) return unavailable(`response larger than ${MAX_METERED_JSON_BYTES} bytes was not metered`, hint);
+      if (size > MAX_METERED_JSON_BYTES)
+        return unavailable(`response larger than ${MAX_METERED_JSON_BYTES} bytes was not metered`, hint);
       if (size === 0) return unavailable('the response body was empty', hint);
       const text = Buffer.concat(chunks, size).toString('utf8');
       let body: unknown;

@@ -93,7 +93,8 @@ function withResult(base: RecordInput, result: UsageResult): RecordInput {
     provider: base.provider ?? result.provider,
     model: result.model ?? base.model,
     usage: result.usage,
-    usageUnavailableReason: result.usage === undefined ? (result.usageUnavailableReason ?? 'no usage in the response') : undefined,
+    usageUnavailableReason:
+      result.usage === undefined ? (result.usageUnavailableReason ?? 'no usage in the response') : undefined,
     rawUsage: result.rawUsage,
     providerCost: result.providerCost,
     estimated: result.estimated,
@@ -135,7 +136,14 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
 
   function begin(start: ExchangeStart): Exchange {
     const startedAt = clock();
-    const base: RecordInput = { ...start.attribution, time: now(), provider: start.provider, requestedModel: start.model, model: start.model, attempts: 1 };
+    const base: RecordInput = {
+      ...start.attribution,
+      time: now(),
+      provider: start.provider,
+      requestedModel: start.model,
+      model: start.model,
+      attempts: 1,
+    };
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let meter: UsageMeter | undefined;
@@ -163,7 +171,13 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
           finished = true;
           const classified = providerErrorFromStatus(status, `HTTP ${status}`);
           const error: EventError = { type: classified.name, status, message: `HTTP ${status} ${statusText}`.trim() };
-          record({ ...base, durationMs: clock() - startedAt, status: 'error', error, usageUnavailableReason: `the provider answered ${status}` });
+          record({
+            ...base,
+            durationMs: clock() - startedAt,
+            status: 'error',
+            error,
+            usageUnavailableReason: `the provider answered ${status}`,
+          });
           return false;
         }
         streaming = isStreamContentType(contentType);
@@ -185,7 +199,10 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         } catch (error) {
           result = unavailable(`metering failed: ${errorMessage(error)}`, hint);
         }
-        const timing = { durationMs: end - startedAt, timeToFirstTokenMs: streaming && firstChunkAt !== undefined ? firstChunkAt - startedAt : undefined };
+        const timing = {
+          durationMs: end - startedAt,
+          timeToFirstTokenMs: streaming && firstChunkAt !== undefined ? firstChunkAt - startedAt : undefined,
+        };
         if (outcome === 'done') {
           record(withResult({ ...base, ...timing, status: 'ok' }, result));
           return;

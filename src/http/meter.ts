@@ -19,10 +19,22 @@ export type CreateUsageMeter = (hint: FormatHint, contentType: string) => UsageM
 
 /** A result saying usage is unavailable, and why. */
 export function unavailable(reason: string, hint: FormatHint = {}): UsageResult {
-  return { format: undefined, provider: hint.provider, model: undefined, usage: undefined, usageUnavailableReason: reason, estimated: false, warnings: [] };
+  return {
+    format: undefined,
+    provider: hint.provider,
+    model: undefined,
+    usage: undefined,
+    usageUnavailableReason: reason,
+    estimated: false,
+    warnings: [],
+  };
 }
 
 /** True for bodies that arrive as a sequence of events. */
 export function isStreamContentType(contentType: string): boolean {
-  return contentType.includes('text/event-stream') || contentType.includes('ndjson') || contentType.includes('application/x-json-stream');
+  return (
+    contentType.includes('text/event-stream') ||
+    contentType.includes('ndjson') ||
+    contentType.includes('application/x-json-stream')
+  );
 }

@@ -29,12 +29,16 @@ function bodyText(body: unknown): string | undefined {
 function readBody(body: unknown): { model: string | undefined; stream: boolean } {
   const text = bodyText(body);
   // A cheap pre-check keeps large non-JSON uploads (files, audio) from being parsed.
-  if (text === undefined || text.length === 0 || text.charCodeAt(0) !== 123 /* { */) return { model: undefined, stream: false };
+  if (text === undefined || text.length === 0 || text.charCodeAt(0) !== 123 /* { */)
+    return { model: undefined, stream: false };
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return { model: undefined, stream: false };
     const record = value as Record<string, unknown>;
-    return { model: typeof record['model'] === 'string' ? record['model'] : undefined, stream: record['stream'] === true };
+    return {
+      model: typeof record['model'] === 'string' ? record['model'] : undefined,
+      stream: record['stream'] === true,
+    };
   } catch {
     return { model: undefined, stream: false };
   }

@@ -61,7 +61,8 @@ export interface TrackingFetch {
   readonly stats: Readonly<TrackingStats>;
 }
 
-const defaultShouldRecord = (info: RequestInfo): boolean => info.method !== 'GET' && info.method !== 'HEAD' && info.method !== 'OPTIONS';
+const defaultShouldRecord = (info: RequestInfo): boolean =>
+  info.method !== 'GET' && info.method !== 'HEAD' && info.method !== 'OPTIONS';
 
 export function mergeAttribution(base: Attribution | undefined, extra: Attribution): Attribution {
   if (base === undefined) return extra;
@@ -110,10 +111,20 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
     );
   }
 
-  async function trackedFetch(attribution: Attribution | undefined, input: string | URL | Request, init?: RequestInit, extras?: TrackOptions): Promise<Response> {
+  async function trackedFetch(
+    attribution: Attribution | undefined,
+    input: string | URL | Request,
+    init?: RequestInit,
+    extras?: TrackOptions,
+  ): Promise<Response> {
     const info = requestInfo(input, init);
     if (!shouldRecord(info)) return innerFetch(input, init);
-    const exchange = tracker.begin({ url: info.url, model: info.model, provider: extras?.provider ?? options.provider, attribution });
+    const exchange = tracker.begin({
+      url: info.url,
+      model: info.model,
+      provider: extras?.provider ?? options.provider,
+      attribution,
+    });
     let response: Response;
     try {
       response = await innerFetch(input, init);
@@ -127,18 +138,30 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
       exchange.end('done');
       return response;
     }
-    const tracked = new Response(meteredBody(response.body, exchange), { status: response.status, statusText: response.statusText, headers: response.headers });
+    const tracked = new Response(meteredBody(response.body, exchange), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     // `new Response` drops these; SDKs read `url` for messages and logs.
     Object.defineProperty(tracked, 'url', { value: response.url });
     Object.defineProperty(tracked, 'redirected', { value: response.redirected });
     return tracked;
   }
 
-  const tracking = ((input: string | URL | Request, init?: RequestInit) => trackedFetch(options.attribution, input, init)) as TrackingFetch;
+  const tracking = ((input: string | URL | Request, init?: RequestInit) =>
+    trackedFetch(options.attribution, input, init)) as TrackingFetch;
   Object.defineProperties(tracking, {
     track: {
       value: (input: string | URL | Request, init: RequestInit | undefined, extras: TrackOptions): Promise<Response> =>
-        trackedFetch(extras.attribution === undefined ? options.attribution : mergeAttribution(options.attribution, extras.attribution), input, init, extras),
+        trackedFetch(
+          extras.attribution === undefined
+            ? options.attribution
+            : mergeAttribution(options.attribution, extras.attribution),
+          input,
+          init,
+          extras,
+        ),
     },
     withAttribution: {
       value: (attribution: Attribution): Fetch => {

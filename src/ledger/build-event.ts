@@ -38,18 +38,27 @@ function unknownUsage(): Usage {
 export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent {
   let normalized: UsageResult | undefined;
   if (input.response !== undefined && input.response !== null) {
-    normalized = normalizeResponse(input.response, { provider: input.provider, model: input.model ?? input.requestedModel });
+    normalized = normalizeResponse(input.response, {
+      provider: input.provider,
+      model: input.model ?? input.requestedModel,
+    });
   }
   const provider = input.provider ?? normalized?.provider;
   if (provider === undefined) throw new ValidationError('provider: is required', { field: 'provider' });
   const model = normalized?.model ?? input.model ?? input.requestedModel;
   if (model === undefined) throw new ValidationError('model: is required', { field: 'model' });
-  const requestedModel = input.requestedModel ?? (input.model !== undefined && input.model !== model ? input.model : undefined);
+  const requestedModel =
+    input.requestedModel ?? (input.model !== undefined && input.model !== model ? input.model : undefined);
 
   const usage = input.usage ?? normalized?.usage;
   const timeMs = input.timeMs ?? context.now;
   const scopeTags = context.scope.tags;
-  const tags = scopeTags === undefined ? (input.tags ?? {}) : input.tags === undefined ? { ...scopeTags } : { ...scopeTags, ...input.tags };
+  const tags =
+    scopeTags === undefined
+      ? (input.tags ?? {})
+      : input.tags === undefined
+        ? { ...scopeTags }
+        : { ...scopeTags, ...input.tags };
 
   const event: UsageEvent = {
     id: input.id ?? context.newId(),

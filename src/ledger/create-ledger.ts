@@ -136,7 +136,9 @@ export function createLedger(options: LedgerOptions): Ledger {
   const clock = options.clock ?? Date.now;
   const bufferLimit = options.bufferLimit ?? 10_000;
   if (!Number.isInteger(bufferLimit) || bufferLimit < 0) {
-    throw new ValidationError(`bufferLimit: must be a non-negative integer, got ${String(bufferLimit)}`, { field: 'bufferLimit' });
+    throw new ValidationError(`bufferLimit: must be a non-negative integer, got ${String(bufferLimit)}`, {
+      field: 'bufferLimit',
+    });
   }
   const ulid = monotonicFactory();
   const core: Core = {
@@ -144,7 +146,13 @@ export function createLedger(options: LedgerOptions): Ledger {
     pricer: options.pricer ?? createPricer({ overrides: options.prices ?? [] }),
     clock,
     newId: options.idGenerator ?? (() => ulid(clock())),
-    writer: new Writer({ store: options.store, logger: options.logger ?? SILENT_LOGGER, clock, bufferLimit, autoRetry: options.autoRetry ?? true }),
+    writer: new Writer({
+      store: options.store,
+      logger: options.logger ?? SILENT_LOGGER,
+      clock,
+      bufferLimit,
+      autoRetry: options.autoRetry ?? true,
+    }),
     rejected: 0,
     closed: false,
   };
@@ -163,7 +171,12 @@ function scopedLedger(core: Core, attribution: Attribution): Ledger {
   function build(input: RecordInput): UsageEvent {
     if (core.closed) throw new TokenledgerError('closed', 'the ledger is closed');
     try {
-      return buildEvent(validateRecordInput(input), { pricer: core.pricer, now: core.clock(), newId: core.newId, scope: attribution });
+      return buildEvent(validateRecordInput(input), {
+        pricer: core.pricer,
+        now: core.clock(),
+        newId: core.newId,
+        scope: attribution,
+      });
     } catch (error) {
       if (error instanceof ValidationError) core.rejected += 1;
       throw error;

@@ -26,9 +26,14 @@ export const MAX_ERROR_MESSAGE_LENGTH = 2000;
 const COUNT = 'must be a non-negative integer';
 const count = z.number({ error: COUNT }).int({ error: COUNT }).min(0, { error: COUNT }).nullish();
 const nonNegative = (what: string) =>
-  z.number({ error: `must be a non-negative number of ${what}` }).min(0, { error: `must be a non-negative number of ${what}` });
+  z
+    .number({ error: `must be a non-negative number of ${what}` })
+    .min(0, { error: `must be a non-negative number of ${what}` });
 const name = (max: number) =>
-  z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+  z
+    .string({ error: 'must be a string' })
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
 
 const usageSchema = z.object(
   {
@@ -65,13 +70,22 @@ const inputSchema = z.object(
       .object(
         {
           type: name(128),
-          status: z.number({ error: 'must be an HTTP status' }).int({ error: 'must be an HTTP status' }).min(100).max(599).nullish(),
+          status: z
+            .number({ error: 'must be an HTTP status' })
+            .int({ error: 'must be an HTTP status' })
+            .min(100)
+            .max(599)
+            .nullish(),
           message: z.string({ error: 'must be a string' }),
         },
         { error: 'must be an object { type, status?, message }' },
       )
       .nullish(),
-    attempts: z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).min(1, { error: 'must be a positive integer' }).optional(),
+    attempts: z
+      .number({ error: 'must be a positive integer' })
+      .int({ error: 'must be a positive integer' })
+      .min(1, { error: 'must be a positive integer' })
+      .optional(),
     providerCost: nonNegative('USD').nullish(),
     estimated: z.boolean({ error: 'must be true or false' }).optional(),
     usageUnavailableReason: z.string({ error: 'must be a string' }).max(1000).optional(),
@@ -160,7 +174,8 @@ export function parseTime(value: unknown, field = 'time'): number {
 }
 
 function checkTags(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('tags', 'must be an object of string values');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid('tags', 'must be an object of string values');
   const entries = Object.entries(value);
   if (entries.length > MAX_TAGS) throw invalid('tags', `must have at most ${MAX_TAGS} keys`);
   const tags: Record<string, string> = {};
@@ -169,7 +184,8 @@ function checkTags(value: unknown): Record<string, string> {
       throw invalid(`tags.${key.slice(0, MAX_TAG_KEY_LENGTH)}`, `key must be 1 to ${MAX_TAG_KEY_LENGTH} characters`);
     }
     if (typeof tag !== 'string') throw invalid(`tags.${key}`, 'must be a string');
-    if (tag.length > MAX_TAG_VALUE_LENGTH) throw invalid(`tags.${key}`, `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
+    if (tag.length > MAX_TAG_VALUE_LENGTH)
+      throw invalid(`tags.${key}`, `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
     tags[key] = tag;
   }
   return tags;
@@ -194,11 +210,14 @@ function checkUsage(counts: UsageCounts): Usage {
   if (counts.cacheWrite1hTokens != null) usage.cacheWrite1hTokens = counts.cacheWrite1hTokens;
   if (counts.inputAudioTokens != null) usage.inputAudioTokens = counts.inputAudioTokens;
   if (counts.outputAudioTokens != null) usage.outputAudioTokens = counts.outputAudioTokens;
-  if (usage.inputTokens !== undefined && usage.outputTokens !== undefined) usage.totalTokens = usage.inputTokens + usage.outputTokens;
+  if (usage.inputTokens !== undefined && usage.outputTokens !== undefined)
+    usage.totalTokens = usage.inputTokens + usage.outputTokens;
   partOf(usage.cacheReadTokens, usage.inputTokens, 'cacheReadTokens', 'inputTokens');
   partOf(usage.cacheWriteTokens, usage.inputTokens, 'cacheWriteTokens', 'inputTokens');
   partOf(
-    usage.cacheReadTokens === undefined || usage.cacheWriteTokens === undefined ? undefined : usage.cacheReadTokens + usage.cacheWriteTokens,
+    usage.cacheReadTokens === undefined || usage.cacheWriteTokens === undefined
+      ? undefined
+      : usage.cacheReadTokens + usage.cacheWriteTokens,
     usage.inputTokens,
     'cacheWriteTokens',
     'inputTokens - cacheReadTokens',

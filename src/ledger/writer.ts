@@ -135,8 +135,12 @@ export class Writer {
       while (this.#queue.length > 0) {
         const batch = this.#queue;
         this.#queue = [];
-        const retried = this.#buffer.length > 0 && this.#clock() >= this.#retryAt ? this.#buffer.splice(0, RETRY_CHUNK) : [];
-        const events = batch.length === 1 && retried.length === 0 ? batch[0]!.events : [...retried, ...batch.flatMap((p) => p.events)];
+        const retried =
+          this.#buffer.length > 0 && this.#clock() >= this.#retryAt ? this.#buffer.splice(0, RETRY_CHUNK) : [];
+        const events =
+          batch.length === 1 && retried.length === 0
+            ? batch[0]!.events
+            : [...retried, ...batch.flatMap((p) => p.events)];
         try {
           await this.#store.insert(events);
           this.#succeeded(events.length);
@@ -164,7 +168,9 @@ export class Writer {
   #succeeded(count: number): void {
     this.#stats.recorded += count;
     if (this.#consecutiveFailures > 0) {
-      this.#logger.info('tokenledger: store is back; buffered events are being written', { buffered: this.#buffer.length });
+      this.#logger.info('tokenledger: store is back; buffered events are being written', {
+        buffered: this.#buffer.length,
+      });
     }
     this.#consecutiveFailures = 0;
     this.#retryAt = 0;
@@ -194,7 +200,10 @@ export class Writer {
     if (excess <= 0) return;
     this.#buffer.splice(0, excess);
     if (this.#stats.dropped === 0 || this.#consecutiveFailures <= 1) {
-      this.#logger.error('tokenledger: fail-open buffer full; oldest events dropped', { dropped: excess, bufferLimit: this.#bufferLimit });
+      this.#logger.error('tokenledger: fail-open buffer full; oldest events dropped', {
+        dropped: excess,
+        bufferLimit: this.#bufferLimit,
+      });
     }
     this.#stats.dropped += excess;
   }
@@ -208,5 +217,7 @@ function describe(error: unknown): string {
 
 function toStoreError(error: unknown, suffix?: string): StoreError {
   if (error instanceof StoreError && suffix === undefined) return error;
-  return new StoreError(`store insert failed: ${describe(error)}${suffix === undefined ? '' : ` (${suffix})`}`, { cause: error });
+  return new StoreError(`store insert failed: ${describe(error)}${suffix === undefined ? '' : ` (${suffix})`}`, {
+    cause: error,
+  });
 }

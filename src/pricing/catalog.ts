@@ -98,7 +98,8 @@ function constraintTest(constraint: unknown): TimeTest {
     const end = secondsOfDay(c.end_time);
     if (start === undefined || end === undefined) return () => false;
     return (time) => {
-      const s = time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds() + time.getUTCMilliseconds() / 1000;
+      const s =
+        time.getUTCHours() * 3600 + time.getUTCMinutes() * 60 + time.getUTCSeconds() + time.getUTCMilliseconds() / 1000;
       return end < start ? s >= start || s < end : s >= start && s < end;
     };
   }
@@ -111,7 +112,10 @@ function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
     const sheet = sheetFromModelPrice(model.prices);
     return { ...base, at: () => sheet, timeDependent: false };
   }
-  const entries = model.prices.map((entry) => ({ holds: constraintTest(entry.constraint), sheet: sheetFromModelPrice(entry.prices) }));
+  const entries = model.prices.map((entry) => ({
+    holds: constraintTest(entry.constraint),
+    sheet: sheetFromModelPrice(entry.prices),
+  }));
   const first = entries[0]?.sheet ?? {};
   return {
     ...base,
@@ -145,7 +149,9 @@ export function matchCatalogModel(providerId: string | undefined, modelId: strin
 /** The catalog's provider id for a provider name or alias, or the provider inferred from a model. */
 export function catalogProviderId(options: { providerId?: string; modelId?: string }): string | undefined {
   try {
-    return findProvider(options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId })?.id;
+    return findProvider(
+      options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId },
+    )?.id;
   } catch {
     return undefined;
   }

@@ -47,7 +47,8 @@ export function unpriceableReason(usage: Usage | undefined | null): string | und
   if (inputTokens === undefined || inputTokens === null || outputTokens === undefined || outputTokens === null) {
     return 'usage unavailable';
   }
-  if (!isCount(inputTokens) || !isCount(outputTokens)) return 'invalid usage: token counts must be whole numbers from 0 to 10^10';
+  if (!isCount(inputTokens) || !isCount(outputTokens))
+    return 'invalid usage: token counts must be whole numbers from 0 to 10^10';
   return undefined;
 }
 
@@ -69,7 +70,9 @@ export function computeCost(usage: Usage, prices: ResolvedPrices): CostOutcome {
   }
   // When only the split is reported, the write total is its sum.
   const cacheWrite =
-    usage.cacheWriteTokens === undefined || usage.cacheWriteTokens === null ? (write5m as number) + (write1h as number) : (reportedWrite as number);
+    usage.cacheWriteTokens === undefined || usage.cacheWriteTokens === null
+      ? (write5m as number) + (write1h as number)
+      : (reportedWrite as number);
   // The 1-hour part: as reported; else what the 5-minute part leaves; else none.
   const oneHour =
     usage.cacheWrite1hTokens !== undefined && usage.cacheWrite1hTokens !== null
@@ -81,7 +84,8 @@ export function computeCost(usage: Usage, prices: ResolvedPrices): CostOutcome {
   if (fiveMinute < 0) return { cost: null, reason: 'invalid usage: 1-hour cache writes exceed cache writes' };
   const uncached = input - (cacheRead as number) - cacheWrite;
   if (uncached < 0) return { cost: null, reason: 'invalid usage: cache reads and writes exceed input tokens' };
-  if ((reasoning as number) > output) return { cost: null, reason: 'invalid usage: reasoning tokens exceed output tokens' };
+  if ((reasoning as number) > output)
+    return { cost: null, reason: 'invalid usage: reasoning tokens exceed output tokens' };
 
   // Audio leaves the text parts only where it has its own price; never more than is there.
   const audioIn = prices.inputAudio === undefined ? 0 : Math.min(inputAudio as number, uncached);

@@ -24,7 +24,16 @@ import { computeCost, unpriceableReason } from './cost.js';
 import { DEEPSEEK_PRICES } from './deepseek.js';
 import { sheetFromOverride } from './overrides.js';
 import { activeAt, catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
-import type { LookupInput, PriceInput, PriceLookup, PriceSheet, PriceSource, Pricer, PricerOptions, ResolvedPrices } from './types.js';
+import type {
+  LookupInput,
+  PriceInput,
+  PriceLookup,
+  PriceSheet,
+  PriceSource,
+  Pricer,
+  PricerOptions,
+  ResolvedPrices,
+} from './types.js';
 
 const DEFAULT_CACHE_SIZE = 10_000;
 
@@ -33,7 +42,8 @@ function validateOverrides(overrides: unknown): PriceOverride[] {
   if (!Array.isArray(overrides)) throw new ValidationError('overrides must be an array', { field: 'overrides' });
   return overrides.map((override: unknown, index) => {
     const field = `overrides[${index}]`;
-    if (typeof override !== 'object' || override === null) throw new ValidationError(`${field} must be an object`, { field });
+    if (typeof override !== 'object' || override === null)
+      throw new ValidationError(`${field} must be an object`, { field });
     const candidate = override as Partial<PriceOverride>;
     if (typeof candidate.model !== 'string' || candidate.model.trim() === '') {
       throw new ValidationError(`${field}.model must be a non-empty string`, { field: `${field}.model` });
@@ -46,7 +56,9 @@ function validateOverrides(overrides: unknown): PriceOverride[] {
       const required = key === 'input' || key === 'output';
       if (value === undefined && !required) continue;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new ValidationError(`${field}.${key} must be a price per 1M tokens >= 0, got ${String(value)}`, { field: `${field}.${key}` });
+        throw new ValidationError(`${field}.${key} must be a price per 1M tokens >= 0, got ${String(value)}`, {
+          field: `${field}.${key}`,
+        });
       }
     }
     return { ...(candidate as PriceOverride) };
@@ -76,7 +88,10 @@ function sheetOf(resolution: Resolution, time: Date): PriceSheet | string {
 
 /** True when the price depends on the event time (dated or time-of-day prices). */
 function isTimeDependent(resolution: Resolution): boolean {
-  return (resolution.kind === 'catalog' && resolution.model.timeDependent) || (resolution.kind === 'override' && resolution.since !== undefined);
+  return (
+    (resolution.kind === 'catalog' && resolution.model.timeDependent) ||
+    (resolution.kind === 'override' && resolution.since !== undefined)
+  );
 }
 
 function sourceOf(resolution: Resolution, sheet: PriceSheet): PriceSource {
@@ -114,7 +129,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   function price(input: PriceInput): PriceResult {
     try {
       if (typeof input?.model !== 'string') return { cost: null, reason: 'no price known: model is missing' };
-      if (input.provider !== undefined && typeof input.provider !== 'string') return { cost: null, reason: 'no price known: provider is not a string' };
+      if (input.provider !== undefined && typeof input.provider !== 'string')
+        return { cost: null, reason: 'no price known: provider is not a string' };
       const entry = entryFor(input.provider, input.model);
       const { resolution } = entry;
       if (resolution.kind === 'unknown') return { cost: null, reason: resolution.reason };
@@ -153,7 +169,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
       source: sourceOf(resolution, sheet),
       prices: toPricePerMillion(resolved),
     };
-    if (resolution.kind === 'catalog' && resolution.model.modelName !== undefined) found.modelName = resolution.model.modelName;
+    if (resolution.kind === 'catalog' && resolution.model.modelName !== undefined)
+      found.modelName = resolution.model.modelName;
     const { inputAudio, outputAudio, outputReasoning } = resolved;
     if (inputAudio !== undefined || outputAudio !== undefined || outputReasoning !== undefined) {
       found.extra = {
@@ -176,7 +193,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
       if (typeof input?.model !== 'string') return undefined;
       const { resolution } = entryFor(input.provider, input.model);
       const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
-      const inputTokens = typeof input.inputTokens === 'number' && Number.isFinite(input.inputTokens) ? input.inputTokens : 0;
+      const inputTokens =
+        typeof input.inputTokens === 'number' && Number.isFinite(input.inputTokens) ? input.inputTokens : 0;
       return lookupOf(resolution, time, inputTokens);
     } catch {
       return undefined;
@@ -208,7 +226,13 @@ export function createPricer(options: PricerOptions = {}): Pricer {
       if (wanted !== undefined && ![wanted, alias].includes(override.provider?.toLowerCase())) continue;
       if (out.some((row) => row.source === 'override' && row.modelId === override.model)) continue;
       const sheet = sheetFromOverride(override);
-      if (sheet) out.push({ provider: override.provider, modelId: override.model, source: 'override', prices: toPricePerMillion(resolveSheet(sheet, 0)) });
+      if (sheet)
+        out.push({
+          provider: override.provider,
+          modelId: override.model,
+          source: 'override',
+          prices: toPricePerMillion(resolveSheet(sheet, 0)),
+        });
     }
     return out;
   }

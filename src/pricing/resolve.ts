@@ -42,17 +42,29 @@ export function unknownReason(provider: string | undefined, model: string): stri
 }
 
 function fromCatalog(model: CatalogModel, freeVariant: boolean, note?: string): Resolution {
-  return { kind: 'catalog', provider: model.providerId, modelId: model.modelId, model, freeVariant, ...(note === undefined ? {} : { note }) };
+  return {
+    kind: 'catalog',
+    provider: model.providerId,
+    modelId: model.modelId,
+    model,
+    freeVariant,
+    ...(note === undefined ? {} : { note }),
+  };
 }
 
 /** Tries the catalog for `model` as `provider`'s, then (no provider) as an OpenRouter or vendor-prefixed id. */
-function catalogCandidates(provider: string | undefined, model: string): { found: CatalogModel; note?: string } | undefined {
+function catalogCandidates(
+  provider: string | undefined,
+  model: string,
+): { found: CatalogModel; note?: string } | undefined {
   const direct = matchCatalogModel(provider, model);
   if (direct) return { found: direct };
   const vendor = splitVendor(model);
   if (provider !== undefined && !isOpenRouter(provider)) {
     // `openai/gpt-4o` recorded under provider `openai`: the prefix repeats the provider.
-    const sameVendor = vendor !== undefined && catalogProviderId({ providerId: vendor.vendor }) === catalogProviderId({ providerId: provider });
+    const sameVendor =
+      vendor !== undefined &&
+      catalogProviderId({ providerId: vendor.vendor }) === catalogProviderId({ providerId: provider });
     const unprefixed = sameVendor ? matchCatalogModel(provider, vendor.model) : undefined;
     return unprefixed ? { found: unprefixed } : undefined;
   }
@@ -64,7 +76,10 @@ function catalogCandidates(provider: string | undefined, model: string): { found
     const viaVendor = matchCatalogModel(vendor.vendor, vendor.model);
     if (viaVendor) {
       // OpenRouter passes provider list prices through (https://openrouter.ai/docs/faq#pricing).
-      return { found: viaVendor, note: `not in the OpenRouter catalog; priced at ${viaVendor.providerId}'s list price` };
+      return {
+        found: viaVendor,
+        note: `not in the OpenRouter catalog; priced at ${viaVendor.providerId}'s list price`,
+      };
     }
   }
   return undefined;
@@ -81,26 +96,44 @@ export interface ResolveInput {
 }
 
 /** Resolves where a (provider, model) gets its price. Never throws. */
-export function resolvePrice({ provider, model: rawModel, userOverrides, builtinOverrides, catalogMatch }: ResolveInput): Resolution {
+export function resolvePrice({
+  provider,
+  model: rawModel,
+  userOverrides,
+  builtinOverrides,
+  catalogMatch,
+}: ResolveInput): Resolution {
   const model = rawModel.trim();
   if (model === '') return { kind: 'unknown', reason: 'no price known: model is empty' };
   const { base, variant } = splitOpenRouterVariant(model);
   const exact = catalogMatch ? { found: catalogMatch } : catalogCandidates(provider, model);
 
   // The names this call is known by, for provider-specific overrides.
-  const catalogId = exact?.found.providerId ?? catalogProviderId(provider === undefined ? { modelId: model } : { providerId: provider });
-  const providerIds = [provider, catalogId].filter((id): id is string => id !== undefined).map((id) => id.toLowerCase());
+  const catalogId =
+    exact?.found.providerId ??
+    catalogProviderId(provider === undefined ? { modelId: model } : { providerId: provider });
+  const providerIds = [provider, catalogId]
+    .filter((id): id is string => id !== undefined)
+    .map((id) => id.toLowerCase());
   const modelIds = variant !== undefined && variant !== 'free' ? [model, base] : [model];
   const user = findOverride(userOverrides, providerIds, modelIds);
   const userSheet = user === undefined ? undefined : sheetFromOverride(user);
-  if (user && userSheet) return { kind: 'override', provider: user.provider ?? provider ?? catalogId, modelId: user.model, sheet: userSheet };
+  if (user && userSheet)
+    return {
+      kind: 'override',
+      provider: user.provider ?? provider ?? catalogId,
+      modelId: user.model,
+      sheet: userSheet,
+    };
 
   const fromCatalogData = catalogResolution(provider, model, exact, base, variant);
   // Built-in dated prices, oldest first, each falling back to what applied before it.
   const dated = builtinOverrides
     .filter((override) => findOverride([override], providerIds, modelIds) !== undefined)
     .map((override) => ({ override, since: Date.parse(override.since), sheet: sheetFromOverride(override) }))
-    .filter((entry): entry is typeof entry & { sheet: PriceSheet } => entry.sheet !== undefined && !Number.isNaN(entry.since))
+    .filter(
+      (entry): entry is typeof entry & { sheet: PriceSheet } => entry.sheet !== undefined && !Number.isNaN(entry.since),
+    )
     .sort((a, b) => a.since - b.since);
   return dated.reduce<Resolution>(
     (before, { override, since, sheet }) => ({

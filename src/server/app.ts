@@ -42,7 +42,8 @@ export interface TokenledgerApp {
   keysConfigured: boolean;
 }
 
-const defined = (values: (string | undefined)[]): string[] => values.filter((value): value is string => value !== undefined && value !== '');
+const defined = (values: (string | undefined)[]): string[] =>
+  values.filter((value): value is string => value !== undefined && value !== '');
 
 export function createApp(deps: ServerDeps): TokenledgerApp {
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -56,19 +57,33 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
       key: entry.key.value as string,
       provider: entry.provider,
       upstreamKey: entry.upstreamKey?.value,
-      attribution: entry.agent === undefined && entry.run === undefined && entry.tags === undefined ? undefined : { agent: entry.agent, run: entry.run, tags: entry.tags },
+      attribution:
+        entry.agent === undefined && entry.run === undefined && entry.tags === undefined
+          ? undefined
+          : { agent: entry.agent, run: entry.run, tags: entry.tags },
     }));
   const modelRoutes = parseModelRoutes(server['modelRoutes']);
 
-  const recorder = createBatchingRecorder({ ledger: deps.ledger, onEvent: (event) => deps.metrics.observeEvent(event) });
+  const recorder = createBatchingRecorder({
+    ledger: deps.ledger,
+    onEvent: (event) => deps.metrics.observeEvent(event),
+  });
   // The same recording path as the tracking fetch: one exchange per call, metered, recorded.
   const tracker = createExchangeTracker({
     recorder,
     createMeter: deps.createMeter,
-    onError: (error) => deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
+    onError: (error) =>
+      deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
   const keysConfigured = adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0;
-  const runtime: GatewayRuntime = { tracker, metrics: deps.metrics, limits, gatewayKeys, retry: parseGatewayRetry(server['retry']), lendUpstreamKey: !keysConfigured };
+  const runtime: GatewayRuntime = {
+    tracker,
+    metrics: deps.metrics,
+    limits,
+    gatewayKeys,
+    retry: parseGatewayRetry(server['retry']),
+    lendUpstreamKey: !keysConfigured,
+  };
   const router = createGatewayRouter(deps.config, env, modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 

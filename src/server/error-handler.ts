@@ -34,7 +34,9 @@ export function createErrorHandler(logger: Logger) {
     if (TokenledgerError.isInstance(error)) {
       const status = statusOf(error);
       if (status >= 500) logger.error('request failed', { path: c.req.path, code: error.code, error: error.message });
-      const body: ErrorBody = { error: { code: error.code, message: status === 500 ? 'internal error' : error.message } };
+      const body: ErrorBody = {
+        error: { code: error.code, message: status === 500 ? 'internal error' : error.message },
+      };
       if (error.field !== undefined) body.error.field = error.field;
       if (status === 503) body.error.message = 'the store is unavailable; retry later';
       return c.json(body, status);
@@ -42,9 +44,20 @@ export function createErrorHandler(logger: Logger) {
     if (error instanceof HTTPException) {
       // Hono's own (e.g. body limit): its message is ours to show, never a stack.
       const status = error.status as ContentfulStatusCode;
-      return c.json({ error: { code: status === 413 ? 'payload_too_large' : 'http_error', message: error.message || 'request refused' } } satisfies ErrorBody, status);
+      return c.json(
+        {
+          error: {
+            code: status === 413 ? 'payload_too_large' : 'http_error',
+            message: error.message || 'request refused',
+          },
+        } satisfies ErrorBody,
+        status,
+      );
     }
-    logger.error('unexpected error', { path: c.req.path, error: error instanceof Error ? error.message : String(error) });
+    logger.error('unexpected error', {
+      path: c.req.path,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return c.json({ error: { code: 'internal', message: 'internal error' } } satisfies ErrorBody, 500);
   };
 }

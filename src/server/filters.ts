@@ -20,7 +20,10 @@ export function parseDate(value: string, field: string): Date {
       ? new Date(trimmed)
       : new Date(Number.NaN);
   if (Number.isNaN(date.getTime())) {
-    throw badRequest(`${field}: not a date: "${value.slice(0, 40)}" (use ISO-8601, e.g. 2026-01-31T12:00:00Z, or epoch ms)`, field);
+    throw badRequest(
+      `${field}: not a date: "${value.slice(0, 40)}" (use ISO-8601, e.g. 2026-01-31T12:00:00Z, or epoch ms)`,
+      field,
+    );
   }
   return date;
 }
@@ -30,7 +33,10 @@ export function parseDate(value: string, field: string): Date {
  *
  * @param extra - other parameters the endpoint accepts (`interval`, `limit`...), left for the caller.
  */
-export function parseFilter(params: Record<string, string | string[] | undefined>, extra: readonly string[] = []): Filter {
+export function parseFilter(
+  params: Record<string, string | string[] | undefined>,
+  extra: readonly string[] = [],
+): Filter {
   const filter: Filter = {};
   for (const [key, raw] of Object.entries(params)) {
     if (raw === undefined) continue;
@@ -45,7 +51,10 @@ export function parseFilter(params: Record<string, string | string[] | undefined
     }
     if (extra.includes(key)) continue;
     if (!FILTER_KEYS.has(key)) {
-      throw badRequest(`unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, tag.KEY${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`, key);
+      throw badRequest(
+        `unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, tag.KEY${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`,
+        key,
+      );
     }
     if (value === '') throw badRequest(`${key}: empty`, key);
     switch (key) {
@@ -89,7 +98,8 @@ export function parseFilterObject(value: unknown, field = 'filter'): Filter {
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (key === 'tags' && typeof item === 'object' && item !== null && !Array.isArray(item)) {
       for (const [tag, tagValue] of Object.entries(item as Record<string, unknown>)) {
-        if (typeof tagValue !== 'string') throw badRequest(`${field}.tags.${tag}: must be a string`, `${field}.tags.${tag}`);
+        if (typeof tagValue !== 'string')
+          throw badRequest(`${field}.tags.${tag}: must be a string`, `${field}.tags.${tag}`);
         params[`tag.${tag}`] = tagValue;
       }
       continue;

@@ -11,7 +11,12 @@ export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 42
 
 export class HttpError extends TokenledgerError {
   readonly status: HttpErrorStatus;
-  constructor(status: HttpErrorStatus, code: string, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    status: HttpErrorStatus,
+    code: string,
+    message: string,
+    options: { field?: string; cause?: unknown } = {},
+  ) {
     super(code, message, options);
     this.status = status;
   }
@@ -19,4 +24,5 @@ export class HttpError extends TokenledgerError {
 
 export const notFound = (message: string): HttpError => new HttpError(404, 'not_found', message);
 export const unauthorized = (message: string): HttpError => new HttpError(401, 'unauthorized', message);
-export const badRequest = (message: string, field?: string): HttpError => new HttpError(400, 'invalid_input', message, { field });
+export const badRequest = (message: string, field?: string): HttpError =>
+  new HttpError(400, 'invalid_input', message, { field });

@@ -24,13 +24,51 @@ const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 export function createServerMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'tokenledger_process_' });
-  const tokens = new Counter({ name: 'tokenledger_tokens_total', help: 'Tokens by kind (input includes cache; output includes reasoning).', labelNames: [...LABELS, 'kind'], registers: [registry] });
-  const cost = new Counter({ name: 'tokenledger_cost_usd_total', help: 'Cost of priced calls, USD.', labelNames: LABELS, registers: [registry] });
-  const calls = new Counter({ name: 'tokenledger_calls_total', help: 'Recorded calls by status.', labelNames: [...LABELS, 'status'], registers: [registry] });
-  const errors = new Counter({ name: 'tokenledger_errors_total', help: 'Failed calls by error type.', labelNames: [...LABELS, 'type'], registers: [registry] });
-  const duration = new Histogram({ name: 'tokenledger_call_duration_seconds', help: 'Call duration.', labelNames: LABELS, buckets: CALL_BUCKETS, registers: [registry] });
-  const ttft = new Histogram({ name: 'tokenledger_time_to_first_token_seconds', help: 'Streams: time to first token.', labelNames: LABELS, buckets: CALL_BUCKETS, registers: [registry] });
-  const overhead = new Histogram({ name: 'tokenledger_gateway_overhead_seconds', help: 'Time the gateway added to a request (before and after the upstream).', labelNames: ['route'], buckets: OVERHEAD_BUCKETS, registers: [registry] });
+  const tokens = new Counter({
+    name: 'tokenledger_tokens_total',
+    help: 'Tokens by kind (input includes cache; output includes reasoning).',
+    labelNames: [...LABELS, 'kind'],
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: 'tokenledger_cost_usd_total',
+    help: 'Cost of priced calls, USD.',
+    labelNames: LABELS,
+    registers: [registry],
+  });
+  const calls = new Counter({
+    name: 'tokenledger_calls_total',
+    help: 'Recorded calls by status.',
+    labelNames: [...LABELS, 'status'],
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'tokenledger_errors_total',
+    help: 'Failed calls by error type.',
+    labelNames: [...LABELS, 'type'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'tokenledger_call_duration_seconds',
+    help: 'Call duration.',
+    labelNames: LABELS,
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
+  const ttft = new Histogram({
+    name: 'tokenledger_time_to_first_token_seconds',
+    help: 'Streams: time to first token.',
+    labelNames: LABELS,
+    buckets: CALL_BUCKETS,
+    registers: [registry],
+  });
+  const overhead = new Histogram({
+    name: 'tokenledger_gateway_overhead_seconds',
+    help: 'Time the gateway added to a request (before and after the upstream).',
+    labelNames: ['route'],
+    buckets: OVERHEAD_BUCKETS,
+    registers: [registry],
+  });
 
   return {
     registry,

@@ -9,9 +9,11 @@ import { HttpError } from './http-error.js';
 
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (declared > maxBytes) throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes)
+    throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
   const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > maxBytes) throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
+  if (buffer.byteLength > maxBytes)
+    throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
   if (buffer.byteLength === 0) throw new HttpError(400, 'invalid_json', 'request body is empty; expected JSON');
   const text = new TextDecoder().decode(buffer);
   try {

@@ -72,14 +72,32 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  const log = options.logger ?? pino({ level: env['TOKENLEDGER_LOG_LEVEL'] ?? 'info', redact: { paths: ['*.authorization', '*.apiKey', '*.key'], censor: '[redacted]' } }, pino.destination(2));
+  const log =
+    options.logger ??
+    pino(
+      {
+        level: env['TOKENLEDGER_LOG_LEVEL'] ?? 'info',
+        redact: { paths: ['*.authorization', '*.apiKey', '*.key'], censor: '[redacted]' },
+      },
+      pino.destination(2),
+    );
   const logger = pinoAdapter(log);
   const config = options.config ?? (await loadConfig({ path: options.configPath, env }));
   const db = options.db ?? config.store ?? DEFAULT_DB;
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
   const metrics = createServerMetrics();
-  const built = createApp({ store, ledger, config, logger, metrics, createMeter: createDefaultMeter, env, limits: options.limits, dashboardDir: options.dashboardDir });
+  const built = createApp({
+    store,
+    ledger,
+    config,
+    logger,
+    metrics,
+    createMeter: createDefaultMeter,
+    env,
+    limits: options.limits,
+    dashboardDir: options.dashboardDir,
+  });
 
   const requestedHost = options.host ?? '127.0.0.1';
   const loopbackOnly = !built.keysConfigured && !LOOPBACK.test(requestedHost);
@@ -122,7 +140,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       try {
         await ledger.close();
       } catch (error) {
-        logger.error('ledger flush failed at shutdown', { error: error instanceof Error ? error.message : String(error) });
+        logger.error('ledger flush failed at shutdown', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
       await store.close();
       log.info({ url }, 'tokenledger stopped');

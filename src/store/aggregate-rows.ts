@@ -41,19 +41,57 @@ export interface PartialSums {
 
 /** Sum fields added by plain addition. */
 export const ADDITIVE_FIELDS = [
-  'calls', 'successes', 'inputTokens', 'outputTokens', 'totalTokens', 'cacheReadTokens',
-  'cacheWriteTokens', 'reasoningTokens', 'costNanos', 'costInputNanos', 'costCacheReadNanos',
-  'costCacheWriteNanos', 'costOutputNanos', 'cacheSavingsNanos', 'providerCostNanos', 'unpricedCalls',
-  'estimatedCalls', 'usageUnavailableCalls', 'durationCount', 'durationSumUs', 'ttftCount', 'ttftSumUs',
+  'calls',
+  'successes',
+  'inputTokens',
+  'outputTokens',
+  'totalTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+  'costNanos',
+  'costInputNanos',
+  'costCacheReadNanos',
+  'costCacheWriteNanos',
+  'costOutputNanos',
+  'cacheSavingsNanos',
+  'providerCostNanos',
+  'unpricedCalls',
+  'estimatedCalls',
+  'usageUnavailableCalls',
+  'durationCount',
+  'durationSumUs',
+  'ttftCount',
+  'ttftSumUs',
 ] as const satisfies readonly (keyof PartialSums)[];
 
 export function emptySums(): PartialSums {
   return {
-    calls: 0, successes: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0,
-    cacheWriteTokens: 0, reasoningTokens: 0, costNanos: 0, costInputNanos: 0, costCacheReadNanos: 0,
-    costCacheWriteNanos: 0, costOutputNanos: 0, cacheSavingsNanos: 0, providerCostNanos: 0,
-    unpricedCalls: 0, estimatedCalls: 0, usageUnavailableCalls: 0, durationCount: 0, durationSumUs: 0,
-    durationMaxUs: null, ttftCount: 0, ttftSumUs: 0, minTimeMs: null, maxTimeMs: null,
+    calls: 0,
+    successes: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costNanos: 0,
+    costInputNanos: 0,
+    costCacheReadNanos: 0,
+    costCacheWriteNanos: 0,
+    costOutputNanos: 0,
+    cacheSavingsNanos: 0,
+    providerCostNanos: 0,
+    unpricedCalls: 0,
+    estimatedCalls: 0,
+    usageUnavailableCalls: 0,
+    durationCount: 0,
+    durationSumUs: 0,
+    durationMaxUs: null,
+    ttftCount: 0,
+    ttftSumUs: 0,
+    minTimeMs: null,
+    maxTimeMs: null,
   };
 }
 
@@ -74,7 +112,8 @@ export function mergeSums(into: PartialSums, part: PartialSums): PartialSums {
   return into;
 }
 
-const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const nullableNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /** Reads sums from a SQL result row whose columns are named like PartialSums' fields (any case). */
 export function sumsFromSqlRow(row: Record<string, unknown>): PartialSums {

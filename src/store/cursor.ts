@@ -20,7 +20,12 @@ export function encodeCursor(position: CursorPosition): string {
 export function decodeCursor(cursor: string): CursorPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && typeof parsed[0] === 'number' && Number.isFinite(parsed[0]) && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      typeof parsed[0] === 'number' &&
+      Number.isFinite(parsed[0]) &&
+      typeof parsed[1] === 'string'
+    ) {
       return { timeMs: parsed[0], id: parsed[1] };
     }
   } catch {
@@ -46,6 +51,7 @@ export function toEventPage(rows: readonly EventRow[], limit: number): EventPage
   const last = page[page.length - 1];
   return {
     events: page.map(rowToEvent),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
+    nextCursor:
+      rows.length > limit && last !== undefined ? encodeCursor({ timeMs: last.time_ms, id: last.id }) : undefined,
   };
 }

@@ -7,4 +7,10 @@ export { SqliteStore } from './sqlite.js';
 export type { SqliteStoreOptions } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
 export type { PostgresStoreOptions } from './postgres.js';
-export { BINS_PER_OCTAVE, HISTOGRAM_RELATIVE_ERROR, DEFAULT_EXACT_PERCENTILE_LIMIT, latencyBin, binValueMicros } from './latency-histogram.js';
+export {
+  BINS_PER_OCTAVE,
+  HISTOGRAM_RELATIVE_ERROR,
+  DEFAULT_EXACT_PERCENTILE_LIMIT,
+  latencyBin,
+  binValueMicros,
+} from './latency-histogram.js';

@@ -117,7 +117,9 @@ export class MemoryStore implements Store {
         finishRow({
           key: groupKeyObject(groupBy, group.values),
           sums: group.sums,
-          duration: wanted ? this.percentiles(group.rows, 'duration_us', 'duration_bin', durationTotal) : NO_PERCENTILES,
+          duration: wanted
+            ? this.percentiles(group.rows, 'duration_us', 'duration_bin', durationTotal)
+            : NO_PERCENTILES,
           ttft: wanted ? this.percentiles(group.rows, 'ttft_us', 'ttft_bin', ttftTotal) : NO_PERCENTILES,
         }),
       );
@@ -148,7 +150,10 @@ export class MemoryStore implements Store {
     const rows = [...this.byId.values()]
       .filter((kept) => matches(kept, query.filter))
       .map((kept) => kept.row)
-      .filter((row) => after === undefined || row.time_ms < after.timeMs || (row.time_ms === after.timeMs && row.id < after.id))
+      .filter(
+        (row) =>
+          after === undefined || row.time_ms < after.timeMs || (row.time_ms === after.timeMs && row.id < after.id),
+      )
       .sort((a, b) => b.time_ms - a.time_ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return toEventPage(rows, limit);
   }

@@ -55,15 +55,21 @@ export function redactStoreUrl(url: string): string {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const trimmed = url.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
-  const common = options.exactPercentileLimit === undefined ? {} : { exactPercentileLimit: options.exactPercentileLimit };
+  const common =
+    options.exactPercentileLimit === undefined ? {} : { exactPercentileLimit: options.exactPercentileLimit };
   let store: Store;
   if (scheme === 'memory') {
     store = new MemoryStore(common);
   } else if (scheme === 'sqlite' || scheme === 'file') {
     let path = trimmed.slice(scheme.length + 1);
     if (path.startsWith('//')) path = path.slice(2); // sqlite:///abs/path and file:///abs/path
-    if (path === '') throw new ConfigError(`store URL ${JSON.stringify(trimmed)} names no SQLite file`, { field: 'store' });
-    store = SqliteStore.open({ path, ...common, ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }) });
+    if (path === '')
+      throw new ConfigError(`store URL ${JSON.stringify(trimmed)} names no SQLite file`, { field: 'store' });
+    store = SqliteStore.open({
+      path,
+      ...common,
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    });
   } else if (scheme === 'postgres' || scheme === 'postgresql') {
     store = await PostgresStore.open({
       url: trimmed,

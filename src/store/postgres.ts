@@ -65,8 +65,17 @@ export interface PostgresStoreOptions {
 }
 
 const TEXT_COLUMNS = new Set<EventColumn>([
-  'id', 'provider', 'model', 'requested_model', 'agent', 'run', 'usage_unavailable_reason',
-  'cost_unavailable_reason', 'status', 'error_type', 'error_message',
+  'id',
+  'provider',
+  'model',
+  'requested_model',
+  'agent',
+  'run',
+  'usage_unavailable_reason',
+  'cost_unavailable_reason',
+  'status',
+  'error_type',
+  'error_message',
 ]);
 const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);
@@ -131,7 +140,8 @@ export class PostgresStore implements Store {
     this.exactLimit = exactLimit;
     this.reader = {
       dialect: 'postgres',
-      all: async (sql, params) => (await this.pool.query(numberPlaceholders(sql), [...params])).rows as Record<string, unknown>[],
+      all: async (sql, params) =>
+        (await this.pool.query(numberPlaceholders(sql), [...params])).rows as Record<string, unknown>[],
     };
   }
 
@@ -146,7 +156,9 @@ export class PostgresStore implements Store {
     const schema = url.searchParams.get('schema') ?? undefined;
     // Lower case only: search_path in the startup options is not quoted, so it folds case.
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, { field: 'store' });
+      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, {
+        field: 'store',
+      });
     }
     url.searchParams.delete('schema');
     // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.
@@ -164,7 +176,12 @@ export class PostgresStore implements Store {
     });
     // An idle client losing its connection must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const store = new PostgresStore(pool, where, secrets, options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT);
+    const store = new PostgresStore(
+      pool,
+      where,
+      secrets,
+      options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT,
+    );
     try {
       await store.migrate(schema);
     } catch (error) {
@@ -185,11 +202,16 @@ export class PostgresStore implements Store {
         await client.query(`SET LOCAL search_path TO "${schema}"`);
       }
       await client.query(SCHEMA_MIGRATIONS_DDL('postgres'));
-      const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      const applied = new Set(
+        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      );
       for (const migration of migrations('postgres')) {
         if (applied.has(migration.version)) continue;
         for (const statement of migration.statements) await client.query(statement);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -205,7 +227,9 @@ export class PostgresStore implements Store {
     if (TokenledgerError.isInstance(error)) throw error;
     const code = pgCode(error) ?? '';
     const detail = redactSecrets(error instanceof Error ? error.message : String(error), this.secrets);
-    const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code) || /timeout|terminated|connect/i.test(detail);
+    const network =
+      ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code) ||
+      /timeout|terminated|connect/i.test(detail);
     if (network && doing === 'open') {
       return new StoreError(`cannot reach PostgreSQL at ${this.where}: ${detail}`, { retryable: true });
     }
@@ -276,10 +300,19 @@ export class PostgresStore implements Store {
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     return this.transaction(async (client) => {
-      const keys = (await client.query<{ hour_ms: string; provider: string; model: string; agent: string; status: string }>(
-        numberPlaceholders(keysSql), where.params)).rows;
-      const removed = (await client.query(numberPlaceholders(`DELETE FROM events ${where.sql}`), where.params)).rowCount ?? 0;
-      keys.sort((a, b) => Number(a.hour_ms) - Number(b.hour_ms) || (a.provider + a.model + a.agent + a.status).localeCompare(b.provider + b.model + b.agent + b.status));
+      const keys = (
+        await client.query<{ hour_ms: string; provider: string; model: string; agent: string; status: string }>(
+          numberPlaceholders(keysSql),
+          where.params,
+        )
+      ).rows;
+      const removed =
+        (await client.query(numberPlaceholders(`DELETE FROM events ${where.sql}`), where.params)).rowCount ?? 0;
+      keys.sort(
+        (a, b) =>
+          Number(a.hour_ms) - Number(b.hour_ms) ||
+          (a.provider + a.model + a.agent + a.status).localeCompare(b.provider + b.model + b.agent + b.status),
+      );
       const days = new Map<string, [number, string, string, string, string]>();
       for (const key of keys) {
         const hour = Number(key.hour_ms);
@@ -289,7 +322,13 @@ export class PostgresStore implements Store {
         await client.query(numberPlaceholders(rebuild.deleteLatency), keyParams);
         await client.query(numberPlaceholders(rebuild.insertRollup), [hour, ...rawParams]);
         await client.query(numberPlaceholders(rebuild.insertLatency), [hour, ...rawParams, hour, ...rawParams]);
-        const day: [number, string, string, string, string] = [bucketStart(hour, DAY_MS), key.provider, key.model, key.agent, key.status];
+        const day: [number, string, string, string, string] = [
+          bucketStart(hour, DAY_MS),
+          key.provider,
+          key.model,
+          key.agent,
+          key.status,
+        ];
         days.set(JSON.stringify(day), day);
       }
       for (const [day, provider, model, agent, status] of days.values()) {

@@ -65,7 +65,8 @@ function add(sums: PartialSums, row: EventRow): void {
   sums.providerCostNanos += row.provider_cost_nanos ?? 0;
   if (row.cost_total_nanos === null) sums.unpricedCalls += 1;
   sums.estimatedCalls += row.estimated;
-  if (row.input_tokens === null && row.output_tokens === null && row.total_tokens === null) sums.usageUnavailableCalls += 1;
+  if (row.input_tokens === null && row.output_tokens === null && row.total_tokens === null)
+    sums.usageUnavailableCalls += 1;
   if (row.duration_us !== null) {
     sums.durationCount += 1;
     sums.durationSumUs += row.duration_us;
@@ -114,9 +115,15 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
       dailyRollups.set(dayId, dayDelta);
     }
     add(dayDelta.sums, row);
-    for (const [metric, bin] of [[0, row.duration_bin], [1, row.ttft_bin]] as const) {
+    for (const [metric, bin] of [
+      [0, row.duration_bin],
+      [1, row.ttft_bin],
+    ] as const) {
       if (bin === null) continue;
-      for (const [map, k, kid] of [[latencies, key, id], [daily, dayKey, dayId]] as const) {
+      for (const [map, k, kid] of [
+        [latencies, key, id],
+        [daily, dayKey, dayId],
+      ] as const) {
         const binId = `${kid}|${metric}|${bin}`;
         const existing = map.get(binId);
         if (existing === undefined) map.set(binId, { ...k, metric, bin, n: 1 });
@@ -141,10 +148,35 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
 export function rollupValues(delta: RollupDelta): (string | number | null)[] {
   const s = delta.sums;
   return [
-    delta.hourMs, delta.provider, delta.model, delta.agent, delta.status,
-    s.calls, s.successes, s.inputTokens, s.outputTokens, s.totalTokens, s.cacheReadTokens, s.cacheWriteTokens,
-    s.reasoningTokens, s.costNanos, s.costInputNanos, s.costCacheReadNanos, s.costCacheWriteNanos, s.costOutputNanos,
-    s.cacheSavingsNanos, s.providerCostNanos, s.unpricedCalls, s.estimatedCalls, s.usageUnavailableCalls,
-    s.durationCount, s.durationSumUs, s.ttftCount, s.ttftSumUs, s.durationMaxUs, s.minTimeMs, s.maxTimeMs,
+    delta.hourMs,
+    delta.provider,
+    delta.model,
+    delta.agent,
+    delta.status,
+    s.calls,
+    s.successes,
+    s.inputTokens,
+    s.outputTokens,
+    s.totalTokens,
+    s.cacheReadTokens,
+    s.cacheWriteTokens,
+    s.reasoningTokens,
+    s.costNanos,
+    s.costInputNanos,
+    s.costCacheReadNanos,
+    s.costCacheWriteNanos,
+    s.costOutputNanos,
+    s.cacheSavingsNanos,
+    s.providerCostNanos,
+    s.unpricedCalls,
+    s.estimatedCalls,
+    s.usageUnavailableCalls,
+    s.durationCount,
+    s.durationSumUs,
+    s.ttftCount,
+    s.ttftSumUs,
+    s.durationMaxUs,
+    s.minTimeMs,
+    s.maxTimeMs,
   ];
 }

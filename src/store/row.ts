@@ -66,13 +66,43 @@ export interface EventRow {
 
 /** Column order used by every INSERT. */
 export const EVENT_COLUMNS = [
-  'id', 'time_ms', 'provider', 'model', 'requested_model', 'agent', 'run', 'tags',
-  'input_tokens', 'output_tokens', 'total_tokens', 'cache_read_tokens', 'cache_write_tokens',
-  'cache_write_5m_tokens', 'cache_write_1h_tokens', 'reasoning_tokens', 'input_audio_tokens',
-  'output_audio_tokens', 'usage_unavailable_reason', 'raw_usage', 'cost_input_nanos',
-  'cost_cache_read_nanos', 'cost_cache_write_nanos', 'cost_output_nanos', 'cost_total_nanos',
-  'cache_savings_nanos', 'cost_unavailable_reason', 'provider_cost_nanos', 'duration_us', 'ttft_us',
-  'duration_bin', 'ttft_bin', 'status', 'error_type', 'error_status', 'error_message', 'attempts',
+  'id',
+  'time_ms',
+  'provider',
+  'model',
+  'requested_model',
+  'agent',
+  'run',
+  'tags',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'reasoning_tokens',
+  'input_audio_tokens',
+  'output_audio_tokens',
+  'usage_unavailable_reason',
+  'raw_usage',
+  'cost_input_nanos',
+  'cost_cache_read_nanos',
+  'cost_cache_write_nanos',
+  'cost_output_nanos',
+  'cost_total_nanos',
+  'cache_savings_nanos',
+  'cost_unavailable_reason',
+  'provider_cost_nanos',
+  'duration_us',
+  'ttft_us',
+  'duration_bin',
+  'ttft_bin',
+  'status',
+  'error_type',
+  'error_status',
+  'error_message',
+  'attempts',
   'estimated',
 ] as const satisfies readonly (keyof EventRow)[];
 
@@ -94,7 +124,10 @@ function micros(ms: number | undefined): number | null {
 /** Parses an event's ISO time to epoch ms; throws on garbage so nothing is stored at NaN. */
 export function eventTimeMs(event: UsageEvent): number {
   const ms = Date.parse(event.time);
-  if (!Number.isFinite(ms)) throw new ValidationError(`event ${event.id}: time is not a valid ISO date: ${JSON.stringify(event.time)}`, { field: 'time' });
+  if (!Number.isFinite(ms))
+    throw new ValidationError(`event ${event.id}: time is not a valid ISO date: ${JSON.stringify(event.time)}`, {
+      field: 'time',
+    });
   return ms;
 }
 
@@ -174,8 +207,22 @@ export function rowFromDriver(raw: Record<string, unknown>): EventRow {
     const value = raw[column];
     if (column === 'tags') out[column] = jsonText(value) ?? '{}';
     else if (column === 'raw_usage') out[column] = jsonText(value);
-    else if (['id', 'provider', 'model', 'requested_model', 'agent', 'run', 'usage_unavailable_reason',
-      'cost_unavailable_reason', 'status', 'error_type', 'error_message'].includes(column)) out[column] = str(value);
+    else if (
+      [
+        'id',
+        'provider',
+        'model',
+        'requested_model',
+        'agent',
+        'run',
+        'usage_unavailable_reason',
+        'cost_unavailable_reason',
+        'status',
+        'error_type',
+        'error_message',
+      ].includes(column)
+    )
+      out[column] = str(value);
     else if (column === 'estimated') out[column] = value === true || Number(value) === 1 ? 1 : 0;
     else out[column] = num(value);
   }

@@ -62,8 +62,10 @@ export function planSegments(filter: Filter, useRollup: boolean): Segment[] {
   const hi = toMs === undefined ? undefined : floorHour(toMs);
   if (lo !== undefined && hi !== undefined && lo >= hi) return [{ table: 'events', range: { fromMs, toMs } }];
   const segments: Segment[] = [{ table: 'rollup', range: { fromMs: lo, toMs: hi } }];
-  if (fromMs !== undefined && lo !== undefined && lo > fromMs) segments.push({ table: 'events', range: { fromMs, toMs: lo } });
-  if (toMs !== undefined && hi !== undefined && hi < toMs) segments.push({ table: 'events', range: { fromMs: hi, toMs } });
+  if (fromMs !== undefined && lo !== undefined && lo > fromMs)
+    segments.push({ table: 'events', range: { fromMs, toMs: lo } });
+  if (toMs !== undefined && hi !== undefined && hi < toMs)
+    segments.push({ table: 'events', range: { fromMs: hi, toMs } });
   return segments;
 }
 
@@ -80,8 +82,10 @@ export function splitDays(segments: Segment[], useDaily: boolean): Segment[] {
     const dhi = hi === undefined ? undefined : floorDay(hi);
     if (dlo !== undefined && dhi !== undefined && dlo >= dhi) return [segment];
     const out: Segment[] = [{ table: 'daily', range: { fromMs: dlo, toMs: dhi } }];
-    if (lo !== undefined && dlo !== undefined && dlo > lo) out.push({ table: 'rollup', range: { fromMs: lo, toMs: dlo } });
-    if (hi !== undefined && dhi !== undefined && hi > dhi) out.push({ table: 'rollup', range: { fromMs: dhi, toMs: hi } });
+    if (lo !== undefined && dlo !== undefined && dlo > lo)
+      out.push({ table: 'rollup', range: { fromMs: lo, toMs: dlo } });
+    if (hi !== undefined && dhi !== undefined && hi > dhi)
+      out.push({ table: 'rollup', range: { fromMs: dhi, toMs: hi } });
     return out;
   });
 }
@@ -100,7 +104,10 @@ function selectGroups(exprs: string[]): { select: string; groupBy: string } {
 }
 
 function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[]): GroupValues {
-  return normalizeGroupValues(groupBy, groupBy.map((_, i) => row[`g${i}`]));
+  return normalizeGroupValues(
+    groupBy,
+    groupBy.map((_, i) => row[`g${i}`]),
+  );
 }
 
 function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlPart {
@@ -108,7 +115,11 @@ function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlP
   return rollupWhere(filter, segment.range, segment.table === 'daily' ? 'day_ms' : 'hour_ms');
 }
 
-export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exactLimit: number): Promise<AggregateRow[]> {
+export async function aggregateSql(
+  reader: SqlReader,
+  query: AggregateQuery,
+  exactLimit: number,
+): Promise<AggregateRow[]> {
   const { groupBy } = checkAggregateQuery(query);
   const { filter, interval } = query;
   const hourly = planSegments(filter, rollupCanServe(filter, groupBy, interval));
@@ -143,9 +154,15 @@ export async function aggregateSql(reader: SqlReader, query: AggregateQuery, exa
   const ttftTotal = all.reduce((n, group) => n + group.sums.ttftCount, 0);
   const input: PercentileInput = { reader, query, groupBy, segments };
   const wanted = query.percentiles !== false;
-  const totals: [0 | 1, number][] = [[0, durationTotal], [1, ttftTotal]];
+  const totals: [0 | 1, number][] = [
+    [0, durationTotal],
+    [1, ttftTotal],
+  ];
   const histogramMetrics = totals.filter(([, total]) => wanted && total > exactLimit).map(([m]) => m);
-  const histograms = histogramMetrics.length === 0 ? new Map<0 | 1, Map<string, Percentiles>>() : await histogramByGroup(input, histogramMetrics);
+  const histograms =
+    histogramMetrics.length === 0
+      ? new Map<0 | 1, Map<string, Percentiles>>()
+      : await histogramByGroup(input, histogramMetrics);
   const percentiles = async (metric: 0 | 1, total: number): Promise<Map<string, Percentiles>> => {
     if (!wanted || total === 0) return new Map();
     return total > exactLimit ? (histograms.get(metric) ?? new Map()) : exactByGroup(input, metric);
@@ -194,7 +211,10 @@ async function exactByGroup(input: PercentileInput, metric: 0 | 1): Promise<Map<
  * Histogram percentiles per group for the given metrics. The rollup tables are read once for
  * both metrics (GROUP BY metric), raw edges once per metric (each has its own bin column).
  */
-async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1)[]): Promise<Map<0 | 1, Map<string, Percentiles>>> {
+async function histogramByGroup(
+  input: PercentileInput,
+  metrics: readonly (0 | 1)[],
+): Promise<Map<0 | 1, Map<string, Percentiles>>> {
   const { reader, query, groupBy } = input;
   const histograms = new Map<0 | 1, Map<string, Map<number, number>>>(metrics.map((m) => [m, new Map()]));
   const add = (metric: 0 | 1, row: Record<string, unknown>): void => {
@@ -219,9 +239,11 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
         const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
         const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
         const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
-        reads.push(reader.all(sql, where.params).then((rows) => {
-          for (const row of rows) add(metric, row);
-        }));
+        reads.push(
+          reader.all(sql, where.params).then((rows) => {
+            for (const row of rows) add(metric, row);
+          }),
+        );
       }
       continue;
     }
@@ -229,9 +251,11 @@ async function histogramByGroup(input: PercentileInput, metrics: readonly (0 | 1
     const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
     const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
     const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
-    reads.push(reader.all(sql, [...where.params, ...metrics]).then((rows) => {
-      for (const row of rows) add(Number(row['metric']) === 1 ? 1 : 0, row);
-    }));
+    reads.push(
+      reader.all(sql, [...where.params, ...metrics]).then((rows) => {
+        for (const row of rows) add(Number(row['metric']) === 1 ? 1 : 0, row);
+      }),
+    );
   }
   // Counts are added, so the order the reads finish in does not matter.
   await Promise.all(reads);

@@ -69,7 +69,9 @@ export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialec
           params.push(`$."${key}"`, value);
         } else {
           // json_each matches any key, even ones a JSON path could not spell.
-          clauses.push("EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)");
+          clauses.push(
+            "EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)",
+          );
           params.push(key, value);
         }
       }
@@ -119,7 +121,11 @@ function bucketExpr(column: string, width: number): string {
 }
 
 /** Group expressions, one per group key, for the events table or the rollups. */
-export function groupExprs(groupBy: readonly GroupKey[], interval: Interval | undefined, table: 'events' | 'rollup' | 'daily'): string[] {
+export function groupExprs(
+  groupBy: readonly GroupKey[],
+  interval: Interval | undefined,
+  table: 'events' | 'rollup' | 'daily',
+): string[] {
   return groupBy.map((key) => {
     if (key === 'bucket') {
       const column = table === 'events' ? 'time_ms' : table === 'rollup' ? 'hour_ms' : 'day_ms';
@@ -149,7 +155,10 @@ const EVENTS_SUMS: readonly (readonly [string, string])[] = [
   ['SUM(provider_cost_nanos)', 'providercostnanos'],
   ['SUM(CASE WHEN cost_total_nanos IS NULL THEN 1 ELSE 0 END)', 'unpricedcalls'],
   ['SUM(estimated)', 'estimatedcalls'],
-  ['SUM(CASE WHEN input_tokens IS NULL AND output_tokens IS NULL AND total_tokens IS NULL THEN 1 ELSE 0 END)', 'usageunavailablecalls'],
+  [
+    'SUM(CASE WHEN input_tokens IS NULL AND output_tokens IS NULL AND total_tokens IS NULL THEN 1 ELSE 0 END)',
+    'usageunavailablecalls',
+  ],
   ['COUNT(duration_us)', 'durationcount'],
   ['SUM(duration_us)', 'durationsumus'],
   ['COUNT(ttft_us)', 'ttftcount'],
@@ -162,7 +171,9 @@ const EVENTS_EXTREMES: readonly (readonly [string, string])[] = [
 ];
 
 /** SELECT list of sums over raw events. */
-export const EVENTS_SUMS_SQL = [...EVENTS_SUMS, ...EVENTS_EXTREMES].map(([expr, alias]) => `${expr} AS ${alias}`).join(', ');
+export const EVENTS_SUMS_SQL = [...EVENTS_SUMS, ...EVENTS_EXTREMES]
+  .map(([expr, alias]) => `${expr} AS ${alias}`)
+  .join(', ');
 
 const SUM_ALIASES = EVENTS_SUMS.map(([, alias]) => alias);
 
@@ -176,7 +187,15 @@ export const ROLLUP_SUMS_SQL = [
 
 /** Rollup columns as inserted: key, sums, then max/min columns. */
 export const ROLLUP_INSERT_COLUMNS = [
-  'hour_ms', 'provider', 'model', 'agent', 'status', ...ROLLUP_SUM_COLUMNS, 'duration_max_us', 'min_time_ms', 'max_time_ms',
+  'hour_ms',
+  'provider',
+  'model',
+  'agent',
+  'status',
+  ...ROLLUP_SUM_COLUMNS,
+  'duration_max_us',
+  'min_time_ms',
+  'max_time_ms',
 ];
 
 /** Rollup columns with the time column of the daily table. */
@@ -207,7 +226,10 @@ export function latencyFromEventsSql(where: string, timeExpr: string, groupByTim
   const timeGroup = groupByTime ? `${timeExpr.replace(/ AS \w+$/, '')}, ` : '';
   return ['duration', 'ttft']
     .map(
-      (metric, i) => `SELECT ${timeExpr}, provider, model, COALESCE(agent, '') AS agent, status, ${i} AS metric, ${metric}_bin AS bin, COUNT(*) AS n
+      (
+        metric,
+        i,
+      ) => `SELECT ${timeExpr}, provider, model, COALESCE(agent, '') AS agent, status, ${i} AS metric, ${metric}_bin AS bin, COUNT(*) AS n
 FROM ${source} WHERE ${where} ${metric}_bin IS NOT NULL GROUP BY ${timeGroup}provider, model, COALESCE(agent, ''), status, ${metric}_bin`,
     )
     .join('\nUNION ALL\n');
@@ -257,8 +279,10 @@ export function rebuildRollupSql(): {
   insertLatency: string;
   insertDaily: string;
 } {
-  const keyWhere = (column: string): string => `${column} = ? AND provider = ? AND model = ? AND agent = ? AND status = ?`;
-  const rawWhere = "time_ms >= ? AND time_ms < ? AND provider = ? AND model = ? AND COALESCE(agent, '') = ? AND status = ?";
+  const keyWhere = (column: string): string =>
+    `${column} = ? AND provider = ? AND model = ? AND agent = ? AND status = ?`;
+  const rawWhere =
+    "time_ms >= ? AND time_ms < ? AND provider = ? AND model = ? AND COALESCE(agent, '') = ? AND status = ?";
   return {
     deleteRollup: `DELETE FROM rollup_hourly WHERE ${keyWhere('hour_ms')}`,
     deleteLatency: `DELETE FROM latency_hourly WHERE ${keyWhere('hour_ms')}`,
@@ -282,7 +306,11 @@ ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}
  * more than the limit so the caller knows whether a next page exists.
  */
 export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit: number, dialect: SqlDialect): SqlPart {
-  const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() }, dialect);
+  const where = eventsWhere(
+    query.filter,
+    { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() },
+    dialect,
+  );
   const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
   const params: SqlParam[] = [...where.params];
   if (query.cursor !== undefined) {

@@ -56,7 +56,9 @@ export class SqlitePendingRollups {
     this.anyPending = db.prepare('SELECT 1 FROM rollup_pending LIMIT 1').pluck();
     // LEFT JOIN: a pending id whose event is gone (never the case through this store, which
     // applies before deleting) is dropped instead of blocking the queue.
-    this.readPending = db.prepare(`SELECT p.id AS pending_id, e.* FROM rollup_pending p LEFT JOIN events e ON e.id = p.id LIMIT ${APPLY_BATCH}`);
+    this.readPending = db.prepare(
+      `SELECT p.id AS pending_id, e.* FROM rollup_pending p LEFT JOIN events e ON e.id = p.id LIMIT ${APPLY_BATCH}`,
+    );
     this.deletePending = db.prepare('DELETE FROM rollup_pending WHERE id = ?');
     this.upsertRollup = db.prepare(
       `INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')}) VALUES (${ROLLUP_INSERT_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_UPSERT_SQL}`,
@@ -80,8 +82,10 @@ export class SqlitePendingRollups {
       const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(rows);
       for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
       for (const delta of dailyRollups) this.upsertDailyRollup.run(rollupValues(delta));
-      for (const l of latencies) this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
-      for (const l of dailyLatencies) this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+      for (const l of latencies)
+        this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+      for (const l of dailyLatencies)
+        this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
       return raw.length;
     });
     // Outermost: BEGIN IMMEDIATE (reads and writes under the write lock, so no other process

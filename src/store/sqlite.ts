@@ -63,12 +63,18 @@ function toStoreError(error: unknown, path: string, doing: string): StoreError {
     return new StoreError(`not a tokenledger SQLite database: ${path} (${detail})`, { cause: error, retryable: false });
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new StoreError(`SQLite database is locked: ${path} (${doing}; another process holds the write lock)`, { cause: error, retryable: true });
+    return new StoreError(`SQLite database is locked: ${path} (${doing}; another process holds the write lock)`, {
+      cause: error,
+      retryable: true,
+    });
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
     return new StoreError(`cannot open SQLite database ${path}: ${detail}`, { cause: error, retryable: false });
   }
-  return new StoreError(`SQLite ${doing} failed on ${path}: ${detail}`, { cause: error, retryable: code.startsWith('SQLITE_IOERR') });
+  return new StoreError(`SQLite ${doing} failed on ${path}: ${detail}`, {
+    cause: error,
+    retryable: code.startsWith('SQLITE_IOERR'),
+  });
 }
 
 function applyMigrations(db: Database.Database): void {
@@ -180,7 +186,12 @@ export class SqliteStore implements Store {
       this.pending.applyIfPending();
       return await aggregateSql(this.reader, query, this.exactLimit);
     } catch (error) {
-      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE')) {
+      if (
+        error instanceof Error &&
+        'code' in error &&
+        typeof error.code === 'string' &&
+        error.code.startsWith('SQLITE')
+      ) {
         throw toStoreError(error, this.path, 'aggregate');
       }
       throw error;
@@ -201,12 +212,17 @@ export class SqliteStore implements Store {
       // First: the per-key rebuild below recomputes from raw events, pending ones included;
       // applying them later would count them twice.
       this.pending.apply();
-      const keys = this.db.prepare(keysSql).all(...where.params) as { hour_ms: number; provider: string; model: string; agent: string; status: string }[];
+      const keys = this.db.prepare(keysSql).all(...where.params) as {
+        hour_ms: number;
+        provider: string;
+        model: string;
+        agent: string;
+        status: string;
+      }[];
       const removed = this.db.prepare(`DELETE FROM events ${where.sql}`).run(...where.params).changes;
-      const statements = Object.fromEntries(Object.entries(rebuild).map(([name, sql]) => [name, this.db.prepare(sql)])) as Record<
-        keyof typeof rebuild,
-        Database.Statement
-      >;
+      const statements = Object.fromEntries(
+        Object.entries(rebuild).map(([name, sql]) => [name, this.db.prepare(sql)]),
+      ) as Record<keyof typeof rebuild, Database.Statement>;
       const days = new Map<string, [number, string, string, string, string]>();
       for (const key of keys) {
         const keyParams = [key.hour_ms, key.provider, key.model, key.agent, key.status];
@@ -215,7 +231,13 @@ export class SqliteStore implements Store {
         statements.deleteLatency.run(...keyParams);
         statements.insertRollup.run(key.hour_ms, ...rawParams);
         statements.insertLatency.run(key.hour_ms, ...rawParams, key.hour_ms, ...rawParams);
-        const day: [number, string, string, string, string] = [bucketStart(key.hour_ms, DAY_MS), key.provider, key.model, key.agent, key.status];
+        const day: [number, string, string, string, string] = [
+          bucketStart(key.hour_ms, DAY_MS),
+          key.provider,
+          key.model,
+          key.agent,
+          key.status,
+        ];
         days.set(JSON.stringify(day), day);
       }
       for (const [day, provider, model, agent, status] of days.values()) {

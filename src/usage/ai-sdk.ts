@@ -30,13 +30,26 @@
  * @module
  */
 import type { Count } from '../types/index.js';
-import { createCountProblems, isRecord, readCount, recordAt, sumParts, type CountProblems, type UsageParts } from './counts.js';
+import {
+  createCountProblems,
+  isRecord,
+  readCount,
+  recordAt,
+  sumParts,
+  type CountProblems,
+  type UsageParts,
+} from './counts.js';
 import { normalizeProviderId } from './detect.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
 
 /** LanguageModelV3 usage (ai@6). */
 export interface AiSdkUsageV3 {
-  inputTokens: { total: number | undefined; noCache?: number | undefined; cacheRead?: number | undefined; cacheWrite?: number | undefined };
+  inputTokens: {
+    total: number | undefined;
+    noCache?: number | undefined;
+    cacheRead?: number | undefined;
+    cacheWrite?: number | undefined;
+  };
   outputTokens: { total: number | undefined; text?: number | undefined; reasoning?: number | undefined };
   /** The provider's own usage object. */
   raw?: unknown;
@@ -56,7 +69,11 @@ export interface AiSdkLanguageModelUsage {
   inputTokens: number | undefined;
   outputTokens: number | undefined;
   totalTokens: number | undefined;
-  inputTokenDetails?: { noCacheTokens?: number | undefined; cacheReadTokens?: number | undefined; cacheWriteTokens?: number | undefined };
+  inputTokenDetails?: {
+    noCacheTokens?: number | undefined;
+    cacheReadTokens?: number | undefined;
+    cacheWriteTokens?: number | undefined;
+  };
   outputTokenDetails?: { textTokens?: number | undefined; reasoningTokens?: number | undefined };
   raw?: unknown;
 }
@@ -124,7 +141,8 @@ function readV3(usage: Record<string, unknown>, problems: CountProblems): UsageR
   const text = readCount(output?.['text'], 'outputTokens.text', problems, undefined);
   const reasoning = readCount(output?.['reasoning'], 'outputTokens.reasoning', problems, undefined);
   const parts: UsageParts = {
-    inputTokens: readCount(input?.['total'], 'inputTokens.total', problems, undefined) ?? sumParts(noCache, cacheRead, cacheWrite),
+    inputTokens:
+      readCount(input?.['total'], 'inputTokens.total', problems, undefined) ?? sumParts(noCache, cacheRead, cacheWrite),
     outputTokens: readCount(output?.['total'], 'outputTokens.total', problems, undefined) ?? sumParts(text, reasoning),
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
@@ -143,7 +161,8 @@ function readLanguageModelUsage(usage: Record<string, unknown>, problems: CountP
   const text = readCount(output?.['textTokens'], 'outputTokenDetails.textTokens', problems, undefined);
   const reasoning = readCount(output?.['reasoningTokens'], 'outputTokenDetails.reasoningTokens', problems, undefined);
   const parts: UsageParts = {
-    inputTokens: readCount(usage['inputTokens'], 'inputTokens', problems, undefined) ?? sumParts(noCache, cacheRead, cacheWrite),
+    inputTokens:
+      readCount(usage['inputTokens'], 'inputTokens', problems, undefined) ?? sumParts(noCache, cacheRead, cacheWrite),
     outputTokens: readCount(usage['outputTokens'], 'outputTokens', problems, undefined) ?? sumParts(text, reasoning),
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
@@ -166,14 +185,29 @@ function readV2(usage: Record<string, unknown>, problems: CountProblems, context
   let reportedTotal = readCount(usage['totalTokens'], 'totalTokens', problems, undefined);
   if (provider === 'anthropic' || provider === 'bedrock') {
     const metadata = recordAt(context.providerMetadata, provider);
-    const written = provider === 'anthropic' ? metadata?.['cacheCreationInputTokens'] : recordAt(metadata, 'usage')?.['cacheWriteInputTokens'];
-    cacheWrite = readCount(written, provider === 'anthropic' ? 'anthropic.cacheCreationInputTokens' : 'bedrock.usage.cacheWriteInputTokens', problems, 0);
+    const written =
+      provider === 'anthropic'
+        ? metadata?.['cacheCreationInputTokens']
+        : recordAt(metadata, 'usage')?.['cacheWriteInputTokens'];
+    cacheWrite = readCount(
+      written,
+      provider === 'anthropic' ? 'anthropic.cacheCreationInputTokens' : 'bedrock.usage.cacheWriteInputTokens',
+      problems,
+      0,
+    );
     inputTokens = sumParts(reportedInput, cacheRead, cacheWrite);
     // Their V2 totalTokens is input_tokens + output_tokens, cache left out: not comparable.
     reportedTotal = undefined;
   } else if (provider === 'google') {
     outputTokens = sumParts(reportedOutput, reasoning);
   }
-  const parts: UsageParts = { inputTokens, outputTokens, cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite, reasoningTokens: reasoning, reportedTotal };
+  const parts: UsageParts = {
+    inputTokens,
+    outputTokens,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: reasoning,
+    reportedTotal,
+  };
   return readFromParts(parts, problems, usage);
 }

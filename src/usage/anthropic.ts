@@ -16,7 +16,14 @@
  */
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, sumParts, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { STREAM_WITHOUT_USAGE, isEventOfType, isNotJsonText, parseJsonObject, type FormatAccumulator, type StreamEventInput } from './stream-support.js';
+import {
+  STREAM_WITHOUT_USAGE,
+  isEventOfType,
+  isNotJsonText,
+  parseJsonObject,
+  type FormatAccumulator,
+  type StreamEventInput,
+} from './stream-support.js';
 
 /** The wire shape we read. */
 export interface AnthropicUsage {
@@ -40,20 +47,41 @@ export function normalizeAnthropicUsage(raw: unknown): UsageRead {
     outputTokens: readCount(raw['output_tokens'], 'output_tokens', problems, undefined),
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
-    reasoningTokens: readCount(recordAt(raw, 'output_tokens_details')?.['thinking_tokens'], 'output_tokens_details.thinking_tokens', problems, 0),
+    reasoningTokens: readCount(
+      recordAt(raw, 'output_tokens_details')?.['thinking_tokens'],
+      'output_tokens_details.thinking_tokens',
+      problems,
+      0,
+    ),
   };
   const split = recordAt(raw, 'cache_creation');
   if (split !== undefined) {
-    parts.cacheWrite5mTokens = readCount(split['ephemeral_5m_input_tokens'], 'cache_creation.ephemeral_5m_input_tokens', problems, 0);
-    parts.cacheWrite1hTokens = readCount(split['ephemeral_1h_input_tokens'], 'cache_creation.ephemeral_1h_input_tokens', problems, 0);
+    parts.cacheWrite5mTokens = readCount(
+      split['ephemeral_5m_input_tokens'],
+      'cache_creation.ephemeral_5m_input_tokens',
+      problems,
+      0,
+    );
+    parts.cacheWrite1hTokens = readCount(
+      split['ephemeral_1h_input_tokens'],
+      'cache_creation.ephemeral_1h_input_tokens',
+      problems,
+      0,
+    );
   }
   return readFromParts(parts, problems, raw);
 }
 
 const USAGE_EVENTS: ReadonlySet<string> = new Set(['message_start', 'message_delta']);
-const hasUsageEventType = (data: string): boolean => data.includes('"message_start"') || data.includes('"message_delta"');
+const hasUsageEventType = (data: string): boolean =>
+  data.includes('"message_start"') || data.includes('"message_delta"');
 
-const CUMULATIVE_COUNTERS = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens'] as const;
+const CUMULATIVE_COUNTERS = [
+  'input_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+  'output_tokens',
+] as const;
 
 /** Stream accumulator: message_start, then each message_delta's counters replace the snapshot's. */
 class AnthropicStreamAccumulator implements FormatAccumulator {
@@ -101,7 +129,8 @@ class AnthropicStreamAccumulator implements FormatAccumulator {
 
   read(): UsageRead {
     const warnings = this.garbage > 0 ? [`${this.garbage} non-JSON data line(s) skipped`] : [];
-    if (this.snapshot === undefined) return { usage: undefined, reason: STREAM_WITHOUT_USAGE, warnings, model: this.model };
+    if (this.snapshot === undefined)
+      return { usage: undefined, reason: STREAM_WITHOUT_USAGE, warnings, model: this.model };
     const counted = { ...this.snapshot };
     // message_start's output_tokens is a placeholder (1-69 tokens); without a message_delta
     // the real output count never arrived.
@@ -109,7 +138,8 @@ class AnthropicStreamAccumulator implements FormatAccumulator {
     const read = normalizeAnthropicUsage(counted);
     read.model = this.model;
     read.warnings = [...warnings, ...read.warnings];
-    if (!this.sawDelta) read.reason = read.reason ?? 'stream ended before the final message_delta: output tokens unknown';
+    if (!this.sawDelta)
+      read.reason = read.reason ?? 'stream ended before the final message_delta: output tokens unknown';
     else if (!this.sawStart) read.reason = read.reason ?? 'stream had no message_start: input tokens may be unknown';
     return read;
   }

@@ -18,7 +18,8 @@ import type { StreamEventInput } from './stream-support.js';
 const PRELUDE_LENGTH = 12;
 const MINIMUM_FRAME = 16;
 
-const crc32: ((data: Uint8Array) => number) | undefined = typeof zlib.crc32 === 'function' ? (data) => zlib.crc32(data) : undefined;
+const crc32: ((data: Uint8Array) => number) | undefined =
+  typeof zlib.crc32 === 'function' ? (data) => zlib.crc32(data) : undefined;
 
 /** What one `push` produced: events, and problems met (frames skipped, stream corrupt). */
 export interface EventStreamOutput {
@@ -81,7 +82,8 @@ export class AwsEventStreamDecoder {
     while (this.buffer.length - offset >= PRELUDE_LENGTH) {
       const total = view.getUint32(offset);
       const headersLength = view.getUint32(offset + 4);
-      const preludeOk = crc32 === undefined || crc32(this.buffer.subarray(offset, offset + 8)) === view.getUint32(offset + 8);
+      const preludeOk =
+        crc32 === undefined || crc32(this.buffer.subarray(offset, offset + 8)) === view.getUint32(offset + 8);
       if (!preludeOk || total < MINIMUM_FRAME || total > this.maxFrameLength || headersLength > total - MINIMUM_FRAME) {
         this.corrupt = true;
         output.corrupt = true;

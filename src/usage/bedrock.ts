@@ -31,8 +31,18 @@ export function normalizeBedrockUsage(raw: unknown): UsageRead {
   if (!isRecord(raw)) return unavailableRead('response has no usage object');
   const problems = createCountProblems();
   const uncached = readCount(raw['inputTokens'], 'inputTokens', problems, undefined);
-  const cacheRead = readCount(raw['cacheReadInputTokens'] ?? raw['cacheReadInputTokenCount'], 'cacheReadInputTokens', problems, 0);
-  const cacheWrite = readCount(raw['cacheWriteInputTokens'] ?? raw['cacheWriteInputTokenCount'], 'cacheWriteInputTokens', problems, 0);
+  const cacheRead = readCount(
+    raw['cacheReadInputTokens'] ?? raw['cacheReadInputTokenCount'],
+    'cacheReadInputTokens',
+    problems,
+    0,
+  );
+  const cacheWrite = readCount(
+    raw['cacheWriteInputTokens'] ?? raw['cacheWriteInputTokenCount'],
+    'cacheWriteInputTokens',
+    problems,
+    0,
+  );
   const parts: UsageParts = {
     inputTokens: sumParts(uncached, cacheRead, cacheWrite),
     outputTokens: readCount(raw['outputTokens'], 'outputTokens', problems, undefined),
@@ -47,7 +57,10 @@ export function normalizeBedrockUsage(raw: unknown): UsageRead {
 
 const BEDROCK_STREAM: LastWinsSpec = {
   // Decoded events are named by their :event-type header; only `metadata` carries usage.
-  isCandidate: (event) => (event.event !== undefined && event.event !== '' ? event.event === 'metadata' : mentionsNonNull(event.data, '"usage"')),
+  isCandidate: (event) =>
+    event.event !== undefined && event.event !== ''
+      ? event.event === 'metadata'
+      : mentionsNonNull(event.data, '"usage"'),
   extract: (chunk) => {
     // Decoded events carry the payload directly; some SDKs wrap it as { metadata: {...} }.
     const usage = chunk['usage'] ?? (isRecord(chunk['metadata']) ? chunk['metadata']['usage'] : undefined);

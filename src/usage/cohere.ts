@@ -31,7 +31,8 @@ export function normalizeCohereUsage(raw: unknown): UsageRead {
   let counts = recordAt(raw, 'tokens');
   if (counts === undefined) {
     counts = recordAt(raw, 'billed_units');
-    if (counts !== undefined) problems.warnings.push('usage.tokens missing; billed_units used (may undercount processed tokens)');
+    if (counts !== undefined)
+      problems.warnings.push('usage.tokens missing; billed_units used (may undercount processed tokens)');
   }
   const parts: UsageParts = {
     inputTokens: readCount(counts?.['input_tokens'], 'tokens.input_tokens', problems, undefined),

@@ -146,24 +146,34 @@ export function finishUsage(parts: UsageParts, problems: CountProblems): Usage |
   const drop = (field: string, message: string): undefined => distrust(field, message, problems);
 
   if (input !== undefined) {
-    if (cacheRead !== undefined && cacheRead > input) cacheRead = drop('cacheReadTokens', `cacheReadTokens ${cacheRead} exceeds inputTokens ${input}`);
-    if (cacheWrite !== undefined && cacheWrite > input) cacheWrite = drop('cacheWriteTokens', `cacheWriteTokens ${cacheWrite} exceeds inputTokens ${input}`);
+    if (cacheRead !== undefined && cacheRead > input)
+      cacheRead = drop('cacheReadTokens', `cacheReadTokens ${cacheRead} exceeds inputTokens ${input}`);
+    if (cacheWrite !== undefined && cacheWrite > input)
+      cacheWrite = drop('cacheWriteTokens', `cacheWriteTokens ${cacheWrite} exceeds inputTokens ${input}`);
     if (cacheRead !== undefined && cacheWrite !== undefined && cacheRead + cacheWrite > input) {
-      drop('cacheReadTokens', `cacheReadTokens ${cacheRead} + cacheWriteTokens ${cacheWrite} exceed inputTokens ${input}`);
+      drop(
+        'cacheReadTokens',
+        `cacheReadTokens ${cacheRead} + cacheWriteTokens ${cacheWrite} exceed inputTokens ${input}`,
+      );
       cacheRead = undefined;
       cacheWrite = undefined;
     }
-    if (inputAudio !== undefined && inputAudio > input) inputAudio = drop('inputAudioTokens', `inputAudioTokens ${inputAudio} exceeds inputTokens ${input}`);
+    if (inputAudio !== undefined && inputAudio > input)
+      inputAudio = drop('inputAudioTokens', `inputAudioTokens ${inputAudio} exceeds inputTokens ${input}`);
   }
   if (output !== undefined) {
-    if (reasoning !== undefined && reasoning > output) reasoning = drop('reasoningTokens', `reasoningTokens ${reasoning} exceeds outputTokens ${output}`);
-    if (outputAudio !== undefined && outputAudio > output) outputAudio = drop('outputAudioTokens', `outputAudioTokens ${outputAudio} exceeds outputTokens ${output}`);
+    if (reasoning !== undefined && reasoning > output)
+      reasoning = drop('reasoningTokens', `reasoningTokens ${reasoning} exceeds outputTokens ${output}`);
+    if (outputAudio !== undefined && outputAudio > output)
+      outputAudio = drop('outputAudioTokens', `outputAudioTokens ${outputAudio} exceeds outputTokens ${output}`);
   }
   if (write5m !== undefined || write1h !== undefined) {
     const split = sumParts(write5m ?? 0, write1h ?? 0);
     if (cacheWrite === undefined || split !== cacheWrite) {
       // The 5m/1h split must add up to the cache write it splits, or it cannot be priced.
-      problems.warnings.push(`cache write split (5m ${String(write5m)}, 1h ${String(write1h)}) does not add up to cacheWriteTokens ${String(cacheWrite)}; split ignored`);
+      problems.warnings.push(
+        `cache write split (5m ${String(write5m)}, 1h ${String(write1h)}) does not add up to cacheWriteTokens ${String(cacheWrite)}; split ignored`,
+      );
       write5m = undefined;
       write1h = undefined;
     }

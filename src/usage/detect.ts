@@ -185,9 +185,36 @@ function formatFromProvider(provider: string | undefined): UsageFormat | undefin
   }
 }
 
-const ANTHROPIC_EVENTS = new Set(['message_start', 'message_delta', 'message_stop', 'content_block_start', 'content_block_delta', 'content_block_stop', 'ping']);
-const COHERE_EVENTS = new Set(['message-start', 'message-end', 'content-start', 'content-delta', 'content-end', 'tool-plan-delta', 'tool-call-start', 'tool-call-delta', 'tool-call-end', 'citation-start', 'citation-end']);
-const BEDROCK_EVENTS = new Set(['messageStart', 'messageStop', 'contentBlockStart', 'contentBlockDelta', 'contentBlockStop', 'metadata']);
+const ANTHROPIC_EVENTS = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+  'ping',
+]);
+const COHERE_EVENTS = new Set([
+  'message-start',
+  'message-end',
+  'content-start',
+  'content-delta',
+  'content-end',
+  'tool-plan-delta',
+  'tool-call-start',
+  'tool-call-delta',
+  'tool-call-end',
+  'citation-start',
+  'citation-end',
+]);
+const BEDROCK_EVENTS = new Set([
+  'messageStart',
+  'messageStop',
+  'contentBlockStart',
+  'contentBlockDelta',
+  'contentBlockStop',
+  'metadata',
+]);
 
 /** The format of a body (response or stream chunk) from its shape alone. */
 export function formatFromBody(body: unknown, eventName?: string): UsageFormat | undefined {
@@ -197,19 +224,27 @@ export function formatFromBody(body: unknown, eventName?: string): UsageFormat |
   if (type.startsWith('response.') || body['object'] === 'response') return 'openai-responses';
   if (ANTHROPIC_EVENTS.has(type) || (type === 'message' && 'content' in body)) return 'anthropic';
   if (COHERE_EVENTS.has(type)) return 'cohere';
-  if ('usageMetadata' in body || 'usage_metadata' in body || 'candidates' in body || isGeminiUsageMetadata(body)) return 'gemini';
-  if ('prompt_eval_count' in body || 'eval_count' in body || (typeof body['done'] === 'boolean' && 'created_at' in body)) return 'ollama';
+  if ('usageMetadata' in body || 'usage_metadata' in body || 'candidates' in body || isGeminiUsageMetadata(body))
+    return 'gemini';
+  if (
+    'prompt_eval_count' in body ||
+    'eval_count' in body ||
+    (typeof body['done'] === 'boolean' && 'created_at' in body)
+  )
+    return 'ollama';
   const usage = recordAt(body, 'usage');
   if (usage !== undefined) {
     if ('prompt_tokens' in usage || 'completion_tokens' in usage) return 'openai-chat';
     if ('cache_creation_input_tokens' in usage || 'cache_read_input_tokens' in usage) return 'anthropic';
     if ('inputTokens' in usage || 'outputTokens' in usage) return 'bedrock-converse';
     if ('tokens' in usage || 'billed_units' in usage) return 'cohere';
-    if ('input_tokens' in usage && ('total_tokens' in usage || 'input_tokens_details' in usage)) return 'openai-responses';
+    if ('input_tokens' in usage && ('total_tokens' in usage || 'input_tokens_details' in usage))
+      return 'openai-responses';
     if ('input_tokens' in usage) return 'anthropic';
   }
   const object: unknown = body['object'];
-  if (Array.isArray(body['choices']) || (typeof object === 'string' && object.startsWith('chat.completion'))) return 'openai-chat';
+  if (Array.isArray(body['choices']) || (typeof object === 'string' && object.startsWith('chat.completion')))
+    return 'openai-chat';
   if (recordAt(body, 'output')?.['message'] !== undefined || 'stopReason' in body) return 'bedrock-converse';
   if (isRecord(body['meta']) && ('billed_units' in body['meta'] || 'tokens' in body['meta'])) return 'cohere';
   if ('finish_reason' in body && isRecord(body['message'])) return 'cohere';

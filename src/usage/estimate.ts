@@ -38,13 +38,17 @@ function countText(name: EncodingName, text: string): number {
   return text === '' ? 0 : encoding(name).countTokens(text, AS_TEXT);
 }
 
-const O200K = /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o[1-9](-|$)|gpt-oss|gpt-realtime|gpt-audio|gpt-image|codex|computer-use|omni-moderation)/;
+const O200K =
+  /^(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o[1-9](-|$)|gpt-oss|gpt-realtime|gpt-audio|gpt-image|codex|computer-use|omni-moderation)/;
 const CL100K = /^(gpt-4|gpt-3\.5|gpt-35|text-embedding-(3|ada-002))/;
 
 /** The encoding for a model, and whether the count is only an approximation. */
 export function encodingForModel(model: string | undefined): { name: EncodingName; approximate: boolean } {
   // `openai/gpt-4o` (OpenRouter) and `azure/...` style prefixes name the same models.
-  const id = (model ?? '').trim().toLowerCase().replace(/^(openai|azure)\//, '');
+  const id = (model ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^(openai|azure)\//, '');
   if (O200K.test(id)) return { name: 'o200k_base', approximate: false };
   if (CL100K.test(id)) return { name: 'cl100k_base', approximate: false };
   return { name: 'o200k_base', approximate: true };
@@ -87,7 +91,8 @@ function toolCallTexts(toolCalls: unknown): string[] {
   if (!Array.isArray(toolCalls)) return [];
   const texts: string[] = [];
   for (const call of toolCalls as unknown[]) {
-    const fn: unknown = typeof call === 'object' && call !== null ? (call as { function?: unknown }).function : undefined;
+    const fn: unknown =
+      typeof call === 'object' && call !== null ? (call as { function?: unknown }).function : undefined;
     if (typeof fn !== 'object' || fn === null) continue;
     const { name, arguments: args } = fn as { name?: unknown; arguments?: unknown };
     if (typeof name === 'string') texts.push(name);
@@ -110,7 +115,8 @@ function countMessages(name: EncodingName, messages: unknown, warnings: string[]
     const { role, content, parts, name: author, tool_calls: toolCalls } = message as Record<string, unknown>;
     total += TOKENS_PER_MESSAGE;
     if (typeof role === 'string') total += countText(name, role);
-    for (const text of [...contentTexts(content), ...contentTexts(parts), ...toolCallTexts(toolCalls)]) total += countText(name, text);
+    for (const text of [...contentTexts(content), ...contentTexts(parts), ...toolCallTexts(toolCalls)])
+      total += countText(name, text);
     if (typeof author === 'string') total += TOKENS_PER_NAME + countText(name, author);
   }
   return total;
@@ -166,6 +172,10 @@ export function estimateUsage(input: EstimateInput): UsageResult {
     };
     return { ...base, usage };
   } catch (error) {
-    return { ...base, usage: undefined, usageUnavailableReason: `estimate failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ...base,
+      usage: undefined,
+      usageUnavailableReason: `estimate failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

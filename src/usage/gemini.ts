@@ -19,7 +19,15 @@
  * @module
  */
 import type { Count } from '../types/index.js';
-import { createCountProblems, isRecord, readCount, stringAt, sumParts, type CountProblems, type UsageParts } from './counts.js';
+import {
+  createCountProblems,
+  isRecord,
+  readCount,
+  stringAt,
+  sumParts,
+  type CountProblems,
+  type UsageParts,
+} from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
 import { LastWinsAccumulator, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
 
@@ -96,8 +104,16 @@ export function normalizeGeminiUsage(raw: unknown): UsageRead {
     reasoningTokens: thoughts,
     reportedTotal: readCount(pick(raw, COUNTERS.total), 'totalTokenCount', problems, undefined),
   };
-  const inputAudio = audioCount(raw['promptTokensDetails'] ?? raw['prompt_tokens_details'], 'promptTokensDetails.AUDIO', problems);
-  const outputAudio = audioCount(raw['candidatesTokensDetails'] ?? raw['candidates_tokens_details'], 'candidatesTokensDetails.AUDIO', problems);
+  const inputAudio = audioCount(
+    raw['promptTokensDetails'] ?? raw['prompt_tokens_details'],
+    'promptTokensDetails.AUDIO',
+    problems,
+  );
+  const outputAudio = audioCount(
+    raw['candidatesTokensDetails'] ?? raw['candidates_tokens_details'],
+    'candidatesTokensDetails.AUDIO',
+    problems,
+  );
   if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;
   if (outputAudio !== undefined) parts.outputAudioTokens = outputAudio;
   return readFromParts(parts, problems, raw);
@@ -105,7 +121,8 @@ export function normalizeGeminiUsage(raw: unknown): UsageRead {
 
 const GEMINI_STREAM: LastWinsSpec = {
   // usageMetadata follows the candidates, so a search from the end finds it at once.
-  isCandidate: (event) => event.data.lastIndexOf('"usageMetadata"') >= 0 || event.data.lastIndexOf('"usage_metadata"') >= 0,
+  isCandidate: (event) =>
+    event.data.lastIndexOf('"usageMetadata"') >= 0 || event.data.lastIndexOf('"usage_metadata"') >= 0,
   extract: (chunk) => geminiUsageOf(chunk),
   normalize: (raw) => normalizeGeminiUsage(raw),
   modelOf: geminiModelOf,

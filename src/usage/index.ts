@@ -5,7 +5,15 @@
  * @module
  */
 export { normalizeResponse, readResponseUsage } from './normalize.js';
-export { detectFormat, detectProvider, formatFromBody, formatFromUrl, normalizeProviderId, providerFromBody, providerFromHint } from './detect.js';
+export {
+  detectFormat,
+  detectProvider,
+  formatFromBody,
+  formatFromUrl,
+  normalizeProviderId,
+  providerFromBody,
+  providerFromHint,
+} from './detect.js';
 export { createStreamAccumulator } from './stream-accumulator.js';
 export type { StreamAccumulator, StreamEventInput } from './stream-accumulator.js';
 export { createStreamMeter, meterStreamText } from './stream-meter.js';

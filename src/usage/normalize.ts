@@ -84,8 +84,16 @@ export function readResponseUsage(body: Record<string, unknown>, format: UsageFo
  * `alt=sse`): read with the stream rules of its format (the last chunk's usage, not a sum).
  */
 function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: FormatHint): UsageResult {
-  const format = formatFromUrl(hint?.url) ?? chunks.map((chunk) => formatFromBody(chunk)).find((found) => found !== undefined) ?? detectFormat({}, hint);
-  if (format === undefined) return toUsageResult(unavailableRead('no known usage format matches this array of chunks'), undefined, detectProvider(undefined, undefined, hint));
+  const format =
+    formatFromUrl(hint?.url) ??
+    chunks.map((chunk) => formatFromBody(chunk)).find((found) => found !== undefined) ??
+    detectFormat({}, hint);
+  if (format === undefined)
+    return toUsageResult(
+      unavailableRead('no known usage format matches this array of chunks'),
+      undefined,
+      detectProvider(undefined, undefined, hint),
+    );
   const accumulator = createStreamAccumulator(format, hint);
   for (const chunk of chunks) accumulator.push({ data: JSON.stringify(chunk) });
   return accumulator.result();
@@ -106,16 +114,28 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
     const raw = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     if (typeof raw === 'string' || raw instanceof Uint8Array) {
       const parsed = parseBody(raw);
-      if ('reason' in parsed) return toUsageResult(unavailableRead(parsed.reason), detectFormat(undefined, hint), detectProvider(undefined, undefined, hint));
+      if ('reason' in parsed)
+        return toUsageResult(
+          unavailableRead(parsed.reason),
+          detectFormat(undefined, hint),
+          detectProvider(undefined, undefined, hint),
+        );
       value = parsed.value;
     }
     if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) return normalizeChunkArray(value, hint);
     const format = detectFormat(value, hint);
     const provider = detectProvider(value, format, hint);
     if (!isRecord(value)) {
-      return toUsageResult(unavailableRead(`body is not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`), format, provider);
+      return toUsageResult(
+        unavailableRead(
+          `body is not a JSON object (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`,
+        ),
+        format,
+        provider,
+      );
     }
-    if (format === undefined) return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
+    if (format === undefined)
+      return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
     return toUsageResult(readResponseUsage(value, format, hint), format, provider);
   } catch (error) {
     // Defensive: a getter or proxy in a caller's object could throw; metering stays fail-open.

@@ -20,7 +20,14 @@ export interface OllamaUsage {
   done?: boolean | null;
 }
 
-const USAGE_FIELDS = ['prompt_eval_count', 'eval_count', 'prompt_eval_duration', 'eval_duration', 'total_duration', 'load_duration'] as const;
+const USAGE_FIELDS = [
+  'prompt_eval_count',
+  'eval_count',
+  'prompt_eval_duration',
+  'eval_duration',
+  'total_duration',
+  'load_duration',
+] as const;
 
 /** The counters of an Ollama body, kept as its raw usage. */
 export function ollamaUsageOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -36,7 +43,10 @@ export function normalizeOllamaUsage(raw: unknown): UsageRead {
   const usage = ollamaUsageOf(raw);
   if (usage === undefined) return unavailableRead('response has no prompt_eval_count or eval_count');
   const problems = createCountProblems();
-  if (usage['prompt_eval_count'] === undefined) problems.warnings.push('prompt_eval_count absent (Ollama omits it when the prompt came from its cache); input unknown');
+  if (usage['prompt_eval_count'] === undefined)
+    problems.warnings.push(
+      'prompt_eval_count absent (Ollama omits it when the prompt came from its cache); input unknown',
+    );
   const parts: UsageParts = {
     inputTokens: readCount(usage['prompt_eval_count'], 'prompt_eval_count', problems, undefined),
     outputTokens: readCount(usage['eval_count'], 'eval_count', problems, undefined),

@@ -12,9 +12,23 @@
  * @module
  */
 import type { Count } from '../types/index.js';
-import { createCountProblems, isRecord, readCount, recordAt, stringAt, type CountProblems, type UsageParts } from './counts.js';
+import {
+  createCountProblems,
+  isRecord,
+  readCount,
+  recordAt,
+  stringAt,
+  type CountProblems,
+  type UsageParts,
+} from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { LastWinsAccumulator, mentionsNonNull, type FormatAccumulator, type LastWinsSpec, type StreamEventInput } from './stream-support.js';
+import {
+  LastWinsAccumulator,
+  mentionsNonNull,
+  type FormatAccumulator,
+  type LastWinsSpec,
+  type StreamEventInput,
+} from './stream-support.js';
 
 /** The wire shape we read (lenient: every field may be missing, null or wrong). */
 export interface OpenAIChatUsage {
@@ -35,29 +49,63 @@ export interface OpenAIChatUsage {
 }
 
 /** Reads the parts of an OpenAI-style usage object; `completion` is kept apart for xai.ts. */
-export function readOpenAIChatParts(raw: Record<string, unknown>, problems: CountProblems): UsageParts & { completion: Count } {
+export function readOpenAIChatParts(
+  raw: Record<string, unknown>,
+  problems: CountProblems,
+): UsageParts & { completion: Count } {
   const promptDetails = recordAt(raw, 'prompt_tokens_details');
   const completionDetails = recordAt(raw, 'completion_tokens_details');
   const input = readCount(raw['prompt_tokens'] ?? raw['input_tokens'], 'prompt_tokens', problems, undefined);
-  const completion = readCount(raw['completion_tokens'] ?? raw['output_tokens'], 'completion_tokens', problems, undefined);
+  const completion = readCount(
+    raw['completion_tokens'] ?? raw['output_tokens'],
+    'completion_tokens',
+    problems,
+    undefined,
+  );
   const cachedValue = promptDetails?.['cached_tokens'] ?? raw['prompt_cache_hit_tokens'];
   const parts: UsageParts & { completion: Count } = {
     inputTokens: input,
     outputTokens: completion,
     completion,
     cacheReadTokens: readCount(cachedValue, 'prompt_tokens_details.cached_tokens', problems, 0),
-    cacheWriteTokens: readCount(promptDetails?.['cache_write_tokens'], 'prompt_tokens_details.cache_write_tokens', problems, 0),
-    reasoningTokens: readCount(completionDetails?.['reasoning_tokens'], 'completion_tokens_details.reasoning_tokens', problems, 0),
+    cacheWriteTokens: readCount(
+      promptDetails?.['cache_write_tokens'],
+      'prompt_tokens_details.cache_write_tokens',
+      problems,
+      0,
+    ),
+    reasoningTokens: readCount(
+      completionDetails?.['reasoning_tokens'],
+      'completion_tokens_details.reasoning_tokens',
+      problems,
+      0,
+    ),
     reportedTotal: readCount(raw['total_tokens'], 'total_tokens', problems, undefined),
   };
   // Embeddings usage has no completion_tokens, only `total_tokens === prompt_tokens`: the total
   // then says how much output there was (0), rather than leaving it unknown.
-  if (raw['completion_tokens'] === undefined && raw['output_tokens'] === undefined && input !== undefined && parts.reportedTotal !== undefined && parts.reportedTotal >= input) {
+  if (
+    raw['completion_tokens'] === undefined &&
+    raw['output_tokens'] === undefined &&
+    input !== undefined &&
+    parts.reportedTotal !== undefined &&
+    parts.reportedTotal >= input
+  ) {
     parts.outputTokens = parts.reportedTotal - input;
     parts.completion = parts.outputTokens;
   }
-  const inputAudio = readCount(promptDetails?.['audio_tokens'], 'prompt_tokens_details.audio_tokens', problems, undefined);
-  const outputAudio = readCount(completionDetails?.['audio_tokens'], 'completion_tokens_details.audio_tokens', problems, undefined);
+  const inputAudio = readCount(
+    promptDetails?.['audio_tokens'],
+    'prompt_tokens_details.audio_tokens',
+    problems,
+    undefined,
+  );
+  const outputAudio = readCount(
+    completionDetails?.['audio_tokens'],
+    'completion_tokens_details.audio_tokens',
+    problems,
+    undefined,
+  );
   if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;
   if (outputAudio !== undefined) parts.outputAudioTokens = outputAudio;
   return parts;

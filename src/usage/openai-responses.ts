@@ -12,10 +12,21 @@
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, type UsageParts } from './counts.js';
 import { readProviderCost } from './openai-chat.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
-import { LastWinsAccumulator, isEventOfType, mentionsNonNull, type FormatAccumulator, type LastWinsSpec } from './stream-support.js';
+import {
+  LastWinsAccumulator,
+  isEventOfType,
+  mentionsNonNull,
+  type FormatAccumulator,
+  type LastWinsSpec,
+} from './stream-support.js';
 
 /** The events whose `response` carries the final usage. */
-const FINAL_EVENTS: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed', 'response.done']);
+const FINAL_EVENTS: ReadonlySet<string> = new Set([
+  'response.completed',
+  'response.incomplete',
+  'response.failed',
+  'response.done',
+]);
 const mentionsUsage = (data: string): boolean => mentionsNonNull(data, '"usage"');
 
 /** The wire shape we read. */
@@ -23,7 +34,11 @@ export interface OpenAIResponsesUsage {
   input_tokens?: number | null;
   output_tokens?: number | null;
   total_tokens?: number | null;
-  input_tokens_details?: { cached_tokens?: number | null; cache_write_tokens?: number | null; audio_tokens?: number | null } | null;
+  input_tokens_details?: {
+    cached_tokens?: number | null;
+    cache_write_tokens?: number | null;
+    audio_tokens?: number | null;
+  } | null;
   output_tokens_details?: { reasoning_tokens?: number | null; audio_tokens?: number | null } | null;
   /** OpenRouter's Responses endpoint: USD. */
   cost?: number | null;
@@ -39,12 +54,32 @@ export function normalizeOpenAIResponsesUsage(raw: unknown): UsageRead {
     inputTokens: readCount(raw['input_tokens'], 'input_tokens', problems, undefined),
     outputTokens: readCount(raw['output_tokens'], 'output_tokens', problems, undefined),
     cacheReadTokens: readCount(inputDetails?.['cached_tokens'], 'input_tokens_details.cached_tokens', problems, 0),
-    cacheWriteTokens: readCount(inputDetails?.['cache_write_tokens'], 'input_tokens_details.cache_write_tokens', problems, 0),
-    reasoningTokens: readCount(outputDetails?.['reasoning_tokens'], 'output_tokens_details.reasoning_tokens', problems, 0),
+    cacheWriteTokens: readCount(
+      inputDetails?.['cache_write_tokens'],
+      'input_tokens_details.cache_write_tokens',
+      problems,
+      0,
+    ),
+    reasoningTokens: readCount(
+      outputDetails?.['reasoning_tokens'],
+      'output_tokens_details.reasoning_tokens',
+      problems,
+      0,
+    ),
     reportedTotal: readCount(raw['total_tokens'], 'total_tokens', problems, undefined),
   };
-  const inputAudio = readCount(inputDetails?.['audio_tokens'], 'input_tokens_details.audio_tokens', problems, undefined);
-  const outputAudio = readCount(outputDetails?.['audio_tokens'], 'output_tokens_details.audio_tokens', problems, undefined);
+  const inputAudio = readCount(
+    inputDetails?.['audio_tokens'],
+    'input_tokens_details.audio_tokens',
+    problems,
+    undefined,
+  );
+  const outputAudio = readCount(
+    outputDetails?.['audio_tokens'],
+    'output_tokens_details.audio_tokens',
+    problems,
+    undefined,
+  );
   if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;
   if (outputAudio !== undefined) parts.outputAudioTokens = outputAudio;
   const read = readFromParts(parts, problems, raw);

@@ -51,7 +51,11 @@ export function asJson(value: unknown): JsonValue | undefined {
 }
 
 /** Builds the public result. */
-export function toUsageResult(read: UsageRead, format: UsageFormat | undefined, provider: string | undefined): UsageResult {
+export function toUsageResult(
+  read: UsageRead,
+  format: UsageFormat | undefined,
+  provider: string | undefined,
+): UsageResult {
   const result: UsageResult = {
     format,
     provider,

@@ -14,7 +14,13 @@ import { createOllamaStreamAccumulator } from './ollama.js';
 import { OPENAI_CHAT_STREAM, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
 import { createOpenAIResponsesStreamAccumulator } from './openai-responses.js';
 import { toUsageResult } from './result.js';
-import { LastWinsAccumulator, parseJsonObject, type FormatAccumulator, type LastWinsSpec, type StreamEventInput } from './stream-support.js';
+import {
+  LastWinsAccumulator,
+  parseJsonObject,
+  type FormatAccumulator,
+  type LastWinsSpec,
+  type StreamEventInput,
+} from './stream-support.js';
 import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
 
 export type { StreamEventInput } from './stream-support.js';
@@ -32,7 +38,8 @@ export interface StreamAccumulator {
 /** OpenAI-compatible chat streams, with xAI's chat quirk applied where it belongs (xai.ts). */
 const OPENAI_COMPATIBLE_CHAT_STREAM: LastWinsSpec = {
   ...OPENAI_CHAT_STREAM,
-  normalize: (raw, chunk, hint) => (isXaiChat(hint, openAIChatModelOf(chunk)) ? normalizeXaiChatUsage(raw) : normalizeOpenAIChatUsage(raw)),
+  normalize: (raw, chunk, hint) =>
+    isXaiChat(hint, openAIChatModelOf(chunk)) ? normalizeXaiChatUsage(raw) : normalizeOpenAIChatUsage(raw),
 };
 
 /** The format-specific accumulator (internal; `createStreamAccumulator` wraps it). */
@@ -83,11 +90,16 @@ class GuardedStreamAccumulator implements StreamAccumulator {
     try {
       const read = this.inner.read();
       let provider = providerFromHint(this.hint);
-      if (provider === undefined && this.firstJson !== undefined) provider = providerFromBody(parseJsonObject(this.firstJson), this.format);
+      if (provider === undefined && this.firstJson !== undefined)
+        provider = providerFromBody(parseJsonObject(this.firstJson), this.format);
       return toUsageResult(read, this.format, normalizeProviderId(provider));
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      return toUsageResult({ usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: [] }, this.format, providerFromHint(this.hint));
+      return toUsageResult(
+        { usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: [] },
+        this.format,
+        providerFromHint(this.hint),
+      );
     }
   }
 }

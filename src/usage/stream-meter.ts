@@ -155,7 +155,9 @@ class RawStreamMeter implements StreamMeter {
       this.feed(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
     } catch (error) {
       this.broken = true;
-      this.warnings.push(`stream could not be read (${error instanceof Error ? error.message.slice(0, 120) : 'unknown error'})`);
+      this.warnings.push(
+        `stream could not be read (${error instanceof Error ? error.message.slice(0, 120) : 'unknown error'})`,
+      );
     }
   }
 
@@ -167,7 +169,8 @@ class RawStreamMeter implements StreamMeter {
       if (this.framing === 'sse') this.feed('\n\n');
       else if (this.framing === 'ndjson' && this.lineBuffer.trim() !== '') this.feedLines('\n');
       else if (this.framing === 'json-array') this.deliverArray();
-      else if (this.framing === 'aws-eventstream' && (this.eventStream?.pendingBytes ?? 0) > 0) this.warnings.push('stream ended inside an AWS event-stream frame');
+      else if (this.framing === 'aws-eventstream' && (this.eventStream?.pendingBytes ?? 0) > 0)
+        this.warnings.push('stream ended inside an AWS event-stream frame');
       if (this.accumulator === undefined && this.pending.length > 0) {
         const fallback = formatFromProviderId(this.hintedProvider);
         if (fallback !== undefined) {
@@ -177,8 +180,15 @@ class RawStreamMeter implements StreamMeter {
         }
       }
       if (this.accumulator === undefined) {
-        const reason = this.framing === undefined ? 'stream was empty' : 'stream ended before usage arrived (no event in a known format)';
-        this.ended = toUsageResult({ usage: undefined, reason, warnings: this.warnings }, undefined, this.hintedProvider);
+        const reason =
+          this.framing === undefined
+            ? 'stream was empty'
+            : 'stream ended before usage arrived (no event in a known format)';
+        this.ended = toUsageResult(
+          { usage: undefined, reason, warnings: this.warnings },
+          undefined,
+          this.hintedProvider,
+        );
         return this.ended;
       }
       const result = this.accumulator.result();
@@ -186,7 +196,11 @@ class RawStreamMeter implements StreamMeter {
       this.ended = result;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      this.ended = toUsageResult({ usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: this.warnings }, this.detectedFormat, this.hintedProvider);
+      this.ended = toUsageResult(
+        { usage: undefined, reason: `usage could not be read (${detail.slice(0, 120)})`, warnings: this.warnings },
+        this.detectedFormat,
+        this.hintedProvider,
+      );
     }
     return this.ended;
   }
@@ -205,7 +219,12 @@ class RawStreamMeter implements StreamMeter {
       this.pending = [];
       for (const earlier of held) accumulator.push(earlier);
     }
-    if (this.contentAt === undefined && event.data !== '[DONE]' && !isNotJsonText(event.data) && !accumulator.isPreamble(event)) {
+    if (
+      this.contentAt === undefined &&
+      event.data !== '[DONE]' &&
+      !isNotJsonText(event.data) &&
+      !accumulator.isPreamble(event)
+    ) {
       this.contentAt = this.now();
     }
     accumulator.push(event);
@@ -287,7 +306,9 @@ class RawStreamMeter implements StreamMeter {
     } catch {
       // eventsource-parser throws once its buffer limit was hit: the stream is corrupt.
       this.broken = true;
-      this.warnings.push(`an SSE event exceeded ${this.maxBufferSize} characters; the rest of the stream was not metered`);
+      this.warnings.push(
+        `an SSE event exceeded ${this.maxBufferSize} characters; the rest of the stream was not metered`,
+      );
     }
   }
 }

@@ -83,7 +83,11 @@ export function leadingType(data: string): string | undefined {
  * Whether an event is one of `types`, decided as cheaply as possible: by its SSE event name when
  * it has one, else by a leading `"type"`, else (keys reordered by a proxy) by `fallback`.
  */
-export function isEventOfType(event: StreamEventInput, types: ReadonlySet<string>, fallback: (data: string) => boolean): boolean {
+export function isEventOfType(
+  event: StreamEventInput,
+  types: ReadonlySet<string>,
+  fallback: (data: string) => boolean,
+): boolean {
   const name = event.event;
   if (name !== undefined && name !== '' && name !== 'message') return types.has(name);
   const type = leadingType(event.data);

@@ -37,11 +37,15 @@ export function normalizeXaiChatUsage(raw: unknown): UsageRead {
   const problems = createCountProblems();
   const parts = readOpenAIChatParts(raw, problems);
   const alreadyInside =
-    parts.reportedTotal !== undefined && parts.inputTokens !== undefined && parts.completion !== undefined && parts.inputTokens + parts.completion === parts.reportedTotal;
+    parts.reportedTotal !== undefined &&
+    parts.inputTokens !== undefined &&
+    parts.completion !== undefined &&
+    parts.inputTokens + parts.completion === parts.reportedTotal;
   if (!alreadyInside) parts.outputTokens = sumParts(parts.completion, parts.reasoningTokens);
   const read = readFromParts(parts, problems, raw);
   const ticks = raw['cost_in_usd_ticks'];
-  const cost = readProviderCost(raw['cost']) ?? (typeof ticks === 'number' ? readProviderCost(ticks * USD_PER_TICK) : undefined);
+  const cost =
+    readProviderCost(raw['cost']) ?? (typeof ticks === 'number' ? readProviderCost(ticks * USD_PER_TICK) : undefined);
   if (cost !== undefined) read.providerCost = cost;
   return read;
 }

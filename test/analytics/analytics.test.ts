@@ -83,7 +83,10 @@ describe.each(stores)('analytics on $kind', (testStore) => {
     expect((await summary(store, { provider: 'openai' })).calls).toBe(1);
     expect((await summary(store, { agent: 'volume_agent' })).calls).toBe(2);
     expect((await summary(store, { status: 'error' })).calls).toBe(1);
-    const range = await summary(store, { from: new Date('2025-01-01T10:00:02.000Z'), to: new Date('2025-01-01T10:00:06.000Z') });
+    const range = await summary(store, {
+      from: new Date('2025-01-01T10:00:02.000Z'),
+      to: new Date('2025-01-01T10:00:06.000Z'),
+    });
     expect(range.calls).toBe(3); // +2 s, +3 s, +5 s: from inclusive, to exclusive (+6 s left out)
   });
 
@@ -132,15 +135,34 @@ describe.each(stores)('analytics on $kind', (testStore) => {
     mine.push(models);
     const [flash, pro, nope] = models;
     // flash: events 1 2 4 6 7; 4 is a failure without usage and price
-    expect(flash).toMatchObject({ model: 'gemini-2.5-flash', calls: 5, successRate: 0.8, avgTokensPerCall: 2140 / 5, unpricedCalls: 1 });
+    expect(flash).toMatchObject({
+      model: 'gemini-2.5-flash',
+      calls: 5,
+      successRate: 0.8,
+      avgTokensPerCall: 2140 / 5,
+      unpricedCalls: 1,
+    });
     expect(flash?.avgCostPerCall).toBeCloseTo(2_160_000 / 4 / 1e9, 15);
     expect(flash?.costPer1kOutputTokens).toBeCloseTo(((2_160_000 / 690) * 1000) / 1e9, 15);
     expect([flash?.latencyP50Ms, flash?.latencyP95Ms]).toEqual([1000, 2000]);
-    expect(pro).toMatchObject({ model: 'gemini-2.5-pro', calls: 2, successRate: 1, avgTokensPerCall: 525, latencyP50Ms: 2500, latencyP95Ms: 3000 });
+    expect(pro).toMatchObject({
+      model: 'gemini-2.5-pro',
+      calls: 2,
+      successRate: 1,
+      avgTokensPerCall: 525,
+      latencyP50Ms: 2500,
+      latencyP95Ms: 3000,
+    });
     expect(pro?.avgCostPerCall).toBeCloseTo(2_387_000 / 1e9, 15);
     expect(pro?.tokensPerCallVsFirst).toBeCloseTo(525 / 428, 12);
     expect(flash?.tokensPerCallVsFirst).toBe(1);
-    expect(nope).toMatchObject({ calls: 0, successRate: null, avgCostPerCall: null, latencyP50Ms: null, tokensPerCallVsFirst: null });
+    expect(nope).toMatchObject({
+      calls: 0,
+      successRate: null,
+      avgCostPerCall: null,
+      latencyP50Ms: null,
+      tokensPerCallVsFirst: null,
+    });
   });
 
   it('buckets a timeseries and fills the gaps', async () => {

@@ -6,7 +6,13 @@ import type { Cost, UsageEvent } from '#src/types/index.js';
 
 const BASE = Date.parse('2025-01-01T10:00:00.000Z');
 
-function cost(parts: { input?: number; cacheRead?: number; cacheWrite?: number; output?: number; savings?: number }): Cost {
+function cost(parts: {
+  input?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  output?: number;
+  savings?: number;
+}): Cost {
   const input = parts.input ?? 0;
   const cacheRead = parts.cacheRead ?? 0;
   const cacheWrite = parts.cacheWrite ?? 0;
@@ -80,14 +86,104 @@ const PRO = 'gemini-2.5-pro';
 const A = { team: 'a' };
 
 export const EVENTS: UsageEvent[] = [
-  event({ n: 1, at: BASE, model: FLASH, agent: 'indicator_agent', run: 'AAPL', tags: A, input: 200, output: 100, durationMs: 1000, ttftMs: 100, cost: cost({ input: 60_000, output: 250_000 }) }),
-  event({ n: 2, at: BASE + 2000, model: FLASH, agent: 'volume_agent', run: 'AAPL', tags: A, input: 150, output: 50, durationMs: 1200, cost: cost({ input: 45_000, output: 125_000 }) }),
-  event({ n: 3, at: BASE + 3000, model: PRO, agent: 'final_decision_agent', run: 'AAPL', tags: A, input: 400, output: 200, cacheRead: 100, durationMs: 3000, ttftMs: 300, cost: cost({ input: 375_000, cacheRead: 12_000, output: 2_000_000, savings: 112_000 }) }),
-  event({ n: 4, at: BASE + 5000, model: FLASH, agent: 'volume_agent', run: 'AAPL', tags: A, status: 'error', durationMs: 500, cost: null }),
-  event({ n: 5, at: BASE + 6000, model: PRO, agent: 'sector_agent', run: 'AAPL', tags: A, input: 300, output: 150, durationMs: 2500, cost: null }),
-  event({ n: 6, at: BASE + 8000, model: FLASH, agent: 'mtf_agent', run: 'AAPL', tags: A, input: 100, output: 40, durationMs: 800, estimated: true, cost: cost({ input: 30_000, output: 100_000 }) }),
-  event({ n: 7, at: BASE + 3_630_000, model: FLASH, agent: 'indicator_agent', run: 'MSFT', tags: { team: 'b' }, input: 1000, output: 500, durationMs: 2000, cost: cost({ input: 300_000, output: 1_250_000 }) }),
-  event({ n: 8, at: Date.parse('2025-01-02T00:00:00.000Z'), provider: 'openai', model: 'gpt-4o', input: 50, output: 10, durationMs: 400, providerCost: 0.0003, cost: cost({ input: 125_000, output: 100_000 }) }),
+  event({
+    n: 1,
+    at: BASE,
+    model: FLASH,
+    agent: 'indicator_agent',
+    run: 'AAPL',
+    tags: A,
+    input: 200,
+    output: 100,
+    durationMs: 1000,
+    ttftMs: 100,
+    cost: cost({ input: 60_000, output: 250_000 }),
+  }),
+  event({
+    n: 2,
+    at: BASE + 2000,
+    model: FLASH,
+    agent: 'volume_agent',
+    run: 'AAPL',
+    tags: A,
+    input: 150,
+    output: 50,
+    durationMs: 1200,
+    cost: cost({ input: 45_000, output: 125_000 }),
+  }),
+  event({
+    n: 3,
+    at: BASE + 3000,
+    model: PRO,
+    agent: 'final_decision_agent',
+    run: 'AAPL',
+    tags: A,
+    input: 400,
+    output: 200,
+    cacheRead: 100,
+    durationMs: 3000,
+    ttftMs: 300,
+    cost: cost({ input: 375_000, cacheRead: 12_000, output: 2_000_000, savings: 112_000 }),
+  }),
+  event({
+    n: 4,
+    at: BASE + 5000,
+    model: FLASH,
+    agent: 'volume_agent',
+    run: 'AAPL',
+    tags: A,
+    status: 'error',
+    durationMs: 500,
+    cost: null,
+  }),
+  event({
+    n: 5,
+    at: BASE + 6000,
+    model: PRO,
+    agent: 'sector_agent',
+    run: 'AAPL',
+    tags: A,
+    input: 300,
+    output: 150,
+    durationMs: 2500,
+    cost: null,
+  }),
+  event({
+    n: 6,
+    at: BASE + 8000,
+    model: FLASH,
+    agent: 'mtf_agent',
+    run: 'AAPL',
+    tags: A,
+    input: 100,
+    output: 40,
+    durationMs: 800,
+    estimated: true,
+    cost: cost({ input: 30_000, output: 100_000 }),
+  }),
+  event({
+    n: 7,
+    at: BASE + 3_630_000,
+    model: FLASH,
+    agent: 'indicator_agent',
+    run: 'MSFT',
+    tags: { team: 'b' },
+    input: 1000,
+    output: 500,
+    durationMs: 2000,
+    cost: cost({ input: 300_000, output: 1_250_000 }),
+  }),
+  event({
+    n: 8,
+    at: Date.parse('2025-01-02T00:00:00.000Z'),
+    provider: 'openai',
+    model: 'gpt-4o',
+    input: 50,
+    output: 10,
+    durationMs: 400,
+    providerCost: 0.0003,
+    cost: cost({ input: 125_000, output: 100_000 }),
+  }),
 ];
 
 /** The seed-002 layout for run AAPL of this data set (first-use order). */

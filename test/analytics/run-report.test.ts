@@ -66,7 +66,9 @@ describe('renderRunReport', () => {
     };
     const lines = renderRunReport(data, { order: 'volume' }).split('\n');
     expect(lines[1]).toBe('📊 TOKEN USAGE SUMMARY');
-    expect(lines).toContain('  gemini-2.5-pro                | 2,700 tokens |  3 calls | agents: final_decision_agent, sector_agent, risk_agent');
+    expect(lines).toContain(
+      '  gemini-2.5-pro                | 2,700 tokens |  3 calls | agents: final_decision_agent, sector_agent, risk_agent',
+    );
     expect(lines.slice(-3, -1)).toEqual([
       '  (no agent)                    |     99 tokens |  2 calls',
       '  a_very_long_agent_name_indeed |     10 tokens |  1 calls',
@@ -76,7 +78,10 @@ describe('renderRunReport', () => {
   it('widens the token columns for big figures so the bars stay aligned', () => {
     const data: RunReportData = {
       ...SEED_DATA,
-      models: [model('gemini-2.5-flash', 5, 17_820, 0, ['indicator_agent']), model('gemini-2.5-pro', 3, 1_650, 1, ['risk_agent'])],
+      models: [
+        model('gemini-2.5-flash', 5, 17_820, 0, ['indicator_agent']),
+        model('gemini-2.5-pro', 3, 1_650, 1, ['risk_agent']),
+      ],
       agents: [agent('indicator_agent', 5, 1_234_567, 0), agent('risk_agent', 3, 1_650, 1)],
     };
     const lines = renderRunReport(data).split('\n');
@@ -87,7 +92,10 @@ describe('renderRunReport', () => {
     ]);
     const agentLines = lines.filter((line) => / calls$/.test(line));
     expect(agentLines.map((line) => line.indexOf('|'))).toEqual([23, 23]);
-    expect(agentLines.map((line) => line.lastIndexOf('|'))).toEqual([agentLines[0]?.lastIndexOf('|'), agentLines[0]?.lastIndexOf('|')]);
+    expect(agentLines.map((line) => line.lastIndexOf('|'))).toEqual([
+      agentLines[0]?.lastIndexOf('|'),
+      agentLines[0]?.lastIndexOf('|'),
+    ]);
     expect(agentLines[1]).toContain('|     1,650 tokens |');
   });
 

@@ -19,7 +19,9 @@ export interface TestStore {
 
 export function testStores(prefix: string): TestStore[] {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  const schema = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const schema = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
   let n = 0;
   return [
     { kind: 'memory', open: () => openStore('memory:'), cleanup: async () => undefined },
@@ -35,7 +37,10 @@ export function testStores(prefix: string): TestStore[] {
         const client = new pg.Client(PG_URL);
         await client.connect();
         try {
-          const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`${schema}_%`]);
+          const { rows } = await client.query<{ nspname: string }>(
+            'select nspname from pg_namespace where nspname like $1',
+            [`${schema}_%`],
+          );
           for (const row of rows) await client.query(`drop schema if exists "${row.nspname}" cascade`);
         } finally {
           await client.end();

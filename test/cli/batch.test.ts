@@ -25,11 +25,20 @@ beforeEach(async () => {
 
 const KEY = 'sk-test-cli-SECRET-000000000';
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run('node', ['--import', 'tsx', 'test/cli/batch-main.ts', 'batch', ...args], {
       cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${mock.url}/v1`, TOKENLEDGER_CONFIG: '', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        OPENAI_API_KEY: KEY,
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        TOKENLEDGER_CONFIG: '',
+        ...env,
+      },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -38,7 +47,15 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   }
 }
 
-type OutLine = { id: string; status: string; text: string | null; usage: Record<string, number> | null; cost: number | null; attempts: number; error?: { type: string; status?: number; message: string } };
+type OutLine = {
+  id: string;
+  status: string;
+  text: string | null;
+  usage: Record<string, number> | null;
+  cost: number | null;
+  attempts: number;
+  error?: { type: string; status?: number; message: string };
+};
 
 async function outLines(path: string): Promise<OutLine[]> {
   return (await readFile(path, 'utf8'))
@@ -52,8 +69,29 @@ describe('tokenledger batch', () => {
     const input = join(dir, 'in.jsonl');
     const out = join(dir, 'out.jsonl');
     const db = `sqlite:${join(dir, 'ledger.db')}`;
-    await writeFile(input, ['{"id":"a","prompt":"one"}', '{"prompt":"two"}', '{oops', '', '{"id":"c","messages":[{"role":"user","content":"three"}]}'].join('\n'));
-    const result = await cli([input, '--out', out, '--model', 'openai/gpt-4o-mini', '--db', db, '--concurrency', '2', '--run', 'r1']);
+    await writeFile(
+      input,
+      [
+        '{"id":"a","prompt":"one"}',
+        '{"prompt":"two"}',
+        '{oops',
+        '',
+        '{"id":"c","messages":[{"role":"user","content":"three"}]}',
+      ].join('\n'),
+    );
+    const result = await cli([
+      input,
+      '--out',
+      out,
+      '--model',
+      'openai/gpt-4o-mini',
+      '--db',
+      db,
+      '--concurrency',
+      '2',
+      '--run',
+      'r1',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('line 3: not valid JSON');
     expect(result.stdout).toMatch(/3 calls, 3 ok, 0 failed \(100\.00% success\), 1 malformed lines/);
@@ -70,7 +108,9 @@ describe('tokenledger batch', () => {
     const page = await store.events({ filter: { run: 'r1' }, limit: 100 });
     await store.close();
     expect(page.events).toHaveLength(3);
-    expect(JSON.stringify(page.events) + (await readFile(out, 'utf8')) + result.stdout + result.stderr).not.toContain(KEY);
+    expect(JSON.stringify(page.events) + (await readFile(out, 'utf8')) + result.stdout + result.stderr).not.toContain(
+      KEY,
+    );
   });
 
   it('re-running skips ids already in OUT', async () => {
@@ -94,13 +134,26 @@ describe('tokenledger batch', () => {
     const template = join(dir, 'prompt.txt');
     await writeFile(template, 'Triage: {{issue.title}} on {{page}}');
     await writeFile(input, '{"id":"x","issue":{"title":"low contrast"},"page":"/home"}\n{"id":"y","issue":{}}\n');
-    const result = await cli([input, '--out', out, '--model', 'openai/gpt-4o-mini', '--template', template, '--db', 'memory:']);
+    const result = await cli([
+      input,
+      '--out',
+      out,
+      '--model',
+      'openai/gpt-4o-mini',
+      '--template',
+      template,
+      '--db',
+      'memory:',
+    ]);
     expect(result.code).toBe(0);
     expect(mock.requests).toHaveLength(1);
     const sent = mock.requests[0]!.json as { messages: Array<{ content: string }> };
     expect(sent.messages.at(-1)!.content).toBe('Triage: low contrast on /home');
     const lines = await outLines(out);
-    expect(lines.find((line) => line.id === 'y')).toMatchObject({ status: 'error', error: { message: expect.stringContaining('{{issue.title}}') } });
+    expect(lines.find((line) => line.id === 'y')).toMatchObject({
+      status: 'error',
+      error: { message: expect.stringContaining('{{issue.title}}') },
+    });
     expect(result.stderr).toContain('line 2:');
   });
 
@@ -111,16 +164,45 @@ describe('tokenledger batch', () => {
     await cli([input, '--out', join(dir, 'o1.jsonl'), '--model', 'openai/gpt-4o-mini', '--db', 'memory:']);
     expect((await outLines(join(dir, 'o1.jsonl')))[0]).toMatchObject({ status: 'ok', attempts: 2 });
     mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after-ms': '10' } });
-    await cli([input, '--out', join(dir, 'o2.jsonl'), '--model', 'openai/gpt-4o-mini', '--db', 'memory:', '--max-retries', '0']);
-    expect((await outLines(join(dir, 'o2.jsonl')))[0]).toMatchObject({ status: 'error', attempts: 1, error: { type: 'RateLimitError', status: 429 } });
+    await cli([
+      input,
+      '--out',
+      join(dir, 'o2.jsonl'),
+      '--model',
+      'openai/gpt-4o-mini',
+      '--db',
+      'memory:',
+      '--max-retries',
+      '0',
+    ]);
+    expect((await outLines(join(dir, 'o2.jsonl')))[0]).toMatchObject({
+      status: 'error',
+      attempts: 1,
+      error: { type: 'RateLimitError', status: 429 },
+    });
   });
 
   for (const [what, args, env, message] of [
     ['no --out', ['--model', 'openai/x'], {}, /--out OUT\.jsonl is required/],
     ['an unknown agent', ['--out', 'o.jsonl', '--agent', 'nobody'], {}, /unknown agent 'nobody'/],
-    ['a missing key', ['--out', 'o.jsonl', '--model', 'anthropic/claude-x'], {}, /provider 'anthropic' is not configured: set ANTHROPIC_API_KEY/],
-    ['a bad number', ['--out', 'o.jsonl', '--model', 'openai/x', '--rpm', 'lots'], {}, /--rpm must be a positive integer, got "lots"/],
-    ['a bad config file', ['--out', 'o.jsonl', '--model', 'openai/x', '--config', 'test/cli/missing.yaml'], {}, /config file not found/],
+    [
+      'a missing key',
+      ['--out', 'o.jsonl', '--model', 'anthropic/claude-x'],
+      {},
+      /provider 'anthropic' is not configured: set ANTHROPIC_API_KEY/,
+    ],
+    [
+      'a bad number',
+      ['--out', 'o.jsonl', '--model', 'openai/x', '--rpm', 'lots'],
+      {},
+      /--rpm must be a positive integer, got "lots"/,
+    ],
+    [
+      'a bad config file',
+      ['--out', 'o.jsonl', '--model', 'openai/x', '--config', 'test/cli/missing.yaml'],
+      {},
+      /config file not found/,
+    ],
   ] as const) {
     it(`${what}: one line on stderr, exit 1, nothing sent`, async () => {
       const input = join(dir, 'in.jsonl');
@@ -140,13 +222,39 @@ describe('tokenledger batch, interrupted', () => {
     const { spawn } = await import('node:child_process');
     const input = join(dir, 'in.jsonl');
     const out = join(dir, 'out.jsonl');
-    await writeFile(input, Array.from({ length: 5 }, (_, index) => JSON.stringify({ id: `i${index}`, prompt: `p${index}` })).join('\n'));
+    await writeFile(
+      input,
+      Array.from({ length: 5 }, (_, index) => JSON.stringify({ id: `i${index}`, prompt: `p${index}` })).join('\n'),
+    );
     mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain' });
     mock.setDefault({ kind: 'hang' });
-    const child = spawn('node', ['--import', 'tsx', 'test/cli/batch-main.ts', 'batch', input, '--out', out, '--model', 'openai/gpt-4o-mini', '--db', 'memory:', '--concurrency', '2'], {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${mock.url}/v1`, TOKENLEDGER_CONFIG: '' },
-    });
+    const child = spawn(
+      'node',
+      [
+        '--import',
+        'tsx',
+        'test/cli/batch-main.ts',
+        'batch',
+        input,
+        '--out',
+        out,
+        '--model',
+        'openai/gpt-4o-mini',
+        '--db',
+        'memory:',
+        '--concurrency',
+        '2',
+      ],
+      {
+        cwd: process.cwd(),
+        env: {
+          PATH: process.env.PATH ?? '',
+          OPENAI_API_KEY: KEY,
+          OPENAI_BASE_URL: `${mock.url}/v1`,
+          TOKENLEDGER_CONFIG: '',
+        },
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -25,7 +25,10 @@ afterAll(async () => {
 });
 
 /** USD per 1M tokens, from the providers' pricing pages (not from tokenledger's catalog). */
-const LIST_PRICES: Record<string, { provider: string; input: number; cacheRead: number; cacheWrite: number; output: number }> = {
+const LIST_PRICES: Record<
+  string,
+  { provider: string; input: number; cacheRead: number; cacheWrite: number; output: number }
+> = {
   'gpt-4o': { provider: 'openai', input: 2.5, cacheRead: 1.25, cacheWrite: 2.5, output: 10 },
   'gpt-4o-mini': { provider: 'openai', input: 0.15, cacheRead: 0.075, cacheWrite: 0.15, output: 0.6 },
   'claude-sonnet-4-5': { provider: 'anthropic', input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15 },
@@ -79,7 +82,12 @@ function generate(count: number): Line[] {
       const input = int(100, 5000);
       const cacheRead = int(0, Math.floor(input / 2));
       const cacheWrite = model.startsWith('claude') ? int(0, Math.floor((input - cacheRead) / 2)) : 0;
-      line.usage = { inputTokens: input, outputTokens: int(10, 2000), cacheReadTokens: cacheRead, cacheWriteTokens: cacheWrite };
+      line.usage = {
+        inputTokens: input,
+        outputTokens: int(10, 2000),
+        cacheReadTokens: cacheRead,
+        cacheWriteTokens: cacheWrite,
+      };
     }
     lines.push(line);
   }
@@ -128,12 +136,28 @@ function expectedFor(lines: Line[]) {
 const GOOD = generate(400);
 /** Bad lines and where they go (1-based line numbers in the final file). */
 const BAD: [number, string, string][] = [
-  [5, JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { inputTokens: -5, outputTokens: 1 } }), 'usage.inputTokens: must be a non-negative integer'],
+  [
+    5,
+    JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { inputTokens: -5, outputTokens: 1 } }),
+    'usage.inputTokens: must be a non-negative integer',
+  ],
   [50, JSON.stringify({ provider: 'openai', model: 'gpt-4o', status: 'pending' }), "status: must be 'ok' or 'error'"],
-  [120, JSON.stringify({ provider: 'openai', model: 'gpt-4o', time: 'not-a-time' }), 'time: must be an ISO-8601 time, a Date or epoch milliseconds'],
-  [200, JSON.stringify({ provider: 'openai', model: 'gpt-4o', tags: { note: 'x'.repeat(300) } }), 'tags.note: must be at most 256 characters'],
+  [
+    120,
+    JSON.stringify({ provider: 'openai', model: 'gpt-4o', time: 'not-a-time' }),
+    'time: must be an ISO-8601 time, a Date or epoch milliseconds',
+  ],
+  [
+    200,
+    JSON.stringify({ provider: 'openai', model: 'gpt-4o', tags: { note: 'x'.repeat(300) } }),
+    'tags.note: must be at most 256 characters',
+  ],
   [250, '{"provider": "openai", "model": ', 'invalid JSON'],
-  [300, JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { outputTokens: 'many' } }), 'usage.outputTokens: must be a non-negative integer'],
+  [
+    300,
+    JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { outputTokens: 'many' } }),
+    'usage.outputTokens: must be a non-negative integer',
+  ],
 ];
 
 function fileText(): string {
@@ -173,7 +197,9 @@ describe.each([
       expect(got?.cost.totalNanos).toBe(want.costNanos);
       expect(got?.cost.total).toBeCloseTo(want.costNanos / 1e9, 12);
       expect([got?.latency.p50Ms, got?.latency.p95Ms]).toEqual([want.p50, want.p95]);
-      expect(got?.agents.slice().sort()).toEqual([...new Set(GOOD.filter((l) => l.model === model).map((l) => l.agent))].sort());
+      expect(got?.agents.slice().sort()).toEqual(
+        [...new Set(GOOD.filter((l) => l.model === model).map((l) => l.agent))].sort(),
+      );
     }
   });
 
@@ -198,8 +224,12 @@ describe.each([
     const path = join(dir, `dups-${_kind}.ndjson`);
     writeFileSync(path, withIds.join('\n'));
     expect((await runCli(['import', path, '--db', db])).code).toBe(0);
-    expect((await runCli(['import', '-', '--db', db], { input: withIds.join('\n') })).stdout).toContain('recorded 20, rejected 0');
-    const report = JSON.parse((await runCli(['report', '--db', db, '--run', 'dups', '--format', 'json'])).stdout) as { summary: { calls: number } };
+    expect((await runCli(['import', '-', '--db', db], { input: withIds.join('\n') })).stdout).toContain(
+      'recorded 20, rejected 0',
+    );
+    const report = JSON.parse((await runCli(['report', '--db', db, '--run', 'dups', '--format', 'json'])).stdout) as {
+      summary: { calls: number };
+    };
     expect(report.summary.calls).toBe(20);
   });
 });

@@ -57,7 +57,11 @@ describe('tokenledger prices', () => {
   it('--json prints the lookup', async () => {
     const run = await prices('openai/gpt-4o:nitro', '--provider', 'openrouter', '--json');
     expect(run.code).toBe(0);
-    const parsed = JSON.parse(run.stdout) as { modelId: string; prices: { input: number; output: number }; note: string };
+    const parsed = JSON.parse(run.stdout) as {
+      modelId: string;
+      prices: { input: number; output: number };
+      note: string;
+    };
     expect(parsed.modelId).toBe('openai/gpt-4o');
     expect(parsed.prices).toMatchObject({ input: 2.5, output: 10 });
     expect(parsed.note).toContain(':nitro');
@@ -91,7 +95,11 @@ describe('tokenledger prices', () => {
   });
 
   it('bad input: one stderr line, exit 1', async () => {
-    for (const args of [['gpt-4o', '--at', 'yesterday-ish'], ['--provider', 'no-such-provider'], ['gpt-4o', '--config', join(dir, 'missing.json')]]) {
+    for (const args of [
+      ['gpt-4o', '--at', 'yesterday-ish'],
+      ['--provider', 'no-such-provider'],
+      ['gpt-4o', '--config', join(dir, 'missing.json')],
+    ]) {
       const run = await prices(...args);
       expect(run.code).toBe(1);
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -26,7 +26,11 @@ describe('tokenledger report', () => {
 
   it('--format json without --by prints the overview object', async () => {
     const result = await runCli(['report', '--db', db, '--format', 'json', '--tag', 'team=a']);
-    const data = JSON.parse(result.stdout) as { summary: { calls: number; cost: { totalNanos: number } }; models: unknown[]; agentModels: unknown[] };
+    const data = JSON.parse(result.stdout) as {
+      summary: { calls: number; cost: { totalNanos: number } };
+      models: unknown[];
+      agentModels: unknown[];
+    };
     expect(data.summary.calls).toBe(6);
     expect(data.summary.cost.totalNanos).toBe(2_997_000);
     expect(data.models).toHaveLength(2);
@@ -52,7 +56,17 @@ describe('tokenledger report', () => {
   });
 
   it('filters by time with --from/--to and --since', async () => {
-    const range = await runCli(['report', '--db', db, '--format', 'json', '--from', '2025-01-01T11:00:00Z', '--to', '2025-01-01T12:00:00Z']);
+    const range = await runCli([
+      'report',
+      '--db',
+      db,
+      '--format',
+      'json',
+      '--from',
+      '2025-01-01T11:00:00Z',
+      '--to',
+      '2025-01-01T12:00:00Z',
+    ]);
     expect((JSON.parse(range.stdout) as { summary: { calls: number } }).summary.calls).toBe(1);
     const recent = await runCli(['report', '--db', db, '--format', 'json', '--since', '1h']);
     expect((JSON.parse(recent.stdout) as { summary: { calls: number } }).summary.calls).toBe(0); // the data set is from 2025
@@ -80,7 +94,12 @@ describe('report helpers', () => {
   it('parses durations and builds filters', () => {
     expect(parseSince('24h')).toBe(86_400_000);
     expect(parseSince('30m')).toBe(1_800_000);
-    expect(filterFromOptions({ tag: ['team=a', 'user=u=1'], since: '1d', format: 'table' }, Date.parse('2025-01-02T00:00:00Z'))).toEqual({
+    expect(
+      filterFromOptions(
+        { tag: ['team=a', 'user=u=1'], since: '1d', format: 'table' },
+        Date.parse('2025-01-02T00:00:00Z'),
+      ),
+    ).toEqual({
       from: new Date('2025-01-01T00:00:00Z'),
       tags: { team: 'a', user: 'u=1' },
     });

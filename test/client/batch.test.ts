@@ -13,7 +13,11 @@ afterAll(async () => {
 });
 beforeEach(() => mock.reset());
 
-const item = (index: number): GenerateRequest => ({ model: 'openai/gpt-4o-mini', prompt: `issue ${index}`, maxAttempts: 1 });
+const item = (index: number): GenerateRequest => ({
+  model: 'openai/gpt-4o-mini',
+  prompt: `issue ${index}`,
+  maxAttempts: 1,
+});
 const plain = expectedUsage('openai', 'openai-01-chat-plain');
 
 describe('client.batch', () => {
@@ -21,10 +25,13 @@ describe('client.batch', () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 150 });
     const finished: number[] = [];
-    const { results, summary } = await client.batch(Array.from({ length: 6 }, (_, index) => item(index)), {
-      concurrency: 3,
-      onResult: (result) => finished.push(result.index),
-    });
+    const { results, summary } = await client.batch(
+      Array.from({ length: 6 }, (_, index) => item(index)),
+      {
+        concurrency: 3,
+        onResult: (result) => finished.push(result.index),
+      },
+    );
     expect(results.map((result) => result.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(finished.at(-1)).toBe(0);
     expect(summary).toMatchObject({ total: 6, successful: 6, failed: 0, successRate: 100, attempts: 6 });
@@ -42,7 +49,12 @@ describe('client.batch', () => {
     );
     const { results, summary } = await client.batch([item(0), item(1), item(2)], { concurrency: 1 });
     expect(results.map((result) => result.status)).toEqual(['ok', 'error', 'ok']);
-    expect(results[1]).toMatchObject({ status: 'error', attempts: 1, error: { type: 'ProviderError', status: 400 }, cost: null });
+    expect(results[1]).toMatchObject({
+      status: 'error',
+      attempts: 1,
+      error: { type: 'ProviderError', status: 400 },
+      cost: null,
+    });
     expect(summary).toMatchObject({ total: 3, successful: 2, failed: 1, successRate: 66.67 });
     expect(events.map((event) => event.status)).toEqual(['ok', 'error', 'ok']);
   });
@@ -65,7 +77,10 @@ describe('client.batch', () => {
       },
     });
     mock.setDefault({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 20 });
-    const { summary } = await client.batch(Array.from({ length: 30 }, (_, index) => item(index)), { concurrency: 5 });
+    const { summary } = await client.batch(
+      Array.from({ length: 30 }, (_, index) => item(index)),
+      { concurrency: 5 },
+    );
     expect(summary.successful).toBe(30);
     expect(peak).toBe(5);
   });
@@ -93,7 +108,10 @@ describe('client.batch', () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     mock.setDefault({ kind: 'hang' });
     const controller = new AbortController();
-    const done = client.batch(Array.from({ length: 10 }, (_, index) => item(index)), { concurrency: 3, signal: controller.signal });
+    const done = client.batch(
+      Array.from({ length: 10 }, (_, index) => item(index)),
+      { concurrency: 3, signal: controller.signal },
+    );
     await vi.waitFor(() => expect(mock.requests).toHaveLength(3));
     controller.abort();
     const { results, summary, cancelled } = await done;
@@ -107,14 +125,24 @@ describe('client.batch', () => {
   it('reports progress after every item', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     const seen: number[] = [];
-    await client.batch([item(0), item(1), item(2)], { concurrency: 2, onProgress: (progress) => seen.push(progress.done) });
+    await client.batch([item(0), item(1), item(2)], {
+      concurrency: 2,
+      onProgress: (progress) => seen.push(progress.done),
+    });
     expect(seen).toEqual([1, 2, 3]);
   });
 });
 
 describe('runPool', () => {
   it('rejects a bad concurrency eagerly', async () => {
-    await expect(runPool([1], async () => 1, () => undefined, { concurrency: 0 })).rejects.toThrow(/concurrency/);
+    await expect(
+      runPool(
+        [1],
+        async () => 1,
+        () => undefined,
+        { concurrency: 0 },
+      ),
+    ).rejects.toThrow(/concurrency/);
   });
 
   it('reports a worker that throws without stopping the others', async () => {
@@ -125,7 +153,7 @@ describe('runPool', () => {
         if (value === 2) throw new Error('boom');
         return value;
       },
-      (index, outcome) => outcomes[index] = 'thrown' in outcome ? 'thrown' : 'ok',
+      (index, outcome) => (outcomes[index] = 'thrown' in outcome ? 'thrown' : 'ok'),
       { concurrency: 2 },
     );
     expect(outcomes).toEqual(['ok', 'thrown', 'ok']);
@@ -135,7 +163,10 @@ describe('runPool', () => {
 describe('client.stats', () => {
   it('counts every call: requests, successes, failures, tokens, cost, success rate; reset starts again', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
-    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain' }, { kind: 'status', status: 400, body: { error: { message: 'no' } } });
+    mock.enqueue(
+      { kind: 'fixture', name: 'openai-01-chat-plain' },
+      { kind: 'status', status: 400, body: { error: { message: 'no' } } },
+    );
     await client.batch([item(0), item(1)], { concurrency: 1 });
     await client.generate(item(2));
     await client.stream(item(3)).result;

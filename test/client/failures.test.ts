@@ -28,14 +28,18 @@ async function drive<T>(promise: Promise<T>): Promise<T> {
   return watched;
 }
 
-
 describe('retries against the mock provider', () => {
   it('waits a 429 Retry-After given in seconds, then succeeds; both attempts are metered', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const times: number[] = [];
     const answered: number[] = [];
     const { client, events } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times, answered) });
-    mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'slow down' } } });
+    mock.enqueue({
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3' },
+      body: { error: { message: 'slow down' } },
+    });
     const result = await drive(client.generate(call));
     expect(result.attempts).toBe(2);
     // Exactly the 3 s asked for: not the 0.5 s first backoff, and no backoff added on top.
@@ -89,7 +93,11 @@ describe('retries against the mock provider', () => {
   }
 
   it('a refused connection is a ConnectionError, retried, never leaking the key', async () => {
-    const config = parseConfig({ providers: { openai: { baseURL: 'http://127.0.0.1:1/v1', apiKey: 'env:K' } } }, 'test', { K: OPENAI_KEY });
+    const config = parseConfig(
+      { providers: { openai: { baseURL: 'http://127.0.0.1:1/v1', apiKey: 'env:K' } } },
+      'test',
+      { K: OPENAI_KEY },
+    );
     const { client, events } = makeClient({ config, retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 } });
     const error = await client.generate(call).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -115,12 +123,17 @@ describe('retries against the mock provider', () => {
       expect((error as ProviderError).status).toBe(status);
       expect(mock.requests).toHaveLength(1);
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ status: 'error', error: { status, message: expect.stringContaining(`nope ${status}`) } });
+      expect(events[0]).toMatchObject({
+        status: 'error',
+        error: { status, message: expect.stringContaining(`nope ${status}`) },
+      });
     });
   }
 
   it('gives up after maxAttempts with the last error, every attempt metered', async () => {
-    const { client, events } = makeClient({ config: mockConfig(mock, { retry: { maxAttempts: 4, baseDelayMs: 0, maxDelayMs: 0 } }) });
+    const { client, events } = makeClient({
+      config: mockConfig(mock, { retry: { maxAttempts: 4, baseDelayMs: 0, maxDelayMs: 0 } }),
+    });
     mock.setDefault({ kind: 'status', status: 500, body: { error: { message: 'down' } } });
     await expect(client.generate(call)).rejects.toMatchObject({ status: 500 });
     expect(mock.requests).toHaveLength(4);
@@ -159,13 +172,22 @@ describe('keys', () => {
 
   it('takes a key refused with 401 out and carries on with the next', async () => {
     const { client } = makeClient({ config: twoKeys(mock.url), ...quick });
-    mock.enqueue({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided: sk-test-key-one-000000000' } } });
+    mock.enqueue({
+      kind: 'status',
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided: sk-test-key-one-000000000' } },
+    });
     const first = await client.generate(call);
     expect(first.attempts).toBe(2);
     await client.generate(call);
     await client.generate(call);
     const used = mock.requests.map((request) => request.headers.authorization);
-    expect(used).toEqual(['Bearer sk-test-key-one-000000000', 'Bearer sk-test-key-two-000000000', 'Bearer sk-test-key-two-000000000', 'Bearer sk-test-key-two-000000000']);
+    expect(used).toEqual([
+      'Bearer sk-test-key-one-000000000',
+      'Bearer sk-test-key-two-000000000',
+      'Bearer sk-test-key-two-000000000',
+      'Bearer sk-test-key-two-000000000',
+    ]);
   });
 
   it('rotates away from a key at its limit at once', async () => {
@@ -191,7 +213,11 @@ describe('keys', () => {
 
   it('never lets a key reach an error, an event or a message', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock), ...quick });
-    mock.setDefault({ kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${OPENAI_KEY}` } } });
+    mock.setDefault({
+      kind: 'status',
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${OPENAI_KEY}` } },
+    });
     const error = (await client.generate(call).catch((caught: unknown) => caught)) as ProviderError;
     expect(error).toBeInstanceOf(AuthenticationError);
     const everything = JSON.stringify([error.message, error.body, events, String(error.stack)]);
@@ -212,7 +238,9 @@ describe('bad input is caught before any request', () => {
   it('an unknown agent or provider is named', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     await expect(client.generate({ agent: 'nobody', prompt: 'x' })).rejects.toThrow(/unknown agent 'nobody'/);
-    await expect(client.generate({ provider: 'acme', model: 'm', prompt: 'x' })).rejects.toThrow(/unknown provider 'acme'/);
+    await expect(client.generate({ provider: 'acme', model: 'm', prompt: 'x' })).rejects.toThrow(
+      /unknown provider 'acme'/,
+    );
     await expect(client.generate({ model: 'openai/gpt-4o-mini' })).rejects.toThrow(/prompt or messages/);
     expect(mock.requests).toHaveLength(0);
   });

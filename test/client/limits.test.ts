@@ -40,7 +40,12 @@ describe('provider rate-limit headers', () => {
     expect(parseOpenAIDuration('20ms')).toBe(20);
     expect(parseOpenAIDuration('1h2m3s')).toBe(3_723_000);
     expect(parseOpenAIDuration('soon')).toBeUndefined();
-    expect(readOpenAIRateLimit(new Headers({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '2s' }), 1000)).toEqual({
+    expect(
+      readOpenAIRateLimit(
+        new Headers({ 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '2s' }),
+        1000,
+      ),
+    ).toEqual({
       requestsRemaining: 4,
       requestsResetAt: 3000,
     });
@@ -48,7 +53,10 @@ describe('provider rate-limit headers', () => {
 
   it('reads Anthropic RFC 3339 resets', () => {
     const hint = readAnthropicRateLimit(
-      new Headers({ 'anthropic-ratelimit-tokens-remaining': '100', 'anthropic-ratelimit-tokens-reset': '2026-01-01T00:00:05Z' }),
+      new Headers({
+        'anthropic-ratelimit-tokens-remaining': '100',
+        'anthropic-ratelimit-tokens-reset': '2026-01-01T00:00:05Z',
+      }),
     );
     expect(hint).toEqual({ tokensRemaining: 100, tokensResetAt: Date.parse('2026-01-01T00:00:05Z') });
   });
@@ -57,7 +65,11 @@ describe('provider rate-limit headers', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const times: number[] = [];
     const { client } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times) });
-    mock.enqueue({ kind: 'json', body: chatBody, headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' } });
+    mock.enqueue({
+      kind: 'json',
+      body: chatBody,
+      headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '2s' },
+    });
     await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'a' }));
     await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'b' }));
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2000);
@@ -71,7 +83,10 @@ describe('provider rate-limit headers', () => {
     mock.enqueue({
       kind: 'json',
       body: fixtureBody('anthropic-01-plain'),
-      headers: { 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '2026-01-01T00:00:03Z' },
+      headers: {
+        'anthropic-ratelimit-requests-remaining': '0',
+        'anthropic-ratelimit-requests-reset': '2026-01-01T00:00:03Z',
+      },
     });
     await drive(client.generate({ provider: 'anthropic', model: 'claude-x', prompt: 'a' }));
     await drive(client.generate({ provider: 'anthropic', model: 'claude-x', prompt: 'b' }));
@@ -83,7 +98,11 @@ describe('provider rate-limit headers', () => {
     const times: number[] = [];
     const answered: number[] = [];
     const { client } = makeClient({ config: mockConfig(mock), fetch: timedFetch(times, answered) });
-    mock.enqueue({ kind: 'json', body: chatBody, headers: { 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-reset-requests': '2s' } });
+    mock.enqueue({
+      kind: 'json',
+      body: chatBody,
+      headers: { 'x-ratelimit-remaining-requests': '10', 'x-ratelimit-reset-requests': '2s' },
+    });
     await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'a' }));
     await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'b' }));
     expect(times[1]! - answered[0]!).toBeLessThan(100);
@@ -103,7 +122,13 @@ describe('usage edge cases', () => {
 
   it('a stream cut mid-way is a failed event, not retried once text was handed out', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock), retry: { baseDelayMs: 0 } });
-    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), truncateAfter: 3, truncate: 'reset', chunkGapMs: 30 });
+    mock.enqueue({
+      kind: 'stream',
+      events: fixtureEvents('openai-05-chat-stream-include-usage'),
+      truncateAfter: 3,
+      truncate: 'reset',
+      chunkGapMs: 30,
+    });
     const stream = client.stream({ model: 'openai/gpt-4o-mini', prompt: 'hi' });
     let text = '';
     const error = await (async () => {
@@ -119,7 +144,12 @@ describe('usage edge cases', () => {
 
   it('a stream reset before any text is retried like any connection error', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock), retry: { baseDelayMs: 0 } });
-    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), truncateAfter: 1, truncate: 'reset' });
+    mock.enqueue({
+      kind: 'stream',
+      events: fixtureEvents('openai-05-chat-stream-include-usage'),
+      truncateAfter: 1,
+      truncate: 'reset',
+    });
     const result = await client.stream({ model: 'openai/gpt-4o-mini', prompt: 'hi' }).result;
     expect(result.attempts).toBe(2);
     expect(events.map((event) => event.status)).toEqual(['error', 'ok']);
@@ -130,8 +160,14 @@ describe('tokens per minute through the client', () => {
   it('holds a call whose expected tokens would pass the tpm limit until the window frees them', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const times: number[] = [];
-    const { client } = makeClient({ config: mockConfig(mock, { rateLimits: [{ provider: 'openai', tpm: 1000 }] }), fetch: timedFetch(times) });
-    mock.setDefault({ kind: 'json', body: { ...chatBody, usage: { prompt_tokens: 300, completion_tokens: 200, total_tokens: 500 } } });
+    const { client } = makeClient({
+      config: mockConfig(mock, { rateLimits: [{ provider: 'openai', tpm: 1000 }] }),
+      fetch: timedFetch(times),
+    });
+    mock.setDefault({
+      kind: 'json',
+      body: { ...chatBody, usage: { prompt_tokens: 300, completion_tokens: 200, total_tokens: 500 } },
+    });
     await drive(client.generate({ model: 'openai/gpt-4o-mini', prompt: 'first', maxTokens: 600 }));
     // 500 real tokens used; 500 + ~600 expected > 1000: the second call waits for the first to leave the window.
     const second = client.generate({ model: 'openai/gpt-4o-mini', prompt: 'second', maxTokens: 600 });
@@ -187,7 +223,12 @@ describe('stream cancellation and stalls', () => {
 
   it('a stream that goes silent times out and is not replayed once text was handed out', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock), timeoutMs: 150 });
-    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 4, chunkGapMs: 5 });
+    mock.enqueue({
+      kind: 'stream',
+      events: fixtureEvents('openai-05-chat-stream-include-usage'),
+      stallAfter: 4,
+      chunkGapMs: 5,
+    });
     const stream = client.stream({ model: 'openai/gpt-4o-mini', prompt: 'hi' });
     await expect(stream.result).rejects.toMatchObject({ code: 'timeout' });
     expect(mock.requests).toHaveLength(1);

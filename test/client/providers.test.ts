@@ -17,7 +17,11 @@ const json = (value: unknown): Json => value as Json;
 /** Text the recorded OpenAI-style stream carries. */
 function openaiStreamText(name: string): string {
   return fixtureEvents(name)
-    .map((item) => (typeof item.data === 'object' && item.data !== null ? json(json(json(item.data).choices as unknown[] as never)?.[0] ?? {}) : {}))
+    .map((item) =>
+      typeof item.data === 'object' && item.data !== null
+        ? json(json(json(item.data).choices as unknown[] as never)?.[0] ?? {})
+        : {},
+    )
     .map((choice) => (json(choice.delta ?? {}).content as string | undefined) ?? '')
     .join('');
 }
@@ -25,7 +29,17 @@ function openaiStreamText(name: string): string {
 describe('OpenAI-compatible', () => {
   it('JSON: sends a chat completion, reads the text, meters usage', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock) });
-    const result = await client.generate({ model: 'openai/gpt-4.1-nano', system: 'be brief', prompt: 'a holiday', maxTokens: 500, temperature: 0.3, json: true, agent: 'writer', run: 'r1', tags: { team: 'a' } });
+    const result = await client.generate({
+      model: 'openai/gpt-4.1-nano',
+      system: 'be brief',
+      prompt: 'a holiday',
+      maxTokens: 500,
+      temperature: 0.3,
+      json: true,
+      agent: 'writer',
+      run: 'r1',
+      tags: { team: 'a' },
+    });
     const recorded = json(json(fixtureBody('openai-01-chat-plain')).choices as never);
     expect(result.text).toBe(json(json(json(recorded)[0]).message).content);
     expect(result.usage).toMatchObject(expectedUsage('openai', 'openai-01-chat-plain'));
@@ -37,13 +51,24 @@ describe('OpenAI-compatible', () => {
     expect(request.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     expect(request.json).toEqual({
       model: 'gpt-4.1-nano',
-      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'a holiday' }],
+      messages: [
+        { role: 'system', content: 'be brief' },
+        { role: 'user', content: 'a holiday' },
+      ],
       temperature: 0.3,
       max_completion_tokens: 500,
       response_format: { type: 'json_object' },
     });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ status: 'ok', provider: 'openai', agent: 'writer', run: 'r1', tags: { team: 'a' }, attempts: 1, requestedModel: 'gpt-4.1-nano' });
+    expect(events[0]).toMatchObject({
+      status: 'ok',
+      provider: 'openai',
+      agent: 'writer',
+      run: 'r1',
+      tags: { team: 'a' },
+      attempts: 1,
+      requestedModel: 'gpt-4.1-nano',
+    });
     expect(events[0]!.usage).toMatchObject(expectedUsage('openai', 'openai-01-chat-plain'));
   });
 
@@ -80,10 +105,18 @@ describe('OpenAI-compatible', () => {
 
   it('an agent picks provider, model and defaults from the config', async () => {
     const { client, events } = makeClient({
-      config: mockConfig(mock, { agents: { indicator_agent: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0, maxTokens: 64, system: 'sys' } } }),
+      config: mockConfig(mock, {
+        agents: {
+          indicator_agent: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0, maxTokens: 64, system: 'sys' },
+        },
+      }),
     });
     await client.generate({ agent: 'indicator_agent', prompt: 'x' });
-    expect(json(mock.requests[0]!.json)).toMatchObject({ model: 'gpt-4o-mini', temperature: 0, max_completion_tokens: 64 });
+    expect(json(mock.requests[0]!.json)).toMatchObject({
+      model: 'gpt-4o-mini',
+      temperature: 0,
+      max_completion_tokens: 64,
+    });
     expect(events[0]!.agent).toBe('indicator_agent');
   });
 });
@@ -91,15 +124,30 @@ describe('OpenAI-compatible', () => {
 describe('Anthropic Messages', () => {
   it('JSON', async () => {
     const { client, events } = makeClient({ config: mockConfig(mock) });
-    const result = await client.generate({ provider: 'anthropic', model: 'claude-sonnet-4-5', system: 'sys', prompt: 'hi' });
+    const result = await client.generate({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      system: 'sys',
+      prompt: 'hi',
+    });
     const body = json(fixtureBody('anthropic-01-plain'));
-    expect(result.text).toBe((body.content as Json[]).filter((block) => block.type === 'text').map((block) => block.text).join(''));
+    expect(result.text).toBe(
+      (body.content as Json[])
+        .filter((block) => block.type === 'text')
+        .map((block) => block.text)
+        .join(''),
+    );
     expect(result.usage).toMatchObject(expectedUsage('anthropic', 'anthropic-01-plain'));
     const request = mock.requests[0]!;
     expect(request.path).toBe('/v1/messages');
     expect(request.headers['x-api-key']).toBe(ANTHROPIC_KEY);
     expect(request.headers['anthropic-version']).toBe('2023-06-01');
-    expect(request.json).toEqual({ model: 'claude-sonnet-4-5', max_tokens: 4096, system: 'sys', messages: [{ role: 'user', content: 'hi' }] });
+    expect(request.json).toEqual({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 4096,
+      system: 'sys',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(events[0]).toMatchObject({ status: 'ok', provider: 'anthropic', model: 'claude-sonnet-4-5-20250929' });
   });
 
@@ -123,7 +171,14 @@ describe('Anthropic Messages', () => {
 describe('Gemini generateContent', () => {
   it('JSON', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
-    const result = await client.generate({ provider: 'gemini', model: 'gemini-2.5-flash', system: 'sys', prompt: 'hi', json: true, maxTokens: 100 });
+    const result = await client.generate({
+      provider: 'gemini',
+      model: 'gemini-2.5-flash',
+      system: 'sys',
+      prompt: 'hi',
+      json: true,
+      maxTokens: 100,
+    });
     expect(result.text.length).toBeGreaterThan(0);
     expect(result.usage).toMatchObject(expectedUsage('gemini', 'gemini-01-plain'));
     const request = mock.requests[0]!;

@@ -44,7 +44,10 @@ describe('in-process rate limiter', () => {
   });
 
   it('keeps requests per window on a sliding log', async () => {
-    const limiter = createRateLimiter({ limits: [{ provider: 'openai', model: 'gpt-4o-mini', rpm: 10 }], windowMs: 1000 });
+    const limiter = createRateLimiter({
+      limits: [{ provider: 'openai', model: 'gpt-4o-mini', rpm: 10 }],
+      windowMs: 1000,
+    });
     const { grants, permits } = race(limiter, 25);
     await vi.advanceTimersByTimeAsync(0);
     expect(grants).toHaveLength(10);
@@ -144,7 +147,8 @@ describe('in-process rate limiter', () => {
       for (const permit of permits.splice(0)) permit.release();
     }
     // Sliding window: never more than 600 in any 60 s.
-    for (let index = 600; index < grants.length; index++) expect(grants[index]! - grants[index - 600]!).toBeGreaterThanOrEqual(60_000);
+    for (let index = 600; index < grants.length; index++)
+      expect(grants[index]! - grants[index - 600]!).toBeGreaterThanOrEqual(60_000);
     expect(grants).toHaveLength(1800);
   });
 });

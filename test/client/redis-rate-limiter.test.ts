@@ -12,7 +12,9 @@ let admin: Redis;
 const limiters: RedisRateLimiter[] = [];
 let counter = 0;
 
-function limiter(options: Partial<ConstructorParameters<typeof RedisRateLimiter>[0]> & { scope: string }): RedisRateLimiter {
+function limiter(
+  options: Partial<ConstructorParameters<typeof RedisRateLimiter>[0]> & { scope: string },
+): RedisRateLimiter {
   const made = new RedisRateLimiter({ redis: admin, prefix: `${prefix}:${options.scope}`, ...options });
   limiters.push(made);
   return made;
@@ -101,16 +103,31 @@ describe('Redis rate limiter', () => {
     const run = promisify(execFile);
     const outputs = await Promise.all(
       Array.from({ length: 4 }, () =>
-        run('node', ['--import', 'tsx', 'test/client/redis-limiter-worker.ts', REDIS, scope, String(rpm), String(windowMs), String(startAt), String(windowMs * windows)], {
-          cwd: process.cwd(),
-        }),
+        run(
+          'node',
+          [
+            '--import',
+            'tsx',
+            'test/client/redis-limiter-worker.ts',
+            REDIS,
+            scope,
+            String(rpm),
+            String(windowMs),
+            String(startAt),
+            String(windowMs * windows),
+          ],
+          {
+            cwd: process.cwd(),
+          },
+        ),
       ),
     );
     const perProcess = outputs.map((output) => JSON.parse(output.stdout) as number[]);
     const grants = perProcess.flat().sort((a, b) => a - b);
     expect(perProcess.every((list) => list.length > 0)).toBe(true);
     // Never more than rpm in any window.
-    for (let index = rpm; index < grants.length; index++) expect(grants[index]! - grants[index - rpm]!).toBeGreaterThanOrEqual(windowMs);
+    for (let index = rpm; index < grants.length; index++)
+      expect(grants[index]! - grants[index - rpm]!).toBeGreaterThanOrEqual(windowMs);
     // And close to it: the ideal is rpm per window over the run.
     const ideal = rpm * windows;
     expect(grants.length).toBeLessThanOrEqual(ideal);

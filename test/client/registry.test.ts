@@ -30,7 +30,12 @@ describe('provider presets', () => {
   it('a provider of your own gets the plain adapter of its type, with no key when none is set', () => {
     const adapter = providerAdapter('my-proxy', 'anthropic');
     expect(adapter.defaultBaseURL).toBeUndefined();
-    const built = adapter.buildCall({ baseURL: 'http://127.0.0.1:1', apiKey: undefined, call, headers: { 'x-team': 'a' } });
+    const built = adapter.buildCall({
+      baseURL: 'http://127.0.0.1:1',
+      apiKey: undefined,
+      call,
+      headers: { 'x-team': 'a' },
+    });
     expect(built.url).toBe('http://127.0.0.1:1/v1/messages');
     expect(built.headers['x-api-key']).toBeUndefined();
     expect(built.headers['x-team']).toBe('a');

@@ -89,7 +89,11 @@ describe('withRetry', () => {
     const assertion = expect(done).rejects.toBe(errors[2]);
     await vi.advanceTimersByTimeAsync(200);
     await assertion;
-    expect(seen).toEqual([[1, true], [2, true], [3, false]]);
+    expect(seen).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
   });
 
   for (const status of [400, 401, 403, 404, 422]) {

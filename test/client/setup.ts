@@ -19,7 +19,11 @@ export function mockConfig(mock: MockProvider, extra: Record<string, unknown> = 
     {
       providers: {
         openai: { baseURL: `${mock.url}/v1`, apiKey: 'env:OPENAI_API_KEY' },
-        openrouter: { baseURL: `${mock.url}/v1`, apiKey: 'env:OPENAI_API_KEY', headers: { 'HTTP-Referer': 'https://example.org', 'X-Title': 'tl-tests' } },
+        openrouter: {
+          baseURL: `${mock.url}/v1`,
+          apiKey: 'env:OPENAI_API_KEY',
+          headers: { 'HTTP-Referer': 'https://example.org', 'X-Title': 'tl-tests' },
+        },
         mistral: { baseURL: `${mock.url}/v1`, apiKey: 'env:OPENAI_API_KEY' },
         anthropic: { baseURL: mock.url, apiKey: 'env:ANTHROPIC_API_KEY' },
         gemini: { baseURL: mock.url, apiKey: 'env:GEMINI_API_KEY' },
@@ -52,7 +56,9 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
 
 /** The `expected` usage of a corpus fixture. */
 export function expectedUsage(provider: string, name: string): Partial<Usage> {
-  const fixture = JSON.parse(readFileSync(join(FIXTURES, provider, `${name}.json`), 'utf8')) as { expected: Partial<Usage> };
+  const fixture = JSON.parse(readFileSync(join(FIXTURES, provider, `${name}.json`), 'utf8')) as {
+    expected: Partial<Usage>;
+  };
   return fixture.expected;
 }
 

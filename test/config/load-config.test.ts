@@ -27,9 +27,15 @@ describe('loadConfig without a file', () => {
     expect(config.source).toBe('env');
     expect(Object.keys(config.providers).sort()).toEqual(['gemini', 'ollama', 'openai']);
     expect(config.providers.openai?.baseURL).toBe('http://127.0.0.1:9/v1');
-    expect(config.providers.openai?.apiKeys).toEqual([{ ref: 'env:OPENAI_API_KEY', value: 'sk-test-openai-0000000000' }]);
+    expect(config.providers.openai?.apiKeys).toEqual([
+      { ref: 'env:OPENAI_API_KEY', value: 'sk-test-openai-0000000000' },
+    ]);
     expect(config.providers.gemini?.apiKeys[0]?.ref).toBe('env:GOOGLE_API_KEY');
-    expect(config.providers.ollama).toMatchObject({ baseURL: 'http://127.0.0.1:11434/v1', keyOptional: true, apiKeys: [] });
+    expect(config.providers.ollama).toMatchObject({
+      baseURL: 'http://127.0.0.1:11434/v1',
+      keyOptional: true,
+      apiKeys: [],
+    });
     expect(config.providers.anthropic).toBeUndefined();
   });
 
@@ -76,7 +82,12 @@ describe('loadConfig with a file', () => {
     expect(config.providers.local).toMatchObject({ keyOptional: true, baseURL: 'http://127.0.0.1:8000/v1' });
     expect(config.agents.indicator_agent).toEqual({ provider: 'openrouter', model: 'google/gemini-2.5-flash' });
     expect(config.agents.local_agent).toEqual({ provider: 'local', model: 'llama3' });
-    expect(config.agents.writer).toEqual({ provider: 'openrouter', model: 'openai/gpt-4o-mini', temperature: 0.2, maxTokens: 300 });
+    expect(config.agents.writer).toEqual({
+      provider: 'openrouter',
+      model: 'openai/gpt-4o-mini',
+      temperature: 0.2,
+      maxTokens: 300,
+    });
     expect(config.rateLimits).toEqual([{ provider: 'openrouter', rpm: 600, concurrency: 10 }]);
     expect(config.retry.maxAttempts).toBe(5);
     expect(config.server.adminKey).toEqual({ ref: 'env:ADMIN', value: 'admin-secret' });
@@ -93,7 +104,9 @@ describe('loadConfig with a file', () => {
   });
 
   it('names a missing file', async () => {
-    await expect(loadConfig({ cwd: dir, path: 'nope.yaml', env: {} })).rejects.toThrow(/config file not found: .*nope\.yaml/);
+    await expect(loadConfig({ cwd: dir, path: 'nope.yaml', env: {} })).rejects.toThrow(
+      /config file not found: .*nope\.yaml/,
+    );
   });
 
   it('names a syntax error', async () => {
@@ -140,14 +153,29 @@ describe('parseConfig errors name the field path', () => {
 describe('resolveModelRef', () => {
   const providers = parseConfig({}, 'env', { OPENAI_API_KEY: 'sk-aaaaaaaaaaaa', ANTHROPIC_API_KEY: 'x' }).providers;
   it('uses a configured provider prefix, else OpenRouter for vendor/model ids', () => {
-    expect(resolveModelRef({ model: 'openai/gpt-4o-mini' }, providers)).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
-    expect(resolveModelRef({ model: 'google/gemini-2.5-flash' }, providers)).toEqual({ provider: 'openrouter', model: 'google/gemini-2.5-flash' });
-    expect(resolveModelRef({ provider: 'anthropic', model: 'claude-x' }, providers)).toEqual({ provider: 'anthropic', model: 'claude-x' });
+    expect(resolveModelRef({ model: 'openai/gpt-4o-mini' }, providers)).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+    });
+    expect(resolveModelRef({ model: 'google/gemini-2.5-flash' }, providers)).toEqual({
+      provider: 'openrouter',
+      model: 'google/gemini-2.5-flash',
+    });
+    expect(resolveModelRef({ provider: 'anthropic', model: 'claude-x' }, providers)).toEqual({
+      provider: 'anthropic',
+      model: 'claude-x',
+    });
   });
   it('takes a known provider prefix at its word when OpenRouter is not configured', () => {
-    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, providers)).toEqual({ provider: 'groq', model: 'llama-3.3-70b' });
+    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, providers)).toEqual({
+      provider: 'groq',
+      model: 'llama-3.3-70b',
+    });
     const withRouter = parseConfig({}, 'env', { OPENROUTER_API_KEY: 'sk-or-aaaaaaaaaaaa' }).providers;
-    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, withRouter)).toEqual({ provider: 'openrouter', model: 'groq/llama-3.3-70b' });
+    expect(resolveModelRef({ model: 'groq/llama-3.3-70b' }, withRouter)).toEqual({
+      provider: 'openrouter',
+      model: 'groq/llama-3.3-70b',
+    });
   });
   it('asks for provider/model when a bare model is ambiguous', () => {
     expect(() => resolveModelRef({ model: 'gpt-4o' }, providers)).toThrow(/names no provider/);

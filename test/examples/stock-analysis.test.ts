@@ -53,7 +53,12 @@ const sum = (events: UsageEvent[], pick: (event: UsageEvent) => number | undefin
 describe('stock-analysis example', () => {
   it('records one event per agent call, on the agent model, with run = ticker, and reports exactly those', async () => {
     const lines: string[] = [];
-    const { tickers } = await runStockAnalysis({ tickers: ['AAPL'], store, latencyScale: 0, log: (line) => lines.push(line) });
+    const { tickers } = await runStockAnalysis({
+      tickers: ['AAPL'],
+      store,
+      latencyScale: 0,
+      log: (line) => lines.push(line),
+    });
     const [aapl] = tickers;
     if (aapl === undefined) throw new Error('no analysis');
     expect(lines).toHaveLength(8);
@@ -71,7 +76,10 @@ describe('stock-analysis example', () => {
       expect(event.cost).not.toBeNull();
     }
     for (const [agent, count] of Object.entries(CALLS_PER_AGENT)) {
-      expect(events.filter((event) => event.agent === agent), agent).toHaveLength(count);
+      expect(
+        events.filter((event) => event.agent === agent),
+        agent,
+      ).toHaveLength(count);
     }
     expect(events.filter((event) => event.model === 'gemini-2.5-flash')).toHaveLength(5);
     expect(events.filter((event) => event.model === 'gemini-2.5-pro')).toHaveLength(3);
@@ -90,7 +98,10 @@ describe('stock-analysis example', () => {
     expect(aapl.clientStats.total).toBe(8);
     // The recorded answers: flash 3,564 tokens (3,512 cached), pro 550.
     expect(summary.tokens.total).toBe(5 * 3_564 + 3 * 550);
-    expect(models.map((m) => [m.model, m.calls]).sort()).toEqual([['gemini-2.5-flash', 5], ['gemini-2.5-pro', 3]]);
+    expect(models.map((m) => [m.model, m.calls]).sort()).toEqual([
+      ['gemini-2.5-flash', 5],
+      ['gemini-2.5-pro', 3],
+    ]);
     expect(agents.find((a) => a.agent === 'volume_agent')?.calls).toBe(2);
 
     expect(aapl.reportText).toContain('TOKEN USAGE SUMMARY for AAPL');
@@ -101,7 +112,12 @@ describe('stock-analysis example', () => {
 
   it('keeps tickers apart, records a retried 503 as a failure, and reports only the analysis just run', async () => {
     const before = new Date();
-    const { tickers } = await runStockAnalysis({ tickers: ['MSFT', 'NVDA', 'AAPL'], store, latencyScale: 0, overloaded: 1 });
+    const { tickers } = await runStockAnalysis({
+      tickers: ['MSFT', 'NVDA', 'AAPL'],
+      store,
+      latencyScale: 0,
+      overloaded: 1,
+    });
     expect(tickers.map((analysis) => analysis.ticker)).toEqual(['MSFT', 'NVDA', 'AAPL']);
     for (const analysis of tickers) {
       const events = await eventsOf({ run: analysis.ticker, from: before });
@@ -137,7 +153,11 @@ describe('stock-analysis example', () => {
     const run = promisify(execFile);
     const tsx = join(ROOT, 'node_modules/.bin/tsx');
     const db = `sqlite:${join(dir, 'cli.db')}`;
-    const { stdout } = await run(tsx, ['examples/stock-analysis/run.ts', '--tickers', 'AAPL,TSLA', '--db', db, '--latency-scale', '0'], { cwd: ROOT });
+    const { stdout } = await run(
+      tsx,
+      ['examples/stock-analysis/run.ts', '--tickers', 'AAPL,TSLA', '--db', db, '--latency-scale', '0'],
+      { cwd: ROOT },
+    );
     expect(stdout).toContain('TOKEN USAGE SUMMARY for AAPL');
     expect(stdout).toContain('TOKEN USAGE SUMMARY for TSLA');
     expect(stdout.match(/Total LLM Calls: 8/g)).toHaveLength(2);
@@ -154,9 +174,12 @@ describe('stock-analysis example', () => {
       (error: unknown) => error as { code: number; stderr: string },
     );
     expect(bad?.code).toBe(1);
-    expect(bad?.stderr.trim().split('\n').filter((line) => line.startsWith('stock-analysis:'))).toEqual([
-      'stock-analysis: --tickers: expected symbols like AAPL,MSFT, got "not a ticker"',
-    ]);
+    expect(
+      bad?.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('stock-analysis:')),
+    ).toEqual(['stock-analysis: --tickers: expected symbols like AAPL,MSFT, got "not a ticker"']);
     expect(bad?.stderr).not.toContain('    at ');
   });
 });

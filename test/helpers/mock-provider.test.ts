@@ -14,7 +14,11 @@ afterAll(async () => {
 beforeEach(() => mock.reset());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${mock.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
@@ -23,7 +27,11 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('mock provider: recorded defaults', () => {
   it('replays the recorded OpenAI chat completion byte for byte and logs the request with its auth', async () => {
-    const response = await post('/v1/chat/completions', { model: 'gpt-4.1-nano', messages: [] }, { authorization: 'Bearer sk-test-123456789' });
+    const response = await post(
+      '/v1/chat/completions',
+      { model: 'gpt-4.1-nano', messages: [] },
+      { authorization: 'Bearer sk-test-123456789' },
+    );
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(JSON.stringify(fixtureBody('openai-01-chat-plain')));
     expect(mock.requests).toHaveLength(1);
@@ -49,7 +57,9 @@ describe('mock provider: recorded defaults', () => {
   });
 
   it('serves Gemini JSON, SSE with alt=sse and a JSON array without it', async () => {
-    expect(await (await post('/v1beta/models/gemini-2.0-flash:generateContent', {})).json()).toEqual(fixtureBody('gemini-01-plain'));
+    expect(await (await post('/v1beta/models/gemini-2.0-flash:generateContent', {})).json()).toEqual(
+      fixtureBody('gemini-01-plain'),
+    );
     const sse = await (await post('/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse', {})).text();
     expect(sse.split('\n\n').filter(Boolean)).toHaveLength(3);
     const array = (await (await post('/v1beta/models/gemini-2.0-flash:streamGenerateContent', {})).json()) as unknown[];
@@ -63,7 +73,10 @@ describe('mock provider: recorded defaults', () => {
     expect(await (await post('/v1/responses', {})).json()).toEqual(fixtureBody('openai-responses-01-plain'));
     const streamed = await (await post('/v1/responses', { stream: true })).text();
     expect(streamed).toContain('event: response.completed');
-    expect(((await (await post('/v1/embeddings', {})).json()) as { usage: unknown }).usage).toEqual({ prompt_tokens: 8, total_tokens: 8 });
+    expect(((await (await post('/v1/embeddings', {})).json()) as { usage: unknown }).usage).toEqual({
+      prompt_tokens: 8,
+      total_tokens: 8,
+    });
     expect((await fetch(`${mock.url}/v1/models`)).status).toBe(200);
   });
 
@@ -124,7 +137,11 @@ describe('mock provider: scripted behaviours', () => {
   it('stalls a stream after n events, and serves named fixtures', async () => {
     mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 1 });
     const controller = new AbortController();
-    const response = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', body: '{}', signal: controller.signal });
+    const response = await fetch(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{}',
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toMatch(/^data: /);
@@ -139,22 +156,34 @@ describe('mock provider: scripted behaviours', () => {
 describe('mock provider: official clients', () => {
   it('is accepted by the openai and @anthropic-ai/sdk clients, JSON and stream', async () => {
     const openai = new OpenAI({ apiKey: 'sk-test', baseURL: `${mock.url}/v1`, maxRetries: 0 });
-    const completion = await openai.chat.completions.create({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }] });
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(completion.usage?.completion_tokens).toBe(363);
-    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: unknown;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage).toMatchObject({ prompt_tokens: 78, completion_tokens: 9 });
 
     const anthropic = new Anthropic({ apiKey: 'sk-ant-test', baseURL: mock.url, maxRetries: 0 });
-    const message = await anthropic.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    const message = await anthropic.messages
+      .stream({ model: 'claude-sonnet-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
     expect(message.usage.output_tokens).toBe(419);
   });
 });
 
 describe('mock provider: separate process', () => {
   it('prints its URL and serves from its own process', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/mock-provider-main.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/mock-provider-main.ts'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));

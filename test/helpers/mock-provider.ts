@@ -136,7 +136,15 @@ export function fixtureBody(name: string): unknown {
   return loadFixture(name).body;
 }
 
-type Route = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'openai-models' | 'anthropic' | 'gemini' | 'gemini-stream' | 'ollama';
+type Route =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'openai-embeddings'
+  | 'openai-models'
+  | 'anthropic'
+  | 'gemini'
+  | 'gemini-stream'
+  | 'ollama';
 
 /** Recorded defaults per route: [JSON fixture, stream fixture]. */
 const DEFAULT_FIXTURES: Record<Route, [string, string | undefined]> = {
@@ -176,7 +184,8 @@ function wantsStream(route: Route, json: unknown): boolean {
 function withEventNames(events: readonly StreamEvent[]): StreamEvent[] {
   return events.map((item) => {
     if (item.event !== null) return item;
-    const type = typeof item.data === 'object' && item.data !== null ? (item.data as Record<string, unknown>)['type'] : undefined;
+    const type =
+      typeof item.data === 'object' && item.data !== null ? (item.data as Record<string, unknown>)['type'] : undefined;
     return typeof type === 'string' ? { event: type, data: item.data } : item;
   });
 }
@@ -186,7 +195,8 @@ function recordedBehaviour(route: Route, stream: boolean, query: Record<string, 
   if (!stream || streamName === undefined) return { kind: 'json', body: fixtureBody(jsonName) };
   let events = fixtureEvents(streamName);
   if (route === 'anthropic') events = withEventNames(events);
-  if (route === 'openai-chat' && events.at(-1)?.data !== '[DONE]') events = [...events, { event: null, data: '[DONE]' }];
+  if (route === 'openai-chat' && events.at(-1)?.data !== '[DONE]')
+    events = [...events, { event: null, data: '[DONE]' }];
   if (route === 'ollama') return { kind: 'stream', events, format: 'ndjson' };
   if (route === 'gemini-stream' && query['alt'] !== 'sse') {
     // Without alt=sse the REST API answers one JSON array of chunks.
@@ -210,7 +220,8 @@ function encodeEvent(item: StreamEvent, format: 'sse' | 'ndjson'): string {
   return item.event === null ? `data: ${data}\n\n` : `event: ${item.event}\ndata: ${data}\n\n`;
 }
 
-const wait = (ms: number): Promise<void> => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+const wait = (ms: number): Promise<void> =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
   const requests: MockRequest[] = [];
@@ -239,12 +250,17 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     let behaviour = queue.shift() ?? defaultBehaviour;
     if (behaviour === undefined) {
       if (route === undefined) {
-        behaviour = { kind: 'status', status: 404, body: { error: { message: `Unknown route ${method} ${url.pathname}`, type: 'invalid_request_error' } } };
+        behaviour = {
+          kind: 'status',
+          status: 404,
+          body: { error: { message: `Unknown route ${method} ${url.pathname}`, type: 'invalid_request_error' } },
+        };
       } else {
         behaviour = recordedBehaviour(route, wantsStream(route, json), query);
       }
     }
-    if (behaviour.kind === 'fixture') behaviour = fixtureBehaviour(behaviour.name, behaviour.latencyMs, behaviour.chunkGapMs);
+    if (behaviour.kind === 'fixture')
+      behaviour = fixtureBehaviour(behaviour.name, behaviour.latencyMs, behaviour.chunkGapMs);
     await play(behaviour, response);
   }
 
@@ -265,7 +281,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       }
       case 'status': {
         await wait(latency);
-        const text = behaviour.body === undefined ? '' : typeof behaviour.body === 'string' ? behaviour.body : JSON.stringify(behaviour.body);
+        const text =
+          behaviour.body === undefined
+            ? ''
+            : typeof behaviour.body === 'string'
+              ? behaviour.body
+              : JSON.stringify(behaviour.body);
         response.writeHead(behaviour.status, { 'content-type': 'application/json', ...behaviour.headers });
         response.end(text);
         return;

@@ -84,8 +84,12 @@ export function corpusStreamToText(fixture: Pick<CorpusFixture, 'provider' | 'bo
 }
 
 /** A hint as a caller would give it for a corpus fixture: provider id and endpoint URL. */
-export function corpusHint(fixture: Pick<CorpusFixture, 'provider' | 'api' | 'kind'>): { provider: string; url: string } {
-  const provider = { other: 'groq', gemini: 'google', 'openai-responses': 'openai' }[fixture.provider] ?? fixture.provider;
+export function corpusHint(fixture: Pick<CorpusFixture, 'provider' | 'api' | 'kind'>): {
+  provider: string;
+  url: string;
+} {
+  const provider =
+    { other: 'groq', gemini: 'google', 'openai-responses': 'openai' }[fixture.provider] ?? fixture.provider;
   const hosts: Record<string, string> = {
     openai: 'https://api.openai.com',
     openrouter: 'https://openrouter.ai/api',

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APICallError, generateText, streamText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
 import type { LanguageModelV2Middleware, LanguageModelV3Middleware } from '@ai-sdk/provider';
-import { createAiSdkMiddleware, createLedger, openStore, type Store, type TrackedLedger, type UsageEvent } from '#src/index.js';
+import {
+  createAiSdkMiddleware,
+  createLedger,
+  openStore,
+  type Store,
+  type TrackedLedger,
+  type UsageEvent,
+} from '#src/index.js';
 import type { RecordInput } from '#src/types/index.js';
 
 /** A clock that moves 10 ms each time it is read: durations become exact. */
@@ -18,7 +25,13 @@ const USAGE_V3 = {
   inputTokens: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: undefined },
   outputTokens: { total: 300, text: 236, reasoning: 64 },
 };
-const EXPECTED_USAGE = { inputTokens: 2006, outputTokens: 300, totalTokens: 2306, cacheReadTokens: 1920, reasoningTokens: 64 };
+const EXPECTED_USAGE = {
+  inputTokens: 2006,
+  outputTokens: 300,
+  totalTokens: 2306,
+  cacheReadTokens: 1920,
+  reasoningTokens: 64,
+};
 
 function generateModel(): MockLanguageModelV3 {
   return new MockLanguageModelV3({
@@ -45,7 +58,11 @@ const STREAM_PARTS = [
 ] as const;
 
 function streamModel(parts: () => ReadableStream<never>): MockLanguageModelV3 {
-  return new MockLanguageModelV3({ provider: 'openai.chat', modelId: 'gpt-4.1-nano', doStream: async () => ({ stream: parts() }) });
+  return new MockLanguageModelV3({
+    provider: 'openai.chat',
+    modelId: 'gpt-4.1-nano',
+    doStream: async () => ({ stream: parts() }),
+  });
 }
 
 let store: Store;
@@ -66,9 +83,15 @@ async function storedEvents(): Promise<UsageEvent[]> {
 
 describe('AI SDK middleware with the real ai@6 package', () => {
   it('generateText: the text is untouched and one event holds the exact usage, model, attribution and timing', async () => {
-    const middleware = ledger.aiSdkMiddleware({ agent: 'triage', run: 'nightly', tags: { team: 'a11y' } }, { clock: steppingClock(), now: () => NOW });
+    const middleware = ledger.aiSdkMiddleware(
+      { agent: 'triage', run: 'nightly', tags: { team: 'a11y' } },
+      { clock: steppingClock(), now: () => NOW },
+    );
     const plain = await generateText({ model: generateModel(), prompt: 'hi' });
-    const tracked = await generateText({ model: wrapLanguageModel({ model: generateModel(), middleware }), prompt: 'hi' });
+    const tracked = await generateText({
+      model: wrapLanguageModel({ model: generateModel(), middleware }),
+      prompt: 'hi',
+    });
     expect(tracked.text).toBe(plain.text);
     expect(tracked.text).toBe('Hello from the mock.');
     expect(tracked.usage).toEqual(plain.usage);
@@ -106,7 +129,14 @@ describe('AI SDK middleware with the real ai@6 package', () => {
     const [event, ...rest] = await storedEvents();
     expect(rest).toHaveLength(0);
     // Clock reads: start 10, first text delta 20, end 30.
-    expect(event).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', agent: 'writer', status: 'ok', timeToFirstTokenMs: 10, durationMs: 20 });
+    expect(event).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4.1-nano-2025-04-14',
+      agent: 'writer',
+      status: 'ok',
+      timeToFirstTokenMs: 10,
+      durationMs: 20,
+    });
     expect(event!.usage).toMatchObject(EXPECTED_USAGE);
   });
 
@@ -125,11 +155,20 @@ describe('AI SDK middleware with the real ai@6 package', () => {
         throw failure;
       },
     });
-    await expect(generateText({ model: wrapLanguageModel({ model, middleware }), prompt: 'hi', maxRetries: 0 })).rejects.toBe(failure);
+    await expect(
+      generateText({ model: wrapLanguageModel({ model, middleware }), prompt: 'hi', maxRetries: 0 }),
+    ).rejects.toBe(failure);
     await middleware.flush();
     const [event, ...rest] = await storedEvents();
     expect(rest).toHaveLength(0);
-    expect(event).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano', agent: 'triage', status: 'error', durationMs: 10, error: { type: 'RateLimitError', status: 429 } });
+    expect(event).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4.1-nano',
+      agent: 'triage',
+      status: 'error',
+      durationMs: 10,
+      error: { type: 'RateLimitError', status: 429 },
+    });
     expect(event!.error!.message).toContain('Rate limit reached');
     expect(event!.error!.message).not.toContain('sk-proj-abcdefghijklmnopqrstuvwxyz0123456789');
     expect(event!.usage.inputTokens).toBeUndefined();
@@ -145,8 +184,14 @@ describe('AI SDK middleware with the real ai@6 package', () => {
       modelId: 'gpt-4.1-nano',
       doGenerate: async () => {
         calls++;
-        if (calls === 1) throw new APICallError({ message: 'overloaded', url: 'u', requestBodyValues: {}, statusCode: 503 });
-        return { content: [{ type: 'text', text: 'ok' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: USAGE_V3, warnings: [] };
+        if (calls === 1)
+          throw new APICallError({ message: 'overloaded', url: 'u', requestBodyValues: {}, statusCode: 503 });
+        return {
+          content: [{ type: 'text', text: 'ok' }],
+          finishReason: { unified: 'stop', raw: 'stop' },
+          usage: USAGE_V3,
+          warnings: [],
+        };
       },
     });
     // The AI SDK waits 2 s before its first retry: fake timers, no wall-clock wait.
@@ -178,7 +223,11 @@ describe('AI SDK middleware with the real ai@6 package', () => {
           else controller.error(new Error('socket hang up'));
         },
       });
-    const result = streamText({ model: wrapLanguageModel({ model: streamModel(cut), middleware }), prompt: 'hi', onError: () => {} });
+    const result = streamText({
+      model: wrapLanguageModel({ model: streamModel(cut), middleware }),
+      prompt: 'hi',
+      onError: () => {},
+    });
     const seen: string[] = [];
     const consume = async (): Promise<void> => {
       for await (const part of result.fullStream) seen.push(part.type);
@@ -189,13 +238,25 @@ describe('AI SDK middleware with the real ai@6 package', () => {
     await middleware.flush();
     const [event, ...rest] = await storedEvents();
     expect(rest).toHaveLength(0);
-    expect(event).toMatchObject({ status: 'error', error: { type: 'Error' }, timeToFirstTokenMs: 10, usageUnavailableReason: 'the stream ended before its finish part' });
+    expect(event).toMatchObject({
+      status: 'error',
+      error: { type: 'Error' },
+      timeToFirstTokenMs: 10,
+      usageUnavailableReason: 'the stream ended before its finish part',
+    });
     expect(event!.error!.message).toContain('socket hang up');
-    expect(event!.usage).toEqual({ inputTokens: undefined, outputTokens: undefined, totalTokens: undefined, cacheReadTokens: undefined, cacheWriteTokens: undefined, reasoningTokens: undefined });
+    expect(event!.usage).toEqual({
+      inputTokens: undefined,
+      outputTokens: undefined,
+      totalTokens: undefined,
+      cacheReadTokens: undefined,
+      cacheWriteTokens: undefined,
+      reasoningTokens: undefined,
+    });
     expect(event!.cost).toBeNull();
   });
 
-  it('per-call attribution from providerOptions.tokenledger is merged over the middleware\'s', async () => {
+  it("per-call attribution from providerOptions.tokenledger is merged over the middleware's", async () => {
     const middleware = ledger.scope({ run: 'batch-7' }).aiSdkMiddleware({ agent: 'triage', tags: { team: 'a11y' } });
     await generateText({
       model: wrapLanguageModel({ model: generateModel(), middleware }),
@@ -239,7 +300,10 @@ describe('AI SDK middleware, hooks called directly', () => {
       providerMetadata: { anthropic: { cacheCreationInputTokens: 500 } },
       response: { modelId: 'claude-sonnet-4-5-20250929' },
     };
-    const returned = await middleware.wrapGenerate({ doGenerate: async () => result, model: { provider: 'anthropic.messages', modelId: 'claude-sonnet-4-5' } });
+    const returned = await middleware.wrapGenerate({
+      doGenerate: async () => result,
+      model: { provider: 'anthropic.messages', modelId: 'claude-sonnet-4-5' },
+    });
     expect(returned).toBe(result);
     await middleware.flush();
     expect(recorder.inputs[0]).toMatchObject({
@@ -253,14 +317,28 @@ describe('AI SDK middleware, hooks called directly', () => {
     const recorder = arrayRecorder();
     const middleware = createAiSdkMiddleware({ recorder });
     const result = { usage: USAGE_V3, response: { modelId: 'openai/gpt-4.1-nano-2025-04-14' } };
-    await middleware.wrapGenerate({ doGenerate: async () => result, model: { provider: 'gateway', modelId: 'openai/gpt-4.1-nano' } });
+    await middleware.wrapGenerate({
+      doGenerate: async () => result,
+      model: { provider: 'gateway', modelId: 'openai/gpt-4.1-nano' },
+    });
     await middleware.flush();
-    expect(recorder.inputs[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', requestedModel: 'gpt-4.1-nano' });
+    expect(recorder.inputs[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4.1-nano-2025-04-14',
+      requestedModel: 'gpt-4.1-nano',
+    });
     // The @ai-sdk/anthropic V2 quirk is not applied to a gateway model made by Anthropic.
     const v2 = { usage: { inputTokens: 1512, outputTokens: 40, totalTokens: 1552, cachedInputTokens: 1000 } };
-    await middleware.wrapGenerate({ doGenerate: async () => v2, model: { provider: 'gateway', modelId: 'anthropic/claude-sonnet-4.5' } });
+    await middleware.wrapGenerate({
+      doGenerate: async () => v2,
+      model: { provider: 'gateway', modelId: 'anthropic/claude-sonnet-4.5' },
+    });
     await middleware.flush();
-    expect(recorder.inputs[1]).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4.5', usage: { inputTokens: 1512, cacheReadTokens: 1000 } });
+    expect(recorder.inputs[1]).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4.5',
+      usage: { inputTokens: 1512, cacheReadTokens: 1000 },
+    });
   });
 
   it('a caller that cancels the stream records an AbortError with usage unavailable', async () => {
@@ -275,14 +353,22 @@ describe('AI SDK middleware, hooks called directly', () => {
         upstreamCancelled = true;
       },
     });
-    const { stream } = await middleware.wrapStream({ doStream: async () => ({ stream: upstream }), model: { provider: 'google.generative-ai', modelId: 'gemini-2.5-flash' } });
+    const { stream } = await middleware.wrapStream({
+      doStream: async () => ({ stream: upstream }),
+      model: { provider: 'google.generative-ai', modelId: 'gemini-2.5-flash' },
+    });
     const reader = stream.getReader();
     expect(await reader.read()).toEqual({ done: false, value: { type: 'text-delta' } });
     await reader.cancel('enough');
     expect(upstreamCancelled).toBe(true);
     await middleware.flush();
     expect(recorder.inputs).toHaveLength(1);
-    expect(recorder.inputs[0]).toMatchObject({ provider: 'google', status: 'error', error: { type: 'AbortError' }, usageUnavailableReason: 'the stream ended before its finish part' });
+    expect(recorder.inputs[0]).toMatchObject({
+      provider: 'google',
+      status: 'error',
+      error: { type: 'AbortError' },
+      usageUnavailableReason: 'the stream ended before its finish part',
+    });
     expect(recorder.inputs[0]!.usage).toBeUndefined();
   });
 
@@ -290,13 +376,21 @@ describe('AI SDK middleware, hooks called directly', () => {
     const recorder = arrayRecorder();
     const middleware = createAiSdkMiddleware({ recorder });
     const upstream = convertArrayToReadableStream<{ type: string }>([...STREAM_PARTS, { type: 'raw' }]);
-    const { stream } = await middleware.wrapStream({ doStream: async () => ({ stream: upstream }), model: { provider: 'openai.responses', modelId: 'gpt-4.1-nano' } });
+    const { stream } = await middleware.wrapStream({
+      doStream: async () => ({ stream: upstream }),
+      model: { provider: 'openai.responses', modelId: 'gpt-4.1-nano' },
+    });
     const reader = stream.getReader();
     for (let i = 0; i < STREAM_PARTS.length; i++) await reader.read();
     await reader.cancel();
     await middleware.flush();
     expect(recorder.inputs).toHaveLength(1);
-    expect(recorder.inputs[0]).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano-2025-04-14', status: 'ok', usage: EXPECTED_USAGE });
+    expect(recorder.inputs[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4.1-nano-2025-04-14',
+      status: 'ok',
+      usage: EXPECTED_USAGE,
+    });
     expect(recorder.inputs[0]!.error).toBeUndefined();
   });
 
@@ -310,12 +404,18 @@ describe('AI SDK middleware, hooks called directly', () => {
       },
       onError: (error) => errors.push(error),
     });
-    const rejecting = createAiSdkMiddleware({ recorder: { record: async () => Promise.reject(new Error('store down')) }, onError: (error) => errors.push(error) });
+    const rejecting = createAiSdkMiddleware({
+      recorder: { record: async () => Promise.reject(new Error('store down')) },
+      onError: (error) => errors.push(error),
+    });
     const model = { provider: 'openai.chat', modelId: 'gpt-4.1-nano' };
     const result = { usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } };
     expect(await middleware.wrapGenerate({ doGenerate: async () => result, model })).toBe(result);
     expect(await rejecting.wrapGenerate({ doGenerate: async () => result, model })).toBe(result);
-    const tracked = await generateText({ model: wrapLanguageModel({ model: generateModel(), middleware: rejecting }), prompt: 'hi' });
+    const tracked = await generateText({
+      model: wrapLanguageModel({ model: generateModel(), middleware: rejecting }),
+      prompt: 'hi',
+    });
     expect(tracked.text).toBe('Hello from the mock.');
     await middleware.flush();
     await rejecting.flush();

@@ -19,7 +19,10 @@ export const fakeMeter: CreateUsageMeter = (hint, contentType) => {
       let usage: Record<string, number> | undefined;
       let model: string | undefined;
       const bodies = contentType.includes('event-stream')
-        ? text.split('\n').filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]').map((line) => line.slice(6))
+        ? text
+            .split('\n')
+            .filter((line) => line.startsWith('data: ') && line !== 'data: [DONE]')
+            .map((line) => line.slice(6))
         : [text];
       for (const body of bodies) {
         try {
@@ -30,14 +33,30 @@ export const fakeMeter: CreateUsageMeter = (hint, contentType) => {
           // ignore
         }
       }
-      if (usage === undefined) return { format: undefined, provider: hint.provider, model, usage: undefined, usageUnavailableReason: 'fake: none', estimated: false, warnings: [] };
+      if (usage === undefined)
+        return {
+          format: undefined,
+          provider: hint.provider,
+          model,
+          usage: undefined,
+          usageUnavailableReason: 'fake: none',
+          estimated: false,
+          warnings: [],
+        };
       const input = usage['prompt_tokens'];
       const output = usage['completion_tokens'];
       return {
         format: 'openai-chat',
         provider: 'openai',
         model,
-        usage: { inputTokens: input, outputTokens: output, totalTokens: (input ?? 0) + (output ?? 0), cacheReadTokens: undefined, cacheWriteTokens: undefined, reasoningTokens: undefined },
+        usage: {
+          inputTokens: input,
+          outputTokens: output,
+          totalTokens: (input ?? 0) + (output ?? 0),
+          cacheReadTokens: undefined,
+          cacheWriteTokens: undefined,
+          reasoningTokens: undefined,
+        },
         rawUsage: usage,
         estimated: false,
         warnings: [],

@@ -35,9 +35,19 @@ function steppingClock(): () => number {
 describe('tracking fetch with the official openai client', () => {
   it('returns the same completion as a plain fetch and records usage, model and attribution', async () => {
     const recorder = arrayRecorder();
-    const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter, attribution: { agent: 'triage', tags: { team: 'a11y' } }, now: () => 1_700_000_000_000 });
+    const tracking = createTrackingFetch({
+      recorder,
+      createMeter: fakeMeter,
+      attribution: { agent: 'triage', tags: { team: 'a11y' } },
+      now: () => 1_700_000_000_000,
+    });
     const direct = new OpenAI({ apiKey: 'sk-test-direct', baseURL: `${mock.url}/v1`, maxRetries: 0 });
-    const tracked = new OpenAI({ apiKey: 'sk-test-tracked', baseURL: `${mock.url}/v1`, maxRetries: 0, fetch: tracking });
+    const tracked = new OpenAI({
+      apiKey: 'sk-test-tracked',
+      baseURL: `${mock.url}/v1`,
+      maxRetries: 0,
+      fetch: tracking,
+    });
     const request = { model: 'gpt-4.1-nano', messages: [{ role: 'user' as const, content: 'hi' }] };
     const expected = await direct.chat.completions.create(request);
     const actual = await tracked.chat.completions.create(request);
@@ -45,7 +55,14 @@ describe('tracking fetch with the official openai client', () => {
     await tracking.flush();
     expect(recorder.inputs).toHaveLength(1);
     const input = recorder.inputs[0]!;
-    expect(input).toMatchObject({ agent: 'triage', tags: { team: 'a11y' }, status: 'ok', requestedModel: 'gpt-4.1-nano', model: 'gpt-4.1-nano-2025-04-14', time: 1_700_000_000_000 });
+    expect(input).toMatchObject({
+      agent: 'triage',
+      tags: { team: 'a11y' },
+      status: 'ok',
+      requestedModel: 'gpt-4.1-nano',
+      model: 'gpt-4.1-nano-2025-04-14',
+      time: 1_700_000_000_000,
+    });
     expect(input.usage).toMatchObject({ inputTokens: 16, outputTokens: 363 });
     expect(input.timeToFirstTokenMs).toBeUndefined();
     expect(input.durationMs).toBeGreaterThanOrEqual(0);
@@ -56,7 +73,12 @@ describe('tracking fetch with the official openai client', () => {
     const recorder = arrayRecorder();
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter, clock: steppingClock() });
     const collect = async (client: OpenAI): Promise<unknown[]> => {
-      const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [], stream: true, stream_options: { include_usage: true } });
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       const chunks: unknown[] = [];
       for await (const chunk of stream) chunks.push(chunk);
       return chunks;
@@ -89,7 +111,11 @@ describe('tracking fetch with @anthropic-ai/sdk', () => {
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter, provider: 'anthropic' });
     const direct = new Anthropic({ apiKey: 'sk-ant-x', baseURL: mock.url, maxRetries: 0 });
     const tracked = new Anthropic({ apiKey: 'sk-ant-x', baseURL: mock.url, maxRetries: 0, fetch: tracking });
-    const params = { model: 'claude-sonnet-4-5-20250929', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const params = {
+      model: 'claude-sonnet-4-5-20250929',
+      max_tokens: 100,
+      messages: [{ role: 'user' as const, content: 'hi' }],
+    };
     expect(await tracked.messages.create(params)).toEqual(await direct.messages.create(params));
     const streamed = await tracked.messages.stream(params).finalMessage();
     expect(streamed).toEqual(await direct.messages.stream(params).finalMessage());
@@ -104,14 +130,22 @@ describe('tracking fetch with @anthropic-ai/sdk', () => {
 
 describe('tracking fetch: pass-through and failures', () => {
   const post = (tracking: typeof fetch, body: unknown = {}): Promise<Response> =>
-    tracking(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    tracking(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('hands each chunk on before the stream ends (no buffering)', async () => {
     const recorder = arrayRecorder();
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter });
     mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 1 });
     const controller = new AbortController();
-    const response = await tracking(`${mock.url}/v1/chat/completions`, { method: 'POST', body: '{"stream":true}', signal: controller.signal });
+    const response = await tracking(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: '{"stream":true}',
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toMatch(/^data: \{/);
@@ -127,13 +161,22 @@ describe('tracking fetch: pass-through and failures', () => {
   it('passes a 429 through with its headers and records a RateLimitError', async () => {
     const recorder = arrayRecorder();
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter });
-    mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '2' }, body: { error: { message: 'slow' } } });
+    mock.enqueue({
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '2' },
+      body: { error: { message: 'slow' } },
+    });
     const response = await post(tracking, { model: 'gpt-4o' });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2');
     expect(await response.json()).toEqual({ error: { message: 'slow' } });
     await tracking.flush();
-    expect(recorder.inputs[0]).toMatchObject({ status: 'error', model: 'gpt-4o', error: { type: 'RateLimitError', status: 429 } });
+    expect(recorder.inputs[0]).toMatchObject({
+      status: 'error',
+      model: 'gpt-4o',
+      error: { type: 'RateLimitError', status: 429 },
+    });
   });
 
   it('rethrows a connection reset unchanged and records a ConnectionError', async () => {
@@ -148,7 +191,12 @@ describe('tracking fetch: pass-through and failures', () => {
   it('records a stream cut mid-way as failed with usage unavailable', async () => {
     const recorder = arrayRecorder();
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter });
-    mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), truncateAfter: 3, truncate: 'reset' });
+    mock.enqueue({
+      kind: 'stream',
+      events: fixtureEvents('openai-05-chat-stream-include-usage'),
+      truncateAfter: 3,
+      truncate: 'reset',
+    });
     const response = await post(tracking, { stream: true });
     await expect(response.text()).rejects.toThrow();
     await tracking.flush();
@@ -159,7 +207,11 @@ describe('tracking fetch: pass-through and failures', () => {
 
   it('never breaks the caller when recording fails, and counts it', async () => {
     const errors: unknown[] = [];
-    const rejecting = createTrackingFetch({ recorder: { record: () => Promise.reject(new Error('store down')) }, createMeter: fakeMeter, onError: (error) => errors.push(error) });
+    const rejecting = createTrackingFetch({
+      recorder: { record: () => Promise.reject(new Error('store down')) },
+      createMeter: fakeMeter,
+      onError: (error) => errors.push(error),
+    });
     const throwing = createTrackingFetch({
       recorder: {
         record: () => {
@@ -181,7 +233,11 @@ describe('tracking fetch: pass-through and failures', () => {
 
   it('merges per-call attribution over the configured one', async () => {
     const recorder = arrayRecorder();
-    const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter, attribution: { agent: 'a', run: 'r1', tags: { team: 't', user: 'u' } } });
+    const tracking = createTrackingFetch({
+      recorder,
+      createMeter: fakeMeter,
+      attribution: { agent: 'a', run: 'r1', tags: { team: 't', user: 'u' } },
+    });
     await (await post(tracking.withAttribution({ run: 'r2', tags: { user: 'v' } }))).text();
     await tracking.flush();
     expect(recorder.inputs[0]).toMatchObject({ agent: 'a', run: 'r2', tags: { team: 't', user: 'v' } });
@@ -190,7 +246,9 @@ describe('tracking fetch: pass-through and failures', () => {
   it('reads the Gemini model from the URL path', async () => {
     const recorder = arrayRecorder();
     const tracking = createTrackingFetch({ recorder, createMeter: fakeMeter });
-    await (await tracking(`${mock.url}/v1beta/models/gemini-2.0-flash:generateContent`, { method: 'POST', body: '{}' })).text();
+    await (
+      await tracking(`${mock.url}/v1beta/models/gemini-2.0-flash:generateContent`, { method: 'POST', body: '{}' })
+    ).text();
     await tracking.flush();
     expect(recorder.inputs[0]!.requestedModel).toBe('gemini-2.0-flash');
   });

@@ -149,7 +149,14 @@ describe('fail-open during a run', () => {
     const store = await flakyStore();
     const clock = manualClock();
     const run = createLedger({ store, clock: clock.now, autoRetry: false }).scope({ run: 'AAPL' });
-    const agents = ['indicator_agent', 'volume_agent', 'sector_agent', 'risk_agent', 'final_decision_agent', 'mtf_agent'];
+    const agents = [
+      'indicator_agent',
+      'volume_agent',
+      'sector_agent',
+      'risk_agent',
+      'final_decision_agent',
+      'mtf_agent',
+    ];
     for (const [i, agent] of agents.entries()) {
       store.down = i >= 2 && i <= 3; // the store is down for the 3rd and 4th calls
       clock.advance(1000);
@@ -163,4 +170,3 @@ describe('fail-open during a run', () => {
     expect(report).toContain('Total Analysis Time: 5.50s');
   });
 });
-

@@ -25,7 +25,8 @@ export async function flakyStore(): Promise<FlakyStore> {
       flaky.insertCalls += 1;
       flaky.batches.push(events.length);
       if (flaky.gate !== undefined) await flaky.gate;
-      if (flaky.down) throw new Error('connect ECONNREFUSED postgres://app:hunter2@127.0.0.1:5432/db (key sk-proj-abcdefghijklmnop)');
+      if (flaky.down)
+        throw new Error('connect ECONNREFUSED postgres://app:hunter2@127.0.0.1:5432/db (key sk-proj-abcdefghijklmnop)');
       return inner.insert(events);
     },
     aggregate: (query) => inner.aggregate(query),
@@ -37,7 +38,10 @@ export async function flakyStore(): Promise<FlakyStore> {
   return flaky;
 }
 
-export function manualClock(start = Date.parse('2025-03-01T12:00:00.000Z')): { now: () => number; advance: (ms: number) => void } {
+export function manualClock(start = Date.parse('2025-03-01T12:00:00.000Z')): {
+  now: () => number;
+  advance: (ms: number) => void;
+} {
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms) };
 }

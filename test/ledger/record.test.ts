@@ -5,7 +5,9 @@ import { createLedger } from '#src/ledger/index.js';
 import { openStore } from '#src/store/index.js';
 import { flakyStore, manualClock, storedIds } from './helpers.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/anthropic/anthropic-02-cache-read-write.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/anthropic/anthropic-02-cache-read-write.json', import.meta.url), 'utf8'),
+) as {
   body: unknown;
   expected: Record<string, number>;
 };
@@ -39,7 +41,12 @@ describe('record', () => {
 
   it('normalizes a raw provider response (Anthropic cache read + write) and prices it', async () => {
     const ledger = createLedger({ store: await openStore('memory:') });
-    const event = await ledger.record({ provider: 'anthropic', model: 'claude-sonnet-4-5', response: fixture.body, durationMs: 900 });
+    const event = await ledger.record({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      response: fixture.body,
+      durationMs: 900,
+    });
     expect(event.model).toBe('claude-sonnet-4-5-20250929'); // as answered
     expect(event.requestedModel).toBe('claude-sonnet-4-5');
     expect(event.usage).toMatchObject(fixture.expected);
@@ -64,14 +71,25 @@ describe('record', () => {
     expect(failed.cost).toBeNull();
     expect(failed.costUnavailableReason).toBe('usage unavailable');
     expect(failed.error?.message).not.toContain('sk-abcdefghijklmnopqrstuvwxyz123456');
-    const unknownModel = await ledger.record({ provider: 'acme', model: 'acme-1', usage: { inputTokens: 1, outputTokens: 1 } });
+    const unknownModel = await ledger.record({
+      provider: 'acme',
+      model: 'acme-1',
+      usage: { inputTokens: 1, outputTokens: 1 },
+    });
     expect(unknownModel.cost).toBeNull();
     expect(unknownModel.costUnavailableReason).toMatch(/acme-1/);
   });
 
   it('uses price overrides', async () => {
-    const ledger = createLedger({ store: await openStore('memory:'), prices: [{ model: 'my-finetune', input: 3, output: 12 }] });
-    const event = await ledger.record({ provider: 'acme', model: 'my-finetune', usage: { inputTokens: 1000, outputTokens: 500 } });
+    const ledger = createLedger({
+      store: await openStore('memory:'),
+      prices: [{ model: 'my-finetune', input: 3, output: 12 }],
+    });
+    const event = await ledger.record({
+      provider: 'acme',
+      model: 'my-finetune',
+      usage: { inputTokens: 1000, outputTokens: 500 },
+    });
     expect(event.cost?.totalNanos).toBe(1000 * 3000 + 500 * 12_000);
   });
 

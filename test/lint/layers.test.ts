@@ -50,7 +50,10 @@ describe('layer lint', () => {
   });
 
   it('refuses an import that bypasses a folder index.ts', async () => {
-    await writeFile(path.join(dir, 'src/usage/reach.ts'), "import { ValidationError } from '../errors/errors.js';\nexport const reach = ValidationError;\n");
+    await writeFile(
+      path.join(dir, 'src/usage/reach.ts'),
+      "import { ValidationError } from '../errors/errors.js';\nexport const reach = ValidationError;\n",
+    );
     const result = await cruise();
     await rm(path.join(dir, 'src/usage/reach.ts'));
     expect(result.code).not.toBe(0);

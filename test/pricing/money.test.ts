@@ -13,8 +13,16 @@ describe('money in integer nano-dollars', () => {
 
   it('addCosts sums part by part', () => {
     const pricer = createPricer();
-    const a = pricer.price({ provider: 'openai', model: 'gpt-4o', usage: usage({ inputTokens: 1000, cacheReadTokens: 400, outputTokens: 10 }) }).cost;
-    const b = pricer.price({ provider: 'anthropic', model: 'claude-sonnet-4-20250514', usage: usage({ inputTokens: 900, cacheWriteTokens: 800, outputTokens: 3 }) }).cost;
+    const a = pricer.price({
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: usage({ inputTokens: 1000, cacheReadTokens: 400, outputTokens: 10 }),
+    }).cost;
+    const b = pricer.price({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-20250514',
+      usage: usage({ inputTokens: 900, cacheWriteTokens: 800, outputTokens: 3 }),
+    }).cost;
     if (!a || !b) throw new Error('expected costs');
     const sum = addCosts(a, b);
     expect(sum.totalNanos).toBe(a.totalNanos + b.totalNanos);
@@ -27,7 +35,11 @@ describe('money in integer nano-dollars', () => {
   it('summing 1M small costs does not drift (float summing does)', () => {
     const pricer = createPricer();
     // 7 uncached gpt-4o input tokens: 7 * 2.5 / 1e6 USD = 17,500 nanos each.
-    const one = pricer.price({ provider: 'openai', model: 'gpt-4o', usage: usage({ inputTokens: 7, outputTokens: 0 }) }).cost;
+    const one = pricer.price({
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: usage({ inputTokens: 7, outputTokens: 0 }),
+    }).cost;
     if (!one) throw new Error('expected a cost');
     expect(one.totalNanos).toBe(17_500);
     let total = zeroCost();

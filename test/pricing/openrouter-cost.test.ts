@@ -26,7 +26,10 @@ function load(name: string): { expected: Usage; recorded: Recorded } {
   };
   // A stream: the chunk that carries the usage.
   const recorded = Array.isArray(fixture.body)
-    ? fixture.body.map((chunk) => chunk.data).filter((data): data is Recorded => data?.usage !== undefined && data.usage !== null).at(-1)
+    ? fixture.body
+        .map((chunk) => chunk.data)
+        .filter((data): data is Recorded => data?.usage !== undefined && data.usage !== null)
+        .at(-1)
     : fixture.body;
   if (!recorded) throw new Error(`${name}: no usage chunk`);
   return { expected: fixture.expected, recorded };
@@ -40,14 +43,19 @@ describe.each([
   ['openrouter-03-stream-usage-on-choice-chunk.json', 'x-ai/grok-4'],
 ])('%s (%s)', (name, model) => {
   const { expected, recorded } = load(name);
-  const result = pricer.price({ provider: 'openrouter', model: recorded.model, usage: expected, time: new Date(recorded.created * 1000) });
+  const result = pricer.price({
+    provider: 'openrouter',
+    model: recorded.model,
+    usage: expected,
+    time: new Date(recorded.created * 1000),
+  });
 
   it('prices the model', () => {
     expect(recorded.model).toBe(model);
     expect(result.cost).not.toBeNull();
   });
 
-  it('input parts and output equal OpenRouter\'s own prompt and completion cost to the nano', () => {
+  it("input parts and output equal OpenRouter's own prompt and completion cost to the nano", () => {
     const cost = result.cost;
     if (!cost) throw new Error(result.reason);
     expect(usdToNanos(cost.input) + usdToNanos(cost.cacheRead) + usdToNanos(cost.cacheWrite)).toBe(

@@ -36,12 +36,19 @@ describe('public API: createLedger(...).fetch', () => {
     const riskFetch = run.fetch({ agent: 'risk_agent' });
     const openai = new OpenAI({ apiKey: 'sk-test-public-0001', baseURL: `${mock.url}/v1`, fetch: indicatorFetch });
     mock.enqueue({ kind: 'fixture', name: 'openai-03-chat-cached' });
-    const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const completion = await openai.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(completion.usage?.prompt_tokens).toBe(4020);
 
     const anthropic = new Anthropic({ apiKey: 'sk-ant-test-public-0001', baseURL: mock.url, fetch: riskFetch });
     mock.enqueue({ kind: 'fixture', name: 'anthropic-07-stream-cache-grows' });
-    const stream = anthropic.messages.stream({ model: 'claude-sonnet-4-20250514', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = anthropic.messages.stream({
+      model: 'claude-sonnet-4-20250514',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     await stream.finalMessage();
 
     // Recording happens when each body ends; flush waits for those recordings to settle.

@@ -8,12 +8,64 @@ const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, out
 
 /** A known data set: two runs, three agents, flash and pro, one failure, one tag. */
 const DATA: RecordInput[] = [
-  { time: T0, provider: 'google', model: 'gemini-2.5-flash', agent: 'indicator_agent', run: 'AAPL', usage: usage(300, 150), durationMs: 1200, tags: { team: 'quant' } },
-  { time: T0 + 60_000, provider: 'google', model: 'gemini-2.5-flash', agent: 'volume_agent', run: 'AAPL', usage: usage(250, 120), durationMs: 900 },
-  { time: T0 + 120_000, provider: 'google', model: 'gemini-2.5-pro', agent: 'final_decision_agent', run: 'AAPL', usage: usage(500, 250), durationMs: 4100, tags: { team: 'quant' } },
-  { time: T0 + 3_600_000, provider: 'google', model: 'gemini-2.5-flash', agent: 'indicator_agent', run: 'MSFT', usage: usage(310, 140), durationMs: 1100 },
-  { time: T0 + 3_660_000, provider: 'google', model: 'gemini-2.5-pro', agent: 'final_decision_agent', run: 'MSFT', usage: usage(520, 260), durationMs: 3900, tags: { team: 'ops' } },
-  { time: T0 + 3_720_000, provider: 'google', model: 'gemini-2.5-pro', agent: 'volume_agent', run: 'MSFT', status: 'error', error: { type: 'RateLimitError', status: 429, message: 'slow down' }, durationMs: 50 },
+  {
+    time: T0,
+    provider: 'google',
+    model: 'gemini-2.5-flash',
+    agent: 'indicator_agent',
+    run: 'AAPL',
+    usage: usage(300, 150),
+    durationMs: 1200,
+    tags: { team: 'quant' },
+  },
+  {
+    time: T0 + 60_000,
+    provider: 'google',
+    model: 'gemini-2.5-flash',
+    agent: 'volume_agent',
+    run: 'AAPL',
+    usage: usage(250, 120),
+    durationMs: 900,
+  },
+  {
+    time: T0 + 120_000,
+    provider: 'google',
+    model: 'gemini-2.5-pro',
+    agent: 'final_decision_agent',
+    run: 'AAPL',
+    usage: usage(500, 250),
+    durationMs: 4100,
+    tags: { team: 'quant' },
+  },
+  {
+    time: T0 + 3_600_000,
+    provider: 'google',
+    model: 'gemini-2.5-flash',
+    agent: 'indicator_agent',
+    run: 'MSFT',
+    usage: usage(310, 140),
+    durationMs: 1100,
+  },
+  {
+    time: T0 + 3_660_000,
+    provider: 'google',
+    model: 'gemini-2.5-pro',
+    agent: 'final_decision_agent',
+    run: 'MSFT',
+    usage: usage(520, 260),
+    durationMs: 3900,
+    tags: { team: 'ops' },
+  },
+  {
+    time: T0 + 3_720_000,
+    provider: 'google',
+    model: 'gemini-2.5-pro',
+    agent: 'volume_agent',
+    run: 'MSFT',
+    status: 'error',
+    error: { type: 'RateLimitError', status: 429, message: 'slow down' },
+    durationMs: 50,
+  },
 ];
 
 let server: TestApp;
@@ -38,7 +90,11 @@ describe('analytics API over a known data set', () => {
     expect(status).toBe(200);
     const expected = asJson(await overview(server.store, {})) as Record<string, unknown>;
     expect(body).toEqual({ filter: {}, ...expected });
-    const summary = body['summary'] as { calls: number; failures: number; tokens: { input: number; output: number; total: number } };
+    const summary = body['summary'] as {
+      calls: number;
+      failures: number;
+      tokens: { input: number; output: number; total: number };
+    };
     expect(summary.calls).toBe(6);
     expect(summary.failures).toBe(1);
     expect(summary.tokens).toMatchObject({ input: 300 + 250 + 500 + 310 + 520, output: 150 + 120 + 250 + 140 + 260 });
@@ -46,10 +102,14 @@ describe('analytics API over a known data set', () => {
 
   it('models, agents, runs and timeseries equal the library answers, filters combined', async () => {
     const models = await get('/analytics/tokens/models?agent=final_decision_agent&from=2026-03-01T10:30:00Z');
-    expect(models.body['models']).toEqual(asJson(await byModel(server.store, { agent: 'final_decision_agent', from: new Date('2026-03-01T10:30:00Z') })));
+    expect(models.body['models']).toEqual(
+      asJson(await byModel(server.store, { agent: 'final_decision_agent', from: new Date('2026-03-01T10:30:00Z') })),
+    );
     expect((models.body['models'] as { calls: number }[])[0]!.calls).toBe(1);
     const agents = await get('/analytics/tokens/agents?model=gemini-2.5-flash&tag.team=quant');
-    expect(agents.body['agents']).toEqual(asJson(await byAgent(server.store, { model: 'gemini-2.5-flash', tags: { team: 'quant' } })));
+    expect(agents.body['agents']).toEqual(
+      asJson(await byAgent(server.store, { model: 'gemini-2.5-flash', tags: { team: 'quant' } })),
+    );
     expect((agents.body['agents'] as { agent: string }[]).map((row) => row.agent)).toEqual(['indicator_agent']);
     const allRuns = asJson(await byRun(server.store, {})) as { run: string | null }[];
     const runs = await get('/analytics/tokens/runs');
@@ -61,7 +121,10 @@ describe('analytics API over a known data set', () => {
     expect(latest.body).toMatchObject({ limit: 1, total: allRuns.length, filter: {} });
     expect(allRuns.length).toBeGreaterThan(1);
     const series = await get('/analytics/tokens/timeseries?interval=1h&provider=google');
-    expect(series.body).toEqual({ filter: { provider: 'google' }, ...(asJson(await timeseries(server.store, '1h', { provider: 'google' })) as object) });
+    expect(series.body).toEqual({
+      filter: { provider: 'google' },
+      ...(asJson(await timeseries(server.store, '1h', { provider: 'google' })) as object),
+    });
   });
 
   it('GET /analytics/tokens/runs/:run gives the run report with its text', async () => {
@@ -71,10 +134,19 @@ describe('analytics API over a known data set', () => {
   });
 
   it('POST /analytics/tokens/compare answers side by side, in the order asked', async () => {
-    const response = await server.request('/analytics/tokens/compare', jsonPost({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'] }, admin));
+    const response = await server.request(
+      '/analytics/tokens/compare',
+      jsonPost({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'] }, admin),
+    );
     const body = (await response.json()) as { models: { model: string; calls: number; successRate: number }[] };
-    expect(body).toEqual({ filter: {}, ...(asJson(await compare(server.store, ['gemini-2.5-pro', 'gemini-2.5-flash'])) as object) });
-    expect(body.models.map((row) => [row.model, row.calls])).toEqual([['gemini-2.5-pro', 3], ['gemini-2.5-flash', 3]]);
+    expect(body).toEqual({
+      filter: {},
+      ...(asJson(await compare(server.store, ['gemini-2.5-pro', 'gemini-2.5-flash'])) as object),
+    });
+    expect(body.models.map((row) => [row.model, row.calls])).toEqual([
+      ['gemini-2.5-pro', 3],
+      ['gemini-2.5-flash', 3],
+    ]);
     expect(body.models[0]!.successRate).toBeCloseTo(2 / 3);
   });
 
@@ -82,14 +154,20 @@ describe('analytics API over a known data set', () => {
     const without = await server.request('/analytics/tokens/reset', jsonPost({ filter: { run: 'AAPL' } }));
     expect(without.status).toBe(401);
     expect(await without.json()).toMatchObject({ error: { code: 'unauthorized' } });
-    const wrong = await server.request('/analytics/tokens/reset', jsonPost({ filter: { run: 'AAPL' } }, { 'x-tokenledger-key': `${ADMIN}x` }));
+    const wrong = await server.request(
+      '/analytics/tokens/reset',
+      jsonPost({ filter: { run: 'AAPL' } }, { 'x-tokenledger-key': `${ADMIN}x` }),
+    );
     expect(wrong.status).toBe(401);
     const unscoped = await server.request('/analytics/tokens/reset', jsonPost({}, admin));
     expect(unscoped.status).toBe(400);
     const scoped = await server.request('/analytics/tokens/reset', jsonPost({ filter: { run: 'AAPL' } }, admin));
     expect(await scoped.json()).toEqual({ removed: 3, filter: { run: 'AAPL' } });
     expect(((await get('/analytics/tokens')).body['summary'] as { calls: number }).calls).toBe(3);
-    const all = await server.request('/analytics/tokens/reset', jsonPost({ all: true }, { authorization: `Bearer ${ADMIN}` }));
+    const all = await server.request(
+      '/analytics/tokens/reset',
+      jsonPost({ all: true }, { authorization: `Bearer ${ADMIN}` }),
+    );
     expect(await all.json()).toMatchObject({ removed: 3 });
     // The key is never echoed or logged.
     expect(server.logger.lines.join('\n')).not.toContain(ADMIN);
@@ -98,7 +176,9 @@ describe('analytics API over a known data set', () => {
   it('pages raw events and exports CSV and NDJSON', async () => {
     const first = await get('/analytics/events?limit=4');
     expect((first.body['events'] as unknown[]).length).toBe(4);
-    const next = await get(`/analytics/events?limit=4&cursor=${encodeURIComponent(first.body['nextCursor'] as string)}`);
+    const next = await get(
+      `/analytics/events?limit=4&cursor=${encodeURIComponent(first.body['nextCursor'] as string)}`,
+    );
     expect((next.body['events'] as unknown[]).length).toBe(2);
     expect(next.body['nextCursor']).toBeNull();
     const csv = await (await server.request('/analytics/events?format=csv&run=MSFT', { headers: admin })).text();
@@ -106,7 +186,12 @@ describe('analytics API over a known data set', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^id,time,provider,model/);
     const ndjson = await (await server.request('/analytics/events?format=ndjson', { headers: admin })).text();
-    expect(ndjson.trim().split('\n').map((line) => (JSON.parse(line) as { model: string }).model)).toHaveLength(6);
+    expect(
+      ndjson
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { model: string }).model),
+    ).toHaveLength(6);
   });
 });
 

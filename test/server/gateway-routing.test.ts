@@ -29,11 +29,24 @@ afterAll(async () => {
 });
 
 const chat = (model: string, headers: Record<string, string> = {}): Promise<Response> =>
-  fetch(`${server.url}/v1/chat/completions?trace=1`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model, messages: [] }) });
+  fetch(`${server.url}/v1/chat/completions?trace=1`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model, messages: [] }),
+  });
 
 describe('gateway routing', () => {
   it('routes by model prefix, by header, and by default, keeping the query string', async () => {
-    mock.setDefault({ kind: 'json', body: { id: 'x', object: 'chat.completion', model: 'm', choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } } });
+    mock.setDefault({
+      kind: 'json',
+      body: {
+        id: 'x',
+        object: 'chat.completion',
+        model: 'm',
+        choices: [],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      },
+    });
     await (await chat('deepseek-chat')).text();
     await (await chat('llama-3', { 'x-tokenledger-provider': 'my-vllm' })).text();
     await (await chat('gpt-4o')).text();
@@ -43,15 +56,27 @@ describe('gateway routing', () => {
       '/v1/chat/completions?trace=1',
     ]);
     await server.app.flushRecordings();
-    const providers = (await server.store.events({ filter: {}, limit: 10 })).events.map((event) => event.provider).sort();
+    const providers = (await server.store.events({ filter: {}, limit: 10 })).events
+      .map((event) => event.provider)
+      .sort();
     expect(providers).toEqual(['deepseek', 'my-vllm', 'openai']);
   });
 
   it('refuses a provider that is not OpenAI-compatible on an OpenAI route', async () => {
     const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-    const other = await startServer({ port: 0, db: 'memory:', env, config: parseConfig({ providers: { anthropic: { apiKey: 'env:NONE' } } }, 'inline', env), logger: pino({ level: 'silent' }) });
+    const other = await startServer({
+      port: 0,
+      db: 'memory:',
+      env,
+      config: parseConfig({ providers: { anthropic: { apiKey: 'env:NONE' } } }, 'inline', env),
+      logger: pino({ level: 'silent' }),
+    });
     try {
-      const response = await fetch(`${other.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-tokenledger-provider': 'anthropic' }, body: '{}' });
+      const response = await fetch(`${other.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'x-tokenledger-provider': 'anthropic' },
+        body: '{}',
+      });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { field: 'x-tokenledger-provider' } });
     } finally {

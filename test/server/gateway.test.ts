@@ -40,12 +40,21 @@ async function newEvents(): Promise<UsageEvent[]> {
   return fresh;
 }
 
-const headers = { 'x-tokenledger-agent': 'gw-test', 'x-tokenledger-run': 'run-1', 'x-tokenledger-tags': 'team=search,user=u1' };
+const headers = {
+  'x-tokenledger-agent': 'gw-test',
+  'x-tokenledger-run': 'run-1',
+  'x-tokenledger-tags': 'team=search,user=u1',
+};
 
 describe('gateway with the official openai client', () => {
   it('answers JSON identically to the mock and records exact usage with header attribution', async () => {
     const direct = new OpenAI({ apiKey: 'sk-direct-0000000000', baseURL: `${mock.url}/v1`, maxRetries: 0 });
-    const viaGateway = new OpenAI({ apiKey: 'sk-client-1111111111', baseURL: `${server.url}/v1`, maxRetries: 0, defaultHeaders: headers });
+    const viaGateway = new OpenAI({
+      apiKey: 'sk-client-1111111111',
+      baseURL: `${server.url}/v1`,
+      maxRetries: 0,
+      defaultHeaders: headers,
+    });
     const request = { model: 'gpt-4.1-nano', messages: [{ role: 'user' as const, content: 'a holiday' }] };
     const expected = await direct.chat.completions.create(request);
     const { data, response } = await viaGateway.chat.completions.create(request).withResponse();
@@ -70,7 +79,12 @@ describe('gateway with the official openai client', () => {
   });
 
   it('streams chat byte for byte and records stream usage and time to first token', async () => {
-    const body = JSON.stringify({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [] });
+    const body = JSON.stringify({
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [],
+    });
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
     const directText = await (await fetch(`${mock.url}/v1/chat/completions`, init)).text();
     const viaGateway = await fetch(`${server.url}/v1/chat/completions`, init);
@@ -78,7 +92,12 @@ describe('gateway with the official openai client', () => {
     expect(await viaGateway.text()).toBe(directText);
     await newEvents();
     const client = new OpenAI({ apiKey: 'sk-x', baseURL: `${server.url}/v1`, maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: unknown[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     // Every recorded event but the closing [DONE] is a chunk.
@@ -108,13 +127,19 @@ describe('gateway with @anthropic-ai/sdk and @google/genai', () => {
   it('Anthropic: JSON and stream identical to direct, usage exact', async () => {
     const direct = new Anthropic({ apiKey: 'sk-ant-direct', baseURL: mock.url, maxRetries: 0 });
     const viaGateway = new Anthropic({ apiKey: 'sk-ant-client', baseURL: `${server.url}/anthropic`, maxRetries: 0 });
-    const params = { model: 'claude-sonnet-4-5-20250929', max_tokens: 100, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const params = {
+      model: 'claude-sonnet-4-5-20250929',
+      max_tokens: 100,
+      messages: [{ role: 'user' as const, content: 'hi' }],
+    };
     const viaMessage = await viaGateway.messages.create(params);
     // The client's own key reached the upstream (this SDK version sends it as a Bearer token).
     const sent = mock.requests.at(-1)!.headers;
     expect(sent['x-api-key'] ?? sent['authorization']).toMatch(/sk-ant-client$/);
     expect(viaMessage).toEqual(await direct.messages.create(params));
-    expect(await viaGateway.messages.stream(params).finalMessage()).toEqual(await direct.messages.stream(params).finalMessage());
+    expect(await viaGateway.messages.stream(params).finalMessage()).toEqual(
+      await direct.messages.stream(params).finalMessage(),
+    );
     const events = await newEvents();
     expect(events.map((event) => [event.provider, event.usage.inputTokens, event.usage.outputTokens])).toEqual([
       ['anthropic', 12, 29],
@@ -147,10 +172,19 @@ describe('gateway with @anthropic-ai/sdk and @google/genai', () => {
 
 describe('gateway: upstream failures reach the client unchanged and are recorded', () => {
   const post = (body: unknown = { model: 'gpt-4o' }): Promise<Response> =>
-    fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('a 429 with Retry-After passes through as is', async () => {
-    mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '2' }, body: { error: { message: 'Rate limit reached', type: 'requests' } } });
+    mock.enqueue({
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '2' },
+      body: { error: { message: 'Rate limit reached', type: 'requests' } },
+    });
     const response = await post();
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('2');
@@ -189,7 +223,11 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
   it('a client that hangs up mid-stream stops the upstream and is recorded as aborted', async () => {
     mock.enqueue({ kind: 'stream', events: fixtureEvents('openai-05-chat-stream-include-usage'), stallAfter: 2 });
     const controller = new AbortController();
-    const response = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', stream: true }), signal: controller.signal });
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true }),
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader();
     expect((await reader.read()).done).toBe(false);
     controller.abort();
@@ -202,7 +240,11 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
   });
 
   it('bad attribution headers and unknown routes are 4xx JSON errors', async () => {
-    const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-tokenledger-tags': 'novalue' }, body: '{}' });
+    const bad = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-tokenledger-tags': 'novalue' },
+      body: '{}',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { field: 'x-tokenledger-tags' } });
     const big = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: 'x'.repeat(2048) });
@@ -210,7 +252,11 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
     expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
     const unknown = await fetch(`${server.url}/v1/chat/complete`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
-    const provider = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'x-tokenledger-provider': 'nobody' }, body: '{}' });
+    const provider = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'x-tokenledger-provider': 'nobody' },
+      body: '{}',
+    });
     expect(provider.status).toBe(400);
   });
 

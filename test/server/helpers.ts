@@ -27,7 +27,12 @@ export interface TestApp extends TokenledgerApp {
 }
 
 export async function makeApp(
-  options: { config?: unknown; env?: Record<string, string | undefined>; store?: Store; limits?: Partial<ServerLimits> } = {},
+  options: {
+    config?: unknown;
+    env?: Record<string, string | undefined>;
+    store?: Store;
+    limits?: Partial<ServerLimits>;
+  } = {},
 ): Promise<TestApp> {
   const env = options.env ?? {};
   const store = options.store ?? (await openStore('memory:'));

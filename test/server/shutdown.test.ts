@@ -17,7 +17,13 @@ describe('graceful shutdown', () => {
     const mock = await startMockProvider({ chunkGapMs: 15 });
     const db = `sqlite:${join(dir, 'ledger.db')}`;
     const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-    const server = await startServer({ port: 0, db, env, config: parseConfig({}, 'inline', env), logger: pino({ level: 'silent' }) });
+    const server = await startServer({
+      port: 0,
+      db,
+      env,
+      config: parseConfig({}, 'inline', env),
+      logger: pino({ level: 'silent' }),
+    });
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tokenledger-agent': 'draining' },
@@ -34,7 +40,9 @@ describe('graceful shutdown', () => {
     }
     await closing;
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
-    expect(text.split('\n\n').filter(Boolean)).toHaveLength(fixtureEvents('openai-05-chat-stream-include-usage').length);
+    expect(text.split('\n\n').filter(Boolean)).toHaveLength(
+      fixtureEvents('openai-05-chat-stream-include-usage').length,
+    );
     // New connections are refused once closing started.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     await mock.close();

@@ -17,10 +17,19 @@ describe('tokenledger serve killed with SIGKILL during ingest', () => {
     // 8 clients ingesting batches of 5 until the kill.
     const client = async (n: number): Promise<void> => {
       while (!stop) {
-        const batch = Array.from({ length: 5 }, (_, i) => ({ provider: 'openai', model: 'gpt-4o-mini', agent: `client-${n}`, usage: { inputTokens: 10 + i, outputTokens: 2 } }));
+        const batch = Array.from({ length: 5 }, (_, i) => ({
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          agent: `client-${n}`,
+          usage: { inputTokens: 10 + i, outputTokens: 2 },
+        }));
         sent += batch.length;
         try {
-          const response = await fetch(`${first.url}/v1/usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+          const response = await fetch(`${first.url}/v1/usage`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(batch),
+          });
           if (response.status === 200) acknowledged.push(...((await response.json()) as { ids: string[] }).ids);
         } catch {
           return; // the server is gone
@@ -37,7 +46,12 @@ describe('tokenledger serve killed with SIGKILL during ingest', () => {
     const second = await spawnServe(['--port', '0', '--db', db]);
     try {
       const text = await (await fetch(`${second.url}/analytics/events?format=ndjson`)).text();
-      const stored = new Set(text.trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id));
+      const stored = new Set(
+        text
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { id: string }).id),
+      );
       const missing = acknowledged.filter((id) => !stored.has(id));
       expect(acknowledged.length).toBeGreaterThanOrEqual(400);
       expect(missing).toEqual([]);

@@ -79,7 +79,9 @@ describe('openStore: bad input', () => {
   });
 
   it('reports unreachable PostgreSQL at open, naming host:port and never the password', async () => {
-    const error = await openStore('postgres://alice:s3cretPassw0rd@127.0.0.1:1/test', { connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+    const error = await openStore('postgres://alice:s3cretPassw0rd@127.0.0.1:1/test', { connectTimeoutMs: 2000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
     const message = (error as StoreError).message;
     expect(message).toMatch(/^cannot reach PostgreSQL at 127\.0\.0\.1:1\/test/);
@@ -100,12 +102,19 @@ describe('rebuildRollups', () => {
     const events = generateEvents({ seed: 3, count: 600, startMs: Date.UTC(2026, 0, 1, 5), spanMs: 60 * 3_600_000 });
     const schema = uniqueSchema('tl_rebuild');
     schemas.push(schema);
-    for (const store of [SqliteStore.open({ path: join(dir, 'rebuild.db'), exactPercentileLimit: 10 }), await PostgresStore.open({ url: `${PG_URL}?schema=${schema}`, exactPercentileLimit: 10 })]) {
+    for (const store of [
+      SqliteStore.open({ path: join(dir, 'rebuild.db'), exactPercentileLimit: 10 }),
+      await PostgresStore.open({ url: `${PG_URL}?schema=${schema}`, exactPercentileLimit: 10 }),
+    ]) {
       try {
         await store.insert(events);
         const queries = [
           { filter: {}, groupBy: ['model' as const] },
-          { filter: { from: new Date(Date.UTC(2026, 0, 1, 7, 30)) }, groupBy: ['bucket' as const], interval: '1d' as const },
+          {
+            filter: { from: new Date(Date.UTC(2026, 0, 1, 7, 30)) },
+            groupBy: ['bucket' as const],
+            interval: '1d' as const,
+          },
         ];
         const before = [];
         for (const query of queries) before.push(await store.aggregate(query));

@@ -127,9 +127,16 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
 
     it('returns no row when nothing matches, and puts boundary events in the right bucket', async () => {
       expect(await store.aggregate({ filter: { model: 'none' }, groupBy: [] })).toEqual([]);
-      const sixOClock = await store.aggregate({ filter: { from: new Date(T0 + 6 * HOUR), to: new Date(T0 + 6 * HOUR + 1) }, groupBy: [] });
+      const sixOClock = await store.aggregate({
+        filter: { from: new Date(T0 + 6 * HOUR), to: new Date(T0 + 6 * HOUR + 1) },
+        groupBy: [],
+      });
       expect(sixOClock.map((r) => r.calls)).toEqual([all.filter((e) => Date.parse(e.time) === T0 + 6 * HOUR).length]);
-      const buckets = await store.aggregate({ filter: { from: new Date(T0 + 5 * HOUR), to: new Date(T0 + 7 * HOUR) }, groupBy: ['bucket'], interval: '1h' });
+      const buckets = await store.aggregate({
+        filter: { from: new Date(T0 + 5 * HOUR), to: new Date(T0 + 7 * HOUR) },
+        groupBy: ['bucket'],
+        interval: '1h',
+      });
       expect(buckets.map((r) => r.key.bucket)).toEqual(['2026-01-05T05:00:00.000Z', '2026-01-05T06:00:00.000Z']);
     });
 
@@ -165,7 +172,10 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       const good = { ...(events[0] as UsageEvent), id: 'bad-batch-good' };
       const bad = { ...(events[1] as UsageEvent), id: 'bad-batch-bad', time: 'yesterday' };
       await expect(store.insert([good, bad])).rejects.toBeInstanceOf(ValidationError);
-      const page = await store.events({ filter: { from: new Date(good.time), to: new Date(Date.parse(good.time) + 1) }, limit: 100 });
+      const page = await store.events({
+        filter: { from: new Date(good.time), to: new Date(Date.parse(good.time) + 1) },
+        limit: 100,
+      });
       expect(page.events.map((e) => e.id)).not.toContain('bad-batch-good');
     });
 
@@ -207,7 +217,13 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       const small = await hooks.open({ exactPercentileLimit: 100 });
       try {
         // Three days, so whole days (daily histogram), whole hours and raw edges all take part.
-        const sample = generateEvents({ seed: 7, count: 1200, startMs: T0 - 5 * HOUR, spanMs: 75 * HOUR, idPrefix: 'h' });
+        const sample = generateEvents({
+          seed: 7,
+          count: 1200,
+          startMs: T0 - 5 * HOUR,
+          spanMs: 75 * HOUR,
+          idPrefix: 'h',
+        });
         await small.insert(sample);
         const queries: AggregateQuery[] = [
           { filter: {}, groupBy: ['model'] },
@@ -232,7 +248,10 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
                   expect(approx).toBeUndefined();
                   continue;
                 }
-                expect(Math.abs((approx as number) - exact) / exact, `${metric} ${p} ${approx} vs ${exact}`).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR + 1e-9);
+                expect(
+                  Math.abs((approx as number) - exact) / exact,
+                  `${metric} ${p} ${approx} vs ${exact}`,
+                ).toBeLessThanOrEqual(HISTOGRAM_RELATIVE_ERROR + 1e-9);
               }
             }
             expect(row.durationSumMs).toBe(ref?.durationSumMs);

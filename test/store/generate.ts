@@ -68,20 +68,35 @@ export function generateEvents(options: GenerateOptions): UsageEvent[] {
       model,
       tags,
       usage: usageUnavailable
-        ? { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined, cacheReadTokens: undefined, cacheWriteTokens: undefined, reasoningTokens: undefined }
-        : { inputTokens: input, outputTokens: output, totalTokens: input + output, cacheReadTokens: cacheRead, cacheWriteTokens: provider === 'anthropic' ? int(300) : undefined, reasoningTokens: reasoning },
-      cost: usageUnavailable || unpriced
-        ? null
+        ? {
+            inputTokens: undefined,
+            outputTokens: undefined,
+            totalTokens: undefined,
+            cacheReadTokens: undefined,
+            cacheWriteTokens: undefined,
+            reasoningTokens: undefined,
+          }
         : {
-            input: inputNanos / 1e9,
-            cacheRead: cacheReadNanos / 1e9,
-            cacheWrite: 0,
-            output: outputNanos / 1e9,
-            total: totalNanos / 1e9,
-            currency: 'USD',
-            totalNanos,
-            cacheSavings: (cacheReadNanos * 9) / 1e9,
+            inputTokens: input,
+            outputTokens: output,
+            totalTokens: input + output,
+            cacheReadTokens: cacheRead,
+            cacheWriteTokens: provider === 'anthropic' ? int(300) : undefined,
+            reasoningTokens: reasoning,
           },
+      cost:
+        usageUnavailable || unpriced
+          ? null
+          : {
+              input: inputNanos / 1e9,
+              cacheRead: cacheReadNanos / 1e9,
+              cacheWrite: 0,
+              output: outputNanos / 1e9,
+              total: totalNanos / 1e9,
+              currency: 'USD',
+              totalNanos,
+              cacheSavings: (cacheReadNanos * 9) / 1e9,
+            },
       status,
       attempts: 1 + (random() < 0.1 ? int(3) : 0),
       estimated: random() < 0.05,
@@ -110,4 +125,3 @@ export function workerEvents(worker: number, count: number, startMs: number): Us
 export function sharedEvents(startMs: number): UsageEvent[] {
   return generateEvents({ seed: 999, count: 1000, startMs, spanMs: 48 * 3_600_000, idPrefix: 'shared-' });
 }
-

@@ -34,7 +34,10 @@ const QUERIES: AggregateQuery[] = [
   { filter: {}, groupBy: ['model'] },
   { filter: {}, groupBy: ['agent', 'model'] },
   { filter: {}, groupBy: ['bucket'], interval: '1h' },
-  { filter: { from: new Date(START + 5_000_000), to: new Date(START + 40 * 3_600_000 + 17) }, groupBy: ['provider', 'status'] },
+  {
+    filter: { from: new Date(START + 5_000_000), to: new Date(START + 40 * 3_600_000 + 17) },
+    groupBy: ['provider', 'status'],
+  },
   { filter: { tags: { team: 'red' } }, groupBy: ['run'] },
   { filter: { agent: 'trader' }, groupBy: ['bucket'], interval: '1d' },
 ];
@@ -42,7 +45,9 @@ const QUERIES: AggregateQuery[] = [
 async function fill(url: string): Promise<number> {
   // The four workers also race to create and migrate the store on open.
   const outputs = await Promise.all(
-    Array.from({ length: WORKERS }, (_, worker) => runWorker({ url, mode: 'bulk', worker, count: PER_WORKER, batch: 250, startMs: START })),
+    Array.from({ length: WORKERS }, (_, worker) =>
+      runWorker({ url, mode: 'bulk', worker, count: PER_WORKER, batch: 250, startMs: START }),
+    ),
   );
   return outputs.reduce((n, out) => n + Number(/done (\d+)/.exec(out)?.[1] ?? NaN), 0);
 }
@@ -60,7 +65,17 @@ describe('many processes writing one store', () => {
         const [total] = await store.aggregate({ filter: {}, groupBy: [] });
         const [expected] = referenceAggregate(sent, { filter: {}, groupBy: [] });
         expect(total?.calls).toBe(unique);
-        for (const field of ['inputTokens', 'outputTokens', 'totalTokens', 'cacheReadTokens', 'costNanos', 'costInputNanos', 'providerCostNanos', 'durationSumMs', 'unpricedCalls'] as const) {
+        for (const field of [
+          'inputTokens',
+          'outputTokens',
+          'totalTokens',
+          'cacheReadTokens',
+          'costNanos',
+          'costInputNanos',
+          'providerCostNanos',
+          'durationSumMs',
+          'unpricedCalls',
+        ] as const) {
           expect(total?.[field], field).toBe(expected?.[field]);
         }
         answers[kind] = [];
@@ -78,7 +93,9 @@ describe('many processes writing one store', () => {
     const withoutPercentiles = (rows: unknown): unknown =>
       (rows as Record<string, unknown>[]).map(({ duration: _d, ttft: _t, ...rest }) => rest);
     QUERIES.forEach((query, i) => {
-      expect(withoutPercentiles(answers['sqlite']?.[i]), JSON.stringify(query)).toEqual(withoutPercentiles(referenceAggregate(sent, query)));
+      expect(withoutPercentiles(answers['sqlite']?.[i]), JSON.stringify(query)).toEqual(
+        withoutPercentiles(referenceAggregate(sent, query)),
+      );
     });
   });
 });

@@ -47,7 +47,8 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
   const rows: AggregateRow[] = [];
   for (const { key, events: list } of groups.values()) {
     const sum = (f: (e: UsageEvent) => number | undefined): number => list.reduce((n, e) => n + (f(e) ?? 0), 0);
-    const nanos = (usd: number | undefined): number | undefined => (usd === undefined ? undefined : Math.round(usd * 1e9));
+    const nanos = (usd: number | undefined): number | undefined =>
+      usd === undefined ? undefined : Math.round(usd * 1e9);
     const durations = list.filter((e) => e.durationMs !== undefined).map((e) => e.durationMs as number);
     const ttfts = list.filter((e) => e.timeToFirstTokenMs !== undefined).map((e) => e.timeToFirstTokenMs as number);
     const times = list.map((e) => Date.parse(e.time));
@@ -71,7 +72,10 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       providerCostNanos: sum((e) => nanos(e.providerCost)),
       unpricedCalls: list.filter((e) => e.cost === null).length,
       estimatedCalls: list.filter((e) => e.estimated).length,
-      usageUnavailableCalls: list.filter((e) => e.usage.inputTokens === undefined && e.usage.outputTokens === undefined && e.usage.totalTokens === undefined).length,
+      usageUnavailableCalls: list.filter(
+        (e) =>
+          e.usage.inputTokens === undefined && e.usage.outputTokens === undefined && e.usage.totalTokens === undefined,
+      ).length,
       durationCount: durations.length,
       durationSumMs: durations.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
       durationMaxMs: durations.length === 0 ? undefined : Math.max(...durations),

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export function spawnWorker(args: Record<string, unknown>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'test/store/worker.ts', JSON.stringify(args)], { cwd: ROOT, stdio: 'pipe' });
+  return spawn(process.execPath, ['--import', 'tsx', 'test/store/worker.ts', JSON.stringify(args)], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
 }
 
 /** Runs a worker to completion; resolves with its stdout, rejects with its stderr on failure. */
@@ -16,6 +19,8 @@ export function runWorker(args: Record<string, unknown>): Promise<string> {
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${String(code)}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`worker exited ${String(code)}: ${err}`)),
+    );
   });
 }

@@ -34,7 +34,8 @@ const QUERIES: AggregateQuery[] = [
 ];
 
 async function expectExact(store: SqliteStore, events: readonly UsageEvent[]): Promise<void> {
-  for (const query of QUERIES) expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(events, query));
+  for (const query of QUERIES)
+    expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(events, query));
 }
 
 function pendingCount(path: string): number {
@@ -121,7 +122,7 @@ describe('SQLite deferred rollups', () => {
     }
   });
 
-  it('two stores on one file: one applies the other\'s pending events, neither counts them twice', async () => {
+  it("two stores on one file: one applies the other's pending events, neither counts them twice", async () => {
     const path = join(dir, `shared-${++files}.db`);
     const a = SqliteStore.open({ path, rollupDelayMs: 60_000 });
     const b = SqliteStore.open({ path, rollupDelayMs: 60_000 });
@@ -148,7 +149,10 @@ describe('SQLite deferred rollups', () => {
       expect(removed.length).toBeGreaterThan(10);
       expect(await store.delete(filter)).toBe(removed.length);
       expect(pendingCount(path)).toBe(0);
-      await expectExact(store, events.filter((e) => !matchesFilter(e, filter)));
+      await expectExact(
+        store,
+        events.filter((e) => !matchesFilter(e, filter)),
+      );
     } finally {
       await store.close();
     }

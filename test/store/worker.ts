@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   for (let i = 100, n = 0; i < mine.length; i += args.batch, n++) {
     const batch = mine.slice(i, i + args.batch);
     // Every 5th call re-sends the previous batch's first ids and a slice of the shared set.
-    const extra = n % 5 === 0 ? [...previous.slice(0, 20), ...shared.slice((n * 37) % 1000, ((n * 37) % 1000) + 50)] : [];
+    const extra =
+      n % 5 === 0 ? [...previous.slice(0, 20), ...shared.slice((n * 37) % 1000, ((n * 37) % 1000) + 50)] : [];
     added += await store.insert([...batch, ...extra]);
     previous = batch;
   }
@@ -50,6 +51,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

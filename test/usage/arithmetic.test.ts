@@ -70,23 +70,48 @@ describe('Gemini', () => {
       cachedContentTokenCount: 600,
       totalTokenCount: 1237,
     });
-    expect(usage).toMatchObject({ inputTokens: 1030, outputTokens: 207, totalTokens: 1237, cacheReadTokens: 600, reasoningTokens: 7, cacheWriteTokens: 0 });
+    expect(usage).toMatchObject({
+      inputTokens: 1030,
+      outputTokens: 207,
+      totalTokens: 1237,
+      cacheReadTokens: 600,
+      reasoningTokens: 7,
+      cacheWriteTokens: 0,
+    });
   });
 
   it('reads the snake_case shape with explicit nulls as zeros', () => {
-    const { usage } = normalizeGeminiUsage({ prompt_token_count: 10, candidates_token_count: 16, thoughts_token_count: null, cached_content_token_count: null });
-    expect(usage).toMatchObject({ inputTokens: 10, outputTokens: 16, totalTokens: 26, cacheReadTokens: 0, reasoningTokens: 0 });
+    const { usage } = normalizeGeminiUsage({
+      prompt_token_count: 10,
+      candidates_token_count: 16,
+      thoughts_token_count: null,
+      cached_content_token_count: null,
+    });
+    expect(usage).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 16,
+      totalTokens: 26,
+      cacheReadTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 
   it('reads bare top-level fields as a whole body', () => {
-    expect(normalizeResponse({ promptTokenCount: 4, candidatesTokenCount: 5 }).usage).toMatchObject({ inputTokens: 4, outputTokens: 5, totalTokens: 9 });
+    expect(normalizeResponse({ promptTokenCount: 4, candidatesTokenCount: 5 }).usage).toMatchObject({
+      inputTokens: 4,
+      outputTokens: 5,
+      totalTokens: 9,
+    });
   });
 
   it('counts AUDIO modality details as audio parts', () => {
     const { usage } = normalizeGeminiUsage({
       promptTokenCount: 100,
       candidatesTokenCount: 40,
-      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 20 }, { modality: 'AUDIO', tokenCount: 80 }],
+      promptTokensDetails: [
+        { modality: 'TEXT', tokenCount: 20 },
+        { modality: 'AUDIO', tokenCount: 80 },
+      ],
       candidatesTokensDetails: [{ modality: 'AUDIO', tokenCount: 40 }],
     });
     expect(usage).toMatchObject({ inputAudioTokens: 80, outputAudioTokens: 40 });
@@ -101,27 +126,52 @@ describe('Gemini', () => {
 
 describe('xAI chat', () => {
   it('adds reasoning to completion_tokens (reasoning is reported outside it)', () => {
-    const { usage } = normalizeXaiChatUsage({ prompt_tokens: 12, completion_tokens: 1, total_tokens: 241, completion_tokens_details: { reasoning_tokens: 228 } });
+    const { usage } = normalizeXaiChatUsage({
+      prompt_tokens: 12,
+      completion_tokens: 1,
+      total_tokens: 241,
+      completion_tokens_details: { reasoning_tokens: 228 },
+    });
     expect(usage).toMatchObject({ inputTokens: 12, outputTokens: 229, totalTokens: 241, reasoningTokens: 228 });
   });
 
   it('lets the provider total decide when reasoning is already inside completion_tokens', () => {
-    const { usage } = normalizeXaiChatUsage({ prompt_tokens: 12, completion_tokens: 229, total_tokens: 241, completion_tokens_details: { reasoning_tokens: 228 } });
+    const { usage } = normalizeXaiChatUsage({
+      prompt_tokens: 12,
+      completion_tokens: 229,
+      total_tokens: 241,
+      completion_tokens_details: { reasoning_tokens: 228 },
+    });
     expect(usage).toMatchObject({ outputTokens: 229, totalTokens: 241 });
   });
 
   it('applies only to xAI chat: a grok model via OpenRouter keeps OpenAI semantics', () => {
-    const body = { model: 'x-ai/grok-4', choices: [], usage: { prompt_tokens: 10, completion_tokens: 50, total_tokens: 60, completion_tokens_details: { reasoning_tokens: 30 } } };
+    const body = {
+      model: 'x-ai/grok-4',
+      choices: [],
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 50,
+        total_tokens: 60,
+        completion_tokens_details: { reasoning_tokens: 30 },
+      },
+    };
     expect(normalizeResponse(body).usage?.outputTokens).toBe(50);
     expect(normalizeResponse({ ...body, model: 'grok-4' }).usage?.outputTokens).toBe(50); // total decides
-    const noTotal = { ...body, model: 'grok-4', usage: { prompt_tokens: 10, completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 30 } } };
+    const noTotal = {
+      ...body,
+      model: 'grok-4',
+      usage: { prompt_tokens: 10, completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 30 } },
+    };
     expect(normalizeResponse(noTotal).usage?.outputTokens).toBe(50);
     expect(normalizeResponse(noTotal, { provider: 'openai' }).usage).toBeDefined();
     expect(normalizeResponse(noTotal, { provider: 'openai' }).usage?.reasoningTokens).toBeUndefined(); // 30 > 20: distrusted
   });
 
   it('reports cost_in_usd_ticks as the provider cost in USD', () => {
-    expect(normalizeXaiChatUsage({ prompt_tokens: 1, completion_tokens: 1, cost_in_usd_ticks: 1176500 }).providerCost).toBeCloseTo(0.00011765, 12);
+    expect(
+      normalizeXaiChatUsage({ prompt_tokens: 1, completion_tokens: 1, cost_in_usd_ticks: 1176500 }).providerCost,
+    ).toBeCloseTo(0.00011765, 12);
   });
 });
 
@@ -136,7 +186,13 @@ describe('Bedrock Converse', () => {
       cacheWriteInputTokenCount: 13,
       totalTokens: 2573,
     });
-    expect(usage).toMatchObject({ inputTokens: 2569, outputTokens: 4, totalTokens: 2573, cacheReadTokens: 2098, cacheWriteTokens: 13 });
+    expect(usage).toMatchObject({
+      inputTokens: 2569,
+      outputTokens: 4,
+      totalTokens: 2573,
+      cacheReadTokens: 2098,
+      cacheWriteTokens: 13,
+    });
   });
 });
 
@@ -162,24 +218,38 @@ describe('OpenAI-compatible', () => {
   });
 
   it('embeddings (no completion_tokens): output is total - prompt = 0, not unknown', () => {
-    const fixture = JSON.parse(readFileSync(join(FIXTURES_DIR, 'openai', 'openai-docs-embeddings.json'), 'utf8')) as { body: unknown; expected: Record<string, number> };
+    const fixture = JSON.parse(readFileSync(join(FIXTURES_DIR, 'openai', 'openai-docs-embeddings.json'), 'utf8')) as {
+      body: unknown;
+      expected: Record<string, number>;
+    };
     const { usage } = normalizeResponse(fixture.body, { url: 'https://api.openai.com/v1/embeddings' });
     expect(usage).toMatchObject(fixture.expected);
     expect(normalizeOpenAIChatUsage({ prompt_tokens: 8 }).usage?.outputTokens).toBeUndefined();
   });
 
   it('DeepSeek prompt_cache_hit_tokens is the cache read when no details are sent', () => {
-    expect(normalizeOpenAIChatUsage({ prompt_tokens: 339, completion_tokens: 1, prompt_cache_hit_tokens: 320, prompt_cache_miss_tokens: 19 }).usage?.cacheReadTokens).toBe(320);
+    expect(
+      normalizeOpenAIChatUsage({
+        prompt_tokens: 339,
+        completion_tokens: 1,
+        prompt_cache_hit_tokens: 320,
+        prompt_cache_miss_tokens: 19,
+      }).usage?.cacheReadTokens,
+    ).toBe(320);
   });
 
   it('OpenRouter usage.cost becomes providerCost', () => {
-    expect(normalizeOpenAIChatUsage({ prompt_tokens: 1, completion_tokens: 1, cost: 0.0021 }).providerCost).toBe(0.0021);
+    expect(normalizeOpenAIChatUsage({ prompt_tokens: 1, completion_tokens: 1, cost: 0.0021 }).providerCost).toBe(
+      0.0021,
+    );
   });
 
   it('Groq x_groq.usage is read when usage is absent, and counted once when both are present', () => {
     const groqUsage = { prompt_tokens: 210, completion_tokens: 15, total_tokens: 225, queue_time: 0.04 };
     expect(normalizeResponse({ choices: [], x_groq: { usage: groqUsage } }).usage?.totalTokens).toBe(225);
-    expect(normalizeResponse({ choices: [], x_groq: { usage: groqUsage }, usage: groqUsage }).usage?.totalTokens).toBe(225);
+    expect(normalizeResponse({ choices: [], x_groq: { usage: groqUsage }, usage: groqUsage }).usage?.totalTokens).toBe(
+      225,
+    );
   });
 
   it('Responses API: cache write and reasoning parts', () => {
@@ -189,13 +259,24 @@ describe('OpenAI-compatible', () => {
       input_tokens_details: { cached_tokens: 8, cache_write_tokens: 4012 },
       output_tokens_details: { reasoning_tokens: 13 },
     });
-    expect(usage).toMatchObject({ inputTokens: 4020, outputTokens: 50, totalTokens: 4070, cacheReadTokens: 8, cacheWriteTokens: 4012, reasoningTokens: 13 });
+    expect(usage).toMatchObject({
+      inputTokens: 4020,
+      outputTokens: 50,
+      totalTokens: 4070,
+      cacheReadTokens: 8,
+      cacheWriteTokens: 4012,
+      reasoningTokens: 13,
+    });
   });
 });
 
 describe('Cohere and Ollama', () => {
   it('Cohere reads usage.tokens, not billed_units', () => {
-    const { usage } = normalizeCohereUsage({ billed_units: { input_tokens: 12, output_tokens: 7 }, tokens: { input_tokens: 507, output_tokens: 10 }, cached_tokens: 448 });
+    const { usage } = normalizeCohereUsage({
+      billed_units: { input_tokens: 12, output_tokens: 7 },
+      tokens: { input_tokens: 507, output_tokens: 10 },
+      cached_tokens: 448,
+    });
     expect(usage).toMatchObject({ inputTokens: 507, outputTokens: 10, totalTokens: 517, cacheReadTokens: 448 });
   });
 
@@ -206,7 +287,11 @@ describe('Cohere and Ollama', () => {
   });
 
   it('Ollama: prompt_eval_count in, eval_count out; a missing prompt_eval_count is unknown, not 0', () => {
-    expect(normalizeOllamaUsage({ prompt_eval_count: 26, eval_count: 298, done: true }).usage).toMatchObject({ inputTokens: 26, outputTokens: 298, totalTokens: 324 });
+    expect(normalizeOllamaUsage({ prompt_eval_count: 26, eval_count: 298, done: true }).usage).toMatchObject({
+      inputTokens: 26,
+      outputTokens: 298,
+      totalTokens: 324,
+    });
     const cached = normalizeOllamaUsage({ eval_count: 298, done: true });
     expect(cached.usage?.inputTokens).toBeUndefined();
     expect(cached.usage?.totalTokens).toBeUndefined();

@@ -59,7 +59,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
 const bedrock = loadCorpus().find((fixture) => fixture.name.startsWith('bedrock-04'))!;
 const events = bedrock.body as CorpusEvent[];
 const frames = events.map((event) =>
-  frame({ ':event-type': event.event ?? '', ':content-type': 'application/json', ':message-type': 'event' }, JSON.stringify(event.data)),
+  frame(
+    { ':event-type': event.event ?? '', ':content-type': 'application/json', ':message-type': 'event' },
+    JSON.stringify(event.data),
+  ),
 );
 const wire = concat(frames);
 
@@ -69,13 +72,22 @@ describe('Bedrock ConverseStream over the binary AWS event-stream framing', () =
     meter.write(wire);
     const result = meter.end();
     expect(result.format).toBe('bedrock-converse');
-    expect(result.usage).toMatchObject({ inputTokens: 13, outputTokens: 82, totalTokens: 95, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 });
+    expect(result.usage).toMatchObject({
+      inputTokens: 13,
+      outputTokens: 82,
+      totalTokens: 95,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(result.warnings).toEqual([]);
   });
 
   it('meters exactly when split in two at every byte offset', () => {
     for (let offset = 0; offset <= wire.length; offset++) {
-      const meter = createStreamMeter({ url: 'https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse-stream' });
+      const meter = createStreamMeter({
+        url: 'https://bedrock-runtime.us-east-1.amazonaws.com/model/m/converse-stream',
+      });
       meter.write(wire.subarray(0, offset));
       meter.write(wire.subarray(offset));
       const usage = meter.end().usage;
@@ -85,7 +97,11 @@ describe('Bedrock ConverseStream over the binary AWS event-stream framing', () =
 
   it('skips a frame whose CRC fails, with a warning', () => {
     const broken = [...frames];
-    broken[broken.length - 1] = frame({ ':event-type': 'metadata', ':message-type': 'event' }, JSON.stringify(events.at(-1)!.data), { breakCrc: true });
+    broken[broken.length - 1] = frame(
+      { ':event-type': 'metadata', ':message-type': 'event' },
+      JSON.stringify(events.at(-1)!.data),
+      { breakCrc: true },
+    );
     const meter = createStreamMeter();
     meter.write(concat(broken));
     const result = meter.end();
@@ -94,7 +110,10 @@ describe('Bedrock ConverseStream over the binary AWS event-stream framing', () =
   });
 
   it('reports an exception frame and a frame cut short as warnings, never as zeros', () => {
-    const exception = frame({ ':message-type': 'exception', ':exception-type': 'throttlingException' }, '{"message":"slow down"}');
+    const exception = frame(
+      { ':message-type': 'exception', ':exception-type': 'throttlingException' },
+      '{"message":"slow down"}',
+    );
     const meter = createStreamMeter();
     meter.write(concat([...frames.slice(0, 3), exception, frames[3]!.subarray(0, 10)]));
     const result = meter.end();

@@ -40,17 +40,23 @@ async function runUsage(args: string[]): Promise<{ stdout: string; stderr: strin
   }
 }
 
-describe.each(loadCorpus().map((fixture) => [fixture.name, fixture] as const))('tokenledger usage %s', (name, fixture) => {
-  it('prints the exact expected usage', async () => {
-    const path = join(dir, fixture.kind === 'stream' ? name.replace(/\.json$/, '.txt') : name);
-    writeFileSync(path, fixture.kind === 'stream' ? corpusStreamToText(fixture) : JSON.stringify(fixture.body));
-    const { stdout, exitCode } = await runUsage([path]);
-    expect(exitCode).toBe(0);
-    const printed = JSON.parse(stdout) as { usage: Record<string, number> };
-    const { inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } = printed.usage;
-    expect({ inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens }).toEqual(fixture.expected);
-  });
-});
+describe.each(loadCorpus().map((fixture) => [fixture.name, fixture] as const))(
+  'tokenledger usage %s',
+  (name, fixture) => {
+    it('prints the exact expected usage', async () => {
+      const path = join(dir, fixture.kind === 'stream' ? name.replace(/\.json$/, '.txt') : name);
+      writeFileSync(path, fixture.kind === 'stream' ? corpusStreamToText(fixture) : JSON.stringify(fixture.body));
+      const { stdout, exitCode } = await runUsage([path]);
+      expect(exitCode).toBe(0);
+      const printed = JSON.parse(stdout) as { usage: Record<string, number> };
+      const { inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens } =
+        printed.usage;
+      expect({ inputTokens, outputTokens, totalTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens }).toEqual(
+        fixture.expected,
+      );
+    });
+  },
+);
 
 describe('tokenledger usage prices what it read', () => {
   it('prints our cost on exclusive parts beside the usage (Claude Sonnet 4.5 with cache read and write)', async () => {
@@ -61,13 +67,26 @@ describe('tokenledger usage prices what it read', () => {
     expect(exitCode).toBe(0);
     const printed = JSON.parse(stdout) as { cost: Record<string, number | string>; costUnavailableReason: unknown };
     // 3 uncached input at $3, 1,111 cache reads at $0.30, 418 5-minute writes at $3.75, 33 output at $15 (per 1M).
-    expect(printed.cost).toEqual({ input: 0.000009, cacheRead: 0.0003333, cacheWrite: 0.0015675, output: 0.000495, total: 0.0024048, currency: 'USD' });
+    expect(printed.cost).toEqual({
+      input: 0.000009,
+      cacheRead: 0.0003333,
+      cacheWrite: 0.0015675,
+      output: 0.000495,
+      total: 0.0024048,
+      currency: 'USD',
+    });
     expect(printed.costUnavailableReason).toBeUndefined();
   });
 
   it('says why there is no cost when the model has no known price', async () => {
     const path = join(dir, 'unknown-model.json');
-    writeFileSync(path, JSON.stringify({ model: 'my-private-model-7b', usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        model: 'my-private-model-7b',
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      }),
+    );
     const { stdout, exitCode } = await runUsage([path, '--provider', 'openai']);
     expect(exitCode).toBe(0);
     const printed = JSON.parse(stdout) as { cost: unknown; costUnavailableReason: string };
@@ -82,7 +101,9 @@ describe('tokenledger usage on bad input', () => {
     writeFileSync(path, '{"usage": {"prompt_tokens": ');
     const { stderr, exitCode } = await runUsage([path]);
     expect(exitCode).toBe(1);
-    expect(stderr).toBe('tokenledger usage: usage unavailable: the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format\n');
+    expect(stderr).toBe(
+      'tokenledger usage: usage unavailable: the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format\n',
+    );
   });
 
   it('exits 1 with one stderr line when the input holds no usage', async () => {
@@ -96,14 +117,23 @@ describe('tokenledger usage on bad input', () => {
   });
 
   it('as a real process: a missing file is one clear stderr line and exit 1, no stack trace', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'usage', join(dir, 'missing.json')], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'usage', join(dir, 'missing.json')],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe(`tokenledger usage: cannot read ${join(dir, 'missing.json')} (ENOENT)`);
   });
 
   it('reads stdin and honours --text', () => {
-    const body = JSON.stringify({ usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, thoughtsTokenCount: 2 } });
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'usage', '--text'], { input: body, encoding: 'utf8' });
+    const body = JSON.stringify({
+      usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, thoughtsTokenCount: 2 },
+    });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'usage', '--text'], {
+      input: body,
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('output 5 (reasoning 2)');
   });

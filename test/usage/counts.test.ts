@@ -1,6 +1,13 @@
 /** Counting rules: what a trusted count is, unknown arithmetic, parts never above totals. */
 import { describe, expect, it } from 'vitest';
-import { addCounts, createCountProblems, finishUsage, normalizeResponse, readCount, sumParts } from '#src/usage/index.js';
+import {
+  addCounts,
+  createCountProblems,
+  finishUsage,
+  normalizeResponse,
+  readCount,
+  sumParts,
+} from '#src/usage/index.js';
 
 describe('readCount', () => {
   it.each([
@@ -13,15 +20,26 @@ describe('readCount', () => {
     expect(problems.untrusted).toEqual([]);
   });
 
-  it.each([[-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], [1e12 + 1], ['12abc'], ['1e3'], [' 12'], ['012'], ['-5'], [true], [{}], [[1]]])(
-    'distrusts %s: undefined with a warning, never 0',
-    (value) => {
-      const problems = createCountProblems();
-      expect(readCount(value, 'prompt_tokens', problems, 0)).toBeUndefined();
-      expect(problems.untrusted).toEqual(['prompt_tokens']);
-      expect(problems.warnings[0]).toMatch(/prompt_tokens/);
-    },
-  );
+  it.each([
+    [-1],
+    [1.5],
+    [Number.NaN],
+    [Number.POSITIVE_INFINITY],
+    [1e12 + 1],
+    ['12abc'],
+    ['1e3'],
+    [' 12'],
+    ['012'],
+    ['-5'],
+    [true],
+    [{}],
+    [[1]],
+  ])('distrusts %s: undefined with a warning, never 0', (value) => {
+    const problems = createCountProblems();
+    expect(readCount(value, 'prompt_tokens', problems, 0)).toBeUndefined();
+    expect(problems.untrusted).toEqual(['prompt_tokens']);
+    expect(problems.warnings[0]).toMatch(/prompt_tokens/);
+  });
 
   it('folds -0 into 0', () => {
     expect(Object.is(readCount(-0, 'x', createCountProblems(), undefined), 0)).toBe(true);
@@ -65,7 +83,9 @@ describe('finishUsage', () => {
   });
 
   it('no input and no output: unavailable', () => {
-    expect(finishUsage({ ...base, inputTokens: undefined, outputTokens: undefined }, createCountProblems())).toBeUndefined();
+    expect(
+      finishUsage({ ...base, inputTokens: undefined, outputTokens: undefined }, createCountProblems()),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -113,7 +133,9 @@ describe('bad input through normalizeResponse never throws', () => {
   });
 
   it('reads JSON from an ArrayBuffer too', () => {
-    const bytes = new TextEncoder().encode(JSON.stringify({ object: 'chat.completion', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3 } }));
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ object: 'chat.completion', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3 } }),
+    );
     expect(normalizeResponse(bytes.buffer).usage?.totalTokens).toBe(5);
   });
 
@@ -123,14 +145,23 @@ describe('bad input through normalizeResponse never throws', () => {
   });
 
   it('keeps the parts it can trust and says why', () => {
-    const result = normalizeResponse({ object: 'chat.completion', choices: [], usage: { prompt_tokens: 'lots', completion_tokens: 7 } });
+    const result = normalizeResponse({
+      object: 'chat.completion',
+      choices: [],
+      usage: { prompt_tokens: 'lots', completion_tokens: 7 },
+    });
     expect(result.usage).toMatchObject({ inputTokens: undefined, outputTokens: 7, totalTokens: undefined });
     expect(result.usageUnavailableReason).toMatch(/prompt_tokens/);
   });
 
   it('survives a throwing getter in a caller object', () => {
     const body = { object: 'chat.completion', choices: [] };
-    Object.defineProperty(body, 'usage', { enumerable: true, get: () => { throw new Error('boom'); } });
+    Object.defineProperty(body, 'usage', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(normalizeResponse(body).usage).toBeUndefined();
   });
 });

@@ -42,8 +42,14 @@ describe('hints', () => {
     ['http://localhost:11434/api/generate', 'ollama'],
     ['https://api.cohere.com/v2/chat', 'cohere'],
     ['https://openrouter.ai/api/v1/chat/completions', 'openai-chat'],
-    ['https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude-sonnet-4:streamRawPredict', 'anthropic'],
-    ['https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-pro:generateContent', 'gemini'],
+    [
+      'https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude-sonnet-4:streamRawPredict',
+      'anthropic',
+    ],
+    [
+      'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-pro:generateContent',
+      'gemini',
+    ],
     ['https://example.com/health', undefined],
   ])('URL %s -> %s', (url, format) => {
     expect(formatFromUrl(url)).toBe(format);
@@ -57,7 +63,9 @@ describe('hints', () => {
   });
 
   it('the body beats the provider default (OpenAI also speaks the Responses API)', () => {
-    expect(detectFormat({ object: 'response', usage: { input_tokens: 1, output_tokens: 1 } }, { provider: 'openai' })).toBe('openai-responses');
+    expect(
+      detectFormat({ object: 'response', usage: { input_tokens: 1, output_tokens: 1 } }, { provider: 'openai' }),
+    ).toBe('openai-responses');
   });
 
   it.each([
@@ -73,8 +81,18 @@ describe('hints', () => {
     [{ url: 'https://bedrock-runtime.eu-west-1.amazonaws.com/model/m/converse' }, 'bedrock'],
     [{ url: 'http://localhost:11434/api/chat' }, 'ollama'],
     [{ url: 'https://api.cohere.com/v2/chat' }, 'cohere'],
-    [{ url: 'https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude-sonnet-4:rawPredict' }, 'anthropic'],
-    [{ url: 'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-pro:generateContent' }, 'google'],
+    [
+      {
+        url: 'https://us-east5-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/anthropic/models/claude-sonnet-4:rawPredict',
+      },
+      'anthropic',
+    ],
+    [
+      {
+        url: 'https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/gemini-2.5-pro:generateContent',
+      },
+      'google',
+    ],
     [{ url: 'not a url' }, undefined],
   ])('provider from hint %j -> %s', (hint, provider) => {
     expect(providerFromHint(hint)).toBe(provider);

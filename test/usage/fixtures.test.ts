@@ -92,7 +92,8 @@ describe.each(streams.map((fixture) => [fixture.name, fixture] as const))('strea
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: bytes.length }), { maxLength: 40 }), (cuts) => {
         const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
         const meter = createStreamMeter(corpusHint(fixture));
-        for (let index = 1; index < points.length; index++) meter.write(bytes.subarray(points[index - 1], points[index]));
+        for (let index = 1; index < points.length; index++)
+          meter.write(bytes.subarray(points[index - 1], points[index]));
         expect(counts(meter.end())).toEqual(fixture.expected);
       }),
       { numRuns: 50 },
@@ -101,7 +102,9 @@ describe.each(streams.map((fixture) => [fixture.name, fixture] as const))('strea
 
   it('reports usage unavailable (never zeros) when cut before its usage arrived', () => {
     const events = fixture.body as CorpusEvent[];
-    const firstUsage = events.findIndex((event) => JSON.stringify(event.data).match(/"usage(Metadata|_metadata)?":\{|"eval_count"/) !== null);
+    const firstUsage = events.findIndex(
+      (event) => JSON.stringify(event.data).match(/"usage(Metadata|_metadata)?":\{|"eval_count"/) !== null,
+    );
     expect(firstUsage).toBeGreaterThanOrEqual(0);
     const cut = corpusStreamToText({ ...fixture, body: events.slice(0, firstUsage) });
     const result = meterStreamText(cut, corpusHint(fixture));

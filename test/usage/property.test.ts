@@ -11,7 +11,15 @@ import { corpusHint, corpusStreamToText, loadCorpus, type CorpusEvent } from '..
 const corpus = loadCorpus();
 const responses = corpus.filter((fixture) => fixture.kind === 'response');
 const streams = corpus.filter((fixture) => fixture.kind === 'stream');
-const FORMATS: UsageFormat[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock-converse', 'cohere', 'ollama'];
+const FORMATS: UsageFormat[] = [
+  'openai-chat',
+  'openai-responses',
+  'anthropic',
+  'gemini',
+  'bedrock-converse',
+  'cohere',
+  'ollama',
+];
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
 
 /** The invariants every result must keep. */
@@ -24,7 +32,8 @@ function checkInvariants(result: UsageResult): void {
   }
   for (const [field, value] of Object.entries(usage)) {
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new Error(`${field} = ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new Error(`${field} = ${String(value)}`);
   }
   const { inputTokens: input, outputTokens: output } = usage;
   if (input !== undefined && output !== undefined) expect(usage.totalTokens).toBe(input + output);
@@ -40,14 +49,31 @@ function checkInvariants(result: UsageResult): void {
   if (usage.cacheWrite5mTokens !== undefined || usage.cacheWrite1hTokens !== undefined) {
     expect((usage.cacheWrite5mTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0)).toBe(usage.cacheWriteTokens);
   }
-  if (result.providerCost !== undefined) expect(Number.isFinite(result.providerCost) && result.providerCost >= 0).toBe(true);
+  if (result.providerCost !== undefined)
+    expect(Number.isFinite(result.providerCost) && result.providerCost >= 0).toBe(true);
 }
 
 const hintArbitrary: fc.Arbitrary<FormatHint | undefined> = fc.option(
   fc.record(
     {
-      provider: fc.constantFrom('openai', 'anthropic', 'google', 'bedrock', 'xai', 'ollama', 'cohere', 'openrouter', 'nonsense'),
-      url: fc.constantFrom('https://api.openai.com/v1/chat/completions', 'https://api.anthropic.com/v1/messages', 'http://localhost:11434/api/chat', 'x/models/m:generateContent', 'garbage'),
+      provider: fc.constantFrom(
+        'openai',
+        'anthropic',
+        'google',
+        'bedrock',
+        'xai',
+        'ollama',
+        'cohere',
+        'openrouter',
+        'nonsense',
+      ),
+      url: fc.constantFrom(
+        'https://api.openai.com/v1/chat/completions',
+        'https://api.anthropic.com/v1/messages',
+        'http://localhost:11434/api/chat',
+        'x/models/m:generateContent',
+        'garbage',
+      ),
       model: fc.constantFrom('grok-3-mini', 'gpt-4o', 'claude'),
     },
     { requiredKeys: [] },
@@ -80,10 +106,16 @@ const corruption = fc.constantFrom<unknown>(
 );
 
 /** Every path to a number inside a JSON value. */
-function numberPaths(value: unknown, path: Array<string | number> = [], found: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function numberPaths(
+  value: unknown,
+  path: Array<string | number> = [],
+  found: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   if (typeof value === 'number') found.push(path);
-  else if (Array.isArray(value)) for (const [index, item] of value.entries()) numberPaths(item, [...path, index], found);
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) numberPaths(item, [...path, key], found);
+  else if (Array.isArray(value))
+    for (const [index, item] of value.entries()) numberPaths(item, [...path, index], found);
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, item] of Object.entries(value)) numberPaths(item, [...path, key], found);
   return found;
 }
 
@@ -116,22 +148,88 @@ describe('normalizeResponse', () => {
   });
 
   it('random usage-shaped objects with arbitrary counter values keep the invariants', () => {
-    const counter = fc.oneof(fc.integer(), fc.double(), fc.constantFrom<unknown>(null, '7', 'x', 2 ** 60), fc.nat({ max: 5000 }));
+    const counter = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom<unknown>(null, '7', 'x', 2 ** 60),
+      fc.nat({ max: 5000 }),
+    );
     const usage = fc.dictionary(
-      fc.constantFrom('prompt_tokens', 'completion_tokens', 'total_tokens', 'input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'inputTokens', 'outputTokens', 'cacheReadInputTokens', 'cacheWriteInputTokens'),
+      fc.constantFrom(
+        'prompt_tokens',
+        'completion_tokens',
+        'total_tokens',
+        'input_tokens',
+        'output_tokens',
+        'cache_read_input_tokens',
+        'cache_creation_input_tokens',
+        'inputTokens',
+        'outputTokens',
+        'cacheReadInputTokens',
+        'cacheWriteInputTokens',
+      ),
       counter,
     );
-    const details = fc.record({ cached_tokens: counter, cache_write_tokens: counter, reasoning_tokens: counter, audio_tokens: counter }, { requiredKeys: [] });
-    const shaped = fc.oneof(
-      fc.record({ object: fc.constant('chat.completion'), model: fc.constantFrom('gpt-4o', 'grok-3'), usage: fc.tuple(usage, details, details).map(([u, p, c]) => ({ ...u, prompt_tokens_details: p, completion_tokens_details: c })) }),
-      fc.record({ object: fc.constant('response'), usage: fc.tuple(usage, details, details).map(([u, i, o]) => ({ ...u, input_tokens_details: i, output_tokens_details: o })) }),
-      fc.record({ type: fc.constant('message'), content: fc.constant([]), usage: fc.tuple(usage, counter, counter).map(([u, a, b]) => ({ ...u, cache_creation: { ephemeral_5m_input_tokens: a, ephemeral_1h_input_tokens: b } })) }),
-      fc.record({ usageMetadata: fc.record({ promptTokenCount: counter, candidatesTokenCount: counter, thoughtsTokenCount: counter, cachedContentTokenCount: counter, toolUsePromptTokenCount: counter }, { requiredKeys: [] }) }),
-      fc.record({ stopReason: fc.constant('end_turn'), usage }),
-      fc.record({ finish_reason: fc.constant('COMPLETE'), message: fc.constant({}), usage: fc.record({ tokens: fc.record({ input_tokens: counter, output_tokens: counter }), cached_tokens: counter }) }),
-      fc.record({ done: fc.constant(true), created_at: fc.constant('t'), prompt_eval_count: counter, eval_count: counter }),
+    const details = fc.record(
+      { cached_tokens: counter, cache_write_tokens: counter, reasoning_tokens: counter, audio_tokens: counter },
+      { requiredKeys: [] },
     );
-    fc.assert(fc.property(shaped, hintArbitrary, (body, hint) => checkInvariants(normalizeResponse(body, hint))), RUNS);
+    const shaped = fc.oneof(
+      fc.record({
+        object: fc.constant('chat.completion'),
+        model: fc.constantFrom('gpt-4o', 'grok-3'),
+        usage: fc
+          .tuple(usage, details, details)
+          .map(([u, p, c]) => ({ ...u, prompt_tokens_details: p, completion_tokens_details: c })),
+      }),
+      fc.record({
+        object: fc.constant('response'),
+        usage: fc
+          .tuple(usage, details, details)
+          .map(([u, i, o]) => ({ ...u, input_tokens_details: i, output_tokens_details: o })),
+      }),
+      fc.record({
+        type: fc.constant('message'),
+        content: fc.constant([]),
+        usage: fc
+          .tuple(usage, counter, counter)
+          .map(([u, a, b]) => ({
+            ...u,
+            cache_creation: { ephemeral_5m_input_tokens: a, ephemeral_1h_input_tokens: b },
+          })),
+      }),
+      fc.record({
+        usageMetadata: fc.record(
+          {
+            promptTokenCount: counter,
+            candidatesTokenCount: counter,
+            thoughtsTokenCount: counter,
+            cachedContentTokenCount: counter,
+            toolUsePromptTokenCount: counter,
+          },
+          { requiredKeys: [] },
+        ),
+      }),
+      fc.record({ stopReason: fc.constant('end_turn'), usage }),
+      fc.record({
+        finish_reason: fc.constant('COMPLETE'),
+        message: fc.constant({}),
+        usage: fc.record({
+          tokens: fc.record({ input_tokens: counter, output_tokens: counter }),
+          cached_tokens: counter,
+        }),
+      }),
+      fc.record({
+        done: fc.constant(true),
+        created_at: fc.constant('t'),
+        prompt_eval_count: counter,
+        eval_count: counter,
+      }),
+    );
+    fc.assert(
+      fc.property(shaped, hintArbitrary, (body, hint) => checkInvariants(normalizeResponse(body, hint))),
+      RUNS,
+    );
   });
 
   it('corrupted corpus responses (strings, negatives, NaN, fractions, huge, nulls, parts > totals)', () => {
@@ -159,7 +257,18 @@ describe('normalizeResponse', () => {
 });
 
 describe('streams', () => {
-  const garbage = fc.constantFrom('data: {"broken":\n\n', 'data: not json\n\n', ': comment\n\n', 'event: ping\n\n', 'retry: x\n\n', 'data: [DONE]\n\n', '\n', 'garbage line\n\n', 'data: {"usage": "lots"}\n\n', 'data: {"usage": {"prompt_tokens": -5}}\n\n');
+  const garbage = fc.constantFrom(
+    'data: {"broken":\n\n',
+    'data: not json\n\n',
+    ': comment\n\n',
+    'event: ping\n\n',
+    'retry: x\n\n',
+    'data: [DONE]\n\n',
+    '\n',
+    'garbage line\n\n',
+    'data: {"usage": "lots"}\n\n',
+    'data: {"usage": {"prompt_tokens": -5}}\n\n',
+  );
 
   it('corrupted corpus streams: numbers, garbage between events, truncation, random chunking', () => {
     fc.assert(
@@ -172,7 +281,10 @@ describe('streams', () => {
         fc.boolean(),
         (fixture, picks, insertions, keep, cuts, hinted) => {
           const events = corrupt(fixture.body, picks) as CorpusEvent[];
-          let text = corpusStreamToText({ ...fixture, body: events.map((event) => ({ ...event, data: event.data ?? null })) });
+          let text = corpusStreamToText({
+            ...fixture,
+            body: events.map((event) => ({ ...event, data: event.data ?? null })),
+          });
           for (const [at, junk] of insertions) {
             const boundary = text.indexOf('\n\n', at % Math.max(1, text.length));
             if (boundary >= 0) text = `${text.slice(0, boundary + 2)}${junk}${text.slice(boundary + 2)}`;
@@ -181,7 +293,8 @@ describe('streams', () => {
           const bytes = new TextEncoder().encode(text);
           const points = [0, ...cuts.map((cut) => cut % (bytes.length + 1)).sort((a, b) => a - b), bytes.length];
           const meter = createStreamMeter(hinted ? corpusHint(fixture) : undefined);
-          for (let index = 1; index < points.length; index++) meter.write(bytes.subarray(points[index - 1], points[index]));
+          for (let index = 1; index < points.length; index++)
+            meter.write(bytes.subarray(points[index - 1], points[index]));
           checkInvariants(meter.end());
         },
       ),
@@ -207,13 +320,24 @@ describe('streams', () => {
   });
 
   it('random events pushed to every accumulator never throw', () => {
-    const data = fc.oneof(fc.string(), fc.jsonValue().map((value) => JSON.stringify(value) ?? ''), fc.constant('[DONE]'));
+    const data = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((value) => JSON.stringify(value) ?? ''),
+      fc.constant('[DONE]'),
+    );
     fc.assert(
-      fc.property(fc.constantFrom(...FORMATS), fc.array(fc.record({ event: fc.option(fc.string(), { nil: undefined }), data }), { maxLength: 12 }), (format, events) => {
-        const accumulator = createStreamAccumulator(format);
-        for (const event of events) accumulator.push(event.event === undefined ? { data: event.data } : { event: event.event, data: event.data });
-        checkInvariants(accumulator.result());
-      }),
+      fc.property(
+        fc.constantFrom(...FORMATS),
+        fc.array(fc.record({ event: fc.option(fc.string(), { nil: undefined }), data }), { maxLength: 12 }),
+        (format, events) => {
+          const accumulator = createStreamAccumulator(format);
+          for (const event of events)
+            accumulator.push(
+              event.event === undefined ? { data: event.data } : { event: event.event, data: event.data },
+            );
+          checkInvariants(accumulator.result());
+        },
+      ),
       RUNS,
     );
   });

@@ -10,7 +10,12 @@ const fixture = (name: string) => {
   return found;
 };
 const sse = (events: Array<{ event?: string; data: unknown }>) =>
-  events.map((event) => `${event.event === undefined ? '' : `event: ${event.event}\n`}data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}\n\n`).join('');
+  events
+    .map(
+      (event) =>
+        `${event.event === undefined ? '' : `event: ${event.event}\n`}data: ${typeof event.data === 'string' ? event.data : JSON.stringify(event.data)}\n\n`,
+    )
+    .join('');
 
 /** Meters `text` split in two at every byte offset; every split must give `totalTokens`. */
 function expectAtEverySplit(text: string, totalTokens: number): void {
@@ -20,7 +25,8 @@ function expectAtEverySplit(text: string, totalTokens: number): void {
     meter.write(bytes.subarray(0, offset));
     meter.write(bytes.subarray(offset));
     const total = meter.end().usage?.totalTokens;
-    if (total !== totalTokens) throw new Error(`split at byte ${offset}: total ${String(total)}, expected ${totalTokens}`);
+    if (total !== totalTokens)
+      throw new Error(`split at byte ${offset}: total ${String(total)}, expected ${totalTokens}`);
   }
 }
 
@@ -43,7 +49,10 @@ describe('streams cut short', () => {
 
   it('an Anthropic stream cut after message_start knows its input, not its output', () => {
     const events = fixture('anthropic-04').body as CorpusEvent[];
-    const cut = events.slice(0, events.findIndex((event) => event.event === 'message_delta'));
+    const cut = events.slice(
+      0,
+      events.findIndex((event) => event.event === 'message_delta'),
+    );
     const result = meterStreamText(corpusStreamToText({ provider: 'anthropic', body: cut }));
     expect(result.usage?.inputTokens).toBe(42);
     expect(result.usage?.outputTokens).toBeUndefined();
@@ -78,7 +87,9 @@ describe('framing', () => {
   });
 
   it('reads CRLF line endings and a stream without a final blank line', () => {
-    const text = corpusStreamToText(fixture('mistral-02')).replace(/\n/g, '\r\n').replace(/\r\n\r\n$/, '');
+    const text = corpusStreamToText(fixture('mistral-02'))
+      .replace(/\n/g, '\r\n')
+      .replace(/\r\n\r\n$/, '');
     expect(meterStreamText(text).usage?.totalTokens).toBe(21);
     expectAtEverySplit(text, 21);
   });
@@ -93,7 +104,9 @@ describe('framing', () => {
   });
 
   it('reads NDJSON without a trailing newline, and multi-byte characters split across writes', () => {
-    const text = corpusStreamToText(fixture('ollama-02')).trimEnd().replace('"content":""', '"content":"héllo 東京 🚀"');
+    const text = corpusStreamToText(fixture('ollama-02'))
+      .trimEnd()
+      .replace('"content":""', '"content":"héllo 東京 🚀"');
     const bytes = new TextEncoder().encode(text);
     const emoji = bytes.indexOf(0xf0);
     const meter = createStreamMeter();
@@ -152,7 +165,11 @@ describe('a stream answered as one JSON array (Gemini without alt=sse)', () => {
     const result = normalizeResponse(chunks);
     expect(result.usage).toMatchObject({ inputTokens: 507, outputTokens: 276, totalTokens: 783, reasoningTokens: 168 });
     expect(result.format).toBe('gemini');
-    expect(normalizeResponse(text, { url: 'https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent' }).usage?.totalTokens).toBe(783);
+    expect(
+      normalizeResponse(text, {
+        url: 'https://generativelanguage.googleapis.com/v1beta/models/m:streamGenerateContent',
+      }).usage?.totalTokens,
+    ).toBe(783);
   });
 
   it('the stream meter reads it from raw bytes split at every offset', () => {
@@ -176,7 +193,14 @@ describe('time to first content (injected clock)', () => {
   it('stamps the first content event, not the preamble', () => {
     let clock = 1000;
     const meter = createStreamMeter({ provider: 'anthropic' }, { now: () => clock });
-    meter.write(sse([{ event: 'message_start', data: { type: 'message_start', message: { model: 'm', usage: { input_tokens: 5, output_tokens: 1 } } } }]));
+    meter.write(
+      sse([
+        {
+          event: 'message_start',
+          data: { type: 'message_start', message: { model: 'm', usage: { input_tokens: 5, output_tokens: 1 } } },
+        },
+      ]),
+    );
     clock = 1500;
     meter.write(sse([{ event: 'ping', data: { type: 'ping' } }]));
     expect(meter.firstContentAt).toBeUndefined();
@@ -202,21 +226,56 @@ describe('time to first content (injected clock)', () => {
 describe('createStreamAccumulator', () => {
   it('Anthropic: message_delta counters replace message_start ones (cumulative), absent ones stay', () => {
     const accumulator = createStreamAccumulator('anthropic');
-    accumulator.push({ event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { model: 'claude', usage: { input_tokens: 2, cache_creation_input_tokens: 3068, cache_read_input_tokens: 0, output_tokens: 69 } } }) });
-    accumulator.push({ event: 'message_delta', data: JSON.stringify({ type: 'message_delta', usage: { output_tokens: 100 } }) });
-    accumulator.push({ event: 'message_delta', data: JSON.stringify({ type: 'message_delta', usage: { input_tokens: 6, cache_read_input_tokens: 6289, output_tokens: 198 } }) });
-    expect(accumulator.result().usage).toMatchObject({ inputTokens: 6 + 3068 + 6289, outputTokens: 198, cacheWriteTokens: 3068, cacheReadTokens: 6289 });
+    accumulator.push({
+      event: 'message_start',
+      data: JSON.stringify({
+        type: 'message_start',
+        message: {
+          model: 'claude',
+          usage: { input_tokens: 2, cache_creation_input_tokens: 3068, cache_read_input_tokens: 0, output_tokens: 69 },
+        },
+      }),
+    });
+    accumulator.push({
+      event: 'message_delta',
+      data: JSON.stringify({ type: 'message_delta', usage: { output_tokens: 100 } }),
+    });
+    accumulator.push({
+      event: 'message_delta',
+      data: JSON.stringify({
+        type: 'message_delta',
+        usage: { input_tokens: 6, cache_read_input_tokens: 6289, output_tokens: 198 },
+      }),
+    });
+    expect(accumulator.result().usage).toMatchObject({
+      inputTokens: 6 + 3068 + 6289,
+      outputTokens: 198,
+      cacheWriteTokens: 3068,
+      cacheReadTokens: 6289,
+    });
   });
 
   it('Bedrock: decoded events, usage from metadata', () => {
     const accumulator = createStreamAccumulator('bedrock-converse');
     accumulator.push({ event: 'messageStart', data: '{"role":"assistant"}' });
-    accumulator.push({ event: 'metadata', data: '{"usage":{"inputTokens":10,"outputTokens":4,"cacheReadInputTokens":90,"totalTokens":104}}' });
-    expect(accumulator.result().usage).toMatchObject({ inputTokens: 100, outputTokens: 4, totalTokens: 104, cacheReadTokens: 90 });
+    accumulator.push({
+      event: 'metadata',
+      data: '{"usage":{"inputTokens":10,"outputTokens":4,"cacheReadInputTokens":90,"totalTokens":104}}',
+    });
+    expect(accumulator.result().usage).toMatchObject({
+      inputTokens: 100,
+      outputTokens: 4,
+      totalTokens: 104,
+      cacheReadTokens: 90,
+    });
   });
 
   it('xAI chat stream: reasoning added when hinted', () => {
-    const chunk = { model: 'grok-3-mini', choices: [], usage: { prompt_tokens: 12, completion_tokens: 1, completion_tokens_details: { reasoning_tokens: 228 } } };
+    const chunk = {
+      model: 'grok-3-mini',
+      choices: [],
+      usage: { prompt_tokens: 12, completion_tokens: 1, completion_tokens_details: { reasoning_tokens: 228 } },
+    };
     const accumulator = createStreamAccumulator('openai-chat', { provider: 'xai' });
     accumulator.push({ data: JSON.stringify(chunk) });
     accumulator.push({ data: '[DONE]' });

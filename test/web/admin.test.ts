@@ -6,7 +6,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '#src/server/index.js';
 import type { Summary } from '#src/types/index.js';
-import { api, buildDashboard, closePage, consoleErrors, expectedHeadline, headline, launch, newPage, open, page, serve, settled, tearDown } from './harness.js';
+import {
+  api,
+  buildDashboard,
+  closePage,
+  consoleErrors,
+  expectedHeadline,
+  headline,
+  launch,
+  newPage,
+  open,
+  page,
+  serve,
+  settled,
+  tearDown,
+} from './harness.js';
 import { seedStore } from './seed.js';
 
 const T0 = Date.parse('2026-03-01T08:00:00Z');
@@ -20,7 +34,11 @@ beforeAll(async () => {
   server = await serve('open');
   await seedStore(server.store, { count: 50, start: T0, spanMs: 86_400_000 });
   keyed = await serve('keyed', { server: { adminKey: 'env:TL_WEB_ADMIN' } }, { TL_WEB_ADMIN: ADMIN });
-  ingestOnly = await serve('ingest-only', { server: { ingestKey: 'env:TL_WEB_INGEST' } }, { TL_WEB_INGEST: 'tl-ingest-web-0123456789' });
+  ingestOnly = await serve(
+    'ingest-only',
+    { server: { ingestKey: 'env:TL_WEB_INGEST' } },
+    { TL_WEB_INGEST: 'tl-ingest-web-0123456789' },
+  );
   await seedStore(keyed.store, { count: 100, start: T0, spanMs: 86_400_000 });
   await launch();
 }, 120_000);
@@ -87,7 +105,9 @@ describe('dashboard on a server with keys but no admin key', () => {
   it("shows the server's reason on the lock screen", async () => {
     await newPage();
     await open('?refresh=0', ingestOnly.url);
-    expect(await page.textContent('#lock-reason')).toBe('The server says: this endpoint needs the admin key, and none is configured (set server.adminKey)');
+    expect(await page.textContent('#lock-reason')).toBe(
+      'The server says: this endpoint needs the admin key, and none is configured (set server.adminKey)',
+    );
     expect(consoleErrors.filter((line) => !/status of 401/.test(line))).toEqual([]);
   });
 });

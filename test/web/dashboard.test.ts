@@ -9,7 +9,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '#src/server/index.js';
 import type { ModelComparison, ModelStats, RunStats, Summary, UsageEvent } from '#src/types/index.js';
 import { usd } from '../../web/src/format.js';
-import { api, buildDashboard, closePage, consoleErrors, expectedHeadline, headline, launch, newPage, open, page, serve, settled, tableKeys, tearDown } from './harness.js';
+import {
+  api,
+  buildDashboard,
+  closePage,
+  consoleErrors,
+  expectedHeadline,
+  headline,
+  launch,
+  newPage,
+  open,
+  page,
+  serve,
+  settled,
+  tableKeys,
+  tearDown,
+} from './harness.js';
 import { seedEvents, seedStore } from './seed.js';
 
 const T0 = Date.parse('2026-03-01T08:00:00Z');
@@ -28,7 +43,9 @@ afterEach(closePage);
 describe('dashboard over a seeded ledger', () => {
   it('shows headline figures equal to GET /analytics/tokens, formatted for people, with unpriced and estimated calls flagged', async () => {
     await newPage();
-    const expected = await api<{ summary: Summary; models: ModelStats[]; agents: { agent: string | null }[] }>('/analytics/tokens');
+    const expected = await api<{ summary: Summary; models: ModelStats[]; agents: { agent: string | null }[] }>(
+      '/analytics/tokens',
+    );
     await open('?refresh=0');
     expect(await headline()).toEqual(expectedHeadline(expected.summary));
     expect(expected.summary.calls).toBe(COUNT);
@@ -46,7 +63,9 @@ describe('dashboard over a seeded ledger', () => {
     expect(await page.textContent('[data-testid="flag-unpriced"]')).toBe(`${COUNT / 40} unpriced`);
     expect(await page.textContent('[data-testid="flag-nousage"]')).toBe(`${usageUnavailableCalls} without usage`);
     expect(usageUnavailableCalls).toBe(expected.summary.failures);
-    expect(await page.textContent('table[data-table="models"] tr[data-key="local-llama-3.1-8b"] [data-col="flags"]')).toContain('est.');
+    expect(
+      await page.textContent('table[data-table="models"] tr[data-key="local-llama-3.1-8b"] [data-col="flags"]'),
+    ).toContain('est.');
     // Tables: one row per model and agent of the answer; the matrix has every pair.
     expect((await tableKeys('models')).sort()).toEqual(expected.models.map((m) => m.model).sort());
     expect((await tableKeys('agents')).sort()).toEqual(expected.agents.map((a) => a.agent ?? '(no agent)').sort());
@@ -96,7 +115,9 @@ describe('dashboard over a seeded ledger', () => {
     await page.click('table[data-table="models"] tr[data-key="gemini-2.5-flash"] a');
     await page.waitForURL(/model=gemini-2.5-flash/);
     await settled();
-    expect(await tableKeys('agents')).toEqual(expect.arrayContaining(['indicator_agent', 'volume_agent', 'sector_agent']));
+    expect(await tableKeys('agents')).toEqual(
+      expect.arrayContaining(['indicator_agent', 'volume_agent', 'sector_agent']),
+    );
     expect(await tableKeys('agents')).not.toContain('risk_agent');
     await page.goBack();
     await settled();
@@ -124,16 +145,24 @@ describe('dashboard over a seeded ledger', () => {
     await page.focus('#sort-agents-calls');
     await page.keyboard.press('Enter');
     await page.waitForURL(/sort\.agents=calls%3Adesc|sort\.agents=calls:desc/);
-    const calls = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) => cells.map((cell) => Number((cell as HTMLElement).dataset['value'])));
+    const calls = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) =>
+      cells.map((cell) => Number((cell as HTMLElement).dataset['value'])),
+    );
     expect(calls).toEqual([...calls].sort((a, b) => b - a));
-    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe('descending');
+    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe(
+      'descending',
+    );
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sort-agents-calls');
     await page.keyboard.press('Enter');
-    const ascending = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) => cells.map((cell) => Number((cell as HTMLElement).dataset['value'])));
+    const ascending = await page.$$eval('table[data-table="agents"] tbody [data-col="calls"] .num', (cells) =>
+      cells.map((cell) => Number((cell as HTMLElement).dataset['value'])),
+    );
     expect(ascending).toEqual([...calls].reverse());
     await page.reload();
     await settled();
-    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe('ascending');
+    expect(await page.getAttribute('table[data-table="agents"] th:has(#sort-agents-calls)', 'aria-sort')).toBe(
+      'ascending',
+    );
     expect(consoleErrors).toEqual([]);
   });
 
@@ -180,10 +209,17 @@ describe('dashboard over a seeded ledger', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'] }),
     });
-    const columns = await page.$$eval('table[data-table="compare"] thead th[data-model]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset['model']));
+    const columns = await page.$$eval('table[data-table="compare"] thead th[data-model]', (cells) =>
+      cells.map((cell) => (cell as HTMLElement).dataset['model']),
+    );
     expect(columns).toEqual(['gemini-2.5-pro', 'gemini-2.5-flash']);
     const cell = async (row: string, model: string): Promise<number> =>
-      Number(await page.getAttribute(`table[data-table="compare"] tr:has(th:text-is("${row}")) td[data-model="${model}"] .num`, 'data-value'));
+      Number(
+        await page.getAttribute(
+          `table[data-table="compare"] tr:has(th:text-is("${row}")) td[data-model="${model}"] .num`,
+          'data-value',
+        ),
+      );
     for (const m of answer.models) {
       expect(await cell('Calls', m.model)).toBe(m.calls);
       expect(await cell('Cost / call', m.model)).toBe(m.avgCostPerCall);
@@ -191,7 +227,11 @@ describe('dashboard over a seeded ledger', () => {
       expect(await cell('Avg tokens / call', m.model)).toBe(m.avgTokensPerCall);
     }
     // Flash is the cheaper one per call: starred.
-    expect(await page.textContent('table[data-table="compare"] tr:has(th:text-is("Cost / call")) td.best')).toContain(await page.textContent('table[data-table="compare"] tr:has(th:text-is("Cost / call")) td[data-model="gemini-2.5-flash"] .num'));
+    expect(await page.textContent('table[data-table="compare"] tr:has(th:text-is("Cost / call")) td.best')).toContain(
+      await page.textContent(
+        'table[data-table="compare"] tr:has(th:text-is("Cost / call")) td[data-model="gemini-2.5-flash"] .num',
+      ),
+    );
     expect(consoleErrors).toEqual([]);
   });
 
@@ -211,7 +251,10 @@ describe('dashboard over a seeded ledger', () => {
     await page.clock.install();
     await open('?refresh=5&agent=late_agent');
     expect((await headline())['calls']).toBe(0);
-    const late = [...seedEvents({ count: 3, start: Date.now(), spanMs: 1000, seed: 7 })].map((event) => ({ ...event, agent: 'late_agent' }));
+    const late = [...seedEvents({ count: 3, start: Date.now(), spanMs: 1000, seed: 7 })].map((event) => ({
+      ...event,
+      agent: 'late_agent',
+    }));
     await server.store.insert(late);
     await page.clock.runFor(6_000);
     await expect.poll(async () => (await headline())['calls'], { timeout: 10_000 }).toBe(3);
@@ -244,7 +287,10 @@ describe('dashboard over a seeded ledger', () => {
   it('is readable in dark mode', async () => {
     await newPage({ colorScheme: 'dark' });
     await open('?refresh=0');
-    const [background, text] = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+    const [background, text] = await page.evaluate(() => [
+      getComputedStyle(document.body).backgroundColor,
+      getComputedStyle(document.body).color,
+    ]);
     const luminance = (rgb: string): number => {
       const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
@@ -253,5 +299,4 @@ describe('dashboard over a seeded ledger', () => {
     expect(luminance(text)).toBeGreaterThan(180);
     expect(consoleErrors).toEqual([]);
   });
-
 });

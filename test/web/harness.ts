@@ -16,7 +16,16 @@ import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
 import type { Summary } from '#src/types/index.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export let dir: string;
 export let dist: string;
@@ -30,12 +39,27 @@ const servers: RunningServer[] = [];
 export async function buildDashboard(): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'tokenledger-web-'));
   dist = join(dir, 'dist');
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await build({
+    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
+    logLevel: 'error',
+    build: { outDir: dist, emptyOutDir: true },
+  });
 }
 
 /** A real server on a random port over a fresh SQLite file, serving the built dashboard. */
-export async function serve(name: string, config: unknown = {}, env: Record<string, string> = {}): Promise<RunningServer> {
-  const server = await startServer({ port: 0, db: `sqlite:${join(dir, `${name}.db`)}`, config: parseConfig(config, 'inline', env), env, dashboardDir: dist, logger: pino({ level: 'silent' }) });
+export async function serve(
+  name: string,
+  config: unknown = {},
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  const server = await startServer({
+    port: 0,
+    db: `sqlite:${join(dir, `${name}.db`)}`,
+    config: parseConfig(config, 'inline', env),
+    env,
+    dashboardDir: dist,
+    logger: pino({ level: 'silent' }),
+  });
   servers.push(server);
   if (baseUrl === '') baseUrl = server.url;
   return server;
@@ -54,11 +78,15 @@ export async function tearDown(): Promise<void> {
 /** A fresh browser context (no storage, no cache) whose console errors and warnings are kept. */
 export async function newPage(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
   if (browser === undefined) throw new Error('launch() first');
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
+  const context = await browser.newContext({
+    viewport: { width: 1300, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
   page = await context.newPage();
   consoleErrors = [];
   page.on('console', (message: ConsoleMessage) => {
-    if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(`${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      consoleErrors.push(`${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
   return page;
@@ -113,5 +141,7 @@ export const expectedHeadline = (s: Summary): Record<string, number | null> => (
 
 /** The row keys of a table, in the order shown. */
 export async function tableKeys(table: string): Promise<string[]> {
-  return page.$$eval(`table[data-table="${table}"] tbody tr[data-key]`, (rows) => rows.map((row) => (row as HTMLElement).dataset['key']!));
+  return page.$$eval(`table[data-table="${table}"] tbody tr[data-key]`, (rows) =>
+    rows.map((row) => (row as HTMLElement).dataset['key']!),
+  );
 }

@@ -20,17 +20,56 @@ import { parseConfig } from '#src/config/index.js';
 import { startServer } from '#src/server/index.js';
 import { seedStore } from './seed.js';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, out: { type: 'string', default: 'docs/dashboard.png' }, dark: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    out: { type: 'string', default: 'docs/dashboard.png' },
+    dark: { type: 'boolean', default: false },
+  },
+});
 const temp = mkdtempSync(join(tmpdir(), 'tokenledger-shot-'));
 try {
   const dist = join(temp, 'dist');
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
-  const server = await startServer({ port: 0, db: values.db ?? `sqlite:${join(temp, 'ledger.db')}`, config: parseConfig({}, 'inline', {}), env: {}, dashboardDir: dist, logger: pino({ level: 'silent' }) });
+  await build({
+    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
+    logLevel: 'error',
+    build: { outDir: dist, emptyOutDir: true },
+  });
+  const server = await startServer({
+    port: 0,
+    db: values.db ?? `sqlite:${join(temp, 'ledger.db')}`,
+    config: parseConfig({}, 'inline', {}),
+    env: {},
+    dashboardDir: dist,
+    logger: pino({ level: 'silent' }),
+  });
   if (values.db === undefined) {
-    await seedStore(server.store, { count: 3_000, start: Date.parse('2026-11-09T06:00:00Z'), spanMs: 7 * 86_400_000, runs: 'many', seed: 11 });
+    await seedStore(server.store, {
+      count: 3_000,
+      start: Date.parse('2026-11-09T06:00:00Z'),
+      spanMs: 7 * 86_400_000,
+      runs: 'many',
+      seed: 11,
+    });
   }
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1, colorScheme: values.dark ? 'dark' : 'light', timezoneId: 'UTC', locale: 'en-US' });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1360, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: values.dark ? 'dark' : 'light',
+    timezoneId: 'UTC',
+    locale: 'en-US',
+  });
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());

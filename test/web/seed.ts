@@ -9,7 +9,13 @@ import { createPricer } from '#src/pricing/index.js';
 import type { Store } from '#src/store/index.js';
 import type { Usage, UsageEvent } from '#src/types/index.js';
 
-export const AGENTS = ['indicator_agent', 'volume_agent', 'sector_agent', 'risk_agent', 'final_decision_agent'] as const;
+export const AGENTS = [
+  'indicator_agent',
+  'volume_agent',
+  'sector_agent',
+  'risk_agent',
+  'final_decision_agent',
+] as const;
 export const TICKERS = ['AAPL', 'MSFT', 'NVDA', 'GOOG', 'AMZN', 'TSLA', 'META', 'AMD'] as const;
 
 /** Which model each agent runs on (the example's agent-to-model config), and its usual size. */
@@ -70,8 +76,22 @@ export function* seedEvents(options: SeedOptions): Generator<UsageEvent> {
     const cacheRead = agent === 'final_decision_agent' ? Math.round(input * 0.4) : 0;
     const reasoning = plan.model === 'gemini-2.5-pro' ? Math.round(output * 0.3) : 0;
     const usage: Usage = failed
-      ? { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined, cacheReadTokens: undefined, cacheWriteTokens: undefined, reasoningTokens: undefined }
-      : { inputTokens: input, outputTokens: output, totalTokens: input + output, cacheReadTokens: cacheRead, cacheWriteTokens: 0, reasoningTokens: reasoning };
+      ? {
+          inputTokens: undefined,
+          outputTokens: undefined,
+          totalTokens: undefined,
+          cacheReadTokens: undefined,
+          cacheWriteTokens: undefined,
+          reasoningTokens: undefined,
+        }
+      : {
+          inputTokens: input,
+          outputTokens: output,
+          totalTokens: input + output,
+          cacheReadTokens: cacheRead,
+          cacheWriteTokens: 0,
+          reasoningTokens: reasoning,
+        };
     const priced = failed ? undefined : pricer.price({ provider, model, usage, time: new Date(time) });
     const event: UsageEvent = {
       id: ulid(time),
@@ -91,9 +111,10 @@ export function* seedEvents(options: SeedOptions): Generator<UsageEvent> {
     if (priced !== undefined && priced.cost === null) event.costUnavailableReason = priced.reason;
     if (failed) {
       event.usageUnavailableReason = 'the call failed';
-      event.error = random() < 0.7
-        ? { type: 'RateLimitError', status: 429, message: 'Resource has been exhausted (e.g. check quota).' }
-        : { type: 'TimeoutError', message: 'no response within 60000 ms' };
+      event.error =
+        random() < 0.7
+          ? { type: 'RateLimitError', status: 429, message: 'Resource has been exhausted (e.g. check quota).' }
+          : { type: 'TimeoutError', message: 'no response within 60000 ms' };
     }
     yield event;
   }

@@ -53,16 +53,28 @@ export class Api {
     return url.toString();
   }
 
-  async get<T>(path: string, params: Record<string, string> = {}, options: { signal?: AbortSignal; key?: string | null } = {}): Promise<T> {
+  async get<T>(
+    path: string,
+    params: Record<string, string> = {},
+    options: { signal?: AbortSignal; key?: string | null } = {},
+  ): Promise<T> {
     return this.send<T>(this.url(path, params), { method: 'GET' }, options);
   }
 
   async post<T>(path: string, body: unknown, options: { signal?: AbortSignal } = {}): Promise<T> {
-    return this.send<T>(this.url(path), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }, options);
+    return this.send<T>(
+      this.url(path),
+      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      options,
+    );
   }
 
   /** `key: null` sends no key even when one is stored. */
-  private async send<T>(url: string, init: RequestInit, options: { signal?: AbortSignal; key?: string | null }): Promise<T> {
+  private async send<T>(
+    url: string,
+    init: RequestInit,
+    options: { signal?: AbortSignal; key?: string | null },
+  ): Promise<T> {
     const headers = new Headers(init.headers);
     headers.set('accept', 'application/json');
     const key = options.key === null ? undefined : (options.key ?? this.key);
@@ -84,10 +96,12 @@ export class Api {
     if (!response.ok) {
       const error = isRecord(body) && isRecord(body['error']) ? body['error'] : {};
       const code = typeof error['code'] === 'string' ? error['code'] : `http_${response.status}`;
-      const message = typeof error['message'] === 'string' ? error['message'] : `${response.status} ${response.statusText}`;
+      const message =
+        typeof error['message'] === 'string' ? error['message'] : `${response.status} ${response.statusText}`;
       throw new ApiError(response.status, code, message);
     }
-    if (body === undefined) throw new ApiError(response.status, 'bad_response', 'the server answered something that is not JSON');
+    if (body === undefined)
+      throw new ApiError(response.status, 'bad_response', 'the server answered something that is not JSON');
     return body as T;
   }
 }

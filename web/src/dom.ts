@@ -8,7 +8,11 @@ type Handler = (event: Event) => void;
 export type Attrs = Record<string, string | number | boolean | null | undefined | Handler>;
 
 /** Creates an element; `on*` attributes become listeners, `false`/`null`/`undefined` are left out. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
@@ -30,5 +34,13 @@ export function append(parent: Node, children: Child[]): void {
 
 /** A number shown short, with the exact value on hover and in `data-value`. */
 export function num(text: string, exact: number | null | undefined, title?: string): HTMLSpanElement {
-  return h('span', { class: 'num', 'data-value': exact ?? '', title: title ?? (exact === null || exact === undefined ? 'n/a' : String(exact)) }, text);
+  return h(
+    'span',
+    {
+      class: 'num',
+      'data-value': exact ?? '',
+      title: title ?? (exact === null || exact === undefined ? 'n/a' : String(exact)),
+    },
+    text,
+  );
 }

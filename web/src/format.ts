@@ -90,7 +90,13 @@ export function ratio(value: number | null | undefined): string {
   return `${value >= 10 ? value.toFixed(0) : value.toFixed(2).replace(/\.?0+$/, '')}×`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** An ISO time in the viewer's time zone: `Mar 1, 2026, 10:00`. */

@@ -8,7 +8,17 @@ import { Api, ApiError } from './api.js';
 import type { Ctx } from './ctx.js';
 import { h } from './dom.js';
 import { clock } from './format.js';
-import { REFRESH_CHOICES, VIEWS, apiFilterObject, formatTags, href, parseState, toSearch, type State, type View } from './state.js';
+import {
+  REFRESH_CHOICES,
+  VIEWS,
+  apiFilterObject,
+  formatTags,
+  href,
+  parseState,
+  toSearch,
+  type State,
+  type View,
+} from './state.js';
 import { lockForm, openReadOnlyDialog, openResetDialog } from './ui/admin.js';
 import { Known, filterBar } from './ui/filters.js';
 import { compareView } from './views/compare.js';
@@ -16,8 +26,18 @@ import { failuresView } from './views/failures.js';
 import { overviewView } from './views/overview.js';
 import { runsView } from './views/runs.js';
 
-const VIEW_LABEL: Record<View, string> = { overview: 'Overview', runs: 'Runs', compare: 'Compare', failures: 'Failures' };
-const RENDER: Record<View, (ctx: Ctx) => Promise<HTMLElement>> = { overview: overviewView, runs: runsView, compare: compareView, failures: failuresView };
+const VIEW_LABEL: Record<View, string> = {
+  overview: 'Overview',
+  runs: 'Runs',
+  compare: 'Compare',
+  failures: 'Failures',
+};
+const RENDER: Record<View, (ctx: Ctx) => Promise<HTMLElement>> = {
+  overview: overviewView,
+  runs: runsView,
+  compare: compareView,
+  failures: failuresView,
+};
 
 const api = new Api(location.href);
 const known = new Known();
@@ -31,9 +51,16 @@ const updated = h('span', { class: 'updated muted', id: 'updated', 'aria-live': 
 const refreshSelect = h(
   'select',
   { id: 'refresh', 'aria-label': 'Auto-refresh' },
-  ...REFRESH_CHOICES.map((seconds) => h('option', { value: String(seconds) }, seconds === 0 ? 'Auto-refresh off' : `Every ${seconds} s`)),
+  ...REFRESH_CHOICES.map((seconds) =>
+    h('option', { value: String(seconds) }, seconds === 0 ? 'Auto-refresh off' : `Every ${seconds} s`),
+  ),
 );
-const refreshNow = h('button', { type: 'button', class: 'button ghost', id: 'refresh-now', title: 'Refresh now (r)' }, '↻', h('span', { class: 'sr-only' }, 'Refresh now'));
+const refreshNow = h(
+  'button',
+  { type: 'button', class: 'button ghost', id: 'refresh-now', title: 'Refresh now (r)' },
+  '↻',
+  h('span', { class: 'sr-only' }, 'Refresh now'),
+);
 const adminButton = h('button', { type: 'button', class: 'button ghost', id: 'admin' }, 'Admin');
 const banner = h('div', { class: 'banner', id: 'banner', role: 'alert', hidden: true });
 const content = h('main', { id: 'content', tabindex: '-1' });
@@ -51,7 +78,15 @@ document.body.replaceChildren(
   filters.element,
   banner,
   content,
-  h('footer', { class: 'foot muted' }, 'Keys: ', h('kbd', {}, '/'), ' filter by model · ', h('kbd', {}, 'r'), ' refresh · numbers are exact on hover'),
+  h(
+    'footer',
+    { class: 'foot muted' },
+    'Keys: ',
+    h('kbd', {}, '/'),
+    ' filter by model · ',
+    h('kbd', {}, 'r'),
+    ' refresh · numbers are exact on hover',
+  ),
 );
 
 function navigate(change: Partial<State>, options: { replace?: boolean } = {}): void {
@@ -59,7 +94,11 @@ function navigate(change: Partial<State>, options: { replace?: boolean } = {}): 
   const search = toSearch(next);
   if (search === toSearch(state)) return;
   state = parseState(search);
-  history[options.replace === true ? 'replaceState' : 'pushState'](null, '', search === '' ? location.pathname : search);
+  history[options.replace === true ? 'replaceState' : 'pushState'](
+    null,
+    '',
+    search === '' ? location.pathname : search,
+  );
   void load();
 }
 
@@ -81,7 +120,16 @@ function isAdmin(): boolean {
 function drawChrome(): void {
   nav.replaceChildren(
     ...VIEWS.map((view) =>
-      h('a', { href: href(state, { view, report: undefined }), 'data-nav': '', 'aria-current': state.view === view ? 'page' : undefined, id: `tab-${view}` }, VIEW_LABEL[view]),
+      h(
+        'a',
+        {
+          href: href(state, { view, report: undefined }),
+          'data-nav': '',
+          'aria-current': state.view === view ? 'page' : undefined,
+          id: `tab-${view}`,
+        },
+        VIEW_LABEL[view],
+      ),
     ),
   );
   refreshSelect.value = String(state.refresh);
@@ -123,10 +171,12 @@ async function load(): Promise<void> {
     if (current.signal.aborted || (error instanceof DOMException && error.name === 'AbortError')) return;
     if (error instanceof ApiError && error.status === 401) {
       const hadKey = api.key !== undefined;
-      content.replaceChildren(lockForm(api, hadKey || refused, error.message, () => {
-        refused = true;
-        void load();
-      }));
+      content.replaceChildren(
+        lockForm(api, hadKey || refused, error.message, () => {
+          refused = true;
+          void load();
+        }),
+      );
       if (hadKey) api.key = undefined;
       banner.hidden = true;
       updated.textContent = '';
@@ -146,9 +196,16 @@ async function load(): Promise<void> {
 
 /** Collects names shown in the view for the filter suggestions. */
 function learn(view: HTMLElement): void {
-  for (const row of view.querySelectorAll<HTMLElement>('table[data-table="models"] tr[data-key], table[data-table="runmodels"] tr[data-key]')) known.add('model', [row.dataset['key']]);
-  for (const row of view.querySelectorAll<HTMLElement>('table[data-table="agents"] tr[data-key], table[data-table="runagents"] tr[data-key]')) known.add('agent', [row.dataset['key']?.startsWith('(') ? undefined : row.dataset['key']]);
-  for (const row of view.querySelectorAll<HTMLElement>('table[data-table="runs"] tr[data-key]')) known.add('run', [row.dataset['key']?.startsWith('(') ? undefined : row.dataset['key']]);
+  for (const row of view.querySelectorAll<HTMLElement>(
+    'table[data-table="models"] tr[data-key], table[data-table="runmodels"] tr[data-key]',
+  ))
+    known.add('model', [row.dataset['key']]);
+  for (const row of view.querySelectorAll<HTMLElement>(
+    'table[data-table="agents"] tr[data-key], table[data-table="runagents"] tr[data-key]',
+  ))
+    known.add('agent', [row.dataset['key']?.startsWith('(') ? undefined : row.dataset['key']]);
+  for (const row of view.querySelectorAll<HTMLElement>('table[data-table="runs"] tr[data-key]'))
+    known.add('run', [row.dataset['key']?.startsWith('(') ? undefined : row.dataset['key']]);
   filters.suggest(known);
 }
 
@@ -159,14 +216,25 @@ function schedule(): void {
 
 function describeScope(): string {
   const filter = apiFilterObject(state, Date.now());
-  const parts = Object.entries(filter).map(([key, value]) => (key === 'tags' ? `tags ${formatTags(value as Record<string, string>)}` : `${key} = ${String(value)}`));
+  const parts = Object.entries(filter).map(([key, value]) =>
+    key === 'tags' ? `tags ${formatTags(value as Record<string, string>)}` : `${key} = ${String(value)}`,
+  );
   return parts.join(', ');
 }
 
 // Links marked data-nav are followed in-page (modified clicks still open new tabs).
 document.addEventListener('click', (event) => {
   const anchor = (event.target as Element | null)?.closest?.('a[data-nav]');
-  if (!(anchor instanceof HTMLAnchorElement) || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (
+    !(anchor instanceof HTMLAnchorElement) ||
+    event.defaultPrevented ||
+    event.button !== 0 ||
+    event.metaKey ||
+    event.ctrlKey ||
+    event.shiftKey ||
+    event.altKey
+  )
+    return;
   event.preventDefault();
   const url = new URL(anchor.href);
   navigate(parseState(url.search));
@@ -210,4 +278,3 @@ adminButton.addEventListener('click', () => {
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => void load());
 
 void load();
-

@@ -69,7 +69,11 @@ export function parseState(search: string): State {
     if (key.startsWith('sort.') && /^[a-zA-Z]+:(asc|desc)$/.test(value)) sort[key.slice(5)] = value;
   }
   const refresh = Number(params.get('refresh') ?? DEFAULTS.refresh);
-  const range = oneOf(RANGES, params.get('range'), params.get('from') !== null || params.get('to') !== null ? 'custom' : DEFAULTS.range);
+  const range = oneOf(
+    RANGES,
+    params.get('range'),
+    params.get('from') !== null || params.get('to') !== null ? 'custom' : DEFAULTS.range,
+  );
   return {
     view: oneOf(VIEWS, params.get('view'), DEFAULTS.view),
     report: params.get('report') || undefined,
@@ -127,7 +131,10 @@ export function bounds(state: State, now: number): { from: Date | undefined; to:
   if (state.range === 'custom') {
     const from = state.from ? new Date(state.from) : undefined;
     const to = state.to ? new Date(state.to) : undefined;
-    return { from: from && !Number.isNaN(from.getTime()) ? from : undefined, to: to && !Number.isNaN(to.getTime()) ? to : undefined };
+    return {
+      from: from && !Number.isNaN(from.getTime()) ? from : undefined,
+      to: to && !Number.isNaN(to.getTime()) ? to : undefined,
+    };
   }
   return { from: new Date(now - RANGE_MS[state.range]), to: undefined };
 }
@@ -162,7 +169,10 @@ export function apiFilterObject(state: State, now: number, omit: readonly Filter
 /** Parses `team=quant, user=ann` into tags; returns the bad part when one is malformed. */
 export function parseTags(text: string): { tags: Record<string, string> } | { error: string } {
   const tags: Record<string, string> = {};
-  for (const part of text.split(',').map((piece) => piece.trim()).filter((piece) => piece !== '')) {
+  for (const part of text
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '')) {
     const at = part.indexOf('=');
     if (at <= 0 || at === part.length - 1) return { error: `"${part}" is not KEY=VALUE` };
     tags[part.slice(0, at).trim()] = part.slice(at + 1).trim();

@@ -2,9 +2,28 @@
  * The JSON the analytics API answers (src/server/routes/analytics.ts). Types only: the
  * dashboard shares the server's shapes but never its code.
  */
-import type { AgentStats, Comparison, ModelStats, Overview, RunStats, Summary, Timeseries, UsageEvent } from '../../src/types/index.js';
+import type {
+  AgentStats,
+  Comparison,
+  ModelStats,
+  Overview,
+  RunStats,
+  Summary,
+  Timeseries,
+  UsageEvent,
+} from '../../src/types/index.js';
 
-export type { AgentModelStats, AgentStats, ModelComparison, ModelStats, RunStats, Summary, TimeseriesBucket, UsageEvent, UsageStats } from '../../src/types/index.js';
+export type {
+  AgentModelStats,
+  AgentStats,
+  ModelComparison,
+  ModelStats,
+  RunStats,
+  Summary,
+  TimeseriesBucket,
+  UsageEvent,
+  UsageStats,
+} from '../../src/types/index.js';
 
 /** The filter echoed back by every endpoint (dates as ISO strings). */
 export type FilterEcho = Record<string, unknown>;

@@ -38,7 +38,11 @@ export function parseInputLine(text: string, lineNumber: number, template: strin
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { ok: false, id: String(lineNumber), reason: `line ${lineNumber}: not valid JSON (${(error as Error).message})` };
+    return {
+      ok: false,
+      id: String(lineNumber),
+      reason: `line ${lineNumber}: not valid JSON (${(error as Error).message})`,
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, id: String(lineNumber), reason: `line ${lineNumber}: expected a JSON object` };
@@ -55,7 +59,8 @@ export function parseInputLine(text: string, lineNumber: number, template: strin
       return { ok: false, id, reason: `line ${lineNumber}: ${(error as Error).message}` };
     }
   }
-  if (typeof record['prompt'] === 'string' && record['prompt'] !== '') return { ok: true, call: { ...base, prompt: record['prompt'] } };
+  if (typeof record['prompt'] === 'string' && record['prompt'] !== '')
+    return { ok: true, call: { ...base, prompt: record['prompt'] } };
   if (record['messages'] !== undefined) {
     if (isMessages(record['messages'])) return { ok: true, call: { ...base, messages: record['messages'] } };
     return { ok: false, id, reason: `line ${lineNumber}: messages must be a non-empty array of { role, content }` };

@@ -21,7 +21,8 @@ function lookup(record: Record<string, unknown>, path: string): unknown {
 export function renderTemplate(template: string, record: Record<string, unknown>): string {
   return template.replace(PLACEHOLDER, (_match, path: string) => {
     const value = lookup(record, path);
-    if (value === undefined || value === null) throw new ValidationError(`template field {{${path}}} is missing`, { field: path });
+    if (value === undefined || value === null)
+      throw new ValidationError(`template field {{${path}}} is missing`, { field: path });
     return typeof value === 'string' ? value : JSON.stringify(value);
   });
 }

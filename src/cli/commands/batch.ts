@@ -50,7 +50,10 @@ function positiveInt(name: string, text: string | undefined, allowZero = false):
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new ValidationError(`--${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got "${text}"`, { field: name });
+    throw new ValidationError(
+      `--${name} must be ${allowZero ? 'a non-negative' : 'a positive'} integer, got "${text}"`,
+      { field: name },
+    );
   }
   return value;
 }
@@ -80,7 +83,10 @@ async function doneIds(out: string): Promise<Set<string>> {
 
 export async function runBatchCommand(input: string, options: BatchCommandOptions): Promise<number> {
   if (options.out === undefined) throw new ValidationError('--out OUT.jsonl is required', { field: 'out' });
-  if (options.agent === undefined && options.model === undefined) throw new ValidationError('name --agent A, or --model M (with --provider P or as provider/model)', { field: 'model' });
+  if (options.agent === undefined && options.model === undefined)
+    throw new ValidationError('name --agent A, or --model M (with --provider P or as provider/model)', {
+      field: 'model',
+    });
   if (!existsSync(input)) throw new ValidationError(`cannot read ${input}: no such file`, { field: 'input' });
   const concurrency = positiveInt('concurrency', options.concurrency) ?? 8;
   const rpm = positiveInt('rpm', options.rpm);
@@ -89,22 +95,39 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
   const maxTokens = positiveInt('max-tokens', options.maxTokens);
   const timeoutMs = positiveInt('timeout-ms', options.timeoutMs);
   const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
-  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new ValidationError(`--temperature must be between 0 and 2, got "${options.temperature}"`);
-  const template = options.template === undefined ? undefined : await readFile(options.template, 'utf8').catch(() => {
-    throw new ValidationError(`cannot read template ${options.template}`, { field: 'template' });
-  });
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2))
+    throw new ValidationError(`--temperature must be between 0 and 2, got "${options.temperature}"`);
+  const template =
+    options.template === undefined
+      ? undefined
+      : await readFile(options.template, 'utf8').catch(() => {
+          throw new ValidationError(`cannot read template ${options.template}`, { field: 'template' });
+        });
 
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
   // Resolve the target before anything is sent: unknown agent/model/provider or a missing key stops here.
   let target: { provider: string; model: string };
-  if (options.model !== undefined) target = resolveModelRef({ provider: options.provider, model: options.model }, config.providers, '--model');
+  if (options.model !== undefined)
+    target = resolveModelRef({ provider: options.provider, model: options.model }, config.providers, '--model');
   else {
     const agent = config.agents[options.agent ?? ''];
-    if (agent === undefined) throw new ConfigError(`unknown agent '${options.agent}' (configured agents: ${Object.keys(config.agents).join(', ') || 'none'})`, { field: 'agent' });
+    if (agent === undefined)
+      throw new ConfigError(
+        `unknown agent '${options.agent}' (configured agents: ${Object.keys(config.agents).join(', ') || 'none'})`,
+        { field: 'agent' },
+      );
     target = agent;
   }
   if (rpm !== undefined || tpm !== undefined) {
-    config.rateLimits = [...config.rateLimits, { provider: target.provider, model: target.model, ...(rpm === undefined ? {} : { rpm }), ...(tpm === undefined ? {} : { tpm }) }];
+    config.rateLimits = [
+      ...config.rateLimits,
+      {
+        provider: target.provider,
+        model: target.model,
+        ...(rpm === undefined ? {} : { rpm }),
+        ...(tpm === undefined ? {} : { tpm }),
+      },
+    ];
   }
   if (maxRetries !== undefined) config.retry = { ...config.retry, maxAttempts: maxRetries + 1 };
 
@@ -112,7 +135,11 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
   const ledger = createLedger({ store, prices: config.prices });
   const client = createClient({ ledger, config, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
-    client.check({ ...(options.agent === undefined ? {} : { agent: options.agent }), provider: target.provider, model: target.model });
+    client.check({
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
+      provider: target.provider,
+      model: target.model,
+    });
     const skip = await doneIds(options.out);
     let total = 0;
     for await (const { text, lineNumber } of lines(input)) {
@@ -148,7 +175,15 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
           if (skip.has(parsed.id)) continue;
           malformed++;
           process.stderr.write(`${parsed.reason}\n`);
-          write({ id: parsed.id, status: 'error', text: null, usage: null, cost: null, attempts: 0, error: { type: 'InvalidInput', message: parsed.reason } });
+          write({
+            id: parsed.id,
+            status: 'error',
+            text: null,
+            usage: null,
+            cost: null,
+            attempts: 0,
+            error: { type: 'InvalidInput', message: parsed.reason },
+          });
           continue;
         }
         if (skip.has(parsed.call.id)) continue;
@@ -166,19 +201,33 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
         ids.delete(item.index);
         // A call cut by Ctrl-C has no answer: leave it out of OUT so the next run makes it.
         if (controller.signal.aborted && item.error?.type === 'AbortError') return;
-        write({ id, status: item.status, text: item.text ?? null, usage: item.usage ?? null, cost: item.cost, attempts: item.attempts, ...(item.error === undefined ? {} : { error: item.error }) });
+        write({
+          id,
+          status: item.status,
+          text: item.text ?? null,
+          usage: item.usage ?? null,
+          cost: item.cost,
+          attempts: item.attempts,
+          ...(item.error === undefined ? {} : { error: item.error }),
+        });
       },
-      onProgress: (state) => progress.update({ ...state, total, failed: state.failed + malformed, done: state.done + malformed }),
+      onProgress: (state) =>
+        progress.update({ ...state, total, failed: state.failed + malformed, done: state.done + malformed }),
     });
     progress.finish();
     process.removeListener('SIGINT', onSigint);
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     const s = result.summary;
-    const tokens = s.totalTokens === undefined ? 'unknown' : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
+    const tokens =
+      s.totalTokens === undefined
+        ? 'unknown'
+        : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
     const closing = [
-        `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
-        `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
-        ...(result.cancelled ? ['interrupted: unfinished calls are not in OUT; re-run the same command to resume'] : []),
+      `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
+      `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
+      ...(result.cancelled ? ['interrupted: unfinished calls are not in OUT; re-run the same command to resume'] : []),
     ];
     process.stdout.write(`${closing.join('\n')}\n`);
     return result.cancelled ? 130 : 0;
@@ -192,7 +241,9 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
 export function registerBatchCommand(program: Command): void {
   program
     .command('batch')
-    .description('Run one LLM call per JSONL input line, concurrently, under rate limits, with retries; every attempt metered.')
+    .description(
+      'Run one LLM call per JSONL input line, concurrently, under rate limits, with retries; every attempt metered.',
+    )
     .argument('<input>', 'JSONL input: { id?, prompt } | { id?, messages } | any object for --template')
     .option('-o, --out <file>', 'JSONL output (appended; ids already there are skipped)')
     .option('--agent <name>', "agent from the config's agents: map")
@@ -210,7 +261,10 @@ export function registerBatchCommand(program: Command): void {
     .option('--timeout-ms <n>', 'per-attempt timeout in ms (default 120000)')
     .option('--run <name>', 'run name recorded on every event (default batch-<time>)')
     .option('--db <url>', 'store URL (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
-    .option('-c, --config <file>', 'config file (default: TOKENLEDGER_CONFIG, ./tokenledger.config.{json,yaml,yml}, env)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: TOKENLEDGER_CONFIG, ./tokenledger.config.{json,yaml,yml}, env)',
+    )
     .action(async (input: string, options: BatchCommandOptions) => {
       try {
         process.exitCode = await runBatchCommand(input, options);

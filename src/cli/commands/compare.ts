@@ -51,7 +51,8 @@ export function renderComparison(models: readonly ModelComparison[]): string {
   const header = ['', ...models.map((m) => m.model)];
   const body = ROWS.map(([label, cell]) => [label, ...models.map(cell)]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), ...body.map(line)].join('\n');
 }
 
@@ -77,7 +78,9 @@ async function runCompare(models: string[], options: CompareOptions): Promise<st
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('Compare models side by side: tokens and cost per call, cost per 1k output tokens, latency, success rate.')
+    .description(
+      'Compare models side by side: tokens and cost per call, cost per 1k output tokens, latency, success rate.',
+    )
     .argument('<models...>', 'two or more model names as recorded')
     .option('--db <url>', `store URL (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
     .option('-c, --config <path>', 'config file (its store is the default --db)')

@@ -59,7 +59,10 @@ export async function importNdjson(ledger: Ledger, input: Readable, batchSize = 
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      result.rejected.push({ line: lineNumber, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` });
+      result.rejected.push({
+        line: lineNumber,
+        reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
       continue;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -77,19 +80,25 @@ export async function importNdjson(ledger: Ledger, input: Readable, batchSize = 
 
 async function runImport(file: string, options: ImportOptions): Promise<number> {
   const batchSize = Number(options.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValidationError(`--batch must be a positive integer, got "${options.batch}"`, { field: 'batch' });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ValidationError(`--batch must be a positive integer, got "${options.batch}"`, { field: 'batch' });
   const input: Readable = file === '-' ? process.stdin : createReadStream(file);
   // Surface a missing/unreadable file as one clear error before anything is opened.
   await new Promise<void>((resolve, reject) => {
     if (file === '-') return resolve();
     input.once('open', () => resolve());
-    input.once('error', (error: NodeJS.ErrnoException) => reject(new ValidationError(`cannot read ${file}: ${error.code ?? error.message}`, { field: 'file' })));
+    input.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new ValidationError(`cannot read ${file}: ${error.code ?? error.message}`, { field: 'file' })),
+    );
   });
   const { store, prices } = await openReportStore(options);
   const ledger = createLedger({ store, prices });
   try {
     const result = await importNdjson(ledger, input, batchSize);
-    const out = [`recorded ${result.recorded}, rejected ${result.rejected.length}`, ...result.rejected.map((r) => `line ${r.line}: ${r.reason}`)];
+    const out = [
+      `recorded ${result.recorded}, rejected ${result.rejected.length}`,
+      ...result.rejected.map((r) => `line ${r.line}: ${r.reason}`),
+    ];
     process.stdout.write(`${out.join('\n')}\n`);
     return result.rejected.length === 0 ? 0 : 2;
   } finally {
@@ -103,7 +112,10 @@ export function registerImportCommand(program: Command): void {
     .command('import')
     .description('Record NDJSON usage events (one record per line) from FILE, or stdin with "-".')
     .argument('<file>', 'NDJSON file, or - for stdin')
-    .option('--db <url>', 'store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
+    .option(
+      '--db <url>',
+      'store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)',
+    )
     .option('-c, --config <path>', 'config file (its store is the default --db; its price overrides apply)')
     .option('--batch <n>', 'events per store write', '1000')
     .action(async (file: string, options: ImportOptions) => {

@@ -29,7 +29,10 @@ function usd(value: number | undefined): string {
 
 function formatModel(found: PriceLookup, time: Date): string {
   const name = found.modelName === undefined ? '' : ` "${found.modelName}"`;
-  const matched = found.source === 'catalog' ? `catalog id ${found.provider ?? '?'}/${found.modelId}${name}` : `${found.source}: ${found.modelId}`;
+  const matched =
+    found.source === 'catalog'
+      ? `catalog id ${found.provider ?? '?'}/${found.modelId}${name}`
+      : `${found.source}: ${found.modelId}`;
   const rows: Array<[string, number | undefined]> = [
     ['input', found.prices.input],
     ['cached input (read)', found.prices.cacheRead],
@@ -70,7 +73,11 @@ function formatTable(rows: PriceLookup[]): string {
     row.source,
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...body.map((cells) => (cells[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const tiered = rows.some((row) => row.tiers) ? ['* long-context tiers apply; see `tokenledger prices MODEL`'] : [];
   return [line(header), ...body.map(line), `${rows.length} models, USD per 1M tokens`, ...tiered].join('\n');
 }
@@ -98,7 +105,14 @@ async function runPrices(model: string | undefined, options: PricesOptions): Pro
   }
   const found = pricer.lookup({ provider: options.provider, model, time });
   if (!found) {
-    const empty = { inputTokens: 0, outputTokens: 0, totalTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    const empty = {
+      inputTokens: 0,
+      outputTokens: 0,
+      totalTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    };
     const result = pricer.price({ provider: options.provider, model, usage: empty, time });
     return fail(result.reason ?? `no price known for model "${model}"`);
   }

@@ -58,14 +58,17 @@ const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 8
 /** `90s`, `30m`, `24h`, `7d`, `2w` -> milliseconds. */
 export function parseSince(text: string): number {
   const match = /^(\d+)\s*([smhdw])$/.exec(text.trim());
-  if (match === null) throw new ValidationError(`--since must look like 30m, 24h or 7d, got "${text}"`, { field: 'since' });
+  if (match === null)
+    throw new ValidationError(`--since must look like 30m, 24h or 7d, got "${text}"`, { field: 'since' });
   return Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0);
 }
 
 function parseDate(text: string, field: 'from' | 'to'): Date {
   const date = new Date(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new ValidationError(`--${field} must be an ISO date-time such as 2025-01-31T00:00:00Z, got "${text}"`, { field });
+    throw new ValidationError(`--${field} must be an ISO date-time such as 2025-01-31T00:00:00Z, got "${text}"`, {
+      field,
+    });
   }
   return date;
 }
@@ -95,7 +98,10 @@ export function filterFromOptions(options: ReportOptions, now = Date.now()): Fil
 }
 
 /** Opens the store the options point at (see the module comment for the order). */
-export async function openReportStore(options: { db?: string; config?: string }): Promise<{ store: Store; prices: PriceOverride[] }> {
+export async function openReportStore(options: {
+  db?: string;
+  config?: string;
+}): Promise<{ store: Store; prices: PriceOverride[] }> {
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
   const url = options.db ?? config.store ?? DEFAULT_DB;
   return { store: await openStore(url), prices: config.prices };
@@ -150,7 +156,11 @@ function statsColumns<T extends UsageStats>(): Column<T>[] {
 function table<T>(items: readonly T[], columns: Column<T>[]): string {
   const cells = items.map((item) => columns.map((c) => c.value(item)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((cell, i) => (columns[i]?.left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (columns[i]?.left ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rows = [line(columns.map((c) => c.title)), ...cells.map(line)];
   if (items.length === 0) rows.push('(no calls match)');
   return rows.join('\n');
@@ -165,13 +175,21 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       const rows = await byModel(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { model: '', agents: [], ...empty }));
-      return table(rows, [{ title: 'model', value: (r) => r.model, left: true }, ...statsColumns(), { title: 'agents', value: (r) => r.agents.join(', '), left: true }]);
+      return table(rows, [
+        { title: 'model', value: (r) => r.model, left: true },
+        ...statsColumns(),
+        { title: 'agents', value: (r) => r.agents.join(', '), left: true },
+      ]);
     }
     case 'agent': {
       const rows = await byAgent(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', models: [], ...empty }));
-      return table(rows, [{ title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true }, ...statsColumns(), { title: 'models', value: (r) => r.models.join(', '), left: true }]);
+      return table(rows, [
+        { title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true },
+        ...statsColumns(),
+        { title: 'models', value: (r) => r.models.join(', '), left: true },
+      ]);
     }
     case 'run': {
       const rows = await byRun(store, filter);
@@ -203,7 +221,10 @@ function templateOf(rows: readonly object[], fallback: object): object {
 
 async function runReport(options: ReportOptions): Promise<string> {
   const format = options.format as Format;
-  if (!FORMATS.includes(format)) throw new ValidationError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}"`, { field: 'format' });
+  if (!FORMATS.includes(format))
+    throw new ValidationError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}"`, {
+      field: 'format',
+    });
   if (options.by !== undefined && !(GROUPINGS as readonly string[]).includes(options.by)) {
     throw new ValidationError(`--by must be one of ${GROUPINGS.join(', ')}, got "${options.by}"`, { field: 'by' });
   }
@@ -228,7 +249,10 @@ export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('Token usage and cost: the run report, or a breakdown by model, agent, run or agent x model.')
-    .option('--db <url>', `store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
+    .option(
+      '--db <url>',
+      `store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`,
+    )
     .option('-c, --config <path>', 'config file (its store is the default --db)')
     .option('--run <run>', 'only this run (the report is titled with it)')
     .option('--by <grouping>', `one row per ${GROUPINGS.join(' | ')}`)

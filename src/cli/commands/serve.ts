@@ -30,7 +30,9 @@ function fail(message: string): never {
  * or as src/cli/commands/serve.ts from a checkout (tsx), one folder less deep.
  */
 function packageDashboardDir(): string {
-  const candidates = ['../../../../web/dist', '../../../web/dist'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['../../../../web/dist', '../../../web/dist'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0] ?? 'web/dist';
 }
 
@@ -40,12 +42,16 @@ export function registerServeCommand(program: Command): void {
     .description('Run the analytics API, ingest endpoint, metering gateway, /metrics and dashboard')
     .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
     .option('--host <host>', 'interface to bind (forced to 127.0.0.1 while no key is configured)', '127.0.0.1')
-    .option('--db <url>', 'store: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)')
+    .option(
+      '--db <url>',
+      'store: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)',
+    )
     .option('--config <file>', 'config file (default: tokenledger.config.{json,yaml,yml} here)')
     .option('--dashboard <dir>', 'built dashboard folder (default: web/dist of the package)')
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
-      if (!/^\d+$/.test(options.port) || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${options.port}"`);
+      if (!/^\d+$/.test(options.port) || port > 65535)
+        fail(`--port must be an integer from 0 to 65535, got "${options.port}"`);
       let running: Awaited<ReturnType<typeof startServer>>;
       try {
         running = await startServer({
@@ -56,13 +62,17 @@ export function registerServeCommand(program: Command): void {
           dashboardDir: options.dashboard ?? packageDashboardDir(),
         });
       } catch (error) {
-        const message = TokenledgerError.isInstance(error) || (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
-          ? error.message
-          : `could not start: ${error instanceof Error ? error.message : String(error)}`;
+        const message =
+          TokenledgerError.isInstance(error) ||
+          (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+            ? error.message
+            : `could not start: ${error instanceof Error ? error.message : String(error)}`;
         fail(message);
       }
       if (running.loopbackOnly) {
-        process.stderr.write(`tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host}); set server.adminKey/ingestKey/gatewayKeys to listen elsewhere\n`);
+        process.stderr.write(
+          `tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host}); set server.adminKey/ingestKey/gatewayKeys to listen elsewhere\n`,
+        );
       } else if (!running.app.keysConfigured) {
         process.stderr.write('tokenledger serve: no keys configured; listening on loopback only\n');
       }
@@ -75,7 +85,9 @@ export function registerServeCommand(program: Command): void {
         running.close().then(
           () => process.exit(0),
           (error: unknown) => {
-            process.stderr.write(`tokenledger serve: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.stderr.write(
+              `tokenledger serve: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+            );
             process.exit(1);
           },
         );

@@ -32,12 +32,20 @@ interface PricedUsage extends Partial<UsageResult> {
   costUnavailableReason?: string;
 }
 
-async function price(result: UsageResult, options: UsageOptions): Promise<Pick<PricedUsage, 'cost' | 'costUnavailableReason'>> {
+async function price(
+  result: UsageResult,
+  options: UsageOptions,
+): Promise<Pick<PricedUsage, 'cost' | 'costUnavailableReason'>> {
   const model = result.model ?? options.model;
   if (result.usage === undefined) return { cost: null, costUnavailableReason: 'usage unavailable' };
   if (model === undefined) return { cost: null, costUnavailableReason: 'the input names no model; pass --model' };
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
-  const priced = createPricer({ overrides: config.prices }).price({ provider: result.provider ?? options.provider, model, usage: result.usage, time: new Date() });
+  const priced = createPricer({ overrides: config.prices }).price({
+    provider: result.provider ?? options.provider,
+    model,
+    usage: result.usage,
+    time: new Date(),
+  });
   if (priced.cost === null) return { cost: null, costUnavailableReason: priced.reason };
   const { input, cacheRead, cacheWrite, output, total, currency } = priced.cost;
   return { cost: { input, cacheRead, cacheWrite, output, total, currency } };
@@ -65,7 +73,9 @@ function looksLikeJson(text: string): boolean {
 function asText(result: UsageResult): string {
   const usage = result.usage;
   const show = (value: number | undefined): string => (value === undefined ? 'unknown' : String(value));
-  const lines = [`format ${result.format ?? 'unknown'}, provider ${result.provider ?? 'unknown'}, model ${result.model ?? 'unknown'}`];
+  const lines = [
+    `format ${result.format ?? 'unknown'}, provider ${result.provider ?? 'unknown'}, model ${result.model ?? 'unknown'}`,
+  ];
   if (usage !== undefined) {
     lines.push(
       `input ${show(usage.inputTokens)} (cache read ${show(usage.cacheReadTokens)}, cache write ${show(usage.cacheWriteTokens)})`,
@@ -97,7 +107,9 @@ export function registerUsageCommand(program: Command): void {
         input = await readInput(file);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        process.stderr.write(`tokenledger usage: cannot read ${file ?? 'stdin'}${code === undefined ? '' : ` (${code})`}\n`);
+        process.stderr.write(
+          `tokenledger usage: cannot read ${file ?? 'stdin'}${code === undefined ? '' : ` (${code})`}\n`,
+        );
         process.exitCode = 1;
         return;
       }
@@ -110,22 +122,30 @@ export function registerUsageCommand(program: Command): void {
       if (!isJson && result.format === undefined && options.stream !== true) {
         // Neither one JSON value nor a stream with a single event we know: say which, plainly.
         result.usageUnavailableReason =
-          input.trim() === '' ? 'the input is empty' : 'the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format';
+          input.trim() === ''
+            ? 'the input is empty'
+            : 'the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format';
       }
       let priced: Pick<PricedUsage, 'cost' | 'costUnavailableReason'>;
       try {
         priced = await price(result, options);
       } catch (error) {
-        process.stderr.write(`tokenledger usage: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `tokenledger usage: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exitCode = 1;
         return;
       }
       const shown: PricedUsage = { ...result, ...priced };
       if (options.raw !== true) delete shown.rawUsage;
       const text = `${asText(result)}\n${priced.cost === null ? `cost unavailable: ${priced.costUnavailableReason ?? 'unknown'}` : `cost $${priced.cost.total.toFixed(9).replace(/0+$/, '').replace(/\.$/, '')}`}`;
-      process.stdout.write(`${options.text === true ? text : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`);
+      process.stdout.write(
+        `${options.text === true ? text : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`,
+      );
       if (result.usage === undefined) {
-        process.stderr.write(`tokenledger usage: usage unavailable: ${result.usageUnavailableReason ?? 'unknown reason'}\n`);
+        process.stderr.write(
+          `tokenledger usage: usage unavailable: ${result.usageUnavailableReason ?? 'unknown reason'}\n`,
+        );
         process.exitCode = 1;
       }
     });

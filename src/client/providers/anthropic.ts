@@ -54,7 +54,11 @@ export const anthropicProvider: ProviderAdapter = {
     if (systemParts.length > 0) body['system'] = systemParts.join('\n\n');
     if (call.temperature !== undefined) body['temperature'] = call.temperature;
     if (call.stream) body['stream'] = true;
-    const out: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...headers };
+    const out: Record<string, string> = {
+      'content-type': 'application/json',
+      'anthropic-version': ANTHROPIC_VERSION,
+      ...headers,
+    };
     if (apiKey !== undefined) out['x-api-key'] = apiKey;
     return { url: joinURL(baseURL, '/v1/messages'), headers: out, body: JSON.stringify(body) };
   },

@@ -52,7 +52,10 @@ export const geminiProvider: ProviderAdapter = {
     const body: Record<string, unknown> = {
       contents: call.messages
         .filter((message) => message.role !== 'system')
-        .map((message) => ({ role: message.role === 'assistant' ? 'model' : 'user', parts: [{ text: message.content }] })),
+        .map((message) => ({
+          role: message.role === 'assistant' ? 'model' : 'user',
+          parts: [{ text: message.content }],
+        })),
     };
     if (systemParts.length > 0) body['systemInstruction'] = { parts: [{ text: systemParts.join('\n\n') }] };
     const generationConfig: Record<string, unknown> = {};
@@ -61,7 +64,9 @@ export const geminiProvider: ProviderAdapter = {
     if (call.json === true) generationConfig['responseMimeType'] = 'application/json';
     if (Object.keys(generationConfig).length > 0) body['generationConfig'] = generationConfig;
     const model = encodeURIComponent(call.model.replace(/^models\//, ''));
-    const path = call.stream ? `/v1beta/models/${model}:streamGenerateContent?alt=sse` : `/v1beta/models/${model}:generateContent`;
+    const path = call.stream
+      ? `/v1beta/models/${model}:streamGenerateContent?alt=sse`
+      : `/v1beta/models/${model}:generateContent`;
     const out: Record<string, string> = { 'content-type': 'application/json', ...headers };
     if (apiKey !== undefined) out['x-goog-api-key'] = apiKey;
     return { url: joinURL(baseURL, path), headers: out, body: JSON.stringify(body) };

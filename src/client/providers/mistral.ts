@@ -7,4 +7,8 @@
  */
 import { openaiCompatible } from './openai-compatible.js';
 
-export const mistralProvider = openaiCompatible({ id: 'mistral', defaultBaseURL: 'https://api.mistral.ai/v1', askStreamUsage: false });
+export const mistralProvider = openaiCompatible({
+  id: 'mistral',
+  defaultBaseURL: 'https://api.mistral.ai/v1',
+  askStreamUsage: false,
+});

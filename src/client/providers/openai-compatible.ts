@@ -75,7 +75,8 @@ export function readOpenAIRateLimit(headers: Headers, now: number): RateLimitHin
 }
 
 function buildBody(call: ProviderCall, options: OpenAICompatibleOptions): Record<string, unknown> {
-  const messages = call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
+  const messages =
+    call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
   const body: Record<string, unknown> = { model: call.model, messages };
   if (call.temperature !== undefined) body['temperature'] = call.temperature;
   if (call.maxTokens !== undefined) body[options.maxTokensField ?? 'max_tokens'] = call.maxTokens;
@@ -98,7 +99,11 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
       const out: Record<string, string> = { 'content-type': 'application/json', ...headers };
       if (call.stream) out['accept'] = 'text/event-stream';
       if (apiKey !== undefined) out['authorization'] = `Bearer ${apiKey}`;
-      return { url: joinURL(baseURL, '/chat/completions'), headers: out, body: JSON.stringify(buildBody(call, options)) };
+      return {
+        url: joinURL(baseURL, '/chat/completions'),
+        headers: out,
+        body: JSON.stringify(buildBody(call, options)),
+      };
     },
     readText(body) {
       const choice = asRecord(asArray(asRecord(body)?.['choices'])[0]);

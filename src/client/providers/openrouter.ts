@@ -8,7 +8,10 @@
  */
 import { openaiCompatible } from './openai-compatible.js';
 
-export const openrouterProvider = openaiCompatible({ id: 'openrouter', defaultBaseURL: 'https://openrouter.ai/api/v1' });
+export const openrouterProvider = openaiCompatible({
+  id: 'openrouter',
+  defaultBaseURL: 'https://openrouter.ai/api/v1',
+});
 
 /** Attribution headers from the environment (both optional). */
 export function openrouterAttributionHeaders(env: Record<string, string | undefined>): Record<string, string> {

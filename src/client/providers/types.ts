@@ -44,7 +44,12 @@ export interface ProviderAdapter {
   defaultBaseURL: string | undefined;
   /** Headers every request carries (attribution headers...), below the config's own. */
   defaultHeaders: Record<string, string>;
-  buildCall(input: { baseURL: string; apiKey: string | undefined; call: ProviderCall; headers: Record<string, string> }): HttpCall;
+  buildCall(input: {
+    baseURL: string;
+    apiKey: string | undefined;
+    call: ProviderCall;
+    headers: Record<string, string>;
+  }): HttpCall;
   /** Text of a JSON answer. */
   readText(body: unknown): { text: string; finishReason?: string };
   /** Text carried by one stream event, if any. */
@@ -59,7 +64,9 @@ export interface ProviderAdapter {
 
 /** Narrowing helpers for reading lenient JSON without `any`. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 export function asArray(value: unknown): unknown[] {

@@ -36,7 +36,9 @@ export function modelOf(body: Uint8Array | ArrayBuffer | undefined): string | un
   if (first !== 123 /* { */ && first !== 32 && first !== 10 && first !== 13 && first !== 9) return undefined;
   try {
     const value: unknown = JSON.parse(new TextDecoder().decode(body));
-    return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)['model'] === 'string'
+    return typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Record<string, unknown>)['model'] === 'string'
       ? ((value as Record<string, unknown>)['model'] as string)
       : undefined;
   } catch {

@@ -11,7 +11,13 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { retryDelayMs } from '../../client/index.js';
-import { ConnectionError, type ProviderError, TimeoutError, TokenledgerError, providerErrorFromStatus } from '../../errors/index.js';
+import {
+  ConnectionError,
+  type ProviderError,
+  TimeoutError,
+  TokenledgerError,
+  providerErrorFromStatus,
+} from '../../errors/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
 import { matchKey } from '../middleware/auth.js';
@@ -19,8 +25,27 @@ import { attributionFromHeaders } from './attribution.js';
 import type { GatewayKey, GatewayRoute, GatewayRuntime } from './types.js';
 
 /** Never forwarded: hop-by-hop (RFC 9110 7.6.1), recomputed, or ours. */
-const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length', 'expect']);
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'trailer']);
+const DROP_REQUEST = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'content-length',
+  'expect',
+]);
+const DROP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'trailer',
+]);
 const AUTH_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key'];
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 30_000 });
@@ -37,13 +62,19 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger, s
   // The client may be gone already (it hung up while we waited on the upstream).
   if (res.destroyed || res.writableEnded) return;
   let status = 500;
-  let body: { error: { code: string; message: string; field?: string } } = { error: { code: 'internal', message: 'internal error' } };
+  let body: { error: { code: string; message: string; field?: string } } = {
+    error: { code: 'internal', message: 'internal error' },
+  };
   if (error instanceof HttpError) {
     status = error.status;
-    body = { error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) } };
+    body = {
+      error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) },
+    };
   } else if (TokenledgerError.isInstance(error) && (error.code === 'invalid_input' || error.code === 'config')) {
     status = 400;
-    body = { error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) } };
+    body = {
+      error: { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) },
+    };
   } else {
     logger.error('gateway failure', { error: error instanceof Error ? error.message : String(error) });
   }
@@ -52,7 +83,10 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger, s
     return;
   }
   const text = JSON.stringify(body);
-  const headers: OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  const headers: OutgoingHttpHeaders = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  };
   // Gateway errors carry the overhead header too (here: the whole time spent, the upstream included).
   if (startedAt !== undefined) headers['x-tokenledger-overhead-ms'] = (performance.now() - startedAt).toFixed(3);
   res.writeHead(status, headers);
@@ -88,12 +122,23 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
   const { tracker, limits, metrics, gatewayKeys } = runtime;
   const keys = gatewayKeys.map((entry) => entry.key);
 
-  function proceed(req: IncomingMessage, res: ServerResponse, route: GatewayRoute, body: Buffer, startedAt: number): void {
+  function proceed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: GatewayRoute,
+    body: Buffer,
+    startedAt: number,
+  ): void {
     const url = new URL(req.url ?? '/', 'http://gateway');
     let key: GatewayKey | undefined;
     if (gatewayKeys.length > 0) {
       const index = matchKey(clientKey(req.headers, url), keys);
-      if (index === -1) throw new HttpError(401, 'unauthorized', 'a gateway key is required (Authorization: Bearer, x-api-key or x-goog-api-key)');
+      if (index === -1)
+        throw new HttpError(
+          401,
+          'unauthorized',
+          'a gateway key is required (Authorization: Bearer, x-api-key or x-goog-api-key)',
+        );
       key = gatewayKeys[index];
     }
     const attribution = attributionFromHeaders(req.headers, key?.attribution);
@@ -108,17 +153,32 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     if (req.method !== 'GET' && req.method !== 'HEAD') headers['content-length'] = body.length;
     if (key !== undefined) {
       const upstreamKey = key.upstreamKey ?? upstream.apiKey;
-      if (upstreamKey === undefined) throw new HttpError(502, 'upstream_key_missing', `no upstream key is configured for provider ${upstream.provider}`);
+      if (upstreamKey === undefined)
+        throw new HttpError(
+          502,
+          'upstream_key_missing',
+          `no upstream key is configured for provider ${upstream.provider}`,
+        );
       setUpstreamAuth(headers, upstream.style, upstreamKey);
-    } else if (runtime.lendUpstreamKey && upstream.apiKey !== undefined && !AUTH_HEADERS.some((name) => headers[name] !== undefined)) {
+    } else if (
+      runtime.lendUpstreamKey &&
+      upstream.apiKey !== undefined &&
+      !AUTH_HEADERS.some((name) => headers[name] !== undefined)
+    ) {
       setUpstreamAuth(headers, upstream.style, upstream.apiKey);
     }
 
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
     // GET /v1/models is not an LLM call: forwarded, not recorded.
-    const exchange = req.method === 'POST' ? tracker.begin({ url: target.href, model, provider: upstream.provider, attribution }) : undefined;
+    const exchange =
+      req.method === 'POST'
+        ? tracker.begin({ url: target.href, model, provider: upstream.provider, attribution })
+        : undefined;
     const secure = target.protocol === 'https:';
-    const retry = runtime.retry !== undefined && (runtime.retry.routes === '*' || runtime.retry.routes.has(route.label)) ? runtime.retry : undefined;
+    const retry =
+      runtime.retry !== undefined && (runtime.retry.routes === '*' || runtime.retry.routes.has(route.label))
+        ? runtime.retry
+        : undefined;
     const maxAttempts = retry?.options.maxAttempts ?? 1;
     let current: http.ClientRequest | undefined;
     let clientGone = false;
@@ -154,7 +214,9 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       });
       current = upstreamRequest;
       // An idle timeout: fires when the upstream sends nothing (headers or body) for that long.
-      upstreamRequest.setTimeout(limits.upstreamTimeoutMs, () => upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)));
+      upstreamRequest.setTimeout(limits.upstreamTimeoutMs, () =>
+        upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)),
+      );
       let answered = false;
       const sentAt = performance.now();
 
@@ -164,7 +226,8 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         const status = upstreamResponse.statusCode ?? 502;
         if (retry !== undefined && status >= 400) {
           const headersForPolicy = new Headers();
-          for (const [name, value] of Object.entries(upstreamResponse.headers)) if (typeof value === 'string') headersForPolicy.set(name, value);
+          for (const [name, value] of Object.entries(upstreamResponse.headers))
+            if (typeof value === 'string') headersForPolicy.set(name, value);
           if (retryLater(attempt, providerErrorFromStatus(status, `HTTP ${status}`, { headers: headersForPolicy }))) {
             upstreamResponse.resume();
             return;
@@ -205,9 +268,27 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         if (retryLater(attempt, failure)) return;
         exchange?.fail(error);
         if (timedOut) {
-          sendError(res, new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`), logger, startedAt);
+          sendError(
+            res,
+            new HttpError(
+              504,
+              'upstream_timeout',
+              `the upstream (${upstream.provider}) sent nothing within ${limits.upstreamTimeoutMs} ms`,
+            ),
+            logger,
+            startedAt,
+          );
         } else {
-          sendError(res, new HttpError(502, 'upstream_unreachable', `the upstream (${upstream.provider}) could not be reached or closed the connection`), logger, startedAt);
+          sendError(
+            res,
+            new HttpError(
+              502,
+              'upstream_unreachable',
+              `the upstream (${upstream.provider}) could not be reached or closed the connection`,
+            ),
+            logger,
+            startedAt,
+          );
         }
       });
       upstreamRequest.end(body);
@@ -221,7 +302,12 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       const declared = Number(req.headers['content-length'] ?? Number.NaN);
       const max = limits.maxGatewayBodyBytes;
       if (declared > max) {
-        sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger, startedAt);
+        sendError(
+          res,
+          new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`),
+          logger,
+          startedAt,
+        );
         req.resume();
         return;
       }
@@ -231,7 +317,13 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > max) {
-          if (!refused) sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`), logger, startedAt);
+          if (!refused)
+            sendError(
+              res,
+              new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`),
+              logger,
+              startedAt,
+            );
           refused = true;
           return;
         }

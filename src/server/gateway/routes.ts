@@ -22,7 +22,8 @@ const ANTHROPIC_PATHS: Record<string, string> = {
   '/anthropic/v1/messages': 'anthropic.messages',
   '/anthropic/v1/messages/count_tokens': 'anthropic.count_tokens',
 };
-const GEMINI_PATH = /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+const GEMINI_PATH =
+  /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 
 function header(headers: TargetInput['headers'], name: string): string | undefined {
   const value = headers[name];
@@ -34,7 +35,11 @@ export interface GatewayRouter {
   match(method: string, pathname: string): GatewayRoute | undefined;
 }
 
-export function createGatewayRouter(config: Config, env: Record<string, string | undefined>, modelRoutes: readonly ModelRoute[]): GatewayRouter {
+export function createGatewayRouter(
+  config: Config,
+  env: Record<string, string | undefined>,
+  modelRoutes: readonly ModelRoute[],
+): GatewayRouter {
   const cache = new Map<string, Upstream | undefined>();
   // Upstreams depend only on config and env: resolve each once.
   const upstream = (id: string, style: UpstreamStyle): Upstream => {
@@ -44,7 +49,11 @@ export function createGatewayRouter(config: Config, env: Record<string, string |
       found = resolveUpstream(id, style, config, env);
       cache.set(cacheKey, found);
     }
-    if (found === undefined) throw badRequest(`unknown provider "${id}": configure server.upstreams or providers.${id}.baseURL`, 'x-tokenledger-provider');
+    if (found === undefined)
+      throw badRequest(
+        `unknown provider "${id}": configure server.upstreams or providers.${id}.baseURL`,
+        'x-tokenledger-provider',
+      );
     return found;
   };
 
@@ -61,7 +70,10 @@ export function createGatewayRouter(config: Config, env: Record<string, string |
             const id = named ?? providerForModel(model, modelRoutes) ?? key?.provider ?? 'openai';
             const type = config.providers[id]?.type;
             if (type !== undefined && type !== 'openai-compatible') {
-              throw badRequest(`x-tokenledger-provider: ${id} is not OpenAI-compatible; use /anthropic/v1/messages or /gemini/v1beta/...`, 'x-tokenledger-provider');
+              throw badRequest(
+                `x-tokenledger-provider: ${id} is not OpenAI-compatible; use /anthropic/v1/messages or /gemini/v1beta/...`,
+                'x-tokenledger-provider',
+              );
             }
             return { upstream: upstream(id, 'openai'), pathAndQuery: `${suffix}${url.search}`, model };
           },
@@ -72,7 +84,11 @@ export function createGatewayRouter(config: Config, env: Record<string, string |
       if (anthropic !== undefined) {
         return {
           label: anthropic,
-          target: ({ body, url }) => ({ upstream: upstream('anthropic', 'anthropic'), pathAndQuery: `${pathname.slice('/anthropic'.length)}${url.search}`, model: modelOf(body) }),
+          target: ({ body, url }) => ({
+            upstream: upstream('anthropic', 'anthropic'),
+            pathAndQuery: `${pathname.slice('/anthropic'.length)}${url.search}`,
+            model: modelOf(body),
+          }),
         };
       }
       const gemini = pathname.startsWith('/gemini/') ? GEMINI_PATH.exec(pathname) : null;
@@ -82,7 +98,11 @@ export function createGatewayRouter(config: Config, env: Record<string, string |
           target({ key, url }) {
             // With gateway keys the client's key is ours, not Google's: it must not travel on.
             if (key !== undefined) url.searchParams.delete('key');
-            return { upstream: upstream('gemini', 'gemini'), pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`, model: decodeURIComponent(gemini[2] ?? '') };
+            return {
+              upstream: upstream('gemini', 'gemini'),
+              pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`,
+              model: decodeURIComponent(gemini[2] ?? ''),
+            };
           },
         };
       }

@@ -43,16 +43,29 @@ function eventProvider(id: string): string {
  * Resolves an upstream by provider id (as named in the config or by `x-tokenledger-provider`).
  * Returns `undefined` for a provider nothing names.
  */
-export function resolveUpstream(id: string, style: UpstreamStyle, config: Config, env: Record<string, string | undefined>): Upstream | undefined {
+export function resolveUpstream(
+  id: string,
+  style: UpstreamStyle,
+  config: Config,
+  env: Record<string, string | undefined>,
+): Upstream | undefined {
   const configured = config.server.upstreams.find((entry) => entry.provider === id);
   if (configured !== undefined) {
-    return { provider: eventProvider(id), style, baseURL: trim(configured.baseURL), apiKey: configured.apiKey?.value ?? config.providers[id]?.apiKeys[0]?.value };
+    return {
+      provider: eventProvider(id),
+      style,
+      baseURL: trim(configured.baseURL),
+      apiKey: configured.apiKey?.value ?? config.providers[id]?.apiKeys[0]?.value,
+    };
   }
   const provider = config.providers[id];
   const known = ENV_PROVIDERS[id];
   const fromEnv = known?.baseURLVar === undefined ? undefined : env[known.baseURLVar];
-  const baseURL = provider?.baseURL ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? PUBLIC_BASES[id];
+  const baseURL =
+    provider?.baseURL ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? PUBLIC_BASES[id];
   if (baseURL === undefined) return undefined;
-  const apiKey = provider?.apiKeys.find((key) => key.value !== undefined)?.value ?? known?.keyVars.map((name) => env[name]).find((value) => value !== undefined && value !== '');
+  const apiKey =
+    provider?.apiKeys.find((key) => key.value !== undefined)?.value ??
+    known?.keyVars.map((name) => env[name]).find((value) => value !== undefined && value !== '');
   return { provider: eventProvider(id), style, baseURL: trim(baseURL), apiKey };
 }

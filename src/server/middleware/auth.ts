@@ -61,11 +61,17 @@ export interface RequireKeyOptions {
 }
 
 /** Refuses requests without one of `keys` with a 401; lets everything through when none is configured (unless locked). */
-export function requireKey({ keys, role, locked = false, configField = 'server.adminKey' }: RequireKeyOptions): MiddlewareHandler {
+export function requireKey({
+  keys,
+  role,
+  locked = false,
+  configField = 'server.adminKey',
+}: RequireKeyOptions): MiddlewareHandler {
   const configured = keys.filter((key) => key !== '');
   return async function requireKeyMiddleware(c, next) {
     if (configured.length === 0) {
-      if (locked) throw unauthorized(`this endpoint needs the ${role} key, and none is configured (set ${configField})`);
+      if (locked)
+        throw unauthorized(`this endpoint needs the ${role} key, and none is configured (set ${configField})`);
       return next();
     }
     // The key travels in x-tokenledger-key or Authorization: Bearer (never in the URL here).

@@ -6,7 +6,18 @@
  * @module
  */
 import { Hono } from 'hono';
-import { agentModel, byAgent, byModel, byRunPage, compare, overview, renderRunReport, reset, runReport, timeseries } from '../../analytics/index.js';
+import {
+  agentModel,
+  byAgent,
+  byModel,
+  byRunPage,
+  compare,
+  overview,
+  renderRunReport,
+  reset,
+  runReport,
+  timeseries,
+} from '../../analytics/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
@@ -26,7 +37,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, adminKeys: readonly string[], locked: boolean): Hono {
+export function createAnalyticsRoutes(
+  deps: ServerDeps,
+  limits: ServerLimits,
+  adminKeys: readonly string[],
+  locked: boolean,
+): Hono {
   const { store } = deps;
   const app = new Hono();
   // When an admin key is configured, the analytics are the admin's to read too.
@@ -70,7 +86,8 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ad
     const interval = (queries['interval']?.[0] ?? '1h') as Interval;
     if (!INTERVALS.includes(interval)) throw badRequest('interval: must be 1m, 1h or 1d', 'interval');
     const percentilesParam = queries['percentiles']?.[0] ?? 'false';
-    if (percentilesParam !== 'true' && percentilesParam !== 'false') throw badRequest('percentiles: must be true or false', 'percentiles');
+    if (percentilesParam !== 'true' && percentilesParam !== 'false')
+      throw badRequest('percentiles: must be true or false', 'percentiles');
     const filter = parseFilter(queries, ['interval', 'percentiles']);
     const series = await timeseries(store, interval, filter, { percentiles: percentilesParam === 'true' });
     return c.json({ filter: filterJson(filter), ...series });
@@ -80,25 +97,32 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ad
     const body = await readJsonBody(c, limits.maxBodyBytes);
     if (!isRecord(body)) throw badRequest('body: must be a JSON object like {"models": ["a", "b"]}', 'body');
     const models = body['models'];
-    if (!Array.isArray(models) || models.length === 0 || models.some((model) => typeof model !== 'string' || model === '')) {
+    if (
+      !Array.isArray(models) ||
+      models.length === 0 ||
+      models.some((model) => typeof model !== 'string' || model === '')
+    ) {
       throw badRequest('models: must be a non-empty array of model names', 'models');
     }
     if (models.length > MAX_COMPARE) throw badRequest(`models: at most ${MAX_COMPARE}`, 'models');
     const unknownKey = Object.keys(body).find((key) => key !== 'models' && key !== 'filter');
-    if (unknownKey !== undefined) throw badRequest(`unknown field "${unknownKey}"; expected models and filter`, unknownKey);
+    if (unknownKey !== undefined)
+      throw badRequest(`unknown field "${unknownKey}"; expected models and filter`, unknownKey);
     const filter = parseFilterObject(body['filter']);
     return c.json({ filter: filterJson(filter), ...(await compare(store, models as string[], filter)) });
   });
 
   app.post('/tokens/reset', async (c) => {
     const body = await readJsonBody(c, limits.maxBodyBytes);
-    if (!isRecord(body)) throw badRequest('body: must be a JSON object like {"filter": {"run": "AAPL"}} or {"all": true}', 'body');
+    if (!isRecord(body))
+      throw badRequest('body: must be a JSON object like {"filter": {"run": "AAPL"}} or {"all": true}', 'body');
     const unknownKey = Object.keys(body).find((key) => key !== 'filter' && key !== 'all');
     if (unknownKey !== undefined) throw badRequest(`unknown field "${unknownKey}"; expected filter or all`, unknownKey);
     if (body['all'] !== undefined && body['all'] !== true) throw badRequest('all: must be true when given', 'all');
     const filter = parseFilterObject(body['filter']);
     const scoped = Object.keys(filter).length > 0;
-    if (!scoped && body['all'] !== true) throw badRequest('filter: empty; to remove every event say {"all": true}', 'filter');
+    if (!scoped && body['all'] !== true)
+      throw badRequest('filter: empty; to remove every event say {"all": true}', 'filter');
     if (scoped && body['all'] === true) throw badRequest('all: cannot be combined with a filter', 'all');
     const removed = await reset(store, filter);
     deps.logger.warn('analytics reset', { removed, filter: filterJson(filter) });
@@ -121,7 +145,8 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ad
     if (format !== 'json') throw badRequest('format: must be json, csv or ndjson', 'format');
     const limitText = queries['limit']?.[0] ?? '100';
     const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw badRequest(`limit: must be an integer from 1 to ${MAX_PAGE}`, 'limit');
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+      throw badRequest(`limit: must be an integer from 1 to ${MAX_PAGE}`, 'limit');
     const cursor = queries['cursor']?.[0];
     const page = await store.events({ filter, limit, cursor: cursor === '' ? undefined : cursor });
     return c.json({ filter: filterJson(filter), events: page.events, nextCursor: page.nextCursor ?? null });

@@ -10,9 +10,28 @@ import type { Filter, UsageEvent } from '../../types/index.js';
 const PAGE = 1000;
 
 export const CSV_COLUMNS = [
-  'id', 'time', 'provider', 'model', 'requestedModel', 'agent', 'run', 'tags', 'status',
-  'inputTokens', 'outputTokens', 'totalTokens', 'cacheReadTokens', 'cacheWriteTokens', 'reasoningTokens',
-  'costUsd', 'durationMs', 'timeToFirstTokenMs', 'errorType', 'errorStatus', 'attempts', 'estimated',
+  'id',
+  'time',
+  'provider',
+  'model',
+  'requestedModel',
+  'agent',
+  'run',
+  'tags',
+  'status',
+  'inputTokens',
+  'outputTokens',
+  'totalTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'reasoningTokens',
+  'costUsd',
+  'durationMs',
+  'timeToFirstTokenMs',
+  'errorType',
+  'errorStatus',
+  'attempts',
+  'estimated',
 ] as const;
 
 function csvField(value: unknown): string {
@@ -23,11 +42,28 @@ function csvField(value: unknown): string {
 
 export function csvRow(event: UsageEvent): string {
   const values = [
-    event.id, event.time, event.provider, event.model, event.requestedModel, event.agent, event.run,
-    Object.keys(event.tags).length > 0 ? event.tags : undefined, event.status,
-    event.usage.inputTokens, event.usage.outputTokens, event.usage.totalTokens, event.usage.cacheReadTokens,
-    event.usage.cacheWriteTokens, event.usage.reasoningTokens, event.cost?.total, event.durationMs,
-    event.timeToFirstTokenMs, event.error?.type, event.error?.status, event.attempts, event.estimated,
+    event.id,
+    event.time,
+    event.provider,
+    event.model,
+    event.requestedModel,
+    event.agent,
+    event.run,
+    Object.keys(event.tags).length > 0 ? event.tags : undefined,
+    event.status,
+    event.usage.inputTokens,
+    event.usage.outputTokens,
+    event.usage.totalTokens,
+    event.usage.cacheReadTokens,
+    event.usage.cacheWriteTokens,
+    event.usage.reasoningTokens,
+    event.cost?.total,
+    event.durationMs,
+    event.timeToFirstTokenMs,
+    event.error?.type,
+    event.error?.status,
+    event.attempts,
+    event.estimated,
   ];
   return `${values.map(csvField).join(',')}\n`;
 }
@@ -43,7 +79,9 @@ export function exportEvents(store: Store, filter: Filter, format: 'csv' | 'ndjs
         if (format === 'csv') controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(',')}\n`));
       }
       const page = await store.events({ filter, limit: PAGE, cursor });
-      const text = page.events.map((event) => (format === 'csv' ? csvRow(event) : `${JSON.stringify(event)}\n`)).join('');
+      const text = page.events
+        .map((event) => (format === 'csv' ? csvRow(event) : `${JSON.stringify(event)}\n`))
+        .join('');
       if (text !== '') controller.enqueue(encoder.encode(text));
       cursor = page.nextCursor;
       if (cursor === undefined) controller.close();

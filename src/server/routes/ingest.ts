@@ -28,13 +28,27 @@ function eventsOf(body: unknown, max: number): { inputs: unknown[]; single: bool
     single = true;
   } else throw badRequest('body: must be an event object, an array of events or {"events": [...]}', 'body');
   if (inputs.length === 0) throw badRequest('events: empty', 'events');
-  if (inputs.length > max) throw new HttpError(413, 'too_many_events', `events: at most ${max} per request, got ${inputs.length}; split the batch`, { field: 'events' });
+  if (inputs.length > max)
+    throw new HttpError(
+      413,
+      'too_many_events',
+      `events: at most ${max} per request, got ${inputs.length}; split the batch`,
+      { field: 'events' },
+    );
   return { inputs, single };
 }
 
-export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, ingestKeys: readonly string[], locked: boolean): Hono {
+export function createIngestRoutes(
+  deps: ServerDeps,
+  limits: ServerLimits,
+  ingestKeys: readonly string[],
+  locked: boolean,
+): Hono {
   const app = new Hono();
-  app.use('*', requireKey({ keys: ingestKeys, role: 'ingest', locked, configField: 'server.ingestKey or server.adminKey' }));
+  app.use(
+    '*',
+    requireKey({ keys: ingestKeys, role: 'ingest', locked, configField: 'server.ingestKey or server.adminKey' }),
+  );
   app.post('/', async (c) => {
     const body = await readJsonBody(c, limits.maxBodyBytes);
     const { inputs, single } = eventsOf(body, limits.maxIngestEvents);

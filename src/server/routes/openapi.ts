@@ -7,21 +7,39 @@ import { Hono } from 'hono';
 import type { ServerLimits } from '../deps.js';
 
 const filterParams = [
-  { name: 'from', in: 'query', description: 'Inclusive lower bound on event time: ISO-8601 or epoch ms.', schema: { type: 'string' } },
-  { name: 'to', in: 'query', description: 'Exclusive upper bound on event time: ISO-8601 or epoch ms.', schema: { type: 'string' } },
+  {
+    name: 'from',
+    in: 'query',
+    description: 'Inclusive lower bound on event time: ISO-8601 or epoch ms.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'to',
+    in: 'query',
+    description: 'Exclusive upper bound on event time: ISO-8601 or epoch ms.',
+    schema: { type: 'string' },
+  },
   { name: 'provider', in: 'query', schema: { type: 'string' } },
   { name: 'model', in: 'query', schema: { type: 'string' } },
   { name: 'agent', in: 'query', schema: { type: 'string' } },
   { name: 'run', in: 'query', schema: { type: 'string' } },
   { name: 'status', in: 'query', schema: { type: 'string', enum: ['ok', 'error'] } },
-  { name: 'tag.KEY', in: 'query', description: 'Tag filter, e.g. tag.team=search; several combine (AND).', schema: { type: 'string' } },
+  {
+    name: 'tag.KEY',
+    in: 'query',
+    description: 'Tag filter, e.g. tag.team=search; several combine (AND).',
+    schema: { type: 'string' },
+  },
 ];
 
 const error = {
   description: 'Bad input or refused: { error: { code, message, field? } }',
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
-const json = (description: string, schema: object = { type: 'object' }): object => ({ description, content: { 'application/json': { schema } } });
+const json = (description: string, schema: object = { type: 'object' }): object => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const query = (summary: string, extra: object[] = []): object => ({
   get: { summary, parameters: [...filterParams, ...extra], responses: { 200: json(summary), 400: error, 401: error } },
 });
@@ -31,53 +49,117 @@ const gateway = (summary: string): object => ({
     description:
       'Forwarded to the configured upstream byte for byte (streams unbuffered); usage recorded. Attribution headers: x-tokenledger-agent, x-tokenledger-run, x-tokenledger-tags (k=v,k=v). Every response has x-tokenledger-overhead-ms.',
     requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
-    responses: { 200: { description: "The upstream's answer, unchanged." }, 401: error, 413: error, 502: error, 504: error },
+    responses: {
+      200: { description: "The upstream's answer, unchanged." },
+      401: error,
+      413: error,
+      502: error,
+      504: error,
+    },
   },
 });
 
 export function openApiDocument(limits: ServerLimits): object {
   return {
     openapi: '3.1.0',
-    info: { title: 'tokenledger', version: '0.1.0', description: 'Analytics, ingest and a metering gateway for LLM calls.' },
+    info: {
+      title: 'tokenledger',
+      version: '0.1.0',
+      description: 'Analytics, ingest and a metering gateway for LLM calls.',
+    },
     components: {
       schemas: {
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+            },
+          },
         },
         RecordInput: {
           type: 'object',
-          description: 'One call: normalized usage, or a raw provider response to normalize, plus attribution. Re-sent ids are idempotent.',
+          description:
+            'One call: normalized usage, or a raw provider response to normalize, plus attribution. Re-sent ids are idempotent.',
           properties: {
-            id: { type: 'string' }, time: { type: ['string', 'number'] }, provider: { type: 'string' }, model: { type: 'string' },
-            agent: { type: 'string' }, run: { type: 'string' }, tags: { type: 'object', additionalProperties: { type: 'string' } },
-            usage: { type: 'object', properties: { inputTokens: { type: 'integer' }, outputTokens: { type: 'integer' }, cacheReadTokens: { type: 'integer' }, cacheWriteTokens: { type: 'integer' }, reasoningTokens: { type: 'integer' } } },
+            id: { type: 'string' },
+            time: { type: ['string', 'number'] },
+            provider: { type: 'string' },
+            model: { type: 'string' },
+            agent: { type: 'string' },
+            run: { type: 'string' },
+            tags: { type: 'object', additionalProperties: { type: 'string' } },
+            usage: {
+              type: 'object',
+              properties: {
+                inputTokens: { type: 'integer' },
+                outputTokens: { type: 'integer' },
+                cacheReadTokens: { type: 'integer' },
+                cacheWriteTokens: { type: 'integer' },
+                reasoningTokens: { type: 'integer' },
+              },
+            },
             response: { type: 'object', description: 'A raw provider response body.' },
-            durationMs: { type: 'number' }, timeToFirstTokenMs: { type: 'number' }, status: { type: 'string', enum: ['ok', 'error'] },
-            error: { type: 'object', properties: { type: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } } },
+            durationMs: { type: 'number' },
+            timeToFirstTokenMs: { type: 'number' },
+            status: { type: 'string', enum: ['ok', 'error'] },
+            error: {
+              type: 'object',
+              properties: { type: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } },
+            },
           },
         },
       },
-      securitySchemes: { key: { type: 'apiKey', in: 'header', name: 'x-tokenledger-key', description: 'Admin key (analytics, reset) or ingest key; also accepted as Authorization: Bearer.' } },
+      securitySchemes: {
+        key: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-tokenledger-key',
+          description: 'Admin key (analytics, reset) or ingest key; also accepted as Authorization: Bearer.',
+        },
+      },
     },
     paths: {
       '/analytics/tokens': query('Summary, model, agent and agent x model breakdowns'),
       '/analytics/tokens/models': query('Per model: tokens, calls, cost, avg tokens/call, agents'),
       '/analytics/tokens/agents': query('Per agent: tokens, calls, cost, models'),
       '/analytics/tokens/agent-models': query('Per agent and model'),
-      '/analytics/tokens/runs': query('Per run, most recently started first: `runs` holds at most `limit` of them, `total` counts them all', [
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } },
+      '/analytics/tokens/runs': query(
+        'Per run, most recently started first: `runs` holds at most `limit` of them, `total` counts them all',
+        [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } }],
+      ),
+      '/analytics/tokens/runs/{run}': query('One run: summary, models, agents and the text report', [
+        { name: 'run', in: 'path', required: true, schema: { type: 'string' } },
       ]),
-      '/analytics/tokens/runs/{run}': query('One run: summary, models, agents and the text report', [{ name: 'run', in: 'path', required: true, schema: { type: 'string' } }]),
       '/analytics/tokens/timeseries': query('Buckets of tokens, cost, calls, errors', [
         { name: 'interval', in: 'query', schema: { type: 'string', enum: ['1m', '1h', '1d'], default: '1h' } },
-        { name: 'percentiles', in: 'query', description: 'latency percentiles per bucket (slower on big ledgers)', schema: { type: 'boolean', default: false } },
+        {
+          name: 'percentiles',
+          in: 'query',
+          description: 'latency percentiles per bucket (slower on big ledgers)',
+          schema: { type: 'boolean', default: false },
+        },
       ]),
       '/analytics/tokens/compare': {
         post: {
           summary: 'Models side by side',
-          requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['models'], properties: { models: { type: 'array', items: { type: 'string' }, maxItems: 20 }, filter: { type: 'object' } } } } } },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['models'],
+                  properties: {
+                    models: { type: 'array', items: { type: 'string' }, maxItems: 20 },
+                    filter: { type: 'object' },
+                  },
+                },
+              },
+            },
+          },
           responses: { 200: json('Comparison'), 400: error, 401: error },
         },
       },
@@ -85,8 +167,18 @@ export function openApiDocument(limits: ServerLimits): object {
         post: {
           summary: 'Remove events (admin key)',
           security: [{ key: [] }],
-          requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { filter: { type: 'object' }, all: { const: true } } } } } },
-          responses: { 200: json('How many events were removed', { type: 'object', properties: { removed: { type: 'integer' } } }), 400: error, 401: error },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { filter: { type: 'object' }, all: { const: true } } },
+              },
+            },
+          },
+          responses: {
+            200: json('How many events were removed', { type: 'object', properties: { removed: { type: 'integer' } } }),
+            400: error,
+            401: error,
+          },
         },
       },
       '/analytics/events': query('Raw events, newest first (paginated); format=csv or ndjson exports every match', [
@@ -97,20 +189,45 @@ export function openApiDocument(limits: ServerLimits): object {
       '/v1/usage': {
         post: {
           summary: `Ingest events: one, an array or {"events": [...]}, at most ${limits.maxIngestEvents} per request and ${limits.maxBodyBytes} bytes`,
-          description: 'Answers 200 with the ids only once every event is durable; 503 when the store is down (nothing of the request acknowledged).',
+          description:
+            'Answers 200 with the ids only once every event is durable; 503 when the store is down (nothing of the request acknowledged).',
           security: [{ key: [] }],
-          requestBody: { content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/RecordInput' }, { type: 'array', items: { $ref: '#/components/schemas/RecordInput' } }] } } } },
-          responses: { 200: json('Stored', { type: 'object', properties: { ids: { type: 'array', items: { type: 'string' } }, recorded: { type: 'integer' } } }), 400: error, 401: error, 413: error, 503: error },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    { $ref: '#/components/schemas/RecordInput' },
+                    { type: 'array', items: { $ref: '#/components/schemas/RecordInput' } },
+                  ],
+                },
+              },
+            },
+          },
+          responses: {
+            200: json('Stored', {
+              type: 'object',
+              properties: { ids: { type: 'array', items: { type: 'string' } }, recorded: { type: 'integer' } },
+            }),
+            400: error,
+            401: error,
+            413: error,
+            503: error,
+          },
         },
       },
       '/v1/chat/completions': gateway('OpenAI-compatible chat completions'),
       '/v1/responses': gateway('OpenAI Responses API'),
       '/v1/embeddings': gateway('OpenAI-compatible embeddings'),
-      '/v1/models': { get: { summary: "The upstream's model list (not recorded)", responses: { 200: { description: 'Unchanged' } } } },
+      '/v1/models': {
+        get: { summary: "The upstream's model list (not recorded)", responses: { 200: { description: 'Unchanged' } } },
+      },
       '/anthropic/v1/messages': gateway('Anthropic Messages API'),
       '/gemini/v1beta/models/{model}:generateContent': gateway('Gemini generateContent'),
       '/gemini/v1beta/models/{model}:streamGenerateContent': gateway('Gemini streamGenerateContent (alt=sse)'),
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } } },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } },
+      },
       '/healthz': { get: { summary: 'Health', responses: { 200: json('ok'), 503: json('store unavailable') } } },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: json('OpenAPI 3.1') } } },
       '/': { get: { summary: 'Dashboard', responses: { 200: { description: 'HTML' } } } },

@@ -76,15 +76,36 @@ function eventsTable(dialect: Dialect): string {
 
 /** Sum columns of rollup_hourly, in the order of PartialSums' additive fields. */
 export const ROLLUP_SUM_COLUMNS = [
-  'calls', 'successes', 'input_tokens', 'output_tokens', 'total_tokens', 'cache_read_tokens',
-  'cache_write_tokens', 'reasoning_tokens', 'cost_nanos', 'cost_input_nanos', 'cost_cache_read_nanos',
-  'cost_cache_write_nanos', 'cost_output_nanos', 'cache_savings_nanos', 'provider_cost_nanos',
-  'unpriced_calls', 'estimated_calls', 'usage_unavailable_calls', 'duration_count', 'duration_sum_us',
-  'ttft_count', 'ttft_sum_us',
+  'calls',
+  'successes',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'cost_nanos',
+  'cost_input_nanos',
+  'cost_cache_read_nanos',
+  'cost_cache_write_nanos',
+  'cost_output_nanos',
+  'cache_savings_nanos',
+  'provider_cost_nanos',
+  'unpriced_calls',
+  'estimated_calls',
+  'usage_unavailable_calls',
+  'duration_count',
+  'duration_sum_us',
+  'ttft_count',
+  'ttft_sum_us',
 ] as const;
 
 /** A sums rollup keyed by `timeColumn` (hour_ms or day_ms), provider, model, agent and status. */
-function rollupTable(dialect: Dialect, table: 'rollup_hourly' | 'rollup_daily', timeColumn: 'hour_ms' | 'day_ms'): string {
+function rollupTable(
+  dialect: Dialect,
+  table: 'rollup_hourly' | 'rollup_daily',
+  timeColumn: 'hour_ms' | 'day_ms',
+): string {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
   const sums = ROLLUP_SUM_COLUMNS.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
   return `CREATE TABLE IF NOT EXISTS ${table} (
@@ -102,7 +123,11 @@ ${sums},
 }
 
 /** A latency histogram (count per metric and log bin) with the same key as its rollup. */
-function latencyTable(dialect: Dialect, table: 'latency_hourly' | 'latency_daily', timeColumn: 'hour_ms' | 'day_ms'): string {
+function latencyTable(
+  dialect: Dialect,
+  table: 'latency_hourly' | 'latency_daily',
+  timeColumn: 'hour_ms' | 'day_ms',
+): string {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
   return `CREATE TABLE IF NOT EXISTS ${table} (
   ${timeColumn} ${big} NOT NULL,
@@ -161,7 +186,8 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // (sqlite-rollups.ts). PostgreSQL keeps updating rollups in the insert's transaction, so
       // it records the version with no table, keeping version numbers aligned.
       name: 'deferred rollups',
-      statements: dialect === 'sqlite' ? ['CREATE TABLE IF NOT EXISTS rollup_pending (id TEXT PRIMARY KEY) WITHOUT ROWID'] : [],
+      statements:
+        dialect === 'sqlite' ? ['CREATE TABLE IF NOT EXISTS rollup_pending (id TEXT PRIMARY KEY) WITHOUT ROWID'] : [],
     },
   ];
 }

@@ -10,7 +10,14 @@ import type { ResetResponse } from '../types.js';
 
 /** The form shown instead of a view when the server refuses us (401). */
 export function lockForm(api: Api, refused: boolean, serverMessage: string, onUnlock: () => void): HTMLElement {
-  const input = h('input', { id: 'admin-key', type: 'password', name: 'key', autocomplete: 'current-password', required: true, spellcheck: 'false' });
+  const input = h('input', {
+    id: 'admin-key',
+    type: 'password',
+    name: 'key',
+    autocomplete: 'current-password',
+    required: true,
+    spellcheck: 'false',
+  });
   const form = h(
     'form',
     {
@@ -23,7 +30,11 @@ export function lockForm(api: Api, refused: boolean, serverMessage: string, onUn
       },
     },
     h('h2', { id: 'lock-title' }, 'This ledger needs the admin key'),
-    h('p', {}, 'This server asks for its admin key to read the analytics. The key stays in this tab only (sessionStorage) and travels in the x-tokenledger-key header, never in the URL.'),
+    h(
+      'p',
+      {},
+      'This server asks for its admin key to read the analytics. The key stays in this tab only (sessionStorage) and travels in the x-tokenledger-key header, never in the URL.',
+    ),
     // The server's own words say what it wants (e.g. that no admin key is configured at all).
     h('p', { class: 'muted', id: 'lock-reason' }, `The server says: ${serverMessage}`),
     refused ? h('p', { class: 'error', role: 'alert' }, 'That key was refused.') : null,
@@ -49,7 +60,11 @@ export function openResetDialog(options: ResetDialogOptions): void {
   const everything = Object.keys(options.filter).length === 0;
   const confirmInput = h('input', { id: 'reset-confirm', type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const status = h('p', { role: 'status', id: 'reset-status' });
-  const remove = h('button', { type: 'submit', class: 'button danger', id: 'reset-go' }, everything ? 'Remove every event' : 'Remove these events');
+  const remove = h(
+    'button',
+    { type: 'submit', class: 'button danger', id: 'reset-go' },
+    everything ? 'Remove every event' : 'Remove these events',
+  );
   const dialog = h(
     'dialog',
     { class: 'dialog', 'aria-labelledby': 'reset-title' },
@@ -73,7 +88,8 @@ export function openResetDialog(options: ResetDialogOptions): void {
               options.onDone(answer.removed);
             })
             .catch((error: unknown) => {
-              status.textContent = error instanceof ApiError ? `Refused: ${error.message}` : 'The server did not answer.';
+              status.textContent =
+                error instanceof ApiError ? `Refused: ${error.message}` : 'The server did not answer.';
             })
             .finally(() => {
               remove.disabled = false;
@@ -81,7 +97,14 @@ export function openResetDialog(options: ResetDialogOptions): void {
         },
       },
       h('h2', { id: 'reset-title' }, 'Admin'),
-      h('p', {}, everything ? 'No filter is set: this removes every event in the ledger.' : 'Remove the events matching the current filters: ', everything ? null : h('strong', { id: 'reset-scope' }, options.scope)),
+      h(
+        'p',
+        {},
+        everything
+          ? 'No filter is set: this removes every event in the ledger.'
+          : 'Remove the events matching the current filters: ',
+        everything ? null : h('strong', { id: 'reset-scope' }, options.scope),
+      ),
       h('p', { class: 'muted' }, 'This cannot be undone.'),
       h('div', { class: 'field' }, h('label', { for: 'reset-confirm' }, 'Type reset to confirm'), confirmInput),
       status,
@@ -118,7 +141,11 @@ export function openReadOnlyDialog(): void {
     'dialog',
     { class: 'dialog', 'aria-labelledby': 'ro-title' },
     h('h2', { id: 'ro-title' }, 'Read-only'),
-    h('p', {}, 'This server has no admin key, so the dashboard only reads. Set server.adminKey in tokenledger.config (e.g. "env:TOKENLEDGER_ADMIN_KEY") and restart to reset events from here.'),
+    h(
+      'p',
+      {},
+      'This server has no admin key, so the dashboard only reads. Set server.adminKey in tokenledger.config (e.g. "env:TOKENLEDGER_ADMIN_KEY") and restart to reset events from here.',
+    ),
     h('form', { method: 'dialog' }, h('button', { type: 'submit', class: 'button' }, 'OK')),
   );
   dialog.addEventListener('close', () => dialog.remove());

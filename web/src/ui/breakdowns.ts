@@ -17,9 +17,21 @@ export function modelsTable(ctx: Ctx, models: ModelStats[], id = 'models'): HTML
     defaultSort: 'cost:desc',
     onSort: (sort) => ctx.remember({ sort: { ...ctx.state.sort, [id]: sort } }),
     columns: [
-      { key: 'name', label: 'Model', value: (r) => r.model, numeric: false, cell: (r) => link(ctx.state, { filters: { ...ctx.state.filters, model: r.model } }, r.model, { title: `Only ${r.model}` }) },
+      {
+        key: 'name',
+        label: 'Model',
+        value: (r) => r.model,
+        numeric: false,
+        cell: (r) =>
+          link(ctx.state, { filters: { ...ctx.state.filters, model: r.model } }, r.model, { title: `Only ${r.model}` }),
+      },
       ...statsColumns<ModelStats>(),
-      { key: 'agents', label: 'Agents', numeric: false, cell: (r) => h('span', { class: 'list' }, r.agents.join(', ')) },
+      {
+        key: 'agents',
+        label: 'Agents',
+        numeric: false,
+        cell: (r) => h('span', { class: 'list' }, r.agents.join(', ')),
+      },
     ],
   });
 }
@@ -39,10 +51,20 @@ export function agentsTable(ctx: Ctx, agents: AgentStats[], id = 'agents'): HTML
         label: 'Agent',
         value: (r) => r.agent ?? NO_AGENT,
         numeric: false,
-        cell: (r) => (r.agent === null ? h('span', { class: 'muted' }, NO_AGENT) : link(ctx.state, { filters: { ...ctx.state.filters, agent: r.agent } }, r.agent, { title: `Only ${r.agent}` })),
+        cell: (r) =>
+          r.agent === null
+            ? h('span', { class: 'muted' }, NO_AGENT)
+            : link(ctx.state, { filters: { ...ctx.state.filters, agent: r.agent } }, r.agent, {
+                title: `Only ${r.agent}`,
+              }),
       },
       ...statsColumns<AgentStats>(),
-      { key: 'models', label: 'Models', numeric: false, cell: (r) => h('span', { class: 'list' }, r.models.join(', ')) },
+      {
+        key: 'models',
+        label: 'Models',
+        numeric: false,
+        cell: (r) => h('span', { class: 'list' }, r.models.join(', ')),
+      },
     ],
   });
 }

@@ -63,15 +63,32 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
     'div',
     { class: 'legend', 'aria-hidden': 'true' },
     when,
-    ...options.series.map((series, index) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${series.color}` }), series.label, ' ', cells[index])),
+    ...options.series.map((series, index) =>
+      h(
+        'span',
+        { class: 'legend-item' },
+        h('span', { class: 'swatch', style: `background:${series.color}` }),
+        series.label,
+        ' ',
+        cells[index],
+      ),
+    ),
   );
-  const bucketLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const bucketLabel = new Intl.DateTimeFormat(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   const showLegend = (idx: number | null | undefined): void => {
     const at = idx === null || idx === undefined ? undefined : options.times[idx];
     when.textContent = at === undefined ? 'Total:' : `${bucketLabel.format(new Date(at))}:`;
     options.series.forEach((series, index) => {
       const cell = cells[index];
-      if (cell !== undefined) cell.textContent = options.format(at === undefined || idx === null || idx === undefined ? (totals[index] ?? 0) : (series.values[idx] ?? 0));
+      if (cell !== undefined)
+        cell.textContent = options.format(
+          at === undefined || idx === null || idx === undefined ? (totals[index] ?? 0) : (series.values[idx] ?? 0),
+        );
     });
   };
   showLegend(null);
@@ -88,13 +105,26 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.05 : 1] } },
         axes: [
           { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-          { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 64, values: (_u, splits) => splits.map((value) => options.format(value)) },
+          {
+            stroke: axis,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: grid },
+            size: 64,
+            values: (_u, splits) => splits.map((value) => options.format(value)),
+          },
         ],
         series: [
           {},
           ...order.map((index) => {
             const series = options.series[index] as StackSeries;
-            return { label: series.label, stroke: series.color, fill: series.color, width: 0, paths: bars, points: { show: false } } satisfies uPlot.Series;
+            return {
+              label: series.label,
+              stroke: series.color,
+              fill: series.color,
+              width: 0,
+              paths: bars,
+              points: { show: false },
+            } satisfies uPlot.Series;
           }),
         ],
       },
@@ -111,8 +141,7 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
       create(width);
       // For the first-paint benchmark (bench/dashboard.ts).
       if (performance.getEntriesByName('tokenledger:chart').length === 0) performance.mark('tokenledger:chart');
-    }
-    else if (Math.abs(plot.width - width) > 1) plot.setSize({ width, height: options.height ?? 240 });
+    } else if (Math.abs(plot.width - width) > 1) plot.setSize({ width, height: options.height ?? 240 });
   });
   observer.observe(plotBox);
   box.append(legend);

@@ -18,11 +18,28 @@ const RANGE_LABEL: Record<Range, string> = {
 };
 const FIELD_LABEL: Record<FilterField, string> = { provider: 'Provider', model: 'Model', agent: 'Agent', run: 'Run' };
 /** Suggested before any provider has been seen. */
-const PROVIDERS = ['openai', 'anthropic', 'google', 'openrouter', 'deepseek', 'mistral', 'groq', 'xai', 'ollama', 'bedrock', 'cohere'];
+const PROVIDERS = [
+  'openai',
+  'anthropic',
+  'google',
+  'openrouter',
+  'deepseek',
+  'mistral',
+  'groq',
+  'xai',
+  'ollama',
+  'bedrock',
+  'cohere',
+];
 
 /** Names seen in answers, offered as suggestions. */
 export class Known {
-  readonly names: Record<FilterField, Set<string>> = { provider: new Set(PROVIDERS), model: new Set(), agent: new Set(), run: new Set() };
+  readonly names: Record<FilterField, Set<string>> = {
+    provider: new Set(PROVIDERS),
+    model: new Set(),
+    agent: new Set(),
+    run: new Set(),
+  };
 
   add(field: FilterField, values: Iterable<string | null | undefined>): void {
     for (const value of values) if (value) this.names[field].add(value);
@@ -54,17 +71,43 @@ export interface FilterBar {
 
 export function filterBar(onChange: (change: Partial<State>) => void): FilterBar {
   let current: State | undefined;
-  const range = h('select', { id: 'f-range', name: 'range' }, ...RANGES.map((value) => h('option', { value }, RANGE_LABEL[value])));
+  const range = h(
+    'select',
+    { id: 'f-range', name: 'range' },
+    ...RANGES.map((value) => h('option', { value }, RANGE_LABEL[value])),
+  );
   const from = h('input', { id: 'f-from', type: 'datetime-local', name: 'from' });
   const to = h('input', { id: 'f-to', type: 'datetime-local', name: 'to' });
-  const custom = h('span', { class: 'custom' }, h('label', { for: 'f-from' }, 'From'), from, h('label', { for: 'f-to' }, 'To'), to);
+  const custom = h(
+    'span',
+    { class: 'custom' },
+    h('label', { for: 'f-from' }, 'From'),
+    from,
+    h('label', { for: 'f-to' }, 'To'),
+    to,
+  );
   const fields = {} as Record<FilterField, HTMLInputElement>;
   const lists = {} as Record<FilterField, HTMLDataListElement>;
   for (const field of FILTER_FIELDS) {
     lists[field] = h('datalist', { id: `f-${field}-list` });
-    fields[field] = h('input', { id: `f-${field}`, name: field, type: 'search', list: `f-${field}-list`, placeholder: 'any', autocomplete: 'off', spellcheck: 'false' });
+    fields[field] = h('input', {
+      id: `f-${field}`,
+      name: field,
+      type: 'search',
+      list: `f-${field}-list`,
+      placeholder: 'any',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    });
   }
-  const tags = h('input', { id: 'f-tags', name: 'tags', type: 'search', placeholder: 'team=quant, user=ann', autocomplete: 'off', spellcheck: 'false' });
+  const tags = h('input', {
+    id: 'f-tags',
+    name: 'tags',
+    type: 'search',
+    placeholder: 'team=quant, user=ann',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
   const problem = h('span', { class: 'error', role: 'alert', id: 'f-problem' });
   const clear = h('button', { type: 'button', class: 'button ghost', id: 'f-clear' }, 'Clear');
 
@@ -88,7 +131,9 @@ export function filterBar(onChange: (change: Partial<State>) => void): FilterBar
       filters,
       tags: parsed.tags,
       // A run filter that changes closes a report of another run.
-      ...(current?.report !== undefined && filters.run !== undefined && filters.run !== current.report ? { report: undefined } : {}),
+      ...(current?.report !== undefined && filters.run !== undefined && filters.run !== current.report
+        ? { report: undefined }
+        : {}),
     });
   };
 
@@ -105,7 +150,9 @@ export function filterBar(onChange: (change: Partial<State>) => void): FilterBar
     },
     h('div', { class: 'field' }, h('label', { for: 'f-range' }, 'Range'), range),
     custom,
-    ...FILTER_FIELDS.map((field) => h('div', { class: 'field' }, h('label', { for: `f-${field}` }, FIELD_LABEL[field]), fields[field], lists[field])),
+    ...FILTER_FIELDS.map((field) =>
+      h('div', { class: 'field' }, h('label', { for: `f-${field}` }, FIELD_LABEL[field]), fields[field], lists[field]),
+    ),
     h('div', { class: 'field' }, h('label', { for: 'f-tags' }, 'Tags'), tags),
     h('button', { type: 'submit', class: 'button' }, 'Apply'),
     clear,
@@ -113,7 +160,7 @@ export function filterBar(onChange: (change: Partial<State>) => void): FilterBar
   );
   range.addEventListener('change', () => {
     custom.hidden = range.value !== 'custom';
-    if (range.value !== 'custom' || (from.value !== '' || to.value !== '')) apply();
+    if (range.value !== 'custom' || from.value !== '' || to.value !== '') apply();
     else from.focus();
   });
   for (const input of [from, to, tags, ...Object.values(fields)]) input.addEventListener('change', apply);

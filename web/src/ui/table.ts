@@ -58,7 +58,10 @@ export function sortRows<Row>(rows: Row[], columns: Column<Row>[], sort: string)
 
 export function table<Row>(options: TableOptions<Row>): HTMLElement {
   const { columns } = options;
-  let sort = options.sort !== undefined && columns.some((column) => column.key === options.sort?.split(':')[0]) ? options.sort : options.defaultSort;
+  let sort =
+    options.sort !== undefined && columns.some((column) => column.key === options.sort?.split(':')[0])
+      ? options.sort
+      : options.defaultSort;
   const body = h('tbody');
   const foot = h('tfoot');
   const limit = options.limit ?? 500;
@@ -68,14 +71,36 @@ export function table<Row>(options: TableOptions<Row>): HTMLElement {
     const rows = sortRows(options.rows, columns, sort).slice(0, limit);
     foot.replaceChildren(
       ...(options.rows.length > limit
-        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'muted' }, `Showing the first ${limit} of ${options.rows.length} rows in this order; narrow the filters to see the rest.`))]
+        ? [
+            h(
+              'tr',
+              {},
+              h(
+                'td',
+                { colspan: columns.length, class: 'muted' },
+                `Showing the first ${limit} of ${options.rows.length} rows in this order; narrow the filters to see the rest.`,
+              ),
+            ),
+          ]
         : []),
     );
     body.replaceChildren(
       ...(rows.length === 0
-        ? [h('tr', {}, h('td', { colspan: columns.length, class: 'empty' }, options.empty ?? 'No calls match these filters.'))]
+        ? [
+            h(
+              'tr',
+              {},
+              h('td', { colspan: columns.length, class: 'empty' }, options.empty ?? 'No calls match these filters.'),
+            ),
+          ]
         : rows.map((row) =>
-            h('tr', { 'data-key': options.rowKey(row) }, ...columns.map((column) => h('td', { class: isNumeric(column, row) ? 'n' : undefined, 'data-col': column.key }, column.cell(row)))),
+            h(
+              'tr',
+              { 'data-key': options.rowKey(row) },
+              ...columns.map((column) =>
+                h('td', { class: isNumeric(column, row) ? 'n' : undefined, 'data-col': column.key }, column.cell(row)),
+              ),
+            ),
           )),
     );
   };
@@ -90,29 +115,41 @@ export function table<Row>(options: TableOptions<Row>): HTMLElement {
       ...columns.map((column) => {
         const active = column.key === key;
         const ariaSort = active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined;
-        const label = column.value === undefined
-          ? column.label
-          : h(
-              'button',
-              {
-                type: 'button',
-                class: 'sort',
-                id: `sort-${options.id}-${column.key}`,
-                title: column.help ?? `Sort by ${column.label}`,
-                onclick: () => {
-                  // First click sorts big numbers first (what people look for), names A-Z.
-                  const numericFirst = sample !== undefined && typeof column.value?.(sample) === 'number';
-                  sort = active ? `${column.key}:${dir === 'asc' ? 'desc' : 'asc'}` : `${column.key}:${numericFirst ? 'desc' : 'asc'}`;
-                  fillHead();
-                  fillBody();
-                  options.onSort(sort);
-                  document.getElementById(`sort-${options.id}-${column.key}`)?.focus();
+        const label =
+          column.value === undefined
+            ? column.label
+            : h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'sort',
+                  id: `sort-${options.id}-${column.key}`,
+                  title: column.help ?? `Sort by ${column.label}`,
+                  onclick: () => {
+                    // First click sorts big numbers first (what people look for), names A-Z.
+                    const numericFirst = sample !== undefined && typeof column.value?.(sample) === 'number';
+                    sort = active
+                      ? `${column.key}:${dir === 'asc' ? 'desc' : 'asc'}`
+                      : `${column.key}:${numericFirst ? 'desc' : 'asc'}`;
+                    fillHead();
+                    fillBody();
+                    options.onSort(sort);
+                    document.getElementById(`sort-${options.id}-${column.key}`)?.focus();
+                  },
                 },
-              },
-              column.label,
-              h('span', { class: 'arrow', 'aria-hidden': 'true' }, active ? (dir === 'asc' ? '▲' : '▼') : ''),
-            );
-        return h('th', { scope: 'col', 'aria-sort': ariaSort, class: isNumeric(column, sample) ? 'n' : undefined, title: column.value === undefined ? column.help : undefined }, label);
+                column.label,
+                h('span', { class: 'arrow', 'aria-hidden': 'true' }, active ? (dir === 'asc' ? '▲' : '▼') : ''),
+              );
+        return h(
+          'th',
+          {
+            scope: 'col',
+            'aria-sort': ariaSort,
+            class: isNumeric(column, sample) ? 'n' : undefined,
+            title: column.value === undefined ? column.help : undefined,
+          },
+          label,
+        );
       }),
     );
   };

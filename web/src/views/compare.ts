@@ -20,17 +20,70 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'Calls', value: (m) => m.calls, show: (m) => num(compact(m.calls), m.calls, grouped(m.calls)) },
-  { label: 'Success rate', value: (m) => m.successRate, show: (m) => num(percent(m.successRate), m.successRate), better: 'high' },
-  { label: 'Avg input tokens / call', value: (m) => m.avgInputTokensPerCall, show: (m) => num(compact(round(m.avgInputTokensPerCall)), m.avgInputTokensPerCall) },
-  { label: 'Avg output tokens / call', value: (m) => m.avgOutputTokensPerCall, show: (m) => num(compact(round(m.avgOutputTokensPerCall)), m.avgOutputTokensPerCall) },
-  { label: 'Avg tokens / call', value: (m) => m.avgTokensPerCall, show: (m) => num(compact(round(m.avgTokensPerCall)), m.avgTokensPerCall), better: 'low' },
-  { label: 'Cost / call', value: (m) => m.avgCostPerCall, show: (m) => num(usd(m.avgCostPerCall), m.avgCostPerCall, usdExact(m.avgCostPerCall)), better: 'low' },
-  { label: 'Cost / 1K output tokens', value: (m) => m.costPer1kOutputTokens, show: (m) => num(usd(m.costPer1kOutputTokens), m.costPer1kOutputTokens, usdExact(m.costPer1kOutputTokens)), better: 'low' },
-  { label: 'Latency p50', value: (m) => m.latencyP50Ms, show: (m) => num(duration(m.latencyP50Ms), m.latencyP50Ms), better: 'low' },
-  { label: 'Latency p95', value: (m) => m.latencyP95Ms, show: (m) => num(duration(m.latencyP95Ms), m.latencyP95Ms), better: 'low' },
-  { label: 'Tokens / call vs first', help: 'Relative to the first model picked', value: (m) => m.tokensPerCallVsFirst, show: (m) => num(ratio(m.tokensPerCallVsFirst), m.tokensPerCallVsFirst) },
-  { label: 'Cost / call vs first', help: 'Relative to the first model picked', value: (m) => m.costPerCallVsFirst, show: (m) => num(ratio(m.costPerCallVsFirst), m.costPerCallVsFirst) },
-  { label: 'Calls not in the cost', help: 'No known price, or no usage (failed calls)', value: (m) => m.unpricedCalls, show: (m) => (m.unpricedCalls > 0 ? h('span', { class: 'flag warn' }, grouped(m.unpricedCalls)) : '0') },
+  {
+    label: 'Success rate',
+    value: (m) => m.successRate,
+    show: (m) => num(percent(m.successRate), m.successRate),
+    better: 'high',
+  },
+  {
+    label: 'Avg input tokens / call',
+    value: (m) => m.avgInputTokensPerCall,
+    show: (m) => num(compact(round(m.avgInputTokensPerCall)), m.avgInputTokensPerCall),
+  },
+  {
+    label: 'Avg output tokens / call',
+    value: (m) => m.avgOutputTokensPerCall,
+    show: (m) => num(compact(round(m.avgOutputTokensPerCall)), m.avgOutputTokensPerCall),
+  },
+  {
+    label: 'Avg tokens / call',
+    value: (m) => m.avgTokensPerCall,
+    show: (m) => num(compact(round(m.avgTokensPerCall)), m.avgTokensPerCall),
+    better: 'low',
+  },
+  {
+    label: 'Cost / call',
+    value: (m) => m.avgCostPerCall,
+    show: (m) => num(usd(m.avgCostPerCall), m.avgCostPerCall, usdExact(m.avgCostPerCall)),
+    better: 'low',
+  },
+  {
+    label: 'Cost / 1K output tokens',
+    value: (m) => m.costPer1kOutputTokens,
+    show: (m) => num(usd(m.costPer1kOutputTokens), m.costPer1kOutputTokens, usdExact(m.costPer1kOutputTokens)),
+    better: 'low',
+  },
+  {
+    label: 'Latency p50',
+    value: (m) => m.latencyP50Ms,
+    show: (m) => num(duration(m.latencyP50Ms), m.latencyP50Ms),
+    better: 'low',
+  },
+  {
+    label: 'Latency p95',
+    value: (m) => m.latencyP95Ms,
+    show: (m) => num(duration(m.latencyP95Ms), m.latencyP95Ms),
+    better: 'low',
+  },
+  {
+    label: 'Tokens / call vs first',
+    help: 'Relative to the first model picked',
+    value: (m) => m.tokensPerCallVsFirst,
+    show: (m) => num(ratio(m.tokensPerCallVsFirst), m.tokensPerCallVsFirst),
+  },
+  {
+    label: 'Cost / call vs first',
+    help: 'Relative to the first model picked',
+    value: (m) => m.costPerCallVsFirst,
+    show: (m) => num(ratio(m.costPerCallVsFirst), m.costPerCallVsFirst),
+  },
+  {
+    label: 'Calls not in the cost',
+    help: 'No known price, or no usage (failed calls)',
+    value: (m) => m.unpricedCalls,
+    show: (m) => (m.unpricedCalls > 0 ? h('span', { class: 'flag warn' }, grouped(m.unpricedCalls)) : '0'),
+  },
 ];
 
 function round(value: number | null): number | null {
@@ -39,7 +92,11 @@ function round(value: number | null): number | null {
 
 export async function compareView(ctx: Ctx): Promise<HTMLElement> {
   const { state } = ctx;
-  const available = await ctx.api.get<ModelsResponse>('/analytics/tokens/models', apiFilter(state, ctx.now, ['model']), { signal: ctx.signal });
+  const available = await ctx.api.get<ModelsResponse>(
+    '/analytics/tokens/models',
+    apiFilter(state, ctx.now, ['model']),
+    { signal: ctx.signal },
+  );
   const names = available.models.map((m) => m.model);
   // Models picked earlier but absent under this filter stay pickable (they compare as 0 calls).
   const choices = [...names, ...state.compare.filter((model) => !names.includes(model))];
@@ -72,9 +129,17 @@ export async function compareView(ctx: Ctx): Promise<HTMLElement> {
 
   let result: HTMLElement;
   if (picked.length < 2) {
-    result = h('p', { class: 'empty', 'data-testid': 'compare-hint' }, 'Pick at least two models to see them side by side.');
+    result = h(
+      'p',
+      { class: 'empty', 'data-testid': 'compare-hint' },
+      'Pick at least two models to see them side by side.',
+    );
   } else {
-    const data = await ctx.api.post<CompareResponse>('/analytics/tokens/compare', { models: picked, filter: apiFilterObject(state, ctx.now, ['model']) }, { signal: ctx.signal });
+    const data = await ctx.api.post<CompareResponse>(
+      '/analytics/tokens/compare',
+      { models: picked, filter: apiFilterObject(state, ctx.now, ['model']) },
+      { signal: ctx.signal },
+    );
     result = comparison(data.models);
   }
   return h('div', { class: 'view' }, h('section', { class: 'panel' }, h('h2', {}, 'Compare models'), picker, result));
@@ -88,13 +153,27 @@ function comparison(models: ModelComparison[]): HTMLElement {
       'table',
       { class: 'compare', 'data-table': 'compare' },
       h('caption', {}, 'Side by side under the current filters; ★ marks the best value.'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Figure'), ...models.map((m) => h('th', { scope: 'col', class: 'n', 'data-model': m.model }, m.model)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Figure'),
+          ...models.map((m) => h('th', { scope: 'col', class: 'n', 'data-model': m.model }, m.model)),
+        ),
+      ),
       h(
         'tbody',
         {},
         ...ROWS.map((row) => {
           const values = models.map((m) => row.value(m)).filter((v): v is number => v !== null);
-          const best = row.better === undefined || values.length < 2 ? undefined : row.better === 'low' ? Math.min(...values) : Math.max(...values);
+          const best =
+            row.better === undefined || values.length < 2
+              ? undefined
+              : row.better === 'low'
+                ? Math.min(...values)
+                : Math.max(...values);
           return h(
             'tr',
             {},
@@ -102,7 +181,12 @@ function comparison(models: ModelComparison[]): HTMLElement {
             ...models.map((m) => {
               const value = row.value(m);
               const isBest = best !== undefined && value === best && values.some((v) => v !== best);
-              return h('td', { class: isBest ? 'n best' : 'n', 'data-model': m.model }, row.show(m), isBest ? h('span', { class: 'star', title: 'best' }, ' ★') : null);
+              return h(
+                'td',
+                { class: isBest ? 'n best' : 'n', 'data-model': m.model },
+                row.show(m),
+                isBest ? h('span', { class: 'star', title: 'best' }, ' ★') : null,
+              );
             }),
           );
         }),

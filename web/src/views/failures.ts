@@ -61,7 +61,13 @@ export async function failuresView(ctx: Ctx): Promise<HTMLElement> {
               h(
                 'thead',
                 {},
-                h('tr', {}, ...['Time', 'Model', 'Agent', 'Run', 'Error', 'HTTP', 'Message', 'Attempts', 'Duration'].map((label) => h('th', { scope: 'col' }, label))),
+                h(
+                  'tr',
+                  {},
+                  ...['Time', 'Model', 'Agent', 'Run', 'Error', 'HTTP', 'Message', 'Attempts', 'Duration'].map(
+                    (label) => h('th', { scope: 'col' }, label),
+                  ),
+                ),
               ),
               body,
             ),
@@ -77,9 +83,26 @@ function row(ctx: Ctx, event: UsageEvent): HTMLElement {
     'tr',
     { 'data-key': event.id },
     h('td', { class: 'nowrap' }, h('time', { datetime: event.time }, when(event.time))),
-    h('td', { class: 'nowrap' }, link(state, { filters: { ...state.filters, model: event.model } }, event.model), h('div', { class: 'muted small' }, event.provider)),
-    h('td', {}, event.agent === undefined ? h('span', { class: 'muted' }, '–') : link(state, { filters: { ...state.filters, agent: event.agent } }, event.agent)),
-    h('td', { class: 'nowrap' }, event.run === undefined ? h('span', { class: 'muted' }, '–') : link(state, { view: 'runs', report: event.run }, event.run)),
+    h(
+      'td',
+      { class: 'nowrap' },
+      link(state, { filters: { ...state.filters, model: event.model } }, event.model),
+      h('div', { class: 'muted small' }, event.provider),
+    ),
+    h(
+      'td',
+      {},
+      event.agent === undefined
+        ? h('span', { class: 'muted' }, '–')
+        : link(state, { filters: { ...state.filters, agent: event.agent } }, event.agent),
+    ),
+    h(
+      'td',
+      { class: 'nowrap' },
+      event.run === undefined
+        ? h('span', { class: 'muted' }, '–')
+        : link(state, { view: 'runs', report: event.run }, event.run),
+    ),
     h('td', {}, h('code', {}, event.error?.type ?? 'error')),
     h('td', { class: 'n' }, event.error?.status ?? '–'),
     h('td', { class: 'message' }, event.error?.message ?? ''),

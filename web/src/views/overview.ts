@@ -37,8 +37,14 @@ export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
   const data = await api.get<TokensResponse>('/analytics/tokens', apiFilter(state, ctx.now), { signal: ctx.signal });
   // On a refresh of the same chart, the old picture stays until the new one is drawn (no flicker).
   const chartKey = `${state.metric}|${state.stack}|${JSON.stringify(apiFilter(state, 0))}|${state.range}`;
-  const previous = document.querySelector<HTMLElement>(`#content .chart-slot[data-key="${CSS.escape(chartKey)}"] > .chart`);
-  const chartSlot = h('div', { class: 'chart-slot', 'aria-busy': 'true', 'data-key': chartKey }, previous ?? h('p', { class: 'empty' }, 'Loading…'));
+  const previous = document.querySelector<HTMLElement>(
+    `#content .chart-slot[data-key="${CSS.escape(chartKey)}"] > .chart`,
+  );
+  const chartSlot = h(
+    'div',
+    { class: 'chart-slot', 'aria-busy': 'true', 'data-key': chartKey },
+    previous ?? h('p', { class: 'empty' }, 'Loading…'),
+  );
   void fillChart(ctx, data, chartSlot);
 
   return h(
@@ -53,23 +59,49 @@ export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
         'div',
         { class: 'panel-head' },
         h('h2', { id: 'chart-title' }, `${METRIC_LABEL[state.metric]} over time, by ${state.stack}`),
-        segmented('Show', METRICS.map((metric) => ({ label: METRIC_LABEL[metric], change: { metric }, on: state.metric === metric })), state),
-        segmented('Stack by', STACKS.map((stack) => ({ label: stack === 'model' ? 'Model' : 'Agent', change: { stack }, on: state.stack === stack })), state),
+        segmented(
+          'Show',
+          METRICS.map((metric) => ({ label: METRIC_LABEL[metric], change: { metric }, on: state.metric === metric })),
+          state,
+        ),
+        segmented(
+          'Stack by',
+          STACKS.map((stack) => ({
+            label: stack === 'model' ? 'Model' : 'Agent',
+            change: { stack },
+            on: state.stack === stack,
+          })),
+          state,
+        ),
       ),
       chartSlot,
     ),
     h('section', { class: 'panel' }, h('h2', {}, 'Models'), modelsTable(ctx, data.models)),
     h('section', { class: 'panel' }, h('h2', {}, 'Agents'), agentsTable(ctx, data.agents)),
-    h('section', { class: 'panel' }, h('h2', {}, `Agent × model: ${METRIC_LABEL[state.metric].toLowerCase()}`), matrix(ctx, data)),
+    h(
+      'section',
+      { class: 'panel' },
+      h('h2', {}, `Agent × model: ${METRIC_LABEL[state.metric].toLowerCase()}`),
+      matrix(ctx, data),
+    ),
   );
 }
 
-function segmented(label: string, options: { label: string; change: Partial<State>; on: boolean }[], state: State): HTMLElement {
+function segmented(
+  label: string,
+  options: { label: string; change: Partial<State>; on: boolean }[],
+  state: State,
+): HTMLElement {
   return h(
     'div',
     { class: 'segmented', role: 'group', 'aria-label': label },
     h('span', { class: 'seg-label' }, label),
-    ...options.map((option) => link(state, option.change, option.label, { 'aria-current': option.on ? 'true' : undefined, class: option.on ? 'on' : undefined })),
+    ...options.map((option) =>
+      link(state, option.change, option.label, {
+        'aria-current': option.on ? 'true' : undefined,
+        class: option.on ? 'on' : undefined,
+      }),
+    ),
   );
 }
 
@@ -89,7 +121,16 @@ function matrix(ctx: Ctx, data: TokensResponse): HTMLElement {
       'table',
       { class: 'matrix', 'data-table': 'matrix' },
       h('caption', {}, `Rows are agents, columns are models; each cell is the ${metric} of that pair.`),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Agent \\ model'), ...models.map((model) => h('th', { scope: 'col', class: 'n' }, model)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Agent \\ model'),
+          ...models.map((model) => h('th', { scope: 'col', class: 'n' }, model)),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -106,11 +147,27 @@ function matrix(ctx: Ctx, data: TokensResponse): HTMLElement {
               const unpriced = metric === 'cost' ? noPrice(cell) : 0;
               const figure = num(format(value), value, metric === 'cost' ? usdExact(value) : grouped(value));
               // A cost that leaves calls out says so (a local model's "$0.00" is not free).
-              const shown = unpriced > 0 ? h('span', {}, figure, h('sup', { class: 'warn-mark', title: `${grouped(unpriced)} calls unpriced, not in this cost` }, '*')) : figure;
+              const shown =
+                unpriced > 0
+                  ? h(
+                      'span',
+                      {},
+                      figure,
+                      h(
+                        'sup',
+                        { class: 'warn-mark', title: `${grouped(unpriced)} calls unpriced, not in this cost` },
+                        '*',
+                      ),
+                    )
+                  : figure;
               return h(
                 'td',
                 { class: 'n heat', style: `--heat:${heat.toFixed(3)}`, 'data-agent': agent ?? '', 'data-model': model },
-                agent === null ? shown : link(ctx.state, { filters: { ...ctx.state.filters, agent, model } }, shown, { title: `${agent} on ${model}: ${grouped(cell.calls)} calls, ${usd(cell.cost.total)}` }),
+                agent === null
+                  ? shown
+                  : link(ctx.state, { filters: { ...ctx.state.filters, agent, model } }, shown, {
+                      title: `${agent} on ${model}: ${grouped(cell.calls)} calls, ${usd(cell.cost.total)}`,
+                    }),
               );
             }),
           ),
@@ -126,12 +183,16 @@ async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Pro
   try {
     const { from, to } = bounds(state, ctx.now);
     const first = from?.getTime() ?? (data.summary.firstTime === null ? ctx.now : Date.parse(data.summary.firstTime));
-    const last = to?.getTime() ?? (state.range === 'all' && data.summary.lastTime !== null ? Date.parse(data.summary.lastTime) : ctx.now);
+    const last =
+      to?.getTime() ??
+      (state.range === 'all' && data.summary.lastTime !== null ? Date.parse(data.summary.lastTime) : ctx.now);
     const interval = intervalFor(last - first);
     const groups: { label: string; value: number }[] =
       state.stack === 'model'
         ? data.models.map((m) => ({ label: m.model, value: metricOf(m, state.metric) }))
-        : data.agents.filter((a) => a.agent !== null).map((a) => ({ label: a.agent as string, value: metricOf(a, state.metric) }));
+        : data.agents
+            .filter((a) => a.agent !== null)
+            .map((a) => ({ label: a.agent as string, value: metricOf(a, state.metric) }));
     const top = groups.sort((a, b) => b.value - a.value).slice(0, MAX_SERIES);
     const base = apiFilter(state, ctx.now);
     const field = state.stack;
@@ -140,7 +201,13 @@ async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Pro
     const chartModule = import('../ui/chart.js');
     const [total, ...parts] = await Promise.all([
       api.get<TimeseriesResponse>('/analytics/tokens/timeseries', { ...base, interval }, { signal: ctx.signal }),
-      ...top.map((group) => api.get<TimeseriesResponse>('/analytics/tokens/timeseries', { ...base, [field]: group.label, interval }, { signal: ctx.signal })),
+      ...top.map((group) =>
+        api.get<TimeseriesResponse>(
+          '/analytics/tokens/timeseries',
+          { ...base, [field]: group.label, interval },
+          { signal: ctx.signal },
+        ),
+      ),
     ]);
     if (total === undefined) return;
     const { OTHER_COLOR, PALETTE, stackedChart } = await chartModule;
@@ -157,7 +224,8 @@ async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Pro
     const totals = total.buckets.map((bucket) => metricOf(bucket, state.metric));
     const other = totals.map((value, i) => Math.max(0, value - series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0)));
     // Float sums leave dust; "other" is only drawn when it is more than that.
-    if (other.some((value, i) => value > Math.max(1e-9, (totals[i] ?? 0) * 1e-6))) series.push({ label: state.stack === 'agent' ? 'other / no agent' : 'other', values: other, color: OTHER_COLOR });
+    if (other.some((value, i) => value > Math.max(1e-9, (totals[i] ?? 0) * 1e-6)))
+      series.push({ label: state.stack === 'agent' ? 'other / no agent' : 'other', values: other, color: OTHER_COLOR });
     const format = formatMetric(state.metric);
     const sum = totals.reduce((a, b) => a + b, 0);
     slot.replaceChildren(
@@ -172,7 +240,13 @@ async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Pro
     slot.dataset['interval'] = interval;
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') return;
-    slot.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Could not load the time series: ${error instanceof Error ? error.message : String(error)}`));
+    slot.replaceChildren(
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        `Could not load the time series: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     slot.setAttribute('aria-busy', 'false');
   }
 }

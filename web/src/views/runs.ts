@@ -22,14 +22,24 @@ export async function runsView(ctx: Ctx): Promise<HTMLElement> {
 
 async function runList(ctx: Ctx): Promise<HTMLElement> {
   const { state } = ctx;
-  const data = await ctx.api.get<RunsResponse>('/analytics/tokens/runs', { ...apiFilter(state, ctx.now), limit: String(RUNS_SHOWN) }, { signal: ctx.signal });
+  const data = await ctx.api.get<RunsResponse>(
+    '/analytics/tokens/runs',
+    { ...apiFilter(state, ctx.now), limit: String(RUNS_SHOWN) },
+    { signal: ctx.signal },
+  );
   return h(
     'div',
     { class: 'view' },
     h(
       'section',
       { class: 'panel' },
-      h('h2', {}, data.total > data.runs.length ? `Runs (the ${grouped(data.runs.length)} most recent of ${grouped(data.total)})` : `Runs (${grouped(data.total)})`),
+      h(
+        'h2',
+        {},
+        data.total > data.runs.length
+          ? `Runs (the ${grouped(data.runs.length)} most recent of ${grouped(data.total)})`
+          : `Runs (${grouped(data.total)})`,
+      ),
       table<RunStats>({
         id: 'runs',
         caption: 'One row per run; open a run for its report.',
@@ -44,14 +54,49 @@ async function runList(ctx: Ctx): Promise<HTMLElement> {
             label: 'Run',
             value: (r) => r.run ?? NO_RUN,
             numeric: false,
-            cell: (r) => (r.run === null ? h('span', { class: 'muted' }, NO_RUN) : link(state, { report: r.run }, r.run, { title: `Open the report of ${r.run}` })),
+            cell: (r) =>
+              r.run === null
+                ? h('span', { class: 'muted' }, NO_RUN)
+                : link(state, { report: r.run }, r.run, { title: `Open the report of ${r.run}` }),
           },
-          { key: 'started', label: 'Started', value: (r) => (r.firstTime === null ? null : Date.parse(r.firstTime)), numeric: false, cell: (r) => when(r.firstTime) },
-          { key: 'wall', label: 'Wall time', value: (r) => r.wallTimeMs, cell: (r) => num(duration(r.wallTimeMs), r.wallTimeMs), help: 'First call start to last call end' },
-          { key: 'calls', label: 'Calls', value: (r) => r.calls, cell: (r) => num(compact(r.calls), r.calls, grouped(r.calls)) },
-          { key: 'success', label: 'Success', value: (r) => r.successRate, cell: (r) => num(percent(r.successRate), r.successRate) },
-          { key: 'tokens', label: 'Tokens', value: (r) => r.tokens.total, cell: (r) => num(compact(r.tokens.total), r.tokens.total, grouped(r.tokens.total)) },
-          { key: 'cost', label: 'Cost', value: (r) => r.cost.total, cell: (r) => num(usd(r.cost.total), r.cost.total, usdExact(r.cost.total)) },
+          {
+            key: 'started',
+            label: 'Started',
+            value: (r) => (r.firstTime === null ? null : Date.parse(r.firstTime)),
+            numeric: false,
+            cell: (r) => when(r.firstTime),
+          },
+          {
+            key: 'wall',
+            label: 'Wall time',
+            value: (r) => r.wallTimeMs,
+            cell: (r) => num(duration(r.wallTimeMs), r.wallTimeMs),
+            help: 'First call start to last call end',
+          },
+          {
+            key: 'calls',
+            label: 'Calls',
+            value: (r) => r.calls,
+            cell: (r) => num(compact(r.calls), r.calls, grouped(r.calls)),
+          },
+          {
+            key: 'success',
+            label: 'Success',
+            value: (r) => r.successRate,
+            cell: (r) => num(percent(r.successRate), r.successRate),
+          },
+          {
+            key: 'tokens',
+            label: 'Tokens',
+            value: (r) => r.tokens.total,
+            cell: (r) => num(compact(r.tokens.total), r.tokens.total, grouped(r.tokens.total)),
+          },
+          {
+            key: 'cost',
+            label: 'Cost',
+            value: (r) => r.cost.total,
+            cell: (r) => num(usd(r.cost.total), r.cost.total, usdExact(r.cost.total)),
+          },
           { key: 'flags', label: 'Flags', numeric: false, cell: (r) => rowFlags(r) },
         ],
       }),
@@ -61,7 +106,11 @@ async function runList(ctx: Ctx): Promise<HTMLElement> {
 
 async function runReport(ctx: Ctx, run: string): Promise<HTMLElement> {
   const { state } = ctx;
-  const data = await ctx.api.get<RunReportResponse>(`/analytics/tokens/runs/${encodeURIComponent(run)}`, apiFilter(state, ctx.now, ['run']), { signal: ctx.signal });
+  const data = await ctx.api.get<RunReportResponse>(
+    `/analytics/tokens/runs/${encodeURIComponent(run)}`,
+    apiFilter(state, ctx.now, ['run']),
+    { signal: ctx.signal },
+  );
   const wall = h(
     'div',
     { class: 'card', 'data-testid': 'h-wall' },
@@ -82,7 +131,11 @@ async function runReport(ctx: Ctx, run: string): Promise<HTMLElement> {
       'section',
       { class: 'panel' },
       h('h2', {}, 'Report'),
-      h('pre', { class: 'report', tabindex: '0', 'aria-label': `Text report of run ${run}`, 'data-testid': 'run-report-text' }, data.text),
+      h(
+        'pre',
+        { class: 'report', tabindex: '0', 'aria-label': `Text report of run ${run}`, 'data-testid': 'run-report-text' },
+        data.text,
+      ),
     ),
   );
 }
