@@ -191,12 +191,10 @@ describe('normalizeResponse', () => {
       fc.record({
         type: fc.constant('message'),
         content: fc.constant([]),
-        usage: fc
-          .tuple(usage, counter, counter)
-          .map(([u, a, b]) => ({
-            ...u,
-            cache_creation: { ephemeral_5m_input_tokens: a, ephemeral_1h_input_tokens: b },
-          })),
+        usage: fc.tuple(usage, counter, counter).map(([u, a, b]) => ({
+          ...u,
+          cache_creation: { ephemeral_5m_input_tokens: a, ephemeral_1h_input_tokens: b },
+        })),
       }),
       fc.record({
         usageMetadata: fc.record(
