@@ -7,7 +7,7 @@ import { ValidationError } from '../errors/index.js';
 import type { Pricer } from '../pricing/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
-import type { ValidInput } from './validate.js';
+import { boundWarnings, type ValidInput } from './validate.js';
 
 export interface BuildContext {
   pricer: Pricer;
@@ -90,6 +90,8 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
   if (input.durationMs !== undefined) event.durationMs = input.durationMs;
   if (input.timeToFirstTokenMs !== undefined) event.timeToFirstTokenMs = input.timeToFirstTokenMs;
   if (input.error !== undefined) event.error = input.error;
+  const warnings = boundWarnings([...input.warnings, ...(normalized?.warnings ?? [])]);
+  if (warnings.length > 0) event.warnings = warnings;
 
   if (usage === undefined) {
     event.costUnavailableReason = 'usage unavailable';

@@ -8,7 +8,9 @@
  * - id: 1..128 characters;
  * - tags: at most 64 keys, each key 1..64 characters, each value at most 256 characters;
  * - error.type: 1..128 characters; error.message is redacted and cut to 2,000 characters
- *   (never rejected: a provider's long error text is not the caller's fault).
+ *   (never rejected: a provider's long error text is not the caller's fault);
+ * - warnings: an array of strings; repeats are dropped, each is redacted and cut to 500
+ *   characters, and at most 32 are kept (a note of how many more there were replaces the rest).
  *
  * @module
  */
@@ -22,6 +24,8 @@ export const MAX_TAGS = 64;
 export const MAX_TAG_KEY_LENGTH = 64;
 export const MAX_TAG_VALUE_LENGTH = 256;
 export const MAX_ERROR_MESSAGE_LENGTH = 2000;
+export const MAX_WARNINGS = 32;
+export const MAX_WARNING_LENGTH = 500;
 
 const COUNT = 'must be a non-negative integer';
 const count = z.number({ error: COUNT }).int({ error: COUNT }).min(0, { error: COUNT }).nullish();
@@ -90,6 +94,7 @@ const inputSchema = z.object(
     estimated: z.boolean({ error: 'must be true or false' }).optional(),
     usageUnavailableReason: z.string({ error: 'must be a string' }).max(1000).optional(),
     rawUsage: z.unknown().optional(),
+    warnings: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
   },
   { error: 'must be an object' },
 );
@@ -115,6 +120,8 @@ export interface ValidInput {
   estimated: boolean | undefined;
   usageUnavailableReason: string | undefined;
   rawUsage: JsonValue | undefined;
+  /** Deduplicated and bounded; empty when none. */
+  warnings: string[];
 }
 
 /** Checks one record input; throws `ValidationError` naming the first bad field. */
@@ -153,7 +160,20 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
     estimated: value.estimated,
     usageUnavailableReason: value.usageUnavailableReason,
     rawUsage: value.rawUsage === undefined ? undefined : (value.rawUsage as JsonValue),
+    warnings: boundWarnings(value.warnings ?? []),
   };
+}
+
+/**
+ * Warnings deduplicated, redacted, each cut to MAX_WARNING_LENGTH and at most MAX_WARNINGS of
+ * them: they are notes about an event, so too many is never a reason to refuse it.
+ */
+export function boundWarnings(warnings: readonly string[]): string[] {
+  const unique = [...new Set(warnings.map((w) => redactSecrets(w).slice(0, MAX_WARNING_LENGTH)))];
+  if (unique.length <= MAX_WARNINGS) return unique;
+  const kept = unique.slice(0, MAX_WARNINGS - 1);
+  kept.push(`${unique.length - kept.length} more warnings dropped`);
+  return kept;
 }
 
 function invalid(field: string, message: string): ValidationError {

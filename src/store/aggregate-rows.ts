@@ -35,6 +35,8 @@ export interface PartialSums {
   durationMaxUs: number | null;
   ttftCount: number;
   ttftSumUs: number;
+  /** Calls whose event carries warnings. */
+  warningCalls: number;
   minTimeMs: number | null;
   maxTimeMs: number | null;
 }
@@ -63,6 +65,7 @@ export const ADDITIVE_FIELDS = [
   'durationSumUs',
   'ttftCount',
   'ttftSumUs',
+  'warningCalls',
 ] as const satisfies readonly (keyof PartialSums)[];
 
 export function emptySums(): PartialSums {
@@ -90,6 +93,7 @@ export function emptySums(): PartialSums {
     durationMaxUs: null,
     ttftCount: 0,
     ttftSumUs: 0,
+    warningCalls: 0,
     minTimeMs: null,
     maxTimeMs: null,
   };
@@ -213,6 +217,7 @@ export function finishRow(input: {
     ttftCount: sums.ttftCount,
     ttftSumMs: sums.ttftSumUs / 1000,
     ttft: input.ttft,
+    warningCalls: sums.warningCalls,
     firstTime: sums.minTimeMs === null ? undefined : new Date(sums.minTimeMs).toISOString(),
     lastTime: sums.maxTimeMs === null ? undefined : new Date(sums.maxTimeMs).toISOString(),
   };

@@ -77,7 +77,7 @@ const TEXT_COLUMNS = new Set<EventColumn>([
   'error_type',
   'error_message',
 ]);
-const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage']);
+const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);
 
 function arrayType(column: EventColumn): string {

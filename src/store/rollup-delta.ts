@@ -76,6 +76,7 @@ function add(sums: PartialSums, row: EventRow): void {
     sums.ttftCount += 1;
     sums.ttftSumUs += row.ttft_us;
   }
+  if (row.warnings !== null) sums.warningCalls += 1;
   sums.minTimeMs = sums.minTimeMs === null ? row.time_ms : Math.min(sums.minTimeMs, row.time_ms);
   sums.maxTimeMs = sums.maxTimeMs === null ? row.time_ms : Math.max(sums.maxTimeMs, row.time_ms);
 }
@@ -175,6 +176,7 @@ export function rollupValues(delta: RollupDelta): (string | number | null)[] {
     s.durationSumUs,
     s.ttftCount,
     s.ttftSumUs,
+    s.warningCalls,
     s.durationMaxUs,
     s.minTimeMs,
     s.maxTimeMs,

@@ -62,6 +62,8 @@ export interface EventRow {
   attempts: number;
   /** 0/1 (SQLite has no boolean). */
   estimated: number;
+  /** JSON text of the warnings array, or null when there are none (version 5). */
+  warnings: string | null;
 }
 
 /** Column order used by every INSERT. */
@@ -104,6 +106,7 @@ export const EVENT_COLUMNS = [
   'error_message',
   'attempts',
   'estimated',
+  'warnings',
 ] as const satisfies readonly (keyof EventRow)[];
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
@@ -176,6 +179,7 @@ export function eventToRow(event: UsageEvent): EventRow {
     error_message: event.error?.message ?? null,
     attempts: event.attempts,
     estimated: event.estimated ? 1 : 0,
+    warnings: event.warnings === undefined || event.warnings.length === 0 ? null : JSON.stringify(event.warnings),
   };
 }
 
@@ -206,7 +210,7 @@ export function rowFromDriver(raw: Record<string, unknown>): EventRow {
   for (const column of EVENT_COLUMNS) {
     const value = raw[column];
     if (column === 'tags') out[column] = jsonText(value) ?? '{}';
-    else if (column === 'raw_usage') out[column] = jsonText(value);
+    else if (column === 'raw_usage' || column === 'warnings') out[column] = jsonText(value);
     else if (
       [
         'id',
@@ -280,6 +284,7 @@ export function rowToEvent(row: EventRow): UsageEvent {
   if (row.provider_cost_nanos !== null) event.providerCost = row.provider_cost_nanos / 1e9;
   if (row.duration_us !== null) event.durationMs = row.duration_us / 1000;
   if (row.ttft_us !== null) event.timeToFirstTokenMs = row.ttft_us / 1000;
+  if (row.warnings !== null) event.warnings = JSON.parse(row.warnings) as string[];
   if (row.error_type !== null) {
     event.error = { type: row.error_type, message: row.error_message ?? '' };
     if (row.error_status !== null) event.error.status = row.error_status;

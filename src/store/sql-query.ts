@@ -163,6 +163,7 @@ const EVENTS_SUMS: readonly (readonly [string, string])[] = [
   ['SUM(duration_us)', 'durationsumus'],
   ['COUNT(ttft_us)', 'ttftcount'],
   ['SUM(ttft_us)', 'ttftsumus'],
+  ['SUM(CASE WHEN warnings IS NULL THEN 0 ELSE 1 END)', 'warningcalls'],
 ];
 const EVENTS_EXTREMES: readonly (readonly [string, string])[] = [
   ['MAX(duration_us)', 'durationmaxus'],

@@ -67,6 +67,8 @@ export interface AggregateRow {
   ttftCount: number;
   ttftSumMs: number;
   ttft: Percentiles;
+  /** Calls whose event carries warnings (reader or recording notes). */
+  warningCalls: number;
   /** ISO times of the first and last matching events. */
   firstTime: string | undefined;
   lastTime: string | undefined;

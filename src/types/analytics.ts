@@ -73,6 +73,8 @@ export interface UsageStats {
   estimatedCalls: number;
   /** Calls with no usage at all (not included in `tokens`). */
   usageUnavailableCalls: number;
+  /** Calls whose event carries warnings (a reader dropped a part, attribution was cut...). */
+  warningCalls: number;
   latency: LatencyStats;
   timeToFirstToken: LatencyStats;
   /** ISO start time of the first and last call. */

@@ -60,6 +60,11 @@ export interface UsageEvent {
   attempts: number;
   /** True when usage was counted by a local tokenizer. */
   estimated: boolean;
+  /**
+   * Non-fatal problems met on the way to this event: a reader's (an impossible part dropped,
+   * counters that overlap), or the recording path's (attribution truncated). Absent when none.
+   */
+  warnings?: string[];
 }
 
 /** The facts of a call handed to `ledger.record()`. */
@@ -86,4 +91,6 @@ export interface RecordInput extends Attribution {
   usageUnavailableReason?: string;
   /** The provider's usage object verbatim, when the caller already normalized it (streams). */
   rawUsage?: JsonValue;
+  /** Non-fatal problems the caller met (kept on the event with the reader's own). */
+  warnings?: string[];
 }

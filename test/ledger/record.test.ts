@@ -57,6 +57,51 @@ describe('record', () => {
     expect(event.cost?.cacheSavings).toBeCloseTo((1111 * (3 - 0.3)) / 1e6, 12);
   });
 
+  it("keeps the reader's warnings and the caller's on the event, stored and counted", async () => {
+    const store = await openStore('memory:');
+    const ledger = createLedger({ store });
+    const event = await ledger.record({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      // cached_tokens larger than its total: an impossible part the reader drops.
+      response: { usage: { prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 50 } } },
+      warnings: ['agent truncated to 256 characters', 'agent truncated to 256 characters'],
+    });
+    expect(event.usage.cacheReadTokens).toBeUndefined();
+    expect(event.warnings).toHaveLength(2);
+    expect(event.warnings?.[0]).toBe('agent truncated to 256 characters');
+    expect(event.warnings?.[1]).toMatch(/cacheReadTokens/);
+    const [stored] = (await store.events({ filter: {}, limit: 5 })).events;
+    expect(stored?.warnings).toEqual(event.warnings);
+    const [row] = await store.aggregate({ filter: {}, groupBy: [] });
+    expect(row?.warningCalls).toBe(1);
+    const plain = await ledger.record({ provider: 'openai', model: 'gpt-4o-mini', usage: { inputTokens: 1 } });
+    expect(plain).not.toHaveProperty('warnings');
+  });
+
+  it('bounds warnings: redacted, cut to 500 characters, at most 32 kept', async () => {
+    const ledger = createLedger({ store: await openStore('memory:') });
+    const many = Array.from({ length: 40 }, (_, i) => `w${i} ${'x'.repeat(600)}`);
+    const event = await ledger.record({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 1 },
+      warnings: ['key sk-proj-abcdefghijklmnopqrstuv leaked', ...many],
+    });
+    expect(event.warnings).toHaveLength(32);
+    expect(event.warnings?.[0]).not.toContain('sk-proj-abcdefghijklmnopqrstuv');
+    expect(event.warnings?.[1]).toHaveLength(500);
+    expect(event.warnings?.[31]).toBe('10 more warnings dropped');
+    await expect(
+      ledger.record({
+        provider: 'openai',
+        model: 'm',
+        usage: { inputTokens: 1 },
+        warnings: [3] as unknown as string[],
+      }),
+    ).rejects.toThrow(/warnings\.0: must be a string/);
+  });
+
   it('keeps usage unknown (never 0) and cost null with a reason when nothing was reported', async () => {
     const ledger = createLedger({ store: await openStore('memory:') });
     const failed = await ledger.record({

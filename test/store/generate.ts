@@ -111,6 +111,9 @@ export function generateEvents(options: GenerateOptions): UsageEvent[] {
     if (random() < 0.95) event.durationMs = Math.round((50 + random() ** 2 * 20_000) * 1000) / 1000;
     if (random() < 0.4) event.timeToFirstTokenMs = Math.round((5 + random() * 2000) * 1000) / 1000;
     if (status === 'error') event.error = { type: 'RateLimitError', status: 429, message: 'rate limited' };
+    // From the index, not the random sequence, so the other fields stay what they were.
+    if (i % 11 === 3) event.warnings = ['cacheReadTokens dropped: larger than inputTokens'];
+    if (i % 37 === 5) event.warnings = ['tags.note truncated to 256 characters', 'agent "x y" kept as given'];
     events.push(event);
   }
   return events;

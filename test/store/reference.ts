@@ -83,6 +83,7 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       ttftCount: ttfts.length,
       ttftSumMs: ttfts.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
       ttft: { p50: nearest(ttfts, 50), p95: nearest(ttfts, 95), p99: nearest(ttfts, 99) },
+      warningCalls: list.filter((e) => (e.warnings ?? []).length > 0).length,
       firstTime: new Date(Math.min(...times)).toISOString(),
       lastTime: new Date(Math.max(...times)).toISOString(),
     });

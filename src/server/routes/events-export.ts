@@ -32,6 +32,7 @@ export const CSV_COLUMNS = [
   'errorStatus',
   'attempts',
   'estimated',
+  'warnings',
 ] as const;
 
 function csvField(value: unknown): string {
@@ -64,6 +65,7 @@ export function csvRow(event: UsageEvent): string {
     event.error?.status,
     event.attempts,
     event.estimated,
+    event.warnings,
   ];
   return `${values.map(csvField).join(',')}\n`;
 }

@@ -110,6 +110,12 @@ export function openApiDocument(limits: ServerLimits): object {
               type: 'object',
               properties: { type: { type: 'string' }, status: { type: 'integer' }, message: { type: 'string' } },
             },
+            warnings: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                'Non-fatal notes kept on the event (deduplicated, at most 32 of 500 characters); counted as warningCalls in the analytics.',
+            },
           },
         },
       },

@@ -16,6 +16,7 @@
  * - `rollup_pending` (version 4, SQLite only): ids of events committed but not yet added to
  *   the rollups; the SQLite store applies them shortly after the insert and before any read of
  *   the rollups (sqlite-rollups.ts).
+ * - `events.warnings` and the rollups' `warning_calls` (version 5).
  *
  * @module
  */
@@ -74,8 +75,8 @@ function eventsTable(dialect: Dialect): string {
 )`;
 }
 
-/** Sum columns of rollup_hourly, in the order of PartialSums' additive fields. */
-export const ROLLUP_SUM_COLUMNS = [
+/** Sum columns the rollup tables were created with (versions 1 and 3): frozen, as applied. */
+const ROLLUP_SUM_COLUMNS_V1 = [
   'calls',
   'successes',
   'input_tokens',
@@ -100,6 +101,13 @@ export const ROLLUP_SUM_COLUMNS = [
   'ttft_sum_us',
 ] as const;
 
+/** Sum columns of the rollups today, in the order of PartialSums' additive fields. */
+export const ROLLUP_SUM_COLUMNS = [
+  ...ROLLUP_SUM_COLUMNS_V1,
+  // Version 5: calls whose event carries warnings.
+  'warning_calls',
+] as const;
+
 /** A sums rollup keyed by `timeColumn` (hour_ms or day_ms), provider, model, agent and status. */
 function rollupTable(
   dialect: Dialect,
@@ -107,7 +115,7 @@ function rollupTable(
   timeColumn: 'hour_ms' | 'day_ms',
 ): string {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
-  const sums = ROLLUP_SUM_COLUMNS.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
+  const sums = ROLLUP_SUM_COLUMNS_V1.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
   return `CREATE TABLE IF NOT EXISTS ${table} (
   ${timeColumn} ${big} NOT NULL,
   provider text NOT NULL,
@@ -175,8 +183,8 @@ GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status, metric,
       name: 'daily rollup',
       statements: [
         rollupTable(dialect, 'rollup_daily', 'day_ms'),
-        `INSERT INTO rollup_daily (day_ms, provider, model, agent, status, ${ROLLUP_SUM_COLUMNS.join(', ')}, duration_max_us, min_time_ms, max_time_ms)
-SELECT hour_ms - (hour_ms % 86400000), provider, model, agent, status, ${ROLLUP_SUM_COLUMNS.map((c) => `SUM(${c})`).join(', ')}, MAX(duration_max_us), MIN(min_time_ms), MAX(max_time_ms)
+        `INSERT INTO rollup_daily (day_ms, provider, model, agent, status, ${ROLLUP_SUM_COLUMNS_V1.join(', ')}, duration_max_us, min_time_ms, max_time_ms)
+SELECT hour_ms - (hour_ms % 86400000), provider, model, agent, status, ${ROLLUP_SUM_COLUMNS_V1.map((c) => `SUM(${c})`).join(', ')}, MAX(duration_max_us), MIN(min_time_ms), MAX(max_time_ms)
 FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, agent, status`,
       ],
     },
@@ -188,6 +196,19 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       name: 'deferred rollups',
       statements:
         dialect === 'sqlite' ? ['CREATE TABLE IF NOT EXISTS rollup_pending (id TEXT PRIMARY KEY) WITHOUT ROWID'] : [],
+    },
+    {
+      version: 5,
+      // Events stored before this version had no field for warnings: none is known, so their
+      // rollups count 0, which is what they held.
+      name: 'event warnings',
+      statements: [
+        `ALTER TABLE events ADD COLUMN warnings ${dialect === 'postgres' ? 'jsonb' : 'TEXT'}`,
+        ...(['rollup_hourly', 'rollup_daily'] as const).map(
+          (table) =>
+            `ALTER TABLE ${table} ADD COLUMN warning_calls ${dialect === 'postgres' ? 'bigint' : 'INTEGER'} NOT NULL DEFAULT 0`,
+        ),
+      ],
     },
   ];
 }
