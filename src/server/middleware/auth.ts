@@ -24,27 +24,6 @@ export function matchKey(presented: string | undefined, keys: readonly string[])
   return found;
 }
 
-/**
- * The key a client presented: `Authorization: Bearer K` (OpenAI), `x-api-key` (Anthropic),
- * `x-goog-api-key` or `?key=` (Gemini), or `x-tokenledger-key`.
- */
-export function presentedKey(headers: Headers, url?: string): string | undefined {
-  const own = headers.get('x-tokenledger-key');
-  if (own) return own;
-  const authorization = headers.get('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    return match?.[1] ?? authorization.trim();
-  }
-  const apiKey = headers.get('x-api-key') ?? headers.get('x-goog-api-key');
-  if (apiKey) return apiKey;
-  if (url?.includes('key=')) {
-    const key = new URL(url).searchParams.get('key');
-    if (key) return key;
-  }
-  return undefined;
-}
-
 export interface RequireKeyOptions {
   /** Keys accepted (resolved values); when empty, the route is open unless `locked`. */
   keys: readonly string[];

@@ -1,0 +1,144 @@
+/**
+ * Sends one gateway call upstream over a keep-alive agent, with the opt-in retries of
+ * `server.retry` (only before any byte went to the client), and turns what cannot be
+ * delivered into a 502 or 504 that is recorded as a failed call.
+ *
+ * @module
+ */
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { retryDelayMs } from '../../client/index.js';
+import { ConnectionError, type ProviderError, TimeoutError, providerErrorFromStatus } from '../../errors/index.js';
+import type { Exchange } from '../../http/index.js';
+import type { Logger } from '../../types/index.js';
+import { HttpError } from '../http-error.js';
+import { deliverResponse } from './deliver-response.js';
+import { sendError } from './send-error.js';
+import type { GatewayRetry, GatewayRoute, GatewayRuntime } from './types.js';
+import type { Upstream } from './upstreams.js';
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 30_000 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1024, keepAliveMsecs: 30_000 });
+
+export interface ForwardCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  route: GatewayRoute;
+  upstream: Upstream;
+  target: URL;
+  headers: OutgoingHttpHeaders;
+  body: Buffer;
+  /** `undefined` for calls that are not recorded (GET /v1/models). */
+  exchange: Exchange | undefined;
+  /** `performance.now()` when the request arrived. */
+  startedAt: number;
+}
+
+function timeoutError(ms: number): Error {
+  const error = new Error(`the upstream sent nothing for ${ms} ms`);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+function retryFor(runtime: GatewayRuntime, route: GatewayRoute): GatewayRetry | undefined {
+  const retry = runtime.retry;
+  return retry !== undefined && (retry.routes === '*' || retry.routes.has(route.label)) ? retry : undefined;
+}
+
+function headersOf(response: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers.set(name, value);
+  return headers;
+}
+
+/** The answer to a call the upstream never answered. */
+function undeliverable(upstream: Upstream, timedOut: boolean, timeoutMs: number): HttpError {
+  return timedOut
+    ? new HttpError(504, 'upstream_timeout', `the upstream (${upstream.provider}) sent nothing within ${timeoutMs} ms`)
+    : new HttpError(
+        502,
+        'upstream_unreachable',
+        `the upstream (${upstream.provider}) could not be reached or closed the connection`,
+      );
+}
+
+export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logger): void {
+  const { req, res, route, upstream, target, headers, body, exchange, startedAt } = call;
+  const { limits, metrics } = runtime;
+  const secure = target.protocol === 'https:';
+  const retry = retryFor(runtime, route);
+  const maxAttempts = retry?.options.maxAttempts ?? 1;
+  let current: http.ClientRequest | undefined;
+  let clientGone = false;
+
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    // The client went away: stop the upstream, record what we saw.
+    clientGone = true;
+    exchange?.end('cancelled');
+    current?.destroy();
+  });
+
+  /** Waits as the retry policy says, then sends again; false when no retry is due. */
+  const retryLater = (attempt: number, error: ProviderError): boolean => {
+    if (retry === undefined || attempt >= maxAttempts || clientGone || !error.retryable) return false;
+    exchange?.retry();
+    setTimeout(
+      () => {
+        if (!clientGone) send(attempt + 1);
+      },
+      retryDelayMs(attempt, error, retry.options),
+    );
+    return true;
+  };
+
+  const send = (attempt: number): void => {
+    const upstreamRequest = (secure ? https : http).request({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port === '' ? (secure ? 443 : 80) : Number(target.port),
+      path: `${target.pathname}${target.search}`,
+      method: req.method,
+      headers,
+      agent: secure ? httpsAgent : httpAgent,
+    });
+    current = upstreamRequest;
+    // An idle timeout: fires when the upstream sends nothing (headers or body) for that long.
+    upstreamRequest.setTimeout(limits.upstreamTimeoutMs, () =>
+      upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)),
+    );
+    let answered = false;
+    const sentAt = performance.now();
+
+    upstreamRequest.on('response', (upstreamResponse) => {
+      answered = true;
+      const answeredAt = performance.now();
+      const status = upstreamResponse.statusCode ?? 502;
+      if (retry !== undefined && status >= 400) {
+        const error = providerErrorFromStatus(status, `HTTP ${status}`, { headers: headersOf(upstreamResponse) });
+        if (retryLater(attempt, error)) {
+          upstreamResponse.resume();
+          return;
+        }
+      }
+      const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
+      deliverResponse({ upstreamResponse, res, exchange, overheadMs });
+      metrics.observeOverhead(route.label, overheadMs);
+    });
+    upstreamRequest.on('error', (error) => {
+      if (answered) {
+        exchange?.end('cut', error);
+        res.destroy();
+        return;
+      }
+      if (clientGone) return;
+      const timedOut = error.name === 'TimeoutError';
+      const failure = timedOut ? new TimeoutError(error.message) : new ConnectionError(error.message);
+      if (retryLater(attempt, failure)) return;
+      exchange?.fail(error);
+      sendError(res, undeliverable(upstream, timedOut, limits.upstreamTimeoutMs), logger, { startedAt });
+    });
+    upstreamRequest.end(body);
+  };
+  send(1);
+}

@@ -1,0 +1,64 @@
+/**
+ * Reads a gateway request body with a size limit, counted as the bytes arrive (chunked or
+ * not): past the limit nothing more is kept and the promise rejects with a 413; the caller
+ * answers, then `refuseRest` closes the connection, so a 400 MB body costs the limit, not
+ * 400 MB.
+ *
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from '../http-error.js';
+
+const tooLarge = (max: number): HttpError =>
+  new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`);
+
+/** The whole body, or a 413 `HttpError` as soon as it is known to be larger than `maxBytes`. */
+export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (declared > maxBytes) {
+      reject(tooLarge(maxBytes));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        // Backpressure until the answer is out; refuseRest() decides what happens to the rest.
+        req.pause();
+        chunks.length = 0;
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', reject);
+  });
+}
+
+/** How long a refused body may keep arriving (read and dropped) after the answer, before the socket is cut. */
+const LINGER_MS = 500;
+
+/**
+ * After the answer to a refused body went out: drop what still arrives for a moment (so the
+ * client can read the answer rather than meet a TCP reset, as nginx's lingering close does),
+ * then close the connection. Node would otherwise read and drop the whole body, however large.
+ */
+export function refuseRest(req: IncomingMessage, res: ServerResponse): void {
+  const cut = (): void => {
+    req.socket.destroySoon();
+  };
+  res.once('finish', () => {
+    if (req.complete) return;
+    const timer = setTimeout(cut, LINGER_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    req.resume();
+  });
+}
