@@ -1,13 +1,13 @@
 /**
  * AI SDK middleware bench: the time `ledger.aiSdkMiddleware()` adds to a `generateText` call
- * and to a fully consumed `streamText` call (STREAM_PARTS text deltas), over the ai@6 mock
+ * and to a fully consumed `streamText` call (STREAM_PARTS text deltas), over the ai@7 mock
  * model so only the AI SDK and the middleware are measured. Calls alternate plain / wrapped so
  * drift hits both; the recorder is a real ledger over an in-memory store (usage conversion,
  * pricing and recording included).
  */
 import { generateText, streamText, wrapLanguageModel } from 'ai';
-import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
-import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
+import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { createAiSdkMiddleware } from '../src/http/index.js';
 import { createLedger } from '../src/ledger/index.js';
 import { openStore } from '../src/store/index.js';
@@ -25,8 +25,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function streamParts(): LanguageModelV3StreamPart[] {
-  const parts: LanguageModelV3StreamPart[] = [
+function streamParts(): LanguageModelV4StreamPart[] {
+  const parts: LanguageModelV4StreamPart[] = [
     { type: 'stream-start', warnings: [] },
     { type: 'text-start', id: 't' },
   ];
@@ -39,7 +39,7 @@ export async function run(): Promise<string> {
   const store = await openStore('memory:');
   const ledger = createLedger({ store });
   const middleware = createAiSdkMiddleware({ recorder: ledger, attribution: { agent: 'bench' } });
-  const model = new MockLanguageModelV3({
+  const model = new MockLanguageModelV4({
     provider: 'openai.chat',
     modelId: 'gpt-4.1-nano',
     doGenerate: async () => ({
@@ -77,7 +77,7 @@ export async function run(): Promise<string> {
     return [
       '## AI SDK middleware',
       '',
-      `ai@6 \`MockLanguageModelV3\`, plain vs \`wrapLanguageModel({ model, middleware: ledger.aiSdkMiddleware() })\`, alternating; ms per call: plain / wrapped / **added**. ${recorded} events recorded into a memory-store ledger (${recordFailures} failures).`,
+      `ai@7 \`MockLanguageModelV4\`, plain vs \`wrapLanguageModel({ model, middleware: ledger.aiSdkMiddleware() })\`, alternating; ms per call: plain / wrapped / **added**. ${recorded} events recorded into a memory-store ledger (${recordFailures} failures).`,
       '',
       '| call | calls each | p50 plain / wrapped / added | p99 plain / wrapped / added |',
       '| --- | ---: | ---: | ---: |',

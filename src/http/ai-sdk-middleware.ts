@@ -8,7 +8,8 @@
  * ```
  *
  * tokenledger does not depend on `ai`: the few shapes read here are declared structurally, so
- * the middleware works with ai@6 (LanguageModelV3) and ai@5 (LanguageModelV2) alike. Usage is
+ * the middleware works with ai@7 (LanguageModelV4, whose usage and stream parts are V3's),
+ * ai@6 (LanguageModelV3) and ai@5 (LanguageModelV2) alike. Usage is
  * converted by src/usage's `normalizeAiSdkUsage` (the per-version and per-provider quirks live
  * there). Results and stream parts pass through untouched; recording never breaks the caller
  * (its failures are counted and passed to `onError`).
@@ -61,7 +62,10 @@ export interface AiSdkMiddlewareOptions extends Omit<ExchangeTrackerOptions, 'cr
  * hooks it has `flush()` and `stats`, like the tracking fetch.
  */
 export interface AiSdkMiddleware {
-  /** ai@6 (LanguageModelV3) middleware; ai@5 ignores the field. */
+  /**
+   * `v3` keeps the type assignable to ai@6's LanguageModelV3Middleware; ai@7 accepts any
+   * version string here and hands every middleware a V4 model, and ai@5 ignores the field.
+   */
   readonly specificationVersion: 'v3';
   wrapGenerate<Result extends AiSdkGenerateResultShape>(
     options: AiSdkWrapOptions & { doGenerate: () => PromiseLike<Result> },

@@ -2,14 +2,15 @@
  * Vercel AI SDK usage (the `usage` a language model's `doGenerate` returns, or a stream's
  * `finish` part carries), in the three shapes met in the wild:
  *
- * - **LanguageModelV3** (ai@6, `@ai-sdk/provider` 3.x): `inputTokens: { total, noCache,
+ * - **LanguageModelV3** (ai@6, `@ai-sdk/provider` 3.x) and **V4** (ai@7, `@ai-sdk/provider`
+ *   4.x, the same usage type): `inputTokens: { total, noCache,
  *   cacheRead, cacheWrite }`, `outputTokens: { total, text, reasoning }`, `raw`. Totals are
  *   inclusive by construction (`LanguageModelV3Usage` in `@ai-sdk/provider` 3.0.19: `noCache`
  *   is the non-cached input, so `total` = noCache + cacheRead + cacheWrite; output `total` =
  *   text + reasoning), so they map one to one. A part the provider left `undefined`
  *   stays unknown (the SDK already told unknown from zero), and a missing total is the sum of
  *   its parts when all of them are known.
- * - **ai@6 `LanguageModelUsage`** (what `generateText` returns to the user): flat
+ * - **ai@6/ai@7 `LanguageModelUsage`** (what `generateText` returns to the user): flat
  *   `inputTokens` / `outputTokens` plus `inputTokenDetails` / `outputTokenDetails`; inclusive,
  *   as V3.
  * - **LanguageModelV2** (ai@5): flat `inputTokens`, `outputTokens`, `totalTokens`,

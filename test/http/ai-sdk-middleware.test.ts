@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { APICallError, generateText, streamText, wrapLanguageModel } from 'ai';
-import { MockLanguageModelV3, convertArrayToReadableStream } from 'ai/test';
+import { APICallError, generateText, streamText, wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
+import { MockLanguageModelV3, MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
 import type { LanguageModelV2Middleware, LanguageModelV3Middleware } from '@ai-sdk/provider';
 import {
   createAiSdkMiddleware,
@@ -20,8 +20,8 @@ function steppingClock(): () => number {
 
 const NOW = 1_700_000_000_000;
 
-/** V3 usage as @ai-sdk/openai 3.x reports prompt_tokens 2006 (1920 cached), completion_tokens 300 (64 reasoning). */
-const USAGE_V3 = {
+/** V3/V4 usage (the same shape) as @ai-sdk/openai reports prompt_tokens 2006 (1920 cached), completion_tokens 300 (64 reasoning). */
+const USAGE = {
   inputTokens: { total: 2006, noCache: 86, cacheRead: 1920, cacheWrite: undefined },
   outputTokens: { total: 300, text: 236, reasoning: 64 },
 };
@@ -33,14 +33,14 @@ const EXPECTED_USAGE = {
   reasoningTokens: 64,
 };
 
-function generateModel(): MockLanguageModelV3 {
-  return new MockLanguageModelV3({
+function generateModel(): MockLanguageModelV4 {
+  return new MockLanguageModelV4({
     provider: 'openai.chat',
     modelId: 'gpt-4.1-nano',
     doGenerate: async () => ({
       content: [{ type: 'text', text: 'Hello from the mock.' }],
       finishReason: { unified: 'stop', raw: 'stop' },
-      usage: USAGE_V3,
+      usage: USAGE,
       warnings: [],
       response: { id: 'resp-1', modelId: 'gpt-4.1-nano-2025-04-14', timestamp: new Date(0) },
     }),
@@ -54,11 +54,11 @@ const STREAM_PARTS = [
   { type: 'text-delta', id: 't1', delta: 'Hello' },
   { type: 'text-delta', id: 't1', delta: ', stream.' },
   { type: 'text-end', id: 't1' },
-  { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: USAGE_V3 },
+  { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: USAGE },
 ] as const;
 
-function streamModel(parts: () => ReadableStream<never>): MockLanguageModelV3 {
-  return new MockLanguageModelV3({
+function streamModel(parts: () => ReadableStream<never>): MockLanguageModelV4 {
+  return new MockLanguageModelV4({
     provider: 'openai.chat',
     modelId: 'gpt-4.1-nano',
     doStream: async () => ({ stream: parts() }),
@@ -81,7 +81,7 @@ async function storedEvents(): Promise<UsageEvent[]> {
   return (await store.events({ filter: {}, limit: 100 })).events.reverse();
 }
 
-describe('AI SDK middleware with the real ai@6 package', () => {
+describe('AI SDK middleware with the real ai@7 package', () => {
   it('generateText: the text is untouched and one event holds the exact usage, model, attribution and timing', async () => {
     const middleware = ledger.aiSdkMiddleware(
       { agent: 'triage', run: 'nightly', tags: { team: 'a11y' } },
@@ -118,6 +118,27 @@ describe('AI SDK middleware with the real ai@6 package', () => {
     expect(middleware.stats).toEqual({ recorded: 1, recordFailures: 0, pending: 0 });
   });
 
+  it('a V3 model (an ai@6-era provider package) wrapped under ai@7 is recorded the same', async () => {
+    const middleware = ledger.aiSdkMiddleware({ agent: 'legacy' }, { clock: steppingClock(), now: () => NOW });
+    const model = new MockLanguageModelV3({
+      provider: 'openai.chat',
+      modelId: 'gpt-4.1-nano',
+      doGenerate: async () => ({
+        content: [{ type: 'text', text: 'v3 says hi' }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: USAGE,
+        warnings: [],
+      }),
+    });
+    const result = await generateText({ model: wrapLanguageModel({ model, middleware }), prompt: 'hi' });
+    expect(result.text).toBe('v3 says hi');
+    await middleware.flush();
+    const [event, ...rest] = await storedEvents();
+    expect(rest).toHaveLength(0);
+    expect(event).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano', agent: 'legacy', durationMs: 10 });
+    expect(event!.usage).toMatchObject(EXPECTED_USAGE);
+  });
+
   it('streamText consumed fully: same text, usage from the finish part, time to first token set', async () => {
     const middleware = ledger.aiSdkMiddleware({ agent: 'writer' }, { clock: steppingClock(), now: () => NOW });
     const parts = (): ReadableStream<never> => convertArrayToReadableStream([...STREAM_PARTS] as never[]);
@@ -148,7 +169,7 @@ describe('AI SDK middleware with the real ai@6 package', () => {
       requestBodyValues: {},
       statusCode: 429,
     });
-    const model = new MockLanguageModelV3({
+    const model = new MockLanguageModelV4({
       provider: 'openai.chat',
       modelId: 'gpt-4.1-nano',
       doGenerate: async () => {
@@ -179,7 +200,7 @@ describe('AI SDK middleware with the real ai@6 package', () => {
   it('each retry attempt the AI SDK makes is one model call, so one event', async () => {
     const middleware = ledger.aiSdkMiddleware();
     let calls = 0;
-    const model = new MockLanguageModelV3({
+    const model = new MockLanguageModelV4({
       provider: 'openai.chat',
       modelId: 'gpt-4.1-nano',
       doGenerate: async () => {
@@ -189,7 +210,7 @@ describe('AI SDK middleware with the real ai@6 package', () => {
         return {
           content: [{ type: 'text', text: 'ok' }],
           finishReason: { unified: 'stop', raw: 'stop' },
-          usage: USAGE_V3,
+          usage: USAGE,
           warnings: [],
         };
       },
@@ -281,11 +302,13 @@ describe('AI SDK middleware, hooks called directly', () => {
     };
   }
 
-  it('type-checks as both an ai@5 (V2) and an ai@6 (V3) middleware, without tokenledger depending on ai', () => {
+  it('type-checks as an ai@7, ai@6 (V3) and ai@5 (V2) middleware, without tokenledger depending on ai', () => {
     const middleware = createAiSdkMiddleware({ recorder: arrayRecorder() });
     // The assignments are the test (tsc -p tsconfig.check.json); the expects keep vitest honest.
+    const v7: LanguageModelMiddleware = middleware;
     const v3: LanguageModelV3Middleware = middleware;
     const v2: LanguageModelV2Middleware = middleware;
+    expect(typeof v7.wrapStream).toBe('function');
     expect(v3.specificationVersion).toBe('v3');
     expect(typeof v2.wrapGenerate).toBe('function');
     expect(typeof v2.wrapStream).toBe('function');
@@ -316,7 +339,7 @@ describe('AI SDK middleware, hooks called directly', () => {
   it('Vercel AI Gateway models are recorded under their creator, priced at its list prices', async () => {
     const recorder = arrayRecorder();
     const middleware = createAiSdkMiddleware({ recorder });
-    const result = { usage: USAGE_V3, response: { modelId: 'openai/gpt-4.1-nano-2025-04-14' } };
+    const result = { usage: USAGE, response: { modelId: 'openai/gpt-4.1-nano-2025-04-14' } };
     await middleware.wrapGenerate({
       doGenerate: async () => result,
       model: { provider: 'gateway', modelId: 'openai/gpt-4.1-nano' },
