@@ -74,6 +74,7 @@ export type {
   EventError,
   EventStatus,
   RecordInput,
+  TraceContext,
   UsageEvent,
   Filter,
   Interval,

@@ -92,6 +92,7 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
   if (input.error !== undefined) event.error = input.error;
   const warnings = boundWarnings([...input.warnings, ...(normalized?.warnings ?? [])]);
   if (warnings.length > 0) event.warnings = warnings;
+  if (input.trace !== undefined) event.trace = input.trace;
 
   if (usage === undefined) {
     event.costUnavailableReason = 'usage unavailable';

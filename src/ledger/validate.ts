@@ -11,12 +11,14 @@
  *   (never rejected: a provider's long error text is not the caller's fault);
  * - warnings: an array of strings; repeats are dropped, each is redacted and cut to 500
  *   characters, and at most 32 are kept (a note of how many more there were replaces the rest).
+ * - trace: W3C trace context ids, `traceId` 32 hex digits and `spanId` 16, neither all zero
+ *   (case-insensitive; kept lower-case).
  *
  * @module
  */
 import { z } from 'zod';
 import { ValidationError, redactSecrets } from '../errors/index.js';
-import type { EventError, EventStatus, JsonValue, RecordInput, Usage } from '../types/index.js';
+import type { EventError, EventStatus, JsonValue, RecordInput, TraceContext, Usage } from '../types/index.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 128;
@@ -38,6 +40,19 @@ const name = (max: number) =>
     .string({ error: 'must be a string' })
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` });
+
+/** A W3C trace context id of `digits` hex digits; all zeros is the invalid id (W3C trace-context 3.2.2.3). */
+const hexId = (digits: number) =>
+  z
+    .string({ error: `must be ${digits} hex digits` })
+    .regex(new RegExp(`^[0-9a-fA-F]{${digits}}$`), { error: `must be ${digits} hex digits` })
+    .refine((id) => !/^0+$/.test(id), { error: 'must not be all zeros' })
+    .transform((id) => id.toLowerCase());
+
+const traceSchema = z.object(
+  { traceId: hexId(32), spanId: hexId(16) },
+  { error: 'must be an object { traceId, spanId } of hex ids' },
+);
 
 const usageSchema = z.object(
   {
@@ -95,6 +110,7 @@ const inputSchema = z.object(
     usageUnavailableReason: z.string({ error: 'must be a string' }).max(1000).optional(),
     rawUsage: z.unknown().optional(),
     warnings: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
+    trace: traceSchema.nullish(),
   },
   { error: 'must be an object' },
 );
@@ -122,6 +138,7 @@ export interface ValidInput {
   rawUsage: JsonValue | undefined;
   /** Deduplicated and bounded; empty when none. */
   warnings: string[];
+  trace: TraceContext | undefined;
 }
 
 /** Checks one record input; throws `ValidationError` naming the first bad field. */
@@ -161,6 +178,7 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
     usageUnavailableReason: value.usageUnavailableReason,
     rawUsage: value.rawUsage === undefined ? undefined : (value.rawUsage as JsonValue),
     warnings: boundWarnings(value.warnings ?? []),
+    trace: value.trace ?? undefined,
   };
 }
 

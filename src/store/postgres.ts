@@ -76,6 +76,8 @@ const TEXT_COLUMNS = new Set<EventColumn>([
   'status',
   'error_type',
   'error_message',
+  'trace_id',
+  'span_id',
 ]);
 const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);

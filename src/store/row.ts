@@ -64,6 +64,9 @@ export interface EventRow {
   estimated: number;
   /** JSON text of the warnings array, or null when there are none (version 5). */
   warnings: string | null;
+  /** OpenTelemetry trace id and span id (lower-case hex), or null. */
+  trace_id: string | null;
+  span_id: string | null;
 }
 
 /** Column order used by every INSERT. */
@@ -107,6 +110,8 @@ export const EVENT_COLUMNS = [
   'attempts',
   'estimated',
   'warnings',
+  'trace_id',
+  'span_id',
 ] as const satisfies readonly (keyof EventRow)[];
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
@@ -180,6 +185,8 @@ export function eventToRow(event: UsageEvent): EventRow {
     attempts: event.attempts,
     estimated: event.estimated ? 1 : 0,
     warnings: event.warnings === undefined || event.warnings.length === 0 ? null : JSON.stringify(event.warnings),
+    trace_id: event.trace?.traceId ?? null,
+    span_id: event.trace?.spanId ?? null,
   };
 }
 
@@ -224,6 +231,8 @@ export function rowFromDriver(raw: Record<string, unknown>): EventRow {
         'status',
         'error_type',
         'error_message',
+        'trace_id',
+        'span_id',
       ].includes(column)
     )
       out[column] = str(value);
@@ -289,5 +298,6 @@ export function rowToEvent(row: EventRow): UsageEvent {
     event.error = { type: row.error_type, message: row.error_message ?? '' };
     if (row.error_status !== null) event.error.status = row.error_status;
   }
+  if (row.trace_id !== null && row.span_id !== null) event.trace = { traceId: row.trace_id, spanId: row.span_id };
   return event;
 }

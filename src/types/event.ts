@@ -26,6 +26,18 @@ export interface EventError {
   message: string;
 }
 
+/**
+ * The OpenTelemetry trace a call belongs to (W3C trace context ids, lower-case hex). For a call
+ * received as a span over OTLP, `spanId` is that span; for a gateway call, it is the caller's
+ * span named in the request's `traceparent` header (the parent of the call).
+ */
+export interface TraceContext {
+  /** 32 lower-case hex characters, not all zero. */
+  traceId: string;
+  /** 16 lower-case hex characters, not all zero. */
+  spanId: string;
+}
+
 export interface UsageEvent {
   /** Sortable unique id (ULID). Re-recording the same id is idempotent. */
   id: string;
@@ -65,6 +77,8 @@ export interface UsageEvent {
    * counters that overlap), or the recording path's (attribution truncated). Absent when none.
    */
   warnings?: string[];
+  /** The OpenTelemetry trace the call belongs to, when it carried one. */
+  trace?: TraceContext;
 }
 
 /** The facts of a call handed to `ledger.record()`. */
@@ -93,4 +107,6 @@ export interface RecordInput extends Attribution {
   rawUsage?: JsonValue;
   /** Non-fatal problems the caller met (kept on the event with the reader's own). */
   warnings?: string[];
+  /** The OpenTelemetry trace the call belongs to (hex ids, any case). */
+  trace?: TraceContext;
 }

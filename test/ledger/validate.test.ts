@@ -27,6 +27,10 @@ const BAD: [string, Record<string, unknown>, string][] = [
   ['long agent', { agent: 'a'.repeat(257) }, 'agent'],
   ['error without message', { error: { type: 'x' } }, 'error.message'],
   ['negative provider cost', { providerCost: -0.1 }, 'providerCost'],
+  ['short trace id', { trace: { traceId: 'abc', spanId: '00f067aa0ba902b7' } }, 'trace.traceId'],
+  ['all-zero trace id', { trace: { traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7' } }, 'trace.traceId'],
+  ['non-hex span id', { trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'zz' } }, 'trace.spanId'],
+  ['trace that is not an object', { trace: 'abc' }, 'trace'],
 ];
 
 describe('validation', () => {
@@ -51,6 +55,18 @@ describe('validation', () => {
     });
     expect(valid.usage?.inputTokens).toBeUndefined();
     expect(valid.usage?.totalTokens).toBeUndefined();
+  });
+
+  it('keeps a trace context, lower-cased, through record', async () => {
+    const ledger = createLedger({ store: await openStore('memory:') });
+    const event = await ledger.record({
+      ...OK,
+      usage: { inputTokens: 1, outputTokens: 1 },
+      trace: { traceId: '4BF92F3577B34DA6A3CE929D0E0E4736', spanId: '00F067AA0BA902B7' },
+    });
+    expect(event.trace).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' });
+    const [stored] = (await ledger.store.events({ filter: {}, limit: 1 })).events;
+    expect(stored?.trace).toEqual(event.trace);
   });
 
   it('requires provider and model, on record', async () => {

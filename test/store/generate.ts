@@ -114,6 +114,12 @@ export function generateEvents(options: GenerateOptions): UsageEvent[] {
     // From the index, not the random sequence, so the other fields stay what they were.
     if (i % 11 === 3) event.warnings = ['cacheReadTokens dropped: larger than inputTokens'];
     if (i % 37 === 5) event.warnings = ['tags.note truncated to 256 characters', 'agent "x y" kept as given'];
+    // Every 7th call carries a trace context; derived from i, so the random sequence is unchanged.
+    if (i % 7 === 3)
+      event.trace = {
+        traceId: `${(i + 1).toString(16).padStart(8, '0')}`.repeat(4),
+        spanId: `${(i + 17).toString(16).padStart(16, '0')}`,
+      };
     events.push(event);
   }
   return events;

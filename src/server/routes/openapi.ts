@@ -116,6 +116,15 @@ export function openApiDocument(limits: ServerLimits): object {
               description:
                 'Non-fatal notes kept on the event (deduplicated, at most 32 of 500 characters); counted as warningCalls in the analytics.',
             },
+            trace: {
+              type: 'object',
+              description: 'The OpenTelemetry trace the call belongs to (W3C trace context ids, hex).',
+              required: ['traceId', 'spanId'],
+              properties: {
+                traceId: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+                spanId: { type: 'string', pattern: '^[0-9a-fA-F]{16}$' },
+              },
+            },
           },
         },
       },

@@ -17,6 +17,7 @@
  *   the rollups; the SQLite store applies them shortly after the insert and before any read of
  *   the rollups (sqlite-rollups.ts).
  * - `events.warnings` and the rollups' `warning_calls` (version 5).
+ * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
  *
  * @module
  */
@@ -208,6 +209,17 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
           (table) =>
             `ALTER TABLE ${table} ADD COLUMN warning_calls ${dialect === 'postgres' ? 'bigint' : 'INTEGER'} NOT NULL DEFAULT 0`,
         ),
+      ],
+    },
+    {
+      version: 6,
+      // The OpenTelemetry trace a call belongs to (gateway traceparent, OTLP spans); indexed
+      // for "the calls of this trace".
+      name: 'trace context',
+      statements: [
+        'ALTER TABLE events ADD COLUMN trace_id text',
+        'ALTER TABLE events ADD COLUMN span_id text',
+        'CREATE INDEX IF NOT EXISTS events_trace ON events (trace_id) WHERE trace_id IS NOT NULL',
       ],
     },
   ];
