@@ -9,7 +9,7 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { createAiSdkMiddleware } from '../src/http/index.js';
-import { createLedger } from '../src/ledger/index.js';
+import { createRecordingLedger } from '../src/ledger/index.js';
 import { openStore } from '../src/store/index.js';
 
 const CALLS = Number(process.env['AI_SDK_BENCH_CALLS'] ?? 1000);
@@ -37,7 +37,7 @@ function streamParts(): LanguageModelV4StreamPart[] {
 
 export async function run(): Promise<string> {
   const store = await openStore('memory:');
-  const ledger = createLedger({ store });
+  const ledger = createRecordingLedger({ store });
   const middleware = createAiSdkMiddleware({ recorder: ledger, attribution: { agent: 'bench' } });
   const model = new MockLanguageModelV4({
     provider: 'openai.chat',

@@ -8,14 +8,14 @@
  */
 import { createClient } from '../src/client/index.js';
 import { parseConfig } from '../src/config/index.js';
-import { createLedger } from '../src/ledger/index.js';
+import { createRecordingLedger } from '../src/ledger/index.js';
 import { openStore } from '../src/store/index.js';
 
 const [url, callsText, concurrencyText, db] = process.argv.slice(2);
 const calls = Number(callsText);
 const concurrency = Number(concurrencyText);
 const store = await openStore(db!);
-const ledger = createLedger({ store });
+const ledger = createRecordingLedger({ store });
 const config = parseConfig({ providers: { openai: { baseURL: `${url}/v1`, apiKey: 'env:KEY' } } }, 'bench', {
   KEY: 'sk-bench-000000000000',
 });

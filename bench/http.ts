@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTrackingFetch } from '../src/http/index.js';
-import { createLedger } from '../src/ledger/index.js';
+import { createRecordingLedger } from '../src/ledger/index.js';
 import { openStore } from '../src/store/index.js';
 import { startMockProvider } from '../test/helpers/mock-provider.js';
 
@@ -21,7 +21,7 @@ function percentile(sorted: number[], p: number): number {
 export async function run(): Promise<string> {
   const mock = await startMockProvider({ maxLoggedRequests: 10 });
   const store = await openStore('memory:');
-  const ledger = createLedger({ store });
+  const ledger = createRecordingLedger({ store });
   const tracking = createTrackingFetch({ recorder: ledger, attribution: { agent: 'bench' } });
   const plain = globalThis.fetch;
   const rows: string[] = [];

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createLedger, validateRecordInput } from '../src/ledger/index.js';
+import { createRecordingLedger, validateRecordInput } from '../src/ledger/index.js';
 import { createPricer } from '../src/pricing/index.js';
 import { openStore, type Store } from '../src/store/index.js';
 import type { RecordInput } from '../src/types/index.js';
@@ -175,7 +175,7 @@ export async function run(): Promise<string> {
         continue;
       }
       try {
-        const ledger = createLedger({ store, pricer });
+        const ledger = createRecordingLedger({ store, pricer });
         const plain = await sequential(target.sequential, (i) => ledger.record(input(i)));
         const raw = await sequential(Math.min(target.sequential, 5000), (i) =>
           ledger.record({
@@ -190,7 +190,7 @@ export async function run(): Promise<string> {
         // gateway record after the response is on its way): the time until record() returns.
         const returned = await timeToReturn(Math.min(target.sequential, 5000), (i) => ledger.record(input(i)));
         // The store alone, for comparison: the same events inserted one per call.
-        const scratch = createLedger({ store: await openStore('memory:'), pricer });
+        const scratch = createRecordingLedger({ store: await openStore('memory:'), pricer });
         const events = await Promise.all(
           Array.from({ length: Math.min(target.sequential, 5000) + 200 }, (_, i) => scratch.record(input(i))),
         );

@@ -1,5 +1,7 @@
 /**
- * tokenledger's public API. Every export is named here; nothing else is public.
+ * tokenledger's public API: what an application needs to record, price, read and serve its
+ * LLM usage. Every export is named here; nothing else is public (internals may change in any
+ * release). CHANGELOG.md lists what was trimmed or renamed and what to use instead.
  *
  * @example
  * import { createLedger, openStore } from 'tokenledger';
@@ -10,55 +12,21 @@
  *
  * @module
  */
-import { createLedger as createCoreLedger } from './ledger/index.js';
-import type { Ledger, LedgerOptions } from './ledger/index.js';
-import { createAiSdkMiddleware, createTrackingFetch } from './http/index.js';
-import type { AiSdkMiddleware, AiSdkMiddlewareOptions, TrackingFetch, TrackingFetchOptions } from './http/index.js';
-import type { Attribution } from './types/index.js';
+import type { RunningServer as ServerInternals, StartServerOptions } from './server/index.js';
 
-/** Options of {@link TrackedLedger.fetch} beyond attribution. */
-export type LedgerFetchOptions = Omit<TrackingFetchOptions, 'recorder' | 'attribution'>;
+// The ledger: one type, with its ways in (tracking fetch, AI SDK middleware).
+export { createLedger } from './http/index.js';
+export type {
+  Ledger,
+  LedgerFetchOptions,
+  LedgerAiSdkMiddlewareOptions,
+  TrackingFetch,
+  TrackingStats,
+  AiSdkMiddleware,
+} from './http/index.js';
+export type { LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './ledger/index.js';
 
-/** Options of {@link TrackedLedger.aiSdkMiddleware} beyond attribution. */
-export type LedgerAiSdkMiddlewareOptions = Omit<AiSdkMiddlewareOptions, 'recorder' | 'attribution'>;
-
-/** A ledger with a tracking `fetch`: DESIGN.md's `ledger.fetch({ agent, run, tags })`. */
-export interface TrackedLedger extends Omit<Ledger, 'scope'> {
-  /**
-   * A standard `fetch` that records every LLM exchange it carries into this ledger. Pass it
-   * as the `fetch` option of the official `openai` / `@anthropic-ai/sdk` clients.
-   */
-  fetch(attribution?: Attribution, options?: LedgerFetchOptions): TrackingFetch;
-  /**
-   * A Vercel AI SDK middleware that records every `generateText` / `streamText` call into this
-   * ledger: `wrapLanguageModel({ model, middleware: ledger.aiSdkMiddleware({ agent: 'x' }) })`.
-   */
-  aiSdkMiddleware(attribution?: Attribution, options?: LedgerAiSdkMiddlewareOptions): AiSdkMiddleware;
-  /** A ledger that stamps `attribution` on every event, its `fetch` and `aiSdkMiddleware` included. */
-  scope(attribution: Attribution): TrackedLedger;
-}
-
-function withFetch(ledger: Ledger): TrackedLedger {
-  return Object.assign(Object.create(ledger) as Ledger, {
-    fetch: (attribution: Attribution = {}, options: LedgerFetchOptions = {}): TrackingFetch =>
-      createTrackingFetch({ ...options, recorder: ledger, attribution }),
-    aiSdkMiddleware: (attribution: Attribution = {}, options: LedgerAiSdkMiddlewareOptions = {}): AiSdkMiddleware =>
-      createAiSdkMiddleware({ ...options, recorder: ledger, attribution }),
-    scope: (attribution: Attribution): TrackedLedger => withFetch(ledger.scope(attribution)),
-  });
-}
-
-/**
- * Creates a ledger over a store: `record()`, `scope()`, `fetch()`, `flush()`, `stats()`.
- * Tracking is fail-open: a store outage never breaks the caller's LLM call.
- */
-export function createLedger(options: LedgerOptions): TrackedLedger {
-  return withFetch(createCoreLedger(options));
-}
-
-export type { Ledger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './ledger/index.js';
-export { validateRecordInput } from './ledger/index.js';
-
+// The shapes: usage, cost, events, filters, analytics answers.
 export type {
   Count,
   JsonValue,
@@ -108,39 +76,13 @@ export {
   TimeoutError,
   ConnectionError,
   AbortError,
-  redactSecrets,
 } from './errors/index.js';
 
-export {
-  normalizeAiSdkUsage,
-  normalizeResponse,
-  createStreamMeter,
-  meterStreamText,
-  createStreamAccumulator,
-  detectFormat,
-  detectProvider,
-  providerFromHint,
-  addCounts,
-  estimateUsage,
-} from './usage/index.js';
-export type {
-  StreamMeter,
-  StreamMeterOptions,
-  StreamAccumulator,
-  StreamEventInput,
-  AiSdkUsage,
-  AiSdkUsageContext,
-} from './usage/index.js';
+// Reading usage from what you already have: a saved response, a raw stream, text to estimate.
+export { normalizeResponse, createStreamMeter, meterStreamText, estimateUsage } from './usage/index.js';
+export type { StreamMeter, StreamMeterOptions } from './usage/index.js';
 
-export {
-  createPricer,
-  addCosts,
-  zeroCost,
-  nanosToUsd,
-  usdToNanos,
-  tokensToNanos,
-  DEEPSEEK_PRICES,
-} from './pricing/index.js';
+export { createPricer } from './pricing/index.js';
 export type {
   Pricer,
   PricerOptions,
@@ -149,20 +91,10 @@ export type {
   PriceLookup,
   PriceTier,
   PriceSource,
-  DatedPriceOverride,
 } from './pricing/index.js';
 
 export { openStore } from './store/index.js';
-export type {
-  Store,
-  AggregateQuery,
-  AggregateRow,
-  GroupKey,
-  Percentiles,
-  EventPage,
-  EventPageQuery,
-  OpenStoreOptions,
-} from './store/index.js';
+export type { Store, EventPage, EventPageQuery, OpenStoreOptions } from './store/index.js';
 
 export { loadConfig, parseConfig } from './config/index.js';
 export type {
@@ -175,28 +107,21 @@ export type {
 } from './config/index.js';
 
 export {
-  summary,
-  byModel,
-  byAgent,
-  agentModel,
-  byRun,
-  overview,
-  compare,
-  timeseries,
-  reset,
-  runReport,
+  summarizeUsage,
+  usageByModel,
+  usageByAgent,
+  usageByAgentModel,
+  usageByRun,
+  usageOverview,
+  compareModels,
+  usageTimeseries,
+  deleteEvents,
+  loadRunReport,
   renderRunReport,
 } from './analytics/index.js';
-export type { RunReportData, RunReportOptions } from './analytics/index.js';
+export type { RunReportData, RunReportOptions, TimeseriesOptions } from './analytics/index.js';
 
-export {
-  createClient,
-  createRateLimiter,
-  createRedisRateLimiter,
-  shouldRetry,
-  retryDelayMs,
-  withRetry,
-} from './client/index.js';
+export { createClient, createRateLimiter } from './client/index.js';
 export type {
   Client,
   ClientOptions,
@@ -213,8 +138,21 @@ export type {
   RetryOptions,
 } from './client/index.js';
 
-export { createTrackingFetch, createAiSdkMiddleware } from './http/index.js';
-export type { TrackingFetch, TrackingFetchOptions, AiSdkMiddleware, AiSdkMiddlewareOptions } from './http/index.js';
+export type { StartServerOptions } from './server/index.js';
 
-export { createApp, startServer } from './server/index.js';
-export type { StartServerOptions, RunningServer } from './server/index.js';
+/** A running `tokenledger serve`: where it listens, its store and ledger, and a graceful `close()`. */
+export type RunningServer = Omit<ServerInternals, 'app'>;
+
+/**
+ * Starts what `tokenledger serve` runs (API, ingest, gateway, metrics, dashboard) in this
+ * process. The server's modules load on this first call, not when `tokenledger` is imported.
+ *
+ * @example
+ * const server = await startServer({ port: 0, db: 'sqlite:./tokenledger.db' });
+ * console.log(server.url);
+ * await server.close();
+ */
+export async function startServer(options?: StartServerOptions): Promise<RunningServer> {
+  const server = await import('./server/index.js');
+  return server.startServer(options);
+}

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type GenerateRequest } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { createLedger } from '../../src/ledger/index.js';
+import { createRecordingLedger } from '../../src/ledger/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { startMockProvider } from '../../test/helpers/mock-provider.js';
 
@@ -59,7 +59,7 @@ const config = parseConfig(
   'example',
   { OPENROUTER_API_KEY: 'sk-or-example-not-a-real-key' },
 );
-const ledger = createLedger({ store: new MemoryStore() });
+const ledger = createRecordingLedger({ store: new MemoryStore() });
 const client = createClient({ ledger, config });
 
 const fill = (issue: Record<string, string>): string =>

@@ -10,9 +10,9 @@
  */
 import { createClient, type Client, type UsageSummary } from '../../src/client/index.js';
 import { parseConfig } from '../../src/config/index.js';
-import { createLedger } from '../../src/ledger/index.js';
+import { createRecordingLedger } from '../../src/ledger/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { renderRunReport, runReport, type RunReportData } from '../../src/analytics/index.js';
+import { renderRunReport, loadRunReport, type RunReportData } from '../../src/analytics/index.js';
 import { startReplayingGemini, type ReplayingGemini } from './replay.js';
 
 /** The agents and their models, as a team would write them in tokenledger.config.yaml. */
@@ -175,7 +175,7 @@ interface Context {
 
 async function analyse(ticker: string, context: Context): Promise<TickerAnalysis> {
   const { gemini, scale, log } = context;
-  const root = createLedger({
+  const root = createRecordingLedger({
     store: context.store,
     ...(context.offsetMs === 0 ? {} : { clock: () => Date.now() + context.offsetMs }),
   });
@@ -238,7 +238,7 @@ async function analyse(ticker: string, context: Context): Promise<TickerAnalysis
     );
     await ledger.flush();
     // This analysis only, even when the store already holds earlier runs of the same ticker.
-    const report = await runReport(ledger.store, { run: ticker, from: startedAt });
+    const report = await loadRunReport(ledger.store, { run: ticker, from: startedAt });
     return {
       ticker,
       calls,

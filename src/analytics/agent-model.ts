@@ -8,7 +8,7 @@ import type { AgentModelStats, Filter } from '../types/index.js';
 import { byVolume, compareNames, statsFromRow } from './stats.js';
 
 /** One entry per (agent, model) pair, ordered by agent name, then largest token total first. */
-export async function agentModel(store: Store, filter: Filter = {}): Promise<AgentModelStats[]> {
+export async function usageByAgentModel(store: Store, filter: Filter = {}): Promise<AgentModelStats[]> {
   const rows = await store.aggregate({ filter, groupBy: ['agent', 'model'] });
   const volume = byVolume<AgentModelStats>((p) => p.model);
   return rows

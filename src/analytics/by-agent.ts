@@ -11,7 +11,7 @@ import { byFirstUse, byVolume, statsFromRow } from './stats.js';
  * One entry per agent, largest token total first; calls recorded without an agent are grouped
  * under `agent: null`.
  */
-export async function byAgent(store: Store, filter: Filter = {}): Promise<AgentStats[]> {
+export async function usageByAgent(store: Store, filter: Filter = {}): Promise<AgentStats[]> {
   const [rows, pairs] = await Promise.all([
     store.aggregate({ filter, groupBy: ['agent'] }),
     store.aggregate({ filter, groupBy: ['agent', 'model'] }),

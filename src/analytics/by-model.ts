@@ -13,7 +13,7 @@ import { byFirstUse, byVolume, statsFromRow } from './stats.js';
  * @example
  * for (const m of await byModel(store, { run: 'AAPL' })) console.log(m.model, m.calls, m.agents);
  */
-export async function byModel(store: Store, filter: Filter = {}): Promise<ModelStats[]> {
+export async function usageByModel(store: Store, filter: Filter = {}): Promise<ModelStats[]> {
   const [rows, pairs] = await Promise.all([
     store.aggregate({ filter, groupBy: ['model'] }),
     store.aggregate({ filter, groupBy: ['model', 'agent'] }),

@@ -15,15 +15,15 @@ import { wallTimeMs } from './summary.js';
 export const RUN_WALL_TIME_LIMIT = 500;
 
 /** One entry per run, most recently started first; calls without a run are grouped under `run: null`. */
-export async function byRun(store: Store, filter: Filter = {}): Promise<RunStats[]> {
-  return (await byRunPage(store, filter, Number.POSITIVE_INFINITY)).runs;
+export async function usageByRun(store: Store, filter: Filter = {}): Promise<RunStats[]> {
+  return (await usageByRunPage(store, filter, Number.POSITIVE_INFINITY)).runs;
 }
 
 /**
  * The `limit` most recent runs and how many runs match in all: a ledger may hold hundreds of
  * thousands of runs, and a list of them all is too big to send or draw.
  */
-export async function byRunPage(
+export async function usageByRunPage(
   store: Store,
   filter: Filter,
   limit: number,

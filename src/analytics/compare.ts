@@ -18,7 +18,7 @@ import { nanosToUsd, ratio, statsFromRow } from './stats.js';
  * @example
  * const { models } = await compare(store, ['gemini-2.5-flash', 'gemini-2.5-pro']);
  */
-export async function compare(store: Store, models: readonly string[], filter: Filter = {}): Promise<Comparison> {
+export async function compareModels(store: Store, models: readonly string[], filter: Filter = {}): Promise<Comparison> {
   const rows = await Promise.all(
     models.map(async (model) => {
       const [row] = await store.aggregate({ filter: { ...filter, model }, groupBy: [] });

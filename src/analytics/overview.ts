@@ -5,18 +5,18 @@
  */
 import type { Store } from '../store/index.js';
 import type { Filter, Overview } from '../types/index.js';
-import { agentModel } from './agent-model.js';
-import { byAgent } from './by-agent.js';
-import { byModel } from './by-model.js';
-import { summary } from './summary.js';
+import { usageByAgentModel } from './agent-model.js';
+import { usageByAgent } from './by-agent.js';
+import { usageByModel } from './by-model.js';
+import { summarizeUsage } from './summary.js';
 
 /** Summary, per model, per agent and agent x model for one filter (what `GET /analytics/tokens` returns). */
-export async function overview(store: Store, filter: Filter = {}): Promise<Overview> {
+export async function usageOverview(store: Store, filter: Filter = {}): Promise<Overview> {
   const [totals, models, agents, agentModels] = await Promise.all([
-    summary(store, filter),
-    byModel(store, filter),
-    byAgent(store, filter),
-    agentModel(store, filter),
+    summarizeUsage(store, filter),
+    usageByModel(store, filter),
+    usageByAgent(store, filter),
+    usageByAgentModel(store, filter),
   ]);
   return { summary: totals, models, agents, agentModels };
 }

@@ -1,16 +1,16 @@
 /**
  * The run report: the "TOKEN USAGE SUMMARY" text block of the product notes (seed 002), with
- * cost, failures and cache savings added. Rendering is pure; `runReport()` fetches the data.
+ * cost, failures and cache savings added. Rendering is pure; `loadRunReport()` fetches the data.
  *
  * @module
  */
 import type { Store } from '../store/index.js';
 import type { AgentStats, Filter, ModelStats, Summary } from '../types/index.js';
-import { byAgent } from './by-agent.js';
-import { byModel } from './by-model.js';
+import { usageByAgent } from './by-agent.js';
+import { usageByModel } from './by-model.js';
 import { formatCount, formatRate, formatSeconds, formatUsd } from './format.js';
 import { byFirstUse, byVolume } from './stats.js';
-import { summary } from './summary.js';
+import { summarizeUsage } from './summary.js';
 
 /** What the report shows: the summary and the per-model and per-agent breakdowns of one filter. */
 export interface RunReportData {
@@ -42,11 +42,11 @@ const RULE = '='.repeat(80);
 const NO_AGENT = '(no agent)';
 
 /** Gathers the report's data for a filter (one run: `{ run: 'AAPL' }`). */
-export async function runReport(store: Store, filter: Filter = {}): Promise<RunReportData> {
+export async function loadRunReport(store: Store, filter: Filter = {}): Promise<RunReportData> {
   const [totals, models, agents] = await Promise.all([
-    summary(store, filter),
-    byModel(store, filter),
-    byAgent(store, filter),
+    summarizeUsage(store, filter),
+    usageByModel(store, filter),
+    usageByAgent(store, filter),
   ]);
   return { summary: totals, models, agents };
 }

@@ -14,7 +14,7 @@ import { statsFromRow } from './stats.js';
  * const s = await summary(store, { run: 'AAPL' });
  * console.log(s.calls, s.tokens.total, s.cost.total, s.latency.p95Ms);
  */
-export async function summary(store: Store, filter: Filter = {}): Promise<Summary> {
+export async function summarizeUsage(store: Store, filter: Filter = {}): Promise<Summary> {
   const [row] = await store.aggregate({ filter, groupBy: [] });
   const stats = statsFromRow(row);
   return { ...stats, wallTimeMs: await wallTimeMs(store, filter, stats.firstTime) };

@@ -26,7 +26,7 @@ export interface TimeseriesOptions {
  * Buckets of width `interval` (UTC), oldest first, from the first bucket with calls to the
  * last; empty buckets in between are filled with zeros so a chart's x axis is regular.
  */
-export async function timeseries(
+export async function usageTimeseries(
   store: Store,
   interval: Interval,
   filter: Filter = {},

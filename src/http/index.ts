@@ -23,3 +23,5 @@ export type {
   AiSdkStreamPartShape,
   AiSdkWrapOptions,
 } from './ai-sdk-middleware.js';
+export { createLedger } from './ledger.js';
+export type { Ledger, LedgerFetchOptions, LedgerAiSdkMiddlewareOptions } from './ledger.js';

@@ -1,6 +1,8 @@
 /**
- * The ledger: record() turns a call's facts into a priced, attributed UsageEvent and keeps it
- * in the store; scope() stamps attribution; flush()/stats()/close() manage the fail-open path.
+ * The recording ledger: record() turns a call's facts into a priced, attributed UsageEvent and
+ * keeps it in the store; scope() stamps attribution; flush()/stats()/close() manage the
+ * fail-open path. The public `Ledger` (src/http) is this one with its tracking `fetch` and AI
+ * SDK middleware, which record through it.
  *
  * @module
  */
@@ -87,7 +89,7 @@ export interface LedgerStats {
   rejected: number;
 }
 
-export interface Ledger {
+export interface RecordingLedger {
   readonly store: Store;
   readonly pricer: Pricer;
   /** The attribution this ledger stamps on every event (empty for the root ledger). */
@@ -102,8 +104,12 @@ export interface Ledger {
   /** Records many inputs in one store write; invalid ones are reported, the others kept. */
   recordMany(inputs: readonly RecordInput[], options?: RecordOptions): Promise<RecordManyResult>;
   /** A ledger sharing this one's store and buffer that stamps `attribution` on every event (tags merged). */
-  scope(attribution: Attribution): Ledger;
-  /** Writes the fail-open buffer now; rejects with `StoreError` if the store still fails. */
+  scope(attribution: Attribution): RecordingLedger;
+  /**
+   * Waits for every recording started so far on this ledger and on every ledger sharing its
+   * store and buffer (its scopes, and the tracking fetches and middlewares recording through
+   * them), then writes the fail-open buffer; rejects with `StoreError` if the store still fails.
+   */
   flush(): Promise<void>;
   stats(): LedgerStats;
   /** Flushes the buffer and refuses further records. The store is left open: its opener closes it. */
@@ -119,6 +125,8 @@ interface Core {
   clock: () => number;
   newId: () => string;
   writer: Writer;
+  /** Recordings not yet settled (record/recordMany of every scope): what flush() waits for. */
+  inFlight: Set<Promise<void>>;
   rejected: number;
   closed: boolean;
 }
@@ -128,11 +136,11 @@ interface Core {
  *
  * @example
  * const store = await openStore('sqlite:./tokenledger.db');
- * const ledger = createLedger({ store });
+ * const ledger = createRecordingLedger({ store });
  * const aapl = ledger.scope({ run: 'AAPL' });
  * await aapl.record({ provider: 'google', model: 'gemini-2.5-flash', agent: 'indicator_agent', response: body, durationMs: 1250 });
  */
-export function createLedger(options: LedgerOptions): Ledger {
+export function createRecordingLedger(options: LedgerOptions): RecordingLedger {
   const clock = options.clock ?? Date.now;
   const bufferLimit = options.bufferLimit ?? 10_000;
   if (!Number.isInteger(bufferLimit) || bufferLimit < 0) {
@@ -153,10 +161,27 @@ export function createLedger(options: LedgerOptions): Ledger {
       bufferLimit,
       autoRetry: options.autoRetry ?? true,
     }),
+    inFlight: new Set(),
     rejected: 0,
     closed: false,
   };
   return scopedLedger(core, {});
+}
+
+/** Keeps `promise` in `core.inFlight` until it settles, so that flush() can wait for it. */
+function tracked<T>(core: Core, promise: Promise<T>): Promise<T> {
+  const forget = (): void => {
+    core.inFlight.delete(settled);
+  };
+  // Settles either way: a failed recording is its caller's to report, not flush()'s.
+  const settled: Promise<void> = promise.then(forget, forget);
+  core.inFlight.add(settled);
+  return promise;
+}
+
+/** Settles once every recording in flight, including ones started while waiting, has settled. */
+async function settleInFlight(core: Core): Promise<void> {
+  while (core.inFlight.size > 0) await Promise.all([...core.inFlight]);
 }
 
 function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
@@ -167,7 +192,7 @@ function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
   return merged;
 }
 
-function scopedLedger(core: Core, attribution: Attribution): Ledger {
+function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
   function build(input: RecordInput): UsageEvent {
     if (core.closed) throw new TokenledgerError('closed', 'the ledger is closed');
     try {
@@ -183,13 +208,13 @@ function scopedLedger(core: Core, attribution: Attribution): Ledger {
     }
   }
 
-  const ledger: Ledger = {
+  const ledger: RecordingLedger = {
     store: core.store,
     pricer: core.pricer,
     attribution,
     async record(input, recordOptions) {
       const event = build(input);
-      await core.writer.write([event], recordOptions?.failOpen ?? true);
+      await tracked(core, core.writer.write([event], recordOptions?.failOpen ?? true));
       return event;
     },
     async recordMany(inputs, recordOptions) {
@@ -203,14 +228,15 @@ function scopedLedger(core: Core, attribution: Attribution): Ledger {
           rejected.push({ index, error });
         }
       });
-      if (events.length > 0) await core.writer.write(events, recordOptions?.failOpen ?? true);
+      if (events.length > 0) await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true));
       return { events, rejected };
     },
     scope(inner) {
       return scopedLedger(core, mergeAttribution(attribution, inner));
     },
-    flush() {
-      return core.writer.flush();
+    async flush() {
+      await settleInFlight(core);
+      await core.writer.flush();
     },
     stats() {
       return { ...core.writer.stats(), rejected: core.rejected };
@@ -219,6 +245,7 @@ function scopedLedger(core: Core, attribution: Attribution): Ledger {
       if (core.closed) return;
       core.closed = true;
       core.writer.stop();
+      await settleInFlight(core);
       await core.writer.flush();
     },
   };

@@ -1,5 +1,5 @@
-export { createLedger } from './create-ledger.js';
-export type { Ledger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
+export { createRecordingLedger } from './create-ledger.js';
+export type { RecordingLedger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
 export {
   validateRecordInput,
   parseTime,

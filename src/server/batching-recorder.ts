@@ -7,11 +7,11 @@
  * @module
  */
 import type { UsageRecorder } from '../http/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { RecordingLedger } from '../ledger/index.js';
 import type { RecordInput, UsageEvent } from '../types/index.js';
 
 export interface BatchingRecorderOptions {
-  ledger: Ledger;
+  ledger: RecordingLedger;
   /** Told about each stored event (metrics). */
   onEvent?: (event: UsageEvent) => void;
   /** @default 500 */

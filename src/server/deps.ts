@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { CreateUsageMeter } from '../http/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { RecordingLedger } from '../ledger/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import type { ServerMetrics } from './metrics.js';
@@ -44,7 +44,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 export interface ServerDeps {
   store: Store;
-  ledger: Ledger;
+  ledger: RecordingLedger;
   config: Config;
   logger: Logger;
   metrics: ServerMetrics;

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  agentModel,
-  byAgent,
-  byModel,
-  byRun,
-  compare,
-  overview,
+  usageByAgentModel,
+  usageByAgent,
+  usageByModel,
+  usageByRun,
+  compareModels,
+  usageOverview,
   renderRunReport,
-  reset,
-  runReport,
-  summary,
-  timeseries,
+  deleteEvents,
+  loadRunReport,
+  summarizeUsage,
+  usageTimeseries,
 } from '#src/analytics/index.js';
 import type { Store } from '#src/store/index.js';
 import { AAPL_REPORT, EVENTS } from './dataset.js';
@@ -37,7 +37,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('summarizes one run with hand-computed figures', async () => {
-    const s = await summary(store, { run: 'AAPL' });
+    const s = await summarizeUsage(store, { run: 'AAPL' });
     mine.push(s);
     expect(s.calls).toBe(6);
     expect(s.successes).toBe(5);
@@ -64,12 +64,12 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('summarizes everything, and nothing', async () => {
-    const all = await summary(store);
+    const all = await summarizeUsage(store);
     mine.push(all);
     expect(all.calls).toBe(8);
     expect(all.cost.totalNanos).toBe(2_997_000 + 1_550_000 + 225_000);
     expect(all.cost.providerReported).toBeCloseTo(0.0003, 12);
-    const none = await summary(store, { run: 'nope' });
+    const none = await summarizeUsage(store, { run: 'nope' });
     expect(none.calls).toBe(0);
     expect(none.successRate).toBeNull();
     expect(none.avgTokensPerCall).toBeNull();
@@ -78,12 +78,12 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('filters by tags, provider, agent, status and time range', async () => {
-    expect((await summary(store, { tags: { team: 'a' } })).calls).toBe(6);
-    expect((await summary(store, { tags: { team: 'b' } })).tokens.total).toBe(1500);
-    expect((await summary(store, { provider: 'openai' })).calls).toBe(1);
-    expect((await summary(store, { agent: 'volume_agent' })).calls).toBe(2);
-    expect((await summary(store, { status: 'error' })).calls).toBe(1);
-    const range = await summary(store, {
+    expect((await summarizeUsage(store, { tags: { team: 'a' } })).calls).toBe(6);
+    expect((await summarizeUsage(store, { tags: { team: 'b' } })).tokens.total).toBe(1500);
+    expect((await summarizeUsage(store, { provider: 'openai' })).calls).toBe(1);
+    expect((await summarizeUsage(store, { agent: 'volume_agent' })).calls).toBe(2);
+    expect((await summarizeUsage(store, { status: 'error' })).calls).toBe(1);
+    const range = await summarizeUsage(store, {
       from: new Date('2025-01-01T10:00:02.000Z'),
       to: new Date('2025-01-01T10:00:06.000Z'),
     });
@@ -91,7 +91,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('breaks down by model with the agents using each', async () => {
-    const models = await byModel(store, { run: 'AAPL' });
+    const models = await usageByModel(store, { run: 'AAPL' });
     mine.push(models);
     expect(models.map((m) => [m.model, m.calls, m.tokens.total, m.agents])).toEqual([
       ['gemini-2.5-pro', 2, 1050, ['final_decision_agent', 'sector_agent']],
@@ -102,7 +102,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('breaks down by agent with the models each used, agent x model, and by run', async () => {
-    const agents = await byAgent(store);
+    const agents = await usageByAgent(store);
     mine.push(agents);
     expect(agents.map((a) => [a.agent, a.calls, a.tokens.total, a.models])).toEqual([
       ['indicator_agent', 2, 1800, ['gemini-2.5-flash']],
@@ -112,7 +112,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
       ['mtf_agent', 1, 140, ['gemini-2.5-flash']],
       [null, 1, 60, ['gpt-4o']],
     ]);
-    const pairs = await agentModel(store, { tags: { team: 'a' } });
+    const pairs = await usageByAgentModel(store, { tags: { team: 'a' } });
     mine.push(pairs);
     expect(pairs.map((p) => [p.agent, p.model, p.calls])).toEqual([
       ['final_decision_agent', 'gemini-2.5-pro', 1],
@@ -121,7 +121,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
       ['sector_agent', 'gemini-2.5-pro', 1],
       ['volume_agent', 'gemini-2.5-flash', 2],
     ]);
-    const runs = await byRun(store);
+    const runs = await usageByRun(store);
     mine.push(runs);
     expect(runs.map((r) => [r.run, r.calls, r.wallTimeMs])).toEqual([
       [null, 1, null],
@@ -131,7 +131,7 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('compares models side by side', async () => {
-    const { models } = await compare(store, ['gemini-2.5-flash', 'gemini-2.5-pro', 'nope']);
+    const { models } = await compareModels(store, ['gemini-2.5-flash', 'gemini-2.5-pro', 'nope']);
     mine.push(models);
     const [flash, pro, nope] = models;
     // flash: events 1 2 4 6 7; 4 is a failure without usage and price
@@ -166,35 +166,35 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   });
 
   it('buckets a timeseries and fills the gaps', async () => {
-    const series = await timeseries(store, '1h');
+    const series = await usageTimeseries(store, '1h');
     mine.push(series);
     expect(series.buckets).toHaveLength(15); // 10:00 .. 00:00 next day
     expect(series.buckets[0]).toMatchObject({ start: '2025-01-01T10:00:00.000Z', calls: 6, failures: 1 });
     expect(series.buckets[1]).toMatchObject({ start: '2025-01-01T11:00:00.000Z', calls: 1 });
     expect(series.buckets[2]).toMatchObject({ start: '2025-01-01T12:00:00.000Z', calls: 0, successRate: null });
     expect(series.buckets[14]).toMatchObject({ start: '2025-01-02T00:00:00.000Z', calls: 1 });
-    const minutes = await timeseries(store, '1m', { run: 'AAPL' });
+    const minutes = await usageTimeseries(store, '1m', { run: 'AAPL' });
     expect(minutes.buckets.map((b) => b.calls)).toEqual([6]);
     // Percentiles per bucket only on request (they cost a histogram merge per bucket).
     expect(series.buckets[0]?.latency.p50Ms).toBeNull();
     expect(series.buckets[0]?.latency.avgMs).not.toBeNull();
-    const withPercentiles = await timeseries(store, '1h', {}, { percentiles: true });
+    const withPercentiles = await usageTimeseries(store, '1h', {}, { percentiles: true });
     expect(withPercentiles.buckets[0]?.latency.p50Ms).toBeGreaterThan(0);
   });
 
   it('renders the run report in the seed-002 layout', async () => {
-    const report = renderRunReport(await runReport(store, { run: 'AAPL' }), { subject: 'AAPL' });
+    const report = renderRunReport(await loadRunReport(store, { run: 'AAPL' }), { subject: 'AAPL' });
     expect(report).toBe(AAPL_REPORT);
-    const overall = await overview(store);
+    const overall = await usageOverview(store);
     mine.push(overall);
     expect(overall.summary.calls).toBe(8);
     expect(overall.agentModels).toHaveLength(6);
   });
 
   it('resets by filter and says how many it removed', async () => {
-    expect(await reset(store, { run: 'MSFT' })).toBe(1);
-    expect((await summary(store)).calls).toBe(7);
-    expect(await reset(store, { run: 'MSFT' })).toBe(0);
+    expect(await deleteEvents(store, { run: 'MSFT' })).toBe(1);
+    expect((await summarizeUsage(store)).calls).toBe(7);
+    expect(await deleteEvents(store, { run: 'MSFT' })).toBe(0);
   });
 });
 

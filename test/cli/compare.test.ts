@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare } from '#src/analytics/index.js';
+import { compareModels } from '#src/analytics/index.js';
 import { openStore } from '#src/store/index.js';
 import { EVENTS } from '../analytics/dataset.js';
 import { runCli } from './run-cli.js';
@@ -18,11 +18,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('tokenledger compare', () => {
-  it('--format json prints exactly what compare() returns', async () => {
+  it('--format json prints exactly what compareModels() returns', async () => {
     const result = await runCli(['compare', 'gemini-2.5-flash', 'gemini-2.5-pro', '--db', db, '--format', 'json']);
     expect(result.code).toBe(0);
     const store = await openStore(db);
-    const expected = await compare(store, ['gemini-2.5-flash', 'gemini-2.5-pro']);
+    const expected = await compareModels(store, ['gemini-2.5-flash', 'gemini-2.5-pro']);
     await store.close();
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(expected.models.map((m) => m.calls)).toEqual([5, 2]);

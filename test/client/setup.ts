@@ -4,7 +4,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type ClientOptions } from '#src/client/index.js';
 import { parseConfig } from '#src/config/index.js';
-import { createLedger } from '#src/ledger/index.js';
+import { createRecordingLedger } from '#src/ledger/index.js';
 import { MemoryStore } from '#src/store/index.js';
 import type { UsageEvent, Usage } from '#src/types/index.js';
 import type { MockProvider } from '../helpers/mock-provider.js';
@@ -37,7 +37,7 @@ export function mockConfig(mock: MockProvider, extra: Record<string, unknown> = 
 
 export function makeClient(options: Omit<ClientOptions, 'ledger'> & { config: ClientOptions['config'] }) {
   const store = new MemoryStore();
-  const ledger = createLedger({ store });
+  const ledger = createRecordingLedger({ store });
   const events: UsageEvent[] = [];
   const client = createClient({
     ...options,

@@ -2,14 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { APICallError, generateText, streamText, wrapLanguageModel, type LanguageModelMiddleware } from 'ai';
 import { MockLanguageModelV3, MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
 import type { LanguageModelV2Middleware, LanguageModelV3Middleware } from '@ai-sdk/provider';
-import {
-  createAiSdkMiddleware,
-  createLedger,
-  openStore,
-  type Store,
-  type TrackedLedger,
-  type UsageEvent,
-} from '#src/index.js';
+import { createLedger, openStore, type Ledger, type Store, type UsageEvent } from '#src/index.js';
+import { createAiSdkMiddleware } from '#src/http/index.js';
 import type { RecordInput } from '#src/types/index.js';
 
 /** A clock that moves 10 ms each time it is read: durations become exact. */
@@ -66,7 +60,7 @@ function streamModel(parts: () => ReadableStream<never>): MockLanguageModelV4 {
 }
 
 let store: Store;
-let ledger: TrackedLedger;
+let ledger: Ledger;
 beforeEach(async () => {
   store = await openStore('memory:');
   ledger = createLedger({ store });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { renderRunReport, runReport } from '#src/analytics/index.js';
+import { renderRunReport, loadRunReport } from '#src/analytics/index.js';
 import { StoreError } from '#src/errors/index.js';
-import { createLedger } from '#src/ledger/index.js';
+import { createRecordingLedger } from '#src/ledger/index.js';
 import type { LogContext, Logger } from '#src/types/index.js';
 import { flakyStore, manualClock, storedIds } from './helpers.js';
 
@@ -18,7 +18,7 @@ describe('fail-open', () => {
     const store = await flakyStore();
     const clock = manualClock();
     const logger = recordingLogger();
-    const ledger = createLedger({ store, clock: clock.now, logger, autoRetry: false });
+    const ledger = createRecordingLedger({ store, clock: clock.now, logger, autoRetry: false });
     store.down = true;
     const first = await ledger.record(CALL);
     expect(ledger.stats()).toMatchObject({ recorded: 0, storeFailures: 1, buffered: 1, dropped: 0 });
@@ -45,7 +45,7 @@ describe('fail-open', () => {
   it('backs off exponentially while the store stays down', async () => {
     const store = await flakyStore();
     const clock = manualClock();
-    const ledger = createLedger({ store, clock: clock.now, autoRetry: false });
+    const ledger = createRecordingLedger({ store, clock: clock.now, autoRetry: false });
     store.down = true;
     await ledger.record(CALL); // fails: retry in 100 ms
     clock.advance(100);
@@ -62,7 +62,7 @@ describe('fail-open', () => {
 
   it('flush() retries at once; it rejects while the store still fails and succeeds once it is back', async () => {
     const store = await flakyStore();
-    const ledger = createLedger({ store, clock: manualClock().now, autoRetry: false });
+    const ledger = createRecordingLedger({ store, clock: manualClock().now, autoRetry: false });
     store.down = true;
     await ledger.record(CALL);
     await ledger.record(CALL);
@@ -77,7 +77,7 @@ describe('fail-open', () => {
   it('bounds the buffer: the oldest events are dropped and counted', async () => {
     const store = await flakyStore();
     const logger = recordingLogger();
-    const ledger = createLedger({ store, clock: manualClock().now, bufferLimit: 3, logger, autoRetry: false });
+    const ledger = createRecordingLedger({ store, clock: manualClock().now, bufferLimit: 3, logger, autoRetry: false });
     store.down = true;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await ledger.record(CALL)).id);
@@ -90,7 +90,7 @@ describe('fail-open', () => {
 
   it('with failOpen: false, a store failure rejects with StoreError and nothing is buffered', async () => {
     const store = await flakyStore();
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     store.down = true;
     await expect(ledger.record(CALL, { failOpen: false })).rejects.toBeInstanceOf(StoreError);
     await expect(ledger.recordMany([CALL, CALL], { failOpen: false })).rejects.toThrow(/store insert failed/);
@@ -106,7 +106,7 @@ describe('automatic retry', () => {
   it('retries the buffer on a timer when the backoff ends, with no further record', async () => {
     vi.useFakeTimers();
     const store = await flakyStore();
-    const ledger = createLedger({ store }); // clock: Date.now, faked
+    const ledger = createRecordingLedger({ store }); // clock: Date.now, faked
     store.down = true;
     await ledger.record(CALL);
     await ledger.record(CALL);
@@ -126,7 +126,7 @@ describe('automatic retry', () => {
 describe('group commit', () => {
   it('coalesces concurrent records into few inserts, each resolving once durable', async () => {
     const store = await flakyStore();
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     let open!: () => void;
     store.gate = new Promise<void>((resolve) => (open = resolve));
     const first = Array.from({ length: 10 }, () => ledger.record(CALL)); // same tick: one insert
@@ -148,7 +148,7 @@ describe('fail-open during a run', () => {
   it('a store outage mid-run loses nothing: the run report counts every call once the store is back', async () => {
     const store = await flakyStore();
     const clock = manualClock();
-    const run = createLedger({ store, clock: clock.now, autoRetry: false }).scope({ run: 'AAPL' });
+    const run = createRecordingLedger({ store, clock: clock.now, autoRetry: false }).scope({ run: 'AAPL' });
     const agents = [
       'indicator_agent',
       'volume_agent',
@@ -164,7 +164,7 @@ describe('fail-open during a run', () => {
       expect(event.run).toBe('AAPL'); // the caller always gets its event back
     }
     expect(run.stats()).toMatchObject({ storeFailures: 2, buffered: 0, recorded: 6 }); // calls 3 and 4 each tried once
-    const report = renderRunReport(await runReport(store, { run: 'AAPL' }), { subject: 'AAPL' });
+    const report = renderRunReport(await loadRunReport(store, { run: 'AAPL' }), { subject: 'AAPL' });
     expect(report).toContain('Total LLM Calls: 6');
     expect(report).toContain('Total Tokens: 90');
     expect(report).toContain('Total Analysis Time: 5.50s');

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { byModel, summary } from '#src/analytics/index.js';
-import { createLedger } from '#src/ledger/index.js';
+import { usageByModel, summarizeUsage } from '#src/analytics/index.js';
+import { createRecordingLedger } from '#src/ledger/index.js';
 import { openStore } from '#src/store/index.js';
 import type { RecordInput } from '#src/types/index.js';
 
@@ -45,10 +45,10 @@ describe.each(['memory:', 'sqlite'])('ledger totals on %s', (kind) => {
       fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 40 }), async (inputs) => {
         const store = await openStore(kind === 'sqlite' ? `sqlite:${join(dir, `p${++n}.db`)}` : kind);
         try {
-          const ledger = createLedger({ store });
+          const ledger = createRecordingLedger({ store });
           const { events, rejected } = await ledger.recordMany(inputs);
           expect(rejected).toEqual([]);
-          const s = await summary(store);
+          const s = await summarizeUsage(store);
           expect(s.calls).toBe(inputs.length);
           expect(s.successes).toBe(events.filter((e) => e.status === 'ok').length);
           expect(s.tokens.input).toBe(events.reduce((t, e) => t + (e.usage.inputTokens ?? 0), 0));
@@ -56,7 +56,7 @@ describe.each(['memory:', 'sqlite'])('ledger totals on %s', (kind) => {
           expect(s.tokens.total).toBe(events.reduce((t, e) => t + (e.usage.totalTokens ?? 0), 0));
           expect(s.cost.totalNanos).toBe(events.reduce((t, e) => t + (e.cost?.totalNanos ?? 0), 0));
           expect(s.unpricedCalls).toBe(events.filter((e) => e.cost === null).length);
-          const models = await byModel(store);
+          const models = await usageByModel(store);
           expect(models.reduce((t, m) => t + m.calls, 0)).toBe(inputs.length);
           expect(models.reduce((t, m) => t + m.cost.totalNanos, 0)).toBe(s.cost.totalNanos);
         } finally {

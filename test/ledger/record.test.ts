@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeTime, isValid } from 'ulid';
-import { createLedger } from '#src/ledger/index.js';
+import { createRecordingLedger } from '#src/ledger/index.js';
 import { openStore } from '#src/store/index.js';
 import { flakyStore, manualClock, storedIds } from './helpers.js';
 
@@ -16,7 +16,7 @@ describe('record', () => {
   it('stores a priced event with a sortable id and the clock time', async () => {
     const store = await openStore('memory:');
     const clock = manualClock();
-    const ledger = createLedger({ store, clock: clock.now });
+    const ledger = createRecordingLedger({ store, clock: clock.now });
     const event = await ledger.record({
       provider: 'openai',
       model: 'gpt-4o',
@@ -40,7 +40,7 @@ describe('record', () => {
   });
 
   it('normalizes a raw provider response (Anthropic cache read + write) and prices it', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     const event = await ledger.record({
       provider: 'anthropic',
       model: 'claude-sonnet-4-5',
@@ -103,7 +103,7 @@ describe('record', () => {
   });
 
   it('keeps usage unknown (never 0) and cost null with a reason when nothing was reported', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     const failed = await ledger.record({
       provider: 'openai',
       model: 'gpt-4o',
@@ -126,7 +126,7 @@ describe('record', () => {
   });
 
   it('uses price overrides', async () => {
-    const ledger = createLedger({
+    const ledger = createRecordingLedger({
       store: await openStore('memory:'),
       prices: [{ model: 'my-finetune', input: 3, output: 12 }],
     });
@@ -140,7 +140,7 @@ describe('record', () => {
 
   it('is idempotent on a re-recorded id', async () => {
     const store = await openStore('memory:');
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     const input = { id: 'call-1', provider: 'openai', model: 'gpt-4o', usage: { inputTokens: 10, outputTokens: 5 } };
     await ledger.record(input);
     await ledger.record(input);
@@ -150,7 +150,7 @@ describe('record', () => {
   });
 
   it('accepts a time as ISO string, Date or epoch ms', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     const base = { provider: 'openai', model: 'gpt-4o' };
     expect((await ledger.record({ ...base, time: '2025-01-02T03:04:05Z' })).time).toBe('2025-01-02T03:04:05.000Z');
     expect((await ledger.record({ ...base, time: new Date(0) })).time).toBe('1970-01-01T00:00:00.000Z');
@@ -161,7 +161,7 @@ describe('record', () => {
 describe('scope', () => {
   it('stamps agent, run and tags; inner scopes and the input win, tags merge', async () => {
     const store = await openStore('memory:');
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     const run = ledger.scope({ run: 'AAPL', tags: { team: 'research', user: 'u1' } });
     const agent = run.scope({ agent: 'volume_agent', tags: { user: 'u2' } });
     const base = { provider: 'google', model: 'gemini-2.5-flash', usage: { inputTokens: 100, outputTokens: 50 } };
@@ -181,7 +181,7 @@ describe('scope', () => {
 describe('close', () => {
   it('flushes and then refuses new records', async () => {
     const store = await flakyStore();
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     store.down = true;
     await ledger.record({ provider: 'openai', model: 'gpt-4o' });
     store.down = false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#src/errors/index.js';
-import { createLedger, validateRecordInput } from '#src/ledger/index.js';
+import { createRecordingLedger, validateRecordInput } from '#src/ledger/index.js';
 import { openStore } from '#src/store/index.js';
 
 const OK = { provider: 'openai', model: 'gpt-4o' };
@@ -70,7 +70,7 @@ describe('validation', () => {
   });
 
   it('requires provider and model, on record', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     await expect(ledger.record({ model: 'gpt-4o' })).rejects.toMatchObject({ field: 'provider' });
     await expect(ledger.record({ provider: 'openai' })).rejects.toMatchObject({ field: 'model' });
     expect(ledger.stats().rejected).toBe(2);
@@ -78,7 +78,7 @@ describe('validation', () => {
 
   it('recordMany keeps the valid events of a batch and reports the bad ones by index', async () => {
     const store = await openStore('memory:');
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     const result = await ledger.recordMany([
       { ...OK, usage: { inputTokens: 1, outputTokens: 1 } },
       { ...OK, usage: { inputTokens: -1 } },

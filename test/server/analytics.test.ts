@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { byAgent, byModel, compare, overview, timeseries, byRun } from '#src/analytics/index.js';
+import {
+  usageByAgent,
+  usageByModel,
+  compareModels,
+  usageOverview,
+  usageTimeseries,
+  usageByRun,
+} from '#src/analytics/index.js';
 import type { RecordInput } from '#src/types/index.js';
 import { jsonPost, makeApp, type TestApp } from './helpers.js';
 
@@ -88,7 +95,7 @@ describe('analytics API over a known data set', () => {
   it('GET /analytics/tokens equals the overview, with the hand-checked totals', async () => {
     const { status, body } = await get('/analytics/tokens');
     expect(status).toBe(200);
-    const expected = asJson(await overview(server.store, {})) as Record<string, unknown>;
+    const expected = asJson(await usageOverview(server.store, {})) as Record<string, unknown>;
     expect(body).toEqual({ filter: {}, ...expected });
     const summary = body['summary'] as {
       calls: number;
@@ -103,15 +110,17 @@ describe('analytics API over a known data set', () => {
   it('models, agents, runs and timeseries equal the library answers, filters combined', async () => {
     const models = await get('/analytics/tokens/models?agent=final_decision_agent&from=2026-03-01T10:30:00Z');
     expect(models.body['models']).toEqual(
-      asJson(await byModel(server.store, { agent: 'final_decision_agent', from: new Date('2026-03-01T10:30:00Z') })),
+      asJson(
+        await usageByModel(server.store, { agent: 'final_decision_agent', from: new Date('2026-03-01T10:30:00Z') }),
+      ),
     );
     expect((models.body['models'] as { calls: number }[])[0]!.calls).toBe(1);
     const agents = await get('/analytics/tokens/agents?model=gemini-2.5-flash&tag.team=quant');
     expect(agents.body['agents']).toEqual(
-      asJson(await byAgent(server.store, { model: 'gemini-2.5-flash', tags: { team: 'quant' } })),
+      asJson(await usageByAgent(server.store, { model: 'gemini-2.5-flash', tags: { team: 'quant' } })),
     );
     expect((agents.body['agents'] as { agent: string }[]).map((row) => row.agent)).toEqual(['indicator_agent']);
-    const allRuns = asJson(await byRun(server.store, {})) as { run: string | null }[];
+    const allRuns = asJson(await usageByRun(server.store, {})) as { run: string | null }[];
     const runs = await get('/analytics/tokens/runs');
     expect(runs.body['runs']).toEqual(allRuns);
     expect(runs.body).toMatchObject({ limit: 1000, total: allRuns.length });
@@ -123,7 +132,7 @@ describe('analytics API over a known data set', () => {
     const series = await get('/analytics/tokens/timeseries?interval=1h&provider=google');
     expect(series.body).toEqual({
       filter: { provider: 'google' },
-      ...(asJson(await timeseries(server.store, '1h', { provider: 'google' })) as object),
+      ...(asJson(await usageTimeseries(server.store, '1h', { provider: 'google' })) as object),
     });
   });
 
@@ -141,7 +150,7 @@ describe('analytics API over a known data set', () => {
     const body = (await response.json()) as { models: { model: string; calls: number; successRate: number }[] };
     expect(body).toEqual({
       filter: {},
-      ...(asJson(await compare(server.store, ['gemini-2.5-pro', 'gemini-2.5-flash'])) as object),
+      ...(asJson(await compareModels(server.store, ['gemini-2.5-pro', 'gemini-2.5-flash'])) as object),
     });
     expect(body.models.map((row) => [row.model, row.calls])).toEqual([
       ['gemini-2.5-pro', 3],

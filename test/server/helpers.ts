@@ -1,7 +1,7 @@
 /** Builds the server app in-process over a memory (or given) store, for app.request() tests. */
 import { parseConfig } from '#src/config/index.js';
 import { createDefaultMeter } from '#src/http/index.js';
-import { createLedger, type Ledger } from '#src/ledger/index.js';
+import { createRecordingLedger, type RecordingLedger } from '#src/ledger/index.js';
 import { createApp, createServerMetrics, type ServerLimits, type TokenledgerApp } from '#src/server/index.js';
 import { openStore, type Store } from '#src/store/index.js';
 import type { Logger } from '#src/types/index.js';
@@ -21,7 +21,7 @@ export function memoryLogger(): TestLogger {
 
 export interface TestApp extends TokenledgerApp {
   store: Store;
-  ledger: Ledger;
+  ledger: RecordingLedger;
   logger: TestLogger;
   request(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -36,7 +36,7 @@ export async function makeApp(
 ): Promise<TestApp> {
   const env = options.env ?? {};
   const store = options.store ?? (await openStore('memory:'));
-  const ledger = createLedger({ store });
+  const ledger = createRecordingLedger({ store });
   const logger = memoryLogger();
   const built = createApp({
     store,

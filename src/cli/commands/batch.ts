@@ -21,7 +21,7 @@ import type { Command } from 'commander';
 import { createClient, type BatchItemResult, type GenerateRequest } from '../../client/index.js';
 import { loadConfig, resolveModelRef } from '../../config/index.js';
 import { ConfigError, TokenledgerError, ValidationError } from '../../errors/index.js';
-import { createLedger } from '../../ledger/index.js';
+import { createRecordingLedger } from '../../ledger/index.js';
 import { openStore } from '../../store/index.js';
 import { parseInputLine } from '../batch/input.js';
 import { createProgressView } from '../batch/progress.js';
@@ -132,7 +132,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
   if (maxRetries !== undefined) config.retry = { ...config.retry, maxAttempts: maxRetries + 1 };
 
   const store = await openStore(options.db ?? config.store ?? 'sqlite:./tokenledger.db');
-  const ledger = createLedger({ store, prices: config.prices });
+  const ledger = createRecordingLedger({ store, prices: config.prices });
   const client = createClient({ ledger, config, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
     client.check({

@@ -3,13 +3,13 @@
  * [--agent A] [--run R] [--tag k=v] [--format table|json]`
  *
  * The models side by side: calls, success rate, average tokens and cost per call, cost per
- * 1k output tokens, latency p50/p95. `--format json` prints exactly what `compare()` returns
+ * 1k output tokens, latency p50/p95. `--format json` prints exactly what `compareModels()` returns
  * and `POST /analytics/tokens/compare` serves.
  *
  * @module
  */
 import type { Command } from 'commander';
-import { compare, formatCount, formatMs, formatRate, formatUsd } from '../../analytics/index.js';
+import { compareModels, formatCount, formatMs, formatRate, formatUsd } from '../../analytics/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
 import type { ModelComparison } from '../../types/index.js';
 import { DEFAULT_DB, filterFromOptions, openReportStore } from './report.js';
@@ -68,7 +68,7 @@ async function runCompare(models: string[], options: CompareOptions): Promise<st
   const filter = filterFromOptions(options);
   const { store } = await openReportStore(options);
   try {
-    const comparison = await compare(store, models, filter);
+    const comparison = await compareModels(store, models, filter);
     return options.format === 'json' ? JSON.stringify(comparison, null, 2) : renderComparison(comparison.models);
   } finally {
     await store.close();

@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
-import { createLedger, type Ledger } from '../../ledger/index.js';
+import { createRecordingLedger, type RecordingLedger } from '../../ledger/index.js';
 import type { RecordInput } from '../../types/index.js';
 import { openReportStore } from './report.js';
 
@@ -39,7 +39,7 @@ export interface ImportResult {
 }
 
 /** Reads NDJSON from `input` and records it through `ledger` in batches; never throws for a bad line. */
-export async function importNdjson(ledger: Ledger, input: Readable, batchSize = 1000): Promise<ImportResult> {
+export async function importNdjson(ledger: RecordingLedger, input: Readable, batchSize = 1000): Promise<ImportResult> {
   const result: ImportResult = { recorded: 0, rejected: [] };
   let batch: RecordInput[] = [];
   let lines: number[] = [];
@@ -92,7 +92,7 @@ async function runImport(file: string, options: ImportOptions): Promise<number> 
     );
   });
   const { store, prices } = await openReportStore(options);
-  const ledger = createLedger({ store, prices });
+  const ledger = createRecordingLedger({ store, prices });
   try {
     const result = await importNdjson(ledger, input, batchSize);
     const out = [

@@ -4,9 +4,9 @@
  * [--format table|json|csv] [--config PATH]`
  *
  * Without `--by`: the run report block (seed 002) for the filter; `--format json` prints the
- * analytics `overview()` object (summary, models, agents, agentModels), `csv` the summary row.
- * With `--by`: one row per group; `json` prints exactly what `byModel()`/`byAgent()`/
- * `byRun()`/`agentModel()` return (and the API serves), `csv` the same rows flattened
+ * analytics `usageOverview()` object (summary, models, agents, agentModels), `csv` the summary row.
+ * With `--by`: one row per group; `json` prints exactly what `usageByModel()`/`usageByAgent()`/
+ * `usageByRun()`/`usageByAgentModel()` return (and the API serves), `csv` the same rows flattened
  * (`tokens.total`, `latency.p95Ms`...) under a header row.
  *
  * The store is `--db`, else the config's `store` (or env `TOKENLEDGER_DB`), else
@@ -16,15 +16,15 @@
  */
 import type { Command } from 'commander';
 import {
-  agentModel,
-  byAgent,
-  byModel,
-  byRun,
+  usageByAgentModel,
+  usageByAgent,
+  usageByModel,
+  usageByRun,
   formatCount,
   formatMs,
   formatRate,
   formatUsd,
-  overview,
+  usageOverview,
   renderRunReport,
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
@@ -172,7 +172,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
   const empty = { tokens: {}, cost: {}, latency: {}, timeToFirstToken: {} };
   switch (by) {
     case 'model': {
-      const rows = await byModel(store, filter);
+      const rows = await usageByModel(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { model: '', agents: [], ...empty }));
       return table(rows, [
@@ -182,7 +182,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'agent': {
-      const rows = await byAgent(store, filter);
+      const rows = await usageByAgent(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', models: [], ...empty }));
       return table(rows, [
@@ -192,7 +192,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'run': {
-      const rows = await byRun(store, filter);
+      const rows = await usageByRun(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { run: '', ...empty }));
       return table(rows, [
@@ -202,7 +202,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'agent-model': {
-      const rows = await agentModel(store, filter);
+      const rows = await usageByAgentModel(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', model: '', ...empty }));
       return table(rows, [
@@ -232,7 +232,7 @@ async function runReport(options: ReportOptions): Promise<string> {
   const { store } = await openReportStore(options);
   try {
     if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format);
-    const data = await overview(store, filter);
+    const data = await usageOverview(store, filter);
     if (format === 'json') return JSON.stringify(data, null, 2);
     if (format === 'csv') return toCsv([data.summary], data.summary);
     return renderRunReport(data, options.run === undefined ? {} : { subject: options.run });

@@ -7,16 +7,16 @@
  */
 import { Hono } from 'hono';
 import {
-  agentModel,
-  byAgent,
-  byModel,
-  byRunPage,
-  compare,
-  overview,
+  usageByAgentModel,
+  usageByAgent,
+  usageByModel,
+  usageByRunPage,
+  compareModels,
+  usageOverview,
   renderRunReport,
-  reset,
-  runReport,
-  timeseries,
+  deleteEvents,
+  loadRunReport,
+  usageTimeseries,
 } from '../../analytics/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
@@ -50,19 +50,19 @@ export function createAnalyticsRoutes(
 
   app.get('/tokens', async (c) => {
     const filter = parseFilter(c.req.queries());
-    return c.json({ filter: filterJson(filter), ...(await overview(store, filter)) });
+    return c.json({ filter: filterJson(filter), ...(await usageOverview(store, filter)) });
   });
   app.get('/tokens/models', async (c) => {
     const filter = parseFilter(c.req.queries());
-    return c.json({ filter: filterJson(filter), models: await byModel(store, filter) });
+    return c.json({ filter: filterJson(filter), models: await usageByModel(store, filter) });
   });
   app.get('/tokens/agents', async (c) => {
     const filter = parseFilter(c.req.queries());
-    return c.json({ filter: filterJson(filter), agents: await byAgent(store, filter) });
+    return c.json({ filter: filterJson(filter), agents: await usageByAgent(store, filter) });
   });
   app.get('/tokens/agent-models', async (c) => {
     const filter = parseFilter(c.req.queries());
-    return c.json({ filter: filterJson(filter), agentModels: await agentModel(store, filter) });
+    return c.json({ filter: filterJson(filter), agentModels: await usageByAgentModel(store, filter) });
   });
   app.get('/tokens/runs', async (c) => {
     const queries = c.req.queries();
@@ -72,13 +72,13 @@ export function createAnalyticsRoutes(
       throw badRequest(`limit: must be an integer from 1 to ${MAX_RUNS_LIMIT}`, 'limit');
     }
     const filter = parseFilter(queries, ['limit']);
-    const page = await byRunPage(store, filter, limit);
+    const page = await usageByRunPage(store, filter, limit);
     return c.json({ filter: filterJson(filter), limit, total: page.total, runs: page.runs });
   });
   app.get('/tokens/runs/:run', async (c) => {
     const run = c.req.param('run');
     const filter = { ...parseFilter(c.req.queries()), run };
-    const report = await runReport(store, filter);
+    const report = await loadRunReport(store, filter);
     return c.json({ filter: filterJson(filter), run, ...report, text: renderRunReport(report, { subject: run }) });
   });
   app.get('/tokens/timeseries', async (c) => {
@@ -89,7 +89,7 @@ export function createAnalyticsRoutes(
     if (percentilesParam !== 'true' && percentilesParam !== 'false')
       throw badRequest('percentiles: must be true or false', 'percentiles');
     const filter = parseFilter(queries, ['interval', 'percentiles']);
-    const series = await timeseries(store, interval, filter, { percentiles: percentilesParam === 'true' });
+    const series = await usageTimeseries(store, interval, filter, { percentiles: percentilesParam === 'true' });
     return c.json({ filter: filterJson(filter), ...series });
   });
 
@@ -109,7 +109,7 @@ export function createAnalyticsRoutes(
     if (unknownKey !== undefined)
       throw badRequest(`unknown field "${unknownKey}"; expected models and filter`, unknownKey);
     const filter = parseFilterObject(body['filter']);
-    return c.json({ filter: filterJson(filter), ...(await compare(store, models as string[], filter)) });
+    return c.json({ filter: filterJson(filter), ...(await compareModels(store, models as string[], filter)) });
   });
 
   app.post('/tokens/reset', async (c) => {
@@ -124,7 +124,7 @@ export function createAnalyticsRoutes(
     if (!scoped && body['all'] !== true)
       throw badRequest('filter: empty; to remove every event say {"all": true}', 'filter');
     if (scoped && body['all'] === true) throw badRequest('all: cannot be combined with a filter', 'all');
-    const removed = await reset(store, filter);
+    const removed = await deleteEvents(store, filter);
     deps.logger.warn('analytics reset', { removed, filter: filterJson(filter) });
     return c.json({ removed, filter: filterJson(filter) });
   });
