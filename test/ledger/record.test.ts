@@ -59,7 +59,7 @@ describe('record', () => {
 
   it("keeps the reader's warnings and the caller's on the event, stored and counted", async () => {
     const store = await openStore('memory:');
-    const ledger = createLedger({ store });
+    const ledger = createRecordingLedger({ store });
     const event = await ledger.record({
       provider: 'openai',
       model: 'gpt-4o-mini',
@@ -80,7 +80,7 @@ describe('record', () => {
   });
 
   it('bounds warnings: redacted, cut to 500 characters, at most 32 kept', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     const many = Array.from({ length: 40 }, (_, i) => `w${i} ${'x'.repeat(600)}`);
     const event = await ledger.record({
       provider: 'openai',
