@@ -8,12 +8,12 @@ import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
-import { createLedger, openStore, type Store, type TrackedLedger, type UsageEvent } from '#src/index.js';
+import { createLedger, openStore, type Store, type Ledger, type UsageEvent } from '#src/index.js';
 import { loadFixture, startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
 
 let mock: MockProvider;
 let store: Store;
-let ledger: TrackedLedger;
+let ledger: Ledger;
 beforeAll(async () => {
   mock = await startMockProvider();
 });
