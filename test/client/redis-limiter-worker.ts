@@ -1,12 +1,14 @@
 /**
- * One process of the shared-limit test: takes permits from a Redis limiter as fast as it can
- * between two instants and prints the Redis time of each grant as JSON.
+ * One process of the shared-limit test: prints `ready` once loaded, reads the start instant
+ * (epoch ms) from its first stdin line, takes permits from a Redis limiter as fast as it can
+ * from then for DURATION_MS, and prints the Redis time of each grant as JSON.
  *
- *   npx tsx test/client/redis-limiter-worker.ts REDIS_URL PREFIX RPM WINDOW_MS START_AT DURATION_MS
+ *   npx tsx test/client/redis-limiter-worker.ts REDIS_URL PREFIX RPM WINDOW_MS DURATION_MS
  */
+import { createInterface } from 'node:readline';
 import { RedisRateLimiter } from '#src/client/index.js';
 
-const [url, prefix, rpm, windowMs, startAt, durationMs] = process.argv.slice(2);
+const [url, prefix, rpm, windowMs, durationMs] = process.argv.slice(2);
 const limiter = new RedisRateLimiter({
   redis: url!,
   prefix: prefix!,
@@ -15,6 +17,12 @@ const limiter = new RedisRateLimiter({
 });
 const key = { provider: 'mock', model: 'm' };
 const grants: number[] = [];
+// A loaded machine may take seconds to start a process: the parent names the start instant
+// only once every worker is ready, so none misses part of the first window.
+process.stdout.write('ready\n');
+const lines = createInterface({ input: process.stdin });
+const startAt = await new Promise<string>((resolve) => lines.once('line', resolve));
+lines.close();
 await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
 const end = Number(startAt) + Number(durationMs);
 await Promise.all(

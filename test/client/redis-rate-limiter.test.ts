@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRateLimiter } from '#src/client/index.js';
@@ -99,30 +98,45 @@ describe('Redis rate limiter', () => {
     const rpm = 600;
     const windows = 3;
     const scope = `${prefix}:procs`;
-    const startAt = Date.now() + 2500;
-    const run = promisify(execFile);
-    const outputs = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run(
-          'node',
-          [
-            '--import',
-            'tsx',
-            'test/client/redis-limiter-worker.ts',
-            REDIS,
-            scope,
-            String(rpm),
-            String(windowMs),
-            String(startAt),
-            String(windowMs * windows),
-          ],
-          {
-            cwd: process.cwd(),
-          },
-        ),
+    const workers = Array.from({ length: 4 }, () =>
+      spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'test/client/redis-limiter-worker.ts',
+          REDIS,
+          scope,
+          String(rpm),
+          String(windowMs),
+          String(windowMs * windows),
+        ],
+        { cwd: process.cwd(), stdio: 'pipe' },
       ),
     );
-    const perProcess = outputs.map((output) => JSON.parse(output.stdout) as number[]);
+    const outputs = workers.map((worker) => {
+      let stdout = '';
+      worker.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const ready = new Promise<void>((resolve) => {
+        const onData = (): void => {
+          if (!stdout.startsWith('ready\n')) return;
+          worker.stdout.off('data', onData);
+          resolve();
+        };
+        worker.stdout.on('data', onData);
+      });
+      const done = new Promise<string>((resolve, reject) =>
+        worker.on('close', (code) =>
+          code === 0 ? resolve(stdout.slice('ready\n'.length)) : reject(new Error(`worker exited ${String(code)}`)),
+        ),
+      );
+      return { worker, ready, done };
+    });
+    await Promise.all(outputs.map((output) => output.ready));
+    const startAt = Date.now() + 200;
+    for (const { worker } of outputs) worker.stdin.end(`${startAt}\n`);
+    const stdouts = await Promise.all(outputs.map((output) => output.done));
+    const perProcess = stdouts.map((stdout) => JSON.parse(stdout) as number[]);
     const grants = perProcess.flat().sort((a, b) => a - b);
     expect(perProcess.every((list) => list.length > 0)).toBe(true);
     // Never more than rpm in any window.
