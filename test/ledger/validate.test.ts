@@ -58,7 +58,7 @@ describe('validation', () => {
   });
 
   it('keeps a trace context, lower-cased, through record', async () => {
-    const ledger = createLedger({ store: await openStore('memory:') });
+    const ledger = createRecordingLedger({ store: await openStore('memory:') });
     const event = await ledger.record({
       ...OK,
       usage: { inputTokens: 1, outputTokens: 1 },
