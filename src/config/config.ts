@@ -6,6 +6,7 @@
  */
 import type { PriceOverride } from '../types/index.js';
 import type { SecretValue } from './env-ref.js';
+import type { ServerConfig } from './server-config.js';
 
 export type ProviderType = 'openai-compatible' | 'anthropic' | 'gemini';
 
@@ -57,34 +58,27 @@ export interface RetryConfig {
   deadlineMs?: number;
 }
 
-export interface GatewayKeyConfig {
-  key: SecretValue;
-  provider?: string;
-  upstreamKey?: SecretValue;
-  agent?: string;
-  run?: string;
-  tags?: Record<string, string>;
-}
-
-export interface UpstreamConfig {
-  provider: string;
-  baseURL: string;
-  apiKey?: SecretValue;
-  [extra: string]: unknown;
-}
-
-export interface ServerConfig {
-  adminKey?: SecretValue;
-  ingestKey?: SecretValue;
-  gatewayKeys: GatewayKeyConfig[];
-  upstreams: UpstreamConfig[];
-  /** Fields the server adds, kept as written. */
-  [extra: string]: unknown;
-}
+/** The settings that can come from the environment with no config file (env-basics.ts). */
+export type BasicSetting =
+  | 'store'
+  | 'server.host'
+  | 'server.port'
+  | 'server.logLevel'
+  | 'server.adminKey'
+  | 'server.ingestKey'
+  | 'server.readKey'
+  | 'server.gatewayKeys';
 
 export interface Config {
   /** Where the config came from: a file path, or `env` when there was no file. */
   source: string;
+  /**
+   * Where each basic setting came from, for `serve` to say: the config file's path, or the
+   * environment variable's name. Settings left at their default are absent.
+   */
+  settingSources: Partial<Record<BasicSetting, string>>;
+  /** Environment variables that were set but lost to the config file. */
+  ignoredEnv: string[];
   /** Store URL, or `undefined` for the default. */
   store: string | undefined;
   providers: Record<string, ProviderConfig>;

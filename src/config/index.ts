@@ -15,7 +15,16 @@ export type {
   AgentConfig,
   RateLimitConfig,
   RetryConfig,
-  GatewayKeyConfig,
-  UpstreamConfig,
-  ServerConfig,
+  BasicSetting,
 } from './config.js';
+export type {
+  GatewayKeyConfig,
+  GatewayRetryConfig,
+  LogLevel,
+  ModelRouteConfig,
+  ServerConfig,
+  ServerLimitsConfig,
+  UpstreamConfig,
+} from './server-config.js';
+export { BASIC_ENV, GATEWAY_KEYS_VAR, parseGatewayKeysVar } from './env-basics.js';
+export { LOG_LEVELS } from './server-schema.js';

@@ -10,10 +10,12 @@ import { resolve as resolvePath, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import type { AgentConfig, Config, GatewayKeyConfig, ProviderConfig, ServerConfig, UpstreamConfig } from './config.js';
+import type { AgentConfig, BasicSetting, Config, ProviderConfig } from './config.js';
+import { BASIC_ENV, readEnvBasics, type EnvBasics } from './env-basics.js';
 import { ENV_PROVIDERS } from './env-providers.js';
 import { expandEnv, resolveSecret, type SecretValue } from './env-ref.js';
 import { resolveModelRef } from './resolve-model.js';
+import type { GatewayKeyConfig, ServerConfig } from './server-config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -93,6 +95,7 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     throw new ConfigError(`${source}: ${field === '' ? '' : `${field}: `}${message}`, { field });
   }
   const file = parsed.data;
+  const basics = readEnvBasics(env);
   const providers = resolveProviders(file, source, env);
   const agents: Record<string, AgentConfig> = {};
   for (const [name, agent] of Object.entries(file.agents ?? {})) {
@@ -100,17 +103,50 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     const target = resolveModelRef({ model: ref.model, provider: ref.provider }, providers, `agents.${name}`);
     agents[name] = { ...(typeof agent === 'string' ? {} : agent), provider: target.provider, model: target.model };
   }
+  const { settingSources, ignoredEnv } = basicSources(file, source, basics);
   return {
     source,
-    store: file.store ?? nonEmpty(env.TOKENLEDGER_DB),
+    settingSources,
+    ignoredEnv,
+    store: file.store ?? basics.store,
     providers,
     agents,
     prices: file.prices ?? [],
     rateLimits: file.rateLimits ?? [],
     retry: file.retry ?? {},
     redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
-    server: resolveServer(file.server, env),
+    server: resolveServer(file.server, env, basics),
   };
+}
+
+const BASIC_FIELDS: Readonly<Record<BasicSetting, keyof EnvBasics>> = {
+  store: 'store',
+  'server.host': 'host',
+  'server.port': 'port',
+  'server.logLevel': 'logLevel',
+  'server.adminKey': 'adminKey',
+  'server.ingestKey': 'ingestKey',
+  'server.readKey': 'readKey',
+  'server.gatewayKeys': 'gatewayKeys',
+};
+
+/** For each basic setting, who set it: the file wins over its variable. */
+function basicSources(
+  file: ConfigFile,
+  source: string,
+  basics: EnvBasics,
+): Pick<Config, 'settingSources' | 'ignoredEnv'> {
+  const settingSources: Config['settingSources'] = {};
+  const ignoredEnv: string[] = [];
+  for (const [setting, field] of Object.entries(BASIC_FIELDS) as [BasicSetting, keyof EnvBasics][]) {
+    const inFile = setting === 'store' ? file.store : file.server?.[field as Exclude<keyof EnvBasics, 'store'>];
+    const fromEnv = basics[field] !== undefined;
+    if (inFile !== undefined) {
+      settingSources[setting] = source;
+      if (fromEnv) ignoredEnv.push(BASIC_ENV[setting]);
+    } else if (fromEnv) settingSources[setting] = BASIC_ENV[setting];
+  }
+  return { settingSources, ignoredEnv };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -173,26 +209,44 @@ function envBaseURL(value: string, suffix: string | undefined): string {
   return suffix === undefined || trimmed.endsWith(suffix) ? trimmed : `${trimmed}${suffix}`;
 }
 
-function resolveServer(server: ConfigFile['server'], env: Env): ServerConfig {
-  const { adminKey, ingestKey, gatewayKeys, upstreams, ...rest } = server ?? {};
+function resolveServer(server: ConfigFile['server'], env: Env, basics: EnvBasics): ServerConfig {
+  const file = server ?? {};
+  const secret = (ref: string | undefined, fallback: SecretValue | undefined): SecretValue | undefined =>
+    ref === undefined ? fallback : resolveSecret(ref, env);
+  const gatewayKeys =
+    file.gatewayKeys?.map(
+      ({ provider, providers, key, upstreamKey, ...entry }): GatewayKeyConfig => ({
+        ...entry,
+        key: resolveSecret(key, env),
+        providers:
+          provider !== undefined ? [provider] : typeof providers === 'string' ? [providers] : (providers ?? []),
+        ...(upstreamKey === undefined ? {} : { upstreamKey: resolveSecret(upstreamKey, env) }),
+      }),
+    ) ?? basics.gatewayKeys;
   const out: ServerConfig = {
-    ...rest,
-    gatewayKeys: (gatewayKeys ?? []).map(
-      (entry): GatewayKeyConfig => ({
-        ...entry,
-        key: resolveSecret(entry.key, env),
-        upstreamKey: entry.upstreamKey === undefined ? undefined : resolveSecret(entry.upstreamKey, env),
-      }),
-    ),
-    upstreams: (upstreams ?? []).map(
-      (entry): UpstreamConfig => ({
-        ...entry,
-        baseURL: expandEnv(entry.baseURL, env),
-        apiKey: entry.apiKey === undefined ? undefined : resolveSecret(entry.apiKey, env),
-      }),
-    ),
+    gatewayKeys: gatewayKeys ?? [],
+    upstreams: (file.upstreams ?? []).map((entry) => ({
+      provider: entry.provider,
+      baseURL: expandEnv(entry.baseURL, env),
+      ...(entry.apiKey === undefined ? {} : { apiKey: resolveSecret(entry.apiKey, env) }),
+    })),
+    modelRoutes: file.modelRoutes ?? [],
+    allowedHosts: file.allowedHosts ?? [],
+    limits: file.limits ?? {},
+    metrics: file.metrics ?? {},
   };
-  if (adminKey !== undefined) out.adminKey = resolveSecret(adminKey, env);
-  if (ingestKey !== undefined) out.ingestKey = resolveSecret(ingestKey, env);
+  const host = file.host ?? basics.host;
+  if (host !== undefined) out.host = host;
+  const port = file.port ?? basics.port;
+  if (port !== undefined) out.port = port;
+  const logLevel = file.logLevel ?? basics.logLevel;
+  if (logLevel !== undefined) out.logLevel = logLevel;
+  if (file.retry !== undefined) out.retry = file.retry;
+  const adminKey = secret(file.adminKey, basics.adminKey);
+  if (adminKey !== undefined) out.adminKey = adminKey;
+  const ingestKey = secret(file.ingestKey, basics.ingestKey);
+  if (ingestKey !== undefined) out.ingestKey = ingestKey;
+  const readKey = secret(file.readKey, basics.readKey);
+  if (readKey !== undefined) out.readKey = readKey;
   return out;
 }

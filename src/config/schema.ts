@@ -1,11 +1,12 @@
 /**
  * The config file schema (zod), as written by users in tokenledger.config.{json,yaml,yml}.
- * Objects are strict so a misspelt field is an error naming its path, not a silent no-op;
- * `server` is loose because the server adds its own fields.
+ * Objects are strict so a misspelt field is an error naming its path, not a silent no-op.
+ * The `server` section has its own file (server-schema.ts).
  *
  * @module
  */
 import { z } from 'zod';
+import { serverSchema } from './server-schema.js';
 
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
@@ -64,28 +65,6 @@ export const retrySchema = z.strictObject({
   maxDelayMs: nonNegative.optional(),
   maxRetryAfterMs: nonNegative.optional(),
   deadlineMs: positiveInt.optional(),
-});
-
-export const gatewayKeySchema = z.strictObject({
-  key: secretRef,
-  provider: z.string().optional(),
-  upstreamKey: secretRef.optional(),
-  agent: z.string().optional(),
-  run: z.string().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-});
-
-export const upstreamSchema = z.looseObject({
-  provider: z.string().min(1),
-  baseURL: z.string().url(),
-  apiKey: secretRef.optional(),
-});
-
-export const serverSchema = z.looseObject({
-  adminKey: secretRef.optional(),
-  ingestKey: secretRef.optional(),
-  gatewayKeys: z.array(gatewayKeySchema).optional(),
-  upstreams: z.array(upstreamSchema).optional(),
 });
 
 export const configFileSchema = z.strictObject({

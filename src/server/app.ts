@@ -10,12 +10,14 @@ import { createExchangeTracker, type ExchangeTracker } from '../http/index.js';
 import { createBatchingRecorder, type BatchingRecorder } from './batching-recorder.js';
 import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
-import { parseModelRoutes } from './gateway/model-routes.js';
+import { isExposed, LOOPBACK_BINDING } from './binding.js';
 import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
-import { parseGatewayRetry } from './gateway/retry-config.js';
+import { gatewayRetryFrom } from './gateway/retry-config.js';
 import { createGatewayRouter, type GatewayRouter } from './gateway/routes.js';
-import type { GatewayKey, GatewayRuntime } from './gateway/types.js';
+import type { GatewayRuntime } from './gateway/types.js';
+import { resolveServerKeys, type ServerKeys } from './keys.js';
 import { notFound } from './http-error.js';
+import type { RequireKeyOptions } from './middleware/auth.js';
 import { createAnalyticsRoutes } from './routes/analytics.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
 import { createHealthRoutes } from './routes/health.js';
@@ -38,31 +40,25 @@ export interface TokenledgerApp {
   /** Writes every gateway recording started so far (tests, shutdown). */
   flushRecordings(): Promise<void>;
   limits: ServerLimits;
-  /** True when any gateway, ingest or admin key is configured. */
+  /** True when any gateway, ingest, read or admin key is configured. */
   keysConfigured: boolean;
+  /** The resolved keys by role (never log them). */
+  keys: ServerKeys;
+  /** Route groups served without a key although the server is reachable from elsewhere (`--insecure-open`). */
+  openRoutes: string[];
 }
 
-const defined = (values: (string | undefined)[]): string[] =>
-  values.filter((value): value is string => value !== undefined && value !== '');
-
 export function createApp(deps: ServerDeps): TokenledgerApp {
-  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...deps.config.server.limits, ...deps.limits };
   const env = deps.env ?? process.env;
-  const server = deps.config.server;
-  const adminKeys = defined([server.adminKey?.value]);
-  const ingestKeys = ingestKeysOf(adminKeys, defined([server.ingestKey?.value]));
-  const gatewayKeys: GatewayKey[] = server.gatewayKeys
-    .filter((entry) => entry.key.value !== undefined && entry.key.value !== '')
-    .map((entry) => ({
-      key: entry.key.value as string,
-      provider: entry.provider,
-      upstreamKey: entry.upstreamKey?.value,
-      attribution:
-        entry.agent === undefined && entry.run === undefined && entry.tags === undefined
-          ? undefined
-          : { agent: entry.agent, run: entry.run, tags: entry.tags },
-    }));
-  const modelRoutes = parseModelRoutes(server['modelRoutes']);
+  const keys = resolveServerKeys(deps.config.server);
+  const binding = deps.binding ?? LOOPBACK_BINDING;
+  const exposed = isExposed(binding);
+  // A route group without its own key is open on a loopback server with no keys at all;
+  // once any key is configured, or the server is reachable from elsewhere, it is locked
+  // rather than open, unless the operator chose --insecure-open.
+  const lockedWithout = (roleKeys: readonly unknown[]): boolean =>
+    roleKeys.length === 0 && !binding.insecureOpen && (keys.any || exposed);
 
   const recorder = createBatchingRecorder({
     ledger: deps.ledger,
@@ -75,16 +71,17 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     onError: (error) =>
       deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
-  const keysConfigured = adminKeys.length > 0 || ingestKeys.length > 0 || gatewayKeys.length > 0;
   const runtime: GatewayRuntime = {
     tracker,
     metrics: deps.metrics,
     limits,
-    gatewayKeys,
-    retry: parseGatewayRetry(server['retry']),
-    lendUpstreamKey: !keysConfigured,
+    gatewayKeys: keys.gateway,
+    // On loopback, a client may bring its own provider key without a gateway key.
+    locked: keys.gateway.length === 0 && exposed && !binding.insecureOpen,
+    retry: gatewayRetryFrom(deps.config.server.retry),
+    lendUpstreamKey: !keys.any && !exposed,
   };
-  const router = createGatewayRouter(deps.config, env, modelRoutes);
+  const router = createGatewayRouter(deps.config, env, deps.config.server.modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 
   const app = new Hono();
@@ -93,21 +90,50 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     throw notFound(`no route ${c.req.method} ${c.req.path}; see /openapi.json`);
   });
   app.route('/healthz', createHealthRoutes(deps, Date.now()));
-  app.route('/metrics', createMetricsRoutes(deps.metrics));
+  app.route(
+    '/metrics',
+    createMetricsRoutes(deps.metrics, access(keys.read, 'read or admin', 'server.readKey or server.adminKey')),
+  );
   app.route('/openapi.json', createOpenApiRoutes(limits));
-  // Some key configured means the server may listen beyond loopback: then a route whose own
-  // key is missing is locked rather than open.
-  app.route('/analytics', createAnalyticsRoutes(deps, limits, adminKeys, keysConfigured));
-  app.route('/v1/usage', createIngestRoutes(deps, limits, ingestKeys, keysConfigured));
+  app.route(
+    '/analytics',
+    createAnalyticsRoutes(deps, limits, {
+      read: access(keys.read, 'read or admin', 'server.readKey or server.adminKey'),
+      reset: { ...access(keys.admin, 'admin', 'server.adminKey'), weakerKeys: keys.read },
+    }),
+  );
+  app.route(
+    '/v1/usage',
+    createIngestRoutes(deps, limits, access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey')),
+  );
   app.route('/', createDashboardRoutes(deps.dashboardDir));
 
   const flushRecordings = async (): Promise<void> => {
     await Promise.all([tracker.flush(), recorder.flush()]);
   };
-  return { app, gateway: { router, proxy }, tracker, recorder, flushRecordings, limits, keysConfigured };
+  return {
+    app,
+    gateway: { router, proxy },
+    tracker,
+    recorder,
+    flushRecordings,
+    limits,
+    keysConfigured: keys.any,
+    keys,
+    openRoutes: exposed && binding.insecureOpen ? openRoutesOf(keys) : [],
+  };
+
+  function access(roleKeys: string[], role: string, configField: string): RequireKeyOptions {
+    return { keys: roleKeys, role, locked: lockedWithout(roleKeys), configField };
+  }
 }
 
-/** The admin key may ingest too; when only an admin key is set, ingest needs it. */
-function ingestKeysOf(adminKeys: string[], ingestKeys: string[]): string[] {
-  return ingestKeys.length === 0 ? adminKeys : [...ingestKeys, ...adminKeys];
+function openRoutesOf(keys: ServerKeys): string[] {
+  const groups: [string, readonly unknown[]][] = [
+    ['gateway', keys.gateway],
+    ['ingest', keys.ingest],
+    ['analytics and /metrics', keys.read],
+    ['reset', keys.admin],
+  ];
+  return groups.filter(([, roleKeys]) => roleKeys.length === 0).map(([name]) => name);
 }

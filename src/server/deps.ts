@@ -9,6 +9,7 @@ import type { CreateUsageMeter } from '../http/index.js';
 import type { RecordingLedger } from '../ledger/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
+import type { Binding } from './binding.js';
 import type { ServerMetrics } from './metrics.js';
 
 export interface ServerLimits {
@@ -33,6 +34,23 @@ export interface ServerLimits {
    * @default 600000 (10 min)
    */
   upstreamTimeoutMs: number;
+  /**
+   * How long a client may take to send a request's headers (node:http `headersTimeout`).
+   * @default 66000
+   */
+  headersTimeoutMs: number;
+  /**
+   * How long a client may take to send a whole request, body included (node:http
+   * `requestTimeout`). Never applies to waiting for the upstream or to a quiet stream.
+   * @default 300000 (5 min)
+   */
+  requestTimeoutMs: number;
+  /**
+   * How long an idle keep-alive connection stays open between requests; above the 60 s idle
+   * timeout of common load balancers, so they close first.
+   * @default 65000
+   */
+  keepAliveTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -40,6 +58,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxIngestEvents: 1000,
   maxGatewayBodyBytes: 32 * 1024 * 1024,
   upstreamTimeoutMs: 600_000,
+  headersTimeoutMs: 66_000,
+  requestTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 65_000,
 };
 
 export interface ServerDeps {
@@ -55,4 +76,6 @@ export interface ServerDeps {
   limits?: Partial<ServerLimits>;
   /** Directory of the built dashboard (web/dist); a placeholder page is served when absent. */
   dashboardDir?: string;
+  /** Where the server listens, and whether `--insecure-open` was given. @default 127.0.0.1, not open */
+  binding?: Binding;
 }

@@ -17,13 +17,23 @@ import { openStore, redactStoreUrl, type Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import { createApp, type TokenledgerApp } from './app.js';
 import type { ServerLimits } from './deps.js';
+import { isLoopbackHost } from './binding.js';
+import { resolveServerKeys } from './keys.js';
 import { createServerMetrics } from './metrics.js';
 
 export interface StartServerOptions {
-  /** Port; 0 picks a free one. @default 8787 */
+  /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
   port?: number;
-  /** Interface to bind. Forced to 127.0.0.1 when no key is configured. @default '127.0.0.1' */
+  /**
+   * Interface to bind; wins over `server.host` and `TOKENLEDGER_HOST`. Forced to 127.0.0.1 when
+   * no key is configured (unless `insecureOpen`). @default '127.0.0.1'
+   */
   host?: string;
+  /**
+   * Beyond loopback, serve route groups that have no key configured (`--insecure-open`)
+   * instead of refusing them; the log says so at start and every hour. @default false
+   */
+  insecureOpen?: boolean;
   /** Store URL; wins over the config's `store` and `TOKENLEDGER_DB`. @default 'sqlite:./tokenledger.db' */
   db?: string;
   /** Config file path; found in the working directory when absent. */
@@ -32,7 +42,7 @@ export interface StartServerOptions {
   config?: Config;
   /** Environment for the config and upstream defaults. @default process.env */
   env?: Record<string, string | undefined>;
-  /** Structured log destination. @default pino to stderr at `info` (`TOKENLEDGER_LOG_LEVEL`) */
+  /** Structured log destination. @default pino to stderr at `server.logLevel` (`TOKENLEDGER_LOG_LEVEL`), else `info` */
   logger?: PinoLogger;
   limits?: Partial<ServerLimits>;
   /** How long shutdown waits for in-flight requests before cutting them. @default 10000 */
@@ -47,6 +57,10 @@ export interface RunningServer {
   host: string;
   /** True when the host was forced to 127.0.0.1 because no key is configured. */
   loopbackOnly: boolean;
+  /** Route groups served without a key beyond loopback (`insecureOpen`); empty otherwise. */
+  openRoutes: string[];
+  /** The config the server runs with (`settingSources` says where each basic setting came from). */
+  config: Config;
   store: Store;
   ledger: Ledger;
   app: TokenledgerApp;
@@ -67,21 +81,27 @@ export function pinoAdapter(log: PinoLogger): Logger {
   };
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
+/** How often the log repeats that route groups are open (`insecureOpen`). */
+const OPEN_REMINDER_MS = 3_600_000;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
+  const config = options.config ?? (await loadConfig({ path: options.configPath, env }));
   const log =
     options.logger ??
     pino(
       {
-        level: env['TOKENLEDGER_LOG_LEVEL'] ?? 'info',
+        level: config.server.logLevel ?? 'info',
         redact: { paths: ['*.authorization', '*.apiKey', '*.key'], censor: '[redacted]' },
       },
       pino.destination(2),
     );
   const logger = pinoAdapter(log);
-  const config = options.config ?? (await loadConfig({ path: options.configPath, env }));
+  const insecureOpen = options.insecureOpen ?? false;
+  const requestedHost = options.host ?? config.server.host ?? '127.0.0.1';
+  // With no key at all, an open server beyond loopback is never what was meant, unless said.
+  const loopbackOnly = !resolveServerKeys(config.server).any && !isLoopbackHost(requestedHost) && !insecureOpen;
+  const host = loopbackOnly ? '127.0.0.1' : requestedHost;
   const db = options.db ?? config.store ?? DEFAULT_DB;
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
@@ -96,39 +116,56 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     env,
     limits: options.limits,
     dashboardDir: options.dashboardDir,
+    binding: { host, insecureOpen },
   });
+  const { limits } = built;
 
-  const requestedHost = options.host ?? '127.0.0.1';
-  const loopbackOnly = !built.keysConfigured && !LOOPBACK.test(requestedHost);
-  const host = loopbackOnly ? '127.0.0.1' : requestedHost;
   const honoListener = getRequestListener(built.app.fetch);
   const { router, proxy } = built.gateway;
   // Gateway calls take the node:http fast path; everything else goes through Hono.
-  const server: Server = createServer({ noDelay: true }, (req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const route = router.match(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
-    if (route !== undefined) proxy.handle(req, res, route);
-    else void honoListener(req, res);
-  });
+  const server: Server = createServer(
+    {
+      noDelay: true,
+      // Receiving a request is bounded (headers, then the whole body); waiting for the
+      // upstream and quiet streams are not: the timers stop once the request is in.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: checkingInterval(limits),
+    },
+    (req, res) => {
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const route = router.match(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
+      if (route !== undefined) proxy.handle(req, res, route);
+      else void honoListener(req, res);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+    server.listen(options.port ?? config.server.port ?? DEFAULT_PORT, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  // Streams can be long; keep-alive sockets are reused by SDKs and gateways in front of us.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
+  // Keep-alive sockets are reused by SDKs and by load balancers in front of us.
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ url, store: store.kind, db: redactStoreUrl(db), keys: built.keysConfigured }, 'tokenledger serving');
+  const { openRoutes } = built;
+  const remindOpen = (): void =>
+    log.warn({ url, openRoutes }, `--insecure-open: ${openRoutes.join(', ')} served without a key beyond loopback`);
+  let reminder: ReturnType<typeof setInterval> | undefined;
+  if (openRoutes.length > 0) {
+    remindOpen();
+    reminder = setInterval(remindOpen, OPEN_REMINDER_MS);
+    reminder.unref();
+  }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearInterval(reminder);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
@@ -149,5 +186,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return closing;
   };
 
-  return { url, port, host, loopbackOnly, store, ledger, app: built, close };
+  return { url, port, host, loopbackOnly, openRoutes, config, store, ledger, app: built, close };
+}
+
+/** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */
+function checkingInterval(limits: ServerLimits): number {
+  return Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
 }

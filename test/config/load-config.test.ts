@@ -68,10 +68,13 @@ describe('loadConfig with a file', () => {
         'retry: { maxAttempts: 5 }',
         'server:',
         '  adminKey: env:ADMIN',
-        '  futureField: 1',
+        '  readKey: env:READ',
       ].join('\n'),
     );
-    const config = await loadConfig({ cwd: dir, env: { OR_KEY_1: 'sk-or-v1-aaaaaaaaaaaa', ADMIN: 'admin-secret' } });
+    const config = await loadConfig({
+      cwd: dir,
+      env: { OR_KEY_1: 'sk-or-v1-aaaaaaaaaaaa', ADMIN: 'admin-secret', READ: 'read-secret' },
+    });
     expect(config.source).toBe(join(dir, 'tokenledger.config.yaml'));
     expect(config.store).toBe('sqlite:./ledger.db');
     expect(config.providers.openrouter?.apiKeys).toEqual([
@@ -91,7 +94,7 @@ describe('loadConfig with a file', () => {
     expect(config.rateLimits).toEqual([{ provider: 'openrouter', rpm: 600, concurrency: 10 }]);
     expect(config.retry.maxAttempts).toBe(5);
     expect(config.server.adminKey).toEqual({ ref: 'env:ADMIN', value: 'admin-secret' });
-    expect(config.server.futureField).toBe(1);
+    expect(config.server.readKey).toEqual({ ref: 'env:READ', value: 'read-secret' });
   });
 
   it('prefers --config over TOKENLEDGER_CONFIG over the working directory', async () => {
@@ -124,6 +127,12 @@ describe('parseConfig errors name the field path', () => {
     [{ agents: { a: { model: '' } } }, 'agents.a'],
     [{ redis: 'http://x' }, 'redis'],
     [{ prices: [{ model: 'x', input: 'cheap', output: 1 }] }, 'prices.0.input'],
+    // One strict schema for server.*: a misspelt key is named, not ignored.
+    [{ server: { adminKeys: 'env:A' } }, 'server'],
+    [{ server: { modelRoutes: [{ prefix: '', provider: 'x' }] } }, 'server.modelRoutes.0.prefix'],
+    [{ server: { limits: { maxBodyBytes: 0 } } }, 'server.limits.maxBodyBytes'],
+    [{ server: { allowedHosts: [''] } }, 'server.allowedHosts.0'],
+    [{ server: { port: 70000 } }, 'server.port'],
   ];
   for (const [value, field] of cases) {
     it(field, () => {

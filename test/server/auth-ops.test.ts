@@ -21,7 +21,9 @@ beforeAll(async () => {
     {
       server: {
         adminKey: 'env:ADMIN',
-        gatewayKeys: [{ key: 'env:GW', upstreamKey: 'env:UP', agent: 'team-a', tags: { team: 'a' } }],
+        gatewayKeys: [
+          { key: 'env:GW', provider: 'openai', upstreamKey: 'env:UP', agent: 'team-a', tags: { team: 'a' } },
+        ],
       },
     },
     'inline',
@@ -81,7 +83,7 @@ describe('gateway keys', () => {
 describe('keys configured for some roles only', () => {
   it('with only gateway keys (a public server), reset, analytics and ingest are locked, naming the missing key', async () => {
     const app = await makeApp({
-      config: { server: { gatewayKeys: [{ key: 'env:GW' }] } },
+      config: { server: { gatewayKeys: [{ key: 'env:GW', provider: 'openai' }] } },
       env: { GW: 'gw-only-key-1234567' },
     });
     const reset = await app.request('/analytics/tokens/reset', {
@@ -104,7 +106,11 @@ describe('operations endpoints', () => {
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', store: 'memory' });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    // Keys are configured here, so /metrics needs the read or admin key.
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })
+    ).text();
     expect(metrics).toMatch(
       /tokenledger_tokens_total\{provider="openai",model="gpt-4.1-nano-2025-04-14",agent="team-a",kind="output"\} 363/,
     );

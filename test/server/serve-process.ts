@@ -3,6 +3,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+// Resolved here, so a child started in another folder (no node_modules) still finds it.
+const TSX = import.meta.resolve('tsx');
 
 export interface ServeProcess {
   url: string;
@@ -12,9 +14,14 @@ export interface ServeProcess {
   exited: Promise<number | string | null>;
 }
 
-export async function spawnServe(args: string[], env: Record<string, string | undefined> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], {
+export async function spawnServe(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { cwd?: string } = {},
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', ...args], {
     env: { ...process.env, TOKENLEDGER_LOG_LEVEL: 'warn', ...env },
+    cwd: options.cwd,
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -106,7 +106,7 @@ describe('dashboard on a server with keys but no admin key', () => {
     await newPage();
     await open('?refresh=0', ingestOnly.url);
     expect(await page.textContent('#lock-reason')).toBe(
-      'The server says: this endpoint needs the admin key, and none is configured (set server.adminKey)',
+      'The server says: this endpoint needs the read or admin key, and none is configured (set server.readKey or server.adminKey)',
     );
     expect(consoleErrors.filter((line) => !/status of 401/.test(line))).toEqual([]);
   });

@@ -1,7 +1,9 @@
 /**
- * `tokenledger serve [--port 8787] [--host 127.0.0.1] [--db URL] [--config FILE]`: the
- * analytics API, ingest, the metering gateway, /metrics and the dashboard over one ledger.
- * Prints its URL; SIGINT/SIGTERM drain in-flight requests, flush the ledger and close the store.
+ * `tokenledger serve [--port 8787] [--host 127.0.0.1] [--db URL] [--config FILE] [--insecure-open]`:
+ * the analytics API, ingest, the metering gateway, /metrics and the dashboard over one ledger.
+ * Flags win over the config file, which wins over TOKENLEDGER_* variables; it says which
+ * source won. Prints its URL; SIGINT/SIGTERM drain in-flight requests, flush the ledger and
+ * close the store.
  *
  * @module
  */
@@ -11,10 +13,12 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { TokenledgerError } from '../../errors/index.js';
 import { DEFAULT_PORT, startServer } from '../../server/index.js';
+import { describeSettingSources } from './serve-settings.js';
 
 interface ServeOptions {
-  port: string;
-  host: string;
+  port?: string;
+  host?: string;
+  insecureOpen?: boolean;
   db?: string;
   config?: string;
   dashboard?: string;
@@ -40,8 +44,18 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('Run the analytics API, ingest endpoint, metering gateway, /metrics and dashboard')
-    .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_PORT))
-    .option('--host <host>', 'interface to bind (forced to 127.0.0.1 while no key is configured)', '127.0.0.1')
+    .option(
+      '--port <port>',
+      `port to listen on, 0 for any free one (default: server.port, TOKENLEDGER_PORT, ${DEFAULT_PORT})`,
+    )
+    .option(
+      '--host <host>',
+      'interface to bind (default: server.host, TOKENLEDGER_HOST, 127.0.0.1; forced to 127.0.0.1 while no key is configured)',
+    )
+    .option(
+      '--insecure-open',
+      'beyond loopback, serve route groups that have no key configured instead of refusing them (logged)',
+    )
     .option(
       '--db <url>',
       'store: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, sqlite:./tokenledger.db)',
@@ -49,14 +63,15 @@ export function registerServeCommand(program: Command): void {
     .option('--config <file>', 'config file (default: tokenledger.config.{json,yaml,yml} here)')
     .option('--dashboard <dir>', 'built dashboard folder (default: web/dist of the package)')
     .action(async (options: ServeOptions) => {
-      const port = Number(options.port);
-      if (!/^\d+$/.test(options.port) || port > 65535)
+      const port = options.port === undefined ? undefined : Number(options.port);
+      if (options.port !== undefined && (!/^\d+$/.test(options.port) || Number(options.port) > 65535))
         fail(`--port must be an integer from 0 to 65535, got "${options.port}"`);
       let running: Awaited<ReturnType<typeof startServer>>;
       try {
         running = await startServer({
           port,
           host: options.host,
+          insecureOpen: options.insecureOpen === true,
           db: options.db,
           configPath: options.config,
           dashboardDir: options.dashboard ?? packageDashboardDir(),
@@ -69,12 +84,18 @@ export function registerServeCommand(program: Command): void {
             : `could not start: ${error instanceof Error ? error.message : String(error)}`;
         fail(message);
       }
+      process.stderr.write(`tokenledger serve: ${describeSettingSources(running.config)}\n`);
       if (running.loopbackOnly) {
         process.stderr.write(
-          `tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host}); set server.adminKey/ingestKey/gatewayKeys to listen elsewhere\n`,
+          `tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host ?? running.config.server.host}); set keys (server.adminKey, TOKENLEDGER_ADMIN_KEY...) or pass --insecure-open to listen elsewhere\n`,
         );
-      } else if (!running.app.keysConfigured) {
+      } else if (!running.app.keysConfigured && running.openRoutes.length === 0) {
         process.stderr.write('tokenledger serve: no keys configured; listening on loopback only\n');
+      }
+      if (running.openRoutes.length > 0) {
+        process.stderr.write(
+          `tokenledger serve: --insecure-open: ${running.openRoutes.join(', ')} served without a key on ${running.host}\n`,
+        );
       }
       process.stdout.write(`tokenledger listening on ${running.url}\n`);
       let stopping = false;

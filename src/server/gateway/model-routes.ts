@@ -1,32 +1,13 @@
 /**
  * Which provider an OpenAI-style request goes to: the `x-tokenledger-provider` header, else
  * the first `server.modelRoutes` entry whose prefix the model starts with, else the gateway
- * key's provider, else `openai`.
+ * key's first provider, else `openai`.
  *
  * @example server: { modelRoutes: [{ prefix: 'deepseek-', provider: 'deepseek' }, { prefix: 'anthropic/', provider: 'openrouter' }] }
  *
  * @module
  */
-import { z } from 'zod';
-import { ConfigError } from '../../errors/index.js';
-
-export interface ModelRoute {
-  prefix: string;
-  provider: string;
-}
-
-const modelRoutesSchema = z.array(z.strictObject({ prefix: z.string().min(1), provider: z.string().min(1) }));
-
-export function parseModelRoutes(value: unknown): ModelRoute[] {
-  if (value === undefined) return [];
-  const parsed = modelRoutesSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = `server.modelRoutes${issue === undefined || issue.path.length === 0 ? '' : `.${issue.path.map(String).join('.')}`}`;
-    throw new ConfigError(`${field}: ${issue?.message ?? 'invalid'}`, { field });
-  }
-  return parsed.data;
-}
+import type { ModelRouteConfig } from '../../config/index.js';
 
 /** Reads `model` from a JSON body without failing. */
 export function modelOf(body: Uint8Array | ArrayBuffer | undefined): string | undefined {
@@ -46,7 +27,7 @@ export function modelOf(body: Uint8Array | ArrayBuffer | undefined): string | un
   }
 }
 
-export function providerForModel(model: string | undefined, routes: readonly ModelRoute[]): string | undefined {
+export function providerForModel(model: string | undefined, routes: readonly ModelRouteConfig[]): string | undefined {
   if (model === undefined) return undefined;
   return routes.find((route) => model.startsWith(route.prefix))?.provider;
 }

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
 import { attributionFromHeaders } from './attribution.js';
-import { createGatewayKeyring } from './client-key.js';
+import { checkBodyClean, checkProviderAllowed, createGatewayKeyring, scrubGatewayKeyFromUrl } from './client-key.js';
 import { forward } from './forward.js';
 import { readRequestBody, refuseRest } from './request-body.js';
 import { sendError } from './send-error.js';
@@ -24,14 +24,19 @@ export interface GatewayProxy {
 }
 
 export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): GatewayProxy {
-  const keyring = createGatewayKeyring(runtime.gatewayKeys);
+  const keyring = createGatewayKeyring(runtime.gatewayKeys, runtime.locked);
 
   /** Everything from a read body to the forwarded call; throws what becomes a 4xx. */
   function proceed(req: IncomingMessage, res: ServerResponse, route: GatewayRoute, body: Buffer, startedAt: number) {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const key = keyring.authenticate(req.headers, url);
+    if (key !== undefined) {
+      scrubGatewayKeyFromUrl(url, key);
+      checkBodyClean(body, key);
+    }
     const attribution = attributionFromHeaders(req.headers, key?.attribution);
     const { upstream, pathAndQuery, model } = route.target({ body, key, headers: req.headers, url });
+    if (key !== undefined) checkProviderAllowed(key, upstream);
     const headers = upstreamHeaders({
       headers: req.headers,
       method: req.method,

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { Config } from '../../config/index.js';
+import type { Config, ModelRouteConfig } from '../../config/index.js';
 import { badRequest } from '../http-error.js';
-import { modelOf, providerForModel, type ModelRoute } from './model-routes.js';
+import { modelOf, providerForModel } from './model-routes.js';
 import type { GatewayRoute, TargetInput } from './types.js';
 import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
 
@@ -38,7 +38,7 @@ export interface GatewayRouter {
 export function createGatewayRouter(
   config: Config,
   env: Record<string, string | undefined>,
-  modelRoutes: readonly ModelRoute[],
+  modelRoutes: readonly ModelRouteConfig[],
 ): GatewayRouter {
   const cache = new Map<string, Upstream | undefined>();
   // Upstreams depend only on config and env: resolve each once.
@@ -67,7 +67,7 @@ export function createGatewayRouter(
           target({ body, key, headers, url }) {
             const named = header(headers, 'x-tokenledger-provider');
             const model = method === 'POST' ? modelOf(body) : undefined;
-            const id = named ?? providerForModel(model, modelRoutes) ?? key?.provider ?? 'openai';
+            const id = named ?? providerForModel(model, modelRoutes) ?? key?.providers[0] ?? 'openai';
             const type = config.providers[id]?.type;
             if (type !== undefined && type !== 'openai-compatible') {
               throw badRequest(
@@ -95,9 +95,7 @@ export function createGatewayRouter(
       if (gemini !== null) {
         return {
           label: `gemini.${gemini[3]}`,
-          target({ key, url }) {
-            // With gateway keys the client's key is ours, not Google's: it must not travel on.
-            if (key !== undefined) url.searchParams.delete('key');
+          target({ url }) {
             return {
               upstream: upstream('gemini', 'gemini'),
               pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`,

@@ -13,9 +13,9 @@ import type { Upstream } from './upstreams.js';
 /** A configured gateway key, resolved. */
 export interface GatewayKey {
   key: string;
-  /** Provider this key is for (its default route). */
-  provider: string | undefined;
-  /** Upstream key used instead of the client's; the upstream's configured key when absent. */
+  /** The providers this key may reach; the first is its default on the OpenAI routes. */
+  providers: readonly string[];
+  /** Upstream key used instead of the server's key for its (single) provider. */
   upstreamKey: string | undefined;
   attribution: Attribution | undefined;
 }
@@ -35,8 +35,13 @@ export interface GatewayRuntime {
   limits: ServerLimits;
   gatewayKeys: readonly GatewayKey[];
   /**
+   * With no gateway key configured: refuse every call (the server listens beyond loopback and
+   * was not started with `--insecure-open`) rather than forward it.
+   */
+  locked: boolean;
+  /**
    * Whether a client that sent no provider key may use the server's own upstream key. Only on
-   * a loopback-only server (no key configured at all); otherwise that key would be anyone's.
+   * a loopback server with no key configured at all; otherwise that key would be anyone's.
    */
   lendUpstreamKey: boolean;
 }

@@ -53,6 +53,9 @@ export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeader
   headers['accept-encoding'] = 'identity';
   if (input.method !== 'GET' && input.method !== 'HEAD') headers['content-length'] = input.bodyLength;
   if (key !== undefined) {
+    // The gateway key is ours: whatever header a client put it in, it stays here.
+    for (const [name, value] of Object.entries(headers))
+      if ((Array.isArray(value) ? value.join(',') : String(value)).includes(key.key)) delete headers[name];
     const upstreamKey = key.upstreamKey ?? upstream.apiKey;
     if (upstreamKey === undefined)
       throw new HttpError(

@@ -12,6 +12,8 @@ import { ENV_PROVIDERS, type Config } from '../../config/index.js';
 export type UpstreamStyle = 'openai' | 'anthropic' | 'gemini';
 
 export interface Upstream {
+  /** Provider id as the config and `x-tokenledger-provider` name it (`gemini`, `my-vllm`...). */
+  id: string;
   /** Provider id recorded on events (`openai`, `openrouter`, `anthropic`, `google`...). */
   provider: string;
   style: UpstreamStyle;
@@ -52,6 +54,7 @@ export function resolveUpstream(
   const configured = config.server.upstreams.find((entry) => entry.provider === id);
   if (configured !== undefined) {
     return {
+      id,
       provider: eventProvider(id),
       style,
       baseURL: trim(configured.baseURL),
@@ -67,5 +70,5 @@ export function resolveUpstream(
   const apiKey =
     provider?.apiKeys.find((key) => key.value !== undefined)?.value ??
     known?.keyVars.map((name) => env[name]).find((value) => value !== undefined && value !== '');
-  return { provider: eventProvider(id), style, baseURL: trim(baseURL), apiKey };
+  return { id, provider: eventProvider(id), style, baseURL: trim(baseURL), apiKey };
 }

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { unauthorized } from '../http-error.js';
+import { HttpError, unauthorized } from '../http-error.js';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -37,6 +37,8 @@ export interface RequireKeyOptions {
   locked?: boolean;
   /** The config field to name when locked, e.g. `server.adminKey`. */
   configField?: string;
+  /** Valid keys of a weaker role (read keys on reset): refused with a 403 saying so, not a 401. */
+  weakerKeys?: readonly string[];
 }
 
 /** Refuses requests without one of `keys` with a 401; lets everything through when none is configured (unless locked). */
@@ -45,6 +47,7 @@ export function requireKey({
   role,
   locked = false,
   configField = 'server.adminKey',
+  weakerKeys = [],
 }: RequireKeyOptions): MiddlewareHandler {
   const configured = keys.filter((key) => key !== '');
   return async function requireKeyMiddleware(c, next) {
@@ -56,7 +59,10 @@ export function requireKey({
     // The key travels in x-tokenledger-key or Authorization: Bearer (never in the URL here).
     const own = c.req.header('x-tokenledger-key');
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (matchKey(own ?? bearer, configured) === -1) {
+    const presented = own ?? bearer;
+    if (matchKey(presented, configured) === -1) {
+      if (matchKey(presented, weakerKeys) !== -1)
+        throw new HttpError(403, 'forbidden', `this key may not do that: this endpoint needs the ${role} key`);
       throw unauthorized(`this endpoint needs the ${role} key (x-tokenledger-key or Authorization: Bearer)`);
     }
     return next();

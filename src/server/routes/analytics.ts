@@ -22,7 +22,7 @@ import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
 import { filterJson, parseFilter, parseFilterObject } from '../filters.js';
-import { requireKey } from '../middleware/auth.js';
+import { type RequireKeyOptions, requireKey } from '../middleware/auth.js';
 import { readJsonBody } from '../read-json.js';
 import { exportEvents } from './events-export.js';
 
@@ -37,16 +37,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function createAnalyticsRoutes(
-  deps: ServerDeps,
-  limits: ServerLimits,
-  adminKeys: readonly string[],
-  locked: boolean,
-): Hono {
+export interface AnalyticsAccess {
+  /** Every endpoint: the read key (or the admin key). */
+  read: RequireKeyOptions;
+  /** Reset, besides `read`: the admin key only. */
+  reset: RequireKeyOptions;
+}
+
+export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, access: AnalyticsAccess): Hono {
   const { store } = deps;
   const app = new Hono();
-  // When an admin key is configured, the analytics are the admin's to read too.
-  app.use('*', requireKey({ keys: adminKeys, role: 'admin', locked }));
+  app.use('*', requireKey(access.read));
+  app.use('/tokens/reset', requireKey(access.reset));
 
   app.get('/tokens', async (c) => {
     const filter = parseFilter(c.req.queries());

@@ -14,7 +14,7 @@ import { validateRecordInput } from '../../ledger/index.js';
 import type { RecordInput } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest, HttpError } from '../http-error.js';
-import { requireKey } from '../middleware/auth.js';
+import { type RequireKeyOptions, requireKey } from '../middleware/auth.js';
 import { readJsonBody } from '../read-json.js';
 
 function eventsOf(body: unknown, max: number): { inputs: unknown[]; single: boolean } {
@@ -38,17 +38,9 @@ function eventsOf(body: unknown, max: number): { inputs: unknown[]; single: bool
   return { inputs, single };
 }
 
-export function createIngestRoutes(
-  deps: ServerDeps,
-  limits: ServerLimits,
-  ingestKeys: readonly string[],
-  locked: boolean,
-): Hono {
+export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, access: RequireKeyOptions): Hono {
   const app = new Hono();
-  app.use(
-    '*',
-    requireKey({ keys: ingestKeys, role: 'ingest', locked, configField: 'server.ingestKey or server.adminKey' }),
-  );
+  app.use('*', requireKey(access));
   app.post('/', async (c) => {
     const body = await readJsonBody(c, limits.maxBodyBytes);
     const { inputs, single } = eventsOf(body, limits.maxIngestEvents);

@@ -41,17 +41,24 @@ const json = (description: string, schema: object = { type: 'object' }): object 
   content: { 'application/json': { schema } },
 });
 const query = (summary: string, extra: object[] = []): object => ({
-  get: { summary, parameters: [...filterParams, ...extra], responses: { 200: json(summary), 400: error, 401: error } },
+  get: {
+    summary,
+    security: [{ key: [] }],
+    parameters: [...filterParams, ...extra],
+    responses: { 200: json(summary), 400: error, 401: error, 403: error },
+  },
 });
 const gateway = (summary: string): object => ({
   post: {
     summary,
     description:
-      'Forwarded to the configured upstream byte for byte (streams unbuffered); usage recorded. Attribution headers: x-tokenledger-agent, x-tokenledger-run, x-tokenledger-tags (k=v,k=v). Every response has x-tokenledger-overhead-ms.',
+      'Forwarded to the configured upstream byte for byte (streams unbuffered); usage recorded. Attribution headers: x-tokenledger-agent, x-tokenledger-run, x-tokenledger-tags (k=v,k=v). Every response has x-tokenledger-overhead-ms. With gateway keys configured the client sends one (Authorization: Bearer, x-api-key, x-goog-api-key, ?key= or x-tokenledger-key); it reaches only the providers it names (403 provider_not_allowed otherwise) and is never forwarded (400 gateway_key_in_body when the body holds it).',
     requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
     responses: {
       200: { description: "The upstream's answer, unchanged." },
+      400: error,
       401: error,
+      403: error,
       413: error,
       502: error,
       504: error,
@@ -133,7 +140,8 @@ export function openApiDocument(limits: ServerLimits): object {
           type: 'apiKey',
           in: 'header',
           name: 'x-tokenledger-key',
-          description: 'Admin key (analytics, reset) or ingest key; also accepted as Authorization: Bearer.',
+          description:
+            'Admin key (everything, reset included), read key (analytics reads, event export, /metrics) or ingest key (POST /v1/usage); also accepted as Authorization: Bearer. Once any key is configured, a route group whose key is not configured is refused (401 naming the config key).',
         },
       },
     },
@@ -175,7 +183,8 @@ export function openApiDocument(limits: ServerLimits): object {
               },
             },
           },
-          responses: { 200: json('Comparison'), 400: error, 401: error },
+          security: [{ key: [] }],
+          responses: { 200: json('Comparison'), 400: error, 401: error, 403: error },
         },
       },
       '/analytics/tokens/reset': {
@@ -193,6 +202,7 @@ export function openApiDocument(limits: ServerLimits): object {
             200: json('How many events were removed', { type: 'object', properties: { removed: { type: 'integer' } } }),
             400: error,
             401: error,
+            403: json('A read key: it may not reset', { $ref: '#/components/schemas/Error' }),
           },
         },
       },
@@ -241,7 +251,11 @@ export function openApiDocument(limits: ServerLimits): object {
       '/gemini/v1beta/models/{model}:generateContent': gateway('Gemini generateContent'),
       '/gemini/v1beta/models/{model}:streamGenerateContent': gateway('Gemini streamGenerateContent (alt=sse)'),
       '/metrics': {
-        get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain; version=0.0.4' } } },
+        get: {
+          summary: 'Prometheus metrics; with keys configured, the read or admin key (Authorization: Bearer)',
+          security: [{ key: [] }],
+          responses: { 200: { description: 'text/plain; version=0.0.4' }, 401: error },
+        },
       },
       '/healthz': { get: { summary: 'Health', responses: { 200: json('ok'), 503: json('store unavailable') } } },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: json('OpenAPI 3.1') } } },

@@ -1,0 +1,67 @@
+/**
+ * The resolved `server` section: what `tokenledger serve` reads, secrets resolved from the
+ * environment (each keeping the reference it came from, safe to print).
+ *
+ * @module
+ */
+import type { SecretValue } from './env-ref.js';
+import type { LOG_LEVELS } from './server-schema.js';
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface GatewayKeyConfig {
+  key: SecretValue;
+  /** The providers the key may reach (at least one). */
+  providers: string[];
+  /** Only when `providers` has one entry. */
+  upstreamKey?: SecretValue;
+  agent?: string;
+  run?: string;
+  tags?: Record<string, string>;
+}
+
+export interface UpstreamConfig {
+  provider: string;
+  baseURL: string;
+  apiKey?: SecretValue;
+}
+
+export interface ModelRouteConfig {
+  prefix: string;
+  provider: string;
+}
+
+export interface GatewayRetryConfig {
+  routes: '*' | string[];
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxRetryAfterMs?: number;
+}
+
+/** Sizes and timeouts as configured; the server fills in its defaults (src/server/deps.ts). */
+export interface ServerLimitsConfig {
+  maxBodyBytes?: number;
+  maxIngestEvents?: number;
+  maxGatewayBodyBytes?: number;
+  upstreamTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
+export interface ServerConfig {
+  host?: string;
+  port?: number;
+  logLevel?: LogLevel;
+  adminKey?: SecretValue;
+  ingestKey?: SecretValue;
+  readKey?: SecretValue;
+  gatewayKeys: GatewayKeyConfig[];
+  upstreams: UpstreamConfig[];
+  modelRoutes: ModelRouteConfig[];
+  retry?: GatewayRetryConfig;
+  allowedHosts: string[];
+  limits: ServerLimitsConfig;
+  metrics: { maxLabelSets?: number };
+}

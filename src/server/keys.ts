@@ -1,0 +1,62 @@
+/**
+ * The server's keys by role, resolved once at start. A configured reference whose variable is
+ * unset is a config error (an `adminKey: env:X` with X unset would otherwise leave reset open).
+ *
+ * | role | may |
+ * | --- | --- |
+ * | admin | everything below, and reset |
+ * | read | analytics reads, event export, `/metrics` |
+ * | ingest | `POST /v1/usage` |
+ * | gateway | the gateway, for the providers each key names |
+ *
+ * @module
+ */
+import type { SecretValue, ServerConfig } from '../config/index.js';
+import { ConfigError } from '../errors/index.js';
+import type { GatewayKey } from './gateway/types.js';
+
+export interface ServerKeys {
+  admin: string[];
+  /** Read keys, and the admin keys (which may read too). */
+  read: string[];
+  /** Ingest keys, and the admin keys. */
+  ingest: string[];
+  gateway: GatewayKey[];
+  /** True when any key is configured. */
+  any: boolean;
+}
+
+function required(secret: SecretValue, field: string): string {
+  if (secret.value === undefined)
+    throw new ConfigError(`${field}: ${secret.ref} is not set (unset the reference or set the variable)`, { field });
+  return secret.value;
+}
+
+function optional(secret: SecretValue | undefined, field: string): string[] {
+  return secret === undefined ? [] : [required(secret, field)];
+}
+
+export function resolveServerKeys(server: ServerConfig): ServerKeys {
+  const admin = optional(server.adminKey, 'server.adminKey');
+  const read = optional(server.readKey, 'server.readKey');
+  const ingest = optional(server.ingestKey, 'server.ingestKey');
+  const gateway = server.gatewayKeys.map((entry, index): GatewayKey => {
+    const field = `server.gatewayKeys.${index}`;
+    return {
+      key: required(entry.key, `${field}.key`),
+      providers: entry.providers,
+      upstreamKey: entry.upstreamKey === undefined ? undefined : required(entry.upstreamKey, `${field}.upstreamKey`),
+      attribution:
+        entry.agent === undefined && entry.run === undefined && entry.tags === undefined
+          ? undefined
+          : { agent: entry.agent, run: entry.run, tags: entry.tags },
+    };
+  });
+  return {
+    admin,
+    read: [...read, ...admin],
+    ingest: [...ingest, ...admin],
+    gateway,
+    any: admin.length + read.length + ingest.length + gateway.length > 0,
+  };
+}
