@@ -59,8 +59,10 @@ export interface RunningServer {
   loopbackOnly: boolean;
   /** Route groups served without a key beyond loopback (`insecureOpen`); empty otherwise. */
   openRoutes: string[];
-  /** The config the server runs with (`settingSources` says where each basic setting came from). */
-  config: Config;
+  /** The host asked for (flag, config or environment), before loopback was forced. */
+  requestedHost: string;
+  /** Where the config came from and where each basic setting came from (never a secret). */
+  settings: Pick<Config, 'source' | 'settingSources' | 'ignoredEnv'>;
   store: Store;
   ledger: Ledger;
   app: TokenledgerApp;
@@ -186,7 +188,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     return closing;
   };
 
-  return { url, port, host, loopbackOnly, openRoutes, config, store, ledger, app: built, close };
+  const settings = { source: config.source, settingSources: config.settingSources, ignoredEnv: config.ignoredEnv };
+  return { url, port, host, requestedHost, loopbackOnly, openRoutes, settings, store, ledger, app: built, close };
 }
 
 /** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */

@@ -7,7 +7,7 @@
  */
 import { BASIC_ENV, type Config } from '../../config/index.js';
 
-export function describeSettingSources(config: Config): string {
+export function describeSettingSources(config: Pick<Config, 'source' | 'settingSources' | 'ignoredEnv'>): string {
   const envVars = new Set(Object.values(BASIC_ENV));
   const fromEnv = Object.values(config.settingSources).filter((source) => envVars.has(source));
   const parts = [config.source === 'env' ? 'no config file' : `config file ${config.source}`];

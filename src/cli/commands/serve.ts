@@ -84,10 +84,10 @@ export function registerServeCommand(program: Command): void {
             : `could not start: ${error instanceof Error ? error.message : String(error)}`;
         fail(message);
       }
-      process.stderr.write(`tokenledger serve: ${describeSettingSources(running.config)}\n`);
+      process.stderr.write(`tokenledger serve: ${describeSettingSources(running.settings)}\n`);
       if (running.loopbackOnly) {
         process.stderr.write(
-          `tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${options.host ?? running.config.server.host}); set keys (server.adminKey, TOKENLEDGER_ADMIN_KEY...) or pass --insecure-open to listen elsewhere\n`,
+          `tokenledger serve: no keys configured, so listening on 127.0.0.1 only (not ${running.requestedHost}); set keys (server.adminKey, TOKENLEDGER_ADMIN_KEY...) or pass --insecure-open to listen elsewhere\n`,
         );
       } else if (!running.app.keysConfigured && running.openRoutes.length === 0) {
         process.stderr.write('tokenledger serve: no keys configured; listening on loopback only\n');
