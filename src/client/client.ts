@@ -13,7 +13,7 @@ import { fetchTransport, nodeTransport, type FetchFunction } from './transport.j
 import type { BatchSource } from './batch.js';
 import { runClientBatch } from './client-batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
-import { openrouterAttributionHeaders } from './providers/openrouter.js';
+import { providerEnvHeaders } from './providers/registry.js';
 import type { ChatMessage, ProviderCall } from './providers/types.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
@@ -103,9 +103,7 @@ export function createClient(options: ClientOptions): Client {
       : createRedisRateLimiter({ redis: config.redis, limits: config.rateLimits }));
   const retry: RetryOptions = { ...config.retry, ...options.retry };
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const resolver = new TargetResolver(config, (provider) =>
-    provider.id === 'openrouter' ? openrouterAttributionHeaders(env) : {},
-  );
+  const resolver = new TargetResolver(config, (provider) => providerEnvHeaders(provider.id, env));
   const recorder = options.ledger;
   const tpmRules = config.rateLimits.filter((rule) => rule.tpm !== undefined);
   const tpmLimited = (provider: string, model: string): boolean =>

@@ -6,7 +6,8 @@
  * @module
  */
 import { ConfigError } from '../errors/index.js';
-import { ENV_PROVIDERS, resolveModelRef, type AgentConfig, type Config, type ProviderConfig } from '../config/index.js';
+import { resolveModelRef, type AgentConfig, type Config, type ProviderConfig } from '../config/index.js';
+import { providerRecord } from '../providers/index.js';
 import { KeyPool } from './keys.js';
 import { providerAdapter } from './providers/registry.js';
 import type { ProviderAdapter } from './providers/types.js';
@@ -68,7 +69,7 @@ export class TargetResolver {
     const providerConfig = this.config.providers[target.provider];
     if (providerConfig === undefined) {
       const known = Object.keys(this.config.providers);
-      const env = ENV_PROVIDERS[target.provider];
+      const env = providerRecord(target.provider)?.env;
       if (env !== undefined) {
         throw new ConfigError(
           `provider '${target.provider}' is not configured: set ${env.keyVars.join(' or ')}${env.keyOptional === true && env.baseURLVar !== undefined ? ` or ${env.baseURLVar}` : ''}, or add it to the config's providers`,

@@ -4,14 +4,16 @@
  *
  * @module
  */
+import type { ClientAdapterKind } from '../providers/index.js';
 import type { PriceOverride } from '../types/index.js';
 import type { SecretValue } from './env-ref.js';
 import type { ServerConfig } from './server-config.js';
 
-export type ProviderType = 'openai-compatible' | 'anthropic' | 'gemini';
+/** The wire protocol a configured provider is called with (the client adapter). */
+export type ProviderType = ClientAdapterKind;
 
 export interface ProviderConfig {
-  /** Provider id, e.g. `openai`, `openrouter`, `anthropic`, `gemini`, or any name of yours. */
+  /** Canonical provider id (`openai`, `openrouter`, `anthropic`, `google`...), or any name of yours. */
   id: string;
   type: ProviderType;
   /** Base URL; `undefined` means the provider's default (known ids only). */

@@ -12,7 +12,7 @@ import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import type { AgentConfig, BasicSetting, Config, ProviderConfig } from './config.js';
 import { BASIC_ENV, readEnvBasics, type EnvBasics } from './env-basics.js';
-import { ENV_PROVIDERS } from './env-providers.js';
+import { canonicalProviderId, providerRecord, providerRecords, type ProviderRecord } from '../providers/index.js';
 import { expandEnv, resolveSecret, type SecretValue } from './env-ref.js';
 import { resolveModelRef } from './resolve-model.js';
 import type { GatewayKeyConfig, ServerConfig } from './server-config.js';
@@ -111,8 +111,15 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     store: file.store ?? basics.store,
     providers,
     agents,
-    prices: file.prices ?? [],
-    rateLimits: file.rateLimits ?? [],
+    prices: (file.prices ?? []).map((price) =>
+      price.provider === undefined
+        ? price
+        : { ...price, provider: canonicalProviderId(price.provider) ?? price.provider },
+    ),
+    rateLimits: (file.rateLimits ?? []).map((rule) => ({
+      ...rule,
+      provider: canonicalProviderId(rule.provider) ?? rule.provider,
+    })),
     retry: file.retry ?? {},
     redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
     server: resolveServer(file.server, env, basics),
@@ -153,31 +160,54 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** The records the environment can configure: those with variables and a client adapter. */
+function envProviders(): (ProviderRecord & Required<Pick<ProviderRecord, 'env' | 'client'>>)[] {
+  return providerRecords().filter(
+    (record): record is ProviderRecord & Required<Pick<ProviderRecord, 'env' | 'client'>> =>
+      record.env !== undefined && record.client !== undefined,
+  );
+}
+
 function resolveProviders(file: ConfigFile, source: string, env: Env): Record<string, ProviderConfig> {
   const out: Record<string, ProviderConfig> = {};
   // From the environment: a known provider is configured when its key (or, for local servers,
   // its URL variable) is set.
-  for (const [id, known] of Object.entries(ENV_PROVIDERS)) {
+  for (const record of envProviders()) {
+    const known = record.env;
     const keyVar = known.keyVars.find((name) => nonEmpty(env[name]) !== undefined);
     const baseVar = known.baseURLVar === undefined ? undefined : nonEmpty(env[known.baseURLVar]);
     if (keyVar === undefined && !(known.keyOptional === true && baseVar !== undefined)) continue;
-    out[id] = {
-      id,
-      type: known.type,
+    out[record.id] = {
+      id: record.id,
+      type: record.client.adapter,
       baseURL: baseVar === undefined ? undefined : envBaseURL(baseVar, known.baseURLSuffix),
       apiKeys: keyVar === undefined ? [] : [resolveSecret(`env:${keyVar}`, env)],
       keyOptional: known.keyOptional === true,
       headers: {},
     };
   }
-  for (const [id, provider] of Object.entries(file.providers ?? {})) {
-    const known = ENV_PROVIDERS[id];
-    const type = provider.type ?? known?.type;
+  const named = new Map<string, string>();
+  for (const [written, provider] of Object.entries(file.providers ?? {})) {
+    // `gemini` and `google` are one provider: the config may use any of its names.
+    const id = canonicalProviderId(written) ?? written;
+    const earlier = named.get(id);
+    if (earlier !== undefined) {
+      throw new ConfigError(
+        `${source}: providers.${written}: names the same provider as providers.${earlier} (${id})`,
+        {
+          field: `providers.${written}`,
+        },
+      );
+    }
+    named.set(id, written);
+    const record = providerRecord(id);
+    const known = record?.env;
+    const type = provider.type ?? record?.client?.adapter;
     if (type === undefined) {
       throw new ConfigError(
-        `${source}: providers.${id}.type: required for a provider tokenledger does not know (openai-compatible, anthropic or gemini)`,
+        `${source}: providers.${written}.type: required for a provider tokenledger does not know (openai-compatible, anthropic or gemini)`,
         {
-          field: `providers.${id}.type`,
+          field: `providers.${written}.type`,
         },
       );
     }
@@ -223,14 +253,22 @@ function resolveServer(server: ConfigFile['server'], env: Env, basics: EnvBasics
         ...(upstreamKey === undefined ? {} : { upstreamKey: resolveSecret(upstreamKey, env) }),
       }),
     ) ?? basics.gatewayKeys;
+  // Provider names as the registry spells them, so `gemini` allows the gateway's Google route.
+  const canonicalKeys = gatewayKeys?.map((entry) => ({
+    ...entry,
+    providers: entry.providers.map((name) => canonicalProviderId(name) ?? name),
+  }));
   const out: ServerConfig = {
-    gatewayKeys: gatewayKeys ?? [],
+    gatewayKeys: canonicalKeys ?? [],
     upstreams: (file.upstreams ?? []).map((entry) => ({
-      provider: entry.provider,
+      provider: canonicalProviderId(entry.provider) ?? entry.provider,
       baseURL: expandEnv(entry.baseURL, env),
       ...(entry.apiKey === undefined ? {} : { apiKey: resolveSecret(entry.apiKey, env) }),
     })),
-    modelRoutes: file.modelRoutes ?? [],
+    modelRoutes: (file.modelRoutes ?? []).map((route) => ({
+      ...route,
+      provider: canonicalProviderId(route.provider) ?? route.provider,
+    })),
     allowedHosts: file.allowedHosts ?? [],
     limits: file.limits ?? {},
     metrics: file.metrics ?? {},

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors/index.js';
 import type { ProviderConfig } from './config.js';
-import { ENV_PROVIDERS } from './env-providers.js';
+import { canonicalProviderId, providerRecord, providerRecords } from '../providers/index.js';
 
 export interface ModelTarget {
   provider: string;
@@ -13,12 +13,14 @@ export interface ModelTarget {
 }
 
 /**
- * Resolves `{ provider?, model }`:
+ * Resolves `{ provider?, model }` (provider names are folded to their canonical id, so
+ * `gemini/gemini-2.5-flash` is Google's):
  * - with `provider`, the model is taken as written;
  * - `p/model` where `p` is a configured provider id: that provider, model `model`;
- * - a known provider's prefix (`openai/...`) when OpenRouter is not configured: that provider;
- * - any other `vendor/model` id: OpenRouter, which names its models that way
- *   (https://openrouter.ai/docs/api-reference/overview), e.g. `google/gemini-2.5-flash`;
+ * - a known provider's prefix (`openai/...`) when the vendor-model router is not configured:
+ *   that provider;
+ * - any other `vendor/model` id: the provider that names its models that way (OpenRouter,
+ *   https://openrouter.ai/docs/api-reference/overview), e.g. `google/gemini-2.5-flash`;
  * - a bare model: the only configured provider, else an error asking for `provider/model`.
  *
  * @param field - the config path named in errors.
@@ -28,16 +30,18 @@ export function resolveModelRef(
   providers: Readonly<Record<string, ProviderConfig>>,
   field = 'model',
 ): ModelTarget {
-  if (ref.provider !== undefined) return { provider: ref.provider, model: ref.model };
+  if (ref.provider !== undefined)
+    return { provider: canonicalProviderId(ref.provider) ?? ref.provider, model: ref.model };
   const slash = ref.model.indexOf('/');
   if (slash > 0) {
-    const prefix = ref.model.slice(0, slash);
+    const prefix = canonicalProviderId(ref.model.slice(0, slash)) ?? ref.model.slice(0, slash);
     if (providers[prefix] !== undefined) return { provider: prefix, model: ref.model.slice(slash + 1) };
-    // No OpenRouter either: a known provider prefix means that provider, so the error names its key.
-    if (providers['openrouter'] === undefined && ENV_PROVIDERS[prefix] !== undefined) {
+    const router = providerRecords().find((record) => record.quirks?.routesVendorModelIds === true)?.id;
+    // No router either: a known provider prefix means that provider, so the error names its key.
+    if ((router === undefined || providers[router] === undefined) && providerRecord(prefix)?.env !== undefined) {
       return { provider: prefix, model: ref.model.slice(slash + 1) };
     }
-    return { provider: 'openrouter', model: ref.model };
+    if (router !== undefined) return { provider: router, model: ref.model };
   }
   const ids = Object.keys(providers);
   if (ids.length === 1 && ids[0] !== undefined) return { provider: ids[0], model: ref.model };

@@ -4,6 +4,7 @@
  * @module
  */
 import { ValidationError } from '../errors/index.js';
+import { canonicalProviderId } from '../providers/index.js';
 import type { Pricer } from '../pricing/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
@@ -43,7 +44,8 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
       model: input.model ?? input.requestedModel,
     });
   }
-  const provider = input.provider ?? normalized?.provider;
+  // Canonical on the way in: `gemini`, `x-ai`, `OpenAI` are stored as `google`, `xai`, `openai`.
+  const provider = canonicalProviderId(input.provider ?? normalized?.provider);
   if (provider === undefined) throw new ValidationError('provider: is required', { field: 'provider' });
   const model = normalized?.model ?? input.model ?? input.requestedModel;
   if (model === undefined) throw new ValidationError('model: is required', { field: 'model' });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
 import {
   bucketStart,
@@ -46,7 +47,7 @@ function matches(kept: Kept, filter: Filter): boolean {
   const { row } = kept;
   if (filter.from !== undefined && row.time_ms < filter.from.getTime()) return false;
   if (filter.to !== undefined && row.time_ms >= filter.to.getTime()) return false;
-  if (filter.provider !== undefined && row.provider !== filter.provider) return false;
+  if (filter.provider !== undefined && row.provider !== canonicalProviderId(filter.provider)) return false;
   if (filter.model !== undefined && row.model !== filter.model) return false;
   if (filter.agent !== undefined && row.agent !== filter.agent) return false;
   if (filter.run !== undefined && row.run !== filter.run) return false;

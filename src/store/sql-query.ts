@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
 import { decodeCursor } from './cursor.js';
@@ -49,7 +50,7 @@ export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialec
     params.push(range.toMs);
   }
   for (const column of ['provider', 'model', 'agent', 'run', 'status'] as const) {
-    const value = filter[column];
+    const value = column === 'provider' ? canonicalProviderId(filter.provider) : filter[column];
     if (value !== undefined) {
       clauses.push(`${column} = ?`);
       params.push(value);
@@ -102,7 +103,8 @@ export function rollupWhere(filter: Filter, range: TimeRange, timeColumn: 'hour_
     params.push(range.toMs);
   }
   for (const column of ['provider', 'model', 'status'] as const) {
-    const value = filter[column];
+    // Events carry canonical provider ids: `gemini` finds Google's.
+    const value = column === 'provider' ? canonicalProviderId(filter.provider) : filter[column];
     if (value !== undefined) {
       clauses.push(`${column} = ?`);
       params.push(value);

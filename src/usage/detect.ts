@@ -3,11 +3,19 @@
  *
  * Precedence: the endpoint URL names the wire format most precisely (`/v1/messages`,
  * `:generateContent`, `/responses`...), so it wins; then the body's shape; then the provider
- * hint's usual format. Provider ids follow @pydantic/genai-prices where it has them (`google`
- * for Gemini/Vertex, `x-ai` is spelled `xai` here as in the product notes).
+ * hint's usual format. Provider ids, hosts and body marks are the provider registry's
+ * (src/providers); this module only applies them.
  *
  * @module
  */
+import {
+  canonicalProviderId,
+  providerIdFromUrl,
+  providerRecord,
+  providerRecords,
+  type BodyMarks,
+  type ProviderRecord,
+} from '../providers/index.js';
 import type { FormatHint, UsageFormat } from '../types/index.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
 import { isGeminiUsageMetadata } from './gemini.js';
@@ -50,139 +58,75 @@ function computeFormatFromUrl(url: string): UsageFormat | undefined {
   return undefined;
 }
 
-const PROVIDER_ALIASES: Record<string, string> = {
-  gemini: 'google',
-  'google-gla': 'google',
-  'google-vertex': 'google',
-  vertex: 'google',
-  vertexai: 'google',
-  'x-ai': 'xai',
-  grok: 'xai',
-  'aws-bedrock': 'bedrock',
-  'amazon-bedrock': 'bedrock',
-  'azure-openai': 'azure',
-  claude: 'anthropic',
-};
-
-/** The provider id for a hint's provider name (aliases folded), or `undefined`. */
+/** The provider id for a hint's provider name (aliases folded to the registry's id), or `undefined`. */
 export function normalizeProviderId(name: string | undefined): string | undefined {
-  if (name === undefined || name.trim() === '') return undefined;
-  const id = name.trim().toLowerCase();
-  return PROVIDER_ALIASES[id] ?? id;
+  return canonicalProviderId(name);
 }
 
-const HOSTS: Array<[RegExp, string]> = [
-  [/(^|\.)openrouter\.ai$/, 'openrouter'],
-  [/(^|\.)api\.openai\.com$/, 'openai'],
-  [/\.openai\.azure\.com$|\.services\.ai\.azure\.com$|\.azure\.com$/, 'azure'],
-  [/(^|\.)api\.anthropic\.com$/, 'anthropic'],
-  [/generativelanguage\.googleapis\.com$|aiplatform\.googleapis\.com$/, 'google'],
-  [/^bedrock(-runtime)?[.-]/, 'bedrock'],
-  [/(^|\.)cohere\.(com|ai)$/, 'cohere'],
-  [/(^|\.)api\.deepseek\.com$/, 'deepseek'],
-  [/(^|\.)api\.x\.ai$/, 'xai'],
-  [/(^|\.)api\.mistral\.ai$/, 'mistral'],
-  [/(^|\.)api\.groq\.com$/, 'groq'],
-];
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The provider a hint names: its `provider`, else the URL's host (Ollama by its default port). */
+/** The provider a hint names: its `provider`, else the URL's (see {@link providerIdFromUrl}). */
 export function providerFromHint(hint: FormatHint | undefined): string | undefined {
-  const named = normalizeProviderId(hint?.provider);
+  const named = canonicalProviderId(hint?.provider);
   if (named !== undefined) return named;
   return hint?.url === undefined ? undefined : providerOfUrl(hint.url);
 }
 
 const providerOfUrl = memoize((url: string): string | undefined => {
-  // Claude on Vertex AI is Anthropic's model at Anthropic's list prices, whatever the host.
-  if (url.toLowerCase().includes('/publishers/anthropic/')) return 'anthropic';
-  const host = hostOf(url);
-  if (host !== undefined) {
-    for (const [pattern, id] of HOSTS) if (pattern.test(host)) return id;
-  }
-  if (/:11434(\/|$)/.test(url) || formatFromUrl(url) === 'ollama') return 'ollama';
-  return undefined;
+  // A native Ollama path (/api/chat) on a host of the caller's is Ollama.
+  return providerIdFromUrl(url) ?? (formatFromUrl(url) === 'ollama' ? nativeProviderOf('ollama')?.id : undefined);
 });
 
-const MISTRAL_MODEL = /^(mistral|ministral|codestral|pixtral|magistral|devstral|open-mistral|open-mixtral|voxtral)/i;
+/** The provider whose own API speaks `format` (the first record of that wire format without body marks). */
+function nativeProviderOf(format: UsageFormat): ProviderRecord | undefined {
+  const family = format === 'openai-responses' ? 'openai-chat' : format;
+  return providerRecords().find((record) => record.wireFormat === family && record.bodyMarks === undefined);
+}
+
+function hasAnyKey(value: Record<string, unknown> | undefined, keys: readonly string[] | undefined): boolean {
+  if (value === undefined) return false;
+  return keys?.some((key) => key in value) === true;
+}
+
+/** Structural marks of an OpenAI-style chat body (id prefix, cost, provider-only keys). */
+function chatMarksMatch(marks: BodyMarks, body: Record<string, unknown>): boolean {
+  const usage = recordAt(body, 'usage');
+  if (marks.idPrefix !== undefined && (stringAt(body, 'id') ?? '').startsWith(marks.idPrefix)) return true;
+  if (marks.usageCostKey !== undefined && usage !== undefined && typeof usage[marks.usageCostKey] === 'number')
+    return true;
+  if (hasAnyKey(body, marks.bodyKeys) || hasAnyKey(usage, marks.usageKeys)) return true;
+  const choices = body['choices'];
+  return (
+    marks.choiceKeys !== undefined &&
+    Array.isArray(choices) &&
+    choices.some((choice) => isRecord(choice) && hasAnyKey(choice, marks.choiceKeys))
+  );
+}
+
+/** Which provider sent an OpenAI-style body: structural marks first, then model names, else OpenAI. */
+function providerFromOpenAIBody(body: Record<string, unknown>, format: 'openai-chat' | 'openai-responses'): string {
+  const records = providerRecords();
+  const subject = format === 'openai-responses' ? (recordAt(body, 'response') ?? body) : body;
+  const marked = records.find((record) => {
+    const marks = record.bodyMarks;
+    if (marks === undefined) return false;
+    return format === 'openai-responses' ? hasAnyKey(subject, marks.responseKeys) : chatMarksMatch(marks, subject);
+  });
+  if (marked !== undefined) return marked.id;
+  const model = stringAt(subject, 'model') ?? '';
+  const named = records.find((record) => record.bodyMarks?.modelPattern?.test(model) === true);
+  return named?.id ?? nativeProviderOf(format)?.id ?? 'openai';
+}
 
 /** The provider a body reveals, given its format (`undefined` when it says nothing). */
 export function providerFromBody(body: unknown, format: UsageFormat | undefined): string | undefined {
-  switch (format) {
-    case 'anthropic':
-      return 'anthropic';
-    case 'gemini':
-      return 'google';
-    case 'bedrock-converse':
-      return 'bedrock';
-    case 'cohere':
-      return 'cohere';
-    case 'ollama':
-      return 'ollama';
-    case 'openai-responses': {
-      if (!isRecord(body)) return undefined;
-      const response = recordAt(body, 'response') ?? body;
-      const model = stringAt(response, 'model') ?? '';
-      if (/^grok-/i.test(model)) return 'xai';
-      if ('content_filters' in response) return 'azure';
-      return 'openai';
-    }
-    case 'openai-chat': {
-      if (!isRecord(body)) return undefined;
-      const usage = recordAt(body, 'usage');
-      const id = stringAt(body, 'id') ?? '';
-      const model = stringAt(body, 'model') ?? '';
-      // OpenRouter ids start with "gen-" and its usage carries a USD cost.
-      if (id.startsWith('gen-') || (usage !== undefined && typeof usage['cost'] === 'number')) return 'openrouter';
-      if ('x_groq' in body) return 'groq';
-      if (usage !== undefined && 'prompt_cache_hit_tokens' in usage) return 'deepseek';
-      if ('prompt_filter_results' in body || hasContentFilterResults(body)) return 'azure';
-      if (/^grok-/i.test(model)) return 'xai';
-      if (/^deepseek-/i.test(model)) return 'deepseek';
-      if (MISTRAL_MODEL.test(model)) return 'mistral';
-      return 'openai';
-    }
-    default:
-      return undefined;
-  }
-}
-
-function hasContentFilterResults(body: Record<string, unknown>): boolean {
-  const choices = body['choices'];
-  return Array.isArray(choices) && choices.some((choice) => isRecord(choice) && 'content_filter_results' in choice);
+  if (format === undefined) return undefined;
+  if (format === 'openai-chat' || format === 'openai-responses')
+    return isRecord(body) ? providerFromOpenAIBody(body, format) : undefined;
+  return nativeProviderOf(format)?.id;
 }
 
 /** The format a provider usually speaks, for when neither URL nor body decides. */
 function formatFromProvider(provider: string | undefined): UsageFormat | undefined {
-  switch (provider) {
-    case 'anthropic':
-      return 'anthropic';
-    case 'google':
-      return 'gemini';
-    case 'bedrock':
-      return 'bedrock-converse';
-    case 'cohere':
-      return 'cohere';
-    case 'ollama':
-      return 'ollama';
-    case 'openai':
-    case 'openrouter':
-    case 'deepseek':
-    case 'xai':
-    case 'mistral':
-    case 'groq':
-    case 'azure':
-      return 'openai-chat';
-    default:
-      return undefined;
-  }
+  return providerRecord(provider)?.wireFormat;
 }
 
 const ANTHROPIC_EVENTS = new Set([

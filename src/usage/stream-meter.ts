@@ -11,6 +11,7 @@
  * @module
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
+import { providerRecord } from '../providers/index.js';
 import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { AwsEventStreamDecoder } from './aws-eventstream.js';
 import { formatFromBody, formatFromUrl, providerFromHint } from './detect.js';
@@ -90,14 +91,10 @@ class Utf8ChunkDecoder {
 /** Events held while the format is still unknown (garbage before the first real event). */
 const MAX_PENDING_EVENTS = 64;
 
+/** The format a provider's streams usually come in; OpenAI's for a provider nobody recorded. */
 function formatFromProviderId(provider: string | undefined): UsageFormat | undefined {
   if (provider === undefined) return undefined;
-  if (provider === 'anthropic') return 'anthropic';
-  if (provider === 'google') return 'gemini';
-  if (provider === 'bedrock') return 'bedrock-converse';
-  if (provider === 'cohere') return 'cohere';
-  if (provider === 'ollama') return 'ollama';
-  return 'openai-chat';
+  return providerRecord(provider)?.wireFormat ?? 'openai-chat';
 }
 
 /** The meter: a class, since one is made per stream on the gateway's hot path. */
@@ -127,7 +124,8 @@ class RawStreamMeter implements StreamMeter {
     this.maxBufferSize = options.maxBufferSize ?? 16_777_216;
     const urlFormat = formatFromUrl(hint?.url);
     this.hintedProvider = providerFromHint(hint);
-    if (urlFormat === 'ollama' || this.hintedProvider === 'ollama') this.framing = 'ndjson';
+    // NDJSON framing for Ollama's native API; its /v1 API (an openai-chat URL) streams SSE.
+    if ((urlFormat ?? formatFromProviderId(this.hintedProvider)) === 'ollama') this.framing = 'ndjson';
     this.detectedFormat = urlFormat;
     if (urlFormat !== undefined) this.accumulator = createStreamAccumulator(urlFormat, hint);
   }

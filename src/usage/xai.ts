@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { providerIdFromUrl, providerRecord, providerRecords } from '../providers/index.js';
 import type { FormatHint } from '../types/index.js';
 import { createCountProblems, isRecord, sumParts } from './counts.js';
 import { readOpenAIChatParts, readProviderCost } from './openai-chat.js';
@@ -19,16 +20,25 @@ import { readFromParts, unavailableRead, type UsageRead } from './result.js';
 const USD_PER_TICK = 1e-10;
 
 /**
- * True when an OpenAI-style chat body comes from xAI directly: hint provider `xai`, a URL on
- * api.x.ai, or (no provider hint) a bare `grok-*` model. `x-ai/grok-4` (OpenRouter) is not.
+ * True when an OpenAI-style chat body comes from a provider whose chat completions leave
+ * reasoning out of `completion_tokens` (the registry's `chatOutputExcludesReasoning`, xAI):
+ * named by the hint's provider, or by its URL's host, or (no provider, no URL) by a model only
+ * that provider serves. `x-ai/grok-4` through OpenRouter is not: OpenRouter counts as OpenAI does.
  */
 export function isXaiChat(hint: FormatHint | undefined, model: string | undefined): boolean {
-  const provider = hint?.provider?.toLowerCase();
-  if (provider !== undefined) return provider === 'xai' || provider === 'x-ai' || provider === 'grok';
-  if (hint?.url !== undefined && /(^|\/\/|\.)api\.x\.ai(\/|:|$)/i.test(hint.url)) return true;
-  if (hint?.url !== undefined && /^https?:\/\//i.test(hint.url)) return false;
+  const named = providerRecord(hint?.provider);
+  if (hint?.provider !== undefined && hint.provider.trim() !== '')
+    return named?.quirks?.chatOutputExcludesReasoning === true;
+  if (hint?.url !== undefined && /^https?:\/\//i.test(hint.url)) {
+    const id = providerIdFromUrl(hint.url);
+    return providerRecord(id)?.quirks?.chatOutputExcludesReasoning === true;
+  }
   const name = model ?? hint?.model;
-  return name !== undefined && /^grok-/i.test(name);
+  if (name === undefined) return false;
+  return providerRecords().some(
+    (record) =>
+      record.quirks?.chatOutputExcludesReasoning === true && record.bodyMarks?.modelPattern?.test(name) === true,
+  );
 }
 
 /** Normalizes an xAI chat `usage` object (reasoning added to the completion count). */

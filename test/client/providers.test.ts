@@ -89,9 +89,10 @@ describe('OpenAI-compatible', () => {
 
   it('OpenRouter is the default for vendor/model ids and carries its attribution headers', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
-    await client.generate({ model: 'google/gemini-2.5-flash', prompt: 'hi' });
+    // A vendor no provider of the config is named after (google/... would go to Google itself).
+    await client.generate({ model: 'meta-llama/llama-3.3-70b-instruct', prompt: 'hi' });
     const request = mock.requests[0]!;
-    expect(json(request.json).model).toBe('google/gemini-2.5-flash');
+    expect(json(request.json).model).toBe('meta-llama/llama-3.3-70b-instruct');
     expect(request.headers['http-referer']).toBe('https://example.org');
     expect(request.headers['x-title']).toBe('tl-tests');
   });

@@ -25,12 +25,13 @@ describe('loadConfig without a file', () => {
       },
     });
     expect(config.source).toBe('env');
-    expect(Object.keys(config.providers).sort()).toEqual(['gemini', 'ollama', 'openai']);
+    // Gemini's variables configure the provider under its canonical id.
+    expect(Object.keys(config.providers).sort()).toEqual(['google', 'ollama', 'openai']);
     expect(config.providers.openai?.baseURL).toBe('http://127.0.0.1:9/v1');
     expect(config.providers.openai?.apiKeys).toEqual([
       { ref: 'env:OPENAI_API_KEY', value: 'sk-test-openai-0000000000' },
     ]);
-    expect(config.providers.gemini?.apiKeys[0]?.ref).toBe('env:GOOGLE_API_KEY');
+    expect(config.providers.google?.apiKeys[0]?.ref).toBe('env:GOOGLE_API_KEY');
     expect(config.providers.ollama).toMatchObject({
       baseURL: 'http://127.0.0.1:11434/v1',
       keyOptional: true,
@@ -159,6 +160,37 @@ describe('parseConfig errors name the field path', () => {
   });
 });
 
+describe('provider names in the config', () => {
+  it('are folded to the canonical id: providers, rate limits, prices, gateway keys and upstreams', () => {
+    const config = parseConfig(
+      {
+        providers: { gemini: { apiKey: 'env:GK' }, 'X-AI': { apiKey: 'env:XK' } },
+        rateLimits: [{ provider: 'gemini', rpm: 10 }],
+        prices: [{ provider: 'Gemini', model: 'm', input: 1, output: 2 }],
+        server: {
+          gatewayKeys: [{ key: 'env:CK', provider: 'gemini' }],
+          upstreams: [{ provider: 'vertex', baseURL: 'http://127.0.0.1:1' }],
+        },
+      },
+      'inline',
+      { GK: 'g-key', XK: 'x-key', CK: 'client-key' },
+    );
+    expect(Object.keys(config.providers).sort()).toEqual(['google', 'xai']);
+    expect(config.providers.google).toMatchObject({ id: 'google', type: 'gemini' });
+    expect(config.providers.xai).toMatchObject({ id: 'xai', type: 'openai-compatible' });
+    expect(config.rateLimits[0]?.provider).toBe('google');
+    expect(config.prices[0]?.provider).toBe('google');
+    expect(config.server.gatewayKeys[0]?.provider).toBe('google');
+    expect(config.server.upstreams[0]?.provider).toBe('google');
+  });
+
+  it('refuses two entries for one provider, naming both', () => {
+    expect(() =>
+      parseConfig({ providers: { gemini: { apiKey: 'env:A' }, google: { apiKey: 'env:B' } } }, 'inline', {}),
+    ).toThrow(/providers\.google: names the same provider as providers\.gemini \(google\)/);
+  });
+});
+
 describe('resolveModelRef', () => {
   const providers = parseConfig({}, 'env', { OPENAI_API_KEY: 'sk-aaaaaaaaaaaa', ANTHROPIC_API_KEY: 'x' }).providers;
   it('uses a configured provider prefix, else OpenRouter for vendor/model ids', () => {
@@ -166,9 +198,18 @@ describe('resolveModelRef', () => {
       provider: 'openai',
       model: 'gpt-4o-mini',
     });
-    expect(resolveModelRef({ model: 'google/gemini-2.5-flash' }, providers)).toEqual({
+    expect(resolveModelRef({ model: 'meta-llama/llama-3.3-70b-instruct' }, providers)).toEqual({
       provider: 'openrouter',
-      model: 'google/gemini-2.5-flash',
+      model: 'meta-llama/llama-3.3-70b-instruct',
+    });
+    // `gemini` (the config id of old) and `google` name one provider.
+    expect(resolveModelRef({ model: 'gemini/gemini-2.5-flash' }, providers)).toEqual({
+      provider: 'google',
+      model: 'gemini-2.5-flash',
+    });
+    expect(resolveModelRef({ provider: 'Gemini', model: 'gemini-2.5-pro' }, providers)).toEqual({
+      provider: 'google',
+      model: 'gemini-2.5-pro',
     });
     expect(resolveModelRef({ provider: 'anthropic', model: 'claude-x' }, providers)).toEqual({
       provider: 'anthropic',

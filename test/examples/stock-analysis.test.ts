@@ -69,7 +69,8 @@ describe('stock-analysis example', () => {
     for (const event of events) {
       expect(event.run).toBe('AAPL');
       expect(event.status).toBe('ok');
-      expect(event.provider).toBe('gemini');
+      // Configured as `gemini/...`, recorded under Google's canonical id, as every Gemini call is.
+      expect(event.provider).toBe('google');
       const agent = event.agent as AgentName;
       // The model the agent is configured with is the model that answered and was priced.
       expect(`gemini/${event.model}`).toBe(AGENTS[agent]);

@@ -49,6 +49,19 @@ describe('layer lint', () => {
     expect(result.output).toContain('no-upward-errors-to-store');
   });
 
+  it('keeps the provider registry at L0: it may read types, not the usage readers (L1) nor errors', async () => {
+    for (const [target, rule] of [
+      ['../usage/index.js', 'no-upward-providers-to-usage'],
+      ['../errors/index.js', 'no-upward-providers-to-errors'],
+    ] as const) {
+      await writeFile(path.join(dir, 'src/providers/upward.ts'), `import '${target}';\nexport const upward = 1;\n`);
+      const result = await cruise();
+      await rm(path.join(dir, 'src/providers/upward.ts'));
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(rule);
+    }
+  });
+
   it('refuses an import that bypasses a folder index.ts', async () => {
     await writeFile(
       path.join(dir, 'src/usage/reach.ts'),

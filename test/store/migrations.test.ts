@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrations, SCHEMA_MIGRATIONS_DDL } from '#src/store/migrations/schema.js';
+import { latencyBin } from '#src/store/latency-histogram.js';
+import { migrations, PROVIDER_IDS_V7, SCHEMA_MIGRATIONS_DDL } from '#src/store/migrations/schema.js';
+import { providerRecords } from '#src/providers/index.js';
 import { openStore, type Store } from '#src/store/index.js';
 import type { UsageEvent } from '#src/types/index.js';
 import { dropSchemas, PG_URL, uniqueSchema } from './pg-admin.js';
@@ -27,13 +29,52 @@ type Run = (sql: string) => Promise<void>;
 const T = Date.UTC(2026, 2, 3, 10, 15);
 const HOUR = 3_600_000;
 
-/** One event as version 4 stored it: no warnings column; its rollup row written beside it. */
-async function seedVersion4(dialect: Dialect, run: Run): Promise<void> {
+async function applyUpTo(version: number, dialect: Dialect, run: Run): Promise<void> {
   await run(SCHEMA_MIGRATIONS_DDL(dialect));
-  for (const migration of migrations(dialect).filter((m) => m.version <= 4)) {
+  for (const migration of migrations(dialect).filter((m) => m.version <= version)) {
     for (const statement of migration.statements) await run(statement);
     await run(`INSERT INTO schema_migrations (version, name) VALUES (${migration.version}, '${migration.name}')`);
   }
+}
+
+interface OldRow {
+  id: string;
+  provider: string;
+  timeMs: number;
+  tokens: [number, number];
+  costNanos: number;
+  durationUs?: number;
+}
+
+/** One event as an older version stored it, with the rollup and latency rows it added. */
+async function insertOld(dialect: Dialect, run: Run, row: OldRow): Promise<void> {
+  const tags = dialect === 'postgres' ? `'{}'::jsonb` : `'{}'`;
+  const [input, output] = row.tokens;
+  const bin = row.durationUs === undefined ? 'NULL' : String(latencyBin(row.durationUs));
+  await run(`INSERT INTO events (id, time_ms, provider, model, tags, input_tokens, output_tokens, total_tokens,
+    cost_total_nanos, cost_input_nanos, cost_output_nanos, duration_us, duration_bin, status, attempts, estimated)
+    VALUES ('${row.id}', ${row.timeMs}, '${row.provider}', 'gemini-2.5-flash', ${tags}, ${input}, ${output},
+    ${input + output}, ${row.costNanos}, ${row.costNanos}, 0, ${row.durationUs ?? 'NULL'}, ${bin}, 'ok', 1, 0)`);
+  for (const [table, latency, column, width] of [
+    ['rollup_hourly', 'latency_hourly', 'hour_ms', HOUR],
+    ['rollup_daily', 'latency_daily', 'day_ms', 24 * HOUR],
+  ] as const) {
+    const start = row.timeMs - (row.timeMs % width);
+    const duration = row.durationUs === undefined ? [0, 0, 'NULL'] : [1, row.durationUs, row.durationUs];
+    await run(`INSERT INTO ${table} (${column}, provider, model, agent, status, calls, successes, input_tokens,
+      output_tokens, total_tokens, cost_nanos, cost_input_nanos, duration_count, duration_sum_us, duration_max_us,
+      min_time_ms, max_time_ms)
+      VALUES (${start}, '${row.provider}', 'gemini-2.5-flash', '', 'ok', 1, 1, ${input}, ${output}, ${input + output},
+      ${row.costNanos}, ${row.costNanos}, ${duration.join(', ')}, ${row.timeMs}, ${row.timeMs})`);
+    if (row.durationUs !== undefined)
+      await run(`INSERT INTO ${latency} (${column}, provider, model, agent, status, metric, bin, n)
+        VALUES (${start}, '${row.provider}', 'gemini-2.5-flash', '', 'ok', 0, ${bin}, 1)`);
+  }
+}
+
+/** One event as version 4 stored it: no warnings column; its rollup rows written beside it. */
+async function seedVersion4(dialect: Dialect, run: Run): Promise<void> {
+  await applyUpTo(4, dialect, run);
   const tags = dialect === 'postgres' ? `'{}'::jsonb` : `'{}'`;
   await run(`INSERT INTO events (id, time_ms, provider, model, tags, input_tokens, output_tokens, total_tokens,
     cost_total_nanos, cost_input_nanos, cost_output_nanos, status, attempts, estimated)
@@ -91,43 +132,107 @@ async function checkWarningsUpgrade(store: Store): Promise<void> {
   }
 }
 
-describe('migration 5 (event warnings) over a version-4 ledger', () => {
-  it('sqlite: old rows read back without warnings; new ones keep and count theirs', async () => {
-    const path = join(dir, 'v4.db');
+/** A store opened over a database seeded by `seed` with an older version's schema and rows. */
+async function openSeeded(
+  dialect: Dialect,
+  seed: (run: Run) => Promise<void>,
+  options: { exactPercentileLimit?: number } = {},
+): Promise<Store> {
+  if (dialect === 'sqlite') {
+    const path = join(dir, `${uniqueSchema('seeded')}.db`);
     const db = new Database(path);
-    await seedVersion4('sqlite', async (sql) => {
+    await seed(async (sql) => {
       db.exec(sql);
     });
     db.close();
-    const store = await openStore(`sqlite:${path}`);
-    try {
-      await checkWarningsUpgrade(store);
-    } finally {
-      await store.close();
-    }
-  });
+    return openStore(`sqlite:${path}`, options);
+  }
+  const schema = uniqueSchema('tl_migrate');
+  schemas.push(schema);
+  const url = new URL(PG_URL);
+  url.username = process.env['PGUSER'] ?? userInfo().username;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.query(`SET search_path TO "${schema}"`);
+    await seed(async (sql) => {
+      await client.query(sql);
+    });
+  } finally {
+    await client.end();
+  }
+  return openStore(`${PG_URL}?schema=${schema}`, options);
+}
 
-  it('postgres: the same', async () => {
-    const schema = uniqueSchema('tl_migrate');
-    schemas.push(schema);
-    const url = new URL(PG_URL);
-    url.username = process.env['PGUSER'] ?? userInfo().username;
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      await client.query(`CREATE SCHEMA "${schema}"`);
-      await client.query(`SET search_path TO "${schema}"`);
-      await seedVersion4('postgres', async (sql) => {
-        await client.query(sql);
-      });
-    } finally {
-      await client.end();
-    }
-    const store = await openStore(`${PG_URL}?schema=${schema}`);
-    try {
-      await checkWarningsUpgrade(store);
-    } finally {
-      await store.close();
+const OLD_ROWS: OldRow[] = [
+  { id: 'g1', provider: 'gemini', timeMs: T, tokens: [100, 20], costNanos: 1000, durationUs: 5000 },
+  { id: 'g2', provider: 'google', timeMs: T + 60_000, tokens: [10, 2], costNanos: 200, durationUs: 9000 },
+  { id: 'g3', provider: 'Gemini', timeMs: T + 2 * HOUR, tokens: [1, 1], costNanos: 3 },
+  { id: 'o1', provider: 'OpenAI', timeMs: T + 5000, tokens: [7, 3], costNanos: 50 },
+  { id: 'm1', provider: 'MyCorp', timeMs: T + 6000, tokens: [5, 5], costNanos: 0 },
+];
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`${dialect}: migrations over older ledgers`, () => {
+    it('5 (event warnings) over version 4: old rows read back without warnings; new ones keep and count theirs', async () => {
+      const store = await openSeeded(dialect, (run) => seedVersion4(dialect, run));
+      try {
+        await checkWarningsUpgrade(store);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('7 (canonical provider ids) over version 6: gemini rows become google, rollups merged, nothing lost', async () => {
+      const store = await openSeeded(
+        dialect,
+        async (run) => {
+          await applyUpTo(6, dialect, run);
+          for (const row of OLD_ROWS) await insertOld(dialect, run, row);
+        },
+        // Percentiles from the merged latency histograms, not the raw values.
+        { exactPercentileLimit: 1 },
+      );
+      try {
+        const { events } = await store.events({ filter: {}, limit: 10 });
+        expect(Object.fromEntries(events.map((e) => [e.id, e.provider]))).toEqual({
+          g1: 'google',
+          g2: 'google',
+          g3: 'google',
+          o1: 'openai',
+          m1: 'MyCorp',
+        });
+        const fromRollups = await store.aggregate({ filter: {}, groupBy: ['provider'] });
+        expect(fromRollups.map((r) => [r.key.provider, r.calls, r.totalTokens, r.costNanos, r.durationCount])).toEqual([
+          ['MyCorp', 1, 10, 0, 0],
+          ['google', 3, 134, 1203, 2],
+          ['openai', 1, 10, 50, 0],
+        ]);
+        // The raw events (a run grouping cannot use the rollups) agree with the merged rollups.
+        const fromEvents = await store.aggregate({ filter: {}, groupBy: ['provider', 'run'] });
+        expect(fromEvents.map((r) => [r.key.provider, r.calls, r.totalTokens, r.costNanos])).toEqual(
+          fromRollups.map((r) => [r.key.provider, r.calls, r.totalTokens, r.costNanos]),
+        );
+        const [google] = await store.aggregate({ filter: { provider: 'gemini' }, groupBy: [] });
+        expect(google?.calls).toBe(3);
+        expect(google?.duration.p50).toBeCloseTo(5, 0);
+        expect(google?.duration.p99).toBeCloseTo(9, 0);
+        const hours = await store.aggregate({ filter: { provider: 'google' }, groupBy: ['bucket'], interval: '1h' });
+        expect(hours.map((r) => r.calls)).toEqual([2, 1]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('migration 7 froze the registry of its day', () => {
+  it('every provider name the registry folds today is folded by a migration (add one for new aliases)', () => {
+    for (const record of providerRecords()) {
+      for (const name of [record.id, ...record.aliases]) {
+        expect(PROVIDER_IDS_V7[name.toLowerCase()], `${name} -> ${record.id}`).toBe(record.id);
+      }
     }
   });
 });

@@ -95,7 +95,7 @@ export function registerUsageCommand(program: Command): void {
     .description('Normalize the token usage of a saved response (JSON) or raw stream (SSE / NDJSON)')
     .argument('[file]', 'file holding the response or stream; stdin when absent or "-"')
     .option('--provider <id>', 'provider id hint (openai, anthropic, google, bedrock, xai, ...)')
-    .option('--url <url>', 'endpoint URL hint, e.g. https://api.anthropic.com/v1/messages')
+    .option('--url <url>', 'the endpoint URL the body came from (its host and path name provider and format)')
     .option('--model <model>', 'requested model hint')
     .option('--stream', 'treat the input as a raw stream even if it parses as one JSON value')
     .option('--raw', 'include the provider raw usage object in the output')

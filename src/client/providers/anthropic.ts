@@ -37,7 +37,8 @@ export function readAnthropicRateLimit(headers: Headers): RateLimitHint | undefi
 export const anthropicProvider: ProviderAdapter = {
   id: 'anthropic',
   type: 'anthropic',
-  defaultBaseURL: 'https://api.anthropic.com',
+  // The registry's base URL is filled in by registry.ts.
+  defaultBaseURL: undefined,
   defaultHeaders: {},
   buildCall({ baseURL, apiKey, call, headers }) {
     const systemParts = [

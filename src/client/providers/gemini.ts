@@ -40,9 +40,10 @@ export function readGeminiRetryDelayMs(body: unknown): number | undefined {
 }
 
 export const geminiProvider: ProviderAdapter = {
-  id: 'gemini',
+  id: 'google',
   type: 'gemini',
-  defaultBaseURL: 'https://generativelanguage.googleapis.com',
+  // The registry's base URL is filled in by registry.ts.
+  defaultBaseURL: undefined,
   defaultHeaders: {},
   buildCall({ baseURL, apiKey, call, headers }) {
     const systemParts = [

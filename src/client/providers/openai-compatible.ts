@@ -1,6 +1,6 @@
 /**
  * OpenAI Chat Completions and every server that speaks it (OpenRouter, DeepSeek, Groq, xAI,
- * Mistral, vLLM, Ollama's /v1). Presets spread {@link openaiCompatible} with their own defaults.
+ * Mistral, vLLM, Ollama's /v1); registry.ts fills in each provider's defaults from its record.
  *
  * @module
  */
@@ -125,10 +125,3 @@ export function openaiCompatible(options: OpenAICompatibleOptions): ProviderAdap
     readRateLimit: readOpenAIRateLimit,
   };
 }
-
-/** OpenAI itself. */
-export const openaiProvider = openaiCompatible({
-  id: 'openai',
-  defaultBaseURL: 'https://api.openai.com/v1',
-  maxTokensField: 'max_completion_tokens',
-});

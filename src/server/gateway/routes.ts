@@ -7,6 +7,7 @@
  * @module
  */
 import type { Config, ModelRouteConfig } from '../../config/index.js';
+import { canonicalProviderId } from '../../providers/index.js';
 import { badRequest } from '../http-error.js';
 import { modelOf, providerForModel } from './model-routes.js';
 import type { GatewayRoute, TargetInput } from './types.js';
@@ -67,7 +68,7 @@ export function createGatewayRouter(
           target({ body, key, headers, url }) {
             const named = header(headers, 'x-tokenledger-provider');
             const model = method === 'POST' ? modelOf(body) : undefined;
-            const id = named ?? providerForModel(model, modelRoutes) ?? key?.providers[0] ?? 'openai';
+            const id = canonicalProviderId(named ?? providerForModel(model, modelRoutes) ?? key?.providers[0]) ?? 'openai';
             const type = config.providers[id]?.type;
             if (type !== undefined && type !== 'openai-compatible') {
               throw badRequest(
@@ -97,7 +98,7 @@ export function createGatewayRouter(
           label: `gemini.${gemini[3]}`,
           target({ url }) {
             return {
-              upstream: upstream('gemini', 'gemini'),
+              upstream: upstream('google', 'gemini'),
               pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`,
               model: decodeURIComponent(gemini[2] ?? ''),
             };

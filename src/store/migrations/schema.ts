@@ -18,6 +18,7 @@
  *   the rollups (sqlite-rollups.ts).
  * - `events.warnings` and the rollups' `warning_calls` (version 5).
  * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
+ * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
  *
  * @module
  */
@@ -102,6 +103,9 @@ const ROLLUP_SUM_COLUMNS_V1 = [
   'ttft_sum_us',
 ] as const;
 
+/** Sum columns the rollups had at version 7 (frozen, for the provider-id merge). */
+const ROLLUP_SUM_COLUMNS_V7 = [...ROLLUP_SUM_COLUMNS_V1, 'warning_calls'] as const;
+
 /** Sum columns of the rollups today, in the order of PartialSums' additive fields. */
 export const ROLLUP_SUM_COLUMNS = [
   ...ROLLUP_SUM_COLUMNS_V1,
@@ -149,6 +153,109 @@ function latencyTable(
   n ${big} NOT NULL,
   PRIMARY KEY (${timeColumn}, provider, model, agent, status, metric, bin)
 )`;
+}
+
+/**
+ * Provider names folded to their canonical id by version 7, as the provider registry had them
+ * then (frozen: an alias added to the registry later needs a migration of its own; a test
+ * checks that). Canonical ids map to themselves, so other spellings (`OpenAI`) fold too.
+ */
+export const PROVIDER_IDS_V7: Readonly<Record<string, string>> = {
+  openrouter: 'openrouter',
+  'open-router': 'openrouter',
+  openai: 'openai',
+  'openai-api': 'openai',
+  groq: 'groq',
+  deepseek: 'deepseek',
+  azure: 'azure',
+  'azure-openai': 'azure',
+  azure_openai: 'azure',
+  azureopenai: 'azure',
+  xai: 'xai',
+  'x-ai': 'xai',
+  'x.ai': 'xai',
+  grok: 'xai',
+  mistral: 'mistral',
+  mistralai: 'mistral',
+  'mistral-ai': 'mistral',
+  cerebras: 'cerebras',
+  anthropic: 'anthropic',
+  claude: 'anthropic',
+  'anthropic-api': 'anthropic',
+  google: 'google',
+  gemini: 'google',
+  'google-gla': 'google',
+  'google-vertex': 'google',
+  'google-genai': 'google',
+  vertex: 'google',
+  vertexai: 'google',
+  'vertex-ai': 'google',
+  bedrock: 'bedrock',
+  aws: 'bedrock',
+  'aws-bedrock': 'bedrock',
+  'amazon-bedrock': 'bedrock',
+  'bedrock-runtime': 'bedrock',
+  cohere: 'cohere',
+  'cohere-ai': 'cohere',
+  ollama: 'ollama',
+  vllm: 'vllm',
+  zai: 'zai',
+  'z-ai': 'zai',
+  zhipu: 'zai',
+  alibaba: 'alibaba',
+  dashscope: 'alibaba',
+  huggingface: 'huggingface',
+  'hugging-face': 'huggingface',
+  snowflake: 'snowflake',
+  'snowflake-cortex': 'snowflake',
+};
+
+const sqlText = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * Rewrites stored provider names to their canonical id: the events, then each rollup and
+ * latency table, whose rows for one key may now collide (`gemini` and `google` of one hour):
+ * those are merged by summing, through a temporary table.
+ */
+function canonicalProviderStatements(): string[] {
+  const names = Object.keys(PROVIDER_IDS_V7).map(sqlText).join(', ');
+  const ids = [...new Set(Object.values(PROVIDER_IDS_V7))].map(sqlText).join(', ');
+  const canonical = `CASE lower(provider) ${Object.entries(PROVIDER_IDS_V7)
+    .map(([name, id]) => `WHEN ${sqlText(name)} THEN ${sqlText(id)}`)
+    .join(' ')} END`;
+  const affected = `lower(provider) IN (${names})`;
+  const statements = [`UPDATE events SET provider = ${canonical} WHERE ${affected} AND provider NOT IN (${ids})`];
+  const merge = (table: string, keys: string[], sums: string[], extremes: string[]): string[] => {
+    const selectKeys = keys.map((key) => (key === 'provider' ? `${canonical} AS provider` : key));
+    const groupKeys = keys.map((key) => (key === 'provider' ? canonical : key));
+    const columns = [...keys, ...sums, ...extremes.map((extreme) => extreme.split(' AS ')[1] ?? extreme)];
+    return [
+      `CREATE TEMP TABLE tl_provider_merge AS SELECT ${[...selectKeys, ...sums.map((c) => `SUM(${c}) AS ${c}`), ...extremes].join(', ')} FROM ${table} WHERE ${affected} GROUP BY ${groupKeys.join(', ')}`,
+      `DELETE FROM ${table} WHERE ${affected}`,
+      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM tl_provider_merge`,
+      'DROP TABLE tl_provider_merge',
+    ];
+  };
+  const extremes = [
+    'MAX(duration_max_us) AS duration_max_us',
+    'MIN(min_time_ms) AS min_time_ms',
+    'MAX(max_time_ms) AS max_time_ms',
+  ];
+  for (const [table, time] of [
+    ['rollup_hourly', 'hour_ms'],
+    ['rollup_daily', 'day_ms'],
+  ] as const) {
+    statements.push(
+      ...merge(table, [time, 'provider', 'model', 'agent', 'status'], [...ROLLUP_SUM_COLUMNS_V7], extremes),
+    );
+  }
+  for (const [table, time] of [
+    ['latency_hourly', 'hour_ms'],
+    ['latency_daily', 'day_ms'],
+  ] as const) {
+    statements.push(...merge(table, [time, 'provider', 'model', 'agent', 'status', 'metric', 'bin'], ['n'], []));
+  }
+  return statements;
 }
 
 export function migrations(dialect: Dialect): Migration[] {
@@ -221,6 +328,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
         'ALTER TABLE events ADD COLUMN span_id text',
         'CREATE INDEX IF NOT EXISTS events_trace ON events (trace_id) WHERE trace_id IS NOT NULL',
       ],
+    },
+    {
+      version: 7,
+      // One provider, one id: `gemini` (the old config id) and Google's other names become
+      // `google`, as the provider registry canonicalizes every new event.
+      name: 'canonical provider ids',
+      statements: canonicalProviderStatements(),
     },
   ];
 }
