@@ -180,7 +180,7 @@ describe('provider names in the config', () => {
     expect(config.providers.xai).toMatchObject({ id: 'xai', type: 'openai-compatible' });
     expect(config.rateLimits[0]?.provider).toBe('google');
     expect(config.prices[0]?.provider).toBe('google');
-    expect(config.server.gatewayKeys[0]?.provider).toBe('google');
+    expect(config.server.gatewayKeys[0]?.providers).toEqual(['google']);
     expect(config.server.upstreams[0]?.provider).toBe('google');
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { providerAdapter } from '#src/client/providers/registry.js';
 import { parseConfig } from '#src/config/index.js';
-import { createLedger } from '#src/ledger/index.js';
+import { createLedger } from '#src/index.js';
 import { openStore } from '#src/store/index.js';
 import {
   canonicalProviderId,

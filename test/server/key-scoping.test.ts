@@ -109,7 +109,7 @@ describe('a gateway key reaches only the providers it names', () => {
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(body.error.code, name).toBe('provider_not_allowed');
       expect(body.error.message, name).toMatch(
-        /^this gateway key may reach openai only, not (anthropic|gemini|deepseek)$/,
+        /^this gateway key may reach openai only, not (anthropic|google|deepseek)$/,
       );
       expect(JSON.stringify(body)).not.toContain(OPENAI_ONLY);
     }

@@ -68,7 +68,8 @@ export function createGatewayRouter(
           target({ body, key, headers, url }) {
             const named = header(headers, 'x-tokenledger-provider');
             const model = method === 'POST' ? modelOf(body) : undefined;
-            const id = canonicalProviderId(named ?? providerForModel(model, modelRoutes) ?? key?.providers[0]) ?? 'openai';
+            const id =
+              canonicalProviderId(named ?? providerForModel(model, modelRoutes) ?? key?.providers[0]) ?? 'openai';
             const type = config.providers[id]?.type;
             if (type !== undefined && type !== 'openai-compatible') {
               throw badRequest(
