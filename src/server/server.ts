@@ -169,10 +169,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     closing ??= (async () => {
       clearInterval(reminder);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive socket goes idle once its last response ends; closing idle sockets only
+      // once would leave those holding close() open until the grace period ends.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      sweep.unref();
       const grace = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
       grace.unref();
       await drained;
+      clearInterval(sweep);
       clearTimeout(grace);
       await built.flushRecordings();
       try {

@@ -55,4 +55,33 @@ describe('graceful shutdown', () => {
       await store.close();
     }
   });
+
+  it('closes a keep-alive connection as soon as its in-flight response ended, not at the end of the grace period', async () => {
+    const mock = await startMockProvider({ chunkGapMs: 15 });
+    const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
+    const server = await startServer({
+      port: 0,
+      db: `sqlite:${join(dir, 'keep-alive.db')}`,
+      env,
+      config: parseConfig({}, 'inline', env),
+      logger: pino({ level: 'silent' }),
+      // Longer than the test's own timeout: close() resolving at all proves it did not wait for it.
+      drainTimeoutMs: 600_000,
+    });
+    // fetch keeps its socket alive after the stream; close() starts while the stream runs.
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [] }),
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const closing = server.close();
+    let chunks = 1;
+    while (!(await reader.read()).done) chunks++;
+    expect(chunks).toBeGreaterThan(1);
+    await closing;
+    await mock.close();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
 });
