@@ -18,6 +18,7 @@ import type { GatewayRuntime } from './gateway/types.js';
 import { resolveServerKeys, type ServerKeys } from './keys.js';
 import { notFound } from './http-error.js';
 import type { RequireKeyOptions } from './middleware/auth.js';
+import { type BrowserGuardOptions, browserGuard } from './middleware/browser-guard.js';
 import { createAnalyticsRoutes } from './routes/analytics.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
 import { createHealthRoutes } from './routes/health.js';
@@ -71,8 +72,15 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     onError: (error) =>
       deps.logger.warn('gateway recording failed', { error: error instanceof Error ? error.message : String(error) }),
   });
+  const browser: BrowserGuardOptions = {
+    // Keys protect a server from rebinding pages (they cannot hold a key); without keys, the Host decides.
+    checkHost: !keys.any || deps.config.server.allowedHosts.length > 0,
+    boundHost: binding.host,
+    allowedHosts: deps.config.server.allowedHosts,
+  };
   const runtime: GatewayRuntime = {
     tracker,
+    browser,
     metrics: deps.metrics,
     limits,
     gatewayKeys: keys.gateway,
@@ -86,6 +94,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
 
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
+  app.use('*', browserGuard(browser));
   app.notFound((c) => {
     throw notFound(`no route ${c.req.method} ${c.req.path}; see /openapi.json`);
   });

@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
+import { browserRefusal } from '../middleware/browser-guard.js';
 import { attributionFromHeaders } from './attribution.js';
 import { checkBodyClean, checkProviderAllowed, createGatewayKeyring, scrubGatewayKeyFromUrl } from './client-key.js';
 import { forward } from './forward.js';
@@ -57,6 +58,21 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
   return {
     handle(req, res, route) {
       const startedAt = performance.now();
+      const refusal = browserRefusal(
+        {
+          host: req.headers.host,
+          origin: req.headers.origin,
+          secFetchSite: one(req.headers['sec-fetch-site']),
+          secFetchMode: one(req.headers['sec-fetch-mode']),
+          method: req.method ?? 'GET',
+        },
+        runtime.browser,
+      );
+      if (refusal !== undefined) {
+        refuseRest(req, res);
+        sendError(res, refusal, logger, { startedAt });
+        return;
+      }
       readRequestBody(req, runtime.limits.maxGatewayBodyBytes).then(
         (body) => {
           try {
@@ -78,3 +94,5 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     },
   };
 }
+
+const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

@@ -7,6 +7,7 @@ import type { RetryOptions } from '../../client/index.js';
 import type { ExchangeTracker } from '../../http/index.js';
 import type { Attribution } from '../../types/index.js';
 import type { ServerLimits } from '../deps.js';
+import type { BrowserGuardOptions } from '../middleware/browser-guard.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { Upstream } from './upstreams.js';
 
@@ -29,6 +30,8 @@ export interface GatewayRetry {
 
 export interface GatewayRuntime {
   tracker: ExchangeTracker;
+  /** Cross-site and Host checks, the same as on the Hono routes. */
+  browser: BrowserGuardOptions;
   /** Absent: upstream errors reach the client unchanged, retries are the client's choice. */
   retry?: GatewayRetry;
   metrics: ServerMetrics;
