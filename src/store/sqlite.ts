@@ -55,10 +55,23 @@ function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * better-sqlite3 without its compiled binding: installed with `--ignore-scripts`, or built for
+ * another Node.js (the `bindings` package's and Node's own messages).
+ */
+const MISSING_BINDING = /Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/;
+
 /** Maps a driver error to a StoreError that names the file and says whether to retry. */
 function toStoreError(error: unknown, path: string, doing: string): StoreError {
   const code = sqliteCode(error) ?? '';
   const detail = error instanceof Error ? error.message : String(error);
+  if (MISSING_BINDING.test(detail)) {
+    return new StoreError(
+      'SQLite is unavailable: the native binding of better-sqlite3 is missing or was built for another Node.js ' +
+        '(installed with --ignore-scripts?). Run `npm rebuild better-sqlite3`, or use a postgres:// or memory: store.',
+      { cause: error, retryable: false },
+    );
+  }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new StoreError(`not a tokenledger SQLite database: ${path} (${detail})`, { cause: error, retryable: false });
   }
