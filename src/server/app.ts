@@ -23,6 +23,7 @@ import { createAnalyticsRoutes } from './routes/analytics.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createIngestRoutes } from './routes/ingest.js';
+import { createOtlpTraceRoutes } from './routes/otlp-traces.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
 
@@ -114,6 +115,14 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.route(
     '/v1/usage',
     createIngestRoutes(deps, limits, access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey')),
+  );
+  app.route(
+    '/v1/traces',
+    createOtlpTraceRoutes(deps, {
+      limits,
+      access: access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey'),
+      onEvent: (event) => deps.metrics.observeEvent(event),
+    }),
   );
   app.route('/', createDashboardRoutes(deps.dashboardDir));
 

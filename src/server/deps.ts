@@ -24,6 +24,18 @@ export interface ServerLimits {
    */
   maxIngestEvents: number;
   /**
+   * Largest OTLP request body (`POST /v1/traces`), in bytes, counted after decompression too
+   * (the OTLP specification's recommended default).
+   * @default 20 MiB
+   */
+  maxOtlpBodyBytes: number;
+  /**
+   * Most spans the OTLP receiver holds waiting for the store; a request that would go past it is
+   * answered 429 with Retry-After (exporters retry it), so a slow store cannot grow memory.
+   * @default 50000
+   */
+  maxOtlpPendingSpans: number;
+  /**
    * Largest request body the gateway forwards, in bytes (prompts with images are large).
    * @default 32 MiB
    */
@@ -56,6 +68,8 @@ export interface ServerLimits {
 export const DEFAULT_LIMITS: ServerLimits = {
   maxBodyBytes: 5 * 1024 * 1024,
   maxIngestEvents: 1000,
+  maxOtlpBodyBytes: 20 * 1024 * 1024,
+  maxOtlpPendingSpans: 50_000,
   maxGatewayBodyBytes: 32 * 1024 * 1024,
   upstreamTimeoutMs: 600_000,
   headersTimeoutMs: 66_000,

@@ -39,3 +39,18 @@ export type { OllamaUsage } from './ollama.js';
 export { estimateUsage } from './estimate.js';
 export { normalizeAiSdkUsage, aiSdkProviderId, aiSdkModelIdentity } from './ai-sdk.js';
 export type { AiSdkUsage, AiSdkUsageV2, AiSdkUsageV3, AiSdkLanguageModelUsage, AiSdkUsageContext } from './ai-sdk.js';
+export { mapOtelSpan } from './otel/map-span.js';
+export type { MapSpanContext, SpanCall, SpanVerdict } from './otel/map-span.js';
+export { classifySpan, EXPORTED_EVENT_ATTRIBUTE } from './otel/model-call.js';
+export type { SpanConvention } from './otel/model-call.js';
+export { ownAgent as spanAgent } from './otel/span-attribution.js';
+export { spanEventId } from './otel/span-event-id.js';
+export type {
+  OtelAttributes,
+  OtelOrigin,
+  OtelSpan,
+  OtelSpanEvent,
+  OtelSpanKind,
+  OtelStatusCode,
+  OtelValue,
+} from './otel/span.js';

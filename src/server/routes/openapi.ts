@@ -241,6 +241,58 @@ export function openApiDocument(limits: ServerLimits): object {
           },
         },
       },
+      '/v1/traces': {
+        post: {
+          summary: `OTLP/HTTP trace receiver: the spans that are model calls become events (at most ${limits.maxOtlpBodyBytes} bytes after decompression)`,
+          description:
+            "An OpenTelemetry exporter (any language) points here: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://HOST:PORT/v1/traces, the ingest key in OTEL_EXPORTER_OTLP_HEADERS (x-tokenledger-key=KEY or authorization=Bearer KEY). Model calls are GenAI spans (gen_ai.operation.name chat, text_completion, generate_content, embeddings), the AI SDK's ai.*.doGenerate/doStream/doEmbed spans and OpenInference LLM/EMBEDDING spans; agent, workflow and other parent spans add nothing. Event ids derive from trace and span id, so a retried batch is stored once. Answers 200 only once every call is durable, in the request's encoding: ExportTraceServiceResponse, with partialSuccess when spans were rejected (rejectedSpans) or kept with warnings (rejectedSpans 0). Errors are a google.rpc.Status (JSON: { code, message, error }).",
+          security: [{ key: [] }],
+          parameters: [
+            {
+              name: 'content-encoding',
+              in: 'header',
+              schema: { type: 'string', enum: ['gzip', 'deflate', 'identity'] },
+            },
+          ],
+          requestBody: {
+            content: {
+              'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  description: 'ExportTraceServiceRequest in the OTLP JSON encoding (hex ids, integer enums)',
+                  properties: { resourceSpans: { type: 'array', items: { type: 'object' } } },
+                },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: 'ExportTraceServiceResponse',
+              content: {
+                'application/x-protobuf': { schema: { type: 'string', format: 'binary' } },
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      partialSuccess: {
+                        type: 'object',
+                        properties: { rejectedSpans: { type: 'string' }, errorMessage: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            400: { description: 'The body does not decode (google.rpc.Status)' },
+            401: { description: 'The ingest key is missing or wrong' },
+            413: { description: 'The body, or its decompression, is larger than the limit' },
+            415: { description: 'Neither application/x-protobuf nor application/json' },
+            429: { description: 'Too many spans wait for the store; Retry-After says when to retry' },
+            503: { description: 'The store is unavailable; Retry-After says when to retry' },
+          },
+        },
+      },
       '/v1/chat/completions': gateway('OpenAI-compatible chat completions'),
       '/v1/responses': gateway('OpenAI Responses API'),
       '/v1/embeddings': gateway('OpenAI-compatible embeddings'),

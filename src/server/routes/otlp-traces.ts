@@ -1,0 +1,117 @@
+/**
+ * `POST /v1/traces`: an OTLP/HTTP trace receiver. Any app that exports OpenTelemetry spans
+ * (any language, any SDK) can point its exporter here; the spans that are model calls become
+ * ledger events, priced like every other (otlp/map-batch.ts, usage/otel/).
+ *
+ * - Encodings: `application/x-protobuf` and `application/json`, gzip or not; answers in the
+ *   request's encoding (otlp/response.ts).
+ * - Guarded by the ingest key, like `/v1/usage` (`x-tokenledger-key` or `Authorization: Bearer`,
+ *   which OTel SDKs send from `OTEL_EXPORTER_OTLP_HEADERS`).
+ * - 200 only once every recorded call is durable: the exporter's retry is what makes an outage
+ *   loss-free, and event ids derived from the span make the retry idempotent.
+ * - 400 for a body that does not decode, 413 past `maxOtlpBodyBytes` (after decompression),
+ *   415 for another content type, 429 with Retry-After when `maxOtlpPendingSpans` spans already
+ *   wait for the store, 503 with Retry-After when the store fails; none of them stores anything
+ *   (a 503 may leave some calls stored: the retry finds them and stores the rest).
+ * - A span that cannot be an event is counted in `partialSuccess.rejectedSpans` (exporters do
+ *   not retry those); warnings on accepted spans go in `partialSuccess.errorMessage`.
+ *
+ * @module
+ */
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UsageEvent } from '../../types/index.js';
+import type { ServerDeps, ServerLimits } from '../deps.js';
+import { errorResponse } from '../error-response.js';
+import { HttpError } from '../http-error.js';
+import { requireKey, type RequireKeyOptions } from '../middleware/auth.js';
+import { decodeTraceRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js';
+import { mapSpanBatch, type BatchVerdicts } from '../otlp/map-batch.js';
+import { readOtlpBody } from '../otlp/request-body.js';
+import { encodingOf, exportAnswer, statusAnswer, type OtlpAnswer } from '../otlp/response.js';
+
+export interface OtlpRouteOptions {
+  limits: ServerLimits;
+  /** The ingest key check, as `/v1/usage` has it. */
+  access: RequireKeyOptions;
+  /** Told about each event recorded from a span (metrics). */
+  onEvent?: (event: UsageEvent) => void;
+}
+
+const RETRY_AFTER_SECONDS: Partial<Record<number, string>> = { 429: '1', 503: '5' };
+const MAX_MESSAGE_ITEMS = 5;
+
+function send(c: Context, status: number, answer: OtlpAnswer): Response {
+  const headers: Record<string, string> = { 'content-type': answer.contentType };
+  const retryAfter = RETRY_AFTER_SECONDS[status];
+  if (retryAfter !== undefined) headers['retry-after'] = retryAfter;
+  return c.body(answer.body as never, status as ContentfulStatusCode, headers);
+}
+
+/** One English sentence per kind of problem, most frequent first, as OTLP asks (error_message). */
+function summary(verdicts: BatchVerdicts, validationRejects: string[]): string {
+  const reasons = new Map<string, number>();
+  for (const { reason } of verdicts.rejected) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  for (const reason of validationRejects) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  const parts: string[] = [];
+  const list = (counts: Map<string, number>, what: string): void => {
+    const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+    const shown = sorted.slice(0, MAX_MESSAGE_ITEMS).map(([text, n]) => (n > 1 ? `${text} (x${n})` : text));
+    if (sorted.length > MAX_MESSAGE_ITEMS) shown.push(`${sorted.length - MAX_MESSAGE_ITEMS} more`);
+    if (shown.length > 0) parts.push(`${what}: ${shown.join('; ')}`);
+  };
+  list(reasons, 'rejected');
+  list(verdicts.warnings, 'kept with warnings');
+  return parts.join('. ').slice(0, 2000);
+}
+
+export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOptions): Hono {
+  const { limits } = options;
+  let pendingSpans = 0;
+  const app = new Hono();
+  app.onError((error, c) => {
+    const { status, body } = errorResponse(error, deps.logger, c.req.path);
+    return send(c, status, statusAnswer(encodingOf(c.req.header('content-type')) ?? 'json', status, body));
+  });
+  app.use('*', requireKey(options.access));
+  app.post('/', async (c) => {
+    const encoding: OtlpEncoding | undefined = encodingOf(c.req.header('content-type'));
+    if (encoding === undefined)
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'Content-Type must be application/x-protobuf or application/json',
+        {
+          field: 'content-type',
+        },
+      );
+    const body = await readOtlpBody(c, limits.maxOtlpBodyBytes);
+    let verdicts: BatchVerdicts;
+    try {
+      verdicts = mapSpanBatch(decodeTraceRequest(body, encoding));
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) throw new HttpError(400, 'invalid_otlp', error.message, { field: 'body' });
+      throw error;
+    }
+    const calls = verdicts.calls;
+    // One request is always let through, however large, or a batch above the limit would be refused forever.
+    if (pendingSpans > 0 && pendingSpans + calls.length > limits.maxOtlpPendingSpans)
+      throw new HttpError(429, 'too_many_pending', `${pendingSpans} spans are waiting for the store; retry shortly`);
+    pendingSpans += calls.length;
+    let recorded: UsageEvent[] = [];
+    const validationRejects: string[] = [];
+    try {
+      if (calls.length > 0) {
+        const result = await deps.ledger.recordMany(calls, { failOpen: false });
+        recorded = result.events;
+        for (const { error } of result.rejected) validationRejects.push(error.message);
+      }
+    } finally {
+      pendingSpans -= calls.length;
+    }
+    for (const event of recorded) options.onEvent?.(event);
+    const rejected = verdicts.rejected.length + validationRejects.length;
+    return send(c, 200, exportAnswer(encoding, rejected, summary(verdicts, validationRejects)));
+  });
+  return app;
+}
