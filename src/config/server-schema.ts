@@ -69,6 +69,8 @@ export const gatewayRetrySchema = z.strictObject({
 export const serverLimitsSchema = z.strictObject({
   maxBodyBytes: positiveInt.optional(),
   maxIngestEvents: positiveInt.optional(),
+  maxOtlpBodyBytes: positiveInt.optional(),
+  maxOtlpPendingSpans: positiveInt.optional(),
   maxGatewayBodyBytes: positiveInt.optional(),
   upstreamTimeoutMs: positiveInt.optional(),
   headersTimeoutMs: positiveInt.optional(),
@@ -88,7 +90,7 @@ export const serverSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS).optional(),
   /** Reset and everything the read key may do. */
   adminKey: secretRef.optional(),
-  /** POST /v1/usage. */
+  /** POST /v1/usage and POST /v1/traces. */
   ingestKey: secretRef.optional(),
   /** Analytics reads and /metrics, no reset. */
   readKey: secretRef.optional(),
