@@ -29,8 +29,9 @@ export interface SpanIdentity {
  * Provider names as the conventions spell them, where they differ from our ids:
  * GenAI `gen_ai.provider.name` well-known values (gen-ai registry: `gcp.gemini`,
  * `aws.bedrock`, `azure.ai.openai`, `x_ai`, `mistral_ai`...), OpenLLMetry's `gen_ai.system`
- * display names (`Vertex AI`, `AWS`) and OpenInference's `llm.provider` values (`mistralai`,
- * `vertexai`, `aws`).
+ * display names (`Vertex AI`). The conventions' names that are also what callers name a
+ * provider (`mistralai`, `aws`, `vertexai`) are the registry's aliases; these are folded here,
+ * before they could be an event's provider, so no stored event carries them.
  */
 const CONVENTION_PROVIDER_NAMES: Record<string, string> = {
   'gcp.gemini': 'google',
@@ -39,13 +40,11 @@ const CONVENTION_PROVIDER_NAMES: Record<string, string> = {
   'vertex ai': 'google',
   google_genai: 'google',
   'aws.bedrock': 'bedrock',
-  aws: 'bedrock',
   'azure.ai.openai': 'azure',
   'azure.ai.inference': 'azure',
   'az.ai.openai': 'azure',
   x_ai: 'xai',
   mistral_ai: 'mistral',
-  mistralai: 'mistral',
 };
 
 function providerId(name: string | undefined): string | undefined {
