@@ -9,7 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const AREAS = ['usage', 'pricing', 'store', 'ledger', 'client', 'http', 'ai-sdk', 'gateway', 'dashboard'] as const;
+const AREAS = [
+  'usage',
+  'pricing',
+  'store',
+  'ledger',
+  'client',
+  'http',
+  'ai-sdk',
+  'gateway',
+  'dashboard',
+  'startup',
+] as const;
 type Area = (typeof AREAS)[number];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

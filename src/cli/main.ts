@@ -1,30 +1,41 @@
 #!/usr/bin/env node
 /**
- * The `tokenledger` command. Each command lives in its own file under commands/ and
- * registers itself here.
+ * The `tokenledger` command. Each command lives in its own file under commands/ and registers
+ * itself here. Start-up stays short: `--version` answers before anything else loads, and a run
+ * of one command loads that command only (every one is loaded for help and for an unknown name).
  *
  * @module
  */
-import { Command } from 'commander';
-import { registerBatchCommand } from './commands/batch.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerUsageCommand } from './commands/usage.js';
-import { registerPricesCommand } from './commands/prices.js';
-import { registerCompareCommand } from './commands/compare.js';
+import type { Command } from 'commander';
+import { packageVersion } from './package-root.js';
 
-const program = new Command();
-program.name('tokenledger').description('Exact tokens and dollars for every LLM call.').version('0.1.0');
+type Register = (program: Command) => void;
 
-// Commands register below, one line each (keep this marker: helpers add lines under it).
+// One line per command (keep this marker: helpers add lines under it).
 // @commands
-registerServeCommand(program);
-registerReportCommand(program);
-registerCompareCommand(program);
-registerUsageCommand(program);
-registerPricesCommand(program);
-registerImportCommand(program);
-registerBatchCommand(program);
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
+  compare: async () => (await import('./commands/compare.js')).registerCompareCommand,
+  usage: async () => (await import('./commands/usage.js')).registerUsageCommand,
+  prices: async () => (await import('./commands/prices.js')).registerPricesCommand,
+  import: async () => (await import('./commands/import.js')).registerImportCommand,
+  batch: async () => (await import('./commands/batch.js')).registerBatchCommand,
+};
 
-await program.parseAsync(process.argv);
+async function main(args: readonly string[]): Promise<void> {
+  const version = packageVersion();
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  const { Command } = await import('commander');
+  const program = new Command();
+  program.name('tokenledger').description('Exact tokens and dollars for every LLM call.').version(version);
+  const named = args[0] === undefined ? undefined : COMMANDS[args[0]];
+  const registers = await Promise.all(named === undefined ? Object.values(COMMANDS).map((load) => load()) : [named()]);
+  for (const register of registers) register(program);
+  await program.parseAsync(process.argv);
+}
+
+await main(process.argv.slice(2));

@@ -7,7 +7,6 @@
  */
 import { readFile, access } from 'node:fs/promises';
 import { resolve as resolvePath, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 import type { AgentConfig, BasicSetting, Config, ProviderConfig } from './config.js';
@@ -69,7 +68,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   }
   let value: unknown;
   try {
-    value = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+    // The YAML parser loads only for a YAML file.
+    value = extname(path) === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
   } catch (error) {
     throw new ConfigError(
       `${path}: not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
@@ -87,14 +87,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
  * @param source - named in error messages (a file path, `env`, `inline`).
  */
 export function parseConfig(value: unknown, source: string, env: Env = process.env): Config {
-  const parsed = configFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue === undefined ? '' : issue.path.map(String).join('.');
-    const message = issue?.message ?? 'invalid config';
-    throw new ConfigError(`${source}: ${field === '' ? '' : `${field}: `}${message}`, { field });
-  }
-  const file = parsed.data;
+  const file = validConfigFile(value, source);
   const basics = readEnvBasics(env);
   const providers = resolveProviders(file, source, env);
   const agents: Record<string, AgentConfig> = {};
@@ -124,6 +117,30 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
     server: resolveServer(file.server, env, basics),
   };
+}
+
+/** The config file checked against its schema; throws `ConfigError` naming the first bad field. */
+function validConfigFile(value: unknown, source: string): ConfigFile {
+  // No file at all (`{}`: every field is optional, none has a default) needs no schema, and
+  // then zod does not load: the start-up of every command without a config file.
+  if (isEmptyObject(value)) return {};
+  const parsed = configFileSchema().safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? '' : issue.path.map(String).join('.');
+    const message = issue?.message ?? 'invalid config';
+    throw new ConfigError(`${source}: ${field === '' ? '' : `${field}: `}${message}`, { field });
+  }
+  return parsed.data;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.keys(value).length === 0
+  );
 }
 
 const BASIC_FIELDS: Readonly<Record<BasicSetting, keyof EnvBasics>> = {

@@ -5,82 +5,98 @@
  *
  * @module
  */
-import { z } from 'zod';
-import { serverSchema } from './server-schema.js';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
+import { buildServerSchema } from './server-schema.js';
 
-const positiveInt = z.number().int().positive();
-const nonNegative = z.number().nonnegative();
+function build(z: typeof Zod.z) {
+  const serverSchema = buildServerSchema(z);
+  const positiveInt = z.number().int().positive();
+  const nonNegative = z.number().nonnegative();
 
-/** `env:NAME`, `${NAME}` or (discouraged) a literal key. */
-const secretRef = z.string().min(1);
+  /** `env:NAME`, `${NAME}` or (discouraged) a literal key. */
+  const secretRef = z.string().min(1);
 
-export const providerTypeSchema = z.enum(['openai-compatible', 'anthropic', 'gemini']);
+  const providerTypeSchema = z.enum(['openai-compatible', 'anthropic', 'gemini']);
 
-export const providerFileSchema = z.strictObject({
-  /** Wire format. Defaults from the provider id when it is a known one (openai, anthropic, ...). */
-  type: providerTypeSchema.optional(),
-  /** Base URL, e.g. `https://openrouter.ai/api/v1`. `${VAR}` is expanded. */
-  baseURL: z.string().url().optional(),
-  /** One key reference. */
-  apiKey: secretRef.optional(),
-  /** Several key references; rotated, and a key refused with 401 is taken out. */
-  apiKeys: z.array(secretRef).optional(),
-  /** Extra headers sent with every request (values may use `${VAR}`). */
-  headers: z.record(z.string(), z.string()).optional(),
-});
+  const providerFileSchema = z.strictObject({
+    /** Wire format. Defaults from the provider id when it is a known one (openai, anthropic, ...). */
+    type: providerTypeSchema.optional(),
+    /** Base URL, e.g. `https://openrouter.ai/api/v1`. `${VAR}` is expanded. */
+    baseURL: z.string().url().optional(),
+    /** One key reference. */
+    apiKey: secretRef.optional(),
+    /** Several key references; rotated, and a key refused with 401 is taken out. */
+    apiKeys: z.array(secretRef).optional(),
+    /** Extra headers sent with every request (values may use `${VAR}`). */
+    headers: z.record(z.string(), z.string()).optional(),
+  });
 
-export const agentFileSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    provider: z.string().min(1).optional(),
+  const agentFileSchema = z.union([
+    z.string().min(1),
+    z.strictObject({
+      provider: z.string().min(1).optional(),
+      model: z.string().min(1),
+      temperature: z.number().min(0).max(2).optional(),
+      maxTokens: positiveInt.optional(),
+      system: z.string().optional(),
+    }),
+  ]);
+
+  const priceOverrideSchema = z.strictObject({
     model: z.string().min(1),
-    temperature: z.number().min(0).max(2).optional(),
-    maxTokens: positiveInt.optional(),
-    system: z.string().optional(),
-  }),
-]);
+    provider: z.string().min(1).optional(),
+    input: nonNegative,
+    output: nonNegative,
+    cacheRead: nonNegative.optional(),
+    cacheWrite: nonNegative.optional(),
+    cacheWrite1h: nonNegative.optional(),
+  });
 
-export const priceOverrideSchema = z.strictObject({
-  model: z.string().min(1),
-  provider: z.string().min(1).optional(),
-  input: nonNegative,
-  output: nonNegative,
-  cacheRead: nonNegative.optional(),
-  cacheWrite: nonNegative.optional(),
-  cacheWrite1h: nonNegative.optional(),
-});
+  const rateLimitSchema = z.strictObject({
+    provider: z.string().min(1),
+    /** Applies to every model of the provider when absent. */
+    model: z.string().min(1).optional(),
+    rpm: positiveInt.optional(),
+    tpm: positiveInt.optional(),
+    concurrency: positiveInt.optional(),
+  });
 
-export const rateLimitSchema = z.strictObject({
-  provider: z.string().min(1),
-  /** Applies to every model of the provider when absent. */
-  model: z.string().min(1).optional(),
-  rpm: positiveInt.optional(),
-  tpm: positiveInt.optional(),
-  concurrency: positiveInt.optional(),
-});
+  const retrySchema = z.strictObject({
+    maxAttempts: positiveInt.optional(),
+    baseDelayMs: nonNegative.optional(),
+    maxDelayMs: nonNegative.optional(),
+    maxRetryAfterMs: nonNegative.optional(),
+    deadlineMs: positiveInt.optional(),
+  });
 
-export const retrySchema = z.strictObject({
-  maxAttempts: positiveInt.optional(),
-  baseDelayMs: nonNegative.optional(),
-  maxDelayMs: nonNegative.optional(),
-  maxRetryAfterMs: nonNegative.optional(),
-  deadlineMs: positiveInt.optional(),
-});
+  const configFileSchema = z.strictObject({
+    /** Store URL: `sqlite:./tokenledger.db`, a file path, `postgres://...`, `memory:`. */
+    store: z.string().min(1).optional(),
+    providers: z.record(z.string().min(1), providerFileSchema).optional(),
+    agents: z.record(z.string().min(1), agentFileSchema).optional(),
+    prices: z.array(priceOverrideSchema).optional(),
+    rateLimits: z.array(rateLimitSchema).optional(),
+    retry: retrySchema.optional(),
+    /** `redis://` URL: rate limits shared by every process using it. */
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    server: serverSchema.optional(),
+  });
+  return configFileSchema;
+}
 
-export const configFileSchema = z.strictObject({
-  /** Store URL: `sqlite:./tokenledger.db`, a file path, `postgres://...`, `memory:`. */
-  store: z.string().min(1).optional(),
-  providers: z.record(z.string().min(1), providerFileSchema).optional(),
-  agents: z.record(z.string().min(1), agentFileSchema).optional(),
-  prices: z.array(priceOverrideSchema).optional(),
-  rateLimits: z.array(rateLimitSchema).optional(),
-  retry: retrySchema.optional(),
-  /** `redis://` URL: rate limits shared by every process using it. */
-  redis: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  server: serverSchema.optional(),
-});
+let schema: ReturnType<typeof build> | undefined;
 
-export type ConfigFile = z.infer<typeof configFileSchema>;
+/**
+ * The schema, built on first use: zod takes longer to load than the rest of the library, and
+ * `import 'tokenledger'` should not pay for it (its CommonJS build loads synchronously).
+ */
+export function configFileSchema(): ReturnType<typeof build> {
+  schema ??= build((createRequire(import.meta.url)('zod') as typeof Zod).z);
+  return schema;
+}
+
+export type ConfigFile = Zod.infer<ReturnType<typeof build>>;

@@ -4,102 +4,108 @@
  *
  * @module
  */
-import { z } from 'zod';
-
-const positiveInt = z.number().int().positive();
-const nonNegative = z.number().nonnegative();
-/** `env:NAME`, `${NAME}` or (discouraged) a literal key. */
-const secretRef = z.string().min(1);
-const providerId = z.string().min(1);
+import type * as Zod from 'zod';
 
 /** pino's levels (TOKENLEDGER_LOG_LEVEL). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const gatewayKeySchema = z
-  .strictObject({
-    key: secretRef,
-    /** The one provider this key may reach. */
-    provider: providerId.optional(),
-    /** The providers this key may reach: one id or a list. */
-    providers: z.union([providerId, z.array(providerId).min(1)]).optional(),
-    /** Sent upstream instead of the server's key for the provider; only with one provider. */
-    upstreamKey: secretRef.optional(),
-    agent: z.string().optional(),
-    run: z.string().optional(),
-    tags: z.record(z.string(), z.string()).optional(),
-  })
-  .superRefine((entry, context) => {
-    if (entry.provider === undefined && entry.providers === undefined)
-      context.addIssue({
-        code: 'custom',
-        path: ['providers'],
-        message: 'a gateway key must name the providers it may reach (provider: openai, or providers: [openai, groq])',
-      });
-    if (entry.provider !== undefined && entry.providers !== undefined)
-      context.addIssue({ code: 'custom', path: ['provider'], message: 'give provider or providers, not both' });
-    const count = entry.provider !== undefined ? 1 : typeof entry.providers === 'string' ? 1 : entry.providers?.length;
-    if (entry.upstreamKey !== undefined && count !== undefined && count > 1)
-      context.addIssue({
-        code: 'custom',
-        path: ['upstreamKey'],
-        message: "an upstream key belongs to one provider; a key for several uses each provider's configured key",
-      });
+/** The `server` section's schema, built with the zod the config schema loaded (schema.ts). */
+export function buildServerSchema(z: typeof Zod.z) {
+  const positiveInt = z.number().int().positive();
+  const nonNegative = z.number().nonnegative();
+  /** `env:NAME`, `${NAME}` or (discouraged) a literal key. */
+  const secretRef = z.string().min(1);
+  const providerId = z.string().min(1);
+
+  const gatewayKeySchema = z
+    .strictObject({
+      key: secretRef,
+      /** The one provider this key may reach. */
+      provider: providerId.optional(),
+      /** The providers this key may reach: one id or a list. */
+      providers: z.union([providerId, z.array(providerId).min(1)]).optional(),
+      /** Sent upstream instead of the server's key for the provider; only with one provider. */
+      upstreamKey: secretRef.optional(),
+      agent: z.string().optional(),
+      run: z.string().optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    })
+    .superRefine((entry, context) => {
+      if (entry.provider === undefined && entry.providers === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['providers'],
+          message:
+            'a gateway key must name the providers it may reach (provider: openai, or providers: [openai, groq])',
+        });
+      if (entry.provider !== undefined && entry.providers !== undefined)
+        context.addIssue({ code: 'custom', path: ['provider'], message: 'give provider or providers, not both' });
+      const count =
+        entry.provider !== undefined ? 1 : typeof entry.providers === 'string' ? 1 : entry.providers?.length;
+      if (entry.upstreamKey !== undefined && count !== undefined && count > 1)
+        context.addIssue({
+          code: 'custom',
+          path: ['upstreamKey'],
+          message: "an upstream key belongs to one provider; a key for several uses each provider's configured key",
+        });
+    });
+
+  const upstreamSchema = z.strictObject({
+    provider: providerId,
+    baseURL: z.string().url(),
+    apiKey: secretRef.optional(),
   });
 
-export const upstreamSchema = z.strictObject({
-  provider: providerId,
-  baseURL: z.string().url(),
-  apiKey: secretRef.optional(),
-});
+  /** OpenAI-style requests whose model starts with `prefix` go to `provider`. */
+  const modelRouteSchema = z.strictObject({ prefix: z.string().min(1), provider: providerId });
 
-/** OpenAI-style requests whose model starts with `prefix` go to `provider`. */
-export const modelRouteSchema = z.strictObject({ prefix: z.string().min(1), provider: providerId });
+  /** Opt-in upstream retries per route label (`openai.chat`, `anthropic.messages`...), or `'*'`. */
+  const gatewayRetrySchema = z.strictObject({
+    routes: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
+    /** Attempts in all, the first included. @default 3 */
+    maxAttempts: z.number().int().min(1).max(10).optional(),
+    baseDelayMs: nonNegative.optional(),
+    maxDelayMs: nonNegative.optional(),
+    maxRetryAfterMs: nonNegative.optional(),
+  });
 
-/** Opt-in upstream retries per route label (`openai.chat`, `anthropic.messages`...), or `'*'`. */
-export const gatewayRetrySchema = z.strictObject({
-  routes: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
-  /** Attempts in all, the first included. @default 3 */
-  maxAttempts: z.number().int().min(1).max(10).optional(),
-  baseDelayMs: nonNegative.optional(),
-  maxDelayMs: nonNegative.optional(),
-  maxRetryAfterMs: nonNegative.optional(),
-});
+  /** Sizes and timeouts; defaults in src/server/deps.ts. */
+  const serverLimitsSchema = z.strictObject({
+    maxBodyBytes: positiveInt.optional(),
+    maxIngestEvents: positiveInt.optional(),
+    maxOtlpBodyBytes: positiveInt.optional(),
+    maxOtlpPendingSpans: positiveInt.optional(),
+    maxGatewayBodyBytes: positiveInt.optional(),
+    upstreamTimeoutMs: positiveInt.optional(),
+    headersTimeoutMs: positiveInt.optional(),
+    requestTimeoutMs: positiveInt.optional(),
+    keepAliveTimeoutMs: positiveInt.optional(),
+  });
 
-/** Sizes and timeouts; defaults in src/server/deps.ts. */
-export const serverLimitsSchema = z.strictObject({
-  maxBodyBytes: positiveInt.optional(),
-  maxIngestEvents: positiveInt.optional(),
-  maxOtlpBodyBytes: positiveInt.optional(),
-  maxOtlpPendingSpans: positiveInt.optional(),
-  maxGatewayBodyBytes: positiveInt.optional(),
-  upstreamTimeoutMs: positiveInt.optional(),
-  headersTimeoutMs: positiveInt.optional(),
-  requestTimeoutMs: positiveInt.optional(),
-  keepAliveTimeoutMs: positiveInt.optional(),
-});
+  const serverMetricsSchema = z.strictObject({
+    /** Distinct provider/model/agent label sets with their own series; later ones are `other`. */
+    maxLabelSets: positiveInt.optional(),
+  });
 
-export const serverMetricsSchema = z.strictObject({
-  /** Distinct provider/model/agent label sets with their own series; later ones are `other`. */
-  maxLabelSets: positiveInt.optional(),
-});
-
-export const serverSchema = z.strictObject({
-  /** Interface to bind. */
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(0).max(65535).optional(),
-  logLevel: z.enum(LOG_LEVELS).optional(),
-  /** Reset and everything the read key may do. */
-  adminKey: secretRef.optional(),
-  /** POST /v1/usage and POST /v1/traces. */
-  ingestKey: secretRef.optional(),
-  /** Analytics reads and /metrics, no reset. */
-  readKey: secretRef.optional(),
-  gatewayKeys: z.array(gatewayKeySchema).optional(),
-  upstreams: z.array(upstreamSchema).optional(),
-  modelRoutes: z.array(modelRouteSchema).optional(),
-  retry: gatewayRetrySchema.optional(),
-  /** Host names served besides loopback names and IP addresses (a name in front of the server). */
-  allowedHosts: z.array(z.string().min(1)).optional(),
-  limits: serverLimitsSchema.optional(),
-  metrics: serverMetricsSchema.optional(),
-});
+  const serverSchema = z.strictObject({
+    /** Interface to bind. */
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    logLevel: z.enum(LOG_LEVELS).optional(),
+    /** Reset and everything the read key may do. */
+    adminKey: secretRef.optional(),
+    /** POST /v1/usage and POST /v1/traces. */
+    ingestKey: secretRef.optional(),
+    /** Analytics reads and /metrics, no reset. */
+    readKey: secretRef.optional(),
+    gatewayKeys: z.array(gatewayKeySchema).optional(),
+    upstreams: z.array(upstreamSchema).optional(),
+    modelRoutes: z.array(modelRouteSchema).optional(),
+    retry: gatewayRetrySchema.optional(),
+    /** Host names served besides loopback names and IP addresses (a name in front of the server). */
+    allowedHosts: z.array(z.string().min(1)).optional(),
+    limits: serverLimitsSchema.optional(),
+    metrics: serverMetricsSchema.optional(),
+  });
+  return serverSchema;
+}

@@ -42,7 +42,16 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'tl-pack-'));
   const source = path.join(work, 'source');
   await mkdir(source);
-  for (const entry of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'tsconfig.json', 'src', 'web']) {
+  for (const entry of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'tsconfig.json',
+    'scripts',
+    'src',
+    'web',
+  ]) {
     await cp(path.join(REPO, entry), path.join(source, entry), {
       recursive: true,
       filter: (from) => !from.includes(`${path.sep}web${path.sep}dist`) && !from.endsWith(`${path.sep}node_modules`),

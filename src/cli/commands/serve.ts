@@ -7,12 +7,11 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { TokenledgerError } from '../../errors/index.js';
 import { DEFAULT_PORT, startServer } from '../../server/index.js';
+import { packageDir } from '../package-root.js';
 import { describeSettingSources } from './serve-settings.js';
 
 interface ServeOptions {
@@ -29,15 +28,9 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/**
- * The package's built dashboard: this file runs as dist/src/cli/commands/serve.js once built,
- * or as src/cli/commands/serve.ts from a checkout (tsx), one folder less deep.
- */
+/** The package's built dashboard (web/dist beside its package.json). */
 function packageDashboardDir(): string {
-  const candidates = ['../../../../web/dist', '../../../web/dist'].map((relative) =>
-    fileURLToPath(new URL(relative, import.meta.url)),
-  );
-  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0] ?? 'web/dist';
+  return path.join(packageDir() ?? '.', 'web', 'dist');
 }
 
 export function registerServeCommand(program: Command): void {

@@ -1,0 +1,39 @@
+/**
+ * `npm run build`: the package as it ships.
+ *
+ * - dist/src/**.d.ts: the types, from tsc (declarations only).
+ * - dist/src/index.js and dist/src/cli/main.js: the library and the CLI, each bundled by esbuild
+ *   with the code they share split into dist/src/chunks/. Node resolves and opens each ES
+ *   module file on its own, and the sources are some 200 small files: bundled, importing the
+ *   library or starting a command costs a few files instead. Dynamic imports stay chunks of
+ *   their own, so what loads on first use (the server, each CLI command, YAML) still does.
+ *   Dependencies are not bundled: they install and load as the user's own packages.
+ * - web/dist: the dashboard, from vite.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// tsconfig.json emits declarations only: the JavaScript is esbuild's.
+run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/index.ts', 'src/cli/main.ts'],
+  outbase: 'src',
+  outdir: 'dist/src',
+  entryNames: '[dir]/[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web']);
