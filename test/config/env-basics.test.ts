@@ -2,7 +2,8 @@
  * Issue 11 item 3: the basics by environment variable with no config file (keys, host, port,
  * store, log level); a config file, when present, wins, and `serve` says which source won.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,16 @@ describe('the basics from the environment', () => {
   });
 });
 
+/** A port nobody listens on right now (the kernel picks it; closed before serve takes it). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
 describe('serve with the basics in the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-env-basics-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,6 +149,68 @@ describe('serve with the basics in the environment', () => {
       expect(serve.stderr()).toContain(
         `tokenledger serve: config file ${join(dir, 'tokenledger.config.json')}; from the environment: TOKENLEDGER_LOG_LEVEL; ignored, the config file wins: TOKENLEDGER_DB, TOKENLEDGER_PORT\n`,
       );
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+
+  it('every basic from the environment: host, port, store, log level, ingest, read and gateway keys', async () => {
+    // A folder of its own: the test above leaves a config file in `dir`.
+    const cwd = mkdtempSync(join(dir, 'no-config-'));
+    const port = await freePort();
+    const db = join(cwd, 'from-env.db');
+    const ingest = 'tl-ingest-env-8888';
+    const read = 'tl-read-env-9999';
+    const gateway = 'tl-gw-openai-env-0000';
+    const serve = await spawnServe(
+      [],
+      {
+        TOKENLEDGER_CONFIG: '',
+        TOKENLEDGER_HOST: '127.0.0.1',
+        TOKENLEDGER_PORT: String(port),
+        TOKENLEDGER_DB: `sqlite:${db}`,
+        TOKENLEDGER_LOG_LEVEL: 'info',
+        TOKENLEDGER_INGEST_KEY: ingest,
+        TOKENLEDGER_READ_KEY: read,
+        TOKENLEDGER_GATEWAY_KEYS: `${gateway}@openai`,
+      },
+      { cwd },
+    );
+    try {
+      expect(serve.url).toBe(`http://127.0.0.1:${port}`);
+      // Info level: the store's opening is logged (spawnServe's default, warn, leaves it out).
+      expect(serve.stderr()).toMatch(/"level":30,.*"msg":"store opened"/);
+      const event = JSON.stringify({
+        provider: 'openai',
+        model: 'gpt-4o',
+        usage: { inputTokens: 10, outputTokens: 5 },
+      });
+      const post = (key?: string) =>
+        fetch(`${serve.url}/v1/usage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-tokenledger-key': key }) },
+          body: event,
+        });
+      expect((await post()).status).toBe(401);
+      expect((await post(ingest)).status).toBe(200);
+      expect(existsSync(db)).toBe(true);
+      expect((await fetch(`${serve.url}/analytics/tokens`)).status).toBe(401);
+      const summary = await fetch(`${serve.url}/analytics/tokens`, { headers: { 'x-tokenledger-key': read } });
+      expect(summary.status).toBe(200);
+      expect(((await summary.json()) as { summary: { calls: number } }).summary.calls).toBe(1);
+      // The gateway key names OpenAI only: Anthropic is refused before anything is sent.
+      const claude = await fetch(`${serve.url}/anthropic/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': gateway },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5-20250929', max_tokens: 10, messages: [] }),
+      });
+      expect(claude.status).toBe(403);
+      expect(((await claude.json()) as { error: { code: string } }).error.code).toBe('provider_not_allowed');
+      expect(serve.stderr()).toContain(
+        'tokenledger serve: no config file; from the environment: TOKENLEDGER_DB, TOKENLEDGER_HOST, TOKENLEDGER_PORT, TOKENLEDGER_LOG_LEVEL, TOKENLEDGER_INGEST_KEY, TOKENLEDGER_READ_KEY, TOKENLEDGER_GATEWAY_KEYS\n',
+      );
+      for (const secret of [ingest, read, gateway]) expect(serve.stderr()).not.toContain(secret);
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;
