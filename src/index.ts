@@ -79,7 +79,7 @@ export {
 } from './errors/index.js';
 
 // Reading usage from what you already have: a saved response, a raw stream, text to estimate.
-export { normalizeResponse, createStreamMeter, meterStreamText, estimateUsage } from './usage/index.js';
+export { normalizeResponse, createStreamMeter, meterStream, meterStreamText, estimateUsage } from './usage/index.js';
 export type { StreamMeter, StreamMeterOptions } from './usage/index.js';
 
 export { createPricer } from './pricing/index.js';

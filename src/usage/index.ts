@@ -16,7 +16,7 @@ export {
 } from './detect.js';
 export { createStreamAccumulator } from './stream-accumulator.js';
 export type { StreamAccumulator, StreamEventInput } from './stream-accumulator.js';
-export { createStreamMeter, meterStreamText } from './stream-meter.js';
+export { createStreamMeter, meterStream, meterStreamText } from './stream-meter.js';
 export type { StreamMeter, StreamMeterOptions } from './stream-meter.js';
 export { MAX_TRUSTED_COUNT, addCounts, finishUsage, readCount, sumParts, createCountProblems } from './counts.js';
 export type { CountProblems, UsageParts } from './counts.js';

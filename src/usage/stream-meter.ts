@@ -323,9 +323,17 @@ export function createStreamMeter(hint?: FormatHint, options: StreamMeterOptions
   return new RawStreamMeter(hint, options);
 }
 
-/** Meters a whole raw stream given at once (SSE text, or NDJSON for Ollama). Never throws. */
-export function meterStreamText(text: string, hint?: FormatHint): UsageResult {
+/**
+ * Meters a whole raw stream given at once: SSE or NDJSON as text or bytes, or a binary AWS event
+ * stream as bytes (Bedrock ConverseStream). Never throws.
+ */
+export function meterStream(stream: string | Uint8Array, hint?: FormatHint): UsageResult {
   const meter = createStreamMeter(hint);
-  meter.write(text);
+  meter.write(stream);
   return meter.end();
+}
+
+/** Meters a whole raw stream given as text (SSE, or NDJSON for Ollama). Never throws. */
+export function meterStreamText(text: string, hint?: FormatHint): UsageResult {
+  return meterStream(text, hint);
 }

@@ -28,6 +28,7 @@ const PUBLIC_VALUES = [
   'estimateUsage',
   'loadConfig',
   'loadRunReport',
+  'meterStream',
   'meterStreamText',
   'normalizeResponse',
   'openStore',

@@ -1,8 +1,10 @@
 /**
  * `tokenledger usage [FILE] [--provider P] [--url URL] [--model M] [--stream] [--raw] [--text]`:
  * the normalized usage of one saved provider response or stream. FILE (or stdin when absent or
- * `-`) holds a JSON response body, or a raw stream as sent on the wire: SSE text (`data:` lines,
- * `event:` lines, comments) or Ollama's newline-delimited JSON. Prints the result as JSON on
+ * `-`) is read as bytes and holds a JSON response body, or a raw stream as sent on the wire: SSE
+ * text (`data:` lines, `event:` lines, comments), Ollama's newline-delimited JSON, or a binary
+ * AWS event stream (Bedrock ConverseStream, `application/vnd.amazon.eventstream`), metered by
+ * the same stream meter the library uses. Prints the result as JSON on
  * stdout, priced now (config price overrides first, then the catalog); exits 1 with one line
  * on stderr when the input cannot be read or holds no usage.
  *
@@ -14,7 +16,7 @@ import { loadConfig } from '../../config/index.js';
 import { TokenledgerError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
 import type { Cost, FormatHint, UsageResult } from '../../types/index.js';
-import { meterStreamText, normalizeResponse } from '../../usage/index.js';
+import { meterStream, normalizeResponse } from '../../usage/index.js';
 
 interface UsageOptions {
   provider?: string;
@@ -51,19 +53,24 @@ async function price(
   return { cost: { input, cacheRead, cacheWrite, output, total, currency } };
 }
 
-async function readInput(file: string | undefined): Promise<string> {
+/** The input's bytes, never decoded here: a binary event stream must reach the meter as it was. */
+async function readInput(file: string | undefined): Promise<Buffer> {
   if (file === undefined || file === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
-  return readFile(file, 'utf8');
+  return readFile(file);
 }
 
-/** A response is one JSON value; anything else (SSE, several NDJSON lines) is a stream. */
-function looksLikeJson(text: string): boolean {
+/**
+ * A response is one JSON value; anything else (SSE, several NDJSON lines, binary frames) is a
+ * stream. Text never starts with a NUL byte, an AWS event-stream frame does (its length's high byte).
+ */
+function looksLikeJson(bytes: Buffer): boolean {
+  if (bytes.length === 0 || bytes[0] === 0) return false;
   try {
-    JSON.parse(text);
+    JSON.parse(bytes.toString('utf8'));
     return true;
   } catch {
     return false;
@@ -92,7 +99,7 @@ function asText(result: UsageResult): string {
 export function registerUsageCommand(program: Command): void {
   program
     .command('usage')
-    .description('Normalize the token usage of a saved response (JSON) or raw stream (SSE / NDJSON)')
+    .description('Normalize the token usage of a saved response (JSON) or raw stream (SSE, NDJSON, AWS event stream)')
     .argument('[file]', 'file holding the response or stream; stdin when absent or "-"')
     .option('--provider <id>', 'provider id hint (openai, anthropic, google, bedrock, xai, ...)')
     .option('--url <url>', 'the endpoint URL the body came from (its host and path name provider and format)')
@@ -102,7 +109,7 @@ export function registerUsageCommand(program: Command): void {
     .option('--text', 'print a short human summary instead of JSON')
     .option('-c, --config <path>', 'config file whose price overrides win over the catalog')
     .action(async (file: string | undefined, options: UsageOptions) => {
-      let input: string;
+      let input: Buffer;
       try {
         input = await readInput(file);
       } catch (error) {
@@ -118,11 +125,11 @@ export function registerUsageCommand(program: Command): void {
       if (options.url !== undefined) hint.url = options.url;
       if (options.model !== undefined) hint.model = options.model;
       const isJson = looksLikeJson(input);
-      const result = options.stream === true || !isJson ? meterStreamText(input, hint) : normalizeResponse(input, hint);
+      const result = options.stream === true || !isJson ? meterStream(input, hint) : normalizeResponse(input, hint);
       if (!isJson && result.format === undefined && options.stream !== true) {
         // Neither one JSON value nor a stream with a single event we know: say which, plainly.
         result.usageUnavailableReason =
-          input.trim() === ''
+          input.toString('utf8').trim() === ''
             ? 'the input is empty'
             : 'the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format';
       }
