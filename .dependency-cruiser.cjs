@@ -12,6 +12,9 @@ const layers = {
   config: 1,
   ledger: 2,
   analytics: 2,
+  // Budgets: the policy (which budgets apply, what to hold) over pricing, and the counter stores;
+  // enforced by the two edges that send requests (client, gateway).
+  budgets: 2,
   client: 3,
   http: 3,
   server: 4,

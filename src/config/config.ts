@@ -7,6 +7,7 @@
 import type { ClientAdapterKind } from '../providers/index.js';
 import type { PriceOverride } from '../types/index.js';
 import type { SecretValue } from './env-ref.js';
+import type { BudgetConfig } from './schema.js';
 import type { ServerConfig } from './server-config.js';
 
 /** The wire protocol a configured provider is called with (the client adapter). */
@@ -91,4 +92,6 @@ export interface Config {
   /** `redis://` URL for shared rate limits. */
   redis: string | undefined;
   server: ServerConfig;
+  /** Budgets as written (scope providers canonical); src/budgets turns them into `BudgetSpec`s. */
+  budgets: BudgetConfig[];
 }

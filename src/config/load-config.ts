@@ -116,6 +116,14 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     retry: file.retry ?? {},
     redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
     server: resolveServer(file.server, env, basics),
+    budgets: (file.budgets ?? []).map((budget) =>
+      budget.scope?.provider === undefined
+        ? budget
+        : {
+            ...budget,
+            scope: { ...budget.scope, provider: canonicalProviderId(budget.scope.provider) ?? budget.scope.provider },
+          },
+    ),
   };
 }
 

@@ -70,6 +70,60 @@ function build(z: typeof Zod.z) {
     deadlineMs: positiveInt.optional(),
   });
 
+  const budgetScopeSchema = z.strictObject({
+    /** A gateway key's name. */
+    key: z.string().min(1).optional(),
+    agent: z.string().min(1).optional(),
+    run: z.string().min(1).optional(),
+    provider: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    /** Tag values the call must carry (`team: quant`); users and sessions are tags. */
+    tags: z.record(z.string().min(1), z.string()).optional(),
+  });
+
+  const budgetSchema = z
+    .strictObject({
+      /** Named in refusals and `x-tokenledger-budget-*` headers. */
+      name: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/,
+          'letters, digits, . _ : - (up to 64, starting with a letter or digit)',
+        ),
+      capUsd: nonNegative.optional(),
+      capTokens: z.number().int().nonnegative().optional(),
+      /** Everything when absent. */
+      scope: budgetScopeSchema.optional(),
+      window: z.union([
+        z.enum(['day', 'week', 'month', 'lifetime']),
+        z.strictObject({ rollingHours: z.number().int().min(1).max(8784) }),
+      ]),
+      /** IANA zone of calendar windows. @default UTC */
+      timeZone: z
+        .string()
+        .refine(isKnownTimeZone, 'not a time zone this Node knows (an IANA name such as Europe/Paris, or UTC)')
+        .optional(),
+      defaultMaxOutputTokens: positiveInt.optional(),
+      unpricedHoldUsd: nonNegative.optional(),
+      failureMode: z.enum(['closed', 'open']).optional(),
+      leaseSeconds: z.number().positive().max(3600).optional(),
+      paused: z.boolean().optional(),
+    })
+    .refine((budget) => (budget.capUsd === undefined) !== (budget.capTokens === undefined), {
+      message: 'give exactly one of capUsd and capTokens',
+      path: ['capUsd'],
+    });
+
+  const budgetsSchema = z.array(budgetSchema).superRefine((budgets, context) => {
+    const seen = new Set<string>();
+    for (const [index, budget] of budgets.entries()) {
+      if (seen.has(budget.name)) {
+        context.addIssue({ code: 'custom', message: `duplicate budget name ${budget.name}`, path: [index, 'name'] });
+      }
+      seen.add(budget.name);
+    }
+  });
+
   const configFileSchema = z.strictObject({
     /** Store URL: `sqlite:./tokenledger.db`, a file path, `postgres://...`, `memory:`. */
     store: z.string().min(1).optional(),
@@ -84,8 +138,19 @@ function build(z: typeof Zod.z) {
       .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
       .optional(),
     server: serverSchema.optional(),
+    /** Spend caps enforced before calls are sent (README "Budgets"). */
+    budgets: budgetsSchema.optional(),
   });
   return configFileSchema;
+}
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let schema: ReturnType<typeof build> | undefined;
@@ -100,3 +165,5 @@ export function configFileSchema(): ReturnType<typeof build> {
 }
 
 export type ConfigFile = Zod.infer<ReturnType<typeof build>>;
+/** One budget as the config file writes it (src/budgets turns it into a `BudgetSpec`). */
+export type BudgetConfig = NonNullable<ConfigFile['budgets']>[number];

@@ -155,3 +155,58 @@ export function providerErrorFromStatus(
   if (status === 408) return new TimeoutError(message, withStatus);
   return new ProviderError(message, withStatus);
 }
+
+/** The facts of a budget refusal, as the error, the gateway's body and its headers give them. */
+export interface BudgetRefusalFacts {
+  /** The budget's name. */
+  budget: string;
+  unit: 'usd' | 'tokens';
+  /** The cap, settled spend and live holds in the budget's unit (USD, or tokens). */
+  cap: number;
+  spent: number;
+  held: number;
+  /** What the call needed to hold (its worst case). */
+  requested: number;
+  /** When the window's spend stops counting (ISO time); absent for lifetime budgets. */
+  resetsAt?: string;
+  /** `cap`: the worst case does not fit; `unpriced`: a USD budget cannot price the model. */
+  reason: 'cap' | 'unpriced';
+}
+
+/** A call refused before it was sent: a budget would be exceeded. Never retried; never a fallback. */
+export class BudgetExceededError extends TokenledgerError {
+  readonly status = 429;
+  readonly retryable = false;
+  readonly facts: BudgetRefusalFacts;
+
+  constructor(facts: BudgetRefusalFacts, options: TokenledgerErrorOptions = {}) {
+    super('budget_exceeded', budgetMessage(facts), options);
+    this.facts = facts;
+  }
+}
+
+function budgetMessage(facts: BudgetRefusalFacts): string {
+  const money = (value: number) =>
+    facts.unit === 'usd' ? `$${value.toFixed(6).replace(/0{1,4}$/, '')}` : `${value} tokens`;
+  const resets = facts.resetsAt === undefined ? '' : `; resets at ${facts.resetsAt}`;
+  if (facts.reason === 'unpriced') {
+    return `budget ${facts.budget}: refused: the model has no known price, so its worst case cannot be held against a USD cap (set unpricedHoldUsd on the budget to admit it)`;
+  }
+  return `budget ${facts.budget} exceeded: cap ${money(facts.cap)}, spent ${money(facts.spent)}, held ${money(facts.held)}, this call needs up to ${money(facts.requested)}${resets}`;
+}
+
+/** The budget counters could not answer in time and the budget fails closed (503). */
+export class BudgetUnavailableError extends TokenledgerError {
+  readonly status = 503;
+  readonly retryable = true;
+  readonly budget: string;
+
+  constructor(budget: string, options: TokenledgerErrorOptions = {}) {
+    super(
+      'budget_unavailable',
+      `budget ${budget}: the budget counters did not answer in time; refused (failureMode: closed)`,
+      options,
+    );
+    this.budget = budget;
+  }
+}

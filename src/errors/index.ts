@@ -10,8 +10,10 @@ export {
   TimeoutError,
   ConnectionError,
   AbortError,
+  BudgetExceededError,
+  BudgetUnavailableError,
   isRetryableStatus,
   providerErrorFromStatus,
 } from './errors.js';
-export type { TokenledgerErrorOptions, ProviderErrorOptions } from './errors.js';
+export type { TokenledgerErrorOptions, ProviderErrorOptions, BudgetRefusalFacts } from './errors.js';
 export { redactSecrets, redactHeaders, isSecretHeader, REDACTED } from './redact.js';

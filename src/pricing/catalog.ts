@@ -31,6 +31,8 @@ export interface CatalogModel {
   providerId: string;
   modelId: string;
   modelName: string | undefined;
+  /** The model's context window in tokens, when the catalog knows it (bounds a call's input and output). */
+  contextWindow: number | undefined;
   /** Price sheets, newest constraint last; `at(time)` picks one. */
   at(time: Date): PriceSheet;
   /** True when the price depends on the time (dated changes or time-of-day prices). */
@@ -120,7 +122,12 @@ function constraintTest(constraint: unknown): TimeTest {
 }
 
 function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
-  const base = { providerId: provider.id, modelId: model.id, modelName: model.name };
+  const base = {
+    providerId: provider.id,
+    modelId: model.id,
+    modelName: model.name,
+    contextWindow: model.context_window,
+  };
   if (!Array.isArray(model.prices)) {
     const sheet = sheetFromModelPrice(model.prices);
     return { ...base, at: () => sheet, timeDependent: false };

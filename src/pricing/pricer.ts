@@ -171,6 +171,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     };
     if (resolution.kind === 'catalog' && resolution.model.modelName !== undefined)
       found.modelName = resolution.model.modelName;
+    if (resolution.kind === 'catalog' && resolution.model.contextWindow !== undefined)
+      found.contextWindow = resolution.model.contextWindow;
     const { inputAudio, outputAudio, outputReasoning } = resolved;
     if (inputAudio !== undefined || outputAudio !== undefined || outputReasoning !== undefined) {
       found.extra = {

@@ -66,6 +66,8 @@ export interface PriceLookup {
   modelId: string;
   /** Human name from the catalog, when it has one. */
   modelName?: string;
+  /** The model's context window in tokens, from the catalog. */
+  contextWindow?: number;
   source: PriceSource;
   /** USD per 1M tokens, tier resolved by `inputTokens` (base tier when not given). */
   prices: PricePerMillion;

@@ -19,3 +19,4 @@ export type {
   TimeseriesBucket,
   Timeseries,
 } from './analytics.js';
+export type { BudgetFailureMode, BudgetScope, BudgetSpec, BudgetUnit, BudgetWindow } from './budget.js';

@@ -1,0 +1,88 @@
+/**
+ * The counter store contract: exact admission by construction. A reservation holds an amount
+ * on several counters at once, all or none, checked against each counter's cap; settling
+ * replaces the holds with the real amounts, once; a hold nobody renews lapses after its lease
+ * (the holder crashed) and stops counting. Implementations: memory, SQLite (one transaction),
+ * PostgreSQL (one statement), Redis (one script). Amounts are integers (nano-dollars or tokens:
+ * the counters do not care which).
+ *
+ * @module
+ */
+
+/** One counter of a reservation: a budget's window at the instant of the call. */
+export interface CounterWindow {
+  /** The counter's id: the budget's name and window (`name|day@UTC`). */
+  counter: string;
+  /** The bucket the call is charged to (its start, UTC ms). */
+  bucket: number;
+  /** The first bucket summed for the check (== `bucket` except for rolling windows). */
+  fromBucket: number;
+  /** Distance between the summed buckets. */
+  stepMs: number;
+}
+
+export interface ReserveLine extends CounterWindow {
+  /** Spent + held + amount may not exceed this. */
+  cap: number;
+  /** The worst case held; > 0. */
+  amount: number;
+}
+
+export interface ReserveRequest {
+  /** Unique per call; settle, release and renew name it. */
+  reservationId: string;
+  lines: readonly ReserveLine[];
+  /** The caller's clock (ms): holds whose lease ended before it do not count. */
+  now: number;
+  leaseMs: number;
+}
+
+/** Why a reservation was refused: the first counter that could not take it. */
+export interface CounterRefusal {
+  counter: string;
+  cap: number;
+  /** Settled spend in the window. */
+  spent: number;
+  /** Live holds in the window. */
+  held: number;
+  /** What this call asked to hold. */
+  amount: number;
+}
+
+/**
+ * Admitted: each line's spent and live holds as the check saw them (before this call's hold),
+ * in line order, so callers can report what remains without another round trip.
+ */
+export type ReserveOutcome = { admitted: true; states: CounterState[] } | { admitted: false; refusal: CounterRefusal };
+
+export interface CounterState {
+  spent: number;
+  held: number;
+}
+
+export interface BudgetCounters {
+  /** Holds every line or none. */
+  reserve(request: ReserveRequest): Promise<ReserveOutcome>;
+  /**
+   * Replaces the reservation's holds with the real amounts (counter -> amount; absent = 0),
+   * charged to the bucket each hold was taken in. A lapsed hold is still settled (the call did
+   * happen). Returns false when the reservation is unknown or already settled: nothing is
+   * settled twice.
+   */
+  settle(reservationId: string, amounts: Readonly<Record<string, number>>): Promise<boolean>;
+  /** Extends the lease of the reservation's live holds to `now + leaseMs`; false when they lapsed or were settled. */
+  renew(reservationId: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Spent and live holds over each window, at `now`. */
+  state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]>;
+  close(): Promise<void>;
+}
+
+/** The buckets a window sums, oldest first. */
+export function bucketsOf(window: CounterWindow): number[] {
+  const out: number[] = [];
+  for (let bucket = window.fromBucket; bucket <= window.bucket; bucket += window.stepMs) out.push(bucket);
+  return out;
+}
+
+/** Lapsed holds are kept this long after their lease so that a late settle still charges them; then purged. */
+export const LAPSED_HOLD_KEEP_MS = 24 * 3_600_000;

@@ -1,0 +1,259 @@
+/**
+ * `createBudgetGuard()`: the one place a call meets its budgets. `admit` finds the budgets that
+ * apply, computes each one's worst-case hold, and reserves them all at once on the counters;
+ * a refusal throws `BudgetExceededError` before anything is sent. The `Admission` it returns
+ * renews the holds' lease while the call runs and settles them to the real amounts when it ends.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { BudgetExceededError, BudgetUnavailableError, StoreError } from '../errors/index.js';
+import { nanosToUsd, type Pricer } from '../pricing/index.js';
+import type { BudgetSpec, Logger } from '../types/index.js';
+import type { BudgetCounters, CounterState, ReserveLine, ReserveOutcome } from './counters.js';
+import { holdFor, type Hold } from './hold.js';
+import { inputTokenBound } from './input-bound.js';
+import { applicableBudgets, type BudgetCall } from './scope.js';
+import { windowSpan, windowTag, type WindowSpan } from './window.js';
+
+export interface BudgetGuardOptions {
+  /** The budgets in force (a function when they change at run time, as through the admin API). */
+  budgets: readonly BudgetSpec[] | (() => readonly BudgetSpec[]);
+  counters: BudgetCounters;
+  pricer: Pricer;
+  /** @default Date.now */
+  now?: () => number;
+  logger?: Logger;
+}
+
+/** What `admit` needs to know of a call before it is sent. */
+export interface AdmitInput {
+  call: BudgetCall;
+  /** The request body as sent: the input-token bound is derived from it. */
+  body?: string | Uint8Array;
+  /** An input-token bound the caller already has (wins over `body`). */
+  inputTokens?: number;
+  /** The request's own output cap, when it names one. */
+  maxOutputTokens?: number | undefined;
+  /** False for routes that bill nothing. @default true */
+  bills?: boolean;
+}
+
+/** What a call really cost when it ended. */
+export interface CallOutcome {
+  /** Nano-dollars billed; `undefined` when the call succeeded but cannot be priced (settled at the hold, flagged). */
+  costNanos: number | undefined;
+  /** Input + output tokens billed; `undefined` when unknown (settled at the hold). */
+  tokens: number | undefined;
+}
+
+/** One budget's view of an admitted call. */
+export interface AdmittedBudget {
+  budget: BudgetSpec;
+  counter: string;
+  hold: Hold;
+  /** Settled spend and other live holds before this call's hold. */
+  spent: number;
+  held: number;
+  resetsAt: number | undefined;
+}
+
+export interface SettleReport {
+  /** False when the holds were already settled (nothing is settled twice). */
+  settled: boolean;
+  /** Budgets settled at the hold because the real amount was unknown. */
+  atHold: string[];
+  /** Budgets whose real amount came out above the hold (a call with no output cap outran the default). */
+  overshoot: string[];
+}
+
+export interface Admission {
+  reservationId: string;
+  budgets: readonly AdmittedBudget[];
+  /** True when the counters were unreachable and every budget fails open: nothing was held. */
+  unguarded: boolean;
+  settle(outcome: CallOutcome): Promise<SettleReport>;
+  /** Settles to nothing billed (a call that never reached the provider). */
+  release(): Promise<SettleReport>;
+}
+
+export interface BudgetGuard {
+  admit(input: AdmitInput): Promise<Admission>;
+  readonly counters: BudgetCounters;
+}
+
+/** The counter id of a budget: its name and window, so a changed window starts new counters. */
+export function counterOf(budget: BudgetSpec): string {
+  return `${budget.name}|${windowTag(budget.window)}`;
+}
+
+export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
+  const now = options.now ?? Date.now;
+  const { counters, pricer } = options;
+  const budgetsNow = typeof options.budgets === 'function' ? options.budgets : () => options.budgets as BudgetSpec[];
+
+  /** Each applicable budget with its window now and the call's worst case on it. */
+  function plan(input: AdmitInput, applying: readonly BudgetSpec[], at: number): Planned[] {
+    const { provider, model } = input.call;
+    const found = model === undefined ? undefined : pricer.lookup({ provider, model, time: new Date(at) });
+    const contextWindow = found?.contextWindow;
+    const inputTokens =
+      input.inputTokens ?? (input.body === undefined ? 0 : inputTokenBound(input.body, { contextWindow }));
+    const holdInput = {
+      provider,
+      model,
+      inputTokens,
+      maxOutputTokens: input.maxOutputTokens,
+      contextWindow,
+      bills: input.bills ?? true,
+      time: new Date(at),
+    };
+    return applying.map((budget): Planned => {
+      const span = windowSpan(budget.window, at);
+      return { budget, span, counter: counterOf(budget), hold: holdFor(pricer, holdInput, budget) };
+    });
+  }
+
+  async function admit(input: AdmitInput): Promise<Admission> {
+    const applying = applicableBudgets(budgetsNow(), input.call);
+    const reservationId = randomUUID();
+    if (applying.length === 0) return admission({ reservationId, budgets: [], unguarded: false });
+    const at = now();
+    const planned = plan(input, applying, at);
+    for (const entry of planned) {
+      if (entry.hold.amount === undefined) throw refusal(entry.budget, entry.span.resetsAt, 0, 0, 0, 'unpriced');
+    }
+    const holding = planned.filter((entry) => (entry.hold.amount ?? 0) > 0);
+    const lines: ReserveLine[] = holding.map(({ budget, span, counter, hold }) => ({
+      counter,
+      bucket: span.bucket,
+      fromBucket: span.fromBucket,
+      stepMs: span.stepMs,
+      cap: budget.cap,
+      amount: hold.amount ?? 0,
+    }));
+    const leaseMs = Math.min(...applying.map((budget) => budget.leaseMs));
+    if (lines.length === 0) return admission({ reservationId, budgets: admitted(planned, [], []), unguarded: false });
+    let outcome: ReserveOutcome;
+    try {
+      outcome = await counters.reserve({ reservationId, lines, now: at, leaseMs });
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      const closed = holding.find((entry) => entry.budget.failureMode === 'closed');
+      if (closed !== undefined) throw new BudgetUnavailableError(closed.budget.name, { cause: error });
+      options.logger?.warn('budget counters unavailable; admitted without holds (failureMode: open)', {
+        error: error.message,
+      });
+      return admission({ reservationId, budgets: [], unguarded: true });
+    }
+    if (!outcome.admitted) {
+      const { refusal: refused } = outcome;
+      const entry = holding.find((candidate) => candidate.counter === refused.counter);
+      if (entry === undefined) throw new Error(`counters refused an unknown counter ${refused.counter}`);
+      throw refusal(entry.budget, entry.span.resetsAt, refused.spent, refused.held, refused.amount, 'cap');
+    }
+    const budgets = admitted(planned, holding, outcome.states);
+    return admission({ reservationId, budgets, unguarded: false, leaseMs, held: true });
+  }
+
+  function admission(setup: {
+    reservationId: string;
+    budgets: AdmittedBudget[];
+    unguarded: boolean;
+    leaseMs?: number;
+    held?: boolean;
+  }): Admission {
+    const { reservationId, budgets } = setup;
+    let timer: NodeJS.Timeout | undefined;
+    if (setup.held === true && setup.leaseMs !== undefined) {
+      const leaseMs = setup.leaseMs;
+      // Renew well before the lease ends; a crashed process stops renewing and its holds lapse.
+      timer = setInterval(
+        () => {
+          counters.renew(reservationId, now(), leaseMs).catch((error: unknown) => {
+            options.logger?.warn('budget lease renewal failed', { error: (error as Error).message });
+          });
+        },
+        Math.max(50, Math.floor(leaseMs / 3)),
+      );
+      timer.unref();
+    }
+    let done: Promise<SettleReport> | undefined;
+    async function settleOnce(outcome: CallOutcome): Promise<SettleReport> {
+      if (timer !== undefined) clearInterval(timer);
+      const atHold: string[] = [];
+      const overshoot: string[] = [];
+      const amounts: Record<string, number> = {};
+      for (const entry of budgets) {
+        const real = entry.budget.unit === 'usd' ? outcome.costNanos : outcome.tokens;
+        const heldAmount = entry.hold.amount ?? 0;
+        // Unknown real amount (an unpriced success): the hold stands, never $0.
+        if (real === undefined) atHold.push(entry.budget.name);
+        else if (real > heldAmount) overshoot.push(entry.budget.name);
+        amounts[entry.counter] = real ?? heldAmount;
+      }
+      if (setup.held !== true) return { settled: false, atHold, overshoot };
+      const settled = await counters.settle(reservationId, amounts);
+      if (overshoot.length > 0) options.logger?.warn('budget settled above its hold', { budgets: overshoot });
+      return { settled, atHold, overshoot };
+    }
+    return {
+      reservationId,
+      budgets,
+      unguarded: setup.unguarded,
+      settle(outcome) {
+        done ??= settleOnce(outcome);
+        return done;
+      },
+      release() {
+        done ??= settleOnce({ costNanos: 0, tokens: 0 });
+        return done;
+      },
+    };
+  }
+
+  return { admit, counters };
+}
+
+interface Planned {
+  budget: BudgetSpec;
+  span: WindowSpan;
+  counter: string;
+  hold: Hold;
+}
+
+/** Each budget's view of the admitted call; `states` are the counters' answers for `holding`, in order. */
+function admitted(planned: readonly Planned[], holding: readonly Planned[], states: readonly CounterState[]) {
+  return planned.map((entry): AdmittedBudget => {
+    const state = states[holding.indexOf(entry)];
+    return {
+      budget: entry.budget,
+      counter: entry.counter,
+      hold: entry.hold,
+      spent: state?.spent ?? 0,
+      held: state?.held ?? 0,
+      resetsAt: entry.span.resetsAt,
+    };
+  });
+}
+
+function refusal(
+  budget: BudgetSpec,
+  resetsAt: number | undefined,
+  spent: number,
+  held: number,
+  requested: number,
+  reason: 'cap' | 'unpriced',
+): BudgetExceededError {
+  const figure = (value: number) => (budget.unit === 'usd' ? nanosToUsd(value) : value);
+  return new BudgetExceededError({
+    budget: budget.name,
+    unit: budget.unit,
+    cap: figure(budget.cap),
+    spent: figure(spent),
+    held: figure(held),
+    requested: figure(requested),
+    ...(resetsAt === undefined ? {} : { resetsAt: new Date(resetsAt).toISOString() }),
+    reason,
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * The worst case of a call, held on each budget before it is sent: the input-token bound
+ * (input-bound.ts) plus the output cap, priced at the highest rate any of those tokens could
+ * be billed at. A call with no known price has no USD worst case.
+ *
+ * @module
+ */
+import type { Pricer } from '../pricing/index.js';
+import type { BudgetSpec, Usage } from '../types/index.js';
+
+/** What the hold of one call is computed from. */
+export interface HoldInput {
+  provider?: string | undefined;
+  model?: string | undefined;
+  /** The input-token upper bound (see `inputTokenBound`). */
+  inputTokens: number;
+  /** The request's own output cap (`max_tokens`, `max_output_tokens`, `maxOutputTokens`), when it names one. */
+  maxOutputTokens?: number | undefined;
+  /** The model's context window, when the catalog knows it: no call reads or outputs more. */
+  contextWindow?: number | undefined;
+  /** False for routes that bill nothing (model lists, files, token counting): they hold 0. */
+  bills: boolean;
+  time?: Date | undefined;
+}
+
+/** A call's worst case for one budget, in the budget's unit. */
+export interface Hold {
+  inputTokens: number;
+  outputTokens: number;
+  /** The amount held: nano-dollars or tokens. `undefined` when a USD worst case cannot be priced. */
+  amount: number | undefined;
+  /** True when a USD amount is the budget's per-call hold for unpriced models. */
+  unpriced: boolean;
+}
+
+/**
+ * The output tokens held: the request's own cap, else the budget's default (the catalog knows
+ * context windows, not output maxima; holding a whole context window of output would make a
+ * call without `max_tokens` cost dollars of room). Never above the context window. A call
+ * without a cap that outputs more than the default settles above its hold: the settle
+ * reports it as an overshoot.
+ */
+export function outputTokenBound(input: HoldInput, budget: BudgetSpec): number {
+  const wanted = input.maxOutputTokens ?? budget.defaultMaxOutputTokens;
+  return input.contextWindow === undefined ? wanted : Math.min(wanted, input.contextWindow);
+}
+
+function usageOf(input: number, output: number, parts: Partial<Usage> = {}): Usage {
+  return {
+    inputTokens: input,
+    outputTokens: output,
+    totalTokens: input + output,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    ...parts,
+  };
+}
+
+/**
+ * The highest price the tokens could be billed at. Priced several ways, the largest wins: all
+ * input written to a 1-hour cache (Anthropic bills writes up to 2x input), all input or output
+ * audio (priced far above text on audio models), all output reasoning; long-context tiers
+ * follow from the input count, which is already the bound.
+ */
+export function worstCaseNanos(
+  pricer: Pricer,
+  call: { provider?: string | undefined; model: string; time?: Date | undefined },
+  input: number,
+  output: number,
+): number | undefined {
+  const variants: Partial<Usage>[] = [
+    {},
+    { cacheWriteTokens: input, cacheWrite1hTokens: input },
+    { inputAudioTokens: input, outputAudioTokens: output },
+    { reasoningTokens: output },
+  ];
+  let worst: number | undefined;
+  for (const parts of variants) {
+    const priced = pricer.price({
+      ...(call.provider === undefined ? {} : { provider: call.provider }),
+      model: call.model,
+      usage: usageOf(input, output, parts),
+      ...(call.time === undefined ? {} : { time: call.time }),
+    });
+    if (priced.cost === null) return undefined;
+    worst = Math.max(worst ?? 0, priced.cost.totalNanos);
+  }
+  return worst;
+}
+
+/** The hold of one call on one budget. */
+export function holdFor(pricer: Pricer, input: HoldInput, budget: BudgetSpec): Hold {
+  if (!input.bills) return { inputTokens: 0, outputTokens: 0, amount: 0, unpriced: false };
+  const outputTokens = outputTokenBound(input, budget);
+  const base = { inputTokens: input.inputTokens, outputTokens };
+  if (budget.unit === 'tokens') return { ...base, amount: input.inputTokens + outputTokens, unpriced: false };
+  const nanos =
+    input.model === undefined
+      ? undefined
+      : worstCaseNanos(
+          pricer,
+          { provider: input.provider, model: input.model, time: input.time },
+          input.inputTokens,
+          outputTokens,
+        );
+  if (nanos !== undefined) return { ...base, amount: nanos, unpriced: false };
+  return { ...base, amount: budget.unpricedHoldNanos, unpriced: budget.unpricedHoldNanos !== undefined };
+}

@@ -1,0 +1,34 @@
+export { createBudgetGuard, counterOf } from './guard.js';
+export type {
+  Admission,
+  AdmitInput,
+  AdmittedBudget,
+  BudgetGuard,
+  BudgetGuardOptions,
+  CallOutcome,
+  SettleReport,
+} from './guard.js';
+export type {
+  BudgetCounters,
+  CounterRefusal,
+  CounterState,
+  CounterWindow,
+  ReserveLine,
+  ReserveOutcome,
+  ReserveRequest,
+} from './counters.js';
+export { MemoryBudgetCounters } from './memory-counters.js';
+export { SqliteBudgetCounters } from './sqlite-counters.js';
+export type { SqliteBudgetCountersOptions } from './sqlite-counters.js';
+export { PostgresBudgetCounters } from './postgres-counters.js';
+export type { PostgresBudgetCountersOptions } from './postgres-counters.js';
+export { RedisBudgetCounters } from './redis-counters.js';
+export type { RedisBudgetCountersOptions } from './redis-counters.js';
+export { windowSpan, windowTag } from './window.js';
+export type { WindowSpan } from './window.js';
+export { scopeMatches, applicableBudgets } from './scope.js';
+export type { BudgetCall } from './scope.js';
+export { holdFor, outputTokenBound, worstCaseNanos } from './hold.js';
+export type { Hold, HoldInput } from './hold.js';
+export { inputTokenBound, IMAGE_PART_TOKENS, TOOLS_PROMPT_TOKENS, LARGEST_CONTEXT_TOKENS } from './input-bound.js';
+export { budgetFromConfig, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_LEASE_MS } from './spec.js';

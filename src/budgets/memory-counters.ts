@@ -1,0 +1,94 @@
+/**
+ * Counters in this process's memory: for a library user with no shared store, and the
+ * reference the other stores are tested against. JavaScript runs one reserve at a time, so
+ * the check and the holds are atomic without a lock.
+ *
+ * @module
+ */
+import {
+  bucketsOf,
+  LAPSED_HOLD_KEEP_MS,
+  type BudgetCounters,
+  type CounterState,
+  type CounterWindow,
+  type ReserveOutcome,
+  type ReserveRequest,
+} from './counters.js';
+
+interface HeldLine {
+  counter: string;
+  bucket: number;
+  amount: number;
+  expiresAt: number;
+}
+
+export class MemoryBudgetCounters implements BudgetCounters {
+  private readonly spent = new Map<string, number>();
+  private readonly holds = new Map<string, HeldLine[]>();
+
+  async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
+    this.purge(request.now);
+    const states = this.stateNow(request.lines, request.now);
+    for (const [index, line] of request.lines.entries()) {
+      const { spent, held } = states[index] ?? { spent: 0, held: 0 };
+      if (spent + held + line.amount > line.cap) {
+        return { admitted: false, refusal: { counter: line.counter, cap: line.cap, spent, held, amount: line.amount } };
+      }
+    }
+    const expiresAt = request.now + request.leaseMs;
+    this.holds.set(
+      request.reservationId,
+      request.lines.map((line) => ({ counter: line.counter, bucket: line.bucket, amount: line.amount, expiresAt })),
+    );
+    return { admitted: true, states };
+  }
+
+  async settle(reservationId: string, amounts: Readonly<Record<string, number>>): Promise<boolean> {
+    const lines = this.holds.get(reservationId);
+    if (lines === undefined) return false;
+    this.holds.delete(reservationId);
+    for (const line of lines) {
+      const key = spentKey(line.counter, line.bucket);
+      this.spent.set(key, (this.spent.get(key) ?? 0) + (amounts[line.counter] ?? 0));
+    }
+    return true;
+  }
+
+  async renew(reservationId: string, now: number, leaseMs: number): Promise<boolean> {
+    const lines = this.holds.get(reservationId);
+    if (lines === undefined || lines.every((line) => line.expiresAt <= now)) return false;
+    for (const line of lines) if (line.expiresAt > now) line.expiresAt = now + leaseMs;
+    return true;
+  }
+
+  async state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]> {
+    return this.stateNow(windows, now);
+  }
+
+  async close(): Promise<void> {}
+
+  private stateNow(windows: readonly CounterWindow[], now: number): CounterState[] {
+    return windows.map((window) => {
+      const buckets = new Set(bucketsOf(window));
+      let spent = 0;
+      for (const bucket of buckets) spent += this.spent.get(spentKey(window.counter, bucket)) ?? 0;
+      let held = 0;
+      for (const lines of this.holds.values()) {
+        for (const line of lines) {
+          if (line.counter === window.counter && buckets.has(line.bucket) && line.expiresAt > now) held += line.amount;
+        }
+      }
+      return { spent, held };
+    });
+  }
+
+  private purge(now: number): void {
+    for (const [id, lines] of this.holds) {
+      if (lines.every((line) => line.expiresAt + LAPSED_HOLD_KEEP_MS < now)) this.holds.delete(id);
+    }
+  }
+}
+
+function spentKey(counter: string, bucket: number): string {
+  return `${counter}\u0000${bucket}`;
+}

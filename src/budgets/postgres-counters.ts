@@ -1,0 +1,267 @@
+/**
+ * Counters in PostgreSQL, shared by every process and machine using the database. A reserve is
+ * one statement: a PL/pgSQL function that takes a transaction-scoped advisory lock per counter
+ * (in one order, so two reservations never deadlock), then checks every counter and inserts
+ * the holds, or none. Each query inside a VOLATILE function sees a fresh snapshot, so the
+ * check sees every reserve and settle committed before the lock was granted; the lock is
+ * released at commit, after the holds are visible. Waiting for a lock is bounded by
+ * `lock_timeout`; past it the reserve throws `StoreError` and the budget's failure mode applies.
+ *
+ * A settle is one statement too (delete the holds, add the spend): a reserve's check reads
+ * spend and holds in one query, so it sees a settle wholly or not at all.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
+import type pg from 'pg';
+import { ConfigError, StoreError } from '../errors/index.js';
+import {
+  LAPSED_HOLD_KEEP_MS,
+  type BudgetCounters,
+  type CounterState,
+  type CounterWindow,
+  type ReserveOutcome,
+  type ReserveRequest,
+} from './counters.js';
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS budget_spend (
+  counter TEXT NOT NULL,
+  bucket BIGINT NOT NULL,
+  spent BIGINT NOT NULL,
+  PRIMARY KEY (counter, bucket)
+);
+CREATE TABLE IF NOT EXISTS budget_holds (
+  reservation TEXT NOT NULL,
+  counter TEXT NOT NULL,
+  bucket BIGINT NOT NULL,
+  amount BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (reservation, counter)
+);
+CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
+CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+CREATE OR REPLACE FUNCTION tokenledger_budget_reserve(
+  p_reservation TEXT, p_counters TEXT[], p_buckets BIGINT[], p_froms BIGINT[], p_caps BIGINT[],
+  p_amounts BIGINT[], p_now BIGINT, p_expires BIGINT, p_purge_before BIGINT
+) RETURNS TABLE (refused BOOLEAN, counter TEXT, cap BIGINT, spent BIGINT, held BIGINT, amount BIGINT)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  lock_key BIGINT;
+  i INT;
+  v_spent BIGINT;
+  v_held BIGINT;
+  v_spents BIGINT[] := '{}';
+  v_helds BIGINT[] := '{}';
+BEGIN
+  FOR lock_key IN SELECT DISTINCT hashtextextended(c, 0) FROM unnest(p_counters) AS c ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(lock_key);
+  END LOOP;
+  DELETE FROM budget_holds h WHERE h.expires_at < p_purge_before;
+  FOR i IN 1 .. coalesce(array_length(p_counters, 1), 0) LOOP
+    SELECT
+      (SELECT coalesce(sum(s.spent), 0) FROM budget_spend s
+        WHERE s.counter = p_counters[i] AND s.bucket BETWEEN p_froms[i] AND p_buckets[i]),
+      (SELECT coalesce(sum(h.amount), 0) FROM budget_holds h
+        WHERE h.counter = p_counters[i] AND h.bucket BETWEEN p_froms[i] AND p_buckets[i] AND h.expires_at > p_now)
+    INTO v_spent, v_held;
+    IF v_spent + v_held + p_amounts[i] > p_caps[i] THEN
+      RETURN QUERY SELECT true, p_counters[i], p_caps[i], v_spent, v_held, p_amounts[i];
+      RETURN;
+    END IF;
+    v_spents := v_spents || v_spent;
+    v_helds := v_helds || v_held;
+  END LOOP;
+  INSERT INTO budget_holds (reservation, counter, bucket, amount, expires_at)
+    SELECT p_reservation, t.c, t.b, t.a, p_expires FROM unnest(p_counters, p_buckets, p_amounts) AS t(c, b, a);
+  RETURN QUERY SELECT false, t.c, t.cap, t.s, t.h, t.a
+    FROM unnest(p_counters, p_caps, v_spents, v_helds, p_amounts) WITH ORDINALITY AS t(c, cap, s, h, a, n) ORDER BY t.n;
+END
+$fn$;
+`;
+
+const RESERVE = 'SELECT * FROM tokenledger_budget_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+const SETTLE = `
+WITH taken AS (DELETE FROM budget_holds WHERE reservation = $1 RETURNING counter, bucket),
+amounts AS (SELECT * FROM unnest($2::text[], $3::bigint[]) AS a(counter, amount)),
+charged AS (
+  INSERT INTO budget_spend (counter, bucket, spent)
+  SELECT t.counter, t.bucket, coalesce(a.amount, 0) FROM taken t LEFT JOIN amounts a USING (counter)
+  ON CONFLICT (counter, bucket) DO UPDATE SET spent = budget_spend.spent + excluded.spent
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM taken) AS settled, (SELECT count(*) FROM charged) AS charged`;
+const RENEW = 'UPDATE budget_holds SET expires_at = $2 WHERE reservation = $1 AND expires_at > $3';
+const STATE = `
+SELECT
+  (SELECT coalesce(sum(s.spent), 0) FROM budget_spend s WHERE s.counter = $1 AND s.bucket BETWEEN $2 AND $3) AS spent,
+  (SELECT coalesce(sum(h.amount), 0) FROM budget_holds h
+    WHERE h.counter = $1 AND h.bucket BETWEEN $2 AND $3 AND h.expires_at > $4) AS held`;
+
+export interface PostgresBudgetCountersOptions {
+  /** `postgres://user:pass@host:port/db?schema=NAME` (the ledger's URL: the counters sit beside its tables). */
+  url: string;
+  /** @default 10 */
+  poolSize?: number;
+  /** Longest wait for another reservation's lock before a reserve fails. @default 2000 */
+  lockTimeoutMs?: number;
+  /** @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+export class PostgresBudgetCounters implements BudgetCounters {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+  ) {}
+
+  static async open(options: PostgresBudgetCountersOptions): Promise<PostgresBudgetCounters> {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new ConfigError('budget counters: not a valid postgres:// URL', { field: 'store' });
+    }
+    const schema = url.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, {
+        field: 'store',
+      });
+    }
+    url.searchParams.delete('schema');
+    if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
+    const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+    const settings = [
+      ...(schema === undefined ? [] : [`-c search_path=${schema}`]),
+      `-c lock_timeout=${Math.max(1, Math.round(options.lockTimeoutMs ?? 2000))}`,
+    ];
+    const pool = new Pool({
+      connectionString: url.toString(),
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      options: settings.join(' '),
+    });
+    pool.on('error', () => undefined);
+    const counters = new PostgresBudgetCounters(pool, where);
+    try {
+      await counters.setUp(schema);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw counters.storeError(error, 'open');
+    }
+    return counters;
+  }
+
+  private async setUp(schema: string | undefined): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Processes starting together: one creates, the others wait and find it done.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokenledger.budgets.${schema ?? 'public'}`]);
+      if (schema !== undefined) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(`SET LOCAL search_path TO "${schema}"`);
+      }
+      await client.query(DDL);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
+    const { lines } = request;
+    const result = await this.query<{
+      refused: boolean;
+      counter: string;
+      cap: string;
+      spent: string;
+      held: string;
+      amount: string;
+    }>('reserve', RESERVE, [
+      request.reservationId,
+      lines.map((line) => line.counter),
+      lines.map((line) => line.bucket),
+      lines.map((line) => line.fromBucket),
+      lines.map((line) => line.cap),
+      lines.map((line) => line.amount),
+      request.now,
+      request.now + request.leaseMs,
+      request.now - LAPSED_HOLD_KEEP_MS,
+    ]);
+    const row = result.rows[0];
+    if (row === undefined || !row.refused) {
+      return { admitted: true, states: result.rows.map((r) => ({ spent: Number(r.spent), held: Number(r.held) })) };
+    }
+    return {
+      admitted: false,
+      refusal: {
+        counter: row.counter,
+        cap: Number(row.cap),
+        spent: Number(row.spent),
+        held: Number(row.held),
+        amount: Number(row.amount),
+      },
+    };
+  }
+
+  async settle(reservationId: string, amounts: Readonly<Record<string, number>>): Promise<boolean> {
+    const entries = Object.entries(amounts);
+    const result = await this.query<{ settled: string }>('settle', SETTLE, [
+      reservationId,
+      entries.map(([counter]) => counter),
+      entries.map(([, amount]) => amount),
+    ]);
+    return Number(result.rows[0]?.settled ?? 0) > 0;
+  }
+
+  async renew(reservationId: string, now: number, leaseMs: number): Promise<boolean> {
+    const result = await this.query('renew', RENEW, [reservationId, now + leaseMs, now]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]> {
+    const out: CounterState[] = [];
+    for (const window of windows) {
+      const result = await this.query<{ spent: string; held: string }>('read', STATE, [
+        window.counter,
+        window.fromBucket,
+        window.bucket,
+        now,
+      ]);
+      out.push({ spent: Number(result.rows[0]?.spent ?? 0), held: Number(result.rows[0]?.held ?? 0) });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    doing: string,
+    text: string,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (error) {
+      throw this.storeError(error, doing);
+    }
+  }
+
+  private storeError(error: unknown, doing: string): StoreError {
+    const code = (error as { code?: unknown }).code;
+    // 55P03: lock_not_available (lock_timeout).
+    const reason = code === '55P03' ? 'another reservation held the lock too long' : (error as Error).message;
+    return new StoreError(`budget counters at ${this.where}: ${doing} failed: ${reason}`, {
+      cause: error,
+      retryable: true,
+    });
+  }
+}

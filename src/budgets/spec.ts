@@ -1,0 +1,36 @@
+/**
+ * A budget from the config file's form (`capUsd`, `window: day`, `leaseSeconds`) to the
+ * `BudgetSpec` the guard enforces (integer nano-dollars, a window object, milliseconds).
+ *
+ * @module
+ */
+import type { BudgetConfig } from '../config/index.js';
+import { usdToNanos } from '../pricing/index.js';
+import type { BudgetSpec, BudgetWindow } from '../types/index.js';
+
+/** Output tokens held for a call that names no `max_tokens`, unless the budget says otherwise. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+/** A hold's lease unless the budget says otherwise: renewed every third of it while the call runs. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+export function budgetFromConfig(entry: BudgetConfig): BudgetSpec {
+  const window: BudgetWindow =
+    typeof entry.window === 'object'
+      ? { kind: 'rolling', hours: entry.window.rollingHours }
+      : entry.window === 'lifetime'
+        ? { kind: 'lifetime' }
+        : { kind: entry.window, timeZone: entry.timeZone ?? 'UTC' };
+  const spec: BudgetSpec = {
+    name: entry.name,
+    unit: entry.capUsd === undefined ? 'tokens' : 'usd',
+    cap: entry.capUsd === undefined ? (entry.capTokens ?? 0) : usdToNanos(entry.capUsd),
+    scope: entry.scope ?? {},
+    window,
+    defaultMaxOutputTokens: entry.defaultMaxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+    failureMode: entry.failureMode ?? 'closed',
+    leaseMs: entry.leaseSeconds === undefined ? DEFAULT_LEASE_MS : Math.round(entry.leaseSeconds * 1000),
+    paused: entry.paused ?? false,
+  };
+  if (entry.unpricedHoldUsd !== undefined) spec.unpricedHoldNanos = usdToNanos(entry.unpricedHoldUsd);
+  return spec;
+}

@@ -1,0 +1,171 @@
+/**
+ * Counters in a SQLite file (the ledger's own, or any): every process on the machine that opens
+ * it shares them. A reserve is one IMMEDIATE transaction: it takes the write lock first, so no
+ * other process can hold between our check and our insert. Waiting for that lock is bounded by
+ * `busyTimeoutMs`; past it the reserve throws `StoreError` and the budget's failure mode applies.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import { StoreError } from '../errors/index.js';
+import {
+  LAPSED_HOLD_KEEP_MS,
+  type BudgetCounters,
+  type CounterState,
+  type CounterWindow,
+  type ReserveOutcome,
+  type ReserveRequest,
+} from './counters.js';
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS budget_spend (
+  counter TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  spent INTEGER NOT NULL,
+  PRIMARY KEY (counter, bucket)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS budget_holds (
+  reservation TEXT NOT NULL,
+  counter TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (reservation, counter)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
+CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+`;
+
+export interface SqliteBudgetCountersOptions {
+  path: string;
+  /**
+   * Longest wait for another process's write lock before a reserve fails (and the budget's
+   * failure mode applies). @default 2000
+   */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteBudgetCounters implements BudgetCounters {
+  private readonly reserveTx: (request: ReserveRequest) => ReserveOutcome;
+  private readonly settleTx: (reservationId: string, amounts: Readonly<Record<string, number>>) => boolean;
+  private readonly statements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {
+    const statements = {
+      spent: db.prepare<[string, number, number]>(
+        'SELECT COALESCE(SUM(spent), 0) AS total FROM budget_spend WHERE counter = ? AND bucket BETWEEN ? AND ?',
+      ),
+      held: db.prepare<[string, number, number, number]>(
+        'SELECT COALESCE(SUM(amount), 0) AS total FROM budget_holds WHERE counter = ? AND bucket BETWEEN ? AND ? AND expires_at > ?',
+      ),
+      hold: db.prepare<[string, string, number, number, number]>(
+        'INSERT INTO budget_holds (reservation, counter, bucket, amount, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      purge: db.prepare<[number]>('DELETE FROM budget_holds WHERE expires_at < ?'),
+      take: db.prepare<[string]>('DELETE FROM budget_holds WHERE reservation = ? RETURNING counter, bucket'),
+      charge: db.prepare<[string, number, number]>(
+        'INSERT INTO budget_spend (counter, bucket, spent) VALUES (?, ?, ?) ON CONFLICT (counter, bucket) DO UPDATE SET spent = spent + excluded.spent',
+      ),
+      renew: db.prepare<[number, string, number]>(
+        'UPDATE budget_holds SET expires_at = ? WHERE reservation = ? AND expires_at > ?',
+      ),
+    };
+    this.statements = statements;
+    const total = (row: unknown): number => Number((row as { total: number | bigint }).total);
+    const reserve = (request: ReserveRequest): ReserveOutcome => {
+      statements.purge.run(request.now - LAPSED_HOLD_KEEP_MS);
+      const states: CounterState[] = [];
+      for (const line of request.lines) {
+        const spent = total(statements.spent.get(line.counter, line.fromBucket, line.bucket));
+        const held = total(statements.held.get(line.counter, line.fromBucket, line.bucket, request.now));
+        if (spent + held + line.amount > line.cap) {
+          return {
+            admitted: false,
+            refusal: { counter: line.counter, cap: line.cap, spent, held, amount: line.amount },
+          };
+        }
+        states.push({ spent, held });
+      }
+      const expiresAt = request.now + request.leaseMs;
+      for (const line of request.lines) {
+        statements.hold.run(request.reservationId, line.counter, line.bucket, line.amount, expiresAt);
+      }
+      return { admitted: true, states };
+    };
+    const settle = (reservationId: string, amounts: Readonly<Record<string, number>>): boolean => {
+      const taken = statements.take.all(reservationId) as { counter: string; bucket: number }[];
+      for (const row of taken) statements.charge.run(row.counter, row.bucket, amounts[row.counter] ?? 0);
+      return taken.length > 0;
+    };
+    // IMMEDIATE: the write lock is taken at BEGIN, before the check reads anything.
+    const reserveTransaction = db.transaction(reserve);
+    const settleTransaction = db.transaction(settle);
+    this.reserveTx = (request) => reserveTransaction.immediate(request);
+    this.settleTx = (id, amounts) => settleTransaction.immediate(id, amounts);
+  }
+
+  static open(options: SqliteBudgetCountersOptions): SqliteBudgetCounters {
+    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    let db: Database.Database | undefined;
+    try {
+      db = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? 2000 });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(DDL);
+      return new SqliteBudgetCounters(db, options.path);
+    } catch (error) {
+      db?.close();
+      throw storeError(error, options.path, 'open');
+    }
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
+    return this.run('reserve', () => this.reserveTx(request));
+  }
+
+  async settle(reservationId: string, amounts: Readonly<Record<string, number>>): Promise<boolean> {
+    return this.run('settle', () => this.settleTx(reservationId, amounts));
+  }
+
+  async renew(reservationId: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.run('renew', () => this.statements.renew.run(now + leaseMs, reservationId, now).changes > 0);
+  }
+
+  async state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]> {
+    return this.run('read', () =>
+      windows.map((window) => ({
+        spent: Number(
+          (this.statements.spent.get(window.counter, window.fromBucket, window.bucket) as { total: number }).total,
+        ),
+        held: Number(
+          (this.statements.held.get(window.counter, window.fromBucket, window.bucket, now) as { total: number }).total,
+        ),
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private run<T>(doing: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw storeError(error, this.path, doing);
+    }
+  }
+}
+
+function storeError(error: unknown, path: string, doing: string): StoreError {
+  const code = (error as { code?: unknown }).code;
+  const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  return new StoreError(
+    `budget counters in ${path}: ${doing} failed${busy ? ': the database stayed locked' : ''}: ${(error as Error).message}`,
+    { cause: error, retryable: true },
+  );
+}

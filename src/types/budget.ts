@@ -1,0 +1,67 @@
+/**
+ * A budget's definition: a cap on a scope over a window. Config (the file) and the admin API
+ * produce these; src/budgets enforces them. Money is integer nano-dollars, as everywhere.
+ *
+ * @module
+ */
+
+/** What a cap counts: USD (held and settled in integer nano-dollars) or tokens (input + output). */
+export type BudgetUnit = 'usd' | 'tokens';
+
+/**
+ * The time a budget's spend is summed over. Windows are keys of time buckets, so nothing resets
+ * anything: a new day is a new key.
+ * - `day`, `week` (ISO, from Monday), `month`: calendar periods in `timeZone` (an IANA name, or `UTC`);
+ * - `rolling`: the last `hours` whole hours, the current one included (hour buckets);
+ * - `lifetime`: one bucket forever (prepaid; top-ups raise the cap).
+ */
+export type BudgetWindow =
+  | { kind: 'day' | 'week' | 'month'; timeZone: string }
+  | { kind: 'rolling'; hours: number }
+  | { kind: 'lifetime' };
+
+/**
+ * Which calls a budget applies to: every field given must match the call (absent = any), so `{}`
+ * is everything and `{ agent, model }` is a combination. `tags` match key by key.
+ */
+export interface BudgetScope {
+  /** A gateway key's name. */
+  key?: string;
+  agent?: string;
+  run?: string;
+  /** Canonical provider id (`google`, not `gemini`). */
+  provider?: string;
+  /** The requested model id. */
+  model?: string;
+  /** Tag values the call must carry, e.g. `{ team: 'quant' }` (users and sessions are tags). */
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** What the store does when it cannot answer in time: refuse (503) or admit without a hold. */
+export type BudgetFailureMode = 'closed' | 'open';
+
+export interface BudgetSpec {
+  /** Unique name; named in refusals and headers. */
+  name: string;
+  unit: BudgetUnit;
+  /** The cap: nano-dollars for `usd`, tokens for `tokens`. */
+  cap: number;
+  scope: BudgetScope;
+  window: BudgetWindow;
+  /**
+   * Output tokens held when the request names no `max_tokens` and the catalog knows no bound
+   * for the model. @default 4096
+   */
+  defaultMaxOutputTokens: number;
+  /**
+   * Per-call hold (nano-dollars) for a model with no known price. Absent: a strict USD budget
+   * refuses such calls, since their worst case cannot be priced.
+   */
+  unpricedHoldNanos?: number;
+  /** @default 'closed' */
+  failureMode: BudgetFailureMode;
+  /** How long a hold lives without renewal; a crashed holder's holds lapse after it. @default 60000 */
+  leaseMs: number;
+  /** A paused budget neither holds nor refuses. */
+  paused: boolean;
+}

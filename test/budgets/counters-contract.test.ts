@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
+import {
+  MemoryBudgetCounters,
+  PostgresBudgetCounters,
+  RedisBudgetCounters,
+  SqliteBudgetCounters,
+} from '#src/budgets/index.js';
+import { dropSchemas, PG_URL, uniqueSchema } from '../store/pg-admin.js';
+import { counterContract } from './counters-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'budget-counters-'));
+const schema = uniqueSchema('tl_budgets');
+const prefix = `tl-test-budgets-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await dropSchemas([schema]);
+  const admin = new Redis('redis://127.0.0.1:6379');
+  const keys = await admin.keys(`${prefix}:*`);
+  if (keys.length > 0) await admin.del(...keys);
+  await admin.quit();
+});
+
+counterContract('memory', async () => new MemoryBudgetCounters());
+counterContract('sqlite', async () => SqliteBudgetCounters.open({ path: join(dir, 'counters.db') }));
+counterContract('postgres', () => PostgresBudgetCounters.open({ url: `${PG_URL}?schema=${schema}` }));
+counterContract('redis', async () => new RedisBudgetCounters({ redis: 'redis://127.0.0.1:6379', prefix }));
