@@ -28,6 +28,10 @@ function statusOf(error: TokenledgerError): number {
     case 'invalid_usage':
     case 'config':
       return 400;
+    case 'budget_exceeded':
+      return 429;
+    case 'budget_unavailable':
+      return 503;
     default:
       return 500;
   }
