@@ -32,9 +32,23 @@ export function formatRate(value: number | null): string {
   return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;
 }
 
-/** Milliseconds as seconds with two decimals (`45230` -> `45.23s`); `null` -> `n/a`. */
-export function formatSeconds(ms: number | null): string {
-  return ms === null ? 'n/a' : `${(ms / 1000).toFixed(2)}s`;
+/**
+ * A duration for people: seconds below a minute (`45230` -> `45.23s`, `decimals` of them), then
+ * the two largest units (`12m 05s`, `3h 04m`, `29d 23h`): a month-long run in seconds
+ * (`2590936.61s`) says nothing at a glance. `null` -> `n/a`.
+ */
+export function formatDuration(ms: number | null, decimals = 2): string {
+  if (ms === null || !Number.isFinite(ms)) return 'n/a';
+  const seconds = (ms / 1000).toFixed(decimals);
+  // Rounding may reach a minute (59.996s at 2 decimals): minutes then.
+  if (Number(seconds) < 60) return `${seconds}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  if (totalSeconds < 3600) return `${Math.floor(totalSeconds / 60)}m ${pad(totalSeconds % 60)}s`;
+  const totalMinutes = Math.round(ms / 60_000);
+  if (totalMinutes < 1440) return `${Math.floor(totalMinutes / 60)}h ${pad(totalMinutes % 60)}m`;
+  const totalHours = Math.round(ms / 3_600_000);
+  return `${Math.floor(totalHours / 24)}d ${pad(totalHours % 24)}h`;
 }
 
 /** Milliseconds with at most one decimal (`1234.56` -> `1,234.6ms`); `null` -> `n/a`. */

@@ -10,5 +10,5 @@ export { deleteEvents } from './reset.js';
 export { usageOverview } from './overview.js';
 export { loadRunReport, renderRunReport } from './run-report.js';
 export type { RunReportData, RunReportOptions } from './run-report.js';
-export { formatCount, formatUsd, formatRate, formatSeconds, formatMs } from './format.js';
+export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
 export { statsFromRow, emptyStats, nanosToUsd } from './stats.js';

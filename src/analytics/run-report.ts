@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { AgentStats, Filter, ModelStats, Summary } from '../types/index.js';
 import { usageByAgent } from './by-agent.js';
 import { usageByModel } from './by-model.js';
-import { formatCount, formatRate, formatSeconds, formatUsd } from './format.js';
+import { formatCount, formatRate, formatDuration, formatUsd } from './format.js';
 import { byFirstUse, byVolume } from './stats.js';
 import { summarizeUsage } from './summary.js';
 
@@ -76,7 +76,7 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     RULE,
     `📊 TOKEN USAGE SUMMARY${options.subject === undefined ? '' : ` for ${options.subject}`}`,
     RULE,
-    `Total Analysis Time: ${formatSeconds(totals.wallTimeMs)}`,
+    `Total Analysis Time: ${formatDuration(totals.wallTimeMs)}`,
     `Total LLM Calls: ${formatCount(totals.calls)}`,
     `Total Input Tokens: ${formatCount(totals.tokens.input)}`,
     `Total Output Tokens: ${formatCount(totals.tokens.output)}`,

@@ -23,7 +23,19 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   batch: async () => (await import('./commands/batch.js')).registerBatchCommand,
 };
 
+/**
+ * `tokenledger report | head -1`: once the reader has gone, the rest of the output has nowhere
+ * to go. End quietly, as `cat` does, rather than with an EPIPE stack trace.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 async function main(args: readonly string[]): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
   const version = packageVersion();
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${version}\n`);

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { emptyStats, formatCount, formatUsd, renderRunReport, type RunReportData } from '#src/analytics/index.js';
+import {
+  emptyStats,
+  formatCount,
+  formatDuration,
+  formatUsd,
+  renderRunReport,
+  type RunReportData,
+} from '#src/analytics/index.js';
 import type { AgentStats, ModelStats, UsageStats } from '#src/types/index.js';
 
 /** The example block of seed 002, exactly as the product notes print it (see test/fixtures/seeds/SOURCES.md). */
@@ -114,5 +121,18 @@ describe('formatting', () => {
     expect(formatUsd(0.0005)).toBe('$0.0005');
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.1)).toBe('$0.10');
+  });
+
+  it('humanizes durations: seconds under a minute, then the two largest units', () => {
+    expect(formatDuration(5710)).toBe('5.71s');
+    expect(formatDuration(59_994)).toBe('59.99s');
+    expect(formatDuration(59_996)).toBe('1m 00s');
+    expect(formatDuration(725_000)).toBe('12m 05s');
+    expect(formatDuration(11_040_000)).toBe('3h 04m');
+    // The 2590936.61s: 29 days 23.7 hours.
+    expect(formatDuration(2_590_936_610)).toBe('30d 00h');
+    expect(formatDuration(2_588_400_000)).toBe('29d 23h');
+    expect(formatDuration(29_600, 0)).toBe('30s');
+    expect(formatDuration(null)).toBe('n/a');
   });
 });

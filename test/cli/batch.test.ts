@@ -92,7 +92,8 @@ describe('tokenledger batch', () => {
       '--run',
       'r1',
     ]);
-    expect(result.code).toBe(0);
+    // A malformed line is a failure a script must notice: exit 2, though every call succeeded.
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('line 3: not valid JSON');
     expect(result.stdout).toMatch(/3 calls, 3 ok, 0 failed \(100\.00% success\), 1 malformed lines/);
     expect(result.stdout).toMatch(/tokens 1,137 \(in 48, out 1,089\)/);
@@ -145,7 +146,7 @@ describe('tokenledger batch', () => {
       '--db',
       'memory:',
     ]);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(2);
     expect(mock.requests).toHaveLength(1);
     const sent = mock.requests[0]!.json as { messages: Array<{ content: string }> };
     expect(sent.messages.at(-1)!.content).toBe('Triage: low contrast on /home');
@@ -161,10 +162,20 @@ describe('tokenledger batch', () => {
     const input = join(dir, 'in.jsonl');
     await writeFile(input, '{"id":"a","prompt":"one"}\n');
     mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after-ms': '10' } });
-    await cli([input, '--out', join(dir, 'o1.jsonl'), '--model', 'openai/gpt-4o-mini', '--db', 'memory:']);
+    const retried = await cli([
+      input,
+      '--out',
+      join(dir, 'o1.jsonl'),
+      '--model',
+      'openai/gpt-4o-mini',
+      '--db',
+      'memory:',
+    ]);
+    expect(retried.code).toBe(0);
     expect((await outLines(join(dir, 'o1.jsonl')))[0]).toMatchObject({ status: 'ok', attempts: 2 });
     mock.enqueue({ kind: 'status', status: 429, headers: { 'retry-after-ms': '10' } });
-    await cli([
+    // Every call failed: exit 2, the summary still printed.
+    const failed = await cli([
       input,
       '--out',
       join(dir, 'o2.jsonl'),
@@ -175,6 +186,8 @@ describe('tokenledger batch', () => {
       '--max-retries',
       '0',
     ]);
+    expect(failed.code).toBe(2);
+    expect(failed.stdout).toMatch(/1 calls, 0 ok, 1 failed/);
     expect((await outLines(join(dir, 'o2.jsonl')))[0]).toMatchObject({
       status: 'error',
       attempts: 1,

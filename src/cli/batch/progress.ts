@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { formatDuration } from '../../analytics/index.js';
 import type { BatchProgress } from '../../client/index.js';
 
 export interface ProgressView {
@@ -12,21 +13,11 @@ export interface ProgressView {
   finish(): void;
 }
 
-function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '?';
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 60
-    ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s`
-    : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
 /** One status line: `412/1000 done, 3 failed | 38.2/s | ETA 15s | 120,334 tok | $0.0421`. */
 export function formatProgress(progress: BatchProgress, skipped = 0): string {
   const rate = progress.elapsedMs > 0 ? (progress.done / progress.elapsedMs) * 1000 : 0;
   const remaining = progress.total === undefined ? undefined : Math.max(0, progress.total - progress.done);
-  const eta = remaining === undefined || rate === 0 ? '?' : formatDuration((remaining / rate) * 1000);
+  const eta = remaining === undefined || rate === 0 ? '?' : formatDuration((remaining / rate) * 1000, 0);
   const total = progress.total === undefined ? '' : `/${progress.total}`;
   const tokens = progress.totalTokens === undefined ? '? tok' : `${progress.totalTokens.toLocaleString('en-US')} tok`;
   return `${progress.done}${total} done, ${progress.failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} | ${rate.toFixed(1)}/s | ETA ${eta} | ${tokens} | $${progress.costUsd.toFixed(4)}`;

@@ -9,8 +9,9 @@
  * `{ id, status, text, usage, cost, attempts, error? }`. An id is the line's `id`, else its line
  * number. Re-running skips ids already in OUT. A malformed line is reported on stderr with its
  * line number and written to OUT as an error, never dropped. Ends with the usage summary on
- * stdout. Exit status: 0 when the batch ran (failed items are in OUT), 1 on bad input or
- * config (before any request), 130 when interrupted.
+ * stdout. Exit status: 0 when every call succeeded; 2 when some calls failed or lines were
+ * malformed (each is in OUT as an error line), so a script notices; 1 on bad input or config
+ * (before any request); 130 when interrupted.
  *
  * @module
  */
@@ -18,6 +19,7 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { formatDuration } from '../../analytics/index.js';
 import { createClient, type BatchItemResult, type GenerateRequest } from '../../client/index.js';
 import { loadConfig, resolveModelRef } from '../../config/index.js';
 import { ConfigError, TokenledgerError, ValidationError } from '../../errors/index.js';
@@ -226,11 +228,12 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
         : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
     const closing = [
       `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
-      `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${(s.durationMs / 1000).toFixed(1)} s, ${s.itemsPerSecond} calls/s`,
+      `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${formatDuration(s.durationMs, 1)}, ${s.itemsPerSecond} calls/s`,
       ...(result.cancelled ? ['interrupted: unfinished calls are not in OUT; re-run the same command to resume'] : []),
     ];
     process.stdout.write(`${closing.join('\n')}\n`);
-    return result.cancelled ? 130 : 0;
+    if (result.cancelled) return 130;
+    return s.failed > 0 || malformed > 0 ? 2 : 0;
   } finally {
     await client.close();
     await ledger.close();

@@ -21,6 +21,7 @@ import {
   usageByModel,
   usageByRun,
   formatCount,
+  formatDuration,
   formatMs,
   formatRate,
   formatUsd,
@@ -198,7 +199,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       return table(rows, [
         { title: 'run', value: (r) => name(r.run, '(no run)'), left: true },
         ...statsColumns(),
-        { title: 'wall', value: (r) => (r.wallTimeMs === null ? 'n/a' : `${(r.wallTimeMs / 1000).toFixed(2)}s`) },
+        { title: 'wall', value: (r) => formatDuration(r.wallTimeMs) },
       ]);
     }
     case 'agent-model': {
