@@ -8,7 +8,15 @@
  * @module
  */
 import { providerErrorFromStatus, redactSecrets } from '../errors/index.js';
-import type { Attribution, EventError, FormatHint, RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import type {
+  Attribution,
+  EventError,
+  FormatHint,
+  RecordInput,
+  TraceContext,
+  UsageEvent,
+  UsageResult,
+} from '../types/index.js';
 import { createDefaultMeter } from './default-meter.js';
 import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
 
@@ -46,6 +54,8 @@ export interface ExchangeStart {
   model: string | undefined;
   provider: string | undefined;
   attribution: Attribution | undefined;
+  /** The caller's trace context (the gateway reads the request's `traceparent`). */
+  trace?: TraceContext;
 }
 
 /** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
@@ -144,6 +154,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
       model: start.model,
       attempts: 1,
     };
+    if (start.trace !== undefined) base.trace = start.trace;
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let meter: UsageMeter | undefined;

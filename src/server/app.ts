@@ -122,6 +122,8 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
       limits,
       access: access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey'),
       onEvent: (event) => deps.metrics.observeEvent(event),
+      onSpans: (outcomes) => deps.metrics.observeOtlpSpans(outcomes),
+      flushGateway: () => flushRecordings(),
     }),
   );
   app.route('/', createDashboardRoutes(deps.dashboardDir));

@@ -14,6 +14,20 @@ export interface ServerMetrics {
   observeEvent(event: UsageEvent): void;
   /** Time the gateway itself added to one request, in ms. */
   observeOverhead(route: string, ms: number): void;
+  /** What became of the spans of one OTLP export request. */
+  observeOtlpSpans(outcomes: OtlpSpanOutcomes): void;
+}
+
+/** The spans of one OTLP request by outcome. */
+export interface OtlpSpanOutcomes {
+  /** Model calls recorded as events (a retried span counts again: the store ignores its id). */
+  recorded: number;
+  /** Model calls the gateway had metered already, linked to its event and not counted again. */
+  linked: number;
+  /** Spans that are not model calls (agent, tool, HTTP spans...) or that tokenledger exported. */
+  skipped: number;
+  /** Model-call spans that could not be events (partialSuccess.rejectedSpans). */
+  rejected: number;
 }
 
 const LABELS = ['provider', 'model', 'agent'] as const;
@@ -70,8 +84,18 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
     registers: [registry],
   });
 
+  const otlpSpans = new Counter({
+    name: 'tokenledger_otlp_spans_total',
+    help: 'Spans received on /v1/traces by outcome (recorded, linked to a gateway event, skipped, rejected).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    observeOtlpSpans(outcomes) {
+      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
+    },
     observeEvent(event) {
       const labels = { provider: event.provider, model: event.model, agent: event.agent ?? '' };
       calls.inc({ ...labels, status: event.status });

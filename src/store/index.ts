@@ -1,4 +1,13 @@
-export type { Store, AggregateQuery, AggregateRow, GroupKey, Percentiles, EventPage, EventPageQuery } from './store.js';
+export type {
+  Store,
+  TraceSpanRow,
+  AggregateQuery,
+  AggregateRow,
+  GroupKey,
+  Percentiles,
+  EventPage,
+  EventPageQuery,
+} from './store.js';
 export { openStore, redactStoreUrl } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
 export { MemoryStore } from './memory.js';

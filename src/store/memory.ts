@@ -28,7 +28,8 @@ import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
 import { checkAggregateQuery } from './query-check.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+import { MAX_TRACE_IDS } from './sql-query.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -157,6 +158,18 @@ export class MemoryStore implements Store {
       )
       .sort((a, b) => b.time_ms - a.time_ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     return toEventPage(rows, limit);
+  }
+
+  async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {
+    this.checkOpen();
+    if (traceIds.length > MAX_TRACE_IDS) throw new RangeError(`traceSpans: at most ${MAX_TRACE_IDS} trace ids a call`);
+    const wanted = new Set(traceIds);
+    const rows: TraceSpanRow[] = [];
+    for (const { row } of this.byId.values()) {
+      if (row.trace_id !== null && row.span_id !== null && wanted.has(row.trace_id))
+        rows.push({ id: row.id, traceId: row.trace_id, spanId: row.span_id });
+    }
+    return rows;
   }
 
   async delete(filter: Filter): Promise<number> {

@@ -39,10 +39,12 @@ import {
   ROLLUP_DAILY_UPSERT_SQL,
   ROLLUP_UPSERT_SQL,
   sumsSelectForInsert,
+  traceSpanRows,
+  traceSpansSql,
   type SqlParam,
   type SqlReader,
 } from './sql-query.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:port/db?schema=NAME`. */
@@ -295,6 +297,17 @@ export class PostgresStore implements Store {
       throw this.toStoreError(error, 'events');
     }
     return toEventPage(raw.map(rowFromDriver), limit);
+  }
+
+  async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {
+    if (traceIds.length === 0) return [];
+    const { sql, params } = traceSpansSql(traceIds);
+    try {
+      return traceSpanRows(await this.reader.all(sql, params));
+    } catch (error) {
+      if (TokenledgerError.isInstance(error)) throw error;
+      throw this.toStoreError(error, 'traceSpans');
+    }
   }
 
   async delete(filter: Filter): Promise<number> {

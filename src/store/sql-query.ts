@@ -10,7 +10,7 @@ import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
 import { decodeCursor } from './cursor.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
-import type { GroupKey } from './store.js';
+import type { GroupKey, TraceSpanRow } from './store.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 export type SqlParam = string | number | null;
@@ -326,4 +326,25 @@ export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit:
     sql: `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`,
     params,
   };
+}
+
+/** Most trace ids one `traceSpans` call may ask for (one placeholder each). */
+export const MAX_TRACE_IDS = 1000;
+
+/** The events of a set of traces (Store.traceSpans), on the `events_trace` index. */
+export function traceSpansSql(traceIds: readonly string[]): SqlPart {
+  if (traceIds.length > MAX_TRACE_IDS) throw new RangeError(`traceSpans: at most ${MAX_TRACE_IDS} trace ids a call`);
+  return {
+    sql: `SELECT id, trace_id, span_id FROM events WHERE trace_id IN (${traceIds.map(() => '?').join(', ')}) AND span_id IS NOT NULL`,
+    params: [...traceIds],
+  };
+}
+
+/** Driver rows of `traceSpansSql` -> TraceSpanRow. */
+export function traceSpanRows(rows: readonly Record<string, unknown>[]): TraceSpanRow[] {
+  return rows.map((row) => ({
+    id: String(row['id']),
+    traceId: String(row['trace_id']),
+    spanId: String(row['span_id']),
+  }));
 }

@@ -25,9 +25,17 @@ import { bucketStart } from './aggregate-rows.js';
 import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
-import { eventsPageSql, eventsWhere, rebuildAllRollupsSql, rebuildRollupSql, type SqlReader } from './sql-query.js';
+import {
+  eventsPageSql,
+  eventsWhere,
+  rebuildAllRollupsSql,
+  rebuildRollupSql,
+  traceSpanRows,
+  traceSpansSql,
+  type SqlReader,
+} from './sql-query.js';
 import { SqlitePendingRollups } from './sqlite-rollups.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store } from './store.js';
+import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
@@ -215,6 +223,12 @@ export class SqliteStore implements Store {
     const limit = checkLimit(query.limit);
     const { sql, params } = eventsPageSql(query, limit, 'sqlite');
     return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit);
+  }
+
+  async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {
+    if (traceIds.length === 0) return [];
+    const { sql, params } = traceSpansSql(traceIds);
+    return traceSpanRows(await this.reader.all(sql, params));
   }
 
   async delete(filter: Filter): Promise<number> {

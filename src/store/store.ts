@@ -87,6 +87,13 @@ export interface EventPage {
   nextCursor: string | undefined;
 }
 
+/** One stored event's place in an OpenTelemetry trace. */
+export interface TraceSpanRow {
+  id: string;
+  traceId: string;
+  spanId: string;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   /**
@@ -96,6 +103,12 @@ export interface Store {
   insert(events: readonly UsageEvent[]): Promise<number>;
   aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
   events(query: EventPageQuery): Promise<EventPage>;
+  /**
+   * The events stored in these traces (at most 1,000 trace ids a call), as event id and span:
+   * how the OTLP receiver sees that a span's call was already metered (by the gateway, which
+   * keeps the request's `traceparent`). Indexed on the trace id.
+   */
+  traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]>;
   /** Removes the matching events; returns how many. */
   delete(filter: Filter): Promise<number>;
   /** Cheap liveness check. */

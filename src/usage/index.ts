@@ -44,7 +44,8 @@ export type { MapSpanContext, SpanCall, SpanVerdict } from './otel/map-span.js';
 export { classifySpan, EXPORTED_EVENT_ATTRIBUTE } from './otel/model-call.js';
 export type { SpanConvention } from './otel/model-call.js';
 export { ownAgent as spanAgent } from './otel/span-attribution.js';
-export { spanEventId } from './otel/span-event-id.js';
+export { isSpanEventId, spanEventId } from './otel/span-event-id.js';
+export { parseTraceparent } from './otel/traceparent.js';
 export type {
   OtelAttributes,
   OtelOrigin,

@@ -31,6 +31,7 @@ export async function flakyStore(): Promise<FlakyStore> {
     },
     aggregate: (query) => inner.aggregate(query),
     events: (query) => inner.events(query),
+    traceSpans: (traceIds) => inner.traceSpans(traceIds),
     delete: (filter) => inner.delete(filter),
     ping: () => inner.ping(),
     close: () => inner.close(),

@@ -111,6 +111,21 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       for (const event of seen) expect(event).toEqual(byId.get(event.id));
     });
 
+    it('finds the events of a set of traces, and only those', async () => {
+      const traced = all.filter((event) => event.trace !== undefined);
+      const asked = [traced[0]!.trace!.traceId, traced[5]!.trace!.traceId, 'f'.repeat(32)];
+      const expected = traced
+        .filter((event) => asked.includes(event.trace!.traceId))
+        .map((event) => ({ id: event.id, traceId: event.trace!.traceId, spanId: event.trace!.spanId }));
+      expect(expected.length).toBeGreaterThanOrEqual(2);
+      const rows = await store.traceSpans(asked);
+      expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+      expect(await store.traceSpans([])).toEqual([]);
+      await expect(store.traceSpans(Array.from({ length: 1001 }, () => 'a'.repeat(32)))).rejects.toThrow(
+        /at most 1000 trace ids/,
+      );
+    });
+
     it('aggregates every filter x grouping exactly like the brute-force reference', async () => {
       let compared = 0;
       for (const filter of FILTERS) {

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../types/index.js';
+import { parseTraceparent } from '../../usage/index.js';
 import { HttpError } from '../http-error.js';
 import { browserRefusal } from '../middleware/browser-guard.js';
 import { attributionFromHeaders } from './attribution.js';
@@ -50,7 +51,14 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     // GET /v1/models is not an LLM call: forwarded, not recorded.
     const exchange =
       req.method === 'POST'
-        ? runtime.tracker.begin({ url: target.href, model, provider: upstream.provider, attribution })
+        ? runtime.tracker.begin({
+            url: target.href,
+            model,
+            provider: upstream.provider,
+            attribution,
+            // The app's span for this call, so that the span it exports later is not counted again.
+            trace: parseTraceparent(one(req.headers['traceparent'])),
+          })
         : undefined;
     forward({ req, res, route, upstream, target, headers, body, exchange, startedAt }, runtime, logger);
   }

@@ -21,11 +21,14 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { UsageEvent } from '../../types/index.js';
+import type { OtelSpan } from '../../usage/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
+import type { OtlpSpanOutcomes } from '../metrics.js';
 import { errorResponse } from '../error-response.js';
 import { HttpError } from '../http-error.js';
 import { requireKey, type RequireKeyOptions } from '../middleware/auth.js';
 import { decodeTraceRequest, OtlpDecodeError, type OtlpEncoding } from '../otlp/decode.js';
+import { splitGatewayMetered } from '../otlp/gateway-metered.js';
 import { mapSpanBatch, type BatchVerdicts } from '../otlp/map-batch.js';
 import { readOtlpBody } from '../otlp/request-body.js';
 import { encodingOf, exportAnswer, statusAnswer, type OtlpAnswer } from '../otlp/response.js';
@@ -36,6 +39,13 @@ export interface OtlpRouteOptions {
   access: RequireKeyOptions;
   /** Told about each event recorded from a span (metrics). */
   onEvent?: (event: UsageEvent) => void;
+  /**
+   * Writes the gateway's pending recordings, so that a span for a call the gateway just metered
+   * finds its event (otlp/gateway-metered.ts).
+   */
+  flushGateway?: () => Promise<void>;
+  /** Told what became of each request's spans (metrics). */
+  onSpans?: (outcomes: OtlpSpanOutcomes) => void;
 }
 
 const RETRY_AFTER_SECONDS: Partial<Record<number, string>> = { 429: '1', 503: '5' };
@@ -86,13 +96,14 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
         },
       );
     const body = await readOtlpBody(c, limits.maxOtlpBodyBytes);
-    let verdicts: BatchVerdicts;
+    let spans: OtelSpan[];
     try {
-      verdicts = mapSpanBatch(decodeTraceRequest(body, encoding));
+      spans = decodeTraceRequest(body, encoding);
     } catch (error) {
       if (error instanceof OtlpDecodeError) throw new HttpError(400, 'invalid_otlp', error.message, { field: 'body' });
       throw error;
     }
+    const verdicts = mapSpanBatch(spans);
     const calls = verdicts.calls;
     // One request is always let through, however large, or a batch above the limit would be refused forever.
     if (pendingSpans > 0 && pendingSpans + calls.length > limits.maxOtlpPendingSpans)
@@ -100,9 +111,14 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
     pendingSpans += calls.length;
     let recorded: UsageEvent[] = [];
     const validationRejects: string[] = [];
+    let linked = 0;
     try {
-      if (calls.length > 0) {
-        const result = await deps.ledger.recordMany(calls, { failOpen: false });
+      if (calls.length > 0) await options.flushGateway?.();
+      const { fresh, linked: metered } = await splitGatewayMetered(deps.store, calls, spans);
+      linked = metered.size;
+      if (linked > 0) deps.logger.debug('OTLP spans linked to gateway events', { spans: linked });
+      if (fresh.length > 0) {
+        const result = await deps.ledger.recordMany(fresh, { failOpen: false });
         recorded = result.events;
         for (const { error } of result.rejected) validationRejects.push(error.message);
       }
@@ -110,6 +126,12 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
       pendingSpans -= calls.length;
     }
     for (const event of recorded) options.onEvent?.(event);
+    options.onSpans?.({
+      recorded: recorded.length,
+      linked,
+      skipped: verdicts.skipped,
+      rejected: verdicts.rejected.length + validationRejects.length,
+    });
     const rejected = verdicts.rejected.length + validationRejects.length;
     return send(c, 200, exportAnswer(encoding, rejected, summary(verdicts, validationRejects)));
   });

@@ -16,3 +16,11 @@ export function spanEventId(traceId: string, spanId: string, startMs: number): s
   // ulid() draws one digit per call: floor(prng() * 32), so a byte / 256 picks its top 5 bits.
   return ulid(Math.floor(startMs), () => (digest[next++ % digest.length] as number) / 256);
 }
+
+/** The 16 digits of a span event id that come from its trace and span id (the rest is time). */
+const SPAN_PART = 10;
+
+/** True when `id` is the event id of span `spanId` in `traceId` (whatever its start time). */
+export function isSpanEventId(id: string, traceId: string, spanId: string): boolean {
+  return id.length === 26 && id.slice(SPAN_PART) === spanEventId(traceId, spanId, 0).slice(SPAN_PART);
+}
