@@ -103,13 +103,16 @@ function isEmbedding(span: OtelSpan): boolean {
 }
 
 /**
- * Where the conventions record it: GenAI `gen_ai.response.time_to_first_chunk` (seconds), the
+ * Where the conventions record it: GenAI `gen_ai.response.time_to_first_chunk` (seconds; ai 7's
+ * @ai-sdk/otel writes it under the metric's name, `gen_ai.client.operation.time_to_first_chunk`), the
  * AI SDK's `ai.response.msToFirstChunk` / `ai.stream.msToFirstChunk` (ms) or its
  * `ai.stream.firstChunk` span event.
  */
 function timeToFirstChunkMs(span: OtelSpan): number | undefined {
   const { attributes } = span;
-  const seconds = numberAttribute(attributes, 'gen_ai.response.time_to_first_chunk');
+  const seconds =
+    numberAttribute(attributes, 'gen_ai.response.time_to_first_chunk') ??
+    numberAttribute(attributes, 'gen_ai.client.operation.time_to_first_chunk');
   let ms =
     seconds === undefined
       ? (numberAttribute(attributes, 'ai.response.msToFirstChunk') ??

@@ -3,7 +3,7 @@
  *
  * - run: `tokenledger.run`, else the trace id (one trace is one run of the app);
  * - agent: `tokenledger.agent`, GenAI `gen_ai.agent.name`, OpenInference `agent.name`, the AI
- *   SDK's `ai.telemetry.functionId`; else the agent of the span's parent when the parent came in
+ *   SDK's `ai.telemetry.functionId`, OpenLLMetry's `traceloop.entity.name` on an agent span; else the agent of the span's parent when the parent came in
  *   the same request (an `invoke_agent` span names its agent, its model calls do not);
  * - tags: `session` (`gen_ai.conversation.id`, `session.id`, OpenLLMetry's
  *   `traceloop.association.properties.session_id`), `user` (`user.id`, `enduser.id`,
@@ -46,7 +46,18 @@ export function capped(value: string, limit: number, field: string, warnings: st
 
 /** The agent a span names itself (no parent lookup). */
 export function ownAgent(span: OtelSpan): string | undefined {
-  return firstString(span.attributes, AGENT_KEYS) ?? stringAttribute(span.origin.resource, 'tokenledger.agent');
+  return (
+    firstString(span.attributes, AGENT_KEYS) ??
+    traceloopAgent(span) ??
+    stringAttribute(span.origin.resource, 'tokenledger.agent')
+  );
+}
+
+/** OpenLLMetry names an agent span by `traceloop.span.kind` agent and its `traceloop.entity.name`. */
+function traceloopAgent(span: OtelSpan): string | undefined {
+  return stringAttribute(span.attributes, 'traceloop.span.kind') === 'agent'
+    ? stringAttribute(span.attributes, 'traceloop.entity.name')
+    : undefined;
 }
 
 export function readSpanAttribution(
