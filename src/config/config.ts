@@ -94,4 +94,15 @@ export interface Config {
   server: ServerConfig;
   /** Budgets as written (scope providers canonical); src/budgets turns them into `BudgetSpec`s. */
   budgets: BudgetConfig[];
+  /** Where tokenledger sends its own calls as OTLP spans and metrics; `undefined`: nowhere. */
+  otel: OtelExportConfig | undefined;
+}
+
+export interface OtelExportConfig {
+  /** OTLP/HTTP base URL, without a trailing slash (`http://collector:4318`). */
+  endpoint: string;
+  /** Headers for the collector, references resolved (secrets: never log them). */
+  headers: Record<string, string>;
+  /** Metric export interval, ms. */
+  metricIntervalMs: number;
 }

@@ -14,6 +14,7 @@ export type {
   RateLimitConfig,
   RetryConfig,
   BasicSetting,
+  OtelExportConfig,
 } from './config.js';
 export type {
   GatewayKeyConfig,

@@ -9,7 +9,7 @@ import { readFile, access } from 'node:fs/promises';
 import { resolve as resolvePath, extname } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import type { AgentConfig, BasicSetting, Config, ProviderConfig } from './config.js';
+import type { AgentConfig, BasicSetting, Config, OtelExportConfig, ProviderConfig } from './config.js';
 import { BASIC_ENV, readEnvBasics, type EnvBasics } from './env-basics.js';
 import { canonicalProviderId, providerRecord, providerRecords, type ProviderRecord } from '../providers/index.js';
 import { expandEnv, resolveSecret, type SecretValue } from './env-ref.js';
@@ -116,6 +116,7 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     retry: file.retry ?? {},
     redis: file.redis ?? nonEmpty(env.TOKENLEDGER_REDIS),
     server: resolveServer(file.server, env, basics),
+    otel: resolveOtelExport(file.otel, env),
     budgets: (file.budgets ?? []).map((budget) =>
       budget.scope?.provider === undefined
         ? budget
@@ -124,6 +125,24 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
             scope: { ...budget.scope, provider: canonicalProviderId(budget.scope.provider) ?? budget.scope.provider },
           },
     ),
+  };
+}
+
+const DEFAULT_METRIC_INTERVAL_MS = 60_000;
+
+function resolveOtelExport(otel: ConfigFile['otel'], env: Env): OtelExportConfig | undefined {
+  if (otel === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const [name, ref] of Object.entries(otel.headers ?? {})) {
+    const value = resolveSecret(ref, env).value;
+    if (value === undefined)
+      throw new ConfigError(`otel.headers.${name}: ${ref} is not set`, { field: `otel.headers.${name}` });
+    headers[name] = value;
+  }
+  return {
+    endpoint: otel.endpoint.replace(/\/+$/, ''),
+    headers,
+    metricIntervalMs: otel.metricIntervalMs ?? DEFAULT_METRIC_INTERVAL_MS,
   };
 }
 

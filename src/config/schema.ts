@@ -140,6 +140,17 @@ function build(z: typeof Zod.z) {
     server: serverSchema.optional(),
     /** Spend caps enforced before calls are sent (README "Budgets"). */
     budgets: budgetsSchema.optional(),
+    /** Send every recorded call to an OpenTelemetry collector as a span and metrics (README). */
+    otel: z
+      .strictObject({
+        /** The collector's OTLP/HTTP base URL; spans go to `/v1/traces`, metrics to `/v1/metrics` under it. */
+        endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+        /** Headers sent with each export (values may be `env:NAME` references). */
+        headers: z.record(z.string().min(1), z.string()).optional(),
+        /** How often metrics are exported, ms. @default 60000 */
+        metricIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+      })
+      .optional(),
   });
   return configFileSchema;
 }

@@ -19,7 +19,8 @@ import { createApp, type TokenledgerApp } from './app.js';
 import type { ServerLimits } from './deps.js';
 import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
-import { createServerMetrics } from './metrics.js';
+import { createServerMetrics, type ServerMetrics } from './metrics.js';
+import { startOtelExport, type OtelExport } from './otel-export/index.js';
 
 export interface StartServerOptions {
   /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
@@ -107,7 +108,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const db = options.db ?? config.store ?? DEFAULT_DB;
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
-  const metrics = createServerMetrics();
+  const serverMetrics = createServerMetrics();
+  const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
+  // The origin only: a URL may carry credentials.
+  if (config.otel !== undefined)
+    log.info({ endpoint: new URL(config.otel.endpoint).origin }, 'exporting calls to OpenTelemetry');
+  const metrics = otelExport === undefined ? serverMetrics : exportingMetrics(serverMetrics, otelExport);
   const built = createApp({
     store,
     ledger,
@@ -188,6 +194,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         });
       }
       await store.close();
+      await otelExport?.shutdown();
       log.info({ url }, 'tokenledger stopped');
     })();
     return closing;
@@ -195,6 +202,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const settings = { source: config.source, settingSources: config.settingSources, ignoredEnv: config.ignoredEnv };
   return { url, port, host, requestedHost, loopbackOnly, openRoutes, settings, store, ledger, app: built, close };
+}
+
+/** Every recorded event (gateway, ingest, OTLP) is also exported, as it is counted. */
+function exportingMetrics(metrics: ServerMetrics, otelExport: OtelExport): ServerMetrics {
+  return {
+    registry: metrics.registry,
+    observeEvent(event) {
+      metrics.observeEvent(event);
+      otelExport.export(event);
+    },
+    observeOverhead: (route, ms) => metrics.observeOverhead(route, ms),
+    observeOtlpSpans: (outcomes) => metrics.observeOtlpSpans(outcomes),
+  };
 }
 
 /** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */

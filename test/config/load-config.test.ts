@@ -134,6 +134,9 @@ describe('parseConfig errors name the field path', () => {
     [{ server: { limits: { maxBodyBytes: 0 } } }, 'server.limits.maxBodyBytes'],
     [{ server: { allowedHosts: [''] } }, 'server.allowedHosts.0'],
     [{ server: { port: 70000 } }, 'server.port'],
+    [{ otel: { endpoint: 'collector:4318' } }, 'otel.endpoint'],
+    [{ otel: { endpoint: 'http://127.0.0.1:4318', metricIntervalMs: 5 } }, 'otel.metricIntervalMs'],
+    [{ otel: { endpoint: 'http://127.0.0.1:4318', headers: { 'x-key': 'env:UNSET_KEY' } } }, 'otel.headers.x-key'],
   ];
   for (const [value, field] of cases) {
     it(field, () => {
@@ -157,6 +160,22 @@ describe('parseConfig errors name the field path', () => {
     }
     const config = parseConfig({ providers: { openai: { apiKey: 'sk-literal-secret-123456' } } }, 'inline', {});
     expect(config.providers.openai?.apiKeys[0]).toEqual({ ref: '(literal)', value: 'sk-literal-secret-123456' });
+  });
+});
+
+describe('otel export config', () => {
+  it('is off unless configured; the endpoint loses its trailing slash, header references resolve', () => {
+    expect(parseConfig({}, 'inline', {}).otel).toBeUndefined();
+    const config = parseConfig(
+      { otel: { endpoint: 'http://127.0.0.1:4318/', headers: { authorization: 'env:COLLECTOR' } } },
+      'inline',
+      { COLLECTOR: 'Bearer ck-1' },
+    );
+    expect(config.otel).toEqual({
+      endpoint: 'http://127.0.0.1:4318',
+      headers: { authorization: 'Bearer ck-1' },
+      metricIntervalMs: 60_000,
+    });
   });
 });
 
