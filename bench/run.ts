@@ -20,6 +20,7 @@ const AREAS = [
   'gateway',
   'dashboard',
   'startup',
+  'otlp',
 ] as const;
 type Area = (typeof AREAS)[number];
 
