@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -106,6 +106,10 @@ function batchBody(startMs: number): Uint8Array {
   return toBinary(ExportTraceServiceRequestSchema, request);
 }
 
+function availableCores(): number {
+  return availableParallelism();
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
@@ -185,6 +189,8 @@ export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-otlp-'));
   const batches = Number(process.env.OTLP_BATCHES ?? 30);
   const requests = Number(process.env.OTLP_REQUESTS ?? 100);
+  // The figures are per core only on an idle machine: say how busy this one was.
+  const loadBefore = loadavg()[0]!;
   try {
     const rows = await throughput(dir, batches);
     const ack = await acknowledgement(dir, requests);
@@ -202,6 +208,8 @@ export async function run(): Promise<string> {
       '| acknowledgement: POST /v1/traces to tokenledger serve (SQLite), send to 200 | p50 ms | p99 ms | max ms |',
       '| --- | ---: | ---: | ---: |',
       ack,
+      '',
+      `Load average (1 min) when the area started: ${loadBefore.toFixed(1)} on ${String(availableCores())} cores; above the core count, every figure here is that much slower than the code.`,
     ].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
