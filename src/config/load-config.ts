@@ -314,6 +314,7 @@ function resolveServer(server: ConfigFile['server'], env: Env, basics: EnvBasics
       provider: canonicalProviderId(route.provider) ?? route.provider,
     })),
     allowedHosts: file.allowedHosts ?? [],
+    streamUsage: file.streamUsage ?? 'inject',
     limits: file.limits ?? {},
     metrics: file.metrics ?? {},
   };

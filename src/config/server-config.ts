@@ -62,6 +62,8 @@ export interface ServerConfig {
   modelRoutes: ModelRouteConfig[];
   retry?: GatewayRetryConfig;
   allowedHosts: string[];
+  /** Whether the gateway asks plain chat streams for their usage. @default 'inject' */
+  streamUsage: 'inject' | 'off';
   limits: ServerLimitsConfig;
   metrics: { maxLabelSets?: number };
 }

@@ -105,6 +105,12 @@ export function buildServerSchema(z: typeof Zod.z) {
     /** Host names served besides loopback names and IP addresses (a name in front of the server). */
     allowedHosts: z.array(z.string().min(1)).optional(),
     limits: serverLimitsSchema.optional(),
+    /**
+     * `inject` (default): chat streams of providers that send usage only when asked get
+     * `stream_options.include_usage` added, and the added chunks are removed from the answer;
+     * `off`: bodies are forwarded exactly as sent.
+     */
+    streamUsage: z.enum(['inject', 'off']).optional(),
     metrics: serverMetricsSchema.optional(),
   });
   return serverSchema;

@@ -13,6 +13,13 @@ export { isStreamContentType, unavailable } from './meter.js';
 export type { UsageMeter, CreateUsageMeter } from './meter.js';
 export { createDefaultMeter, MAX_METERED_JSON_BYTES } from './default-meter.js';
 export { requestInfo } from './request-info.js';
+export {
+  DEFAULT_STREAM_USAGE_MODE,
+  createRefusalNotice,
+  streamUsageOnRequest,
+  withStreamUsageAsked,
+} from './stream-usage.js';
+export type { StreamUsageMode } from './stream-usage.js';
 export type { RequestInfo } from './request-info.js';
 export { createAiSdkMiddleware } from './ai-sdk-middleware.js';
 export type {

@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from 'hono';
-import { createExchangeTracker, type ExchangeTracker } from '../http/index.js';
+import { createExchangeTracker, createRefusalNotice, type ExchangeTracker } from '../http/index.js';
 import { createBatchingRecorder, type BatchingRecorder } from './batching-recorder.js';
 import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
@@ -88,6 +88,8 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     // On loopback, a client may bring its own provider key without a gateway key.
     locked: keys.gateway.length === 0 && exposed && !binding.insecureOpen,
     retry: gatewayRetryFrom(deps.config.server.retry),
+    streamUsage: deps.config.server.streamUsage,
+    noteRefusal: createRefusalNotice(deps.logger),
     lendUpstreamKey: !keys.any && !exposed,
   };
   const router = createGatewayRouter(deps.config, env, deps.config.server.modelRoutes);

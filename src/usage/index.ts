@@ -55,3 +55,10 @@ export type {
   OtelStatusCode,
   OtelValue,
 } from './otel/span.js';
+export {
+  createIncludeUsageFilter,
+  refusesIncludeUsage,
+  spliceIncludeUsage,
+  withoutAddedUsage,
+} from './include-usage.js';
+export type { IncludeUsageFilter } from './include-usage.js';

@@ -39,14 +39,28 @@ describe('mock provider: recorded defaults', () => {
     expect(mock.requests[0]?.json).toEqual({ model: 'gpt-4.1-nano', messages: [] });
   });
 
-  it('streams OpenAI chat as SSE ending in [DONE] when body.stream is set', async () => {
-    const response = await post('/v1/chat/completions', { model: 'gpt-4o-mini', stream: true });
-    expect(response.headers.get('content-type')).toBe('text/event-stream');
-    const text = await response.text();
-    const frames = text.split('\n\n').filter(Boolean);
-    expect(frames).toHaveLength(fixtureEvents('openai-05-chat-stream-include-usage').length);
+  it('streams OpenAI chat as SSE ending in [DONE]; usage chunk and usage members only when asked, as the API', async () => {
+    const recorded = fixtureEvents('openai-05-chat-stream-include-usage');
+    const asked = await post('/v1/chat/completions', {
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(asked.headers.get('content-type')).toBe('text/event-stream');
+    const frames = (await asked.text()).split('\n\n').filter(Boolean);
+    expect(frames).toHaveLength(recorded.length);
     expect(frames.at(-1)).toBe('data: [DONE]');
-    expect(frames[0]).toBe(`data: ${JSON.stringify(fixtureEvents('openai-05-chat-stream-include-usage')[0]?.data)}`);
+    expect(frames[0]).toBe(`data: ${JSON.stringify(recorded[0]?.data)}`);
+    const plain = (await (await post('/v1/chat/completions', { model: 'gpt-4o-mini', stream: true })).text())
+      .split('\n\n')
+      .filter(Boolean);
+    // One chunk fewer (the usage-only one), and no chunk has a usage member.
+    expect(plain).toHaveLength(recorded.length - 1);
+    expect(plain.at(-1)).toBe('data: [DONE]');
+    const { usage, ...first } = recorded[0]!.data as Record<string, unknown>;
+    expect(usage).toBeNull();
+    expect(plain[0]).toBe(`data: ${JSON.stringify(first)}`);
+    expect(plain.join('\n')).not.toContain('"usage"');
   });
 
   it('names Anthropic stream events and serves both Anthropic paths', async () => {

@@ -5,7 +5,8 @@
  * latency, 429 with Retry-After, 5xx, hangs (timeouts), connection resets, truncated or stalled
  * streams and malformed bodies.
  *
- * Routes: OpenAI `/v1/chat/completions` (SSE when `body.stream`), `/v1/responses`,
+ * Routes: OpenAI `/v1/chat/completions` (SSE when `body.stream`; usage chunk and `"usage": null`
+ * members only when the request asks with `stream_options.include_usage`, as the real API), `/v1/responses`,
  * `/v1/embeddings`, `GET /v1/models`; Anthropic `/v1/messages` and `/anthropic/v1/messages`;
  * Gemini `/v1beta/models/{model}:generateContent` and `:streamGenerateContent` (`?alt=sse` for
  * SSE, else a JSON array as the REST API answers); Ollama `/api/chat` (NDJSON unless
@@ -58,7 +59,14 @@ export type MockBehaviour =
   /** A body that is not valid JSON, sent as application/json. */
   | { kind: 'malformed'; body: string; status?: number; contentType?: string }
   /** A corpus fixture by file name (without .json), served as recorded (stream or JSON). */
-  | { kind: 'fixture'; name: string; latencyMs?: number; chunkGapMs?: number };
+  | { kind: 'fixture'; name: string; latencyMs?: number; chunkGapMs?: number }
+  /**
+   * An OpenAI chat stream recorded with `stream_options.include_usage`, played as the real API
+   * answers this request: as recorded when the request asks for usage, else without the
+   * usage-only chunk and without the `usage` member of every other chunk (what the option adds,
+   * per https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options).
+   */
+  | { kind: 'chat-stream'; name: string; chunkGapMs?: number };
 
 export interface MockRequest {
   method: string;
@@ -158,6 +166,34 @@ const DEFAULT_FIXTURES: Record<Route, [string, string | undefined]> = {
   ollama: ['ollama-01-chat-tools', 'ollama-02-chat-stream-tools'],
 };
 
+/** True when an OpenAI chat request asks its stream for usage. */
+export function asksForUsage(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const options = (json as Record<string, unknown>)['stream_options'];
+  return (
+    typeof options === 'object' && options !== null && (options as Record<string, unknown>)['include_usage'] === true
+  );
+}
+
+/**
+ * A chat stream recorded with include_usage as the API sends it to a request that did not ask:
+ * the usage-only chunk (`choices: []` with a usage object) dropped, `usage` removed from the rest.
+ */
+export function withoutIncludeUsage(events: readonly StreamEvent[]): StreamEvent[] {
+  const out: StreamEvent[] = [];
+  for (const item of events) {
+    if (typeof item.data !== 'object' || item.data === null) {
+      out.push(item);
+      continue;
+    }
+    const { usage, ...rest } = item.data as Record<string, unknown>;
+    if (usage !== undefined && usage !== null && Array.isArray(rest['choices']) && rest['choices'].length === 0)
+      continue;
+    out.push({ event: item.event, data: usage === undefined ? item.data : rest });
+  }
+  return out;
+}
+
 function routeOf(method: string, path: string): Route | undefined {
   if (method === 'GET' && path === '/v1/models') return 'openai-models';
   if (method !== 'POST') return undefined;
@@ -190,13 +226,19 @@ function withEventNames(events: readonly StreamEvent[]): StreamEvent[] {
   });
 }
 
-function recordedBehaviour(route: Route, stream: boolean, query: Record<string, string>): MockBehaviour {
+/** A recorded include_usage chat stream as the API would answer `json` (see MockBehaviour `chat-stream`). */
+export function chatStreamFor(name: string, json: unknown): StreamEvent[] {
+  let events = fixtureEvents(name);
+  if (events.at(-1)?.data !== '[DONE]') events = [...events, { event: null, data: '[DONE]' }];
+  return asksForUsage(json) ? events : withoutIncludeUsage(events);
+}
+
+function recordedBehaviour(route: Route, stream: boolean, query: Record<string, string>, json: unknown): MockBehaviour {
   const [jsonName, streamName] = DEFAULT_FIXTURES[route];
   if (!stream || streamName === undefined) return { kind: 'json', body: fixtureBody(jsonName) };
+  if (route === 'openai-chat') return { kind: 'stream', events: chatStreamFor(streamName, json) };
   let events = fixtureEvents(streamName);
   if (route === 'anthropic') events = withEventNames(events);
-  if (route === 'openai-chat' && events.at(-1)?.data !== '[DONE]')
-    events = [...events, { event: null, data: '[DONE]' }];
   if (route === 'ollama') return { kind: 'stream', events, format: 'ndjson' };
   if (route === 'gemini-stream' && query['alt'] !== 'sse') {
     // Without alt=sse the REST API answers one JSON array of chunks.
@@ -256,11 +298,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           body: { error: { message: `Unknown route ${method} ${url.pathname}`, type: 'invalid_request_error' } },
         };
       } else {
-        behaviour = recordedBehaviour(route, wantsStream(route, json), query);
+        behaviour = recordedBehaviour(route, wantsStream(route, json), query, json);
       }
     }
     if (behaviour.kind === 'fixture')
       behaviour = fixtureBehaviour(behaviour.name, behaviour.latencyMs, behaviour.chunkGapMs);
+    if (behaviour.kind === 'chat-stream')
+      behaviour = { kind: 'stream', events: chatStreamFor(behaviour.name, json), chunkGapMs: behaviour.chunkGapMs };
     await play(behaviour, response);
   }
 
@@ -324,6 +368,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         return;
       }
       case 'fixture':
+      case 'chat-stream':
         throw new Error('unreachable: fixture behaviours are resolved before play');
     }
   }

@@ -10,6 +10,7 @@ import https from 'node:https';
 import { retryDelayMs } from '../../client/index.js';
 import { ConnectionError, type ProviderError, TimeoutError, providerErrorFromStatus } from '../../errors/index.js';
 import type { Exchange } from '../../http/index.js';
+import { refusesIncludeUsage } from '../../usage/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
 import { deliverResponse } from './deliver-response.js';
@@ -28,6 +29,11 @@ export interface ForwardCall {
   target: URL;
   headers: OutgoingHttpHeaders;
   body: Buffer;
+  /**
+   * The client's own body and its headers, when `body` has stream_options.include_usage added:
+   * sent instead if the upstream refuses the option, and the answer's added usage is removed.
+   */
+  original?: { body: Buffer; headers: OutgoingHttpHeaders };
   /** `undefined` for calls that are not recorded (GET /v1/models). */
   exchange: Exchange | undefined;
   /** `performance.now()` when the request arrived. */
@@ -62,14 +68,43 @@ function undeliverable(upstream: Upstream, timedOut: boolean, timeoutMs: number)
       );
 }
 
+/** Error answers larger than this are not checked for a refused option, only passed on. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** Reads an error answer up to the limit; `ended` when that was all of it. */
+function readErrorBody(response: IncomingMessage): Promise<{ bytes: Buffer; ended: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (ended: boolean): void => {
+      response.off('data', onData);
+      response.off('end', onEnd);
+      response.off('error', onEnd);
+      if (!ended) response.pause();
+      resolve({ bytes: Buffer.concat(chunks, size), ended });
+    };
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > MAX_ERROR_BODY_BYTES) finish(false);
+    };
+    const onEnd = (): void => finish(true);
+    response.on('data', onData);
+    response.on('end', onEnd);
+    response.on('error', onEnd);
+  });
+}
+
 export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logger): void {
-  const { req, res, route, upstream, target, headers, body, exchange, startedAt } = call;
+  const { req, res, route, upstream, target, exchange, startedAt } = call;
   const { limits, metrics } = runtime;
   const secure = target.protocol === 'https:';
   const retry = retryFor(runtime, route);
   const maxAttempts = retry?.options.maxAttempts ?? 1;
   let current: http.ClientRequest | undefined;
   let clientGone = false;
+  // Whether the body sent carries the option we added (until the upstream refuses it).
+  let asking = call.original !== undefined;
 
   res.on('close', () => {
     if (res.writableFinished) return;
@@ -93,6 +128,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
   };
 
   const send = (attempt: number): void => {
+    const { body, headers } = asking || call.original === undefined ? call : call.original;
     const upstreamRequest = (secure ? https : http).request({
       protocol: target.protocol,
       hostname: target.hostname,
@@ -121,9 +157,27 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
           return;
         }
       }
-      const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
-      deliverResponse({ upstreamResponse, res, exchange, overheadMs });
-      metrics.observeOverhead(route.label, overheadMs);
+      const deliver = (prefix?: Buffer, ended?: boolean): void => {
+        const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
+        deliverResponse({ upstreamResponse, res, exchange, overheadMs, removeAddedUsage: asking, prefix, ended });
+        metrics.observeOverhead(route.label, overheadMs);
+      };
+      if (asking && (status === 400 || status === 422)) {
+        // Refused because of the option we added? Then once more, as the client sent it.
+        readErrorBody(upstreamResponse).then(({ bytes, ended }) => {
+          if (clientGone) return;
+          if (ended && refusesIncludeUsage(status, bytes)) {
+            asking = false;
+            runtime.noteRefusal(upstream.provider, route.label);
+            exchange?.retry();
+            send(attempt);
+            return;
+          }
+          deliver(bytes, ended);
+        });
+        return;
+      }
+      deliver();
     });
     upstreamRequest.on('error', (error) => {
       if (answered) {

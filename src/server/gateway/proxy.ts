@@ -9,6 +9,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withStreamUsageAsked } from '../../http/index.js';
 import type { Logger } from '../../types/index.js';
 import { parseTraceparent } from '../../usage/index.js';
 import { HttpError } from '../http-error.js';
@@ -39,14 +40,15 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     const attribution = attributionFromHeaders(req.headers, key?.attribution);
     const { upstream, pathAndQuery, model } = route.target({ body, key, headers: req.headers, url });
     if (key !== undefined) checkProviderAllowed(key, upstream);
-    const headers = upstreamHeaders({
-      headers: req.headers,
-      method: req.method,
-      bodyLength: body.length,
-      upstream,
-      key,
-      lendUpstreamKey: runtime.lendUpstreamKey,
-    });
+    const headersFor = (bodyLength: number) =>
+      upstreamHeaders({
+        headers: req.headers,
+        method: req.method,
+        bodyLength,
+        upstream,
+        key,
+        lendUpstreamKey: runtime.lendUpstreamKey,
+      });
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
     // GET /v1/models is not an LLM call: forwarded, not recorded.
     const exchange =
@@ -60,7 +62,29 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             trace: parseTraceparent(one(req.headers['traceparent'])),
           })
         : undefined;
-    forward({ req, res, route, upstream, target, headers, body, exchange, startedAt }, runtime, logger);
+    // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
+    const asked =
+      exchange === undefined
+        ? undefined
+        : withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body);
+    const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
+    const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
+    forward(
+      {
+        req,
+        res,
+        route,
+        upstream,
+        target,
+        headers: headersFor(sent.length),
+        body: sent,
+        original,
+        exchange,
+        startedAt,
+      },
+      runtime,
+      logger,
+    );
   }
 
   return {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { RetryOptions } from '../../client/index.js';
-import type { ExchangeTracker } from '../../http/index.js';
+import type { ExchangeTracker, StreamUsageMode } from '../../http/index.js';
 import type { Attribution } from '../../types/index.js';
 import type { ServerLimits } from '../deps.js';
 import type { BrowserGuardOptions } from '../middleware/browser-guard.js';
@@ -32,6 +32,10 @@ export interface GatewayRuntime {
   tracker: ExchangeTracker;
   /** Cross-site and Host checks, the same as on the Hono routes. */
   browser: BrowserGuardOptions;
+  /** Whether plain chat streams are asked for their usage (`server.streamUsage`). */
+  streamUsage: StreamUsageMode;
+  /** Says once per provider and route that the option was refused. */
+  noteRefusal(provider: string, route: string): void;
   /** Absent: upstream errors reach the client unchanged, retries are the client's choice. */
   retry?: GatewayRetry;
   metrics: ServerMetrics;
