@@ -159,7 +159,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     let finished = false;
     let meter: UsageMeter | undefined;
     let streaming = false;
-    let firstChunkAt: number | undefined;
+    let firstContentAt: number | undefined;
 
     return {
       retry() {
@@ -197,8 +197,10 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
       },
       chunk(bytes) {
         if (finished || meter === undefined) return;
-        firstChunkAt ??= clock();
         meter.write(bytes);
+        // Time to first token is the first content (text, tool call or reasoning), not the first
+        // byte: Anthropic opens with a content-less message_start.
+        if (firstContentAt === undefined && meter.firstContentAt !== undefined) firstContentAt = clock();
       },
       end(outcome, reason) {
         if (finished) return;
@@ -212,9 +214,10 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         }
         const timing = {
           durationMs: end - startedAt,
-          timeToFirstTokenMs: streaming && firstChunkAt !== undefined ? firstChunkAt - startedAt : undefined,
+          timeToFirstTokenMs: streaming && firstContentAt !== undefined ? firstContentAt - startedAt : undefined,
         };
-        if (outcome === 'done') {
+        // A reader that stops at the stream's end marker (openai 7 does at [DONE]) got it all.
+        if (outcome === 'done' || (outcome === 'cancelled' && meter?.complete === true)) {
           record(withResult({ ...base, ...timing, status: 'ok' }, result));
           return;
         }

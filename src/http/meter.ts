@@ -12,6 +12,10 @@ export interface UsageMeter {
   write(chunk: Uint8Array): void;
   /** The body ended (or was cut): the usage it carried. Must not throw. */
   end(): UsageResult;
+  /** Clock time (the meter's clock) of the first content event of a stream: text, tool call or reasoning. */
+  readonly firstContentAt?: number | undefined;
+  /** True once a stream's end marker went by: a reader stopping after it missed nothing. */
+  readonly complete?: boolean;
 }
 
 /** Makes the meter for one response, from the request hint and the response content type. */

@@ -9,10 +9,17 @@
  *
  * @module
  */
-import type { Attribution } from '../types/index.js';
+import type { Attribution, Logger } from '../types/index.js';
+import { createIncludeUsageFilter, providerFromHint, refusesIncludeUsage } from '../usage/index.js';
 import { createExchangeTracker, type Exchange, type TrackingStats, type UsageRecorder } from './exchange.js';
 import type { CreateUsageMeter } from './meter.js';
 import { requestInfo, type RequestInfo } from './request-info.js';
+import {
+  createRefusalNotice,
+  DEFAULT_STREAM_USAGE_MODE,
+  withStreamUsageAsked,
+  type StreamUsageMode,
+} from './stream-usage.js';
 
 type Fetch = typeof fetch;
 
@@ -40,6 +47,15 @@ export interface TrackingFetchOptions {
    * is not an LLM call)
    */
   shouldRecord?: (info: RequestInfo) => boolean;
+  /**
+   * `inject`: a chat stream to a provider that sends usage only when asked gets
+   * `stream_options.include_usage` spliced into its body, and what that adds is removed from the
+   * response the caller reads; `off`: requests go out exactly as given.
+   * @default 'inject'
+   */
+  streamUsage?: StreamUsageMode;
+  /** Told (once per provider and route) when a provider refuses the added option. */
+  logger?: Logger;
 }
 
 /** Per-call extras for {@link TrackingFetch.track}. */
@@ -73,33 +89,72 @@ export function mergeAttribution(base: Attribution | undefined, extra: Attributi
   };
 }
 
+/** The request with stream_options.include_usage spliced into its body, when it is one to ask. */
+function withUsageAsked(
+  provider: string | undefined,
+  url: string,
+  init: RequestInit | undefined,
+): RequestInit | undefined {
+  const body = init?.body;
+  const bytes =
+    typeof body === 'string'
+      ? new TextEncoder().encode(body)
+      : body instanceof Uint8Array
+        ? body
+        : body instanceof ArrayBuffer
+          ? new Uint8Array(body)
+          : undefined;
+  if (bytes === undefined) return undefined;
+  const asked = withStreamUsageAsked('inject', provider, url, bytes);
+  if (asked === undefined) return undefined;
+  const headers = new Headers(init?.headers);
+  if (headers.has('content-length')) headers.set('content-length', String(asked.length));
+  const sent: BodyInit = typeof body === 'string' ? new TextDecoder().decode(asked) : new Uint8Array(asked);
+  return { ...init, headers, body: sent };
+}
+
 export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetch {
   const innerFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const shouldRecord = options.shouldRecord ?? defaultShouldRecord;
   const tracker = createExchangeTracker(options);
+  const streamUsage = options.streamUsage ?? DEFAULT_STREAM_USAGE_MODE;
+  const noteRefusal = createRefusalNotice(options.logger);
 
   /** Wraps the body so every chunk reaches the caller as it arrives and the exchange sees it too. */
-  function meteredBody(body: ReadableStream<Uint8Array>, exchange: Exchange): ReadableStream<Uint8Array> {
+  function meteredBody(
+    body: ReadableStream<Uint8Array>,
+    exchange: Exchange,
+    removeAddedUsage: boolean,
+  ): ReadableStream<Uint8Array> {
     const reader = body.getReader();
+    // The caller reads the stream it asked for; the meter sees every byte the provider sent.
+    const filter = removeAddedUsage ? createIncludeUsageFilter() : undefined;
     return new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
-          let chunk: ReadableStreamReadResult<Uint8Array>;
-          try {
-            chunk = await reader.read();
-          } catch (error) {
-            controller.error(error);
-            exchange.end('cut', error);
-            return;
+          for (;;) {
+            let chunk: ReadableStreamReadResult<Uint8Array>;
+            try {
+              chunk = await reader.read();
+            } catch (error) {
+              controller.error(error);
+              exchange.end('cut', error);
+              return;
+            }
+            if (chunk.done) {
+              const rest = filter?.end();
+              if (rest !== undefined && rest.length > 0) controller.enqueue(rest);
+              controller.close();
+              exchange.end('done');
+              return;
+            }
+            const kept = filter === undefined ? chunk.value : filter.write(chunk.value);
+            // Hand the chunk on first: metering never delays the caller.
+            if (kept.length > 0) controller.enqueue(kept);
+            exchange.chunk(chunk.value);
+            // A chunk held back whole (part of an event) gives the caller nothing yet: read on.
+            if (kept.length > 0) return;
           }
-          if (chunk.done) {
-            controller.close();
-            exchange.end('done');
-            return;
-          }
-          // Hand the chunk on first: metering never delays the caller.
-          controller.enqueue(chunk.value);
-          exchange.chunk(chunk.value);
         },
         async cancel(reason) {
           exchange.end('cancelled', reason);
@@ -119,15 +174,24 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
   ): Promise<Response> {
     const info = requestInfo(input, init);
     if (!shouldRecord(info)) return innerFetch(input, init);
-    const exchange = tracker.begin({
-      url: info.url,
-      model: info.model,
-      provider: extras?.provider ?? options.provider,
-      attribution,
-    });
+    const provider = extras?.provider ?? options.provider;
+    const exchange = tracker.begin({ url: info.url, model: info.model, provider, attribution });
+    const routeProvider = providerFromHint({ provider, url: info.url });
+    const askedInit = streamUsage === 'off' ? undefined : withUsageAsked(routeProvider, info.url, init);
+    let asking = askedInit !== undefined;
     let response: Response;
     try {
-      response = await innerFetch(input, init);
+      response = await innerFetch(input, askedInit ?? init);
+      if (asking && (response.status === 400 || response.status === 422)) {
+        // Refused because of the option we added? Then once more, as the caller sent it.
+        if (refusesIncludeUsage(response.status, await response.clone().text())) {
+          asking = false;
+          noteRefusal(routeProvider ?? 'unknown', new URL(info.url).pathname);
+          exchange.retry();
+          await response.body?.cancel();
+          response = await innerFetch(input, init);
+        }
+      }
     } catch (error) {
       exchange.fail(error);
       throw error;
@@ -138,10 +202,13 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
       exchange.end('done');
       return response;
     }
-    const tracked = new Response(meteredBody(response.body, exchange), {
+    const headers = new Headers(response.headers);
+    // The caller gets fewer bytes than the provider sent.
+    if (asking) headers.delete('content-length');
+    const tracked = new Response(meteredBody(response.body, exchange, asking), {
       status: response.status,
       statusText: response.statusText,
-      headers: response.headers,
+      headers,
     });
     // `new Response` drops these; SDKs read `url` for messages and logs.
     Object.defineProperty(tracked, 'url', { value: response.url });

@@ -20,6 +20,7 @@ import {
   STREAM_WITHOUT_USAGE,
   isEventOfType,
   isNotJsonText,
+  leadingType,
   parseJsonObject,
   type FormatAccumulator,
   type StreamEventInput,
@@ -91,9 +92,15 @@ class AnthropicStreamAccumulator implements FormatAccumulator {
   private sawDelta = false;
   private garbage = 0;
 
+  /**
+   * Content-less events: message_start, ping, and the start of a text or thinking block (its
+   * text is empty; the first delta brings the content). A tool_use block's start names the tool:
+   * a tool call has begun, which is content.
+   */
   isPreamble(event: StreamEventInput): boolean {
-    const name = event.event ?? '';
+    const name = event.event === undefined || event.event === '' ? (leadingType(event.data) ?? '') : event.event;
     if (name === 'message_start' || name === 'ping') return true;
+    if (name === 'content_block_start') return !event.data.includes('tool_use"');
     return name === '' && (event.data.includes('"message_start"') || event.data.includes('"ping"'));
   }
 

@@ -149,9 +149,18 @@ export const OPENAI_CHAT_STREAM: LastWinsSpec = {
   extract: openAIChatUsageOf,
   normalize: (raw) => normalizeOpenAIChatUsage(raw),
   modelOf: openAIChatModelOf,
-  // Azure opens with a `choices: []` chunk holding only prompt_filter_results.
-  isPreamble: (event) => event.data.includes('"prompt_filter_results"'),
+  // Azure opens with a `choices: []` chunk holding only prompt_filter_results; OpenAI with a
+  // role-only delta (`"content":""`): neither is content yet.
+  isPreamble: (event) => event.data.includes('"prompt_filter_results"') || isRoleOnlyDelta(event.data),
 };
+
+const EMPTY_CONTENT = /"content":\s*(""|null)/;
+const OTHER_CONTENT = /"tool_calls"|"reasoning|"refusal":\s*"[^"]|"audio"|"function_call"/;
+
+/** The opening chunk that only says who speaks: an empty content and nothing else said. */
+function isRoleOnlyDelta(data: string): boolean {
+  return EMPTY_CONTENT.test(data) && !OTHER_CONTENT.test(data);
+}
 
 /** Stream accumulator with the plain OpenAI reading. */
 export function createOpenAIChatStreamAccumulator(): FormatAccumulator {

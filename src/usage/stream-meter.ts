@@ -41,6 +41,12 @@ export interface StreamMeter {
   end(): UsageResult;
   /** Clock time of the first event carrying content (not a preamble such as message_start). */
   readonly firstContentAt: number | undefined;
+  /**
+   * True once the stream's own end marker went by (`data: [DONE]`, Anthropic's `message_stop`):
+   * the whole answer was seen, even if the reader stops right there (openai 7 cancels the body
+   * at `[DONE]`).
+   */
+  readonly complete: boolean;
   /** The format detected (or hinted), once known. */
   readonly format: UsageFormat | undefined;
 }
@@ -111,6 +117,7 @@ class RawStreamMeter implements StreamMeter {
   private accumulator: StreamAccumulator | undefined;
   private pending: StreamEventInput[] = [];
   private contentAt: number | undefined;
+  private sawEndMarker = false;
   private parser: EventSourceParser | undefined;
   private lineBuffer = '';
   private broken = false;
@@ -136,6 +143,10 @@ class RawStreamMeter implements StreamMeter {
 
   get format(): UsageFormat | undefined {
     return this.detectedFormat;
+  }
+
+  get complete(): boolean {
+    return this.sawEndMarker;
   }
 
   write(chunk: Uint8Array | string): void {
@@ -204,6 +215,7 @@ class RawStreamMeter implements StreamMeter {
   }
 
   private deliver(event: StreamEventInput): void {
+    if (event.data === '[DONE]' || event.event === 'message_stop') this.sawEndMarker = true;
     let accumulator = this.accumulator;
     if (accumulator === undefined) {
       const detected = isNotJsonText(event.data) ? undefined : formatFromBody(parseJsonObject(event.data), event.event);

@@ -15,6 +15,13 @@ export const fakeMeter: CreateUsageMeter = (hint, contentType) => {
       writes.push(chunk.byteLength);
       text += decoder.decode(chunk, { stream: true });
     },
+    // Every chunk counts as content here, and [DONE] as the end marker.
+    get firstContentAt() {
+      return writes.length > 0 ? 0 : undefined;
+    },
+    get complete() {
+      return text.includes('data: [DONE]');
+    },
     end(): UsageResult {
       let usage: Record<string, number> | undefined;
       let model: string | undefined;
