@@ -23,7 +23,8 @@ const plain = expectedUsage('openai', 'openai-01-chat-plain');
 describe('client.batch', () => {
   it('returns results in input order, whatever order they finish in', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
-    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 150 });
+    // Slow enough to finish last even on a loaded 2-core machine (150 ms did not, at load 21).
+    mock.enqueue({ kind: 'fixture', name: 'openai-01-chat-plain', latencyMs: 1500 });
     const finished: number[] = [];
     const { results, summary } = await client.batch(
       Array.from({ length: 6 }, (_, index) => item(index)),
