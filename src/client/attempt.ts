@@ -215,7 +215,6 @@ async function readStream(
     onEvent(event) {
       const piece = adapter.readStreamText({ event: event.event, data: event.data });
       if (piece !== undefined && piece !== '') {
-        firstContentAt ??= input.now();
         text += piece;
         input.onDelta?.(piece);
       }
@@ -226,6 +225,9 @@ async function readStream(
     for await (const value of response.chunks()) {
       guard.arm();
       meter.write(value);
+      // Time to first token: the meter's first content event (text, tool call or reasoning), as
+      // on every other path.
+      if (firstContentAt === undefined && meter.firstContentAt !== undefined) firstContentAt = input.now();
       parser.feed(decoder.decode(value, { stream: true }));
     }
   } catch (error) {

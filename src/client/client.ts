@@ -7,7 +7,8 @@
 import { ProviderError, ValidationError } from '../errors/index.js';
 import { parseConfig, type Config } from '../config/index.js';
 import { estimateUsage } from '../usage/index.js';
-import type { RecordInput, UsageEvent, UsageResult } from '../types/index.js';
+import { withMeteredResult } from '../ledger/index.js';
+import type { RecordInput, UsageEvent } from '../types/index.js';
 import { isAttemptFailure, runAttempt, type AttemptOutcome } from './attempt.js';
 import { fetchTransport, nodeTransport, type FetchFunction } from './transport.js';
 import type { BatchSource } from './batch.js';
@@ -127,16 +128,6 @@ export function createClient(options: ClientOptions): Client {
     };
   }
 
-  function usageFields(usage: UsageResult): Partial<RecordInput> {
-    return {
-      ...(usage.usage === undefined ? {} : { usage: usage.usage }),
-      ...(usage.rawUsage === undefined ? {} : { rawUsage: usage.rawUsage }),
-      ...(usage.providerCost === undefined ? {} : { providerCost: usage.providerCost }),
-      ...(usage.usageUnavailableReason === undefined ? {} : { usageUnavailableReason: usage.usageUnavailableReason }),
-      estimated: usage.estimated,
-    };
-  }
-
   /** Every call this client has made: the seed's `get_usage_stats()`. */
   let totals = new UsageSummaryBuilder(now());
 
@@ -237,17 +228,21 @@ export function createClient(options: ClientOptions): Client {
               : undefined;
           permit.release({ ...(pauseMs === undefined ? {} : { pauseMs }), ...(hint === undefined ? {} : { hint }) });
           const partial = isAttemptFailure(failure) ? failure.partial : undefined;
-          await record({
+          const failed: RecordInput = {
             provider: target.provider,
             model: target.model,
             requestedModel: target.model,
             ...attribution,
-            ...(partial === undefined ? { usageUnavailableReason: 'the call failed' } : usageFields(partial.usage)),
             status: 'error',
             error: errorOf(error),
             durationMs,
             attempts: attempt,
-          });
+          };
+          await record(
+            partial === undefined
+              ? { ...failed, usageUnavailableReason: 'the call failed' }
+              : withMeteredResult(failed, partial.usage),
+          );
           throw error;
         }
       },
@@ -281,17 +276,21 @@ export function createClient(options: ClientOptions): Client {
       const estimate = estimateUsage({ model: target.model, messages, output: outcome.text });
       if (estimate.usage !== undefined) outcome.usage = { ...estimate, model: outcome.usage.model ?? target.model };
     }
-    const event = await record({
-      provider: target.provider,
-      model: outcome.usage.model ?? target.model,
-      requestedModel: target.model,
-      ...attribution,
-      ...usageFields(outcome.usage),
-      status: 'ok',
-      durationMs: outcome.durationMs,
-      ...(outcome.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: outcome.timeToFirstTokenMs }),
-      attempts,
-    });
+    const event = await record(
+      withMeteredResult(
+        {
+          provider: target.provider,
+          model: target.model,
+          requestedModel: target.model,
+          ...attribution,
+          status: 'ok',
+          durationMs: outcome.durationMs,
+          ...(outcome.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: outcome.timeToFirstTokenMs }),
+          attempts,
+        },
+        outcome.usage,
+      ),
+    );
     return {
       text: outcome.text,
       usage: outcome.usage.usage,

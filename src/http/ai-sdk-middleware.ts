@@ -20,6 +20,7 @@
  * @module
  */
 import { providerErrorFromStatus } from '../errors/index.js';
+import { withMeteredResult, type MeteredResult } from '../ledger/index.js';
 import type { Attribution, EventError, RecordInput } from '../types/index.js';
 import { aiSdkModelIdentity, aiSdkProviderId, normalizeAiSdkUsage } from '../usage/index.js';
 import { errorMessage, type ExchangeTrackerOptions, type TrackingStats } from './exchange.js';
@@ -172,17 +173,15 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
     return { base, usageProvider: aiSdkProviderId(model.provider), startedAt: clock() };
   }
 
-  /** The usage part of an event, from a usage object and its call's provider metadata. */
-  function usageFields(
-    usage: unknown,
-    providerMetadata: unknown,
-    provider: string | undefined,
-  ): Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> {
+  /** What the AI SDK reported, read as a metered result (recorded through withMeteredResult). */
+  function metered(usage: unknown, providerMetadata: unknown, provider: string | undefined): MeteredResult {
     const read = normalizeAiSdkUsage(usage, { provider, providerMetadata });
-    if (read.usage === undefined) return { usageUnavailableReason: read.reason ?? 'the AI SDK reported no usage' };
-    const fields: Pick<RecordInput, 'usage' | 'rawUsage' | 'usageUnavailableReason'> = { usage: read.usage };
-    if (read.rawUsage !== undefined) fields.rawUsage = read.rawUsage;
-    return fields;
+    return {
+      usage: read.usage,
+      usageUnavailableReason: read.reason ?? 'the AI SDK reported no usage',
+      rawUsage: read.rawUsage,
+      warnings: read.warnings,
+    };
   }
 
   /**
@@ -226,13 +225,12 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
           typeof answered === 'string' && answered !== ''
             ? aiSdkModelIdentity(wrap.model.provider, answered).model
             : call.base.model;
-        record({
-          ...call.base,
-          model,
-          durationMs: clock() - call.startedAt,
-          status: 'ok',
-          ...usageFields(result.usage, result.providerMetadata, call.usageProvider),
-        });
+        record(
+          withMeteredResult(
+            { ...call.base, model, durationMs: clock() - call.startedAt, status: 'ok' },
+            metered(result.usage, result.providerMetadata, call.usageProvider),
+          ),
+        );
       } catch (error) {
         failed(error);
       }
@@ -288,15 +286,17 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
           durationMs: clock() - call.startedAt,
           timeToFirstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - call.startedAt,
         };
-        const usage =
+        const usage: MeteredResult =
           finish === undefined
             ? {
+                usage: undefined,
                 usageUnavailableReason:
                   outcome === 'done'
                     ? 'the stream ended without a finish part'
                     : 'the stream ended before its finish part',
+                warnings: [],
               }
-            : usageFields(finish['usage'], finish['providerMetadata'], call.usageProvider);
+            : metered(finish['usage'], finish['providerMetadata'], call.usageProvider);
         let error: EventError | undefined;
         // Stopping after the finish part loses nothing: the call completed.
         if (outcome === 'cancelled')
@@ -304,14 +304,18 @@ export function createAiSdkMiddleware(options: AiSdkMiddlewareOptions): AiSdkMid
             finish === undefined ? { type: 'AbortError', message: 'the caller stopped reading the stream' } : undefined;
         else if (outcome === 'cut') error = eventError(reason, 'stream cut: ');
         else if (sawErrorPart) error = eventError(errorPart, 'stream error part: ');
-        record({
-          ...call.base,
-          model,
-          ...timing,
-          ...usage,
-          status: error === undefined ? 'ok' : 'error',
-          ...(error === undefined ? {} : { error }),
-        });
+        record(
+          withMeteredResult(
+            {
+              ...call.base,
+              model,
+              ...timing,
+              status: error === undefined ? 'ok' : 'error',
+              ...(error === undefined ? {} : { error }),
+            },
+            usage,
+          ),
+        );
       } catch (error) {
         failed(error);
       }

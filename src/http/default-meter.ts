@@ -11,8 +11,9 @@ import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMete
 /** JSON bodies larger than this are passed through unmetered (usage unavailable). */
 export const MAX_METERED_JSON_BYTES = 64 * 1024 * 1024;
 
-export const createDefaultMeter: CreateUsageMeter = (hint, contentType): UsageMeter => {
-  if (isStreamContentType(contentType)) return createStreamMeter(hint);
+export const createDefaultMeter: CreateUsageMeter = (hint, contentType, options): UsageMeter => {
+  if (isStreamContentType(contentType))
+    return createStreamMeter(hint, { collectAnswerText: options?.collectAnswerText === true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   return {

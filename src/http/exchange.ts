@@ -17,6 +17,8 @@ import type {
   UsageEvent,
   UsageResult,
 } from '../types/index.js';
+import { withMeteredResult } from '../ledger/index.js';
+import { estimateStreamUsage } from '../usage/index.js';
 import { createDefaultMeter } from './default-meter.js';
 import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
 
@@ -56,6 +58,11 @@ export interface ExchangeStart {
   attribution: Attribution | undefined;
   /** The caller's trace context (the gateway reads the request's `traceparent`). */
   trace?: TraceContext;
+  /**
+   * The caller's request body, when its stream may end without usage (not asked for it): a
+   * chat stream that does, although the whole answer was seen, is estimated with the tokenizer.
+   */
+  estimateFrom?: Uint8Array;
 }
 
 /** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
@@ -73,6 +80,8 @@ export interface Exchange {
   end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): void;
   /** The call is being retried: the recorded event will count one more attempt. */
   retry(): void;
+  /** Sets `estimateFrom` later (the call is sent again without the usage option). */
+  estimateFrom(request: Uint8Array): void;
 }
 
 export interface ExchangeTracker {
@@ -94,21 +103,6 @@ export function errorMessage(error: unknown): string {
   const base = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return redactSecrets(`${base}${cause}`).slice(0, 500);
-}
-
-function withResult(base: RecordInput, result: UsageResult): RecordInput {
-  return {
-    ...base,
-    // A provider named by the caller wins over one guessed from the body.
-    provider: base.provider ?? result.provider,
-    model: result.model ?? base.model,
-    usage: result.usage,
-    usageUnavailableReason:
-      result.usage === undefined ? (result.usageUnavailableReason ?? 'no usage in the response') : undefined,
-    rawUsage: result.rawUsage,
-    providerCost: result.providerCost,
-    estimated: result.estimated,
-  };
 }
 
 export function createExchangeTracker(options: ExchangeTrackerOptions): ExchangeTracker {
@@ -157,6 +151,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     if (start.trace !== undefined) base.trace = start.trace;
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
+    let estimateFrom = start.estimateFrom;
     let meter: UsageMeter | undefined;
     let streaming = false;
     let firstContentAt: number | undefined;
@@ -164,6 +159,9 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     return {
       retry() {
         base.attempts = (base.attempts ?? 1) + 1;
+      },
+      estimateFrom(request) {
+        estimateFrom = request;
       },
       fail(error) {
         if (finished) return;
@@ -192,7 +190,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
           return false;
         }
         streaming = isStreamContentType(contentType);
-        meter = createMeter(hint, contentType);
+        meter = createMeter(hint, contentType, { collectAnswerText: streaming && estimateFrom !== undefined });
         return true;
       },
       chunk(bytes) {
@@ -212,20 +210,23 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         } catch (error) {
           result = unavailable(`metering failed: ${errorMessage(error)}`, hint);
         }
+        const answer = meter?.answerText;
+        if (result.usage === undefined && estimateFrom !== undefined && answer !== undefined)
+          result = estimateStreamUsage(result, estimateFrom, answer);
         const timing = {
           durationMs: end - startedAt,
           timeToFirstTokenMs: streaming && firstContentAt !== undefined ? firstContentAt - startedAt : undefined,
         };
         // A reader that stops at the stream's end marker (openai 7 does at [DONE]) got it all.
         if (outcome === 'done' || (outcome === 'cancelled' && meter?.complete === true)) {
-          record(withResult({ ...base, ...timing, status: 'ok' }, result));
+          record(withMeteredResult({ ...base, ...timing, status: 'ok' }, result));
           return;
         }
         const error: EventError =
           outcome === 'cancelled'
             ? { type: 'AbortError', message: 'the caller stopped reading the response' }
             : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
-        record(withResult({ ...base, ...timing, status: 'error', error }, result));
+        record(withMeteredResult({ ...base, ...timing, status: 'error', error }, result));
       },
     };
   }

@@ -16,6 +16,7 @@ export { requestInfo } from './request-info.js';
 export {
   DEFAULT_STREAM_USAGE_MODE,
   createRefusalNotice,
+  isChatCompletionsUrl,
   streamUsageOnRequest,
   withStreamUsageAsked,
 } from './stream-usage.js';

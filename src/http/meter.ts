@@ -16,10 +16,17 @@ export interface UsageMeter {
   readonly firstContentAt?: number | undefined;
   /** True once a stream's end marker went by: a reader stopping after it missed nothing. */
   readonly complete?: boolean;
+  /** With `collectAnswerText`: a chat stream's whole answer text, once it was all seen. */
+  readonly answerText?: string | undefined;
+}
+
+export interface UsageMeterOptions {
+  /** Keep a chat stream's answer text, for an estimate should no usage come. */
+  collectAnswerText?: boolean;
 }
 
 /** Makes the meter for one response, from the request hint and the response content type. */
-export type CreateUsageMeter = (hint: FormatHint, contentType: string) => UsageMeter;
+export type CreateUsageMeter = (hint: FormatHint, contentType: string, options?: UsageMeterOptions) => UsageMeter;
 
 /** A result saying usage is unavailable, and why. */
 export function unavailable(reason: string, hint: FormatHint = {}): UsageResult {

@@ -22,16 +22,19 @@ export const DEFAULT_STREAM_USAGE_MODE: StreamUsageMode = 'inject';
 
 const CHAT_PATH = /\/chat\/completions\/?$/;
 
-/** True when the provider's chat streams send usage only when asked for it. */
-export function streamUsageOnRequest(provider: string | undefined, url: string): boolean {
-  if (provider === undefined) return false;
-  let path: string;
+/** True for an OpenAI-style chat-completions URL. */
+export function isChatCompletionsUrl(url: string): boolean {
   try {
-    path = new URL(url).pathname;
+    return CHAT_PATH.test(new URL(url).pathname);
   } catch {
     return false;
   }
-  return CHAT_PATH.test(path) && providerRecord(provider)?.streamUsage === 'on-request';
+}
+
+/** True when the provider's chat streams send usage only when asked for it. */
+export function streamUsageOnRequest(provider: string | undefined, url: string): boolean {
+  if (provider === undefined) return false;
+  return isChatCompletionsUrl(url) && providerRecord(provider)?.streamUsage === 'on-request';
 }
 
 /** The body with the option added, when this request is one to add it to; `undefined` otherwise. */

@@ -17,6 +17,7 @@ import { requestInfo, type RequestInfo } from './request-info.js';
 import {
   createRefusalNotice,
   DEFAULT_STREAM_USAGE_MODE,
+  isChatCompletionsUrl,
   withStreamUsageAsked,
   type StreamUsageMode,
 } from './stream-usage.js';
@@ -90,20 +91,21 @@ export function mergeAttribution(base: Attribution | undefined, extra: Attributi
 }
 
 /** The request with stream_options.include_usage spliced into its body, when it is one to ask. */
+/** A body given as text or bytes, as bytes; `undefined` for streams, forms and blobs (left unread). */
+function bodyBytes(body: RequestInit['body']): Uint8Array | undefined {
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return undefined;
+}
+
 function withUsageAsked(
   provider: string | undefined,
   url: string,
   init: RequestInit | undefined,
+  bytes: Uint8Array | undefined,
 ): RequestInit | undefined {
   const body = init?.body;
-  const bytes =
-    typeof body === 'string'
-      ? new TextEncoder().encode(body)
-      : body instanceof Uint8Array
-        ? body
-        : body instanceof ArrayBuffer
-          ? new Uint8Array(body)
-          : undefined;
   if (bytes === undefined) return undefined;
   const asked = withStreamUsageAsked('inject', provider, url, bytes);
   if (asked === undefined) return undefined;
@@ -175,10 +177,13 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
     const info = requestInfo(input, init);
     if (!shouldRecord(info)) return innerFetch(input, init);
     const provider = extras?.provider ?? options.provider;
-    const exchange = tracker.begin({ url: info.url, model: info.model, provider, attribution });
     const routeProvider = providerFromHint({ provider, url: info.url });
-    const askedInit = streamUsage === 'off' ? undefined : withUsageAsked(routeProvider, info.url, init);
+    const sentBytes = isChatCompletionsUrl(info.url) ? bodyBytes(init?.body) : undefined;
+    const askedInit = streamUsage === 'off' ? undefined : withUsageAsked(routeProvider, info.url, init, sentBytes);
     let asking = askedInit !== undefined;
+    // Not asked for usage: if none comes, it is estimated from the body and the answer.
+    const estimateFrom = !asking && isChatCompletionsUrl(info.url) ? sentBytes : undefined;
+    const exchange = tracker.begin({ url: info.url, model: info.model, provider, attribution, estimateFrom });
     let response: Response;
     try {
       response = await innerFetch(input, askedInit ?? init);
@@ -188,6 +193,7 @@ export function createTrackingFetch(options: TrackingFetchOptions): TrackingFetc
           asking = false;
           noteRefusal(routeProvider ?? 'unknown', new URL(info.url).pathname);
           exchange.retry();
+          if (sentBytes !== undefined) exchange.estimateFrom(sentBytes);
           await response.body?.cancel();
           response = await innerFetch(input, init);
         }

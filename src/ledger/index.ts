@@ -1,4 +1,6 @@
 export { createRecordingLedger } from './create-ledger.js';
+export { withMeteredResult, NO_USAGE_REASON } from './metered-input.js';
+export type { MeteredResult } from './metered-input.js';
 export type { RecordingLedger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
 export {
   validateRecordInput,

@@ -37,6 +37,7 @@ export type { CohereUsage } from './cohere.js';
 export { normalizeOllamaUsage } from './ollama.js';
 export type { OllamaUsage } from './ollama.js';
 export { estimateUsage } from './estimate.js';
+export { estimateStreamUsage } from './estimate-stream.js';
 export { normalizeAiSdkUsage, aiSdkProviderId, aiSdkModelIdentity } from './ai-sdk.js';
 export type { AiSdkUsage, AiSdkUsageV2, AiSdkUsageV3, AiSdkLanguageModelUsage, AiSdkUsageContext } from './ai-sdk.js';
 export { mapOtelSpan } from './otel/map-span.js';

@@ -14,6 +14,7 @@ import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { providerRecord } from '../providers/index.js';
 import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { AwsEventStreamDecoder } from './aws-eventstream.js';
+import { ChatStreamText } from './chat-stream-text.js';
 import { formatFromBody, formatFromUrl, providerFromHint } from './detect.js';
 import { toUsageResult } from './result.js';
 import { createStreamAccumulator, type StreamAccumulator } from './stream-accumulator.js';
@@ -31,6 +32,12 @@ export interface StreamMeterOptions {
    * @default 16_777_216 (16 Mi characters)
    */
   maxBufferSize?: number;
+  /**
+   * Keep the answer text of an OpenAI-style chat stream (`answerText`), for a tokenizer estimate
+   * should the stream end without usage. Costs a parse per event, so only when asked.
+   * @default false
+   */
+  collectAnswerText?: boolean;
 }
 
 /** Meters one stream. */
@@ -47,6 +54,11 @@ export interface StreamMeter {
    * at `[DONE]`).
    */
   readonly complete: boolean;
+  /**
+   * The answer text of a chat stream read with `collectAnswerText`, once the whole answer was
+   * seen (end marker or finish reason); otherwise `undefined`.
+   */
+  readonly answerText: string | undefined;
   /** The format detected (or hinted), once known. */
   readonly format: UsageFormat | undefined;
 }
@@ -118,6 +130,7 @@ class RawStreamMeter implements StreamMeter {
   private pending: StreamEventInput[] = [];
   private contentAt: number | undefined;
   private sawEndMarker = false;
+  private readonly answer: ChatStreamText | undefined;
   private parser: EventSourceParser | undefined;
   private lineBuffer = '';
   private broken = false;
@@ -129,6 +142,7 @@ class RawStreamMeter implements StreamMeter {
   ) {
     this.now = options.now ?? Date.now;
     this.maxBufferSize = options.maxBufferSize ?? 16_777_216;
+    if (options.collectAnswerText === true) this.answer = new ChatStreamText();
     const urlFormat = formatFromUrl(hint?.url);
     this.hintedProvider = providerFromHint(hint);
     // NDJSON framing for Ollama's native API; its /v1 API (an openai-chat URL) streams SSE.
@@ -147,6 +161,11 @@ class RawStreamMeter implements StreamMeter {
 
   get complete(): boolean {
     return this.sawEndMarker;
+  }
+
+  get answerText(): string | undefined {
+    if (this.answer === undefined || this.detectedFormat !== 'openai-chat') return undefined;
+    return this.sawEndMarker || this.answer.finished ? this.answer.text() : undefined;
   }
 
   write(chunk: Uint8Array | string): void {
@@ -216,6 +235,7 @@ class RawStreamMeter implements StreamMeter {
 
   private deliver(event: StreamEventInput): void {
     if (event.data === '[DONE]' || event.event === 'message_stop') this.sawEndMarker = true;
+    this.answer?.push(event);
     let accumulator = this.accumulator;
     if (accumulator === undefined) {
       const detected = isNotJsonText(event.data) ? undefined : formatFromBody(parseJsonObject(event.data), event.event);

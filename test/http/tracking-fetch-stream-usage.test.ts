@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import { createLedger, type Ledger, type LedgerFetchOptions } from '#src/http/index.js';
 import { openStore } from '#src/store/index.js';
 import type { UsageEvent } from '#src/types/index.js';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { fixtureEvents, startMockProvider, type MockBehaviour, type MockProvider } from '../helpers/mock-provider.js';
 import { memoryLogger } from '../server/helpers.js';
 
 let mock: MockProvider;
@@ -89,11 +89,35 @@ describe('ledger.fetch: a plain openai stream is metered and the SDK reads the s
     mock.setDefault({ kind: 'chat-stream', name: 'openai-05-chat-stream-include-usage' });
     await sdkChunks(tracked({ streamUsage: 'off' }));
     expect(mock.requests.at(-1)!.body).toBe(JSON.stringify({ ...plain, stream: true }));
+    // No usage came: estimated from the request and the streamed answer, never "unavailable".
+    expect(await lastEvent()).toMatchObject({ estimated: true, usage: { inputTokens: 12, outputTokens: 8 } });
     await sdkChunks(ledger.fetch({ agent: 'plain' }));
     expect(mock.requests.at(-1)!.body).toBe(JSON.stringify({ ...plain, stream: true }));
     const chose = JSON.stringify({ ...plain, stream: true, stream_options: { include_usage: false } });
     await tracked()(`${mock.url}/v1/chat/completions`, { method: 'POST', body: chose });
     expect(mock.requests.at(-1)!.body).toBe(chose);
+  });
+});
+
+/** A recorded stream with a line that is not JSON in the middle: the reader warns and skips it. */
+function streamWithGarbage(): MockBehaviour {
+  const events = fixtureEvents('openai-05-chat-stream-include-usage');
+  return { kind: 'stream', events: [...events.slice(0, 2), { event: null, data: 'not json' }, ...events.slice(2)] };
+}
+
+describe('ledger.fetch: warnings of the reader are kept on the event', () => {
+  it('a stream with a line that is not JSON is recorded with its usage and the warning', async () => {
+    mock.enqueue(streamWithGarbage());
+    // Read raw: the SDK itself would throw on the line.
+    await (
+      await tracked()(`${mock.url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ ...plain, stream: true }),
+      })
+    ).text();
+    const event = await lastEvent();
+    expect(event.usage).toMatchObject({ inputTokens: 78, outputTokens: 9 });
+    expect(event.warnings).toEqual(['1 non-JSON data line(s) skipped']);
   });
 });
 
@@ -116,7 +140,16 @@ describe('ledger.fetch: a provider that refuses the option', () => {
       const [asked, without] = mock.requests.slice(-2);
       expect(asked!.body).toContain('"stream_options":{"include_usage":true}');
       expect(without!.body).toBe(JSON.stringify({ ...plain, stream: true }));
-      expect(await lastEvent()).toMatchObject({ status: 'ok', attempts: 2, provider: 'openai' });
+      const event = await lastEvent();
+      expect(event).toMatchObject({
+        status: 'ok',
+        attempts: 2,
+        provider: 'openai',
+        estimated: true,
+        // Counted with o200k_base: the request's one message, and the streamed "The capital of the UK is London."
+        usage: { inputTokens: 12, outputTokens: 8, totalTokens: 20 },
+      });
+      expect(event.warnings).toContainEqual(expect.stringContaining('usage estimated with the tokenizer'));
     }
     const notices = logger.lines.filter((line) => line.includes('refused stream_options.include_usage'));
     expect(notices).toEqual([

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { fixtureEvents, startMockProvider, type MockBehaviour, type MockProvider } from '../helpers/mock-provider.js';
 
 let mock: MockProvider;
 let server: RunningServer;
@@ -115,6 +115,33 @@ describe('gateway: a plain openai stream is metered and reaches the client as as
     mock.setDefault({ kind: 'chat-stream', name: 'openai-05-chat-stream-include-usage' });
     await sdkChunks(`${serverOff.url}/v1`);
     expect(mock.requests.at(-1)!.body).not.toContain('stream_options');
+    // No usage came: estimated from the request and the streamed answer, never "unavailable".
+    expect((await eventsOf(serverOff)).at(-1)).toMatchObject({
+      estimated: true,
+      usage: { inputTokens: 12, outputTokens: 8, totalTokens: 20 },
+    });
+  });
+});
+
+/** A recorded stream with a line that is not JSON in the middle: the reader warns and skips it. */
+function streamWithGarbage(): MockBehaviour {
+  const events = fixtureEvents('openai-05-chat-stream-include-usage');
+  return { kind: 'stream', events: [...events.slice(0, 2), { event: null, data: 'not json' }, ...events.slice(2)] };
+}
+
+describe('gateway: warnings of the reader are kept on the event', () => {
+  it('a stream with a line that is not JSON is recorded with its usage and the warning', async () => {
+    mock.enqueue(streamWithGarbage());
+    // Read raw: the SDK itself would throw on the line.
+    await (
+      await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ ...plain, stream: true }),
+      })
+    ).text();
+    const event = (await eventsOf(server)).at(-1)!;
+    expect(event.usage).toMatchObject({ inputTokens: 78, outputTokens: 9 });
+    expect(event.warnings).toEqual(['1 non-JSON data line(s) skipped']);
   });
 });
 
@@ -145,7 +172,15 @@ describe('gateway: a provider that refuses the option', () => {
     }
     const events = (await eventsOf(server)).slice(before);
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ status: 'ok', attempts: 2, provider: 'openai' });
+    expect(events[0]).toMatchObject({
+      status: 'ok',
+      attempts: 2,
+      provider: 'openai',
+      estimated: true,
+      // Counted with o200k_base: the request's one message, and the streamed "The capital of the UK is London."
+      usage: { inputTokens: 12, outputTokens: 8, totalTokens: 20 },
+    });
+    expect(events[0]!.warnings).toContainEqual(expect.stringContaining('usage estimated with the tokenizer'));
     const notices = logLines.filter((line) => line.includes('refused stream_options.include_usage'));
     expect(notices).toHaveLength(1);
     expect(JSON.parse(notices[0]!)).toMatchObject({ provider: 'openai', route: 'openai.chat' });

@@ -212,14 +212,15 @@ describe('time to first content (injected clock)', () => {
     expect(meter.end().usage).toMatchObject({ inputTokens: 5, outputTokens: 9, totalTokens: 14 });
   });
 
-  it('the Azure prompt-filter chunk is a preamble', () => {
+  it('the Azure prompt-filter chunk and the role-only opening delta are preambles', () => {
     let clock = 0;
     const meter = createStreamMeter({}, { now: () => clock });
     for (const event of fixture('azure-01').body as CorpusEvent[]) {
       clock += 1; // the n-th event arrives at time n
       meter.write(corpusStreamToText({ provider: 'azure', body: [event] }));
     }
-    expect(meter.firstContentAt).toBe(2);
+    // Event 1 holds only prompt_filter_results, event 2 only the role (`"content":""`).
+    expect(meter.firstContentAt).toBe(3);
   });
 });
 

@@ -170,6 +170,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
             asking = false;
             runtime.noteRefusal(upstream.provider, route.label);
             exchange?.retry();
+            if (call.original !== undefined) exchange?.estimateFrom(call.original.body);
             send(attempt);
             return;
           }

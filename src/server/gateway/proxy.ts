@@ -9,7 +9,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { withStreamUsageAsked } from '../../http/index.js';
+import { isChatCompletionsUrl, withStreamUsageAsked } from '../../http/index.js';
 import type { Logger } from '../../types/index.js';
 import { parseTraceparent } from '../../usage/index.js';
 import { HttpError } from '../http-error.js';
@@ -50,23 +50,24 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         lendUpstreamKey: runtime.lendUpstreamKey,
       });
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
-    // GET /v1/models is not an LLM call: forwarded, not recorded.
-    const exchange =
-      req.method === 'POST'
-        ? runtime.tracker.begin({
-            url: target.href,
-            model,
-            provider: upstream.provider,
-            attribution,
-            // The app's span for this call, so that the span it exports later is not counted again.
-            trace: parseTraceparent(one(req.headers['traceparent'])),
-          })
-        : undefined;
     // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
-    const asked =
-      exchange === undefined
-        ? undefined
-        : withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body);
+    const recorded = req.method === 'POST';
+    const asked = recorded
+      ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
+      : undefined;
+    // GET /v1/models is not an LLM call: forwarded, not recorded.
+    const exchange = recorded
+      ? runtime.tracker.begin({
+          url: target.href,
+          model,
+          provider: upstream.provider,
+          attribution,
+          // The app's span for this call, so that the span it exports later is not counted again.
+          trace: parseTraceparent(one(req.headers['traceparent'])),
+          // Not asked for usage: if none comes, it is estimated from this body and the answer.
+          estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
+        })
+      : undefined;
     const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
     const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
     forward(

@@ -1,0 +1,42 @@
+/**
+ * The one conversion from a metered result to what is recorded: every way in (client, tracking
+ * fetch, gateway, AI SDK middleware, ingest) that read usage from a body or a stream hands the
+ * result to the ledger through here, so that each field (warnings included) survives every
+ * path the same way.
+ *
+ * @module
+ */
+import type { RecordInput, UsageResult } from '../types/index.js';
+
+/** What a reader found: a `UsageResult`, or the parts of one a reader of another shape has. */
+export type MeteredResult = Pick<UsageResult, 'usage' | 'warnings'> &
+  Partial<
+    Pick<UsageResult, 'provider' | 'model' | 'usageUnavailableReason' | 'rawUsage' | 'providerCost' | 'estimated'>
+  >;
+
+/** The reason recorded when a reader found no usage and did not say why. */
+export const NO_USAGE_REASON = 'no usage in the response';
+
+/**
+ * `base` (the call's facts: attribution, timing, status) with the metered result merged in. A
+ * provider named by the caller wins over one guessed from the body; the model the provider
+ * answered wins over the one requested. Warnings of both are kept.
+ */
+export function withMeteredResult(base: RecordInput, result: MeteredResult): RecordInput {
+  const input: RecordInput = {
+    ...base,
+    provider: base.provider ?? result.provider,
+    model: result.model ?? base.model,
+    usage: result.usage,
+    usageUnavailableReason:
+      result.usage === undefined
+        ? (result.usageUnavailableReason ?? base.usageUnavailableReason ?? NO_USAGE_REASON)
+        : undefined,
+    rawUsage: result.rawUsage,
+    providerCost: result.providerCost,
+    estimated: result.estimated ?? false,
+  };
+  const warnings = [...(base.warnings ?? []), ...result.warnings];
+  if (warnings.length > 0) input.warnings = warnings;
+  return input;
+}

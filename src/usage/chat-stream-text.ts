@@ -1,0 +1,63 @@
+/**
+ * The answer an OpenAI-style chat stream carried, as text: what the tokenizer estimate counts
+ * when the stream ends without usage (a provider that sends none unasked, asked without the
+ * option). Content, reasoning, refusals and tool calls (name and arguments) are counted, as the
+ * provider bills them as output.
+ *
+ * @module
+ */
+import { isRecord } from './counts.js';
+import { isNotJsonText, parseJsonObject, type StreamEventInput } from './stream-support.js';
+
+/** Text beyond this is not kept (the estimate is then not made). */
+const MAX_TEXT_LENGTH = 16 * 1024 * 1024;
+
+function deltaTexts(delta: Record<string, unknown>, out: string[]): void {
+  for (const key of ['content', 'reasoning_content', 'reasoning', 'refusal']) {
+    const value = delta[key];
+    if (typeof value === 'string') out.push(value);
+  }
+  const calls = delta['tool_calls'];
+  if (!Array.isArray(calls)) return;
+  for (const call of calls as unknown[]) {
+    const fn = isRecord(call) ? call['function'] : undefined;
+    if (!isRecord(fn)) continue;
+    if (typeof fn['name'] === 'string') out.push(fn['name']);
+    if (typeof fn['arguments'] === 'string') out.push(fn['arguments']);
+  }
+}
+
+/** Collects the answer text of one chat stream. */
+export class ChatStreamText {
+  private readonly parts: string[] = [];
+  private length = 0;
+  private overflow = false;
+  /** True once a choice said why it finished (`finish_reason`). */
+  finished = false;
+
+  push(event: StreamEventInput): void {
+    if (this.overflow || event.data === '[DONE]' || isNotJsonText(event.data)) return;
+    const chunk = parseJsonObject(event.data);
+    const choices = chunk?.['choices'];
+    if (!Array.isArray(choices)) return;
+    const texts: string[] = [];
+    for (const choice of choices as unknown[]) {
+      if (!isRecord(choice)) continue;
+      if (typeof choice['finish_reason'] === 'string') this.finished = true;
+      if (isRecord(choice['delta'])) deltaTexts(choice['delta'], texts);
+    }
+    for (const text of texts) {
+      this.length += text.length;
+      this.parts.push(text);
+    }
+    if (this.length > MAX_TEXT_LENGTH) {
+      this.overflow = true;
+      this.parts.length = 0;
+    }
+  }
+
+  /** The whole answer, or `undefined` when it grew past the limit. */
+  text(): string | undefined {
+    return this.overflow ? undefined : this.parts.join('');
+  }
+}
