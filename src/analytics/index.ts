@@ -10,5 +10,7 @@ export { deleteEvents } from './reset.js';
 export { usageOverview } from './overview.js';
 export { loadRunReport, renderRunReport } from './run-report.js';
 export type { RunReportData, RunReportOptions } from './run-report.js';
+export { closeNames, datedVersions, isRecordedName, recordedNames } from './names.js';
+export type { NamedDimension } from './names.js';
 export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
 export { statsFromRow, emptyStats, nanosToUsd } from './stats.js';

@@ -8,7 +8,7 @@ export type {
   EventPage,
   EventPageQuery,
 } from './store.js';
-export { openStore, redactStoreUrl } from './open.js';
+export { openStore, redactStoreUrl, sqliteFilePath } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
 export { MemoryStore } from './memory.js';
 export type { MemoryStoreOptions } from './memory.js';

@@ -52,17 +52,38 @@ export function redactStoreUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, (_, scheme: string) => `${scheme}`);
 }
 
+/**
+ * The file a `sqlite:`/`file:` URL names, as written (`sqlite:./tokenledger.db` ->
+ * `./tokenledger.db`); `undefined` for other stores and for SQLite in memory. Lets a reader
+ * tell "no ledger here yet" apart before opening would create one.
+ */
+export function sqliteFilePath(url: string): string | undefined {
+  const path = sqlitePath(url.trim());
+  return path === undefined || path === '' || path === ':memory:' ? undefined : path;
+}
+
+function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+}
+
+/** What follows `sqlite:` or `file:` (`:memory:` included); `undefined` for other schemes. */
+function sqlitePath(url: string): string | undefined {
+  const scheme = schemeOf(url);
+  if (scheme !== 'sqlite' && scheme !== 'file') return undefined;
+  const path = url.slice(scheme.length + 1);
+  return path.startsWith('//') ? path.slice(2) : path; // sqlite:///abs/path and file:///abs/path
+}
+
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const trimmed = url.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
+  const scheme = schemeOf(trimmed);
   const common =
     options.exactPercentileLimit === undefined ? {} : { exactPercentileLimit: options.exactPercentileLimit };
   let store: Store;
   if (scheme === 'memory') {
     store = new MemoryStore(common);
   } else if (scheme === 'sqlite' || scheme === 'file') {
-    let path = trimmed.slice(scheme.length + 1);
-    if (path.startsWith('//')) path = path.slice(2); // sqlite:///abs/path and file:///abs/path
+    const path = sqlitePath(trimmed) ?? '';
     if (path === '')
       throw new ConfigError(`store URL ${JSON.stringify(trimmed)} names no SQLite file`, { field: 'store' });
     store = SqliteStore.open({

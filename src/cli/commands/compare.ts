@@ -12,7 +12,8 @@ import type { Command } from 'commander';
 import { compareModels, formatCount, formatMs, formatRate, formatUsd } from '../../analytics/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
 import type { ModelComparison } from '../../types/index.js';
-import { DEFAULT_DB, filterFromOptions, openReportStore } from './report.js';
+import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
+import { DEFAULT_DB, filterFromOptions, noteTo, openReportStore } from './report.js';
 
 interface CompareOptions {
   db?: string;
@@ -65,10 +66,14 @@ async function runCompare(models: string[], options: CompareOptions): Promise<st
   if (options.format !== 'table' && options.format !== 'json') {
     throw new ValidationError(`--format must be table or json, got "${options.format}"`, { field: 'format' });
   }
-  const filter = filterFromOptions(options);
-  const { store } = await openReportStore(options);
+  const asked = filterFromOptions(options);
+  const { store } = await openReportStore(options, { readOnly: true });
   try {
-    const comparison = await compareModels(store, models, filter);
+    const note = noteTo('compare');
+    const filter = await resolveNamedFilter(store, asked, note);
+    const names: string[] = [];
+    for (const model of models) names.push(await resolveRecordedName(store, 'model', model, note));
+    const comparison = await compareModels(store, names, filter);
     return options.format === 'json' ? JSON.stringify(comparison, null, 2) : renderComparison(comparison.models);
   } finally {
     await store.close();
@@ -81,7 +86,10 @@ export function registerCompareCommand(program: Command): void {
     .description(
       'Compare models side by side: tokens and cost per call, cost per 1k output tokens, latency, success rate.',
     )
-    .argument('<models...>', 'two or more model names as recorded')
+    .argument(
+      '<models...>',
+      'two or more model names as recorded (gpt-4o finds its one dated version, gpt-4o-2024-08-06)',
+    )
     .option('--db <url>', `store URL (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
     .option('-c, --config <path>', 'config file (its store is the default --db)')
     .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')

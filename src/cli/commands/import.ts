@@ -91,7 +91,7 @@ async function runImport(file: string, options: ImportOptions): Promise<number> 
       reject(new ValidationError(`cannot read ${file}: ${error.code ?? error.message}`, { field: 'file' })),
     );
   });
-  const { store, prices } = await openReportStore(options);
+  const { store, prices } = await openReportStore(options, { readOnly: false });
   const ledger = createRecordingLedger({ store, prices });
   try {
     const result = await importNdjson(ledger, input, batchSize);

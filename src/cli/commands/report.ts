@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   usageByAgentModel,
@@ -30,7 +31,8 @@ import {
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import { openStore, sqliteFilePath, type Store } from '../../store/index.js';
+import { type Note, resolveNamedFilter } from '../named-filter.js';
 import type { Filter, PriceOverride, UsageStats } from '../../types/index.js';
 
 export const DEFAULT_DB = 'sqlite:./tokenledger.db';
@@ -98,14 +100,26 @@ export function filterFromOptions(options: ReportOptions, now = Date.now()): Fil
   return filter;
 }
 
-/** Opens the store the options point at (see the module comment for the order). */
-export async function openReportStore(options: {
-  db?: string;
-  config?: string;
-}): Promise<{ store: Store; prices: PriceOverride[] }> {
+/**
+ * Opens the store the options point at (see the module comment for the order). A reading
+ * command (`readOnly`) never creates a ledger: opening a missing SQLite file would make an
+ * empty one and answer with zeros, as if nothing had been recorded.
+ */
+export async function openReportStore(
+  options: { db?: string; config?: string },
+  access: { readOnly: boolean },
+): Promise<{ store: Store; prices: PriceOverride[] }> {
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
   const url = options.db ?? config.store ?? DEFAULT_DB;
+  const file = sqliteFilePath(url);
+  if (access.readOnly && file !== undefined && !existsSync(file))
+    throw new ValidationError(`no ledger at ${file}; record something first or pass --db`, { field: 'db' });
   return { store: await openStore(url), prices: config.prices };
+}
+
+/** A note for stderr, under the command's name. */
+export function noteTo(command: string): Note {
+  return (line) => process.stderr.write(`tokenledger ${command}: ${line}\n`);
 }
 
 type Row = Record<string, string | number | boolean | null>;
@@ -229,9 +243,10 @@ async function runReport(options: ReportOptions): Promise<string> {
   if (options.by !== undefined && !(GROUPINGS as readonly string[]).includes(options.by)) {
     throw new ValidationError(`--by must be one of ${GROUPINGS.join(', ')}, got "${options.by}"`, { field: 'by' });
   }
-  const filter = filterFromOptions(options);
-  const { store } = await openReportStore(options);
+  const asked = filterFromOptions(options);
+  const { store } = await openReportStore(options, { readOnly: true });
   try {
+    const filter = await resolveNamedFilter(store, asked, noteTo('report'));
     if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format);
     const data = await usageOverview(store, filter);
     if (format === 'json') return JSON.stringify(data, null, 2);
