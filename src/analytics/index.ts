@@ -13,4 +13,4 @@ export type { RunReportData, RunReportOptions } from './run-report.js';
 export { closeNames, datedVersions, isRecordedName, recordedNames } from './names.js';
 export type { NamedDimension } from './names.js';
 export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
-export { statsFromRow, emptyStats, nanosToUsd } from './stats.js';
+export { statsFromRow, emptyStats, nanosToUsd, unpricedWithUsage } from './stats.js';

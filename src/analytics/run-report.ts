@@ -9,7 +9,7 @@ import type { AgentStats, Filter, ModelStats, Summary } from '../types/index.js'
 import { usageByAgent } from './by-agent.js';
 import { usageByModel } from './by-model.js';
 import { formatCount, formatRate, formatDuration, formatUsd } from './format.js';
-import { byFirstUse, byVolume } from './stats.js';
+import { byFirstUse, byVolume, unpricedWithUsage } from './stats.js';
 import { summarizeUsage } from './summary.js';
 
 /** What the report shows: the summary and the per-model and per-agent breakdowns of one filter. */
@@ -81,7 +81,7 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     `Total Input Tokens: ${formatCount(totals.tokens.input)}`,
     `Total Output Tokens: ${formatCount(totals.tokens.output)}`,
     `Total Tokens: ${formatCount(totals.tokens.total)}`,
-    `Total Cost: ${formatUsd(totals.cost.total)}${costCaveat(totals)}`,
+    `Total Cost: ${totalCost(totals)}${costCaveat(totals)}`,
     `Failures: ${formatCount(totals.failures)} of ${formatCount(totals.calls)} calls (success rate ${formatRate(totals.successRate)})`,
     `Cache Savings: ${formatUsd(totals.cost.cacheSavings)} (${formatCount(totals.tokens.cacheRead)} cached input tokens)`,
     '',
@@ -112,13 +112,18 @@ function sortLines<T extends ModelStats | AgentStats>(
   );
 }
 
+/** `n/a` when no call with usage had a price: $0.00 would claim they were free. */
+function totalCost(totals: Summary): string {
+  const priced = totals.calls - totals.unpricedCalls;
+  return priced === 0 && unpricedWithUsage(totals) > 0 ? 'n/a' : formatUsd(totals.cost.total);
+}
+
 /**
  * Why the cost may be short: calls that had usage but no known price. Calls with no usage at
  * all (failed before an answer) cost nothing to report and are told apart.
  */
-function costCaveat(totals: { unpricedCalls: number; usageUnavailableCalls: number }): string {
-  // A call without usage can never be priced, so it is always among the unpriced ones.
-  const unpricedWithUsage = Math.max(0, totals.unpricedCalls - totals.usageUnavailableCalls);
-  if (unpricedWithUsage === 0) return '';
-  return ` (${formatCount(unpricedWithUsage)} ${unpricedWithUsage === 1 ? 'call' : 'calls'} with usage but no known price, not included)`;
+function costCaveat(totals: Summary): string {
+  const unpriced = unpricedWithUsage(totals);
+  if (unpriced === 0) return '';
+  return ` (${formatCount(unpriced)} ${unpriced === 1 ? 'call' : 'calls'} with usage but no known price, not included)`;
 }

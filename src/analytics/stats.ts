@@ -102,6 +102,15 @@ export function emptyStats(): UsageStats {
   };
 }
 
+/**
+ * Calls that had usage but no known price: their cost is missing from `cost`, not zero. Calls
+ * with no usage at all (failed before an answer, a stream cut short) are unpriced too, but
+ * they had nothing to price and are counted apart.
+ */
+export function unpricedWithUsage(stats: Pick<UsageStats, 'unpricedCalls' | 'usageUnavailableCalls'>): number {
+  return Math.max(0, stats.unpricedCalls - stats.usageUnavailableCalls);
+}
+
 /** One aggregate row as UsageStats; no row means no calls. */
 export function statsFromRow(row: AggregateRow | undefined): UsageStats {
   if (row === undefined) return emptyStats();

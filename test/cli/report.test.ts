@@ -39,7 +39,15 @@ describe('tokenledger report', () => {
 
   it('--by run as a table, --by agent-model as CSV with a header row', async () => {
     const table = await runCli(['report', '--db', db, '--by', 'run']);
-    const lines = table.stdout.trim().split('\n');
+    const [rowsText = '', notesText] = table.stdout.trim().split('\n\n');
+    const lines = rowsText.split('\n');
+    // AAPL's sector_agent call has usage and no price (*); its failed volume_agent call has no usage.
+    expect(notesText).toBe(
+      [
+        "* 1 call with usage but no known price: not included in the cost (n/a: no call of the row has one; the config's prices: sets one)",
+        '  1 call without usage (failed before an answer): no tokens, nothing to price',
+      ].join('\n'),
+    );
     expect(lines[0]).toMatch(/^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+p50\s+p95\s+wall$/);
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(['(no run)', 'MSFT', 'AAPL']);
     expect(lines[3]).toMatch(/AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+1,000ms\s+3,000ms\s+8\.80s$/);
@@ -107,5 +115,21 @@ describe('report helpers', () => {
 
   it('quotes CSV cells that need it', () => {
     expect(toCsv([{ a: 'x,y', b: 'say "hi"', c: null }], { a: '', b: '', c: null })).toBe('a,b,c\n"x,y","say ""hi""",');
+  });
+});
+
+describe('unpriced calls', () => {
+  it('a row whose calls have no known price shows n/a, not $0.00; the run report says n/a too', async () => {
+    const unpriced = `sqlite:${join(dir, 'unpriced.db')}`;
+    const store = await openStore(unpriced);
+    // Only the sample's call with usage and no price (sector_agent, gemini-2.5-pro).
+    await store.insert(EVENTS.filter((event) => event.cost === null && event.usage.inputTokens !== undefined));
+    await store.close();
+    const table = await runCli(['report', '--db', unpriced, '--by', 'model']);
+    expect(table.stdout).toMatch(/\ngemini-2\.5-pro\s+1\s+100\.0%\s+300\s+150\s+450\s+n\/a\*\s/);
+    expect(table.stdout).toContain('\n\n* 1 call with usage but no known price: not included in the cost');
+    expect(table.stdout).not.toContain('without usage');
+    const block = await runCli(['report', '--db', unpriced]);
+    expect(block.stdout).toContain('Total Cost: n/a (1 call with usage but no known price, not included)\n');
   });
 });

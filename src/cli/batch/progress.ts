@@ -6,6 +6,7 @@
  */
 import { formatDuration } from '../../analytics/index.js';
 import type { BatchProgress } from '../../client/index.js';
+import { createLiveStatus } from '../live-status.js';
 
 export interface ProgressView {
   update(progress: BatchProgress): void;
@@ -30,35 +31,20 @@ export function createProgressView(options: {
   skipped?: number;
   now?: () => number;
 }): ProgressView {
-  const tty = options.stream.isTTY === true;
-  const now = options.now ?? Date.now;
-  const interval = tty ? 100 : (options.intervalMs ?? 5000);
-  let last: BatchProgress | undefined;
-  let drawnAt = Number.NEGATIVE_INFINITY;
-  const draw = (): void => {
-    if (last === undefined) return;
-    const line = formatProgress(last, options.skipped);
-    if (!tty) {
-      options.stream.write(`${line}\n`);
-      return;
-    }
-    const width = 24;
-    const filled = last.total === undefined || last.total === 0 ? 0 : Math.round((last.done / last.total) * width);
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
-    const full = `${bar} ${line}`;
-    options.stream.write(`\r${full.slice(0, Math.max(20, (options.stream.columns ?? 120) - 1))}\u001b[K`);
-  };
+  const live = createLiveStatus(options);
+  const BAR_WIDTH = 24;
   return {
     update(progress) {
-      last = progress;
-      if (now() - drawnAt >= interval) {
-        drawnAt = now();
-        draw();
-      }
+      live.update((tty) => {
+        const line = formatProgress(progress, options.skipped);
+        if (!tty) return line;
+        const filled =
+          progress.total === undefined || progress.total === 0
+            ? 0
+            : Math.round((progress.done / progress.total) * BAR_WIDTH);
+        return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${line}`;
+      });
     },
-    finish() {
-      draw();
-      if (tty && last !== undefined) options.stream.write('\n');
-    },
+    finish: () => live.finish(),
   };
 }

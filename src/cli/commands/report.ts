@@ -26,6 +26,7 @@ import {
   formatMs,
   formatRate,
   formatUsd,
+  unpricedWithUsage,
   usageOverview,
   renderRunReport,
 } from '../../analytics/index.js';
@@ -162,10 +163,41 @@ function statsColumns<T extends UsageStats>(): Column<T>[] {
     { title: 'input', value: (s) => formatCount(s.tokens.input) },
     { title: 'output', value: (s) => formatCount(s.tokens.output) },
     { title: 'total', value: (s) => formatCount(s.tokens.total) },
-    { title: 'cost', value: (s) => formatUsd(s.cost.total) + (s.unpricedCalls > 0 ? '*' : '') },
+    { title: 'cost', value: costCell },
     { title: 'p50', value: (s) => formatMs(s.latency.p50Ms) },
     { title: 'p95', value: (s) => formatMs(s.latency.p95Ms) },
   ];
+}
+
+/**
+ * `*` marks a row where calls with usage have no known price (their cost is left out, not
+ * zero); `n/a*` when none of its calls has one. Calls without usage (failed before an answer)
+ * had nothing to price and are not marked: the footnotes count them apart.
+ */
+function costCell(stats: UsageStats): string {
+  if (unpricedWithUsage(stats) === 0) return formatUsd(stats.cost.total);
+  return stats.calls - stats.unpricedCalls === 0 ? 'n/a*' : `${formatUsd(stats.cost.total)}*`;
+}
+
+/** What the cost column's marks mean, under the table, only when a row has one. */
+export function costFootnotes(rows: readonly UsageStats[]): string[] {
+  const unpriced = rows.reduce((sum, row) => sum + unpricedWithUsage(row), 0);
+  const noUsage = rows.reduce((sum, row) => sum + row.usageUnavailableCalls, 0);
+  const calls = (n: number) => `${formatCount(n)} ${n === 1 ? 'call' : 'calls'}`;
+  const notes: string[] = [];
+  if (unpriced > 0)
+    notes.push(
+      `* ${calls(unpriced)} with usage but no known price: not included in the cost (n/a: no call of the row has one; the config's prices: sets one)`,
+    );
+  if (noUsage > 0)
+    notes.push(`  ${calls(noUsage)} without usage (failed before an answer): no tokens, nothing to price`);
+  return notes;
+}
+
+/** The table, then its cost footnotes after a blank line. */
+function tableWithNotes<T extends UsageStats>(items: readonly T[], columns: Column<T>[]): string {
+  const notes = costFootnotes(items);
+  return notes.length === 0 ? table(items, columns) : `${table(items, columns)}\n\n${notes.join('\n')}`;
 }
 
 function table<T>(items: readonly T[], columns: Column<T>[]): string {
@@ -190,7 +222,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       const rows = await usageByModel(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { model: '', agents: [], ...empty }));
-      return table(rows, [
+      return tableWithNotes(rows, [
         { title: 'model', value: (r) => r.model, left: true },
         ...statsColumns(),
         { title: 'agents', value: (r) => r.agents.join(', '), left: true },
@@ -200,7 +232,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       const rows = await usageByAgent(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', models: [], ...empty }));
-      return table(rows, [
+      return tableWithNotes(rows, [
         { title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true },
         ...statsColumns(),
         { title: 'models', value: (r) => r.models.join(', '), left: true },
@@ -210,7 +242,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       const rows = await usageByRun(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { run: '', ...empty }));
-      return table(rows, [
+      return tableWithNotes(rows, [
         { title: 'run', value: (r) => name(r.run, '(no run)'), left: true },
         ...statsColumns(),
         { title: 'wall', value: (r) => formatDuration(r.wallTimeMs) },
@@ -220,7 +252,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       const rows = await usageByAgentModel(store, filter);
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', model: '', ...empty }));
-      return table(rows, [
+      return tableWithNotes(rows, [
         { title: 'agent', value: (r) => name(r.agent, '(no agent)'), left: true },
         { title: 'model', value: (r) => r.model, left: true },
         ...statsColumns(),
