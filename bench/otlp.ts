@@ -106,10 +106,6 @@ function batchBody(startMs: number): Uint8Array {
   return toBinary(ExportTraceServiceRequestSchema, request);
 }
 
-function availableCores(): number {
-  return availableParallelism();
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
@@ -209,7 +205,7 @@ export async function run(): Promise<string> {
       '| --- | ---: | ---: | ---: |',
       ack,
       '',
-      `Load average (1 min) when the area started: ${loadBefore.toFixed(1)} on ${String(availableCores())} cores; above the core count, every figure here is that much slower than the code.`,
+      `Load average (1 min) when the area started: ${loadBefore.toFixed(1)} on ${String(availableParallelism())} cores; above the core count, every figure here is that much slower than the code.`,
     ].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { priceDataStatus } from '../pricing/index.js';
 import type { UsageEvent } from '../types/index.js';
 
 export interface ServerMetrics {
@@ -84,6 +85,18 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
     registers: [registry],
   });
 
+  // Read at each scrape: the data ages while the server runs.
+  new Gauge({
+    name: 'tokenledger_price_data_age_days',
+    help: 'Age of the price data in days, by source; above 30 it is stale (tokenledger prices status).',
+    labelNames: ['source'],
+    registers: [registry],
+    collect() {
+      const status = priceDataStatus();
+      this.reset();
+      this.set({ source: status.source }, status.ageDays);
+    },
+  });
   const otlpSpans = new Counter({
     name: 'tokenledger_otlp_spans_total',
     help: 'Spans received on /v1/traces by outcome (recorded, linked to a gateway event, skipped, rejected).',

@@ -13,6 +13,7 @@ import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { loadConfig, type Config } from '../config/index.js';
 import { createDefaultMeter, createLedger, type Ledger } from '../http/index.js';
+import { priceDataStatus, STALE_AFTER_DAYS } from '../pricing/index.js';
 import { openStore, redactStoreUrl, type Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import { createApp, type TokenledgerApp } from './app.js';
@@ -169,6 +170,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     reminder = setInterval(remindOpen, OPEN_REMINDER_MS);
     reminder.unref();
   }
+  const prices = priceDataStatus();
+  // Once, at start: the gauge tokenledger_price_data_age_days keeps saying it.
+  if (prices.stale)
+    log.warn(
+      { source: prices.source, dataTime: prices.dataTime, ageDays: prices.ageDays },
+      `price data is ${prices.ageDays} days old (stale after ${STALE_AFTER_DAYS}): costs may differ from current list prices`,
+    );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -72,6 +72,22 @@ describe('tokenledger prices', () => {
     expect((JSON.parse(run.stdout) as { prices: { input: number } }).prices.input).toBe(10);
   });
 
+  it('status says the data source and age, stale past 30 days, at --at', async () => {
+    const fresh = await prices('status', '--at', '2026-10-01T00:00:00Z');
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toBe(
+      'source: bundled @pydantic/genai-prices 0.1.8\ndata from: 2026-09-23 (7 days old)\nfresh: within 30 days\n',
+    );
+    const stale = await prices('status', '--at', '2026-12-01T12:00:00Z', '--json');
+    expect(JSON.parse(stale.stdout)).toEqual({
+      source: 'bundled @pydantic/genai-prices 0.1.8',
+      dataTime: '2026-09-23T10:11:04.000Z',
+      ageDays: 69,
+      stale: true,
+      staleAfterDays: 30,
+    });
+  });
+
   it('without MODEL lists the provider models, overrides included', async () => {
     const run = await prices('--provider', 'deepseek');
     expect(run.code).toBe(0);

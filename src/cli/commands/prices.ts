@@ -2,14 +2,14 @@
  * `tokenledger prices [MODEL] [--provider P] [--json] [--at TIME] [--config PATH]`: the per-1M
  * prices tokenledger would use (config overrides first, then the catalog). With MODEL, one
  * model's prices, tiers, source and matched catalog id; without, a table of the provider's
- * (or every) model.
+ * (or every) model. `tokenledger prices status`: the price data's source and age.
  *
  * @module
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { TokenledgerError } from '../../errors/index.js';
-import { createPricer, type PriceLookup, type Pricer } from '../../pricing/index.js';
+import { createPricer, priceDataStatus, STALE_AFTER_DAYS, type PriceLookup, type Pricer } from '../../pricing/index.js';
 import type { PricePerMillion } from '../../types/index.js';
 
 interface PricesOptions {
@@ -93,9 +93,28 @@ async function pricerFromConfig(configPath: string | undefined, time: Date): Pro
   return createPricer({ overrides: config.prices, now: () => time });
 }
 
+/** `prices status`: where the prices come from and how old they are. */
+function printStatus(time: Date, json: boolean): void {
+  const status = priceDataStatus(time);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...status, staleAfterDays: STALE_AFTER_DAYS }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `source: ${status.source}`,
+    `data from: ${status.dataTime.slice(0, 10)} (${status.ageDays} days old)`,
+    status.stale
+      ? `STALE: older than ${STALE_AFTER_DAYS} days; prices may have changed since (upgrade tokenledger, or set prices: overrides)`
+      : `fresh: within ${STALE_AFTER_DAYS} days`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 async function runPrices(model: string | undefined, options: PricesOptions): Promise<void> {
   const time = options.at === undefined ? new Date() : new Date(options.at);
   if (Number.isNaN(time.getTime())) return fail(`--at must be an ISO date-time, got "${options.at ?? ''}"`);
+  // No model is called `status`: the word is the status view.
+  if (model === 'status') return printStatus(time, options.json === true);
   const pricer = await pricerFromConfig(options.config, time);
   if (model === undefined) {
     const rows = await pricer.listPrices(options.provider);
@@ -123,7 +142,10 @@ export function registerPricesCommand(program: Command): void {
   program
     .command('prices')
     .description('Show the per-1M token prices tokenledger would use (overrides first, then the catalog).')
-    .argument('[model]', 'model id, e.g. gpt-4o, claude-sonnet-4-5, openai/gpt-4o:nitro; omit to list models')
+    .argument(
+      '[model]',
+      "model id, e.g. gpt-4o, claude-sonnet-4-5, openai/gpt-4o:nitro; omit to list models; status for the price data's source and age",
+    )
     .option('-p, --provider <provider>', 'provider id (openai, anthropic, google, openrouter, deepseek...)')
     .option('--json', 'print JSON instead of a table')
     .option('--at <time>', 'price at this ISO date-time instead of now (prices change over time)')
