@@ -18,7 +18,15 @@
  */
 import { z } from 'zod';
 import { ValidationError, redactSecrets } from '../errors/index.js';
-import type { EventError, EventStatus, JsonValue, RecordInput, TraceContext, Usage } from '../types/index.js';
+import type {
+  EventError,
+  EventStatus,
+  JsonValue,
+  RecordInput,
+  TraceContext,
+  Usage,
+  UsageIteration,
+} from '../types/index.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 128;
@@ -54,18 +62,38 @@ const traceSchema = z.object(
   { error: 'must be an object { traceId, spanId } of hex ids' },
 );
 
+const COUNT_FIELDS = {
+  inputTokens: count,
+  outputTokens: count,
+  totalTokens: count,
+  cacheReadTokens: count,
+  cacheWriteTokens: count,
+  cacheWrite5mTokens: count,
+  cacheWrite1hTokens: count,
+  reasoningTokens: count,
+  inputAudioTokens: count,
+  outputAudioTokens: count,
+};
+
+/** At most this many billed steps per call (Anthropic lists one per compaction, advisor call or tool turn). */
+export const MAX_USAGE_ITERATIONS = 256;
+
+const iterationSchema = z.object(
+  {
+    type: name(64),
+    model: name(MAX_NAME_LENGTH).optional(),
+    usage: z.object(COUNT_FIELDS, { error: 'must be an object of token counts' }),
+  },
+  { error: 'must be an object { type, model?, usage }' },
+);
+
 const usageSchema = z.object(
   {
-    inputTokens: count,
-    outputTokens: count,
-    totalTokens: count,
-    cacheReadTokens: count,
-    cacheWriteTokens: count,
-    cacheWrite5mTokens: count,
-    cacheWrite1hTokens: count,
-    reasoningTokens: count,
-    inputAudioTokens: count,
-    outputAudioTokens: count,
+    ...COUNT_FIELDS,
+    iterations: z
+      .array(iterationSchema, { error: 'must be an array of { type, model?, usage }' })
+      .max(MAX_USAGE_ITERATIONS, { error: `must hold at most ${MAX_USAGE_ITERATIONS} steps` })
+      .nullish(),
   },
   { error: 'must be an object of token counts' },
 );
@@ -230,12 +258,43 @@ function checkTags(value: unknown): Record<string, string> {
 }
 
 type UsageCounts = z.infer<typeof usageSchema>;
+type StepCounts = z.infer<typeof iterationSchema>['usage'];
 
 /**
  * Caller-given counts -> Usage: `null` means unknown, `totalTokens` is derived as
  * input + output when both are known (DESIGN.md), and a part larger than its total is refused.
+ * With `iterations` (a call billed in steps), each step is checked the same way and the call's
+ * counts are their sums: derived when absent, refused when they say otherwise.
  */
 function checkUsage(counts: UsageCounts): Usage {
+  const usage = checkCounts(counts, 'usage');
+  if (counts.iterations === undefined || counts.iterations === null || counts.iterations.length === 0) return usage;
+  const iterations: UsageIteration[] = counts.iterations.map((step, index) => {
+    const where = `usage.iterations.${index}.usage`;
+    const stepUsage = checkCounts(step.usage, where);
+    if (stepUsage.inputTokens === undefined || stepUsage.outputTokens === undefined)
+      throw invalid(where, 'must hold inputTokens and outputTokens (a billed step is priced on its own)');
+    return step.model === undefined
+      ? { type: step.type, usage: stepUsage }
+      : { type: step.type, model: step.model, usage: stepUsage };
+  });
+  const sum = (pick: (step: Usage) => number | undefined): number | undefined =>
+    iterations.every((step) => pick(step.usage) === undefined)
+      ? undefined
+      : iterations.reduce((total, step) => total + (pick(step.usage) ?? 0), 0);
+  for (const field of ['inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens'] as const) {
+    const total = sum((step) => step[field]);
+    if (usage[field] === undefined) usage[field] = total;
+    else if (usage[field] !== total)
+      throw invalid(`usage.${field}`, `must equal the sum of usage.iterations[].usage.${field} (${String(total)})`);
+  }
+  usage.totalTokens = (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+  usage.iterations = iterations;
+  return usage;
+}
+
+/** One usage object's counts (the call's, or one step's), checked under the name `where`. */
+function checkCounts(counts: StepCounts, where: string): Usage {
   const usage: Usage = {
     inputTokens: counts.inputTokens ?? undefined,
     outputTokens: counts.outputTokens ?? undefined,
@@ -250,6 +309,10 @@ function checkUsage(counts: UsageCounts): Usage {
   if (counts.outputAudioTokens != null) usage.outputAudioTokens = counts.outputAudioTokens;
   if (usage.inputTokens !== undefined && usage.outputTokens !== undefined)
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
+  const partOf = (part: number | undefined, whole: number | undefined, field: string, wholeName: string): void => {
+    if (part !== undefined && whole !== undefined && part > whole)
+      throw invalid(`${where}.${field}`, `must not exceed ${where}.${wholeName} (it is a part of it)`);
+  };
   partOf(usage.cacheReadTokens, usage.inputTokens, 'cacheReadTokens', 'inputTokens');
   partOf(usage.cacheWriteTokens, usage.inputTokens, 'cacheWriteTokens', 'inputTokens');
   partOf(
@@ -272,10 +335,4 @@ function checkUsage(counts: UsageCounts): Usage {
     'cacheWriteTokens',
   );
   return usage;
-}
-
-function partOf(part: number | undefined, whole: number | undefined, field: string, wholeName: string): void {
-  if (part !== undefined && whole !== undefined && part > whole) {
-    throw invalid(`usage.${field}`, `must not exceed usage.${wholeName} (it is a part of it)`);
-  }
 }

@@ -81,7 +81,7 @@ const TEXT_COLUMNS = new Set<EventColumn>([
   'trace_id',
   'span_id',
 ]);
-const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings']);
+const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings', 'usage_iterations']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);
 
 function arrayType(column: EventColumn): string {

@@ -14,7 +14,7 @@
  * @module
  */
 import { ValidationError } from '../errors/index.js';
-import type { Cost, JsonValue, Usage, UsageEvent } from '../types/index.js';
+import type { Cost, JsonValue, Usage, UsageEvent, UsageIteration } from '../types/index.js';
 import { latencyBin } from './latency-histogram.js';
 
 /** One stored event. Column names match the SQL tables. */
@@ -67,6 +67,8 @@ export interface EventRow {
   /** OpenTelemetry trace id and span id (lower-case hex), or null. */
   trace_id: string | null;
   span_id: string | null;
+  /** JSON text of `usage.iterations` (the separately billed steps), or null (version 8). */
+  usage_iterations: string | null;
 }
 
 /** Column order used by every INSERT. */
@@ -112,6 +114,7 @@ export const EVENT_COLUMNS = [
   'warnings',
   'trace_id',
   'span_id',
+  'usage_iterations',
 ] as const satisfies readonly (keyof EventRow)[];
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
@@ -187,6 +190,8 @@ export function eventToRow(event: UsageEvent): EventRow {
     warnings: event.warnings === undefined || event.warnings.length === 0 ? null : JSON.stringify(event.warnings),
     trace_id: event.trace?.traceId ?? null,
     span_id: event.trace?.spanId ?? null,
+    usage_iterations:
+      usage.iterations === undefined || usage.iterations.length === 0 ? null : JSON.stringify(usage.iterations),
   };
 }
 
@@ -217,7 +222,8 @@ export function rowFromDriver(raw: Record<string, unknown>): EventRow {
   for (const column of EVENT_COLUMNS) {
     const value = raw[column];
     if (column === 'tags') out[column] = jsonText(value) ?? '{}';
-    else if (column === 'raw_usage' || column === 'warnings') out[column] = jsonText(value);
+    else if (column === 'raw_usage' || column === 'warnings' || column === 'usage_iterations')
+      out[column] = jsonText(value);
     else if (
       [
         'id',
@@ -259,6 +265,7 @@ export function rowToEvent(row: EventRow): UsageEvent {
   if (row.cache_write_1h_tokens !== null) usage.cacheWrite1hTokens = row.cache_write_1h_tokens;
   if (row.input_audio_tokens !== null) usage.inputAudioTokens = row.input_audio_tokens;
   if (row.output_audio_tokens !== null) usage.outputAudioTokens = row.output_audio_tokens;
+  if (row.usage_iterations !== null) usage.iterations = JSON.parse(row.usage_iterations) as UsageIteration[];
   const cost: Cost | null =
     row.cost_total_nanos === null
       ? null

@@ -35,6 +35,23 @@ export interface Usage {
   inputAudioTokens?: Count;
   /** The audio part of `outputTokens`, where reported. */
   outputAudioTokens?: Count;
+  /**
+   * The separately billed steps of the call, where the provider reports them (Anthropic
+   * `usage.iterations[]`: compaction, advisor, fallback, server tool turns). When present, the
+   * counts above are their sums, and each step is priced at its own model's rates and its own
+   * long-context tier.
+   */
+  iterations?: UsageIteration[];
+}
+
+/** One separately billed step of a call. */
+export interface UsageIteration {
+  /** The provider's name for the step: `message`, `compaction`, `advisor_message`, `fallback_message`... */
+  type: string;
+  /** The model that ran the step, when the provider names one (an advisor, a fallback); else the call's model. */
+  model?: string;
+  /** The step's own usage (no nested iterations). */
+  usage: Usage;
 }
 
 /**

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { withIterations } from './anthropic-iterations.js';
 import { createCountProblems, isRecord, readCount, recordAt, stringAt, sumParts, type UsageParts } from './counts.js';
 import { readFromParts, unavailableRead, type UsageRead } from './result.js';
 import {
@@ -34,11 +35,21 @@ export interface AnthropicUsage {
   cache_read_input_tokens?: number | null;
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  /** Separately billed steps (compaction, advisor, fallback, server tool turns): see anthropic-iterations.ts. */
+  iterations?: Array<AnthropicUsage & { type?: string; model?: string | null }> | null;
 }
 
-/** Normalizes one Anthropic `usage` object. */
+/**
+ * Normalizes one Anthropic `usage` object. With `iterations`, the billed usage is their sum and
+ * each is kept on `usage.iterations` (anthropic-iterations.ts).
+ */
 export function normalizeAnthropicUsage(raw: unknown): UsageRead {
   if (!isRecord(raw)) return unavailableRead('response has no usage object');
+  return withIterations(readUsageCounts(raw), raw['iterations'], readUsageCounts);
+}
+
+/** The counters of one usage object or one iteration (the same fields). */
+function readUsageCounts(raw: Record<string, unknown>): UsageRead {
   const problems = createCountProblems();
   const uncached = readCount(raw['input_tokens'], 'input_tokens', problems, undefined);
   const cacheWrite = readCount(raw['cache_creation_input_tokens'], 'cache_creation_input_tokens', problems, 0);
@@ -167,6 +178,8 @@ class AnthropicStreamAccumulator implements FormatAccumulator {
     if (usage['output_tokens_details'] !== undefined && usage['output_tokens_details'] !== null) {
       snapshot['output_tokens_details'] = usage['output_tokens_details'];
     }
+    // The final message_delta lists the iterations (compaction, advisor...) of the whole call.
+    if (Array.isArray(usage['iterations'])) snapshot['iterations'] = usage['iterations'];
   }
 }
 

@@ -31,8 +31,8 @@ function expectExact(fixture: CorpusFixture, result: UsageResult): void {
   expect(result.usageUnavailableReason, fixture.name).toBeUndefined();
 }
 
-it('holds all 45 corpus files (13 providers)', () => {
-  expect(corpus).toHaveLength(45);
+it('holds the 45 corpus files (13 providers) and the 4 Anthropic iteration fixtures added since', () => {
+  expect(corpus).toHaveLength(49);
   expect(new Set(corpus.map((fixture) => fixture.provider)).size).toBe(13);
 });
 

@@ -89,6 +89,10 @@ function asText(result: UsageResult): string {
       `output ${show(usage.outputTokens)} (reasoning ${show(usage.reasoningTokens)})`,
       `total ${show(usage.totalTokens)}`,
     );
+    for (const step of usage.iterations ?? [])
+      lines.push(
+        `  step ${step.type}${step.model === undefined ? '' : ` on ${step.model}`}: input ${show(step.usage.inputTokens)}, output ${show(step.usage.outputTokens)}`,
+      );
   }
   if (result.providerCost !== undefined) lines.push(`provider-reported cost $${result.providerCost}`);
   if (result.usageUnavailableReason !== undefined) lines.push(`note: ${result.usageUnavailableReason}`);

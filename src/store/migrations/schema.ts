@@ -336,6 +336,14 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       name: 'canonical provider ids',
       statements: canonicalProviderStatements(),
     },
+    {
+      version: 8,
+      // A call billed in steps (Anthropic usage.iterations: compaction, advisor, fallback) keeps
+      // each step's usage and model, so that re-pricing can price each at its own rates. Events
+      // stored before had none recorded (their cost was the top-level usage's).
+      name: 'usage iterations',
+      statements: [`ALTER TABLE events ADD COLUMN usage_iterations ${dialect === 'postgres' ? 'jsonb' : 'TEXT'}`],
+    },
   ];
 }
 
