@@ -21,12 +21,14 @@ import { ValidationError, redactSecrets } from '../errors/index.js';
 import type {
   EventError,
   EventStatus,
+  FormatHint,
   JsonValue,
   RecordInput,
   TraceContext,
   Usage,
   UsageIteration,
 } from '../types/index.js';
+import { OUR_USAGE_FIELDS, readNativeUsage, unknownUsageFields, type NativeUsage } from './usage-input.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 128;
@@ -171,13 +173,16 @@ export interface ValidInput {
 
 /** Checks one record input; throws `ValidationError` naming the first bad field. */
 export function validateRecordInput(input: RecordInput | unknown): ValidInput {
-  const parsed = inputSchema.safeParse(input);
+  const native = nativeUsageOf(input);
+  // A provider's usage object was read by its reader; the schema checks the rest.
+  const parsed = inputSchema.safeParse(native === undefined ? input : { ...(input as object), usage: undefined });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue === undefined || issue.path.length === 0 ? 'input' : issue.path.map(String).join('.');
     throw invalid(field, issue?.message ?? 'is invalid');
   }
   const value = parsed.data;
+  const usage = native?.usage ?? ourUsage(value.usage, (input as { usage?: unknown }).usage);
   return {
     id: value.id,
     timeMs: value.time === undefined || value.time === null ? undefined : parseTime(value.time),
@@ -187,7 +192,7 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
     agent: value.agent ?? undefined,
     run: value.run ?? undefined,
     tags: value.tags === undefined || value.tags === null ? undefined : checkTags(value.tags),
-    usage: value.usage === undefined || value.usage === null ? undefined : checkUsage(value.usage),
+    usage,
     response: value.response,
     durationMs: value.durationMs ?? undefined,
     timeToFirstTokenMs: value.timeToFirstTokenMs ?? undefined,
@@ -201,13 +206,48 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
             message: redactSecrets(value.error.message).slice(0, MAX_ERROR_MESSAGE_LENGTH),
           },
     attempts: value.attempts ?? 1,
-    providerCost: value.providerCost ?? undefined,
+    providerCost: value.providerCost ?? native?.providerCost,
     estimated: value.estimated,
     usageUnavailableReason: value.usageUnavailableReason,
-    rawUsage: value.rawUsage === undefined ? undefined : (value.rawUsage as JsonValue),
-    warnings: boundWarnings(value.warnings ?? []),
+    rawUsage: value.rawUsage === undefined ? native?.rawUsage : (value.rawUsage as JsonValue),
+    warnings: boundWarnings([
+      ...(value.warnings ?? []),
+      ...(native?.warnings ?? unknownUsageFields((input as { usage?: unknown }).usage)),
+    ]),
     trace: value.trace ?? undefined,
   };
+}
+
+/** A provider's usage object under `usage`, read (the hint: the input's provider and model). */
+function nativeUsageOf(input: unknown): NativeUsage | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const { usage, provider, model } = input as { usage?: unknown; provider?: unknown; model?: unknown };
+  const hint: FormatHint = {};
+  if (typeof provider === 'string') hint.provider = provider;
+  if (typeof model === 'string') hint.model = model;
+  return readNativeUsage(usage, hint);
+}
+
+/** Our convention's usage, checked; a sent usage that counts nothing is refused. */
+function ourUsage(counts: UsageCounts | null | undefined, raw: unknown): Usage | undefined {
+  if (counts === undefined || counts === null) return undefined;
+  const usage = checkUsage(counts);
+  if (usage.inputTokens === undefined && usage.outputTokens === undefined) {
+    const unknown =
+      typeof raw === 'object' && raw !== null ? Object.keys(raw).filter((key) => !OUR_USAGE_FIELDS.has(key)) : [];
+    throw invalid(
+      'usage',
+      `holds no token count we can read${
+        unknown.length === 0
+          ? ''
+          : ` (unknown fields: ${unknown
+              .slice(0, 8)
+              .map((key) => key.slice(0, 64))
+              .join(', ')})`
+      }: send inputTokens/outputTokens, or the provider's usage object as it came (OpenAI prompt_tokens, Anthropic input_tokens, Gemini promptTokenCount, Bedrock inputTokens, Cohere billed_units...)`,
+    );
+  }
+  return usage;
 }
 
 /**

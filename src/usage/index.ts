@@ -63,3 +63,5 @@ export {
   withoutAddedUsage,
 } from './include-usage.js';
 export type { IncludeUsageFilter } from './include-usage.js';
+export { readUsageObject, usageObjectShape } from './usage-object.js';
+export type { UsageObjectRead, UsageObjectShape } from './usage-object.js';

@@ -15,6 +15,7 @@ import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from '
 import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
 import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
 import { createStreamAccumulator } from './stream-accumulator.js';
+import { meterStream } from './stream-meter.js';
 import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -29,6 +30,23 @@ function parseBody(body: string | Uint8Array): { value: unknown } | { reason: st
     const detail = error instanceof Error ? error.message : 'invalid JSON';
     return { reason: `body is not valid JSON (${detail.slice(0, 120)})` };
   }
+}
+
+const STREAM_LINE = /^(data|event|id|retry):|^:/;
+
+/**
+ * True when text that is not one JSON value is a raw stream as sent on the wire: SSE (its first
+ * line a `data:`/`event:`/`id:`/`retry:` field or a `:` comment), NDJSON (JSON objects on
+ * separate lines, Ollama), or binary AWS event-stream frames (a NUL first byte).
+ */
+function isRawStream(body: string | Uint8Array): boolean {
+  if (typeof body !== 'string') {
+    if (body.length > 0 && body[0] === 0) return true;
+    return isRawStream(decoder.decode(body.subarray(0, 4096)));
+  }
+  const text = body.trimStart();
+  if (STREAM_LINE.test(text)) return true;
+  return text.startsWith('{') && /\}\s*\n\s*\{/.test(text);
 }
 
 /** Reads usage from a parsed body in a known format. */
@@ -101,7 +119,8 @@ function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: Form
 
 /**
  * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes
- * (string, Uint8Array/Buffer, ArrayBuffer).
+ * (string, Uint8Array/Buffer, ArrayBuffer), or a whole raw stream as text or bytes (SSE, NDJSON,
+ * AWS event stream), which is metered like a live one.
  * Never throws: anything unreadable gives `usage: undefined` with `usageUnavailableReason`.
  *
  * @example
@@ -113,7 +132,11 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
     let value = body;
     const raw = body instanceof ArrayBuffer ? new Uint8Array(body) : body;
     if (typeof raw === 'string' || raw instanceof Uint8Array) {
+      // Binary AWS event-stream frames are never JSON text.
+      if (typeof raw !== 'string' && raw[0] === 0) return meterStream(raw, hint);
       const parsed = parseBody(raw);
+      // A saved stream (SSE, NDJSON) is metered as the stream it is.
+      if ('reason' in parsed && isRawStream(raw)) return meterStream(raw, hint);
       if ('reason' in parsed)
         return toUsageResult(
           unavailableRead(parsed.reason),

@@ -17,6 +17,8 @@ export interface UsageRead {
   /** Cost the provider reported itself, USD. */
   providerCost?: number;
   warnings: string[];
+  /** The provider's field names whose values were present but not trustworthy counts. */
+  untrusted?: string[];
 }
 
 /** Usage is unavailable, with the reason why. */
@@ -31,6 +33,7 @@ export function unavailableRead(reason: string, warnings: string[] = []): UsageR
 export function readFromParts(parts: UsageParts, problems: CountProblems, rawUsage: unknown): UsageRead {
   const usage = finishUsage(parts, problems);
   const read: UsageRead = { usage, warnings: problems.warnings, rawUsage: asJson(rawUsage) };
+  if (problems.untrusted.length > 0) read.untrusted = [...new Set(problems.untrusted)];
   if (usage === undefined) {
     read.reason =
       problems.untrusted.length > 0
