@@ -48,6 +48,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function readNativeUsage(usage: unknown, hint: FormatHint): NativeUsage | undefined {
   if (!isObject(usage)) return undefined;
+  // Made only of our field names (`iterations` included): ours, checked by validate.ts.
+  if (Object.keys(usage).every((key) => OUR_USAGE_FIELDS.has(key))) return undefined;
   const found = readUsageObject(usage, hint);
   if (found === undefined) return undefined;
   const { read } = found;

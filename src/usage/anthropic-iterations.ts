@@ -13,7 +13,7 @@
  * @module
  */
 import type { Count, Usage, UsageIteration } from '../types/index.js';
-import { addCounts, isRecord, stringAt, sumParts } from './counts.js';
+import { isRecord, stringAt, sumParts } from './counts.js';
 import type { UsageRead } from './result.js';
 
 /** At most this many iterations are kept on an event; a longer list is distrusted as a whole. */
@@ -22,17 +22,12 @@ export const MAX_ITERATIONS = 256;
 /** One iteration's usage, read with the same rules as the top-level usage. */
 export type IterationReader = (raw: Record<string, unknown>) => UsageRead;
 
-function sumOptional(values: Count[]): Count {
-  return values.every((value) => value === undefined)
-    ? undefined
-    : values.reduce<Count>((total, value) => addCounts(total, value), undefined);
-}
-
 /** The billed usage of a call: the sum of its iterations, with the top-level reasoning split kept. */
 function sumIterations(iterations: UsageIteration[], topLevel: Usage | undefined): Usage {
   const of = (pick: (usage: Usage) => Count) => iterations.map((iteration) => pick(iteration.usage));
   const input = sumParts(...of((usage) => usage.inputTokens));
   const output = sumParts(...of((usage) => usage.outputTokens));
+  const reasoning = topLevel?.reasoningTokens;
   const usage: Usage = {
     inputTokens: input,
     outputTokens: output,
@@ -41,12 +36,13 @@ function sumIterations(iterations: UsageIteration[], topLevel: Usage | undefined
     cacheWriteTokens: sumParts(...of((usage) => usage.cacheWriteTokens)),
     // Thinking is reported for the call as a whole (output_tokens_details), a part of the
     // executor's output and so of the sum.
-    reasoningTokens: topLevel?.reasoningTokens,
+    reasoningTokens: reasoning !== undefined && output !== undefined && reasoning > output ? undefined : reasoning,
     iterations,
   };
-  const write5m = sumOptional(of((usage) => usage.cacheWrite5mTokens));
-  const write1h = sumOptional(of((usage) => usage.cacheWrite1hTokens));
-  if (write5m !== undefined || write1h !== undefined) {
+  // The TTL split holds for the sum only when every step reports it.
+  const write5m = sumParts(...of((usage) => usage.cacheWrite5mTokens));
+  const write1h = sumParts(...of((usage) => usage.cacheWrite1hTokens));
+  if (write5m !== undefined && write1h !== undefined) {
     usage.cacheWrite5mTokens = write5m;
     usage.cacheWrite1hTokens = write1h;
   }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createStreamAccumulator, createStreamMeter, meterStreamText, normalizeResponse } from '#src/usage/index.js';
-import type { FormatHint, UsageFormat, UsageResult } from '#src/types/index.js';
+import type { FormatHint, Usage, UsageFormat, UsageResult } from '#src/types/index.js';
 import { corpusHint, corpusStreamToText, loadCorpus, type CorpusEvent } from '../helpers/sse.js';
 
 const corpus = loadCorpus();
@@ -31,7 +31,7 @@ function checkInvariants(result: UsageResult): void {
     return;
   }
   for (const [field, value] of Object.entries(usage)) {
-    if (value === undefined) continue;
+    if (value === undefined || field === 'iterations') continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
       throw new Error(`${field} = ${String(value)}`);
   }
@@ -51,6 +51,14 @@ function checkInvariants(result: UsageResult): void {
   }
   if (result.providerCost !== undefined)
     expect(Number.isFinite(result.providerCost) && result.providerCost >= 0).toBe(true);
+  // A call billed in steps: each step keeps the invariants, and the call's counts are their sums.
+  if (usage.iterations !== undefined) {
+    for (const step of usage.iterations) checkInvariants({ ...result, usage: step.usage, providerCost: undefined });
+    const sum = (pick: (step: Usage) => number | undefined) =>
+      usage.iterations?.reduce((total, step) => total + (pick(step.usage) ?? Number.NaN), 0);
+    expect(usage.inputTokens).toBe(sum((step) => step.inputTokens));
+    expect(usage.outputTokens).toBe(sum((step) => step.outputTokens));
+  }
 }
 
 const hintArbitrary: fc.Arbitrary<FormatHint | undefined> = fc.option(
