@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors/index.js';
 import { canonicalProviderId } from '../providers/index.js';
-import type { Pricer } from '../pricing/index.js';
+import { usdToNanos, type Pricer } from '../pricing/index.js';
+import { isCostMismatch } from '../store/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
 import { boundWarnings, type ValidInput } from './validate.js';
@@ -103,5 +104,13 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
     if (priced.cost === null) event.costUnavailableReason = priced.reason;
     else event.cost = priced.cost;
   }
+  // Both figures, where the provider's own cost and ours disagree (the rule is the store's, so a
+  // stored event reads back with the same flag).
+  if (
+    event.cost !== null &&
+    providerCost !== undefined &&
+    isCostMismatch(event.cost.totalNanos, usdToNanos(providerCost))
+  )
+    event.providerCostMismatch = { ours: event.cost.total, provider: providerCost };
   return event;
 }

@@ -37,6 +37,10 @@ export interface PartialSums {
   ttftSumUs: number;
   /** Calls whose event carries warnings. */
   warningCalls: number;
+  /** Calls where our cost and the provider's own disagree (cost-mismatch.ts), and both sums over them. */
+  costMismatchCalls: number;
+  costMismatchOursNanos: number;
+  costMismatchProviderNanos: number;
   minTimeMs: number | null;
   maxTimeMs: number | null;
 }
@@ -66,6 +70,9 @@ export const ADDITIVE_FIELDS = [
   'ttftCount',
   'ttftSumUs',
   'warningCalls',
+  'costMismatchCalls',
+  'costMismatchOursNanos',
+  'costMismatchProviderNanos',
 ] as const satisfies readonly (keyof PartialSums)[];
 
 export function emptySums(): PartialSums {
@@ -94,6 +101,9 @@ export function emptySums(): PartialSums {
     ttftCount: 0,
     ttftSumUs: 0,
     warningCalls: 0,
+    costMismatchCalls: 0,
+    costMismatchOursNanos: 0,
+    costMismatchProviderNanos: 0,
     minTimeMs: null,
     maxTimeMs: null,
   };
@@ -218,6 +228,9 @@ export function finishRow(input: {
     ttftSumMs: sums.ttftSumUs / 1000,
     ttft: input.ttft,
     warningCalls: sums.warningCalls,
+    costMismatchCalls: sums.costMismatchCalls,
+    costMismatchOursNanos: sums.costMismatchOursNanos,
+    costMismatchProviderNanos: sums.costMismatchProviderNanos,
     firstTime: sums.minTimeMs === null ? undefined : new Date(sums.minTimeMs).toISOString(),
     lastTime: sums.maxTimeMs === null ? undefined : new Date(sums.maxTimeMs).toISOString(),
   };

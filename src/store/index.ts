@@ -23,3 +23,4 @@ export {
   latencyBin,
   binValueMicros,
 } from './latency-histogram.js';
+export { isCostMismatch, COST_MISMATCH_PERCENT } from './cost-mismatch.js';

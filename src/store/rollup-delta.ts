@@ -6,6 +6,7 @@
  * @module
  */
 import { bucketStart, emptySums, type PartialSums } from './aggregate-rows.js';
+import { isCostMismatch } from './cost-mismatch.js';
 import type { EventRow } from './row.js';
 
 export const HOUR_MS = 3_600_000;
@@ -77,6 +78,11 @@ function add(sums: PartialSums, row: EventRow): void {
     sums.ttftSumUs += row.ttft_us;
   }
   if (row.warnings !== null) sums.warningCalls += 1;
+  if (isCostMismatch(row.cost_total_nanos, row.provider_cost_nanos)) {
+    sums.costMismatchCalls += 1;
+    sums.costMismatchOursNanos += row.cost_total_nanos ?? 0;
+    sums.costMismatchProviderNanos += row.provider_cost_nanos ?? 0;
+  }
   sums.minTimeMs = sums.minTimeMs === null ? row.time_ms : Math.min(sums.minTimeMs, row.time_ms);
   sums.maxTimeMs = sums.maxTimeMs === null ? row.time_ms : Math.max(sums.maxTimeMs, row.time_ms);
 }
@@ -177,6 +183,9 @@ export function rollupValues(delta: RollupDelta): (string | number | null)[] {
     s.ttftCount,
     s.ttftSumUs,
     s.warningCalls,
+    s.costMismatchCalls,
+    s.costMismatchOursNanos,
+    s.costMismatchProviderNanos,
     s.durationMaxUs,
     s.minTimeMs,
     s.maxTimeMs,

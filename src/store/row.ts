@@ -15,6 +15,7 @@
  */
 import { ValidationError } from '../errors/index.js';
 import type { Cost, JsonValue, Usage, UsageEvent, UsageIteration } from '../types/index.js';
+import { isCostMismatch } from './cost-mismatch.js';
 import { latencyBin } from './latency-histogram.js';
 
 /** One stored event. Column names match the SQL tables. */
@@ -298,6 +299,9 @@ export function rowToEvent(row: EventRow): UsageEvent {
   if (row.raw_usage !== null) event.rawUsage = JSON.parse(row.raw_usage) as JsonValue;
   if (row.cost_unavailable_reason !== null) event.costUnavailableReason = row.cost_unavailable_reason;
   if (row.provider_cost_nanos !== null) event.providerCost = row.provider_cost_nanos / 1e9;
+  // Derived from the two stored figures, by the one rule (cost-mismatch.ts).
+  if (row.cost_total_nanos !== null && isCostMismatch(row.cost_total_nanos, row.provider_cost_nanos))
+    event.providerCostMismatch = { ours: row.cost_total_nanos / 1e9, provider: (row.provider_cost_nanos ?? 0) / 1e9 };
   if (row.duration_us !== null) event.durationMs = row.duration_us / 1000;
   if (row.ttft_us !== null) event.timeToFirstTokenMs = row.ttft_us / 1000;
   if (row.warnings !== null) event.warnings = JSON.parse(row.warnings) as string[];

@@ -9,6 +9,7 @@ import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
 import { decodeCursor } from './cursor.js';
+import { COST_MISMATCH_SQL } from './cost-mismatch.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
 import type { GroupKey, TraceSpanRow } from './store.js';
 
@@ -166,6 +167,9 @@ const EVENTS_SUMS: readonly (readonly [string, string])[] = [
   ['COUNT(ttft_us)', 'ttftcount'],
   ['SUM(ttft_us)', 'ttftsumus'],
   ['SUM(CASE WHEN warnings IS NULL THEN 0 ELSE 1 END)', 'warningcalls'],
+  [`SUM(CASE WHEN ${COST_MISMATCH_SQL} THEN 1 ELSE 0 END)`, 'costmismatchcalls'],
+  [`SUM(CASE WHEN ${COST_MISMATCH_SQL} THEN cost_total_nanos ELSE 0 END)`, 'costmismatchoursnanos'],
+  [`SUM(CASE WHEN ${COST_MISMATCH_SQL} THEN provider_cost_nanos ELSE 0 END)`, 'costmismatchprovidernanos'],
 ];
 const EVENTS_EXTREMES: readonly (readonly [string, string])[] = [
   ['MAX(duration_us)', 'durationmaxus'],

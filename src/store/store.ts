@@ -69,6 +69,10 @@ export interface AggregateRow {
   ttft: Percentiles;
   /** Calls whose event carries warnings (reader or recording notes). */
   warningCalls: number;
+  /** Calls where our cost and the provider's own disagree by more than 1%, and both sums over them (nanos). */
+  costMismatchCalls: number;
+  costMismatchOursNanos: number;
+  costMismatchProviderNanos: number;
   /** ISO times of the first and last matching events. */
   firstTime: string | undefined;
   lastTime: string | undefined;

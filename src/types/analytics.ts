@@ -75,6 +75,11 @@ export interface UsageStats {
   usageUnavailableCalls: number;
   /** Calls whose event carries warnings (a reader dropped a part, attribution was cut...). */
   warningCalls: number;
+  /**
+   * Calls whose provider reported its own cost and ours differs by more than 1%, with our total
+   * and the provider's over those calls (USD): how many disagree, and by how much.
+   */
+  providerCostMismatch: { calls: number; ours: number; provider: number };
   latency: LatencyStats;
   timeToFirstToken: LatencyStats;
   /** ISO start time of the first and last call. */

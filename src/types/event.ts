@@ -63,6 +63,12 @@ export interface UsageEvent {
   costUnavailableReason?: string;
   /** Cost the provider reported itself (OpenRouter), USD, kept beside ours. */
   providerCost?: number;
+  /**
+   * Set when the provider reported its own cost and ours differs from it by more than 1% (of
+   * the provider's figure): both figures, USD. A price the catalog has wrong for that route, or a
+   * fee that is not a token price (a web search), shows here. Absent when they agree.
+   */
+  providerCostMismatch?: ProviderCostMismatch;
   durationMs?: number;
   /** Streams: time from request to first byte of content. */
   timeToFirstTokenMs?: number;
@@ -79,6 +85,14 @@ export interface UsageEvent {
   warnings?: string[];
   /** The OpenTelemetry trace the call belongs to, when it carried one. */
   trace?: TraceContext;
+}
+
+/** Our cost and the provider's own, where they disagree (see `UsageEvent.providerCostMismatch`). */
+export interface ProviderCostMismatch {
+  /** Our cost, USD. */
+  ours: number;
+  /** The provider's, USD. */
+  provider: number;
 }
 
 /** The facts of a call handed to `ledger.record()`. */

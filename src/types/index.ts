@@ -1,6 +1,14 @@
 export type { Count, JsonValue, Usage, UsageFormat, UsageIteration, UsageResult, FormatHint } from './usage.js';
 export type { Cost, PricePerMillion, PriceOverride, PriceResult } from './cost.js';
-export type { Attribution, EventError, EventStatus, RecordInput, TraceContext, UsageEvent } from './event.js';
+export type {
+  Attribution,
+  EventError,
+  EventStatus,
+  ProviderCostMismatch,
+  RecordInput,
+  TraceContext,
+  UsageEvent,
+} from './event.js';
 export type { Filter, Interval } from './filter.js';
 export type { Logger, LogContext } from './logger.js';
 export type {

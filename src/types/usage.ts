@@ -87,6 +87,8 @@ export interface UsageResult {
   estimated: boolean;
   /** Non-fatal problems met while reading (garbage dropped, parts clamped...). */
   warnings: string[];
+  /** When the body (or the stream's first event) says the answer was made, ISO; absent when it does not say. */
+  createdAt?: string;
 }
 
 /** A hint that sharpens format detection. */

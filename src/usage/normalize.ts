@@ -8,6 +8,7 @@ import { normalizeAnthropicUsage } from './anthropic.js';
 import { normalizeBedrockUsage } from './bedrock.js';
 import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
+import { createdAtOf } from './created-at.js';
 import { detectFormat, detectProvider, formatFromBody, formatFromUrl } from './detect.js';
 import { geminiModelOf, geminiUsageOf, normalizeGeminiUsage } from './gemini.js';
 import { normalizeOllamaUsage } from './ollama.js';
@@ -159,7 +160,10 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
     }
     if (format === undefined)
       return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
-    return toUsageResult(readResponseUsage(value, format, hint), format, provider);
+    const result = toUsageResult(readResponseUsage(value, format, hint), format, provider);
+    const createdAt = createdAtOf(value);
+    if (createdAt !== undefined) result.createdAt = createdAt;
+    return result;
   } catch (error) {
     // Defensive: a getter or proxy in a caller's object could throw; metering stays fail-open.
     const detail = error instanceof Error ? error.message : String(error);

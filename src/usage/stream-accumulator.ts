@@ -8,6 +8,7 @@ import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { createAnthropicStreamAccumulator } from './anthropic.js';
 import { createBedrockStreamAccumulator } from './bedrock.js';
 import { createCohereStreamAccumulator } from './cohere.js';
+import { createdAtOf } from './created-at.js';
 import { normalizeProviderId, providerFromBody, providerFromHint } from './detect.js';
 import { createGeminiStreamAccumulator } from './gemini.js';
 import { createOllamaStreamAccumulator } from './ollama.js';
@@ -89,10 +90,13 @@ class GuardedStreamAccumulator implements StreamAccumulator {
   result(): UsageResult {
     try {
       const read = this.inner.read();
+      const first = this.firstJson === undefined ? undefined : parseJsonObject(this.firstJson);
       let provider = providerFromHint(this.hint);
-      if (provider === undefined && this.firstJson !== undefined)
-        provider = providerFromBody(parseJsonObject(this.firstJson), this.format);
-      return toUsageResult(read, this.format, normalizeProviderId(provider));
+      if (provider === undefined && first !== undefined) provider = providerFromBody(first, this.format);
+      const result = toUsageResult(read, this.format, normalizeProviderId(provider));
+      const createdAt = createdAtOf(first);
+      if (createdAt !== undefined) result.createdAt = createdAt;
+      return result;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       return toUsageResult(

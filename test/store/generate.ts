@@ -108,6 +108,10 @@ export function generateEvents(options: GenerateOptions): UsageEvent[] {
     else event.rawUsage = { prompt_tokens: input, completion_tokens: output };
     if (unpriced) event.costUnavailableReason = 'no price for model';
     if (provider === 'google' && random() < 0.5) event.providerCost = int(1_000_000) / 1e9;
+    // As the ledger flags it: both figures where they differ by more than 1% of the provider's.
+    const reported = event.providerCost === undefined ? undefined : Math.round(event.providerCost * 1e9);
+    if (event.cost !== null && reported !== undefined && Math.abs(event.cost.totalNanos - reported) * 100 > reported)
+      event.providerCostMismatch = { ours: event.cost.total, provider: event.providerCost as number };
     if (random() < 0.95) event.durationMs = Math.round((50 + random() ** 2 * 20_000) * 1000) / 1000;
     if (random() < 0.4) event.timeToFirstTokenMs = Math.round((5 + random() * 2000) * 1000) / 1000;
     if (status === 'error') event.error = { type: 'RateLimitError', status: 429, message: 'rate limited' };

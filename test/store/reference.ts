@@ -26,6 +26,20 @@ function nearest(values: number[], p: number): number | undefined {
 
 const WIDTH = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 
+/** Calls whose cost and provider cost differ by more than 1% of the provider's, and both sums over them. */
+function mismatchSums(list: readonly UsageEvent[]) {
+  const disagreeing = list.filter((e) => {
+    if (e.cost === null || e.providerCost === undefined) return false;
+    const provider = Math.round(e.providerCost * 1e9);
+    return Math.abs(e.cost.totalNanos - provider) > provider / 100;
+  });
+  return {
+    costMismatchCalls: disagreeing.length,
+    costMismatchOursNanos: disagreeing.reduce((n, e) => n + (e.cost?.totalNanos ?? 0), 0),
+    costMismatchProviderNanos: disagreeing.reduce((n, e) => n + Math.round((e.providerCost ?? 0) * 1e9), 0),
+  };
+}
+
 export function referenceAggregate(events: readonly UsageEvent[], query: AggregateQuery): AggregateRow[] {
   const groups = new Map<string, { key: AggregateRow['key']; events: UsageEvent[] }>();
   for (const event of events) {
@@ -84,6 +98,7 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       ttftSumMs: ttfts.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
       ttft: { p50: nearest(ttfts, 50), p95: nearest(ttfts, 95), p99: nearest(ttfts, 99) },
       warningCalls: list.filter((e) => (e.warnings ?? []).length > 0).length,
+      ...mismatchSums(list),
       firstTime: new Date(Math.min(...times)).toISOString(),
       lastTime: new Date(Math.max(...times)).toISOString(),
     });

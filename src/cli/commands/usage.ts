@@ -13,8 +13,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { TokenledgerError } from '../../errors/index.js';
-import { createPricer } from '../../pricing/index.js';
+import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { createPricer, usdToNanos } from '../../pricing/index.js';
+import { isCostMismatch } from '../../store/index.js';
 import type { Cost, FormatHint, UsageResult } from '../../types/index.js';
 import { meterStream, normalizeResponse } from '../../usage/index.js';
 
@@ -26,31 +27,53 @@ interface UsageOptions {
   raw?: boolean;
   text?: boolean;
   config?: string;
+  at?: string;
 }
 
 /** What the command prints: the usage result with our cost beside any provider-reported one. */
 interface PricedUsage extends Partial<UsageResult> {
   cost: Omit<Cost, 'totalNanos' | 'cacheSavings'> | null;
   costUnavailableReason?: string;
+  /** The time the prices are those of: `--at`, else the body's own `created`, else now. */
+  pricedAt: string;
+  /** Ours and the provider's own cost, where they differ by more than 1%. */
+  providerCostMismatch?: { ours: number; provider: number };
 }
 
-async function price(
-  result: UsageResult,
-  options: UsageOptions,
-): Promise<Pick<PricedUsage, 'cost' | 'costUnavailableReason'>> {
+type Priced = Pick<PricedUsage, 'cost' | 'costUnavailableReason' | 'pricedAt' | 'providerCostMismatch'>;
+
+/** The time to price at: `--at` (ISO or epoch ms) wins, then the body's `created`, then now. */
+function pricingTime(result: UsageResult, at: string | undefined): Date {
+  if (at !== undefined) {
+    const ms = /^\d+$/.test(at) ? Number(at) : Date.parse(at);
+    if (!Number.isFinite(ms))
+      throw new ValidationError(`--at must be an ISO-8601 time or epoch milliseconds, got "${at}"`, { field: 'at' });
+    return new Date(ms);
+  }
+  return result.createdAt === undefined ? new Date() : new Date(result.createdAt);
+}
+
+async function price(result: UsageResult, options: UsageOptions): Promise<Priced> {
+  const time = pricingTime(result, options.at);
+  const pricedAt = time.toISOString();
   const model = result.model ?? options.model;
-  if (result.usage === undefined) return { cost: null, costUnavailableReason: 'usage unavailable' };
-  if (model === undefined) return { cost: null, costUnavailableReason: 'the input names no model; pass --model' };
+  if (result.usage === undefined) return { cost: null, costUnavailableReason: 'usage unavailable', pricedAt };
+  if (model === undefined)
+    return { cost: null, costUnavailableReason: 'the input names no model; pass --model', pricedAt };
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
   const priced = createPricer({ overrides: config.prices }).price({
     provider: result.provider ?? options.provider,
     model,
     usage: result.usage,
-    time: new Date(),
+    time,
   });
-  if (priced.cost === null) return { cost: null, costUnavailableReason: priced.reason };
+  if (priced.cost === null) return { cost: null, costUnavailableReason: priced.reason, pricedAt };
   const { input, cacheRead, cacheWrite, output, total, currency } = priced.cost;
-  return { cost: { input, cacheRead, cacheWrite, output, total, currency } };
+  const shown: Priced = { cost: { input, cacheRead, cacheWrite, output, total, currency }, pricedAt };
+  const reported = result.providerCost;
+  if (reported !== undefined && isCostMismatch(priced.cost.totalNanos, usdToNanos(reported)))
+    shown.providerCostMismatch = { ours: total, provider: reported };
+  return shown;
 }
 
 /** The input's bytes, never decoded here: a binary event stream must reach the meter as it was. */
@@ -112,6 +135,10 @@ export function registerUsageCommand(program: Command): void {
     .option('--raw', 'include the provider raw usage object in the output')
     .option('--text', 'print a short human summary instead of JSON')
     .option('-c, --config <path>', 'config file whose price overrides win over the catalog')
+    .option(
+      '--at <time>',
+      "price at this time (ISO-8601 or epoch ms) instead of the body's own created time (else now)",
+    )
     .action(async (file: string | undefined, options: UsageOptions) => {
       let input: Buffer;
       try {
@@ -137,7 +164,7 @@ export function registerUsageCommand(program: Command): void {
             ? 'the input is empty'
             : 'the input is neither valid JSON (truncated?) nor an SSE/NDJSON stream in a known format';
       }
-      let priced: Pick<PricedUsage, 'cost' | 'costUnavailableReason'>;
+      let priced: Priced;
       try {
         priced = await price(result, options);
       } catch (error) {
@@ -149,7 +176,13 @@ export function registerUsageCommand(program: Command): void {
       }
       const shown: PricedUsage = { ...result, ...priced };
       if (options.raw !== true) delete shown.rawUsage;
-      const text = `${asText(result)}\n${priced.cost === null ? `cost unavailable: ${priced.costUnavailableReason ?? 'unknown'}` : `cost $${priced.cost.total.toFixed(9).replace(/0+$/, '').replace(/\.$/, '')}`}`;
+      const dollars = (usd: number): string => `$${usd.toFixed(9).replace(/0+$/, '').replace(/\.$/, '')}`;
+      const costLine =
+        priced.cost === null
+          ? `cost unavailable: ${priced.costUnavailableReason ?? 'unknown'}`
+          : `cost ${dollars(priced.cost.total)} at ${priced.pricedAt}`;
+      const mismatch = priced.providerCostMismatch;
+      const text = `${asText(result)}\n${costLine}${mismatch === undefined ? '' : `\nprovider cost differs: ours ${dollars(mismatch.ours)}, provider ${dollars(mismatch.provider)}`}`;
       process.stdout.write(
         `${options.text === true ? text : JSON.stringify(shown, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`,
       );

@@ -101,15 +101,29 @@ export function openApiDocument(limits: ServerLimits): object {
             tags: { type: 'object', additionalProperties: { type: 'string' } },
             usage: {
               type: 'object',
+              description:
+                "Our convention (below), or a provider's own usage object as it came (OpenAI prompt_tokens..., Anthropic input_tokens + cache_*, Gemini usageMetadata, Bedrock inputTokens + cacheReadInputTokens, Cohere billed_units/tokens, Ollama, the AI SDK's). An unreadable usage is a 400 naming the field.",
               properties: {
                 inputTokens: { type: 'integer' },
                 outputTokens: { type: 'integer' },
                 cacheReadTokens: { type: 'integer' },
                 cacheWriteTokens: { type: 'integer' },
                 reasoningTokens: { type: 'integer' },
+                iterations: {
+                  type: 'array',
+                  description:
+                    'A call billed in steps (compaction, advisor, fallback): each priced at its own model; the counts above are their sums.',
+                  items: {
+                    type: 'object',
+                    required: ['type', 'usage'],
+                    properties: { type: { type: 'string' }, model: { type: 'string' }, usage: { type: 'object' } },
+                  },
+                },
               },
             },
-            response: { type: 'object', description: 'A raw provider response body.' },
+            response: {
+              description: 'A raw provider response body (JSON), or a whole raw stream as one string (SSE, NDJSON).',
+            },
             durationMs: { type: 'number' },
             timeToFirstTokenMs: { type: 'number' },
             status: { type: 'string', enum: ['ok', 'error'] },

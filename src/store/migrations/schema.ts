@@ -111,6 +111,10 @@ export const ROLLUP_SUM_COLUMNS = [
   ...ROLLUP_SUM_COLUMNS_V1,
   // Version 5: calls whose event carries warnings.
   'warning_calls',
+  // Version 9: calls where our cost and the provider's disagree, and both sums over them.
+  'cost_mismatch_calls',
+  'cost_mismatch_ours_nanos',
+  'cost_mismatch_provider_nanos',
 ] as const;
 
 /** A sums rollup keyed by `timeColumn` (hour_ms or day_ms), provider, model, agent and status. */
@@ -258,6 +262,34 @@ function canonicalProviderStatements(): string[] {
   return statements;
 }
 
+/**
+ * Version 9: the rollups count the calls whose cost the provider reported and ours disagrees
+ * with by more than 1% (the rule of store/cost-mismatch.ts, frozen here as applied), filled from
+ * the events already stored, which hold both figures.
+ */
+function costMismatchStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const mismatch =
+    '(e.cost_total_nanos IS NOT NULL AND e.provider_cost_nanos IS NOT NULL AND ABS(e.cost_total_nanos - e.provider_cost_nanos) * 100 > e.provider_cost_nanos)';
+  const statements: string[] = [];
+  for (const [table, time, width] of [
+    ['rollup_hourly', 'hour_ms', 3_600_000],
+    ['rollup_daily', 'day_ms', 86_400_000],
+  ] as const) {
+    for (const column of ['cost_mismatch_calls', 'cost_mismatch_ours_nanos', 'cost_mismatch_provider_nanos'])
+      statements.push(`ALTER TABLE ${table} ADD COLUMN ${column} ${big} NOT NULL DEFAULT 0`);
+    const same = `FROM events e WHERE (e.time_ms - (((e.time_ms % ${width}) + ${width}) % ${width})) = ${table}.${time}
+  AND e.provider = ${table}.provider AND e.model = ${table}.model AND COALESCE(e.agent, '') = ${table}.agent
+  AND e.status = ${table}.status AND ${mismatch}`;
+    statements.push(`UPDATE ${table} SET
+  cost_mismatch_calls = (SELECT COUNT(*) ${same}),
+  cost_mismatch_ours_nanos = (SELECT COALESCE(SUM(e.cost_total_nanos), 0) ${same}),
+  cost_mismatch_provider_nanos = (SELECT COALESCE(SUM(e.provider_cost_nanos), 0) ${same})
+WHERE provider_cost_nanos > 0`);
+  }
+  return statements;
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -343,6 +375,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // stored before had none recorded (their cost was the top-level usage's).
       name: 'usage iterations',
       statements: [`ALTER TABLE events ADD COLUMN usage_iterations ${dialect === 'postgres' ? 'jsonb' : 'TEXT'}`],
+    },
+    {
+      version: 9,
+      // Calls whose cost the provider reported and ours disagrees with (both figures were
+      // stored already): counted in the rollups, filled from the events for what is stored.
+      name: 'provider cost mismatch',
+      statements: costMismatchStatements(dialect),
     },
   ];
 }

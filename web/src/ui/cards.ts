@@ -9,6 +9,7 @@ import { compact, duration, grouped, percent, usd, usdExact } from '../format.js
 import type { Summary } from '../types.js';
 
 type Flags = Pick<Summary, 'unpricedCalls' | 'estimatedCalls' | 'usageUnavailableCalls'>;
+type NoticeFlags = Flags & Partial<Pick<Summary, 'providerCostMismatch'>>;
 
 /**
  * Calls whose model had no known price. The store counts every call without a cost as
@@ -96,7 +97,7 @@ export function headline(summary: Summary, extra: HTMLElement[] = []): HTMLEleme
 }
 
 /** A line saying which figures are incomplete, and why; nothing when all calls are priced and counted. */
-export function flagsNotice(stats: Flags): HTMLElement | null {
+export function flagsNotice(stats: NoticeFlags): HTMLElement | null {
   const parts: Child[] = [];
   if (noPrice(stats) > 0) {
     parts.push(
@@ -118,6 +119,22 @@ export function flagsNotice(stats: Flags): HTMLElement | null {
         `${grouped(stats.usageUnavailableCalls)} without usage`,
       ),
       ' (failed or cut short) are not in the tokens or the cost.',
+    );
+  }
+  const mismatch = stats.providerCostMismatch;
+  if (mismatch !== undefined && mismatch.calls > 0) {
+    parts.push(
+      ' ',
+      h(
+        'span',
+        { class: 'flag warn', 'data-testid': 'flag-cost-mismatch' },
+        `${grouped(mismatch.calls)} cost ${mismatch.calls === 1 ? 'mismatch' : 'mismatches'}`,
+      ),
+      ' calls where the provider reported its own cost and ours differs by more than 1%: ours ',
+      num(usdExact(mismatch.ours), mismatch.ours),
+      ', the provider ',
+      num(usdExact(mismatch.provider), mismatch.provider),
+      '.',
     );
   }
   return parts.length === 0 ? null : h('p', { class: 'notice', role: 'note' }, ...parts);
