@@ -227,6 +227,53 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   });
 }
 
+/** Two OpenRouter events as version 7 stored them: one whose provider cost disagrees with ours, one that agrees. */
+async function seedVersion7WithProviderCost(dialect: Dialect, run: Run): Promise<void> {
+  await applyUpTo(7, dialect, run);
+  const tags = dialect === 'postgres' ? `'{}'::jsonb` : `'{}'`;
+  for (const [id, ours, provider] of [
+    ['or-1', 3_317_600, 13_317_600],
+    ['or-2', 2_198_550, 2_198_550],
+  ] as const) {
+    await run(`INSERT INTO events (id, time_ms, provider, model, tags, input_tokens, output_tokens, total_tokens,
+      cost_total_nanos, cost_input_nanos, provider_cost_nanos, status, attempts, estimated)
+      VALUES ('${id}', ${T}, 'openrouter', 'openai/gpt-4.1-mini', ${tags}, 100, 20, 120, ${ours}, ${ours}, ${provider}, 'ok', 1, 0)`);
+  }
+  for (const [table, column, start] of [
+    ['rollup_hourly', 'hour_ms', T - (T % HOUR)],
+    ['rollup_daily', 'day_ms', T - (T % (24 * HOUR))],
+  ] as const) {
+    await run(`INSERT INTO ${table} (${column}, provider, model, agent, status, calls, successes, input_tokens,
+      output_tokens, total_tokens, cost_nanos, cost_input_nanos, provider_cost_nanos, min_time_ms, max_time_ms)
+      VALUES (${start}, 'openrouter', 'openai/gpt-4.1-mini', '', 'ok', 2, 2, 200, 40, 240, 5516150, 5516150, 15516150, ${T}, ${T})`);
+  }
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  it(`${dialect}: 8 and 9 over version 7: stored events read back without iterations, flagged where the provider cost disagrees, and the filled rollups count them`, async () => {
+    const store = await openSeeded(dialect, (run) => seedVersion7WithProviderCost(dialect, run));
+    try {
+      const { events } = await store.events({ filter: {}, limit: 10 });
+      const byId = new Map(events.map((e) => [e.id, e]));
+      expect(byId.get('or-1')?.providerCostMismatch).toEqual({ ours: 0.0033176, provider: 0.0133176 });
+      expect(byId.get('or-2')?.providerCostMismatch).toBeUndefined();
+      expect(byId.get('or-1')?.usage.iterations).toBeUndefined();
+      // From the migrated rollups (whole range), and from the raw events (a run grouping).
+      const [rollup] = await store.aggregate({ filter: {}, groupBy: [] });
+      const [raw] = await store.aggregate({ filter: {}, groupBy: ['run'] });
+      for (const row of [rollup, raw])
+        expect([
+          row?.calls,
+          row?.costMismatchCalls,
+          row?.costMismatchOursNanos,
+          row?.costMismatchProviderNanos,
+        ]).toEqual([2, 1, 3_317_600, 13_317_600]);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 describe('migration 7 froze the registry of its day', () => {
   it('every provider name the registry folds today is folded by a migration (add one for new aliases)', () => {
     for (const record of providerRecords()) {
