@@ -59,11 +59,32 @@ function pick(raw: Record<string, unknown>, names: readonly [string, string]): u
 /** True when an object looks like Gemini usage metadata itself (either case). */
 export function isGeminiUsageMetadata(value: unknown): value is Record<string, unknown> {
   if (!isRecord(value)) return false;
-  for (const names of Object.values(COUNTERS)) {
-    if (names[0] in value || names[1] in value) return true;
+  let counted = false;
+  for (const key of Object.keys(value)) {
+    if (GEMINI_USAGE_KEYS.has(key)) counted ||= COUNTER_KEYS.has(key);
+    // Another provider's token counter beside a Gemini-like name (Llama on Bedrock sends
+    // `prompt_token_count` with `generation_token_count`): not Gemini's usage metadata.
+    else if (/token/i.test(key)) return false;
   }
-  return false;
+  return counted;
 }
+
+const COUNTER_KEYS: ReadonlySet<string> = new Set(Object.values(COUNTERS).flat());
+
+/** Every key of Gemini's UsageMetadata (https://ai.google.dev/api/generate-content#UsageMetadata), both cases. */
+const GEMINI_USAGE_KEYS: ReadonlySet<string> = new Set([
+  ...COUNTER_KEYS,
+  'promptTokensDetails',
+  'prompt_tokens_details',
+  'cacheTokensDetails',
+  'cache_tokens_details',
+  'candidatesTokensDetails',
+  'candidates_tokens_details',
+  'toolUsePromptTokensDetails',
+  'tool_use_prompt_tokens_details',
+  'trafficType',
+  'traffic_type',
+]);
 
 /** The usage metadata of a response body or stream chunk, in any of the three shapes. */
 export function geminiUsageOf(body: Record<string, unknown>): Record<string, unknown> | undefined {

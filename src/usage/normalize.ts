@@ -9,7 +9,8 @@ import { normalizeBedrockUsage } from './bedrock.js';
 import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
 import { createdAtOf } from './created-at.js';
-import { detectFormat, detectProvider, formatFromBody, formatFromUrl } from './detect.js';
+import { nestedBodies, readByFieldNames } from './fallback.js';
+import { detectFormat, detectProvider, formatFromBody, formatFromUrl, providerFromBody } from './detect.js';
 import { geminiModelOf, geminiUsageOf, normalizeGeminiUsage } from './gemini.js';
 import { normalizeOllamaUsage } from './ollama.js';
 import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from './openai-chat.js';
@@ -17,6 +18,7 @@ import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
 import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
 import { createStreamAccumulator } from './stream-accumulator.js';
 import { meterStream } from './stream-meter.js';
+import { readUsageObject } from './usage-object.js';
 import { isXaiChat, normalizeXaiChatUsage } from './xai.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -119,6 +121,38 @@ function normalizeChunkArray(chunks: Array<Record<string, unknown>>, hint?: Form
 }
 
 /**
+ * A body no known format matches (fallback.ts): a known body inside an envelope (batch output
+ * lines, gateway wrappers), else a known usage object anywhere in it (the body itself included),
+ * else counters found by their names; each with a warning saying where the numbers came from.
+ */
+function readUnknownBody(value: Record<string, unknown>, hint: FormatHint | undefined, provider: string | undefined) {
+  const nested = nestedBodies(value);
+  for (const { path, body } of nested) {
+    const format = formatFromBody(body);
+    if (format === undefined) continue;
+    const read = readResponseUsage(body, format, hint);
+    if (read.usage === undefined) continue;
+    read.warnings = [`read as the ${format} body at \`${path}\``, ...read.warnings];
+    return toUsageResult(read, format, detectProvider(body, format, hint));
+  }
+  for (const { path, body } of [{ path: '', body: value }, ...nested]) {
+    const found = readUsageObject(body, hint);
+    if (found === undefined || found.read.usage === undefined || (found.read.untrusted?.length ?? 0) > 0) continue;
+    const format = found.shape === 'ai-sdk' ? undefined : found.shape;
+    const where = path === '' ? 'the body itself' : `\`${path}\``;
+    found.read.warnings = [`read ${where} as a ${found.shape} usage object`, ...found.read.warnings];
+    return toUsageResult(
+      found.read,
+      format,
+      provider ?? (format === undefined ? undefined : providerFromBody(body, format)),
+    );
+  }
+  const byName = readByFieldNames(value);
+  if (byName !== undefined) return toUsageResult(byName, undefined, provider);
+  return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
+}
+
+/**
  * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes
  * (string, Uint8Array/Buffer, ArrayBuffer), or a whole raw stream as text or bytes (SSE, NDJSON,
  * AWS event stream), which is metered like a live one.
@@ -158,8 +192,7 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
         provider,
       );
     }
-    if (format === undefined)
-      return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
+    if (format === undefined) return readUnknownBody(value, hint, provider);
     const result = toUsageResult(readResponseUsage(value, format, hint), format, provider);
     const createdAt = createdAtOf(value);
     if (createdAt !== undefined) result.createdAt = createdAt;
