@@ -31,6 +31,17 @@ export interface EventStreamOutput {
 
 const utf8 = new TextDecoder('utf-8');
 
+/** The decoded `bytes` of an InvokeModelWithResponseStream `chunk` payload (`{"bytes":"<base64>"}`). */
+function payloadPartOf(data: string): string | undefined {
+  if (!data.startsWith('{') || !data.includes('"bytes"')) return undefined;
+  try {
+    const parsed = JSON.parse(data) as { bytes?: unknown };
+    return typeof parsed.bytes === 'string' ? Buffer.from(parsed.bytes, 'base64').toString('utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readHeaders(bytes: Uint8Array): Map<string, string> | undefined {
   const headers = new Map<string, string>();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -111,6 +122,16 @@ export class AwsEventStreamDecoder {
         continue;
       }
       const event = headers.get(':event-type');
+      if (event === 'chunk') {
+        // InvokeModelWithResponseStream wraps the model's own stream event as base64 `bytes`
+        // (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_PayloadPart.html):
+        // the inner event (Anthropic's message_start..., or a model's JSON chunk) is what is metered.
+        const inner = payloadPartOf(data);
+        if (inner !== undefined) {
+          output.events.push({ data: inner });
+          continue;
+        }
+      }
       output.events.push(event === undefined ? { data } : { event, data });
     }
     // Keep only the unread tail (a copy, so the caller's chunk can be reused).

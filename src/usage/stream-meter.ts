@@ -16,6 +16,7 @@ import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { AwsEventStreamDecoder } from './aws-eventstream.js';
 import { ChatStreamText } from './chat-stream-text.js';
 import { formatFromBody, formatFromUrl, providerFromHint } from './detect.js';
+import { readByFieldNames } from './fallback.js';
 import { toUsageResult } from './result.js';
 import { createStreamAccumulator, type StreamAccumulator } from './stream-accumulator.js';
 import { isNotJsonText, parseJsonObject, type StreamEventInput } from './stream-support.js';
@@ -128,6 +129,8 @@ class RawStreamMeter implements StreamMeter {
   private detectedFormat: UsageFormat | undefined;
   private accumulator: StreamAccumulator | undefined;
   private pending: StreamEventInput[] = [];
+  /** The last event while the format is unknown: a stream in no known format may still end with its counts. */
+  private lastUnknown: StreamEventInput | undefined;
   private contentAt: number | undefined;
   private sawEndMarker = false;
   private readonly answer: ChatStreamText | undefined;
@@ -207,6 +210,26 @@ class RawStreamMeter implements StreamMeter {
           for (const event of this.pending) this.accumulator.push(event);
         }
       }
+      if (this.accumulator === undefined && this.lastUnknown !== undefined) {
+        // A stream in no known format: the counters its last event names, if any (fallback.ts).
+        const last = parseJsonObject(this.lastUnknown.data);
+        const byName = last === undefined ? undefined : readByFieldNames(last);
+        if (byName?.usage !== undefined) {
+          this.ended = toUsageResult(
+            {
+              ...byName,
+              warnings: [
+                ...this.warnings,
+                'read from the last event of a stream in no known format',
+                ...byName.warnings,
+              ],
+            },
+            undefined,
+            this.hintedProvider,
+          );
+          return this.ended;
+        }
+      }
       if (this.accumulator === undefined) {
         const reason =
           this.framing === undefined
@@ -241,6 +264,7 @@ class RawStreamMeter implements StreamMeter {
       const detected = isNotJsonText(event.data) ? undefined : formatFromBody(parseJsonObject(event.data), event.event);
       if (detected === undefined) {
         if (this.pending.length < MAX_PENDING_EVENTS) this.pending.push(event);
+        if (event.data.startsWith('{')) this.lastUnknown = event;
         return;
       }
       this.detectedFormat = detected;
