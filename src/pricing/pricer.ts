@@ -102,6 +102,37 @@ function sourceOf(resolution: Resolution, sheet: PriceSheet): PriceSource {
   return free && sheet.input === 0 && sheet.output === 0 ? 'free' : 'catalog';
 }
 
+/**
+ * A call billed in steps (usage.iterations): each step priced at its own model (an advisor's,
+ * a fallback's, else the call's) and its own long-context tier, the parts summed in nanos. A
+ * step without a price makes the call's cost unknown, never a partial sum.
+ */
+function priceInSteps(
+  input: PriceInput,
+  iterations: readonly UsageIteration[],
+  priceOne: (input: PriceInput) => PriceResult,
+): PriceResult {
+  let total: Cost | undefined;
+  // The price source named for the call: its own model's (else the first step's).
+  let own: PriceResult | undefined;
+  let ownIsCallModel = false;
+  for (const [index, iteration] of iterations.entries()) {
+    const model = iteration.model ?? input.model;
+    const priced = priceOne({ ...input, model, usage: iteration.usage });
+    if (priced.cost === null) {
+      const step = `${iteration.type}${iteration.model === undefined ? '' : ` on ${iteration.model}`}`;
+      return { cost: null, reason: `usage.iterations[${index}] (${step}): ${priced.reason}` };
+    }
+    total = total === undefined ? priced.cost : addCosts(total, priced.cost);
+    if (own === undefined || (!ownIsCallModel && model === input.model)) {
+      own = priced;
+      ownIsCallModel = model === input.model;
+    }
+  }
+  if (total === undefined || own === undefined || own.cost === null) return priceOne(input);
+  return { cost: total, source: own.source, modelId: own.modelId };
+}
+
 /** Creates a pricer. Throws `ValidationError` on a malformed override (never later, while pricing). */
 export function createPricer(options: PricerOptions = {}): Pricer {
   const userOverrides = validateOverrides(options.overrides);
@@ -127,38 +158,11 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     return entry;
   }
 
-  /**
-   * A call billed in steps (usage.iterations): each step priced at its own model (an advisor's,
-   * a fallback's, else the call's) and its own long-context tier, the parts summed in nanos. A
-   * step without a price makes the call's cost unknown, never a partial sum.
-   */
-  function priceIterations(input: PriceInput, iterations: readonly UsageIteration[]): PriceResult {
-    let total: Cost | undefined;
-    // The price source named for the call: its own model's (else the first step's).
-    let own: PriceResult | undefined;
-    let ownIsCallModel = false;
-    for (const [index, iteration] of iterations.entries()) {
-      const model = iteration.model ?? input.model;
-      const priced = priceOne({ ...input, model, usage: iteration.usage });
-      if (priced.cost === null) {
-        const step = `${iteration.type}${iteration.model === undefined ? '' : ` on ${iteration.model}`}`;
-        return { cost: null, reason: `usage.iterations[${index}] (${step}): ${priced.reason}` };
-      }
-      total = total === undefined ? priced.cost : addCosts(total, priced.cost);
-      if (own === undefined || (!ownIsCallModel && model === input.model)) {
-        own = priced;
-        ownIsCallModel = model === input.model;
-      }
-    }
-    if (total === undefined || own === undefined || own.cost === null) return priceOne(input);
-    return { cost: total, source: own.source, modelId: own.modelId };
-  }
-
   function price(input: PriceInput): PriceResult {
     const iterations = input?.usage?.iterations;
     if (Array.isArray(iterations) && iterations.length > 0 && typeof input.model === 'string') {
       try {
-        return priceIterations(input, iterations);
+        return priceInSteps(input, iterations, priceOne);
       } catch (error) {
         return { cost: null, reason: `pricing failed: ${error instanceof Error ? error.message : String(error)}` };
       }
