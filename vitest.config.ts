@@ -7,6 +7,9 @@ import { testTiers } from './test/tiers.js';
 const tiers = testTiers(import.meta.dirname);
 
 export default defineConfig({
+  // The examples import the package by its name, as users do; here that name is the source
+  // (package.json's `tokenledger-source` export condition, which tsx takes with --conditions).
+  resolve: { alias: [{ find: /^tokenledger$/, replacement: `${import.meta.dirname}/src/index.ts` }] },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

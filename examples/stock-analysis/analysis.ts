@@ -8,11 +8,18 @@
  *
  * @module
  */
-import { createClient, type Client, type UsageSummary } from '../../src/client/index.js';
-import { parseConfig } from '../../src/config/index.js';
-import { createRecordingLedger } from '../../src/ledger/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
-import { renderRunReport, loadRunReport, type RunReportData } from '../../src/analytics/index.js';
+import {
+  createClient,
+  createLedger,
+  loadRunReport,
+  openStore,
+  parseConfig,
+  renderRunReport,
+  type Client,
+  type RunReportData,
+  type Store,
+  type UsageSummary,
+} from 'tokenledger';
 import { startReplayingGemini, type ReplayingGemini } from './replay.js';
 
 /** The agents and their models, as a team would write them in tokenledger.config.yaml. */
@@ -175,7 +182,7 @@ interface Context {
 
 async function analyse(ticker: string, context: Context): Promise<TickerAnalysis> {
   const { gemini, scale, log } = context;
-  const root = createRecordingLedger({
+  const root = createLedger({
     store: context.store,
     ...(context.offsetMs === 0 ? {} : { clock: () => Date.now() + context.offsetMs }),
   });

@@ -1,7 +1,7 @@
 /**
  * Multi-agent stock analysis, every call metered, ending with the run report per ticker:
  *
- *   npx tsx examples/stock-analysis/run.ts [--tickers AAPL,MSFT,NVDA] [--db sqlite:./tokenledger.db]
+ *   npm run example:stock -- [--tickers AAPL,MSFT,NVDA] [--db sqlite:./tokenledger.db]
  *                                          [--overloaded N] [--latency-scale X] [--spacing-minutes M]
  *
  * It starts a local stand-in for Gemini (recorded real responses, no key needed); see replay.ts.

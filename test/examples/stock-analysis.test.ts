@@ -152,13 +152,10 @@ describe('stock-analysis example', () => {
 
   it('runs as one command and prints each ticker report; bad input is one line and exit 1', async () => {
     const run = promisify(execFile);
-    const tsx = join(ROOT, 'node_modules/.bin/tsx');
+    // The npm script, as a user runs it: it imports the package by name (tsx, --conditions=tokenledger-source).
+    const example = (args: string[]) => run('npm', ['run', '--silent', 'example:stock', '--', ...args], { cwd: ROOT });
     const db = `sqlite:${join(dir, 'cli.db')}`;
-    const { stdout } = await run(
-      tsx,
-      ['examples/stock-analysis/run.ts', '--tickers', 'AAPL,TSLA', '--db', db, '--latency-scale', '0'],
-      { cwd: ROOT },
-    );
+    const { stdout } = await example(['--tickers', 'AAPL,TSLA', '--db', db, '--latency-scale', '0']);
     expect(stdout).toContain('TOKEN USAGE SUMMARY for AAPL');
     expect(stdout).toContain('TOKEN USAGE SUMMARY for TSLA');
     expect(stdout.match(/Total LLM Calls: 8/g)).toHaveLength(2);
@@ -170,7 +167,7 @@ describe('stock-analysis example', () => {
       await cliStore.close();
     }
 
-    const bad = await run(tsx, ['examples/stock-analysis/run.ts', '--tickers', 'not a ticker'], { cwd: ROOT }).then(
+    const bad = await example(['--tickers', 'not a ticker']).then(
       () => undefined,
       (error: unknown) => error as { code: number; stderr: string },
     );
