@@ -70,7 +70,11 @@ export interface UsageEvent {
    */
   providerCostMismatch?: ProviderCostMismatch;
   durationMs?: number;
-  /** Streams: time from request to first byte of content. */
+  /**
+   * Streams: time from the request to the first content (text, a tool call or reasoning), the
+   * same on every path; not the first byte (Anthropic's content-less `message_start`, OpenAI's
+   * role-only opening chunk).
+   */
   timeToFirstTokenMs?: number;
   status: EventStatus;
   error?: EventError;
