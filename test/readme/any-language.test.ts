@@ -1,5 +1,5 @@
 /**
- * Issue 11 item 2, in part: the README's Python example (standard library only) runs as shown
+ * Issue 11 item 2, in part: the README's Python (standard library only) and curl examples run as shown
  * against `tokenledger serve` (ingest API and gateway; the upstream is the mock provider) and
  * prints exactly the README's output block.
  */
@@ -12,11 +12,25 @@ import { spawnServe, type ServeProcess } from '../server/serve-process.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
 
-/** The README's first ```python block and the ```text block right after it. */
-function pythonExample(): { code: string; output: string } {
-  const match = /```python\n([\s\S]*?)```\n\n```text\n([\s\S]*?)```/.exec(README);
-  if (match?.[1] === undefined || match[2] === undefined) throw new Error('README: no python block with its output');
+/** The README's first ```LANGUAGE block and the ```text block right after it. */
+function example(language: 'python' | 'bash'): { code: string; output: string } {
+  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\n\\n\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(README);
+  if (match?.[1] === undefined || match[2] === undefined)
+    throw new Error(`README: no ${language} block with its output`);
   return { code: match[1], output: match[2] };
+}
+
+/** Runs `code` on the interpreter's stdin against the served ledger; its stdout. */
+function run(interpreter: string, code: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = execFile(
+      interpreter,
+      ['-'],
+      { env: { PATH: process.env.PATH ?? '', TOKENLEDGER_URL: serve.url, OPENAI_API_KEY: 'sk-readme-example' } },
+      (error, out, err) => (error === null ? resolve(out) : reject(new Error(`${error.message}\n${err}`))),
+    );
+    child.stdin?.end(code);
+  });
 }
 
 let mock: MockProvider;
@@ -38,17 +52,8 @@ afterAll(async () => {
 
 describe('README: Python through the ingest API and the gateway', () => {
   it('runs with python3 and prints what the README shows', async () => {
-    const { code, output } = pythonExample();
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = execFile(
-        'python3',
-        ['-'],
-        { env: { PATH: process.env.PATH ?? '', TOKENLEDGER_URL: serve.url, OPENAI_API_KEY: 'sk-readme-python' } },
-        (error, out, err) => (error === null ? resolve(out) : reject(new Error(`${error.message}\n${err}`))),
-      );
-      child.stdin?.end(code);
-    });
-    expect(stdout).toBe(output);
+    const { code, output } = example('python');
+    expect(await run('python3', code)).toBe(output);
     // The gateway call reached the upstream, attributed as the headers said.
     expect(mock.requests).toHaveLength(1);
     expect(mock.requests[0]?.path).toBe('/v1/chat/completions');
@@ -65,5 +70,12 @@ describe('README: Python through the ingest API and the gateway', () => {
       ['py_agent', 'gpt-4.1-nano-2025-04-14', 379],
       ['py_agent', 'gpt-4o-mini', 150],
     ]);
+  });
+
+  it('the curl block prints what the README shows', async () => {
+    const { code, output } = example('bash');
+    const before = mock.requests.length;
+    expect(await run('bash', code)).toBe(output);
+    expect(mock.requests.length - before).toBe(1);
   });
 });
