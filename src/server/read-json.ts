@@ -1,19 +1,15 @@
 /**
- * Reads a JSON request body with a size limit: a 413 past the limit (checked on the declared
- * length and on the bytes really read), a 400 naming the problem when it is not JSON.
+ * Reads a JSON request body with a size limit: a 413 past the limit (counted as the bytes
+ * arrive, read-body.ts), a 400 naming the problem when it is not JSON.
  *
  * @module
  */
 import type { Context } from 'hono';
 import { HttpError } from './http-error.js';
+import { readBodyLimited } from './read-body.js';
 
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (declared > maxBytes)
-    throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
-  const buffer = await c.req.arrayBuffer();
-  if (buffer.byteLength > maxBytes)
-    throw new HttpError(413, 'payload_too_large', `request body is larger than ${maxBytes} bytes`);
+  const buffer = await readBodyLimited(c, maxBytes);
   if (buffer.byteLength === 0) throw new HttpError(400, 'invalid_json', 'request body is empty; expected JSON');
   const text = new TextDecoder().decode(buffer);
   try {

@@ -1,16 +1,13 @@
 /**
  * Reads a gateway request body with a size limit, counted as the bytes arrive (chunked or
  * not): past the limit nothing more is kept and the promise rejects with a 413; the caller
- * answers, then `refuseRest` closes the connection, so a 400 MB body costs the limit, not
- * 400 MB.
+ * answers, then `refuseRest` (read-body.ts) closes the connection, so a 400 MB body costs the
+ * limit, not 400 MB.
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError } from '../http-error.js';
-
-const tooLarge = (max: number): HttpError =>
-  new HttpError(413, 'payload_too_large', `request body is larger than ${max} bytes`);
+import type { IncomingMessage } from 'node:http';
+import { payloadTooLarge as tooLarge } from '../read-body.js';
 
 /** The whole body, or a 413 `HttpError` as soon as it is known to be larger than `maxBytes`. */
 export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -39,26 +36,5 @@ export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', reject);
-  });
-}
-
-/** How long a refused body may keep arriving (read and dropped) after the answer, before the socket is cut. */
-const LINGER_MS = 500;
-
-/**
- * After the answer to a refused body went out: drop what still arrives for a moment (so the
- * client can read the answer rather than meet a TCP reset, as nginx's lingering close does),
- * then close the connection. Node would otherwise read and drop the whole body, however large.
- */
-export function refuseRest(req: IncomingMessage, res: ServerResponse): void {
-  const cut = (): void => {
-    req.socket.destroySoon();
-  };
-  res.once('finish', () => {
-    if (req.complete) return;
-    const timer = setTimeout(cut, LINGER_MS);
-    timer.unref();
-    req.once('end', () => clearTimeout(timer));
-    req.resume();
   });
 }

@@ -11,33 +11,12 @@ import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { Context } from 'hono';
 import { HttpError } from '../http-error.js';
+import { payloadTooLarge, readBodyLimited } from '../read-body.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-const tooLarge = (max: number, what: string): HttpError =>
-  new HttpError(413, 'payload_too_large', `the ${what} is larger than ${max} bytes`);
-
-async function readLimited(c: Context, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes, 'request body');
-  const stream = c.req.raw.body;
-  if (stream === null) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes, 'request body');
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-}
+const tooLarge = (max: number, what: string): HttpError => payloadTooLarge(max, `the ${what}`);
 
 function isTooLarge(error: unknown): boolean {
   return (
@@ -48,7 +27,7 @@ function isTooLarge(error: unknown): boolean {
 
 /** The decompressed body; 413 past `maxBytes` (compressed or not), 415 for an unknown encoding. */
 export async function readOtlpBody(c: Context, maxBytes: number): Promise<Uint8Array> {
-  const raw = await readLimited(c, maxBytes);
+  const raw = await readBodyLimited(c, maxBytes);
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return raw;
   if (encoding !== 'gzip' && encoding !== 'deflate')
