@@ -3,6 +3,12 @@
  * never collide. Every recorded event (gateway and ingest) feeds tokens, cost, calls, errors
  * and latency by provider/model/agent; the gateway adds its own overhead histogram.
  *
+ * Label values come from clients (an agent name per user, a made-up model), so the series are
+ * bounded: the first `maxLabelSets` distinct provider/model/agent sets get their own series and
+ * keep them for the life of the process; later ones are counted together under `other` (and
+ * in `tokenledger_metrics_label_sets_overflow_total`). Nothing is evicted, so no counter ever
+ * goes backwards, and a scrape stays the same size however many names clients invent.
+ *
  * @module
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -11,6 +17,8 @@ import type { UsageEvent } from '../types/index.js';
 
 export interface ServerMetrics {
   readonly registry: Registry;
+  /** Provider/model/agent sets with their own series, the most allowed, and events counted under `other`. */
+  labelSets(): { admitted: number; max: number; overflowed: number };
   /** Counts one stored event. */
   observeEvent(event: UsageEvent): void;
   /** Time the gateway itself added to one request, in ms. */
@@ -31,13 +39,46 @@ export interface OtlpSpanOutcomes {
   rejected: number;
 }
 
+export interface ServerMetricsOptions {
+  /** Collect Node's process metrics too. @default true */
+  defaultMetrics?: boolean;
+  /** Distinct provider/model/agent label sets with their own series (`server.metrics.maxLabelSets`). @default 500 */
+  maxLabelSets?: number;
+}
+
+export const DEFAULT_MAX_LABEL_SETS = 500;
+/** Error types come from clients too (ingest); a few dozen cover every class the server names. */
+const MAX_ERROR_TYPES = 64;
+export const OTHER = 'other';
+
+type LabelSet = { provider: string; model: string; agent: string };
 const LABELS = ['provider', 'model', 'agent'] as const;
+const OTHER_SET: LabelSet = { provider: OTHER, model: OTHER, agent: OTHER };
 /** Seconds; LLM calls run from tens of ms to minutes. */
 const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
 
-export function createServerMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
+/** First come, first served: the first `max` distinct keys are admitted for good, later ones are not. */
+function admission(max: number): { admit(key: string): boolean; readonly size: number } {
+  const admitted = new Set<string>();
+  return {
+    admit(key) {
+      if (admitted.has(key)) return true;
+      if (admitted.size >= max) return false;
+      admitted.add(key);
+      return true;
+    },
+    get size() {
+      return admitted.size;
+    },
+  };
+}
+
+export function createServerMetrics(options: ServerMetricsOptions = {}): ServerMetrics {
   const registry = new Registry();
+  const maxLabelSets = options.maxLabelSets ?? DEFAULT_MAX_LABEL_SETS;
+  const labelSets = admission(maxLabelSets);
+  const errorTypes = admission(MAX_ERROR_TYPES);
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'tokenledger_process_' });
   const tokens = new Counter({
     name: 'tokenledger_tokens_total',
@@ -77,6 +118,11 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
     buckets: CALL_BUCKETS,
     registers: [registry],
   });
+  const overflow = new Counter({
+    name: 'tokenledger_metrics_label_sets_overflow_total',
+    help: `Events counted under provider/model/agent "other": past server.metrics.maxLabelSets (${maxLabelSets}) distinct sets.`,
+    registers: [registry],
+  });
   const overhead = new Histogram({
     name: 'tokenledger_gateway_overhead_seconds',
     help: 'Time the gateway added to a request (before and after the upstream).',
@@ -104,15 +150,28 @@ export function createServerMetrics(options: { defaultMetrics?: boolean } = {}):
     registers: [registry],
   });
 
+  let overflowed = 0;
+  const labelsOf = (event: UsageEvent): LabelSet => {
+    const labels = { provider: event.provider, model: event.model, agent: event.agent ?? '' };
+    if (labelSets.admit(JSON.stringify([labels.provider, labels.model, labels.agent]))) return labels;
+    overflowed += 1;
+    overflow.inc();
+    return OTHER_SET;
+  };
+
   return {
     registry,
     observeOtlpSpans(outcomes) {
       for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
     },
+    labelSets: () => ({ admitted: labelSets.size, max: maxLabelSets, overflowed }),
     observeEvent(event) {
-      const labels = { provider: event.provider, model: event.model, agent: event.agent ?? '' };
+      const labels = labelsOf(event);
       calls.inc({ ...labels, status: event.status });
-      if (event.status === 'error') errors.inc({ ...labels, type: event.error?.type ?? 'unknown' });
+      if (event.status === 'error') {
+        const type = event.error?.type ?? 'unknown';
+        errors.inc({ ...labels, type: errorTypes.admit(type) ? type : OTHER });
+      }
       const usage = event.usage;
       const kinds: [string, number | undefined][] = [
         ['input', usage.inputTokens],

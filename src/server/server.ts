@@ -109,7 +109,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const db = options.db ?? config.store ?? DEFAULT_DB;
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
-  const serverMetrics = createServerMetrics();
+  const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
   if (config.otel !== undefined)
@@ -222,6 +222,7 @@ function exportingMetrics(metrics: ServerMetrics, otelExport: OtelExport): Serve
     },
     observeOverhead: (route, ms) => metrics.observeOverhead(route, ms),
     observeOtlpSpans: (outcomes) => metrics.observeOtlpSpans(outcomes),
+    labelSets: () => metrics.labelSets(),
   };
 }
 
