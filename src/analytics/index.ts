@@ -14,3 +14,4 @@ export { closeNames, datedVersions, isRecordedName, recordedNames } from './name
 export type { NamedDimension } from './names.js';
 export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
 export { statsFromRow, emptyStats, nanosToUsd, unpricedWithUsage } from './stats.js';
+export { csvCell } from './csv.js';

@@ -29,6 +29,7 @@ import {
   unpricedWithUsage,
   usageOverview,
   renderRunReport,
+  csvCell,
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
@@ -132,12 +133,6 @@ function flatten(value: unknown, prefix = '', out: Row = {}): Row {
     for (const [key, inner] of Object.entries(value)) flatten(inner, prefix === '' ? key : `${prefix}.${key}`, out);
   } else out[prefix] = value === undefined ? null : (value as string | number | boolean | null);
   return out;
-}
-
-function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(items: readonly object[], template: object): string {

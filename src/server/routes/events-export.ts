@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { csvCell } from '../../analytics/index.js';
 import type { Store } from '../../store/index.js';
 import type { Filter, UsageEvent } from '../../types/index.js';
 
@@ -35,10 +36,10 @@ export const CSV_COLUMNS = [
   'warnings',
 ] as const;
 
+/** Tags and warnings as JSON in one cell; every text cell defused against formulas (csvCell). */
 function csvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'object' && value !== null) return csvCell(JSON.stringify(value));
+  return csvCell(value as string | number | boolean | null | undefined);
 }
 
 export function csvRow(event: UsageEvent): string {
