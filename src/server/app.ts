@@ -10,6 +10,7 @@ import { createExchangeTracker, createRefusalNotice, type ExchangeTracker } from
 import { createBatchingRecorder, type BatchingRecorder } from './batching-recorder.js';
 import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
+import { createHealthState, type HealthState } from './health-state.js';
 import { isExposed, LOOPBACK_BINDING } from './binding.js';
 import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
 import { gatewayRetryFrom } from './gateway/retry-config.js';
@@ -48,6 +49,8 @@ export interface TokenledgerApp {
   keys: ServerKeys;
   /** Route groups served without a key although the server is reachable from elsewhere (`--insecure-open`). */
   openRoutes: string[];
+  /** Server-wide degraded conditions, read by `/healthz`; parts that can refuse or lose data raise theirs here. */
+  health: HealthState;
 }
 
 export function createApp(deps: ServerDeps): TokenledgerApp {
@@ -92,6 +95,8 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     noteRefusal: createRefusalNotice(deps.logger),
     lendUpstreamKey: !keys.any && !exposed,
   };
+  const health = createHealthState({ logger: deps.logger });
+  watchLimits(health, deps, runtime.locked);
   const router = createGatewayRouter(deps.config, env, deps.config.server.modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 
@@ -101,7 +106,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.notFound((c) => {
     throw notFound(`no route ${c.req.method} ${c.req.path}; see /openapi.json`);
   });
-  app.route('/healthz', createHealthRoutes(deps, Date.now()));
+  app.route('/healthz', createHealthRoutes(deps, health, Date.now()));
   app.route(
     '/metrics',
     createMetricsRoutes(deps.metrics, access(keys.read, 'read or admin', 'server.readKey or server.adminKey')),
@@ -143,11 +148,27 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     keysConfigured: keys.any,
     keys,
     openRoutes: exposed && binding.insecureOpen ? openRoutesOf(keys) : [],
+    health,
   };
 
   function access(roleKeys: string[], role: string, configField: string): RequireKeyOptions {
     return { keys: roleKeys, role, locked: lockedWithout(roleKeys), configField };
   }
+}
+
+/** The limit and refusal states the server itself can be in. */
+function watchLimits(health: HealthState, deps: ServerDeps, gatewayLocked: boolean): void {
+  if (gatewayLocked)
+    health.set(
+      'gateway_locked',
+      'the gateway refuses every call: it listens beyond loopback and no gateway key is configured (set server.gatewayKeys, or serve with --insecure-open)',
+    );
+  health.watch('metrics_label_sets', () => {
+    const { max, overflowed } = deps.metrics.labelSets();
+    return overflowed === 0
+      ? undefined
+      : `/metrics: ${overflowed} events past the first ${max} provider/model/agent sets are counted under "other" (raise server.metrics.maxLabelSets)`;
+  });
 }
 
 function openRoutesOf(keys: ServerKeys): string[] {

@@ -182,6 +182,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(reminder);
+      built.health.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive socket goes idle once its last response ends; closing idle sockets only
       // once would leave those holding close() open until the grace period ends.
