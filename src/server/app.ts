@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
 import { createHealthState, type HealthState } from './health-state.js';
 import { isExposed, LOOPBACK_BINDING } from './binding.js';
+import { newHopId } from './gateway/loop-guard.js';
 import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
 import { gatewayRetryFrom } from './gateway/retry-config.js';
 import { createGatewayRouter, type GatewayRouter } from './gateway/routes.js';
@@ -94,6 +95,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     streamUsage: deps.config.server.streamUsage,
     noteRefusal: createRefusalNotice(deps.logger),
     lendUpstreamKey: !keys.any && !exposed,
+    hopId: newHopId(),
   };
   const health = createHealthState({ logger: deps.logger });
   watchLimits(health, deps, runtime.locked);

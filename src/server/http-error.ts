@@ -7,7 +7,7 @@
  */
 import { TokenledgerError } from '../errors/index.js';
 
-export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504;
+export type HttpErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 502 | 503 | 504 | 508;
 
 export class HttpError extends TokenledgerError {
   readonly status: HttpErrorStatus;

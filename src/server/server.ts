@@ -22,6 +22,9 @@ import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { startOtelExport, type OtelExport } from './otel-export/index.js';
+import { selfUpstream } from './gateway/loop-guard.js';
+import { resolveUpstream } from './gateway/upstreams.js';
+import { ConfigError } from '../errors/index.js';
 
 export interface StartServerOptions {
   /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
@@ -106,6 +109,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // With no key at all, an open server beyond loopback is never what was meant, unless said.
   const loopbackOnly = !resolveServerKeys(config.server).any && !isLoopbackHost(requestedHost) && !insecureOpen;
   const host = loopbackOnly ? '127.0.0.1' : requestedHost;
+  const requestedPort = options.port ?? config.server.port ?? DEFAULT_PORT;
+  await refuseSelfUpstream(config, env, { host, port: requestedPort });
   const db = options.db ?? config.store ?? DEFAULT_DB;
   const store = await openStore(db, { logger: log });
   const ledger = createLedger({ store, prices: config.prices, logger });
@@ -151,7 +156,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? config.server.port ?? DEFAULT_PORT, host, () => {
+    server.listen(requestedPort, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -225,6 +230,25 @@ function exportingMetrics(metrics: ServerMetrics, otelExport: OtelExport): Serve
     observeOtlpSpans: (outcomes) => metrics.observeOtlpSpans(outcomes),
     labelSets: () => metrics.labelSets(),
   };
+}
+
+/** A ConfigError when an upstream the gateway may use resolves to this server's own address and port. */
+async function refuseSelfUpstream(
+  config: Config,
+  env: Record<string, string | undefined>,
+  own: { host: string; port: number },
+): Promise<void> {
+  // Port 0 is picked by the system: nothing configured can name it in advance.
+  if (own.port === 0) return;
+  const ids = new Set(['openai', 'anthropic', 'google', ...Object.keys(config.providers)]);
+  for (const entry of config.server.upstreams) ids.add(entry.provider);
+  const upstreams = [...ids].flatMap((id) => resolveUpstream(id, 'openai', config, env) ?? []);
+  const looping = await selfUpstream(upstreams, own);
+  if (looping !== undefined)
+    throw new ConfigError(
+      `the upstream for ${looping.id} (${looping.baseURL}) is this server itself (${own.host}:${own.port}): every call would loop; point it at the provider (server.upstreams, providers.${looping.id}.baseURL or its *_BASE_URL variable)`,
+      { field: 'server.upstreams' },
+    );
 }
 
 /** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */

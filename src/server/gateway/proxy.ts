@@ -17,6 +17,7 @@ import { browserRefusal } from '../middleware/browser-guard.js';
 import { attributionFromHeaders } from './attribution.js';
 import { checkBodyClean, checkProviderAllowed, createGatewayKeyring, scrubGatewayKeyFromUrl } from './client-key.js';
 import { forward } from './forward.js';
+import { checkNoLoop, hopsOf, viaValue } from './loop-guard.js';
 import { refuseRest } from '../read-body.js';
 import { readRequestBody } from './request-body.js';
 import { sendError } from './send-error.js';
@@ -33,6 +34,9 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
   /** Everything from a read body to the forwarded call; throws what becomes a 4xx. */
   function proceed(req: IncomingMessage, res: ServerResponse, route: GatewayRoute, body: Buffer, startedAt: number) {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    // Before the key: a looped request carries the provider key we sent, not a gateway key.
+    const hops = hopsOf(req.headers);
+    if (hops.length > 0) checkNoLoop(hops, runtime.hopId, upstreamName(route, body, req, url));
     const key = keyring.authenticate(req.headers, url);
     if (key !== undefined) {
       scrubGatewayKeyFromUrl(url, key);
@@ -49,6 +53,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         upstream,
         key,
         lendUpstreamKey: runtime.lendUpstreamKey,
+        via: viaValue(hops, runtime.hopId),
       });
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
     // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
@@ -127,6 +132,16 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       );
     },
   };
+}
+
+/** The upstream a request would go to, for the loop message; the route label when it cannot be told. */
+function upstreamName(route: GatewayRoute, body: Buffer, req: IncomingMessage, url: URL): string {
+  try {
+    const { upstream } = route.target({ body, key: undefined, headers: req.headers, url });
+    return `${upstream.id} (${upstream.baseURL})`;
+  } catch {
+    return `of ${route.label}`;
+  }
 }
 
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

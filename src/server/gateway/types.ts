@@ -51,6 +51,8 @@ export interface GatewayRuntime {
    * a loopback server with no key configured at all; otherwise that key would be anyone's.
    */
   lendUpstreamKey: boolean;
+  /** This process's id in `x-tokenledger-via` (loop-guard.ts). */
+  hopId: string;
 }
 
 /** What the route decided once the body and key are known. */

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { HttpError } from '../http-error.js';
+import { VIA_HEADER } from './loop-guard.js';
 import type { GatewayKey } from './types.js';
 import type { Upstream, UpstreamStyle } from './upstreams.js';
 
@@ -41,6 +42,8 @@ export interface UpstreamHeadersInput {
   key: GatewayKey | undefined;
   /** Whether a client that sent no provider key may use the server's (loopback-only servers). */
   lendUpstreamKey: boolean;
+  /** `x-tokenledger-via`: the gateways this request passed through, this one last (loop-guard.ts). */
+  via: string;
 }
 
 export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeaders {
@@ -49,6 +52,7 @@ export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeader
   for (const [name, value] of Object.entries(input.headers)) {
     if (value !== undefined && !DROP_REQUEST.has(name) && !name.startsWith('x-tokenledger-')) headers[name] = value;
   }
+  headers[VIA_HEADER] = input.via;
   // Byte-for-byte answers: ask for the body as the upstream has it, unencoded.
   headers['accept-encoding'] = 'identity';
   if (input.method !== 'GET' && input.method !== 'HEAD') headers['content-length'] = input.bodyLength;
