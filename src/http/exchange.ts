@@ -63,6 +63,8 @@ export interface ExchangeStart {
    * chat stream that does, although the whole answer was seen, is estimated with the tokenizer.
    */
   estimateFrom?: Uint8Array;
+  /** The event's id, when the caller names it before the call (the gateway tells its client). */
+  id?: string;
 }
 
 /** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
@@ -149,6 +151,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
       attempts: 1,
     };
     if (start.trace !== undefined) base.trace = start.trace;
+    if (start.id !== undefined) base.id = start.id;
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let estimateFrom = start.estimateFrom;

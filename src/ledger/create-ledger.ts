@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { monotonicFactory } from 'ulid';
+import { createEventIds } from './event-id.js';
 import { TokenledgerError, ValidationError } from '../errors/index.js';
 import { createPricer, type Pricer } from '../pricing/index.js';
 import type { Store } from '../store/index.js';
@@ -148,12 +148,11 @@ export function createRecordingLedger(options: LedgerOptions): RecordingLedger {
       field: 'bufferLimit',
     });
   }
-  const ulid = monotonicFactory();
   const core: Core = {
     store: options.store,
     pricer: options.pricer ?? createPricer({ overrides: options.prices ?? [] }),
     clock,
-    newId: options.idGenerator ?? (() => ulid(clock())),
+    newId: options.idGenerator ?? createEventIds(clock),
     writer: new Writer({
       store: options.store,
       logger: options.logger ?? SILENT_LOGGER,

@@ -12,3 +12,4 @@ export {
   MAX_TAG_VALUE_LENGTH,
   MAX_ERROR_MESSAGE_LENGTH,
 } from './validate.js';
+export { createEventIds } from './event-id.js';

@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono';
 import { createExchangeTracker, createRefusalNotice, type ExchangeTracker } from '../http/index.js';
+import { createEventIds } from '../ledger/index.js';
 import { createBatchingRecorder, type BatchingRecorder } from './batching-recorder.js';
 import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
@@ -96,6 +97,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     noteRefusal: createRefusalNotice(deps.logger),
     lendUpstreamKey: !keys.any && !exposed,
     hopId: newHopId(),
+    newEventId: createEventIds(),
   };
   const health = createHealthState({ logger: deps.logger });
   watchLimits(health, deps, runtime.locked);

@@ -62,8 +62,12 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
       : undefined;
     // GET /v1/models is not an LLM call: forwarded, not recorded.
+    const id = recorded ? runtime.newEventId() : undefined;
+    // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
+    if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
     const exchange = recorded
       ? runtime.tracker.begin({
+          id,
           url: target.href,
           model,
           provider: upstream.provider,
@@ -143,5 +147,8 @@ function upstreamName(route: GatewayRoute, body: Buffer, req: IncomingMessage, u
     return `of ${route.label}`;
   }
 }
+
+/** The id of the event a gateway call is recorded as (GET /analytics/events lists it). */
+export const EVENT_ID_HEADER = 'x-tokenledger-event-id';
 
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

@@ -53,6 +53,8 @@ export interface GatewayRuntime {
   lendUpstreamKey: boolean;
   /** This process's id in `x-tokenledger-via` (loop-guard.ts). */
   hopId: string;
+  /** Names a call's event before it is recorded (`x-tokenledger-event-id`). */
+  newEventId: () => string;
 }
 
 /** What the route decided once the body and key are known. */
