@@ -114,7 +114,13 @@ describe('waiting for the upstream is not', () => {
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-tokenledger-agent': 'slow-stream' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [] }),
+      // Asked for usage by the client: the usage chunk is its to see.
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [],
+      }),
     });
     expect(response.status).toBe(200);
     const text = await response.text();
