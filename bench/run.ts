@@ -21,6 +21,7 @@ const AREAS = [
   'dashboard',
   'startup',
   'otlp',
+  'durability',
 ] as const;
 type Area = (typeof AREAS)[number];
 

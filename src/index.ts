@@ -24,7 +24,16 @@ export type {
   TrackingStats,
   AiSdkMiddleware,
 } from './http/index.js';
-export type { LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './ledger/index.js';
+export type {
+  LedgerOptions,
+  LedgerStats,
+  RecordOptions,
+  RecordManyResult,
+  SpoolOptions,
+  SpoolStats,
+  SpoolState,
+  WriteOutcome,
+} from './ledger/index.js';
 
 // The shapes: usage, cost, events, filters, analytics answers.
 export type {

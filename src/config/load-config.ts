@@ -317,6 +317,7 @@ function resolveServer(server: ConfigFile['server'], env: Env, basics: EnvBasics
     streamUsage: file.streamUsage ?? 'inject',
     limits: file.limits ?? {},
     metrics: file.metrics ?? {},
+    spool: file.spool ?? {},
   };
   const host = file.host ?? basics.host;
   if (host !== undefined) out.host = host;

@@ -48,6 +48,7 @@ export interface ServerLimitsConfig {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  sqliteBusyTimeoutMs?: number;
 }
 
 export interface ServerConfig {
@@ -66,4 +67,6 @@ export interface ServerConfig {
   streamUsage: 'inject' | 'off';
   limits: ServerLimitsConfig;
   metrics: { maxLabelSets?: number };
+  /** The local spool (src/server/spool-location.ts fills in the defaults). */
+  spool: { path?: string; maxBytes?: number };
 }

@@ -80,11 +80,20 @@ export function buildServerSchema(z: typeof Zod.z) {
     headersTimeoutMs: positiveInt.optional(),
     requestTimeoutMs: positiveInt.optional(),
     keepAliveTimeoutMs: positiveInt.optional(),
+    sqliteBusyTimeoutMs: positiveInt.optional(),
   });
 
   const serverMetricsSchema = z.strictObject({
     /** Distinct provider/model/agent label sets with their own series; later ones are `other`. */
     maxLabelSets: positiveInt.optional(),
+  });
+
+  /** The local spool between a delivered call and the store; defaults in src/server/spool-location.ts. */
+  const serverSpoolSchema = z.strictObject({
+    /** Directory of the spool's segment files. @default next to the SQLite file (`<db>.spool`), else ./tokenledger.spool */
+    path: z.string().min(1).optional(),
+    /** Most bytes the spool keeps on disk; beyond it events are refused, counted and reported. @default 512 MiB */
+    maxBytes: positiveInt.optional(),
   });
 
   const serverSchema = z.strictObject({
@@ -112,6 +121,7 @@ export function buildServerSchema(z: typeof Zod.z) {
      */
     streamUsage: z.enum(['inject', 'off']).optional(),
     metrics: serverMetricsSchema.optional(),
+    spool: serverSpoolSchema.optional(),
   });
   return serverSchema;
 }

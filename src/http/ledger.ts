@@ -38,6 +38,7 @@ function withWaysIn(recording: RecordingLedger): Ledger {
     store: recording.store,
     pricer: recording.pricer,
     attribution: recording.attribution,
+    spooled: recording.spooled,
     record: (input, options) => recording.record(input, options),
     recordMany: (inputs, options) => recording.recordMany(inputs, options),
     flush: () => recording.flush(),

@@ -12,8 +12,10 @@ import { createPricer, type Pricer } from '../pricing/index.js';
 import type { Store } from '../store/index.js';
 import type { Attribution, Logger, PriceOverride, RecordInput, UsageEvent } from '../types/index.js';
 import { buildEvent } from './build-event.js';
+import { Spool, type SpoolOptions } from './spool.js';
+import { SpoolWriter, type SpoolWriterStats } from './spool-writer.js';
 import { validateRecordInput } from './validate.js';
-import { Writer } from './writer.js';
+import { Writer, type WriteOutcome, type WriterStats } from './writer.js';
 
 export interface LedgerOptions {
   /** Where events are kept (`openStore('sqlite:./tokenledger.db')`). */
@@ -52,6 +54,16 @@ export interface LedgerOptions {
    */
   autoRetry?: boolean;
   /**
+   * Keep every event in a local append-only spool (a directory of segment files) before it
+   * reaches the store: `record()` appends synchronously, a background drain writes the spool
+   * into the store and replays at start what a killed process left. Events then survive the
+   * process being killed (SIGKILL) and store outages, up to `maxBytes` on disk. Without it
+   * (the default for the library) fail-open events wait in the in-memory buffer.
+   * `tokenledger serve` always configures one (`server.spool`).
+   * @example { path: './tokenledger.db.spool', maxBytes: 512 * 1024 * 1024 }
+   */
+  spool?: SpoolOptions;
+  /**
    * Makes event ids.
    * @default a monotonic ULID factory (sortable by time, unique within the process)
    */
@@ -72,6 +84,12 @@ export interface RecordOptions {
 export interface RecordManyResult {
   /** The events built from the valid inputs, in input order. */
   events: UsageEvent[];
+  /**
+   * Where the events are now: `stored`; `spooled` (on disk in the spool, the drain stores them;
+   * a durable write settles so when the store fails or is slow); `buffered` (in memory, fail-open);
+   * `refused` (the spool was full: not kept, counted).
+   */
+  outcome: WriteOutcome;
   /** The inputs that failed validation; the others were still recorded. */
   rejected: { index: number; error: ValidationError }[];
 }
@@ -87,6 +105,8 @@ export interface LedgerStats {
   dropped: number;
   /** Inputs refused by validation. */
   rejected: number;
+  /** The spool's state, when the ledger has one (`buffered` and `dropped` are then its pending and refused events). */
+  spool?: SpoolWriterStats['spool'];
 }
 
 export interface RecordingLedger {
@@ -94,6 +114,8 @@ export interface RecordingLedger {
   readonly pricer: Pricer;
   /** The attribution this ledger stamps on every event (empty for the root ledger). */
   readonly attribution: Readonly<Attribution>;
+  /** True when events go through a local spool: `record()` has them on disk when it returns. */
+  readonly spooled: boolean;
   /**
    * Validates, normalizes, prices and stores one call. Resolves with the stored event (with
    * its cost). Rejects with `ValidationError` (naming the field) on bad input. With the
@@ -119,12 +141,21 @@ export interface RecordingLedger {
 const discard = (): void => undefined;
 const SILENT_LOGGER: Logger = { debug: discard, info: discard, warn: discard, error: discard };
 
+/** The path to the store: the in-memory fail-open Writer, or the SpoolWriter. */
+interface EventWriter {
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteOutcome>;
+  flush(): Promise<void>;
+  stats(): WriterStats & { spool?: SpoolWriterStats['spool'] };
+  stop(): void;
+}
+
 interface Core {
   store: Store;
   pricer: Pricer;
   clock: () => number;
   newId: () => string;
-  writer: Writer;
+  writer: EventWriter;
+  spooled: boolean;
   /** Recordings not yet settled (record/recordMany of every scope): what flush() waits for. */
   inFlight: Set<Promise<void>>;
   rejected: number;
@@ -148,18 +179,24 @@ export function createRecordingLedger(options: LedgerOptions): RecordingLedger {
       field: 'bufferLimit',
     });
   }
+  const logger = options.logger ?? SILENT_LOGGER;
+  const writer: EventWriter =
+    options.spool === undefined
+      ? new Writer({ store: options.store, logger, clock, bufferLimit, autoRetry: options.autoRetry ?? true })
+      : new SpoolWriter({
+          store: options.store,
+          spool: Spool.open(options.spool, logger),
+          logger,
+          clock,
+          ...(options.spool.ackWaitMs === undefined ? {} : { ackWaitMs: options.spool.ackWaitMs }),
+        });
   const core: Core = {
     store: options.store,
     pricer: options.pricer ?? createPricer({ overrides: options.prices ?? [] }),
     clock,
     newId: options.idGenerator ?? createEventIds(clock),
-    writer: new Writer({
-      store: options.store,
-      logger: options.logger ?? SILENT_LOGGER,
-      clock,
-      bufferLimit,
-      autoRetry: options.autoRetry ?? true,
-    }),
+    writer,
+    spooled: options.spool !== undefined,
     inFlight: new Set(),
     rejected: 0,
     closed: false,
@@ -211,6 +248,7 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
     store: core.store,
     pricer: core.pricer,
     attribution,
+    spooled: core.spooled,
     async record(input, recordOptions) {
       const event = build(input);
       await tracked(core, core.writer.write([event], recordOptions?.failOpen ?? true));
@@ -227,8 +265,9 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
           rejected.push({ index, error });
         }
       });
-      if (events.length > 0) await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true));
-      return { events, rejected };
+      const outcome: WriteOutcome =
+        events.length > 0 ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true)) : 'stored';
+      return { events, rejected, outcome };
     },
     scope(inner) {
       return scopedLedger(core, mergeAttribution(attribution, inner));

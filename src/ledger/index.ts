@@ -2,6 +2,9 @@ export { createRecordingLedger } from './create-ledger.js';
 export { withMeteredResult, NO_USAGE_REASON } from './metered-input.js';
 export type { MeteredResult } from './metered-input.js';
 export type { RecordingLedger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
+export { DEFAULT_SPOOL_MAX_BYTES } from './spool.js';
+export type { SpoolOptions, SpoolStats, SpoolState } from './spool.js';
+export type { WriteOutcome } from './writer.js';
 export {
   validateRecordInput,
   parseTime,

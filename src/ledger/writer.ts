@@ -30,6 +30,13 @@ export interface WriterOptions {
   autoRetry: boolean;
 }
 
+/**
+ * Where a write's events are once its promise resolves: in the store, in the in-memory
+ * fail-open buffer, in the local spool (on disk, drained into the store), or nowhere because
+ * the spool refused them (counted).
+ */
+export type WriteOutcome = 'stored' | 'buffered' | 'spooled' | 'refused';
+
 export interface WriterStats {
   /** Events the store acknowledged (durable), retried ones included. */
   recorded: number;
@@ -44,7 +51,7 @@ export interface WriterStats {
 interface Pending {
   events: readonly UsageEvent[];
   failOpen: boolean;
-  resolve: () => void;
+  resolve: (outcome: WriteOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -97,12 +104,12 @@ export class Writer {
   }
 
   /** Resolves once the events are durable, or (fail-open) buffered after a store failure. */
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<void> {
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteOutcome> {
     if (failOpen && this.#buffer.length > 0 && this.#clock() < this.#retryAt) {
       this.#bufferEvents(events);
-      return Promise.resolve();
+      return Promise.resolve('buffered');
     }
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<WriteOutcome>((resolve, reject) => {
       this.#queue.push({ events, failOpen, resolve, reject });
       this.#draining ??= this.#drain();
     });
@@ -144,7 +151,7 @@ export class Writer {
         try {
           await this.#store.insert(events);
           this.#succeeded(events.length);
-          for (const pending of batch) pending.resolve();
+          for (const pending of batch) pending.resolve('stored');
         } catch (error) {
           this.#failed(error, events.length);
           this.#buffer.unshift(...retried);
@@ -152,7 +159,7 @@ export class Writer {
           for (const pending of batch) {
             if (pending.failOpen) {
               this.#bufferEvents(pending.events);
-              pending.resolve();
+              pending.resolve('buffered');
             } else {
               pending.reject(storeError);
             }
@@ -183,7 +190,7 @@ export class Writer {
     this.#retryAt = this.#clock() + backoff;
     this.#scheduleRetry(backoff);
     this.#logger.warn('tokenledger: store insert failed; events kept in memory for retry', {
-      error: describe(error),
+      error: describeStoreError(error),
       events,
       buffered: this.#buffer.length,
       retryInMs: backoff,
@@ -210,14 +217,17 @@ export class Writer {
 }
 
 /** Store errors may quote a connection URL: strip its password as well as key-shaped secrets. */
-function describe(error: unknown): string {
+export function describeStoreError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return redactSecrets(message.replace(/(\/\/[^/\s:@]+:)[^@\s]+@/g, '$1[redacted]@'));
 }
 
 function toStoreError(error: unknown, suffix?: string): StoreError {
   if (error instanceof StoreError && suffix === undefined) return error;
-  return new StoreError(`store insert failed: ${describe(error)}${suffix === undefined ? '' : ` (${suffix})`}`, {
-    cause: error,
-  });
+  return new StoreError(
+    `store insert failed: ${describeStoreError(error)}${suffix === undefined ? '' : ` (${suffix})`}`,
+    {
+      cause: error,
+    },
+  );
 }

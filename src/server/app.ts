@@ -29,6 +29,8 @@ import { createIngestRoutes } from './routes/ingest.js';
 import { createOtlpTraceRoutes } from './routes/otlp-traces.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
+import { watchSpool } from './spool-health.js';
+import { registerSpoolMetrics } from './spool-metrics.js';
 
 export interface TokenledgerApp {
   /** Analytics, ingest, operations and dashboard routes (Request/Response; `app.request()` in tests). */
@@ -67,6 +69,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   const lockedWithout = (roleKeys: readonly unknown[]): boolean =>
     roleKeys.length === 0 && !binding.insecureOpen && (keys.any || exposed);
 
+  registerSpoolMetrics(deps.metrics.registry, () => deps.ledger.stats());
   const recorder = createBatchingRecorder({
     ledger: deps.ledger,
     onEvent: (event) => deps.metrics.observeEvent(event),
@@ -101,6 +104,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   };
   const health = createHealthState({ logger: deps.logger });
   watchLimits(health, deps, runtime.locked);
+  watchSpool(health, deps.ledger);
   const router = createGatewayRouter(deps.config, env, deps.config.server.modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 

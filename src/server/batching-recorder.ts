@@ -4,6 +4,10 @@
  * written when it reaches `maxBatch` events or `maxDelayMs` after its first event; `flush()`
  * writes at once (shutdown). Fail-open like the ledger: a store failure never reaches a client.
  *
+ * With a spooled ledger (`tokenledger serve`) there is no batch here: `record()` goes straight
+ * to the ledger, whose spool has the event on disk before `record()` returns (the gateway then
+ * sends its last byte), and whose drain batches the store writes.
+ *
  * @module
  */
 import type { UsageRecorder } from '../http/index.js';
@@ -31,6 +35,7 @@ interface Waiting {
 }
 
 export function createBatchingRecorder(options: BatchingRecorderOptions): BatchingRecorder {
+  if (options.ledger.spooled) return spooledRecorder(options);
   const maxBatch = options.maxBatch ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 50;
   let queue: Waiting[] = [];
@@ -76,5 +81,17 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
       });
     },
     flush: () => write(),
+  };
+}
+
+/** Straight to the spool: the event is on disk when `record()` returns; nothing is held here. */
+function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): BatchingRecorder {
+  return {
+    async record(input) {
+      const event = await ledger.record(input);
+      onEvent?.(event);
+      return event;
+    },
+    flush: async () => undefined,
   };
 }

@@ -63,6 +63,15 @@ export interface ServerLimits {
    * @default 65000
    */
   keepAliveTimeoutMs: number;
+  /**
+   * SQLite: how long one store write of the server waits for another process's write lock
+   * (`tokenledger import`, a second `serve`) before it gives up and retries later. better-sqlite3
+   * waits on the main thread, so this bounds how long a held lock can stall the gateway,
+   * `/healthz` and `/metrics`; the events wait in the spool meanwhile. Analytics that must apply
+   * pending rollups answer 503 (retry later) while the lock is held longer.
+   * @default 25
+   */
+  sqliteBusyTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -75,6 +84,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 65_000,
+  sqliteBusyTimeoutMs: 25,
 };
 
 export interface ServerDeps {

@@ -17,7 +17,7 @@ import { priceDataStatus, STALE_AFTER_DAYS } from '../pricing/index.js';
 import { openStore, redactStoreUrl, type Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import { createApp, type TokenledgerApp } from './app.js';
-import type { ServerLimits } from './deps.js';
+import { DEFAULT_LIMITS, type ServerLimits } from './deps.js';
 import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
@@ -25,6 +25,7 @@ import { startOtelExport, type OtelExport } from './otel-export/index.js';
 import { selfUpstream } from './gateway/loop-guard.js';
 import { resolveUpstream } from './gateway/upstreams.js';
 import { ConfigError } from '../errors/index.js';
+import { spoolOptionsFor } from './spool-location.js';
 
 export interface StartServerOptions {
   /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
@@ -112,8 +113,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const requestedPort = options.port ?? config.server.port ?? DEFAULT_PORT;
   await refuseSelfUpstream(config, env, { host, port: requestedPort });
   const db = options.db ?? config.store ?? DEFAULT_DB;
-  const store = await openStore(db, { logger: log });
-  const ledger = createLedger({ store, prices: config.prices, logger });
+  // A held SQLite write lock stalls the main thread for at most this long per write; the spool
+  // keeps the events meanwhile and the drain retries with backoff.
+  const busyTimeoutMs =
+    options.limits?.sqliteBusyTimeoutMs ??
+    config.server.limits.sqliteBusyTimeoutMs ??
+    DEFAULT_LIMITS.sqliteBusyTimeoutMs;
+  const store = await openStore(db, { logger: log, busyTimeoutMs });
+  // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
+  const spool = spoolOptionsFor(db, config.server.spool);
+  const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
   const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
@@ -165,7 +174,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ url, store: store.kind, db: redactStoreUrl(db), keys: built.keysConfigured }, 'tokenledger serving');
+  log.info(
+    { url, store: store.kind, db: redactStoreUrl(db), spool: spool?.path, keys: built.keysConfigured },
+    'tokenledger serving',
+  );
   const { openRoutes } = built;
   const remindOpen = (): void =>
     log.warn({ url, openRoutes }, `--insecure-open: ${openRoutes.join(', ')} served without a key beyond loopback`);

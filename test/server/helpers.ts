@@ -1,7 +1,7 @@
 /** Builds the server app in-process over a memory (or given) store, for app.request() tests. */
 import { parseConfig } from '#src/config/index.js';
 import { createDefaultMeter } from '#src/http/index.js';
-import { createRecordingLedger, type RecordingLedger } from '#src/ledger/index.js';
+import { createRecordingLedger, type RecordingLedger, type SpoolOptions } from '#src/ledger/index.js';
 import { createApp, createServerMetrics, type ServerLimits, type TokenledgerApp } from '#src/server/index.js';
 import { openStore, type Store } from '#src/store/index.js';
 import type { Logger } from '#src/types/index.js';
@@ -32,12 +32,18 @@ export async function makeApp(
     env?: Record<string, string | undefined>;
     store?: Store;
     limits?: Partial<ServerLimits>;
+    /** Give the ledger a spool, as `tokenledger serve` does. */
+    spool?: SpoolOptions;
   } = {},
 ): Promise<TestApp> {
   const env = options.env ?? {};
   const store = options.store ?? (await openStore('memory:'));
-  const ledger = createRecordingLedger({ store });
   const logger = memoryLogger();
+  const ledger = createRecordingLedger({
+    store,
+    logger,
+    ...(options.spool === undefined ? {} : { spool: options.spool }),
+  });
   const built = createApp({
     store,
     ledger,

@@ -4,7 +4,10 @@
  * raw provider `response` to normalize here, plus attribution). All events are validated
  * first (a 400 names `events[i].field` and nothing is stored); then the answer is 200 with
  * the ids only once every event is durable. Re-sent ids are idempotent. A store failure is a
- * 503: nothing of that request was acknowledged, so nothing acknowledged is lost.
+ * 503: nothing of that request was acknowledged, so nothing acknowledged is lost. With the
+ * spool (`tokenledger serve`), the events are on disk before any answer: 200 once the store
+ * has them, 202 `{ spooled }` when the store failed or was slow (the drain stores them; do not
+ * re-send), 503 only when the spool refused them.
  *
  * @module
  */
@@ -65,7 +68,9 @@ export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, acces
       throw badRequest(`${where}${first.error.message}`, `${where}${first.error.field ?? 'input'}`);
     }
     for (const event of result.events) deps.metrics.observeEvent(event);
-    return c.json({ ids: result.events.map((event) => event.id), recorded: result.events.length });
+    const ids = result.events.map((event) => event.id);
+    if (result.outcome === 'spooled') return c.json({ ids, recorded: 0, spooled: ids.length }, 202);
+    return c.json({ ids, recorded: result.events.length });
   });
   return app;
 }
