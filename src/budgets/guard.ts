@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { BudgetExceededError, BudgetUnavailableError, StoreError } from '../errors/index.js';
 import { nanosToUsd, type Pricer } from '../pricing/index.js';
-import type { BudgetSpec, Logger } from '../types/index.js';
+import type { BudgetSpec, Logger, Usage } from '../types/index.js';
 import type { BudgetCounters, CounterState, ReserveLine, ReserveOutcome } from './counters.js';
 import { holdFor, type Hold } from './hold.js';
 import { inputTokenBound } from './input-bound.js';
@@ -45,6 +45,11 @@ export interface CallOutcome {
   costNanos: number | undefined;
   /** Input + output tokens billed; `undefined` when unknown (settled at the hold). */
   tokens: number | undefined;
+  /**
+   * The usage billed when its output is unknown (a stream cancelled or cut before the
+   * provider's final count): settled to that input plus the output held, at most the hold.
+   */
+  inputOnly?: Usage | undefined;
 }
 
 /** One budget's view of an admitted call. */
@@ -63,6 +68,8 @@ export interface SettleReport {
   settled: boolean;
   /** Budgets settled at the hold because the real amount was unknown. */
   atHold: string[];
+  /** Budgets settled to the known input plus the held output (the output count never came). */
+  outputUnknown: string[];
   /** Budgets whose real amount came out above the hold (a call with no output cap outran the default). */
   overshoot: string[];
 }
@@ -117,7 +124,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   async function admit(input: AdmitInput): Promise<Admission> {
     const applying = applicableBudgets(budgetsNow(), input.call);
     const reservationId = randomUUID();
-    if (applying.length === 0) return admission({ reservationId, budgets: [], unguarded: false });
+    if (applying.length === 0) return admission({ call: input.call, reservationId, budgets: [], unguarded: false });
     const at = now();
     const planned = plan(input, applying, at);
     for (const entry of planned) {
@@ -133,7 +140,8 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       amount: hold.amount ?? 0,
     }));
     const leaseMs = Math.min(...applying.map((budget) => budget.leaseMs));
-    if (lines.length === 0) return admission({ reservationId, budgets: admitted(planned, [], []), unguarded: false });
+    if (lines.length === 0)
+      return admission({ call: input.call, reservationId, budgets: admitted(planned, [], []), unguarded: false });
     let outcome: ReserveOutcome;
     try {
       outcome = await counters.reserve({ reservationId, lines, now: at, leaseMs });
@@ -144,7 +152,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       options.logger?.warn('budget counters unavailable; admitted without holds (failureMode: open)', {
         error: error.message,
       });
-      return admission({ reservationId, budgets: [], unguarded: true });
+      return admission({ call: input.call, reservationId, budgets: [], unguarded: true });
     }
     if (!outcome.admitted) {
       const { refusal: refused } = outcome;
@@ -153,10 +161,25 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       throw refusal(entry.budget, entry.span.resetsAt, refused.spent, refused.held, refused.amount, 'cap');
     }
     const budgets = admitted(planned, holding, outcome.states);
-    return admission({ reservationId, budgets, unguarded: false, leaseMs, held: true });
+    return admission({ call: input.call, reservationId, budgets, unguarded: false, leaseMs, held: true });
+  }
+
+  /** Known input plus the output held, in the budget's unit; `undefined` when it cannot be priced. */
+  function partialAmount(entry: AdmittedBudget, call: BudgetCall, usage: Usage): number | undefined {
+    const output = entry.hold.outputTokens;
+    const input = usage.inputTokens ?? entry.hold.inputTokens;
+    if (entry.budget.unit === 'tokens') return input + output;
+    if (call.model === undefined) return undefined;
+    const priced = pricer.price({
+      ...(call.provider === undefined ? {} : { provider: call.provider }),
+      model: call.model,
+      usage: { ...usage, inputTokens: input, outputTokens: output, totalTokens: input + output },
+    });
+    return priced.cost?.totalNanos;
   }
 
   function admission(setup: {
+    call: BudgetCall;
     reservationId: string;
     budgets: AdmittedBudget[];
     unguarded: boolean;
@@ -181,21 +204,25 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     let done: Promise<SettleReport> | undefined;
     async function settleOnce(outcome: CallOutcome): Promise<SettleReport> {
       if (timer !== undefined) clearInterval(timer);
-      const atHold: string[] = [];
-      const overshoot: string[] = [];
+      const report: SettleReport = { settled: false, atHold: [], outputUnknown: [], overshoot: [] };
       const amounts: Record<string, number> = {};
       for (const entry of budgets) {
-        const real = entry.budget.unit === 'usd' ? outcome.costNanos : outcome.tokens;
         const heldAmount = entry.hold.amount ?? 0;
+        let real = entry.budget.unit === 'usd' ? outcome.costNanos : outcome.tokens;
+        if (real === undefined && outcome.inputOnly !== undefined) {
+          real = Math.min(heldAmount, partialAmount(entry, setup.call, outcome.inputOnly) ?? heldAmount);
+          report.outputUnknown.push(entry.budget.name);
+        }
         // Unknown real amount (an unpriced success): the hold stands, never $0.
-        if (real === undefined) atHold.push(entry.budget.name);
-        else if (real > heldAmount) overshoot.push(entry.budget.name);
+        if (real === undefined) report.atHold.push(entry.budget.name);
+        else if (real > heldAmount) report.overshoot.push(entry.budget.name);
         amounts[entry.counter] = real ?? heldAmount;
       }
-      if (setup.held !== true) return { settled: false, atHold, overshoot };
-      const settled = await counters.settle(reservationId, amounts);
-      if (overshoot.length > 0) options.logger?.warn('budget settled above its hold', { budgets: overshoot });
-      return { settled, atHold, overshoot };
+      if (setup.held !== true) return report;
+      report.settled = await counters.settle(reservationId, amounts);
+      if (report.overshoot.length > 0)
+        options.logger?.warn('budget settled above its hold', { budgets: report.overshoot });
+      return report;
     }
     return {
       reservationId,

@@ -65,6 +65,11 @@ export interface ExchangeStart {
   estimateFrom?: Uint8Array;
   /** The event's id, when the caller names it before the call (the gateway tells its client). */
   id?: string;
+  /**
+   * Told once the call's event is stored (`undefined` when recording failed), and whether the
+   * provider answered at all: budgets settle from it.
+   */
+  onRecorded?: (event: UsageEvent | undefined, answered: boolean) => void;
 }
 
 /** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
@@ -114,17 +119,19 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
   const stats: TrackingStats = { recorded: 0, recordFailures: 0, pending: 0 };
   const inFlight = new Set<Promise<void>>();
 
-  function record(input: RecordInput): void {
+  function record(input: RecordInput, onRecorded?: (event: UsageEvent | undefined) => void): void {
     stats.pending++;
     let promise: Promise<void>;
     try {
       promise = options.recorder.record(input).then(
-        () => {
+        (event) => {
           stats.recorded++;
+          onRecorded?.(event);
         },
         (error: unknown) => {
           stats.recordFailures++;
           options.onError?.(error);
+          onRecorded?.(undefined);
         },
       );
     } catch (error) {
@@ -132,6 +139,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
       promise = Promise.resolve();
       stats.recordFailures++;
       options.onError?.(error);
+      onRecorded?.(undefined);
     }
     const settled = promise.finally(() => {
       stats.pending--;
@@ -158,6 +166,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     let meter: UsageMeter | undefined;
     let streaming = false;
     let firstContentAt: number | undefined;
+    const answered = (event: UsageEvent | undefined) => start.onRecorded?.(event, true);
 
     return {
       retry() {
@@ -169,13 +178,16 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
       fail(error) {
         if (finished) return;
         finished = true;
-        record({
-          ...base,
-          durationMs: clock() - startedAt,
-          status: 'error',
-          error: { type: networkErrorType(error), message: errorMessage(error) },
-          usageUnavailableReason: 'the request failed before a response',
-        });
+        record(
+          {
+            ...base,
+            durationMs: clock() - startedAt,
+            status: 'error',
+            error: { type: networkErrorType(error), message: errorMessage(error) },
+            usageUnavailableReason: 'the request failed before a response',
+          },
+          (event) => start.onRecorded?.(event, false),
+        );
       },
       respond(status, statusText, contentType) {
         if (finished) return false;
@@ -183,13 +195,16 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
           finished = true;
           const classified = providerErrorFromStatus(status, `HTTP ${status}`);
           const error: EventError = { type: classified.name, status, message: `HTTP ${status} ${statusText}`.trim() };
-          record({
-            ...base,
-            durationMs: clock() - startedAt,
-            status: 'error',
-            error,
-            usageUnavailableReason: `the provider answered ${status}`,
-          });
+          record(
+            {
+              ...base,
+              durationMs: clock() - startedAt,
+              status: 'error',
+              error,
+              usageUnavailableReason: `the provider answered ${status}`,
+            },
+            answered,
+          );
           return false;
         }
         streaming = isStreamContentType(contentType);
@@ -222,14 +237,14 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         };
         // A reader that stops at the stream's end marker (openai 7 does at [DONE]) got it all.
         if (outcome === 'done' || (outcome === 'cancelled' && meter?.complete === true)) {
-          record(withMeteredResult({ ...base, ...timing, status: 'ok' }, result));
+          record(withMeteredResult({ ...base, ...timing, status: 'ok' }, result), answered);
           return;
         }
         const error: EventError =
           outcome === 'cancelled'
             ? { type: 'AbortError', message: 'the caller stopped reading the response' }
             : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
-        record(withMeteredResult({ ...base, ...timing, status: 'error', error }, result));
+        record(withMeteredResult({ ...base, ...timing, status: 'error', error }, result), answered);
       },
     };
   }

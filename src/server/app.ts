@@ -101,6 +101,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     lendUpstreamKey: !keys.any && !exposed,
     hopId: newHopId(),
     newEventId: createEventIds(),
+    ...(deps.budgets === undefined ? {} : { budgets: deps.budgets }),
   };
   const health = createHealthState({ logger: deps.logger });
   watchLimits(health, deps, runtime.locked);

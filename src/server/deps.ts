@@ -7,6 +7,7 @@
 import type { Config } from '../config/index.js';
 import type { CreateUsageMeter } from '../http/index.js';
 import type { RecordingLedger } from '../ledger/index.js';
+import type { BudgetGuard } from '../budgets/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import type { Binding } from './binding.js';
@@ -102,4 +103,6 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Where the server listens, and whether `--insecure-open` was given. @default 127.0.0.1, not open */
   binding?: Binding;
+  /** Budgets the gateway enforces before each call (`budgets:` in the config). */
+  budgets?: BudgetGuard;
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { SecretValue, ServerConfig } from '../config/index.js';
+import { envRefName, type SecretValue, type ServerConfig } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { GatewayKey } from './gateway/types.js';
 
@@ -44,6 +44,8 @@ export function resolveServerKeys(server: ServerConfig): ServerKeys {
     const field = `server.gatewayKeys.${index}`;
     return {
       key: required(entry.key, `${field}.key`),
+      // The variable's name (never the key): budgets scope by it.
+      name: envRefName(entry.key.ref) ?? `gatewayKeys.${index}`,
       providers: entry.providers,
       upstreamKey: entry.upstreamKey === undefined ? undefined : required(entry.upstreamKey, `${field}.upstreamKey`),
       attribution:

@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger as PinoLogger } from 'pino';
+import { budgetFromConfig, type BudgetGuard, createBudgetGuard, openBudgetCounters } from '../budgets/index.js';
 import { loadConfig, type Config } from '../config/index.js';
+import { createPricer } from '../pricing/index.js';
 import { createDefaultMeter, createLedger, type Ledger } from '../http/index.js';
 import { priceDataStatus, STALE_AFTER_DAYS } from '../pricing/index.js';
 import { openStore, redactStoreUrl, type Store } from '../store/index.js';
@@ -123,6 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
+  const budgets = await openBudgets(config, db, logger);
   const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
@@ -140,6 +143,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     limits: options.limits,
     dashboardDir: options.dashboardDir,
     binding: { host, insecureOpen },
+    ...(budgets === undefined ? {} : { budgets }),
   });
   const { limits } = built;
 
@@ -219,6 +223,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           error: error instanceof Error ? error.message : String(error),
         });
       }
+      await budgets?.counters.close();
       await store.close();
       await otelExport?.shutdown();
       log.info({ url }, 'tokenledger stopped');
@@ -261,6 +266,14 @@ async function refuseSelfUpstream(
       `the upstream for ${looping.id} (${looping.baseURL}) is this server itself (${own.host}:${own.port}): every call would loop; point it at the provider (server.upstreams, providers.${looping.id}.baseURL or its *_BASE_URL variable)`,
       { field: 'server.upstreams' },
     );
+}
+
+/** The budget guard over counters beside the ledger (or in Redis), when the config has budgets. */
+async function openBudgets(config: Config, db: string, logger: Logger): Promise<BudgetGuard | undefined> {
+  if (config.budgets.length === 0) return undefined;
+  const counters = await openBudgetCounters({ store: db, redis: config.redis });
+  const specs = config.budgets.map(budgetFromConfig);
+  return createBudgetGuard({ budgets: specs, counters, pricer: createPricer({ overrides: config.prices }), logger });
 }
 
 /** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */

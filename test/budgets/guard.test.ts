@@ -54,6 +54,7 @@ describe('budget guard', () => {
     expect(await first.settle({ costNanos: 100_000, tokens: 900 })).toEqual({
       settled: true,
       atHold: [],
+      outputUnknown: [],
       overshoot: [],
     });
     const second = await guard.admit(call);

@@ -33,6 +33,8 @@ export interface Delivery {
   prefix?: Buffer;
   /** `upstreamResponse` has ended: `prefix` is the whole body. */
   ended?: boolean;
+  /** Headers the gateway adds (`x-tokenledger-budget-*`). */
+  extraHeaders?: OutgoingHttpHeaders;
 }
 
 /** The stream the client reads: the filter that removes the added usage. */
@@ -62,6 +64,7 @@ export function deliverResponse(delivery: Delivery): void {
   }
   // The client gets fewer bytes than the upstream sent.
   if (removing) delete headers['content-length'];
+  Object.assign(headers, delivery.extraHeaders);
   headers['x-tokenledger-overhead-ms'] = overheadMs.toFixed(3);
   res.writeHead(status, upstreamResponse.statusMessage, headers);
   // Streams: send each event as soon as it arrives (no Nagle wait on small writes).

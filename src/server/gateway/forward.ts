@@ -38,6 +38,8 @@ export interface ForwardCall {
   exchange: Exchange | undefined;
   /** `performance.now()` when the request arrived. */
   startedAt: number;
+  /** Headers added to the answer, whatever it is (`x-tokenledger-budget-*`). */
+  extraHeaders?: OutgoingHttpHeaders;
 }
 
 function timeoutError(ms: number): Error {
@@ -96,7 +98,7 @@ function readErrorBody(response: IncomingMessage): Promise<{ bytes: Buffer; ende
 }
 
 export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logger): void {
-  const { req, res, route, upstream, target, exchange, startedAt } = call;
+  const { req, res, route, upstream, target, exchange, startedAt, extraHeaders } = call;
   const { limits, metrics } = runtime;
   const secure = target.protocol === 'https:';
   const retry = retryFor(runtime, route);
@@ -159,7 +161,16 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       }
       const deliver = (prefix?: Buffer, ended?: boolean): void => {
         const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
-        deliverResponse({ upstreamResponse, res, exchange, overheadMs, removeAddedUsage: asking, prefix, ended });
+        deliverResponse({
+          upstreamResponse,
+          res,
+          exchange,
+          overheadMs,
+          removeAddedUsage: asking,
+          prefix,
+          ended,
+          ...(extraHeaders === undefined ? {} : { extraHeaders }),
+        });
         metrics.observeOverhead(route.label, overheadMs);
       };
       if (asking && (status === 400 || status === 422)) {
@@ -191,7 +202,10 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       const failure = timedOut ? new TimeoutError(error.message) : new ConnectionError(error.message);
       if (retryLater(attempt, failure)) return;
       exchange?.fail(error);
-      sendError(res, undeliverable(upstream, timedOut, limits.upstreamTimeoutMs), logger, { startedAt });
+      sendError(res, undeliverable(upstream, timedOut, limits.upstreamTimeoutMs), logger, {
+        startedAt,
+        ...(extraHeaders === undefined ? {} : { extraHeaders }),
+      });
     });
     upstreamRequest.end(body);
   };

@@ -14,7 +14,10 @@ import type { Logger } from '../../types/index.js';
 import { parseTraceparent } from '../../usage/index.js';
 import { HttpError } from '../http-error.js';
 import { browserRefusal } from '../middleware/browser-guard.js';
+import { type Admission, outcomeOfEvent } from '../../budgets/index.js';
+import { BudgetExceededError } from '../../errors/index.js';
 import { attributionFromHeaders } from './attribution.js';
+import { budgetHeaders, requestedMaxOutputTokens, routeBills, sendBudgetRefusal } from './budget-gate.js';
 import { checkBodyClean, checkProviderAllowed, createGatewayKeyring, scrubGatewayKeyFromUrl } from './client-key.js';
 import { forward } from './forward.js';
 import { checkNoLoop, hopsOf, viaValue } from './loop-guard.js';
@@ -56,46 +59,83 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         via: viaValue(hops, runtime.hopId),
       });
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
-    // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
-    const recorded = req.method === 'POST';
-    const asked = recorded
-      ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
-      : undefined;
-    // GET /v1/models is not an LLM call: forwarded, not recorded.
-    const id = recorded ? runtime.newEventId() : undefined;
-    // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
-    if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
-    const exchange = recorded
-      ? runtime.tracker.begin({
-          id,
-          url: target.href,
-          model,
-          provider: upstream.provider,
-          attribution,
-          // The app's span for this call, so that the span it exports later is not counted again.
-          trace: parseTraceparent(one(req.headers['traceparent'])),
-          // Not asked for usage: if none comes, it is estimated from this body and the answer.
-          estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
-        })
-      : undefined;
-    const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
-    const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
-    forward(
-      {
-        req,
-        res,
-        route,
-        upstream,
-        target,
-        headers: headersFor(sent.length),
-        body: sent,
-        original,
-        exchange,
-        startedAt,
-      },
-      runtime,
-      logger,
-    );
+    const send = (admission: Admission | undefined): void => {
+      // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
+      const recorded = req.method === 'POST';
+      const asked = recorded
+        ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
+        : undefined;
+      // GET /v1/models is not an LLM call: forwarded, not recorded.
+      const id = recorded ? runtime.newEventId() : undefined;
+      // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
+      if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
+      const exchange = recorded
+        ? runtime.tracker.begin({
+            id,
+            url: target.href,
+            model,
+            provider: upstream.provider,
+            attribution,
+            // The app's span for this call, so that the span it exports later is not counted again.
+            trace: parseTraceparent(one(req.headers['traceparent'])),
+            // Not asked for usage: if none comes, it is estimated from this body and the answer.
+            estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
+            ...(admission === undefined
+              ? {}
+              : { onRecorded: (event, answered) => void admission.settle(outcomeOfEvent(event, answered)) }),
+          })
+        : undefined;
+      if (exchange === undefined) void admission?.release();
+      const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
+      const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
+      forward(
+        {
+          req,
+          res,
+          route,
+          upstream,
+          target,
+          headers: headersFor(sent.length),
+          body: sent,
+          original,
+          exchange,
+          startedAt,
+          extraHeaders: budgetHeaders(admission),
+        },
+        runtime,
+        logger,
+      );
+    };
+    const budgets = runtime.budgets;
+    if (budgets === undefined) {
+      send(undefined);
+      return;
+    }
+    // Admission comes before anything is sent: over a cap, the call never leaves.
+    budgets
+      .admit({
+        call: { key: key?.name, ...attribution, provider: upstream.provider, model },
+        body,
+        maxOutputTokens: requestedMaxOutputTokens(body),
+        bills: routeBills(route.label, req.method),
+      })
+      .then(
+        (admission) => {
+          if (res.destroyed) {
+            // The client left while we held: nothing was sent, nothing is billed.
+            void admission.release();
+            return;
+          }
+          send(admission);
+        },
+        (error: unknown) => {
+          if (error instanceof BudgetExceededError) {
+            sendBudgetRefusal(res, route.label, error, { startedAt, now: Date.now() });
+            return;
+          }
+          sendError(res, error, logger, { startedAt });
+        },
+      );
   }
 
   return {

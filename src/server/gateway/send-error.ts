@@ -11,6 +11,8 @@ import { errorResponse } from '../error-response.js';
 export interface SendErrorOptions {
   /** `performance.now()` when the request arrived: the answer carries `x-tokenledger-overhead-ms`. */
   startedAt?: number;
+  /** Headers the gateway adds (`x-tokenledger-budget-*`). */
+  extraHeaders?: OutgoingHttpHeaders;
 }
 
 export function sendError(res: ServerResponse, error: unknown, logger: Logger, options: SendErrorOptions = {}): void {
@@ -24,6 +26,7 @@ export function sendError(res: ServerResponse, error: unknown, logger: Logger, o
   }
   const text = JSON.stringify(body);
   const headers: OutgoingHttpHeaders = {
+    ...options.extraHeaders,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
   };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { BudgetGuard } from '../../budgets/index.js';
 import type { RetryOptions } from '../../client/index.js';
 import type { ExchangeTracker, StreamUsageMode } from '../../http/index.js';
 import type { Attribution } from '../../types/index.js';
@@ -14,6 +15,8 @@ import type { Upstream } from './upstreams.js';
 /** A configured gateway key, resolved. */
 export interface GatewayKey {
   key: string;
+  /** The key's variable name (`env:CI_KEY` is `CI_KEY`), safe to show: budgets scope by it. */
+  name: string;
   /** The providers this key may reach; the first is its default on the OpenAI routes. */
   providers: readonly string[];
   /** Upstream key used instead of the server's key for its (single) provider. */
@@ -55,6 +58,8 @@ export interface GatewayRuntime {
   hopId: string;
   /** Names a call's event before it is recorded (`x-tokenledger-event-id`). */
   newEventId: () => string;
+  /** Budgets enforced before each call goes upstream; absent when none are configured. */
+  budgets?: BudgetGuard;
 }
 
 /** What the route decided once the body and key are known. */

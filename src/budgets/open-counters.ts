@@ -1,0 +1,33 @@
+/**
+ * Budget counters beside the ledger: in its SQLite file, its PostgreSQL database (same schema),
+ * or in Redis when one is configured (lowest latency). A memory ledger gets memory counters.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors/index.js';
+import type { BudgetCounters } from './counters.js';
+import { MemoryBudgetCounters } from './memory-counters.js';
+import { PostgresBudgetCounters } from './postgres-counters.js';
+import { RedisBudgetCounters } from './redis-counters.js';
+import { SqliteBudgetCounters } from './sqlite-counters.js';
+
+export interface OpenBudgetCountersOptions {
+  /** The ledger's store URL (`sqlite:PATH`, `postgres://...`, `memory:`). */
+  store: string;
+  /** A `redis://` URL: counters go there instead. */
+  redis?: string | undefined;
+}
+
+export async function openBudgetCounters(options: OpenBudgetCountersOptions): Promise<BudgetCounters> {
+  if (options.redis !== undefined) return new RedisBudgetCounters({ redis: options.redis });
+  const url = options.store.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'memory') return new MemoryBudgetCounters();
+  if (scheme === 'sqlite' || scheme === 'file') {
+    let path = url.slice(scheme.length + 1);
+    if (path.startsWith('//')) path = path.slice(2);
+    return SqliteBudgetCounters.open({ path });
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') return PostgresBudgetCounters.open({ url });
+  throw new ConfigError('budgets need a sqlite:, postgres:// or memory: store, or redis', { field: 'store' });
+}

@@ -1,0 +1,49 @@
+/**
+ * What a finished call settles to, read from its recorded event: the provider's reported cost
+ * when it reports one, else ours.
+ * - a success settles to its cost; a success we cannot price settles at the hold (flagged);
+ * - a failure with usage (a cancelled or cut stream: its input plus what was streamed) settles
+ *   to that usage's cost; when the output count never came (Anthropic and OpenAI send it last),
+ *   to the known input plus the output held;
+ * - a failure with no usage that the provider answered with an error status, or that never got
+ *   a response, settles to 0 (providers bill neither);
+ * - a failure cut mid-body before any usage arrived cannot be known: it settles at the hold.
+ *
+ * @module
+ */
+import { usdToNanos } from '../pricing/index.js';
+import type { UsageEvent } from '../types/index.js';
+import type { CallOutcome } from './guard.js';
+
+const UNKNOWN: CallOutcome = { costNanos: undefined, tokens: undefined };
+
+function tokensOf(event: UsageEvent): number | undefined {
+  const { inputTokens, outputTokens, totalTokens } = event.usage;
+  if (totalTokens !== undefined) return totalTokens;
+  return inputTokens === undefined || outputTokens === undefined ? undefined : inputTokens + outputTokens;
+}
+
+function costOf(event: UsageEvent): number | undefined {
+  if (typeof event.providerCost === 'number' && Number.isFinite(event.providerCost) && event.providerCost >= 0) {
+    return usdToNanos(event.providerCost);
+  }
+  return event.cost?.totalNanos;
+}
+
+/**
+ * The settle amounts of a call from its event; `undefined` (never recorded) settles at the hold.
+ *
+ * @param answered - false when the call got no response at all (refused connection, timeout before headers).
+ */
+export function outcomeOfEvent(event: UsageEvent | undefined, answered = true): CallOutcome {
+  if (event === undefined) return UNKNOWN;
+  const hasUsage = event.usage.inputTokens !== undefined || event.usage.outputTokens !== undefined;
+  if (event.status === 'ok' || hasUsage) {
+    const outcome: CallOutcome = { costNanos: costOf(event), tokens: tokensOf(event) };
+    // A stream stopped before the provider's final count: its input is known, its output is not.
+    if (event.status === 'error' && event.usage.outputTokens === undefined) outcome.inputOnly = event.usage;
+    return outcome;
+  }
+  const nothingBilled = !answered || event.error?.status !== undefined;
+  return nothingBilled ? { costNanos: 0, tokens: 0 } : UNKNOWN;
+}

@@ -1,0 +1,160 @@
+/**
+ * Budgets on the gateway, driven by the official SDKs: a call over a cap is refused before it is
+ * sent, with a 429 the SDK surfaces with the budget's message and does not retry; every answer
+ * names the budget in `x-tokenledger-budget-*` headers; a call settles to its real cost, and a
+ * stream the client cancels halfway settles to its input plus what was streamed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import { parseConfig } from '#src/config/index.js';
+import { type RunningServer, startServer } from '#src/server/index.js';
+import type { UsageEvent } from '#src/types/index.js';
+import { fixtureEvents, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gateway-budgets-'));
+const db = join(dir, 'ledger.db');
+const BUDGETS = [
+  { name: 'tiny', capUsd: 0.0001, window: 'day', scope: { agent: 'over' } },
+  { name: 'ok-daily', capUsd: 1, window: 'day', scope: { agent: 'within' } },
+  { name: 'stream-daily', capUsd: 1, window: 'day', scope: { agent: 'streamer' } },
+] as const;
+let mock: MockProvider;
+let server: RunningServer;
+let counters: SqliteBudgetCounters;
+
+beforeAll(async () => {
+  mock = await startMockProvider();
+  const env = { OPENAI_BASE_URL: `${mock.url}/v1`, ANTHROPIC_BASE_URL: mock.url };
+  server = await startServer({
+    port: 0,
+    db: `sqlite:${db}`,
+    env,
+    config: parseConfig({ budgets: BUDGETS }, 'inline', env),
+    logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
+  counters = SqliteBudgetCounters.open({ path: db });
+});
+afterAll(async () => {
+  await counters.close();
+  await server.close();
+  await mock.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => mock.reset());
+
+async function stateOf(name: (typeof BUDGETS)[number]['name']) {
+  const spec = budgetFromConfig(BUDGETS.find((entry) => entry.name === name) as never);
+  const span = windowSpan(spec.window, Date.now());
+  const window = { counter: counterOf(spec), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
+  return (await counters.state([window], Date.now()))[0];
+}
+
+async function lastEvent(agent: string): Promise<UsageEvent | undefined> {
+  await server.app.flushRecordings();
+  return (await server.store.events({ filter: { agent }, limit: 1 })).events[0];
+}
+
+const nextMidnight = () => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
+};
+
+describe('gateway budgets with the official openai client', () => {
+  it('refuses a call over the cap before sending it: a 429 with the budget message, not retried', async () => {
+    let sent = 0;
+    const client = new OpenAI({
+      apiKey: 'sk-client-1111111111',
+      baseURL: `${server.url}/v1`,
+      maxRetries: 3,
+      defaultHeaders: { 'x-tokenledger-agent': 'over' },
+      fetch: (url, init) => {
+        sent++;
+        return fetch(url, init);
+      },
+    });
+    const error = await client.chat.completions
+      .create({ model: 'gpt-4.1-nano', max_tokens: 1000, messages: [{ role: 'user', content: 'a holiday' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    const refused = error as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(refused.status).toBe(429);
+    expect(refused.message).toContain('budget tiny exceeded: cap $0.0001, spent $0.00, held $0.00');
+    expect(refused.message).toContain(`resets at ${nextMidnight()}`);
+    expect(refused.code).toBe('budget_exceeded');
+    expect(refused.headers.get('x-should-retry')).toBe('false');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-tokenledger-budget-name')).toBe('tiny');
+    expect(refused.headers.get('x-tokenledger-budget-reset')).toBe(nextMidnight());
+    expect(sent).toBe(1);
+    expect(mock.requests).toHaveLength(0);
+    expect(await stateOf('tiny')).toEqual({ spent: 0, held: 0 });
+  });
+
+  it('admits within the cap, names the budget in headers, and settles to the real cost', async () => {
+    const client = new OpenAI({
+      apiKey: 'sk-client-1111111111',
+      baseURL: `${server.url}/v1`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-tokenledger-agent': 'within' },
+    });
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-4.1-nano', max_tokens: 1000, messages: [{ role: 'user', content: 'a holiday' }] })
+      .withResponse();
+    expect(response.headers.get('x-tokenledger-budget-name')).toBe('ok-daily');
+    expect(response.headers.get('x-tokenledger-budget-unit')).toBe('usd');
+    expect(response.headers.get('x-tokenledger-budget-limit')).toBe('1');
+    expect(response.headers.get('x-tokenledger-budget-reset')).toBe(nextMidnight());
+    const held = Number(response.headers.get('x-tokenledger-budget-held'));
+    expect(held).toBeGreaterThan(0);
+    expect(Number(response.headers.get('x-tokenledger-budget-remaining'))).toBeCloseTo(1 - held, 9);
+    const event = await lastEvent('within');
+    expect(event?.usage).toMatchObject({ inputTokens: 16, outputTokens: 363 });
+    expect(await stateOf('ok-daily')).toEqual({ spent: event?.cost?.totalNanos, held: 0 });
+    // The next call sees the settled spend, not the hold.
+    const second = await client.chat.completions
+      .create({ model: 'gpt-4.1-nano', max_tokens: 1000, messages: [{ role: 'user', content: 'a holiday' }] })
+      .withResponse();
+    const remaining = Number(second.response.headers.get('x-tokenledger-budget-remaining'));
+    expect(remaining).toBeCloseTo(1 - (event?.cost?.total ?? 0) - held, 9);
+  });
+});
+
+describe('gateway budgets with the official anthropic client', () => {
+  it('a stream cancelled halfway settles to its input plus what was streamed', async () => {
+    const events = fixtureEvents('anthropic-04-stream-classic');
+    mock.enqueue({ kind: 'stream', events, stallAfter: 12 });
+    const client = new Anthropic({
+      apiKey: 'sk-ant-client-1111',
+      baseURL: `${server.url}/anthropic`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-tokenledger-agent': 'streamer' },
+    });
+    const stream = await client.messages.create({
+      model: 'claude-sonnet-4-5-20250929',
+      max_tokens: 4000,
+      stream: true,
+      messages: [{ role: 'user', content: 'think' }],
+    });
+    let seen = 0;
+    for await (const _event of stream) {
+      if (++seen === 10) break; // leaving the loop aborts the request
+    }
+    let state = await stateOf('stream-daily');
+    for (let tries = 0; state?.held !== 0 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = await stateOf('stream-daily');
+    }
+    const event = await lastEvent('streamer');
+    expect(event).toMatchObject({ status: 'error', error: { type: 'AbortError' } });
+    expect(event?.usage.inputTokens).toBe(42);
+    // The meter has the input (message_start) but not the output count (the last message_delta
+    // never came): the hold settles to that input plus the output it held, never to $0 and
+    // never above the hold. claude-sonnet-4-5: $3 / $15 per 1M.
+    expect(state).toEqual({ spent: 42 * 3 * 1000 + 4000 * 15 * 1000, held: 0 });
+  });
+});
