@@ -32,6 +32,6 @@ export { holdFor, outputTokenBound, worstCaseNanos } from './hold.js';
 export type { Hold, HoldInput } from './hold.js';
 export { inputTokenBound, IMAGE_PART_TOKENS, TOOLS_PROMPT_TOKENS, LARGEST_CONTEXT_TOKENS } from './input-bound.js';
 export { budgetFromConfig, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_LEASE_MS } from './spec.js';
-export { outcomeOfEvent } from './outcome.js';
+export { outcomeOfEvent, combineOutcomes } from './outcome.js';
 export { openBudgetCounters } from './open-counters.js';
 export type { OpenBudgetCountersOptions } from './open-counters.js';

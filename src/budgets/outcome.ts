@@ -47,3 +47,20 @@ export function outcomeOfEvent(event: UsageEvent | undefined, answered = true): 
   const nothingBilled = !answered || event.error?.status !== undefined;
   return nothingBilled ? { costNanos: 0, tokens: 0 } : UNKNOWN;
 }
+
+/**
+ * One outcome for a call of several attempts (retries): the sum of what each billed. An
+ * attempt whose bill is unknown makes the whole unknown (settled at the hold), unless it is the
+ * only one. No attempt at all (the call failed before sending) billed nothing.
+ */
+export function combineOutcomes(outcomes: readonly CallOutcome[]): CallOutcome {
+  if (outcomes.length === 0) return { costNanos: 0, tokens: 0 };
+  const [only] = outcomes;
+  if (outcomes.length === 1 && only !== undefined) return only;
+  const sum = (pick: (outcome: CallOutcome) => number | undefined) =>
+    outcomes.reduce<number | undefined>((total, outcome) => {
+      const value = pick(outcome);
+      return total === undefined || value === undefined ? undefined : total + value;
+    }, 0);
+  return { costNanos: sum((outcome) => outcome.costNanos), tokens: sum((outcome) => outcome.tokens) };
+}

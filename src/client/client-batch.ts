@@ -5,6 +5,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { BudgetExceededError } from '../errors/index.js';
 import { runPool, type BatchSource } from './batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
 import type { BatchItemResult, BatchOptions, BatchResult, GenerateRequest, GenerateResult } from './types.js';
@@ -26,6 +27,7 @@ export async function runClientBatch(input: {
   let inFlight = 0;
   let done = 0;
   let failed = 0;
+  let refused = 0;
   // In-flight calls follow the batch signal, so cancelling settles them promptly. Each call in
   // flight listens to it (attempt, limiter, retry wait) and removes its listeners when done, so
   // many listeners at once are expected, not a leak.
@@ -35,7 +37,9 @@ export async function runClientBatch(input: {
     inFlight--;
     done++;
     if (result.status === 'error') failed++;
-    summary.add({ ok: result.status === 'ok', attempts: result.attempts, usage: result.usage, costNanos });
+    // A refused item never reached the provider: it is no call in the summary.
+    if (result.status === 'refused') refused++;
+    else summary.add({ ok: result.status === 'ok', attempts: result.attempts, usage: result.usage, costNanos });
     if (collect) results[result.index] = result;
     batchOptions.onResult?.(result);
     if (batchOptions.onProgress !== undefined) {
@@ -43,6 +47,7 @@ export async function runClientBatch(input: {
       batchOptions.onProgress({
         done,
         failed,
+        refused,
         inFlight,
         total,
         elapsedMs: soFar.durationMs,
@@ -75,7 +80,7 @@ export async function runClientBatch(input: {
         settle(
           {
             index,
-            status: 'error',
+            status: error instanceof BudgetExceededError ? 'refused' : 'error',
             text: undefined,
             usage: undefined,
             cost: null,

@@ -4,7 +4,17 @@
  *
  * @module
  */
+import {
+  type BudgetCounters,
+  budgetFromConfig,
+  type CallOutcome,
+  combineOutcomes,
+  createBudgetGuard,
+  MemoryBudgetCounters,
+  outcomeOfEvent,
+} from '../budgets/index.js';
 import { ProviderError, ValidationError } from '../errors/index.js';
+import { createPricer } from '../pricing/index.js';
 import { parseConfig, type Config } from '../config/index.js';
 import { estimateUsage } from '../usage/index.js';
 import { withMeteredResult } from '../ledger/index.js';
@@ -44,6 +54,11 @@ export interface ClientOptions {
   now?: () => number;
   /** Variables for OpenRouter attribution headers. @default process.env */
   env?: Record<string, string | undefined>;
+  /**
+   * Where `config.budgets` are counted. Pass SQLite, PostgreSQL or Redis counters to share
+   * them with other processes (and the gateway). @default counters in this process's memory
+   */
+  budgetCounters?: BudgetCounters;
 }
 
 export interface Client {
@@ -106,6 +121,15 @@ export function createClient(options: ClientOptions): Client {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const resolver = new TargetResolver(config, (provider) => providerEnvHeaders(provider.id, env));
   const recorder = options.ledger;
+  const budgets =
+    config.budgets.length === 0
+      ? undefined
+      : createBudgetGuard({
+          budgets: config.budgets.map(budgetFromConfig),
+          counters: options.budgetCounters ?? new MemoryBudgetCounters(),
+          pricer: createPricer({ overrides: config.prices }),
+          now,
+        });
   const tpmRules = config.rateLimits.filter((rule) => rule.tpm !== undefined);
   const tpmLimited = (provider: string, model: string): boolean =>
     options.rateLimiter !== undefined ||
@@ -168,6 +192,32 @@ export function createClient(options: ClientOptions): Client {
       ...(request.json === undefined ? {} : { json: request.json }),
     };
     const attribution = attributionOf(request);
+    // Over a budget the call is refused here, before anything is sent or retried.
+    const admission = await budgets?.admit({
+      call: { ...attribution, provider: target.provider, model: target.model },
+      body: JSON.stringify(call),
+      maxOutputTokens: call.maxTokens,
+    });
+    const attemptOutcomes: CallOutcome[] = [];
+    try {
+      const result = await executeAdmitted(request, target, call, attribution, attemptOutcomes, onDelta, tracker);
+      attemptOutcomes.push(outcomeOfEvent(result.event));
+      return result;
+    } finally {
+      void admission?.settle(combineOutcomes(attemptOutcomes));
+    }
+  }
+
+  /** The call once admitted: limiter, key, attempt, metering, retry; each attempt's outcome into `outcomes`. */
+  async function executeAdmitted(
+    request: GenerateRequest,
+    target: CallTarget,
+    call: ProviderCall,
+    attribution: Pick<RecordInput, 'agent' | 'run' | 'tags'>,
+    outcomes: CallOutcome[],
+    onDelta: ((text: string) => void) | undefined,
+    tracker: { attempts: number },
+  ): Promise<GenerateResult> {
     const key = { provider: target.provider, model: target.model };
     // Counting tokens costs a tokenizer pass: only when a tpm limit applies to this call.
     const tokens = tpmLimited(target.provider, target.model) ? expectedTokens(call) : 0;
@@ -238,11 +288,12 @@ export function createClient(options: ClientOptions): Client {
             durationMs,
             attempts: attempt,
           };
-          await record(
+          const failedEvent = await record(
             partial === undefined
               ? { ...failed, usageUnavailableReason: 'the call failed' }
               : withMeteredResult(failed, partial.usage),
           );
+          outcomes.push(outcomeOfEvent(failedEvent, error instanceof ProviderError && error.status !== undefined));
           throw error;
         }
       },

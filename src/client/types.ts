@@ -68,6 +68,8 @@ export interface TextStream extends AsyncIterable<string> {
 export interface BatchProgress {
   done: number;
   failed: number;
+  /** Items a budget refused before they were sent (not failures of the provider); `client.batch` always sets it. */
+  refused?: number;
   inFlight: number;
   /** Items known in advance (arrays), else `undefined`. */
   total: number | undefined;
@@ -78,7 +80,8 @@ export interface BatchProgress {
 
 export interface BatchItemResult {
   index: number;
-  status: 'ok' | 'error';
+  /** `refused`: a budget refused the item before it was sent (`error` says which and why). */
+  status: 'ok' | 'error' | 'refused';
   text: string | undefined;
   usage: Usage | undefined;
   /** USD, `null` when unknown. */
