@@ -85,7 +85,13 @@ export {
   TimeoutError,
   ConnectionError,
   AbortError,
+  BudgetExceededError,
+  BudgetUnavailableError,
 } from './errors/index.js';
+export type { BudgetRefusalFacts } from './errors/index.js';
+export { openBudgetCounters } from './budgets/index.js';
+export type { BudgetCounters, OpenBudgetCountersOptions } from './budgets/index.js';
+export type { BudgetSpec, BudgetScope, BudgetWindow } from './types/index.js';
 
 // Reading usage from what you already have: a saved response, a raw stream, text to estimate.
 export { normalizeResponse, createStreamMeter, meterStream, meterStreamText, estimateUsage } from './usage/index.js';

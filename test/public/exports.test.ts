@@ -9,6 +9,8 @@ import * as tokenledger from '#src/index.js';
 const PUBLIC_VALUES = [
   'AbortError',
   'AuthenticationError',
+  'BudgetExceededError',
+  'BudgetUnavailableError',
   'ConfigError',
   'ConnectionError',
   'InvalidUsageError',
@@ -31,6 +33,7 @@ const PUBLIC_VALUES = [
   'meterStream',
   'meterStreamText',
   'normalizeResponse',
+  'openBudgetCounters',
   'openStore',
   'parseConfig',
   'renderRunReport',
