@@ -35,3 +35,5 @@ export { budgetFromConfig, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_LEASE_MS } from '.
 export { outcomeOfEvent, combineOutcomes } from './outcome.js';
 export { openBudgetCounters } from './open-counters.js';
 export type { OpenBudgetCountersOptions } from './open-counters.js';
+export { budgetStatuses } from './status.js';
+export type { BudgetStatus } from './status.js';

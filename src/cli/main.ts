@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   prices: async () => (await import('./commands/prices.js')).registerPricesCommand,
   import: async () => (await import('./commands/import.js')).registerImportCommand,
   batch: async () => (await import('./commands/batch.js')).registerBatchCommand,
+  budgets: async () => (await import('./commands/budgets.js')).registerBudgetsCommand,
 };
 
 /**

@@ -1,0 +1,61 @@
+/**
+ * A budget's standing now: settled spend and live holds in its current window, what remains,
+ * when the window resets, and a burn-rate forecast for calendar windows ("at this rate the
+ * monthly budget runs out on the 23rd"): the spend so far, spread evenly over the time elapsed,
+ * carried to the end of the window.
+ *
+ * @module
+ */
+import type { BudgetSpec } from '../types/index.js';
+import type { BudgetCounters } from './counters.js';
+import { counterOf } from './guard.js';
+import { windowSpan } from './window.js';
+
+export interface BudgetStatus {
+  budget: BudgetSpec;
+  /** Settled spend, live holds and room left, in the budget's unit (nanos or tokens). */
+  spent: number;
+  held: number;
+  remaining: number;
+  /** Start of the current window (UTC ms; 0 for lifetime). */
+  windowStart: number;
+  resetsAt: number | undefined;
+  /** Calendar windows with spend: the spend projected at the window's end, and when the cap would be reached. */
+  forecast?: { projected: number; runsOutAt: number | undefined };
+}
+
+export async function budgetStatuses(
+  budgets: readonly BudgetSpec[],
+  counters: BudgetCounters,
+  now: number,
+): Promise<BudgetStatus[]> {
+  const spans = budgets.map((budget) => windowSpan(budget.window, now));
+  const states = await counters.state(
+    budgets.map((budget, index) => {
+      const span = spans[index] ?? windowSpan(budget.window, now);
+      return { counter: counterOf(budget), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
+    }),
+    now,
+  );
+  return budgets.map((budget, index) => {
+    const span = spans[index] ?? windowSpan(budget.window, now);
+    const { spent, held } = states[index] ?? { spent: 0, held: 0 };
+    const status: BudgetStatus = {
+      budget,
+      spent,
+      held,
+      remaining: Math.max(0, budget.cap - spent - held),
+      windowStart: span.fromBucket,
+      resetsAt: span.resetsAt,
+    };
+    const calendar = budget.window.kind === 'day' || budget.window.kind === 'week' || budget.window.kind === 'month';
+    const elapsed = now - span.bucket;
+    if (calendar && span.resetsAt !== undefined && spent > 0 && elapsed > 0) {
+      const rate = spent / elapsed;
+      const projected = Math.round(rate * (span.resetsAt - span.bucket));
+      const runsOut = span.bucket + Math.ceil(budget.cap / rate);
+      status.forecast = { projected, runsOutAt: runsOut < span.resetsAt ? runsOut : undefined };
+    }
+    return status;
+  });
+}

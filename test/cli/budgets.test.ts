@@ -1,0 +1,81 @@
+/** `tokenledger budgets` run as a real child process over a SQLite ledger's counters. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import { parseConfig } from '#src/config/index.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tokenledger-budgets-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tokenledger budgets', () => {
+  it('lists each budget with cap, spent, held, remaining and reset, as a table and as JSON', async () => {
+    const file = {
+      budgets: [
+        { name: 'daily', capUsd: 5, window: 'day' },
+        { name: 'tok', capTokens: 1000, window: 'lifetime' },
+      ],
+    };
+    const configPath = join(dir, 'tokenledger.config.json');
+    writeFileSync(configPath, JSON.stringify(file));
+    const db = join(dir, 'ledger.db');
+    const [daily] = parseConfig(file, 'inline', {}).budgets.map(budgetFromConfig);
+    const counters = SqliteBudgetCounters.open({ path: db });
+    const now = Date.now();
+    const span = windowSpan(daily!.window, now);
+    const line = { counter: counterOf(daily!), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
+    await counters.reserve({
+      reservationId: 'r1',
+      lines: [{ ...line, cap: daily!.cap, amount: 1_500_000_000 }],
+      now,
+      leaseMs: 60_000,
+    });
+    await counters.settle('r1', { [line.counter]: 1_250_000_000 });
+    await counters.reserve({
+      reservationId: 'r2',
+      lines: [{ ...line, cap: daily!.cap, amount: 500_000_000 }],
+      now,
+      leaseMs: 600_000,
+    });
+    await counters.close();
+
+    const json = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`, '--json']);
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows[0]).toMatchObject({
+      name: 'daily',
+      unit: 'usd',
+      window: 'day',
+      cap: 5,
+      spent: 1.25,
+      held: 0.5,
+      remaining: 3.25,
+    });
+    expect(rows[0]?.['resetsAt']).toBe(new Date(span.resetsAt!).toISOString());
+    expect(rows[1]).toMatchObject({
+      name: 'tok',
+      unit: 'tokens',
+      window: 'lifetime',
+      spent: 0,
+      remaining: 1000,
+      resetsAt: null,
+    });
+
+    const text = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^budget\s+window\s+cap\s+spent\s+held\s+remaining\s+resets\s+forecast$/);
+    expect(lines[1]).toMatch(/^daily\s+day\s+\$5\.00\s+\$1\.25\s+\$0\.50\s+\$3\.25\s+\S+Z\s+\$\d+\.\d\d by reset/);
+    expect(lines[2]).toMatch(/^tok\s+lifetime\s+1,000 tok\s+0 tok\s+0 tok\s+1,000 tok\s+-\s+-$/);
+  });
+
+  it('says so when no budget is configured', async () => {
+    const configPath = join(dir, 'empty.config.json');
+    writeFileSync(configPath, '{}');
+    const result = await runCli(['budgets', '--config', configPath, '--db', 'memory:']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no budgets configured');
+  });
+});
