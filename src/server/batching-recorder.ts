@@ -84,7 +84,11 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
   };
 }
 
-/** Straight to the spool: the event is on disk when `record()` returns; nothing is held here. */
+/**
+ * Straight to the spool: the event is on disk when `record()` returns; nothing is held here.
+ * `flush()` still waits for the spool's drain, so that its callers (tests, the OTLP receiver
+ * linking spans to gateway events) find every recorded event in the store afterwards.
+ */
 function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): BatchingRecorder {
   return {
     async record(input) {
@@ -92,6 +96,6 @@ function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): Batching
       onEvent?.(event);
       return event;
     },
-    flush: async () => undefined,
+    flush: () => ledger.flush(),
   };
 }
