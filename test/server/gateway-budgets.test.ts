@@ -56,8 +56,6 @@ async function stateOf(name: (typeof BUDGETS)[number]['name']) {
 
 async function lastEvent(agent: string): Promise<UsageEvent | undefined> {
   await server.app.flushRecordings();
-  // With a SQLite ledger, events pass through the spool: wait until they reach the store.
-  await server.ledger.flush();
   return (await server.store.events({ filter: { agent }, limit: 1 })).events[0];
 }
 
