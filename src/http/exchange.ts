@@ -70,6 +70,8 @@ export interface ExchangeStart {
    * provider answered at all: budgets settle from it.
    */
   onRecorded?: (event: UsageEvent | undefined, answered: boolean) => void;
+  /** Notes about the call known before it starts (unreadable attribution headers), kept on its event. */
+  warnings?: readonly string[];
 }
 
 /** One call in progress. Each method is cheap and never throws; the first terminal one wins. */
@@ -160,6 +162,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     };
     if (start.trace !== undefined) base.trace = start.trace;
     if (start.id !== undefined) base.id = start.id;
+    if (start.warnings !== undefined && start.warnings.length > 0) base.warnings = [...start.warnings];
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let estimateFrom = start.estimateFrom;

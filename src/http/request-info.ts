@@ -52,7 +52,16 @@ export function requestInfo(input: string | URL | Request, init: RequestInit | u
   return {
     url,
     method,
-    model: fromBody.model ?? (fromPath === undefined ? undefined : decodeURIComponent(fromPath)),
+    model: fromBody.model ?? (fromPath === undefined ? undefined : decodePath(fromPath)),
     stream: fromBody.stream || url.includes(':streamGenerateContent'),
   };
+}
+
+/** A path segment decoded, or as it is when it holds a malformed `%` escape (metering must not throw). */
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -9,7 +9,15 @@ import { usdToNanos, type Pricer } from '../pricing/index.js';
 import { isCostMismatch } from '../store/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
-import { boundWarnings, type ValidInput } from './validate.js';
+import {
+  boundWarnings,
+  cleanText,
+  cutText,
+  isStorableJson,
+  MAX_NAME_LENGTH,
+  MAX_USD,
+  type ValidInput,
+} from './validate.js';
 
 export interface BuildContext {
   pricer: Pricer;
@@ -46,9 +54,11 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
     });
   }
   // Canonical on the way in: `gemini`, `x-ai`, `OpenAI` are stored as `google`, `xai`, `openai`.
-  const provider = canonicalProviderId(input.provider ?? normalized?.provider);
+  // What a response says is checked here, where it is read: the caller's own fields passed validate.ts.
+  const readWarnings: string[] = [];
+  const provider = canonicalProviderId(input.provider ?? fitRead(normalized?.provider, 'provider', readWarnings));
   if (provider === undefined) throw new ValidationError('provider: is required', { field: 'provider' });
-  const model = normalized?.model ?? input.model ?? input.requestedModel;
+  const model = fitRead(normalized?.model, 'model', readWarnings) ?? input.model ?? input.requestedModel;
   if (model === undefined) throw new ValidationError('model: is required', { field: 'model' });
   const requestedModel =
     input.requestedModel ?? (input.model !== undefined && input.model !== model ? input.model : undefined);
@@ -86,15 +96,21 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
       normalized?.usageUnavailableReason ??
       (normalized === undefined ? 'no usage reported' : 'no usage in the response');
   }
-  const rawUsage = input.rawUsage ?? normalized?.rawUsage;
+  let rawUsage = input.rawUsage ?? normalized?.rawUsage;
+  if (input.rawUsage === undefined && rawUsage !== undefined && !isStorableJson(rawUsage)) {
+    readWarnings.push('the raw usage held text no store keeps (NUL, broken Unicode) or nested too deep; not kept');
+    rawUsage = undefined;
+  }
   if (rawUsage !== undefined) event.rawUsage = rawUsage;
-  const providerCost = input.providerCost ?? normalized?.providerCost;
+  let providerCost = input.providerCost ?? normalized?.providerCost;
+  if (providerCost !== undefined && !(providerCost >= 0 && providerCost <= MAX_USD)) {
+    readWarnings.push(`the response's cost of ${providerCost} USD not kept: outside 0 to ${MAX_USD}`);
+    providerCost = undefined;
+  }
   if (providerCost !== undefined) event.providerCost = providerCost;
   if (input.durationMs !== undefined) event.durationMs = input.durationMs;
   if (input.timeToFirstTokenMs !== undefined) event.timeToFirstTokenMs = input.timeToFirstTokenMs;
   if (input.error !== undefined) event.error = input.error;
-  const warnings = boundWarnings([...input.warnings, ...(normalized?.warnings ?? [])]);
-  if (warnings.length > 0) event.warnings = warnings;
   if (input.trace !== undefined) event.trace = input.trace;
 
   if (usage === undefined) {
@@ -102,7 +118,11 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
   } else {
     const priced = context.pricer.price({ provider, model, usage, time: new Date(timeMs) });
     if (priced.cost === null) event.costUnavailableReason = priced.reason;
-    else event.cost = priced.cost;
+    else if (priced.cost.total > MAX_USD) {
+      // Counts within bounds at a steep price can still exceed what a row's nano-dollars hold.
+      event.costUnavailableReason = `the cost is above ${MAX_USD} USD, more than one call can cost`;
+      readWarnings.push(`cost of ${priced.cost.total} USD not kept: above ${MAX_USD} USD`);
+    } else event.cost = priced.cost;
   }
   // Both figures, where the provider's own cost and ours disagree (the rule is the store's, so a
   // stored event reads back with the same flag).
@@ -112,5 +132,15 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
     isCostMismatch(event.cost.totalNanos, usdToNanos(providerCost))
   )
     event.providerCostMismatch = { ours: event.cost.total, provider: providerCost };
+  const warnings = boundWarnings([...input.warnings, ...(normalized?.warnings ?? []), ...readWarnings]);
+  if (warnings.length > 0) event.warnings = warnings;
   return event;
+}
+
+/** A name read from a response, made storable: cleaned and cut to the ledger's limit, with a warning. */
+function fitRead(value: string | undefined, field: string, warnings: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const fitted = cutText(cleanText(value), MAX_NAME_LENGTH);
+  if (fitted !== value) warnings.push(`the response's ${field} was cut or cleaned to fit the ledger`);
+  return fitted === '' ? undefined : fitted;
 }

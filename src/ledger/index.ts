@@ -5,9 +5,18 @@ export type { RecordingLedger, LedgerOptions, LedgerStats, RecordOptions, Record
 export { DEFAULT_SPOOL_MAX_BYTES } from './spool.js';
 export type { SpoolOptions, SpoolStats, SpoolState } from './spool.js';
 export type { WriteOutcome } from './writer.js';
+export { fitRecordInput } from './fit-input.js';
 export {
   validateRecordInput,
   parseTime,
+  parseIsoTime,
+  isStorableText,
+  cleanText,
+  cutText,
+  MAX_TOKEN_COUNT,
+  MAX_DURATION_MS,
+  MAX_USD,
+  MAX_ATTEMPTS,
   MAX_NAME_LENGTH,
   MAX_ID_LENGTH,
   MAX_TAGS,

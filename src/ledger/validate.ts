@@ -14,6 +14,19 @@
  * - trace: W3C trace context ids, `traceId` 32 hex digits and `spanId` 16, neither all zero
  *   (case-insensitive; kept lower-case).
  *
+ * Every value must also fit what the stores hold, the same on SQLite, PostgreSQL and memory
+ * (src/store/migrations/schema.ts), so no store can refuse or alter an event that passed here:
+ * - text: valid Unicode (no lone UTF-16 surrogate, which has no UTF-8 form) without NUL
+ *   (PostgreSQL text and jsonb refuse it); error messages and warnings are cleaned rather than
+ *   refused;
+ * - token counts: integers 0..MAX_TOKEN_COUNT (the normalizers' own bound for a trusted count);
+ * - durations: 0..MAX_DURATION_MS, kept as integer microseconds;
+ * - money (providerCost, and the computed cost): 0..MAX_USD, kept as integer nano-dollars, so
+ *   sums of many stay exact integers;
+ * - attempts: 1..MAX_ATTEMPTS (an `integer` column);
+ * - time: a real date between years 0 and 9999 (`2026-02-30` is refused, never March 2);
+ * - rawUsage: JSON whose strings and keys are storable text, nested at most 32 deep.
+ *
  * @module
  */
 import { z } from 'zod';
@@ -29,6 +42,7 @@ import type {
   UsageIteration,
 } from '../types/index.js';
 import { OUR_USAGE_FIELDS, readNativeUsage, unknownUsageFields, type NativeUsage } from './usage-input.js';
+import { MAX_TRUSTED_COUNT } from '../usage/index.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_ID_LENGTH = 128;
@@ -38,18 +52,57 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 export const MAX_ERROR_MESSAGE_LENGTH = 2000;
 export const MAX_WARNINGS = 32;
 export const MAX_WARNING_LENGTH = 500;
+/** The most tokens one count may say: the normalizers' bound for a trusted count (a trillion). */
+export const MAX_TOKEN_COUNT = MAX_TRUSTED_COUNT;
+/** 30 days: a longer call or batch job is a unit mistake (seconds sent as ms...), not a call. */
+export const MAX_DURATION_MS = 30 * 24 * 3_600_000;
+/** A million dollars for one call is a unit mistake; its nano-dollars (1e15) and sums of thousands stay exact. */
+export const MAX_USD = 1_000_000;
+/** `attempts` is an `integer` column (int4 on PostgreSQL). */
+export const MAX_ATTEMPTS = 2_147_483_647;
+const MAX_JSON_DEPTH = 32;
 
-const COUNT = 'must be a non-negative integer';
-const count = z.number({ error: COUNT }).int({ error: COUNT }).min(0, { error: COUNT }).nullish();
-const nonNegative = (what: string) =>
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+const NUL = '\u0000';
+const TEXT = 'must be valid Unicode text without NUL characters';
+
+/** True when every store keeps `value` as it is: no NUL, no lone surrogate. */
+export function isStorableText(value: string): boolean {
+  return !value.includes(NUL) && !LONE_SURROGATE.test(value);
+}
+
+/** `value` made storable: NULs removed, lone surrogates replaced by U+FFFD (what a UTF-8 encoder writes). */
+export function cleanText(value: string): string {
+  return isStorableText(value) ? value : value.replaceAll(NUL, '').replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/** The first `limit` UTF-16 units of `value`, one fewer when the cut would split a surrogate pair. */
+export function cutText(value: string, limit: number): string {
+  if (value.length <= limit) return value;
+  const code = value.charCodeAt(limit - 1);
+  return value.slice(0, code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit);
+}
+
+const COUNT = `must be an integer from 0 to ${MAX_TOKEN_COUNT}`;
+const count = z
+  .number({ error: COUNT })
+  .int({ error: COUNT })
+  .min(0, { error: COUNT })
+  .max(MAX_TOKEN_COUNT, { error: COUNT })
+  .nullish();
+const bounded = (what: string, max: number) =>
   z
-    .number({ error: `must be a non-negative number of ${what}` })
-    .min(0, { error: `must be a non-negative number of ${what}` });
+    .number({ error: `must be a number of ${what} from 0 to ${max}` })
+    .min(0, { error: `must be a number of ${what} from 0 to ${max}` })
+    .max(max, { error: `must be a number of ${what} from 0 to ${max}` });
+const text = () => z.string({ error: 'must be a string' }).refine(isStorableText, { error: TEXT });
 const name = (max: number) =>
   z
     .string({ error: 'must be a string' })
     .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine(isStorableText, { error: TEXT });
 
 /** A W3C trace context id of `digits` hex digits; all zeros is the invalid id (W3C trace-context 3.2.2.3). */
 const hexId = (digits: number) =>
@@ -112,8 +165,8 @@ const inputSchema = z.object(
     tags: z.unknown().optional(),
     usage: usageSchema.nullish(),
     response: z.unknown().optional(),
-    durationMs: nonNegative('milliseconds').nullish(),
-    timeToFirstTokenMs: nonNegative('milliseconds').nullish(),
+    durationMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
+    timeToFirstTokenMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
     status: z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }).optional(),
     error: z
       .object(
@@ -131,13 +184,14 @@ const inputSchema = z.object(
       )
       .nullish(),
     attempts: z
-      .number({ error: 'must be a positive integer' })
-      .int({ error: 'must be a positive integer' })
-      .min(1, { error: 'must be a positive integer' })
+      .number({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+      .int({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+      .min(1, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+      .max(MAX_ATTEMPTS, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
       .optional(),
-    providerCost: nonNegative('USD').nullish(),
+    providerCost: bounded('USD', MAX_USD).nullish(),
     estimated: z.boolean({ error: 'must be true or false' }).optional(),
-    usageUnavailableReason: z.string({ error: 'must be a string' }).max(1000).optional(),
+    usageUnavailableReason: text().max(1000, { error: 'must be at most 1000 characters' }).optional(),
     rawUsage: z.unknown().optional(),
     warnings: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
     trace: traceSchema.nullish(),
@@ -203,13 +257,13 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
         : {
             type: value.error.type,
             ...(value.error.status === undefined || value.error.status === null ? {} : { status: value.error.status }),
-            message: redactSecrets(value.error.message).slice(0, MAX_ERROR_MESSAGE_LENGTH),
+            message: cutText(cleanText(redactSecrets(value.error.message)), MAX_ERROR_MESSAGE_LENGTH),
           },
     attempts: value.attempts ?? 1,
     providerCost: value.providerCost ?? native?.providerCost,
     estimated: value.estimated,
     usageUnavailableReason: value.usageUnavailableReason,
-    rawUsage: value.rawUsage === undefined ? native?.rawUsage : (value.rawUsage as JsonValue),
+    rawUsage: value.rawUsage === undefined ? native?.rawUsage : checkJson(value.rawUsage, 'rawUsage'),
     warnings: boundWarnings([
       ...(value.warnings ?? []),
       ...(native?.warnings ?? unknownUsageFields((input as { usage?: unknown }).usage)),
@@ -255,7 +309,7 @@ function ourUsage(counts: UsageCounts | null | undefined, raw: unknown): Usage |
  * them: they are notes about an event, so too many is never a reason to refuse it.
  */
 export function boundWarnings(warnings: readonly string[]): string[] {
-  const unique = [...new Set(warnings.map((w) => redactSecrets(w).slice(0, MAX_WARNING_LENGTH)))];
+  const unique = [...new Set(warnings.map((w) => cutText(cleanText(redactSecrets(w)), MAX_WARNING_LENGTH)))];
   if (unique.length <= MAX_WARNINGS) return unique;
   const kept = unique.slice(0, MAX_WARNINGS - 1);
   kept.push(`${unique.length - kept.length} more warnings dropped`);
@@ -266,17 +320,92 @@ function invalid(field: string, message: string): ValidationError {
   return new ValidationError(`${field}: ${message}`, { field });
 }
 
+/** Epoch ms of 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what an ISO string can say and every store can index. */
+const EARLIEST_MS = -62_167_219_200_000;
+const LATEST_MS = 253_402_300_799_999;
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|([+-])(\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * An ISO-8601 date or date-time -> epoch ms, or `undefined` when it is not one or names a day,
+ * hour or offset that does not exist (`Date.parse('2026-02-30')` would say March 2). Without an
+ * offset the time is UTC, on every machine (ECMAScript would read a date-time as local time).
+ */
+export function parseIsoTime(value: string): number | undefined {
+  const match = ISO_TIME.exec(value.trim());
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59)
+    return undefined;
+  const offsetHours = Number(match[10] ?? 0);
+  const offsetMinutes = Number(match[11] ?? 0);
+  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const offsetMs = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  const fraction = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const utc = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0..99 to 1900..1999.
+  utc.setUTCFullYear(year, month - 1, day);
+  utc.setUTCHours(hour, minute, second, fraction);
+  return utc.getTime() - offsetMs;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 /** An ISO-8601 string, a Date or epoch milliseconds -> epoch milliseconds. */
 export function parseTime(value: unknown, field = 'time'): number {
-  let ms = Number.NaN;
+  let ms: number | undefined = Number.NaN;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'number') ms = value;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
-  // Year 0..9999: what an ISO string can say and every store can index.
-  if (!Number.isFinite(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999) {
+  else if (typeof value === 'string') ms = parseIsoTime(value);
+  if (ms === undefined && typeof value === 'string' && ISO_TIME.test(value.trim()))
+    throw invalid(field, `names a day, hour or offset that does not exist: ${JSON.stringify(value.slice(0, 40))}`);
+  if (ms === undefined || !Number.isFinite(ms) || ms < EARLIEST_MS || ms > LATEST_MS) {
     throw invalid(field, 'must be an ISO-8601 time, a Date or epoch milliseconds');
   }
   return ms;
+}
+
+/** JSON kept as given when every key and string is storable text and it nests at most MAX_JSON_DEPTH deep. */
+function checkJson(value: unknown, field: string): JsonValue {
+  const walk = (item: unknown, depth: number): void => {
+    if (depth > MAX_JSON_DEPTH) throw invalid(field, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
+    if (typeof item === 'string') {
+      if (!isStorableText(item)) throw invalid(field, `strings ${TEXT}`);
+    } else if (typeof item === 'number') {
+      if (!Number.isFinite(item)) throw invalid(field, 'numbers must be finite');
+    } else if (Array.isArray(item)) {
+      for (const element of item) walk(element, depth + 1);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, element] of Object.entries(item)) {
+        if (!isStorableText(key)) throw invalid(field, `keys ${TEXT}`);
+        walk(element, depth + 1);
+      }
+    } else if (item !== null && typeof item !== 'boolean') {
+      throw invalid(field, 'must be JSON');
+    }
+  };
+  walk(value, 0);
+  return value as JsonValue;
+}
+
+/** Whether `value` is JSON every store keeps as it is (see checkJson). */
+export function isStorableJson(value: unknown): boolean {
+  try {
+    checkJson(value, 'json');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkTags(value: unknown): Record<string, string> {
@@ -289,7 +418,9 @@ function checkTags(value: unknown): Record<string, string> {
     if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
       throw invalid(`tags.${key.slice(0, MAX_TAG_KEY_LENGTH)}`, `key must be 1 to ${MAX_TAG_KEY_LENGTH} characters`);
     }
+    if (!isStorableText(key)) throw invalid(`tags.${cleanText(key)}`, `key ${TEXT}`);
     if (typeof tag !== 'string') throw invalid(`tags.${key}`, 'must be a string');
+    if (!isStorableText(tag)) throw invalid(`tags.${key}`, TEXT);
     if (tag.length > MAX_TAG_VALUE_LENGTH)
       throw invalid(`tags.${key}`, `must be at most ${MAX_TAG_VALUE_LENGTH} characters`);
     tags[key] = tag;

@@ -2,7 +2,9 @@
  * The gateway's recorder: events are written in batches (one store transaction for many),
  * after the responses went out, so recording costs the hot path almost nothing. A batch is
  * written when it reaches `maxBatch` events or `maxDelayMs` after its first event; `flush()`
- * writes at once (shutdown). Fail-open like the ledger: a store failure never reaches a client.
+ * writes at once (shutdown). Fail-open like the ledger: a store failure never reaches a client,
+ * and attribution that does not fit the ledger's limits is cut or dropped with a warning
+ * (`fitRecordInput`) rather than costing the call its event.
  *
  * With a spooled ledger (`tokenledger serve`) there is no batch here: `record()` goes straight
  * to the ledger, whose spool has the event on disk before `record()` returns (the gateway then
@@ -11,7 +13,7 @@
  * @module
  */
 import type { UsageRecorder } from '../http/index.js';
-import type { RecordingLedger } from '../ledger/index.js';
+import { fitRecordInput, type RecordingLedger } from '../ledger/index.js';
 import type { RecordInput, UsageEvent } from '../types/index.js';
 
 export interface BatchingRecorderOptions {
@@ -52,7 +54,7 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
     if (batch.length === 0) return writing;
     writing = writing.then(async () => {
       try {
-        const result = await options.ledger.recordMany(batch.map((item) => item.input));
+        const result = await options.ledger.recordMany(batch.map((item) => fitRecordInput(item.input)));
         const rejected = new Map(result.rejected.map((item) => [item.index, item.error]));
         let next = 0;
         for (const [index, item] of batch.entries()) {

@@ -1,10 +1,12 @@
 /**
  * The same filters on every query endpoint: `from`, `to`, `provider`, `model`, `agent`, `run`,
- * `status`, `tag.KEY=VALUE`. Unknown parameters, bad dates and repeated values are 400s that
- * name the parameter, so a typo never silently widens a query (or a reset).
+ * `status`, `tag.KEY=VALUE`. Unknown parameters, bad dates (`2026-02-30` too), repeated values
+ * and text no store can compare (NUL, broken Unicode) are 400s that name the parameter, so a
+ * typo never silently widens a query (or a reset) and no store is handed what it refuses.
  *
  * @module
  */
+import { isStorableText, parseIsoTime } from '../ledger/index.js';
 import type { Filter } from '../types/index.js';
 import { badRequest } from './http-error.js';
 
@@ -14,11 +16,7 @@ const MAX_VALUE_LENGTH = 512;
 /** ISO-8601 date or date-time, or epoch milliseconds. */
 export function parseDate(value: string, field: string): Date {
   const trimmed = value.trim();
-  const date = /^\d{10,16}$/.test(trimmed)
-    ? new Date(Number(trimmed))
-    : /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed)
-      ? new Date(trimmed)
-      : new Date(Number.NaN);
+  const date = new Date(/^\d{10,16}$/.test(trimmed) ? Number(trimmed) : (parseIsoTime(trimmed) ?? Number.NaN));
   if (Number.isNaN(date.getTime())) {
     throw badRequest(
       `${field}: not a date: "${value.slice(0, 40)}" (use ISO-8601, e.g. 2026-01-31T12:00:00Z, or epoch ms)`,
@@ -43,6 +41,8 @@ export function parseFilter(
     if (Array.isArray(raw) && raw.length > 1) throw badRequest(`${key}: given more than once`, key);
     const value = Array.isArray(raw) ? (raw[0] ?? '') : raw;
     if (value.length > MAX_VALUE_LENGTH) throw badRequest(`${key}: longer than ${MAX_VALUE_LENGTH} characters`, key);
+    if (!isStorableText(key) || !isStorableText(value))
+      throw badRequest(`${key}: must be valid Unicode text without NUL characters`, key);
     if (key.startsWith('tag.')) {
       const tag = key.slice(4);
       if (tag === '') throw badRequest('tag.: a tag filter needs a key, e.g. tag.team=search', key);

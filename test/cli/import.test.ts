@@ -139,7 +139,7 @@ const BAD: [number, string, string][] = [
   [
     5,
     JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { inputTokens: -5, outputTokens: 1 } }),
-    'usage.inputTokens: must be a non-negative integer',
+    'usage.inputTokens: must be an integer from 0 to 1000000000000',
   ],
   [50, JSON.stringify({ provider: 'openai', model: 'gpt-4o', status: 'pending' }), "status: must be 'ok' or 'error'"],
   [
@@ -156,7 +156,7 @@ const BAD: [number, string, string][] = [
   [
     300,
     JSON.stringify({ provider: 'openai', model: 'gpt-4o', usage: { outputTokens: 'many' } }),
-    'usage.outputTokens: must be a non-negative integer',
+    'usage.outputTokens: must be an integer from 0 to 1000000000000',
   ],
 ];
 

@@ -31,6 +31,22 @@ const BAD: [string, Record<string, unknown>, string][] = [
   ['all-zero trace id', { trace: { traceId: '0'.repeat(32), spanId: '00f067aa0ba902b7' } }, 'trace.traceId'],
   ['non-hex span id', { trace: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: 'zz' } }, 'trace.spanId'],
   ['trace that is not an object', { trace: 'abc' }, 'trace'],
+  // Issue 9, item 9: values no store holds were stored as Inf/REAL (SQLite) or refused for ever (PostgreSQL).
+  ['duration beyond bigint microseconds', { durationMs: 1e17 }, 'durationMs'],
+  ['duration of 1e308', { durationMs: 1e308 }, 'durationMs'],
+  ['time to first token of 1e308', { timeToFirstTokenMs: 1e308 }, 'timeToFirstTokenMs'],
+  ['provider cost beyond bigint nano-dollars', { providerCost: 1e12 }, 'providerCost'],
+  ['attempts beyond an integer column', { attempts: 1e10 }, 'attempts'],
+  ['count above a trillion', { usage: { inputTokens: 1e13 } }, 'usage.inputTokens'],
+  ['NUL in a tag value', { tags: { a: 'x\u0000' } }, 'tags.a'],
+  ['NUL in the agent', { agent: 'a\u0000b' }, 'agent'],
+  ['lone surrogate in the model', { model: 'gpt\uD800' }, 'model'],
+  ['NUL in the raw usage', { rawUsage: { note: '\u0000' } }, 'rawUsage'],
+  ['NUL in a raw usage key', { rawUsage: { ['a\u0000']: 1 } }, 'rawUsage'],
+  ['February 30th', { time: '2026-02-30' }, 'time'],
+  ['February 29th of a common year', { time: '2025-02-29T00:00:00Z' }, 'time'],
+  ['hour 24', { time: '2026-01-01T24:00:00Z' }, 'time'],
+  ['offset beyond a day', { time: '2026-01-01T00:00:00+24:00' }, 'time'],
 ];
 
 describe('validation', () => {
@@ -44,6 +60,25 @@ describe('validation', () => {
     expect(caught).toBeInstanceOf(ValidationError);
     expect((caught as ValidationError).field).toBe(field);
     expect((caught as ValidationError).message.startsWith(`${field}: `)).toBe(true);
+  });
+
+  it('reads ISO times exactly: real days only, UTC without an offset, offsets applied', () => {
+    expect(validateRecordInput({ ...OK, time: '2024-02-29' }).timeMs).toBe(Date.UTC(2024, 1, 29));
+    expect(validateRecordInput({ ...OK, time: '2026-01-31T12:00:00' }).timeMs).toBe(Date.UTC(2026, 0, 31, 12));
+    expect(validateRecordInput({ ...OK, time: '2026-01-31T12:00:00.5+02:00' }).timeMs).toBe(
+      Date.UTC(2026, 0, 31, 10, 0, 0, 500),
+    );
+    expect(validateRecordInput({ ...OK, time: '0001-01-01T00:00:00Z' }).timeMs).toBe(-62_135_596_800_000);
+  });
+
+  it('cleans error messages and warnings of NUL and broken Unicode instead of refusing them', () => {
+    const valid = validateRecordInput({
+      ...OK,
+      error: { type: 'ProviderError', message: 'bad\u0000 answer \uDC00' },
+      warnings: ['a\u0000b'],
+    });
+    expect(valid.error?.message).toBe('bad answer \uFFFD');
+    expect(valid.warnings).toEqual(['ab']);
   });
 
   it('accepts null counts as unknown and the limits themselves', () => {

@@ -1,59 +1,96 @@
 /**
  * Gateway attribution from the client's headers: `x-tokenledger-agent`, `x-tokenledger-run`,
- * `x-tokenledger-tags: k=v,k=v`, merged over a gateway key's defaults.
+ * `x-tokenledger-tags: k=v,k=v` (values may be percent-encoded), merged over a gateway key's
+ * defaults.
+ *
+ * Fail-open (DESIGN.md: a caller's header is never a reason to drop a call from the ledger):
+ * what cannot be read is left out with a warning, and limits are applied by the ledger's
+ * `fitRecordInput` when the event is recorded (batching-recorder.ts). The call itself always
+ * goes ahead.
+ *
+ * Header values reach node:http as latin1, one character per byte; clients send UTF-8 (curl,
+ * fetch, most SDKs) or latin1 (Python's http.client). A value that is valid UTF-8 is read as
+ * UTF-8, anything else stays latin1, so `é` is `é` either way and never mojibake.
  *
  * @module
  */
 import type { Attribution } from '../../types/index.js';
-import { badRequest } from '../http-error.js';
 
-const MAX_HEADER = 1024;
+/** Longer tag headers are not parsed: the tags would be cut anyway, and parsing costs the hot path. */
+const MAX_TAGS_HEADER = 16 * 1024;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export function parseTagsHeader(value: string): Record<string, string> {
-  if (value.length > MAX_HEADER)
-    throw badRequest(`x-tokenledger-tags: longer than ${MAX_HEADER} characters`, 'x-tokenledger-tags');
-  const tags: Record<string, string> = {};
+export interface HeaderAttribution {
+  attribution: Attribution | undefined;
+  /** What the headers got wrong, for the event's warnings. */
+  warnings: string[];
+}
+
+/** A header value as the client meant it: UTF-8 when its bytes are UTF-8, else latin1 as received. */
+export function headerText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is the range checked for.
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  try {
+    return UTF8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
+}
+
+/** `decodeURIComponent`, or `undefined` when `value` holds a malformed `%` escape. */
+export function decodePercent(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `k=v,k=v` -> tags; pairs that cannot be read are skipped with a warning. */
+export function parseTagsHeader(value: string, warnings: string[] = []): Record<string, string> {
+  const tags = new Map<string, string>();
+  if (value.length > MAX_TAGS_HEADER) {
+    warnings.push(`x-tokenledger-tags ignored: longer than ${MAX_TAGS_HEADER} characters`);
+    return {};
+  }
   for (const pair of value.split(',')) {
     const trimmed = pair.trim();
     if (trimmed === '') continue;
     const equals = trimmed.indexOf('=');
-    if (equals <= 0)
-      throw badRequest(
-        `x-tokenledger-tags: "${trimmed.slice(0, 40)}" is not key=value (use k=v,k=v)`,
-        'x-tokenledger-tags',
-      );
-    tags[trimmed.slice(0, equals).trim()] = decodeURIComponent(trimmed.slice(equals + 1).trim());
+    if (equals <= 0) {
+      warnings.push(`x-tokenledger-tags: "${trimmed.slice(0, 40)}" is not key=value (use k=v,k=v); skipped`);
+      continue;
+    }
+    const key = trimmed.slice(0, equals).trim();
+    const raw = trimmed.slice(equals + 1).trim();
+    const decoded = decodePercent(raw);
+    if (decoded === undefined)
+      warnings.push(`x-tokenledger-tags: ${key.slice(0, 40)} has a malformed % escape; kept as sent`);
+    tags.set(key, decoded ?? raw);
   }
-  return tags;
+  // fromEntries defines own properties: a `__proto__` key stays a key.
+  return Object.fromEntries(tags);
 }
 
 type NodeHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 function one(headers: NodeHeaders, name: string): string | null {
   const value = headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(',') : value;
+  return value === undefined ? null : headerText(Array.isArray(value) ? value.join(',') : value);
 }
 
 /** Attribution from node:http request headers (lower-case names), over the key's defaults. */
-export function attributionFromHeaders(
-  headers: NodeHeaders,
-  defaults: Attribution | undefined,
-): Attribution | undefined {
+export function attributionFromHeaders(headers: NodeHeaders, defaults: Attribution | undefined): HeaderAttribution {
   const agent = one(headers, 'x-tokenledger-agent');
   const run = one(headers, 'x-tokenledger-run');
   const tagsHeader = one(headers, 'x-tokenledger-tags');
-  if (agent === null && run === null && tagsHeader === null) return defaults;
-  for (const [name, value] of [
-    ['x-tokenledger-agent', agent],
-    ['x-tokenledger-run', run],
-  ] as const) {
-    if (value !== null && (value === '' || value.length > 256))
-      throw badRequest(`${name}: must be 1 to 256 characters`, name);
-  }
-  const tags = tagsHeader === null ? undefined : parseTagsHeader(tagsHeader);
-  return {
-    agent: agent ?? defaults?.agent,
-    run: run ?? defaults?.run,
+  const warnings: string[] = [];
+  if (agent === null && run === null && tagsHeader === null) return { attribution: defaults, warnings };
+  const tags = tagsHeader === null ? undefined : parseTagsHeader(tagsHeader, warnings);
+  const attribution: Attribution = {
+    agent: agent === null || agent === '' ? defaults?.agent : agent,
+    run: run === null || run === '' ? defaults?.run : run,
     tags: tags === undefined ? defaults?.tags : { ...defaults?.tags, ...tags },
   };
+  return { attribution, warnings };
 }

@@ -45,7 +45,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       scrubGatewayKeyFromUrl(url, key);
       checkBodyClean(body, key);
     }
-    const attribution = attributionFromHeaders(req.headers, key?.attribution);
+    const { attribution, warnings } = attributionFromHeaders(req.headers, key?.attribution);
     const { upstream, pathAndQuery, model } = route.target({ body, key, headers: req.headers, url });
     if (key !== undefined) checkProviderAllowed(key, upstream);
     const headersFor = (bodyLength: number) =>
@@ -76,6 +76,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             model,
             provider: upstream.provider,
             attribution,
+            warnings,
             // The app's span for this call, so that the span it exports later is not counted again.
             trace: parseTraceparent(one(req.headers['traceparent'])),
             // Not asked for usage: if none comes, it is estimated from this body and the answer.

@@ -9,6 +9,7 @@
 import type { Config, ModelRouteConfig } from '../../config/index.js';
 import { canonicalProviderId } from '../../providers/index.js';
 import { badRequest } from '../http-error.js';
+import { decodePercent } from './attribution.js';
 import { modelOf, providerForModel } from './model-routes.js';
 import type { GatewayRoute, TargetInput } from './types.js';
 import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
@@ -98,10 +99,13 @@ export function createGatewayRouter(
         return {
           label: `gemini.${gemini[3]}`,
           target({ url }) {
+            const model = decodePercent(gemini[2] ?? '');
+            // Google would refuse the path too; a 400 here says which part is wrong.
+            if (model === undefined) throw badRequest('model: the path holds a malformed % escape', 'model');
             return {
               upstream: upstream('google', 'gemini'),
               pathAndQuery: `${pathname.slice('/gemini'.length)}${url.search}`,
-              model: decodeURIComponent(gemini[2] ?? ''),
+              model,
             };
           },
         };

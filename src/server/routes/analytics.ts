@@ -18,6 +18,7 @@ import {
   loadRunReport,
   usageTimeseries,
 } from '../../analytics/index.js';
+import { isStorableText } from '../../ledger/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
@@ -79,6 +80,7 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
   });
   app.get('/tokens/runs/:run', async (c) => {
     const run = c.req.param('run');
+    if (!isStorableText(run)) throw badRequest('run: must be valid Unicode text without NUL characters', 'run');
     const filter = { ...parseFilter(c.req.queries()), run };
     const report = await loadRunReport(store, filter);
     return c.json({ filter: filterJson(filter), run, ...report, text: renderRunReport(report, { subject: run }) });
@@ -102,7 +104,7 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
     if (
       !Array.isArray(models) ||
       models.length === 0 ||
-      models.some((model) => typeof model !== 'string' || model === '')
+      models.some((model) => typeof model !== 'string' || model === '' || !isStorableText(model))
     ) {
       throw badRequest('models: must be a non-empty array of model names', 'models');
     }
