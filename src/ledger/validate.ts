@@ -390,7 +390,8 @@ function checkJson(value: unknown, field: string): JsonValue {
         if (!isStorableText(key)) throw invalid(field, `keys ${TEXT}`);
         walk(element, depth + 1);
       }
-    } else if (item !== null && typeof item !== 'boolean') {
+    } else if (item !== null && item !== undefined && typeof item !== 'boolean') {
+      // undefined is left out by JSON.stringify (SDK usage objects hold undefined counts).
       throw invalid(field, 'must be JSON');
     }
   };
