@@ -12,10 +12,9 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
-import { userInfo } from 'node:os';
 import type pg from 'pg';
-import { ConfigError, StoreError } from '../errors/index.js';
+import { StoreError } from '../errors/index.js';
+import { inSchemaSetup, openPostgresPool, postgresTarget } from '../store/index.js';
 import {
   LAPSED_HOLD_KEEP_MS,
   type BudgetCounters,
@@ -117,61 +116,23 @@ export class PostgresBudgetCounters implements BudgetCounters {
   ) {}
 
   static async open(options: PostgresBudgetCountersOptions): Promise<PostgresBudgetCounters> {
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch {
-      throw new ConfigError('budget counters: not a valid postgres:// URL', { field: 'store' });
-    }
-    const schema = url.searchParams.get('schema') ?? undefined;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, {
-        field: 'store',
-      });
-    }
-    url.searchParams.delete('schema');
-    if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
-    const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
-    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
-    const settings = [
-      ...(schema === undefined ? [] : [`-c search_path=${schema}`]),
-      `-c lock_timeout=${Math.max(1, Math.round(options.lockTimeoutMs ?? 2000))}`,
-    ];
-    const pool = new Pool({
-      connectionString: url.toString(),
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      options: settings.join(' '),
+    const target = postgresTarget(options.url, 'budget counters');
+    const pool = openPostgresPool(target, {
+      poolSize: options.poolSize ?? 10,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      settings: { lock_timeout: Math.max(1, Math.round(options.lockTimeoutMs ?? 2000)) },
     });
-    pool.on('error', () => undefined);
-    const counters = new PostgresBudgetCounters(pool, where);
+    const counters = new PostgresBudgetCounters(pool, target.where);
     try {
-      await counters.setUp(schema);
+      // Processes starting together: one creates, the others wait and find it done.
+      await inSchemaSetup(pool, 'tokenledger.budgets', target.schema, async (client) => {
+        await client.query(DDL);
+      });
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw counters.storeError(error, 'open');
     }
     return counters;
-  }
-
-  private async setUp(schema: string | undefined): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Processes starting together: one creates, the others wait and find it done.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokenledger.budgets.${schema ?? 'public'}`]);
-      if (schema !== undefined) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        await client.query(`SET LOCAL search_path TO "${schema}"`);
-      }
-      await client.query(DDL);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   async reserve(request: ReserveRequest): Promise<ReserveOutcome> {

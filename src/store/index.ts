@@ -16,6 +16,8 @@ export { SqliteStore } from './sqlite.js';
 export type { SqliteStoreOptions } from './sqlite.js';
 export { PostgresStore } from './postgres.js';
 export type { PostgresStoreOptions } from './postgres.js';
+export { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
+export type { PostgresPoolOptions, PostgresTarget } from './postgres-connection.js';
 export {
   BINS_PER_OCTAVE,
   HISTOGRAM_RELATIVE_ERROR,

@@ -13,14 +13,13 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
-import { userInfo } from 'node:os';
 import type pg from 'pg';
-import { ConfigError, StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
+import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
+import { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
 import { bucketStart } from './aggregate-rows.js';
 import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
@@ -151,79 +150,25 @@ export class PostgresStore implements Store {
 
   /** Connects, creates the schema if asked, and migrates. Throws StoreError naming host:port if unreachable. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch {
-      throw new ConfigError('store URL is not a valid postgres:// URL', { field: 'store' });
-    }
-    const schema = url.searchParams.get('schema') ?? undefined;
-    // Lower case only: search_path in the startup options is not quoted, so it folds case.
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, {
-        field: 'store',
-      });
-    }
-    url.searchParams.delete('schema');
-    // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.
-    if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
-    const password = decodeURIComponent(url.password);
-    const secrets = password === '' ? [] : [password, url.password];
-    const where = `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
-    // pg is loaded on first use: a SQLite-only process (the default) never pays its ~15 MiB.
-    const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
-    const pool = new Pool({
-      connectionString: url.toString(),
-      max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
-      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+    const target = postgresTarget(options.url, 'store URL');
+    const pool = openPostgresPool(target, {
+      poolSize: options.poolSize ?? 10,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
     });
-    // An idle client losing its connection must not crash the process; the next query reports it.
-    pool.on('error', () => undefined);
     const store = new PostgresStore(
       pool,
-      where,
-      secrets,
+      target.where,
+      target.secrets,
       options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT,
     );
     try {
-      await store.migrate(schema);
+      // Two processes opening at once: the second waits for the lock, then sees the versions applied.
+      await inSchemaSetup(pool, 'tokenledger.migrate', target.schema, (client) => migrate(client));
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw store.toStoreError(error, 'open');
     }
     return store;
-  }
-
-  private async migrate(schema: string | undefined): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Two processes opening at once: the second waits here, then sees the versions applied.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokenledger.migrate.${schema ?? 'public'}`]);
-      if (schema !== undefined) {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        await client.query(`SET LOCAL search_path TO "${schema}"`);
-      }
-      await client.query(SCHEMA_MIGRATIONS_DDL('postgres'));
-      const applied = new Set(
-        (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
-      );
-      for (const migration of migrations('postgres')) {
-        if (applied.has(migration.version)) continue;
-        for (const statement of migration.statements) await client.query(statement);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          migration.version,
-          migration.name,
-        ]);
-      }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
   }
 
   private toStoreError(error: unknown, doing: string): StoreError {
@@ -375,5 +320,21 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** Applies every migration this database has not seen, in order. */
+async function migrate(client: pg.PoolClient): Promise<void> {
+  await client.query(SCHEMA_MIGRATIONS_DDL('postgres'));
+  const applied = new Set(
+    (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+  );
+  for (const migration of migrations('postgres')) {
+    if (applied.has(migration.version)) continue;
+    for (const statement of migration.statements) await client.query(statement);
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+      migration.version,
+      migration.name,
+    ]);
   }
 }

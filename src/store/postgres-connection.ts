@@ -1,0 +1,107 @@
+/**
+ * What every PostgreSQL part of tokenledger (the store, the budget counters) does the same way
+ * before its first query: read the `postgres://...?schema=NAME` URL, open a `pg` pool whose
+ * connections live in that schema, and create its tables once, even when several processes start
+ * together.
+ *
+ * @module
+ */
+import { createRequire } from 'node:module';
+import { userInfo } from 'node:os';
+import type pg from 'pg';
+import { ConfigError } from '../errors/index.js';
+
+export interface PostgresTarget {
+  /** The URL pg connects with: `schema` removed, a user filled in. */
+  url: URL;
+  /** Where every table lives; undefined means the user's default search_path. */
+  schema: string | undefined;
+  /** host:port/db, for messages (never the password). */
+  where: string;
+  /** The password as written and decoded, for redacting driver messages. */
+  secrets: string[];
+}
+
+/** Parses the URL; a bad URL or schema name is a ConfigError on `field`. */
+export function postgresTarget(raw: string, label: string, field = 'store'): PostgresTarget {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${label}: not a valid postgres:// URL`, { field });
+  }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  // Lower case only: search_path in the startup options is not quoted, so it folds case.
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError(`schema must be a lower-case identifier (a-z, 0-9, _), got ${JSON.stringify(schema)}`, {
+      field,
+    });
+  }
+  url.searchParams.delete('schema');
+  // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.
+  if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
+  const password = decodeURIComponent(url.password);
+  return {
+    url,
+    schema,
+    where: `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`,
+    secrets: password === '' ? [] : [password, url.password],
+  };
+}
+
+export interface PostgresPoolOptions {
+  poolSize: number;
+  connectTimeoutMs: number;
+  /** Session settings (`name` → value) every connection starts with, beside the schema's search_path. */
+  settings?: Record<string, string | number>;
+}
+
+/** A pool in the target's schema. pg is loaded here, on first use: a SQLite-only process never pays for it. */
+export function openPostgresPool(target: PostgresTarget, options: PostgresPoolOptions): pg.Pool {
+  const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+  const settings = {
+    ...(target.schema === undefined ? {} : { search_path: target.schema }),
+    ...options.settings,
+  };
+  const startup = Object.entries(settings)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+  const pool = new Pool({
+    connectionString: target.url.toString(),
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    ...(startup === '' ? {} : { options: startup }),
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Runs `work` in one transaction inside the target's schema (created if missing), holding an
+ * advisory lock named `lockName` + schema: processes opening together queue here, and each
+ * finds the work of the first one done.
+ */
+export async function inSchemaSetup(
+  pool: pg.Pool,
+  lockName: string,
+  schema: string | undefined,
+  work: (client: pg.PoolClient) => Promise<void>,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockName}.${schema ?? 'public'}`]);
+    if (schema !== undefined) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`SET LOCAL search_path TO "${schema}"`);
+    }
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
