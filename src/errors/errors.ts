@@ -57,11 +57,21 @@ export class ConfigError extends TokenledgerError {
 
 /** The store cannot be opened, read or written. */
 export class StoreError extends TokenledgerError {
-  /** True when retrying later may succeed (store down, locked). */
+  /** True when retrying later may succeed (store down, locked, full). */
   readonly retryable: boolean;
-  constructor(message: string, options: TokenledgerErrorOptions & { retryable?: boolean } = {}) {
+  /**
+   * True when the store refused what was written (a constraint, an encoding or a value out of
+   * range): the same events fail again whenever they are retried, while other events would
+   * not. A writer then looks for the event at fault and dead-letters it (never retryable).
+   */
+  readonly contentRejected: boolean;
+  constructor(
+    message: string,
+    options: TokenledgerErrorOptions & { retryable?: boolean; contentRejected?: boolean } = {},
+  ) {
     super('store', message, options);
-    this.retryable = options.retryable ?? true;
+    this.contentRejected = options.contentRejected ?? false;
+    this.retryable = !this.contentRejected && (options.retryable ?? true);
   }
 }
 

@@ -1,6 +1,8 @@
 export type {
   Store,
   TraceSpanRow,
+  DeadLetter,
+  DeadLetterQuery,
   AggregateQuery,
   AggregateRow,
   GroupKey,

@@ -29,7 +29,17 @@ import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
 import { checkAggregateQuery } from './query-check.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
+import { deadLetterPage } from './dead-letters.js';
+import type {
+  AggregateQuery,
+  AggregateRow,
+  DeadLetter,
+  DeadLetterQuery,
+  EventPage,
+  EventPageQuery,
+  Store,
+  TraceSpanRow,
+} from './store.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -68,6 +78,7 @@ interface Group {
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly byId = new Map<string, Kept>();
+  private readonly letters = new Map<string, DeadLetter>();
   private readonly exactLimit: number;
   private closed = false;
 
@@ -86,6 +97,31 @@ export class MemoryStore implements Store {
       added += 1;
     }
     return added;
+  }
+
+  async insertDeadLetters(letters: readonly DeadLetter[]): Promise<number> {
+    this.checkOpen();
+    let added = 0;
+    for (const letter of letters) {
+      if (this.letters.has(letter.id)) continue;
+      // A copy through JSON, as the SQL stores keep it.
+      this.letters.set(letter.id, JSON.parse(JSON.stringify(letter)) as DeadLetter);
+      added += 1;
+    }
+    return added;
+  }
+
+  async deadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    this.checkOpen();
+    const [limit, offset] = deadLetterPage(query);
+    return [...this.letters.values()]
+      .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(offset, offset + limit);
+  }
+
+  async countDeadLetters(): Promise<number> {
+    this.checkOpen();
+    return this.letters.size;
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {

@@ -21,6 +21,13 @@ import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
 import { bucketStart } from './aggregate-rows.js';
+import {
+  DEAD_LETTERS_COUNT_SQL,
+  DEAD_LETTERS_PAGE_SQL,
+  deadLetterFromDriver,
+  deadLetterPage,
+  deadLetterRow,
+} from './dead-letters.js';
 import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
@@ -43,7 +50,16 @@ import {
   type SqlParam,
   type SqlReader,
 } from './sql-query.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
+import type {
+  AggregateQuery,
+  AggregateRow,
+  DeadLetter,
+  DeadLetterQuery,
+  EventPage,
+  EventPageQuery,
+  Store,
+  TraceSpanRow,
+} from './store.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:port/db?schema=NAME`. */
@@ -127,6 +143,13 @@ function pgCode(error: unknown): string | undefined {
 }
 
 const RETRY_CODES = new Set(['40P01', '40001']);
+/**
+ * SQLSTATE classes of errors caused by the data written, not by the connection: 22 data
+ * exception (a NUL or invalid UTF-8 in text, a number out of range, a malformed value), 23
+ * integrity constraint violation (CHECK, NOT NULL...), 54 program limit exceeded (a value too
+ * large to index). https://www.postgresql.org/docs/current/errcodes-appendix.html
+ */
+const CONTENT_CLASSES = ['22', '23', '54'];
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -183,6 +206,11 @@ export class PostgresStore implements Store {
       return new StoreError(`cannot reach PostgreSQL at ${this.where}: ${detail}`, { retryable: true });
     }
     const retryable = network || code.startsWith('08') || code.startsWith('57P') || RETRY_CODES.has(code);
+    if (!retryable && CONTENT_CLASSES.some((prefix) => code.startsWith(prefix))) {
+      return new StoreError(`PostgreSQL ${doing} refused the data (${this.where}): ${detail} [${code}]`, {
+        contentRejected: true,
+      });
+    }
     return new StoreError(`PostgreSQL ${doing} failed (${this.where}): ${detail}`, { retryable });
   }
 
@@ -219,6 +247,37 @@ export class PostgresStore implements Store {
         if (attempt < 5 && RETRY_CODES.has(pgCode(error) ?? '')) continue;
         throw this.toStoreError(error, 'insert');
       }
+    }
+  }
+
+  async insertDeadLetters(letters: readonly DeadLetter[]): Promise<number> {
+    if (letters.length === 0) return 0;
+    const params = columns(letters.map(deadLetterRow), 4);
+    try {
+      const result = await this.pool.query(
+        'INSERT INTO dead_letters (id, dead_at_ms, reason, event) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) ON CONFLICT (id) DO NOTHING',
+        params,
+      );
+      return result.rowCount ?? 0;
+    } catch (error) {
+      throw this.toStoreError(error, 'insert dead letters');
+    }
+  }
+
+  async deadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    const page = deadLetterPage(query);
+    try {
+      return (await this.reader.all(DEAD_LETTERS_PAGE_SQL, page)).map(deadLetterFromDriver);
+    } catch (error) {
+      throw this.toStoreError(error, 'read dead letters');
+    }
+  }
+
+  async countDeadLetters(): Promise<number> {
+    try {
+      return Number((await this.reader.all(DEAD_LETTERS_COUNT_SQL, []))[0]?.['n'] ?? 0);
+    } catch (error) {
+      throw this.toStoreError(error, 'count dead letters');
     }
   }
 

@@ -22,6 +22,14 @@ import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart } from './aggregate-rows.js';
+import {
+  DEAD_LETTERS_COUNT_SQL,
+  DEAD_LETTERS_PAGE_SQL,
+  deadLetterFromDriver,
+  deadLetterPage,
+  deadLetterRow,
+  type DeadLetterRow,
+} from './dead-letters.js';
 import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
@@ -35,7 +43,16 @@ import {
   type SqlReader,
 } from './sql-query.js';
 import { SqlitePendingRollups } from './sqlite-rollups.js';
-import type { AggregateQuery, AggregateRow, EventPage, EventPageQuery, Store, TraceSpanRow } from './store.js';
+import type {
+  AggregateQuery,
+  AggregateRow,
+  DeadLetter,
+  DeadLetterQuery,
+  EventPage,
+  EventPageQuery,
+  Store,
+  TraceSpanRow,
+} from './store.js';
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
@@ -92,10 +109,32 @@ function toStoreError(error: unknown, path: string, doing: string): StoreError {
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM') {
     return new StoreError(`cannot open SQLite database ${path}: ${detail}`, { cause: error, retryable: false });
   }
+  if (isContentError(error, code)) {
+    return new StoreError(`SQLite ${doing} refused the data on ${path}: ${detail}`, {
+      cause: error,
+      contentRejected: true,
+    });
+  }
   return new StoreError(`SQLite ${doing} failed on ${path}: ${detail}`, {
     cause: error,
-    retryable: code.startsWith('SQLITE_IOERR'),
+    // A full disk or database (max_page_count) frees up; the events wait meanwhile.
+    retryable: code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL',
   });
+}
+
+/**
+ * The data itself was refused: a constraint (CHECK, NOT NULL, a trigger's RAISE), a type or
+ * size the column cannot hold, or a value better-sqlite3 cannot bind (its TypeError and
+ * RangeError, e.g. an integer beyond 64 bits). Retrying the same rows fails the same way.
+ */
+function isContentError(error: unknown, code: string): boolean {
+  if (code === '') return error instanceof TypeError || error instanceof RangeError;
+  return (
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_RANGE'
+  );
 }
 
 function applyMigrations(db: Database.Database): void {
@@ -122,6 +161,7 @@ export class SqliteStore implements Store {
   private readonly insertEvent: Database.Statement;
   private readonly pending: SqlitePendingRollups;
   private readonly writeBatch: (rows: EventRow[]) => number;
+  private readonly writeDeadLetters: (rows: DeadLetterRow[]) => number;
   private readonly reader: SqlReader;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
@@ -144,6 +184,13 @@ export class SqliteStore implements Store {
       return added;
     });
     this.writeBatch = (rows) => write.immediate(rows);
+    const insertDeadLetter = db.prepare(
+      'INSERT INTO dead_letters (id, dead_at_ms, reason, event) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    );
+    const deadLetters = db.transaction(
+      (rows: DeadLetterRow[]): number => rows.filter((row) => insertDeadLetter.run(row).changes === 1).length,
+    );
+    this.writeDeadLetters = (rows) => deadLetters.immediate(rows);
     const statementCache = new Map<string, Database.Statement>();
     this.reader = {
       dialect: 'sqlite',
@@ -187,6 +234,32 @@ export class SqliteStore implements Store {
     }
     if (added > 0) this.pending.schedule();
     return added;
+  }
+
+  async insertDeadLetters(letters: readonly DeadLetter[]): Promise<number> {
+    if (letters.length === 0) return 0;
+    try {
+      return this.writeDeadLetters(letters.map(deadLetterRow));
+    } catch (error) {
+      throw toStoreError(error, this.path, 'insert dead letters');
+    }
+  }
+
+  async deadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    const page = deadLetterPage(query);
+    try {
+      return (await this.reader.all(DEAD_LETTERS_PAGE_SQL, page)).map(deadLetterFromDriver);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'read dead letters');
+    }
+  }
+
+  async countDeadLetters(): Promise<number> {
+    try {
+      return Number((await this.reader.all(DEAD_LETTERS_COUNT_SQL, []))[0]?.['n'] ?? 0);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'count dead letters');
+    }
   }
 
   /**

@@ -98,6 +98,28 @@ export interface TraceSpanRow {
   spanId: string;
 }
 
+/**
+ * An event the store refused for good (a constraint, an encoding, a value out of range), kept
+ * aside with the reason instead of blocking the events written with it.
+ */
+export interface DeadLetter {
+  /** The event's id (one dead letter per id). */
+  id: string;
+  /** ISO time the event was dead-lettered. */
+  time: string;
+  /** Why the store refused it (the store's error, without secrets). */
+  reason: string;
+  /** The event as it was refused. */
+  event: UsageEvent;
+}
+
+export interface DeadLetterQuery {
+  /** At most this many (1..10,000), newest first. */
+  limit: number;
+  /** Skip this many first. @default 0 */
+  offset?: number;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   /**
@@ -113,6 +135,12 @@ export interface Store {
    * keeps the request's `traceparent`). Indexed on the trace id.
    */
   traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]>;
+  /** Keeps refused events aside with their reason; an id kept already stays as it was. Returns how many were new. */
+  insertDeadLetters(letters: readonly DeadLetter[]): Promise<number>;
+  /** The dead letters, newest first. */
+  deadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
+  /** How many dead letters the store keeps. */
+  countDeadLetters(): Promise<number>;
   /** Removes the matching events; returns how many. */
   delete(filter: Filter): Promise<number>;
   /** Cheap liveness check. */

@@ -1,4 +1,5 @@
-/** A store wrapper that can be switched down, counting inserts; and a controllable clock. */
+/** A store wrapper that can be switched down or poisoned, counting inserts; and a controllable clock. */
+import { StoreError } from '#src/errors/index.js';
 import { openStore, type Store } from '#src/store/index.js';
 import type { UsageEvent } from '#src/types/index.js';
 
@@ -9,6 +10,8 @@ export interface FlakyStore extends Store {
   batches: number[];
   /** When set, insert waits for this promise before answering. */
   gate: Promise<void> | undefined;
+  /** Event ids the store refuses for good: a batch holding one fails as a constraint would. */
+  poison: Set<string>;
   inner: Store;
 }
 
@@ -20,6 +23,7 @@ export async function flakyStore(): Promise<FlakyStore> {
     insertCalls: 0,
     batches: [],
     gate: undefined,
+    poison: new Set(),
     inner,
     async insert(events: readonly UsageEvent[]) {
       flaky.insertCalls += 1;
@@ -27,8 +31,14 @@ export async function flakyStore(): Promise<FlakyStore> {
       if (flaky.gate !== undefined) await flaky.gate;
       if (flaky.down)
         throw new Error('connect ECONNREFUSED postgres://app:hunter2@127.0.0.1:5432/db (key sk-proj-abcdefghijklmnop)');
+      const poisoned = events.find((event) => flaky.poison.has(event.id));
+      if (poisoned !== undefined)
+        throw new StoreError(`check constraint "no_poison" violated by ${poisoned.id}`, { contentRejected: true });
       return inner.insert(events);
     },
+    insertDeadLetters: (letters) => inner.insertDeadLetters(letters),
+    deadLetters: (query) => inner.deadLetters(query),
+    countDeadLetters: () => inner.countDeadLetters(),
     aggregate: (query) => inner.aggregate(query),
     events: (query) => inner.events(query),
     traceSpans: (traceIds) => inner.traceSpans(traceIds),

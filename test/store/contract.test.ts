@@ -5,7 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, StoreError } from '#src/errors/index.js';
 import { openStore } from '#src/store/index.js';
 import { runStoreContract } from './contract.js';
-import { dropSchemas, PG_URL, uniqueSchema } from './pg-admin.js';
+import { generateEvents } from './generate.js';
+import { adminQuery, dropSchemas, PG_URL, uniqueSchema } from './pg-admin.js';
+
+function generateOne() {
+  const [event] = generateEvents({ seed: 11, count: 1, startMs: Date.UTC(2026, 0, 5), spanMs: 1000 });
+  return event!;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
 const schemas: string[] = [];
@@ -91,6 +97,50 @@ describe('openStore: bad input', () => {
 
   it('refuses a schema name that is not a plain identifier', async () => {
     await expect(openStore(`${PG_URL}?schema=bad;drop`)).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('a store error caused by the data is told apart from a connection error', () => {
+  const event = generateOne();
+
+  it('SQLite: a constraint (a trigger refusing one event) is contentRejected, not retryable; a full database is retryable', async () => {
+    const path = join(dir, 'content.db');
+    const store = await openStore(`sqlite:${path}`);
+    const Database = (await import('better-sqlite3')).default;
+    const admin = new Database(path);
+    try {
+      admin.exec(
+        "CREATE TRIGGER no_poison BEFORE INSERT ON events WHEN NEW.run = 'poison' BEGIN SELECT RAISE(ABORT, 'poison run refused'); END",
+      );
+      const error = await store.insert([{ ...event, id: 'c-1', run: 'poison' }]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ contentRejected: true, retryable: false });
+      expect((error as StoreError).message).toMatch(/refused the data .*poison run refused/);
+      expect(await store.insert([{ ...event, id: 'c-2', run: 'fine' }])).toBe(1);
+    } finally {
+      admin.close();
+      await store.close();
+    }
+  });
+
+  it('PostgreSQL: a NUL in text (22021) and a CHECK constraint (23514) are contentRejected; an unreachable server is retryable', async () => {
+    const schema = uniqueSchema('tl_content');
+    schemas.push(schema);
+    const store = await openStore(`${PG_URL}?schema=${schema}`);
+    try {
+      const nul = await store.insert([{ ...event, id: 'p-1', agent: 'a\u0000b' }]).catch((e: unknown) => e);
+      expect(nul).toMatchObject({ contentRejected: true, retryable: false });
+      expect((nul as StoreError).message).toMatch(/refused the data .*\[22021\]$/);
+      await adminQuery(`ALTER TABLE ${schema}.events ADD CONSTRAINT no_poison CHECK (run IS DISTINCT FROM 'poison')`);
+      const check = await store.insert([{ ...event, id: 'p-2', run: 'poison' }]).catch((e: unknown) => e);
+      expect(check).toMatchObject({ contentRejected: true, retryable: false });
+      expect((check as StoreError).message).toMatch(/no_poison.*\[23514\]$/);
+      expect(await store.insert([{ ...event, id: 'p-3', run: 'fine' }])).toBe(1);
+    } finally {
+      await store.close();
+    }
+    const down = await openStore('postgres://127.0.0.1:1/test', { connectTimeoutMs: 500 }).catch((e: unknown) => e);
+    expect(down).toMatchObject({ contentRejected: false, retryable: true });
   });
 });
 

@@ -194,6 +194,49 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       expect(page.events.map((e) => e.id)).not.toContain('bad-batch-good');
     });
 
+    it('keeps dead letters with their reason, newest first, once per id, whatever the event holds', async () => {
+      expect(await store.countDeadLetters()).toBe(0);
+      expect(await store.deadLetters({ limit: 10 })).toEqual([]);
+      // What made a store refuse an event (a NUL, numbers beyond bigint) must not refuse its dead letter.
+      const poison: UsageEvent = {
+        ...(events[2] as UsageEvent),
+        id: 'dead-1',
+        tags: { team: 'a\u0000b' },
+        durationMs: 1e17,
+        providerCost: 1e12,
+      };
+      const letters = [
+        {
+          id: 'dead-1',
+          time: '2026-01-05T10:00:00.000Z',
+          reason: 'invalid byte sequence for encoding "UTF8": 0x00',
+          event: poison,
+        },
+        {
+          id: 'dead-2',
+          time: '2026-01-05T11:00:00.000Z',
+          reason: 'check constraint',
+          event: { ...poison, id: 'dead-2' },
+        },
+        {
+          id: 'dead-3',
+          time: '2026-01-05T11:00:00.000Z',
+          reason: 'value out of range',
+          event: { ...poison, id: 'dead-3' },
+        },
+      ];
+      expect(await store.insertDeadLetters(letters)).toBe(3);
+      expect(await store.insertDeadLetters([{ ...letters[0]!, reason: 'again' }])).toBe(0);
+      expect(await store.insertDeadLetters([])).toBe(0);
+      expect(await store.countDeadLetters()).toBe(3);
+      expect(await store.deadLetters({ limit: 10 })).toEqual([letters[2], letters[1], letters[0]]);
+      expect(await store.deadLetters({ limit: 1, offset: 1 })).toEqual([letters[1]]);
+      await expect(store.deadLetters({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.deadLetters({ limit: 5, offset: -1 })).rejects.toThrow(/offset/);
+      // Dead letters are not events: no aggregate or page counts them.
+      expect((await store.events({ filter: {}, limit: 10_000 })).events.map((e) => e.id)).not.toContain('dead-1');
+    });
+
     it('refuses a bucket grouping without an interval', async () => {
       await expect(store.aggregate({ filter: {}, groupBy: ['bucket'] })).rejects.toBeInstanceOf(ValidationError);
     });

@@ -1,21 +1,26 @@
-/** A direct PostgreSQL client for test setup/teardown (drops the schemas tests create). */
+/** A direct PostgreSQL client for test setup/teardown (drops the schemas tests create, adds constraints). */
 import { userInfo } from 'node:os';
 import pg from 'pg';
 
 export const PG_URL = 'postgres://127.0.0.1:5432/test';
 
-export async function dropSchemas(schemas: readonly string[]): Promise<void> {
-  if (schemas.length === 0) return;
+/** Runs statements on a direct connection (outside any store), in order. */
+export async function adminQuery(...statements: string[]): Promise<void> {
   // pg lets the connection string's (absent) user override a `user` option, so put it in the URL.
   const url = new URL(PG_URL);
   url.username = process.env['PGUSER'] ?? userInfo().username;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const statement of statements) await client.query(statement);
   } finally {
     await client.end();
   }
+}
+
+export async function dropSchemas(schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  await adminQuery(...schemas.map((schema) => `DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 }
 
 /** A schema name unique to this process and call. */

@@ -19,6 +19,8 @@
  * - `events.warnings` and the rollups' `warning_calls` (version 5).
  * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
  * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
+ * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
+ *   as JSON text, see dead-letters.ts).
  *
  * @module
  */
@@ -382,6 +384,21 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // stored already): counted in the rollups, filled from the events for what is stored.
       name: 'provider cost mismatch',
       statements: costMismatchStatements(dialect),
+    },
+    {
+      version: 10,
+      // An event the store refuses for good no longer blocks the ones written with it: it is
+      // kept here with the reason, and the rest of its batch is stored.
+      name: 'dead letters',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS dead_letters (
+  id text PRIMARY KEY,
+  dead_at_ms ${dialect === 'postgres' ? 'bigint' : 'INTEGER'} NOT NULL,
+  reason text NOT NULL,
+  event text NOT NULL
+)`,
+        'CREATE INDEX IF NOT EXISTS dead_letters_time ON dead_letters (dead_at_ms)',
+      ],
     },
   ];
 }
