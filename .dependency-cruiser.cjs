@@ -6,6 +6,8 @@ const layers = {
   types: 0,
   errors: 0,
   providers: 0,
+  // Units: money in nano-dollars, time spans and buckets; plain numbers, defined once for all.
+  units: 0,
   usage: 1,
   pricing: 1,
   store: 1,

@@ -3,7 +3,8 @@
  * far above any realistic ingest rate (target > 200k events/s on one core).
  */
 import { calcPrice } from '@pydantic/genai-prices';
-import { addCosts, createPricer, zeroCost } from '../src/pricing/index.js';
+import { createPricer } from '../src/pricing/index.js';
+import { addCosts, zeroCost } from '../src/units/index.js';
 import type { Usage } from '../src/types/index.js';
 import { estimateUsage } from '../src/usage/estimate.js';
 

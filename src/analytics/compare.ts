@@ -5,7 +5,8 @@
  */
 import type { Store } from '../store/index.js';
 import type { Comparison, Filter, ModelComparison } from '../types/index.js';
-import { nanosToUsd, ratio, statsFromRow } from './stats.js';
+import { nanosToUsd } from '../units/index.js';
+import { ratio, statsFromRow } from './stats.js';
 
 /**
  * Compares `models` over the calls matching `filter` (its own `model`, if any, is replaced by

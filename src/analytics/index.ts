@@ -13,5 +13,5 @@ export type { RunReportData, RunReportOptions } from './run-report.js';
 export { closeNames, datedVersions, isRecordedName, recordedNames } from './names.js';
 export type { NamedDimension } from './names.js';
 export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
-export { statsFromRow, emptyStats, nanosToUsd, unpricedWithUsage } from './stats.js';
+export { statsFromRow, emptyStats, unpricedWithUsage } from './stats.js';
 export { csvCell } from './csv.js';

@@ -6,12 +6,8 @@
  * @module
  */
 import type { AggregateRow, Percentiles } from '../store/index.js';
+import { nanosToUsd } from '../units/index.js';
 import type { CostSums, LatencyStats, TokenSums, UsageStats } from '../types/index.js';
-
-/** Integer nano-dollars to USD. */
-export function nanosToUsd(nanos: number): number {
-  return nanos / 1e9;
-}
 
 /** `a / b`, or `null` when `b` is 0. */
 export function ratio(a: number, b: number): number | null {

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BudgetExceededError, BudgetUnavailableError, StoreError } from '../errors/index.js';
-import { nanosToUsd, type Pricer } from '../pricing/index.js';
+import type { Pricer } from '../pricing/index.js';
+import { nanosToUsd } from '../units/index.js';
 import type { BudgetSpec, Logger, Usage } from '../types/index.js';
 import type { BudgetCounters, CounterState, ReserveLine, ReserveOutcome } from './counters.js';
 import { holdFor, type Hold } from './hold.js';

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { usdToNanos } from '../pricing/index.js';
+import { usdToNanos } from '../units/index.js';
 import type { UsageEvent } from '../types/index.js';
 import type { CallOutcome } from './guard.js';
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { BudgetConfig } from '../config/index.js';
-import { usdToNanos } from '../pricing/index.js';
+import { usdToNanos } from '../units/index.js';
 import type { BudgetSpec, BudgetWindow } from '../types/index.js';
 
 /** Output tokens held for a call that names no `max_tokens`, unless the budget says otherwise. */

@@ -9,9 +9,8 @@
  *
  * @module
  */
+import { HOUR_MS } from '../units/index.js';
 import type { BudgetWindow } from '../types/index.js';
-
-const HOUR_MS = 3_600_000;
 
 /** The buckets a window covers at one instant. */
 export interface WindowSpan {

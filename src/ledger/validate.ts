@@ -29,6 +29,7 @@
  *
  * @module
  */
+import { DAY_MS } from '../units/index.js';
 import { z } from 'zod';
 import { ValidationError, redactSecrets } from '../errors/index.js';
 import type {
@@ -55,7 +56,7 @@ export const MAX_WARNING_LENGTH = 500;
 /** The most tokens one count may say: the normalizers' bound for a trusted count (a trillion). */
 export const MAX_TOKEN_COUNT = MAX_TRUSTED_COUNT;
 /** 30 days: a longer call or batch job is a unit mistake (seconds sent as ms...), not a call. */
-export const MAX_DURATION_MS = 30 * 24 * 3_600_000;
+export const MAX_DURATION_MS = 30 * DAY_MS;
 /** A million dollars for one call is a unit mistake; its nano-dollars (1e15) and sums of thousands stay exact. */
 export const MAX_USD = 1_000_000;
 /** `attempts` is an `integer` column (int4 on PostgreSQL). */

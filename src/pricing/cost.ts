@@ -18,7 +18,7 @@
  * @module
  */
 import type { Cost, Usage } from '../types/index.js';
-import { costFromNanos, tokensToNanos } from './money.js';
+import { costFromNanos, tokensToNanos } from '../units/index.js';
 import type { ResolvedPrices } from './types.js';
 
 export type CostOutcome = { cost: Cost; reason?: undefined } | { cost: null; reason: string };

@@ -1,7 +1,6 @@
 export { createPricer } from './pricer.js';
 export { BUNDLED_CATALOG, priceDataStatus, STALE_AFTER_DAYS } from './price-data.js';
 export type { PriceDataStatus } from './price-data.js';
-export { nanosToUsd, usdToNanos, tokensToNanos, addCosts, zeroCost } from './money.js';
 export { DEEPSEEK_PRICES } from './deepseek.js';
 export type { DatedPriceOverride } from './deepseek.js';
 export type {

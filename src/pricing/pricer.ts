@@ -22,7 +22,7 @@ import {
 } from './catalog.js';
 import { computeCost, unpriceableReason } from './cost.js';
 import { DEEPSEEK_PRICES } from './deepseek.js';
-import { addCosts } from './money.js';
+import { addCosts } from '../units/index.js';
 import { sheetFromOverride } from './overrides.js';
 import { activeAt, catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
 import type {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { HOUR_MS } from '../units/index.js';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
@@ -92,7 +93,7 @@ export function pinoAdapter(log: PinoLogger): Logger {
 }
 
 /** How often the log repeats that route groups are open (`insecureOpen`). */
-const OPEN_REMINDER_MS = 3_600_000;
+const OPEN_REMINDER_MS = HOUR_MS;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../units/index.js';
 import type { Interval } from '../types/index.js';
 import { binValueMicros, nearestRank } from './latency-histogram.js';
 import type { AggregateRow, GroupKey, Percentiles } from './store.js';
@@ -141,12 +142,7 @@ export function sumsFromSqlRow(row: Record<string, unknown>): PartialSums {
 
 /** Bucket width in ms. */
 export function intervalMs(interval: Interval): number {
-  return interval === '1m' ? 60_000 : interval === '1h' ? 3_600_000 : 86_400_000;
-}
-
-/** floor(time to interval), UTC (epoch-aligned: minutes, hours and UTC days). */
-export function bucketStart(timeMs: number, width: number): number {
-  return timeMs - (((timeMs % width) + width) % width);
+  return interval === '1m' ? MINUTE_MS : interval === '1h' ? HOUR_MS : DAY_MS;
 }
 
 export type GroupValues = (string | null)[];

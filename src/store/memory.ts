@@ -7,8 +7,8 @@
  */
 import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
+import { bucketStart } from '../units/index.js';
 import {
-  bucketStart,
   compareGroupValues,
   emptySums,
   exactPercentiles,

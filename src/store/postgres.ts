@@ -20,7 +20,7 @@ import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
-import { bucketStart } from './aggregate-rows.js';
+import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
 import {
   DEAD_LETTERS_COUNT_SQL,
   DEAD_LETTERS_PAGE_SQL,
@@ -28,10 +28,10 @@ import {
   deadLetterPage,
   deadLetterRow,
 } from './dead-letters.js';
-import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
+  bucketExpr,
   eventsPageSql,
   eventsWhere,
   LATENCY_DAILY_UPSERT_SQL,
@@ -104,8 +104,8 @@ function arrayType(column: EventColumn): string {
   return INT_COLUMNS.has(column) ? 'integer[]' : 'bigint[]';
 }
 
-const HOUR_EXPR = `(time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS}))`;
-const DAY_EXPR = `(time_ms - (((time_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}))`;
+const HOUR_EXPR = bucketExpr('time_ms', HOUR_MS);
+const DAY_EXPR = bucketExpr('time_ms', DAY_MS);
 
 /**
  * One statement (so one round trip and an implicit transaction): insert the events, then add
@@ -317,7 +317,7 @@ export class PostgresStore implements Store {
   async delete(filter: Filter): Promise<number> {
     const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'postgres');
     const rebuild = rebuildRollupSql();
-    const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    const keysSql = `SELECT DISTINCT ${HOUR_EXPR} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     return this.transaction(async (client) => {
       const keys = (
         await client.query<{ hour_ms: string; provider: string; model: string; agent: string; status: string }>(

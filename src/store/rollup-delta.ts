@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { bucketStart, emptySums, type PartialSums } from './aggregate-rows.js';
+import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
+import { emptySums, type PartialSums } from './aggregate-rows.js';
 import { isCostMismatch } from './cost-mismatch.js';
 import type { EventRow } from './row.js';
-
-export const HOUR_MS = 3_600_000;
 
 export interface RollupKey {
   hourMs: number;
@@ -23,8 +22,6 @@ export interface RollupKey {
 export interface RollupDelta extends RollupKey {
   sums: PartialSums;
 }
-
-export const DAY_MS = 86_400_000;
 
 /** A latency-bin increment; `hourMs` holds the UTC day start for daily deltas. */
 export interface LatencyDelta extends RollupKey {

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { usdToNanos } from '../units/index.js';
 import { ValidationError } from '../errors/index.js';
 import type { Cost, JsonValue, Usage, UsageEvent, UsageIteration } from '../types/index.js';
 import { isCostMismatch } from './cost-mismatch.js';
@@ -119,11 +120,6 @@ export const EVENT_COLUMNS = [
 ] as const satisfies readonly (keyof EventRow)[];
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
-
-/** USD -> integer nano-dollars. */
-export function usdToNanos(usd: number): number {
-  return Math.round(usd * 1e9);
-}
 
 function count(value: number | undefined): number | null {
   return value === undefined || !Number.isFinite(value) ? null : Math.round(value);

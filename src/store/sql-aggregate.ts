@@ -31,7 +31,7 @@ import {
   type PartialSums,
 } from './aggregate-rows.js';
 import { checkAggregateQuery } from './query-check.js';
-import { DAY_MS, HOUR_MS } from './rollup-delta.js';
+import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
 import {
   eventsWhere,
   EVENTS_SUMS_SQL,
@@ -50,7 +50,7 @@ interface Segment {
   range: TimeRange;
 }
 
-const floorHour = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) % HOUR_MS);
+const floorHour = (ms: number): number => bucketStart(ms, HOUR_MS);
 const ceilHour = (ms: number): number => (floorHour(ms) === ms ? ms : floorHour(ms) + HOUR_MS);
 
 /** Splits the filter's time range into raw edges and whole rollup hours. */
@@ -69,7 +69,7 @@ export function planSegments(filter: Filter, useRollup: boolean): Segment[] {
   return segments;
 }
 
-const floorDay = (ms: number): number => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+const floorDay = (ms: number): number => bucketStart(ms, DAY_MS);
 const ceilDay = (ms: number): number => (floorDay(ms) === ms ? ms : floorDay(ms) + DAY_MS);
 
 /** For histograms: whole days of a rollup segment come from latency_daily, the other hours from latency_hourly. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DAY_MS, HOUR_MS } from '../units/index.js';
 import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
@@ -119,7 +120,8 @@ export function rollupWhere(filter: Filter, range: TimeRange, timeColumn: 'hour_
   return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
 
-function bucketExpr(column: string, width: number): string {
+/** SQL for bucketStart() (src/units/time.ts): the floor of `column` to `width`, also before 1970. */
+export function bucketExpr(column: string, width: number): string {
   return `(${column} - (((${column} % ${width}) + ${width}) % ${width}))`;
 }
 
@@ -244,8 +246,8 @@ FROM ${source} WHERE ${where} ${metric}_bin IS NOT NULL GROUP BY ${timeGroup}pro
 
 /** Rebuilds every rollup from the raw events (repair, bulk loads). */
 export function rebuildAllRollupsSql(): string[] {
-  const hour = `(time_ms - (((time_ms % ${HOUR}) + ${HOUR}) % ${HOUR}))`;
-  const day = `(time_ms - (((time_ms % ${DAY}) + ${DAY}) % ${DAY}))`;
+  const hour = bucketExpr('time_ms', HOUR_MS);
+  const day = bucketExpr('time_ms', DAY_MS);
   return [
     'DELETE FROM rollup_hourly',
     'DELETE FROM rollup_daily',
@@ -261,9 +263,6 @@ FROM events GROUP BY ${day}, provider, model, COALESCE(agent, ''), status`,
     `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${day} AS day_ms`, true)}`,
   ];
 }
-
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 /** The rollup sum columns computed from event rows (for INSERT ... SELECT). */
 export function sumsSelectForInsert(): string {

@@ -21,7 +21,7 @@ import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
-import { bucketStart } from './aggregate-rows.js';
+import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
 import {
   DEAD_LETTERS_COUNT_SQL,
   DEAD_LETTERS_PAGE_SQL,
@@ -30,10 +30,10 @@ import {
   deadLetterRow,
   type DeadLetterRow,
 } from './dead-letters.js';
-import { DAY_MS, HOUR_MS } from './rollup-delta.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import {
+  bucketExpr,
   eventsPageSql,
   eventsWhere,
   rebuildAllRollupsSql,
@@ -307,7 +307,7 @@ export class SqliteStore implements Store {
   async delete(filter: Filter): Promise<number> {
     const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'sqlite');
     const rebuild = rebuildRollupSql();
-    const keysSql = `SELECT DISTINCT (time_ms - (((time_ms % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS})) AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    const keysSql = `SELECT DISTINCT ${bucketExpr('time_ms', HOUR_MS)} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     const run = this.db.transaction((): number => {
       // First: the per-key rebuild below recomputes from raw events, pending ones included;
       // applying them later would count them twice.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addCosts, createPricer, nanosToUsd, tokensToNanos, usdToNanos, zeroCost } from '#src/pricing/index.js';
+import { createPricer } from '#src/pricing/index.js';
+import { addCosts, nanosToUsd, tokensToNanos, usdToNanos, zeroCost } from '#src/units/index.js';
 import { usage } from './helpers.js';
 
 describe('money in integer nano-dollars', () => {

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPricer, usdToNanos } from '#src/pricing/index.js';
+import { createPricer } from '#src/pricing/index.js';
+import { usdToNanos } from '#src/units/index.js';
 import type { Usage } from '#src/types/index.js';
 
 interface OpenRouterUsage {

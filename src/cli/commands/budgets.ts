@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { budgetFromConfig, budgetStatuses, type BudgetStatus, openBudgetCounters } from '../../budgets/index.js';
 import { loadConfig } from '../../config/index.js';
 import { TokenledgerError } from '../../errors/index.js';
-import { nanosToUsd } from '../../pricing/index.js';
+import { nanosToUsd } from '../../units/index.js';
 
 interface BudgetsOptions {
   config?: string;

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS } from '../../units/index.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -58,7 +59,7 @@ interface ReportOptions {
   format: string;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = { s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, w: WEEK_MS };
 
 /** `90s`, `30m`, `24h`, `7d`, `2w` -> milliseconds. */
 export function parseSince(text: string): number {

@@ -9,7 +9,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Admission } from '../../budgets/index.js';
 import type { BudgetExceededError } from '../../errors/index.js';
-import { nanosToUsd } from '../../pricing/index.js';
+import { nanosToUsd } from '../../units/index.js';
 
 /** Routes that bill nothing: they hold $0 (and are still answered with the budget headers). */
 const NON_BILLING = new Set(['openai.models', 'anthropic.count_tokens', 'gemini.countTokens']);
