@@ -23,7 +23,8 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/cli/main.ts'],
+  // The SQLite store's worker thread is started from its own file (store/worker-store.ts finds it).
+  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/store/sqlite-worker.ts'],
   outbase: 'src',
   outdir: 'dist/src',
   entryNames: '[dir]/[name]',

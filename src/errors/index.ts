@@ -17,3 +17,5 @@ export {
 } from './errors.js';
 export type { TokenledgerErrorOptions, ProviderErrorOptions, BudgetRefusalFacts } from './errors.js';
 export { redactSecrets, redactHeaders, isSecretHeader, REDACTED } from './redact.js';
+export { toWireError, fromWireError } from './wire.js';
+export type { WireError } from './wire.js';

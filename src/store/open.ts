@@ -14,6 +14,7 @@ import { MemoryStore } from './memory.js';
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './store.js';
+import { openSqliteWorkerStore } from './worker-store.js';
 
 /** The minimal logger the stores use (pino-compatible). */
 export interface StoreLogger {
@@ -35,6 +36,13 @@ export interface OpenStoreOptions {
    * @default 10_000
    */
   busyTimeoutMs?: number;
+  /**
+   * SQLite: where the store runs. `worker`: in a worker thread, so a write waiting for another
+   * process's lock never blocks this thread's event loop (what a server wants; costs a thread
+   * and its start). `main`: on this thread (short commands).
+   * @default 'main'
+   */
+  sqliteThread?: 'main' | 'worker';
   /**
    * PostgreSQL: connection pool size.
    * @default 10
@@ -86,11 +94,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const path = sqlitePath(trimmed) ?? '';
     if (path === '')
       throw new ConfigError(`store URL ${JSON.stringify(trimmed)} names no SQLite file`, { field: 'store' });
-    store = SqliteStore.open({
+    const sqliteOptions = {
       path,
       ...common,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
-    });
+    };
+    store =
+      options.sqliteThread === 'worker' ? await openSqliteWorkerStore(sqliteOptions) : SqliteStore.open(sqliteOptions);
   } else if (scheme === 'postgres' || scheme === 'postgresql') {
     store = await PostgresStore.open({
       url: trimmed,

@@ -80,6 +80,11 @@ function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** True for the StoreError of a write that waited for another process's lock past the busy timeout. */
+export function isSqliteBusy(error: unknown): boolean {
+  return error instanceof StoreError && /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(error.cause) ?? '');
+}
+
 /**
  * better-sqlite3 without its compiled binding: installed with `--ignore-scripts`, or built for
  * another Node.js (the `bindings` package's and Node's own messages).

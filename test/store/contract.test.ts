@@ -34,6 +34,15 @@ runStoreContract('sqlite', {
   reopen: () => openStore(`sqlite:${lastSqlite}`),
 });
 
+let lastWorkerSqlite = '';
+runStoreContract('sqlite in a worker thread', {
+  open: (options) => {
+    lastWorkerSqlite = join(dir, `contract-${++sqliteCount}.db`);
+    return openStore(`sqlite:${lastWorkerSqlite}`, { ...options, sqliteThread: 'worker' });
+  },
+  reopen: () => openStore(`sqlite:${lastWorkerSqlite}`, { sqliteThread: 'worker' }),
+});
+
 runStoreContract('postgres', {
   open: (options) => {
     lastSchema = uniqueSchema('tl_contract');
