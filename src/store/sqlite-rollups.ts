@@ -5,7 +5,10 @@
  * transaction: that is what makes the event durable and acknowledged) and leaves the six rollup
  * upserts to `apply()`, which runs shortly after on a timer, coalescing many inserts into one
  * transaction. A record() awaited until durable then pays for two small inserts instead of
- * eight statements.
+ * eight statements. A batch (ROLLUP_IN_INSERT_MIN new events or more: ingest, OTLP, the spool's
+ * drain) is different: its rows are in memory and share few rollup keys, so its insert adds
+ * them to the rollups in the same transaction (a few upserts) instead of marking each one and
+ * reading it back later, which cost more than the insert itself.
  *
  * Rules that keep rollups never wrong, only briefly behind, and invisible to readers:
  * - apply() reads the pending events from the database (not from memory), computes their deltas
@@ -30,6 +33,9 @@ import {
   ROLLUP_INSERT_COLUMNS,
   ROLLUP_UPSERT_SQL,
 } from './sql-query.js';
+
+/** From this many new events, an insert rolls them up in its own transaction instead of marking them pending. */
+export const ROLLUP_IN_INSERT_MIN = 16;
 
 /** Pending events applied per transaction: bounds how long one apply holds the write lock. */
 const APPLY_BATCH = 5000;
@@ -79,18 +85,27 @@ export class SqlitePendingRollups {
         if (r['id'] !== null && r['id'] !== undefined) rows.push(rowFromDriver(r));
         this.deletePending.run(r['pending_id']);
       }
-      const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(rows);
-      for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
-      for (const delta of dailyRollups) this.upsertDailyRollup.run(rollupValues(delta));
-      for (const l of latencies)
-        this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
-      for (const l of dailyLatencies)
-        this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+      this.addRows(rows);
       return raw.length;
     });
     // Outermost: BEGIN IMMEDIATE (reads and writes under the write lock, so no other process
     // applies the same ids). Inside another transaction (delete, rebuild): a savepoint.
     this.applyBatch = () => batch.immediate();
+  }
+
+  /**
+   * Adds rows to the rollups now. Inside an insert's transaction, for the rows it added: then
+   * they are never pending (a batch costs a few upserts instead of one mark per row and a
+   * read-back); inside apply's, for the pending rows it read.
+   */
+  addRows(rows: readonly EventRow[]): void {
+    const { rollups, dailyRollups, latencies, dailyLatencies } = computeRollupDeltas(rows);
+    for (const delta of rollups) this.upsertRollup.run(rollupValues(delta));
+    for (const delta of dailyRollups) this.upsertDailyRollup.run(rollupValues(delta));
+    for (const l of latencies)
+      this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+    for (const l of dailyLatencies)
+      this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
   }
 
   /** Marks a newly inserted event as not yet in the rollups. Call inside the insert's transaction. */

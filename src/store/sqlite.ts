@@ -8,8 +8,9 @@
  * file: each write takes the write lock up front (BEGIN IMMEDIATE) and waits up to
  * `busyTimeoutMs` for it instead of failing.
  *
- * Rollups are deferred: insert() commits the events with their ids in `rollup_pending` and
- * resolves; the rollups follow a few ms later, and aggregate(), delete(), rebuildRollups() and
+ * Rollups of a small insert are deferred: insert() commits the events with their ids in
+ * `rollup_pending` and resolves; the rollups follow a few ms later (a batch is rolled up in its
+ * own transaction instead), and aggregate(), delete(), rebuildRollups() and
  * close() apply pending ones first, so answers always equal a computation over the events
  * (sqlite-rollups.ts).
  *
@@ -42,7 +43,7 @@ import {
   traceSpansSql,
   type SqlReader,
 } from './sql-query.js';
-import { SqlitePendingRollups } from './sqlite-rollups.js';
+import { ROLLUP_IN_INSERT_MIN, SqlitePendingRollups } from './sqlite-rollups.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -179,14 +180,11 @@ export class SqliteStore implements Store {
     const pending = new SqlitePendingRollups(db, options.rollupDelayMs ?? 2);
     this.pending = pending;
     const write = db.transaction((rows: EventRow[]): number => {
-      let added = 0;
-      for (const row of rows) {
-        if (this.insertEvent.run(rowValues(row)).changes === 1) {
-          pending.mark(row.id);
-          added += 1;
-        }
-      }
-      return added;
+      const added: EventRow[] = [];
+      for (const row of rows) if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
+      if (added.length >= ROLLUP_IN_INSERT_MIN) pending.addRows(added);
+      else for (const row of added) pending.mark(row.id);
+      return added.length;
     });
     this.writeBatch = (rows) => write.immediate(rows);
     const insertDeadLetter = db.prepare(
@@ -237,7 +235,7 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw toStoreError(error, this.path, 'insert');
     }
-    if (added > 0) this.pending.schedule();
+    if (added > 0 && added < ROLLUP_IN_INSERT_MIN) this.pending.schedule();
     return added;
   }
 

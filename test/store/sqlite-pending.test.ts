@@ -1,6 +1,6 @@
 /**
- * SQLite deferred rollups: an event is acknowledged once it is in `events` and
- * `rollup_pending`; its rollups follow. These tests build the state a crash leaves (events
+ * SQLite deferred rollups: an event of a small insert is acknowledged once it is in `events` and
+ * `rollup_pending`; its rollups follow (a batch is rolled up in its insert's transaction). These tests build the state a crash leaves (events
  * committed, rollups never applied) with raw SQL and check that every later answer is exact,
  * that no pending event is counted twice (two stores on one file, delete, rebuild), and that
  * the scheduled apply runs on its timer.
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore, type AggregateQuery } from '#src/store/index.js';
+import { ROLLUP_IN_INSERT_MIN } from '#src/store/sqlite-rollups.js';
 import type { UsageEvent } from '#src/types/index.js';
 import { generateEvents } from './generate.js';
 import { matchesFilter, referenceAggregate } from './reference.js';
@@ -32,6 +33,14 @@ const QUERIES: AggregateQuery[] = [
   { filter: { from: new Date(T0 + 2 * HOUR), to: new Date(T0 + 30 * HOUR) }, groupBy: ['provider'] },
   { filter: { agent: 'trader', from: new Date(T0 + HOUR + 17) }, groupBy: ['bucket'], interval: '1d' },
 ];
+
+/** Inserts in inserts too small to be rolled up at once, so that every new event is left pending. */
+async function insertPending(store: SqliteStore, events: readonly UsageEvent[]): Promise<number> {
+  let added = 0;
+  for (let at = 0; at < events.length; at += ROLLUP_IN_INSERT_MIN - 1)
+    added += await store.insert(events.slice(at, at + ROLLUP_IN_INSERT_MIN - 1));
+  return added;
+}
 
 async function expectExact(store: SqliteStore, events: readonly UsageEvent[]): Promise<void> {
   for (const query of QUERIES)
@@ -127,7 +136,7 @@ describe('SQLite deferred rollups', () => {
     const a = SqliteStore.open({ path, rollupDelayMs: 60_000 });
     const b = SqliteStore.open({ path, rollupDelayMs: 60_000 });
     try {
-      expect(await a.insert(events)).toBe(events.length);
+      expect(await insertPending(a, events)).toBe(events.length);
       expect(pendingCount(path)).toBe(events.length);
       await expectExact(b, events);
       expect(await a.applyPendingRollups()).toBe(0);
@@ -191,7 +200,7 @@ describe('SQLite deferred rollups', () => {
     const store = SqliteStore.open({ path, rollupDelayMs: 5, busyTimeoutMs: 20 });
     const holder = new Database(path);
     try {
-      await store.insert(events.slice(0, 100));
+      await insertPending(store, events.slice(0, 100));
       holder.exec('BEGIN IMMEDIATE');
       expect(() => vi.advanceTimersByTime(5)).not.toThrow();
       holder.exec('ROLLBACK');
@@ -209,20 +218,47 @@ describe('SQLite deferred rollups', () => {
     const path = join(dir, `timer-${++files}.db`);
     const store = SqliteStore.open({ path, rollupDelayMs: 5 });
     try {
-      await store.insert(events.slice(0, 100));
-      await store.insert(events.slice(100, 200));
+      await insertPending(store, events.slice(0, 100));
+      await insertPending(store, events.slice(100, 200));
       expect(pendingCount(path)).toBe(200);
       vi.advanceTimersByTime(4);
       expect(pendingCount(path)).toBe(200);
       vi.advanceTimersByTime(1);
       expect(pendingCount(path)).toBe(0);
       expect(rollupCalls(path)).toBe(200);
-      await store.insert(events.slice(200, 300));
+      await insertPending(store, events.slice(200, 300));
       expect(pendingCount(path)).toBe(100);
     } finally {
       await store.close();
     }
     expect(pendingCount(path)).toBe(0);
     expect(rollupCalls(path)).toBe(300);
+  });
+
+  it('rolls a batch up in its own transaction: nothing pending, exact, re-sent and mixed batches counted once', async () => {
+    vi.useFakeTimers();
+    const path = join(dir, `batch-${++files}.db`);
+    const store = SqliteStore.open({ path, rollupDelayMs: 60_000 });
+    try {
+      expect(await store.insert(events.slice(0, 600))).toBe(600);
+      expect(pendingCount(path)).toBe(0);
+      expect(rollupCalls(path)).toBe(600);
+      // Mostly re-sent: only the new ones count; fewer new events than a batch are left pending.
+      expect(await store.insert(events.slice(590, 600 + ROLLUP_IN_INSERT_MIN - 1))).toBe(ROLLUP_IN_INSERT_MIN - 1);
+      expect(pendingCount(path)).toBe(ROLLUP_IN_INSERT_MIN - 1);
+      expect(await store.insert(events.slice(0, 1200))).toBe(1200 - 600 - (ROLLUP_IN_INSERT_MIN - 1));
+      expect(pendingCount(path)).toBe(ROLLUP_IN_INSERT_MIN - 1);
+      expect(rollupCalls(path)).toBe(1200 - (ROLLUP_IN_INSERT_MIN - 1));
+      await expectExact(store, events);
+      expect(pendingCount(path)).toBe(0);
+    } finally {
+      await store.close();
+    }
+    const reopened = SqliteStore.open({ path });
+    try {
+      await expectExact(reopened, events);
+    } finally {
+      await reopened.close();
+    }
   });
 });
