@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundle } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -21,20 +21,5 @@ const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: '
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 // tsconfig.json emits declarations only: the JavaScript is esbuild's.
 run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-await build({
-  absWorkingDir: root,
-  // The SQLite store's worker thread is started from its own file (store/worker-store.ts finds it).
-  entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/store/sqlite-worker.ts'],
-  outbase: 'src',
-  outdir: 'dist/src',
-  entryNames: '[dir]/[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
+await bundle();
 run(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web']);

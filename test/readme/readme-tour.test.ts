@@ -1,0 +1,170 @@
+/**
+ * Issue 11 item 2: the README's terminal transcripts run as shown, from what a fresh clone holds
+ * (inputs in docs/examples/), and print what the README shows under each command.
+ *
+ * Each transcript block runs in a fresh folder (tour-sandbox.ts) with the CLI as it ships
+ * (bundled) on PATH as `tokenledger`. Blocks that talk to a server get a fresh `tokenledger
+ * serve` there (a new SQLite ledger; upstreams pointed at the local mock provider, never the
+ * network); the README's port 8787 stands for that server's port, in the commands and in the
+ * output. A command that starts a server itself (`tokenledger serve ...`) gets `--port N` (a
+ * free port) and is compared up to its "listening on" line. What "the same" means (trimming
+ * with `...`, run-to-run values) is in console-blocks.ts.
+ *
+ * Every transcript block of the README must be claimed by exactly one entry below: run, with
+ * what the prose around it says is set up, or listed in NOT_RUN with the reason.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { type ConsoleBlock, consoleBlocks, expectedText, matches, normalised, shownAs } from './console-blocks.js';
+import {
+  cloneFolder,
+  commandEnv,
+  createSandbox,
+  runCommand,
+  runUntilListening,
+  type Sandbox,
+  startServe,
+} from './tour-sandbox.js';
+
+const README = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+const BLOCKS = consoleBlocks(README);
+
+interface Scenario {
+  /**
+   * Names the block by a text its first command holds, found in no other block's; several
+   * blocks run in order in one folder, against one server (the prose says the later ones
+   * continue the first).
+   */
+  match: string | string[];
+  /** A `tokenledger serve` in the block's folder that the commands talk to. */
+  serve?: boolean;
+  /** Written into the block's folder before anything runs (a config file the prose describes). */
+  files?: Record<string, string>;
+  /** Set for the commands and for the server. */
+  env?: Record<string, string>;
+}
+
+const ADMIN_KEY = 'tl-admin-readme-0123456789';
+
+const RUN: Scenario[] = [
+  { match: 'tokenledger usage docs/examples/anthropic-response.json' },
+  { match: 'tokenledger usage docs/examples/openrouter-web-search.json' },
+  { match: 'tokenledger prices claude-sonnet-4-20250514' },
+  { match: 'tokenledger usage docs/examples/anthropic-advisor.json' },
+  { match: 'npm run example:stock' },
+  { match: 'tokenledger serve          #' },
+  { match: 'TOKENLEDGER_GATEWAY_KEYS=' },
+  { match: 'OPENAI_BASE_URL=http://localhost:8787/v1 tokenledger serve' },
+  { match: '"agent":"volume_agent"', serve: true },
+  { match: '"usage":{"prompt_tokens":5,"completion_tokens":3}', serve: true },
+  { match: 'localhost:8787/v1/traces', serve: true },
+  { match: '"model":"gpt-4o-mini","usage":{"inputTokens":300', serve: true },
+  { match: '"durationMs":1e308', serve: true },
+  { match: 'head -c 400000000 /dev/zero', serve: true, env: { TOKENLEDGER_ADMIN_KEY: ADMIN_KEY } },
+  {
+    match: ['for agent in a b c d', '127.0.0.1:8787/healthz | jq'],
+    serve: true,
+    files: { 'tokenledger.config.yaml': 'server:\n  metrics: { maxLabelSets: 2 }\n' },
+    env: { TOKENLEDGER_ADMIN_KEY: ADMIN_KEY },
+  },
+  { match: '"stream":true', serve: true },
+  { match: "grep -i '^x-tokenledger'", serve: true },
+];
+
+/** Blocks the test does not run, and why. */
+const NOT_RUN: Array<{ match: string; reason: string }> = [
+  {
+    match: 'tokenledger budgets',
+    reason:
+      'its figures are counters spent over the current window and a forecast from the clock (reset, ' +
+      'runs out), and `budgets` takes no --at; test/cli/budgets.test.ts checks the table on fixed counters',
+  },
+];
+
+let sandbox: Sandbox;
+let mock: MockProvider;
+
+beforeAll(async () => {
+  [sandbox, mock] = await Promise.all([createSandbox(), startMockProvider()]);
+});
+afterAll(async () => {
+  await mock?.close();
+  sandbox?.close();
+});
+
+const matchesOf = (scenario: { match: string | string[] }): string[] =>
+  typeof scenario.match === 'string' ? [scenario.match] : scenario.match;
+
+function blockOf(match: string): ConsoleBlock {
+  const found = BLOCKS.filter((block) => block.steps[0]?.command.includes(match) === true);
+  if (found.length !== 1)
+    throw new Error(`README: ${found.length} transcript blocks start with ${JSON.stringify(match)}`);
+  return found[0] as ConsoleBlock;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const SERVE = /\btokenledger serve\b/;
+
+/** Runs every command of `blocks` as their scenario says; each command's output beside what the README shows. */
+async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Array<{ shown: string; real: string }>> {
+  const dir = cloneFolder(sandbox, scenario.files);
+  const upstreams = {
+    OPENAI_BASE_URL: `${mock.url}/v1`,
+    OPENAI_API_KEY: 'sk-readme-tour',
+    ANTHROPIC_BASE_URL: mock.url,
+    GEMINI_BASE_URL: `${mock.url}/v1beta`,
+  };
+  const served =
+    scenario.serve === true
+      ? await startServe(sandbox, dir, commandEnv(sandbox, dir, { ...upstreams, ...scenario.env }))
+      : undefined;
+  const port = served?.port ?? (await freePort());
+  const here = (text: string): string => text.replaceAll('8787', String(port));
+  const env = commandEnv(sandbox, dir, scenario.env);
+  const results: Array<{ shown: string; real: string }> = [];
+  try {
+    for (const step of blocks.flatMap((block) => block.steps)) {
+      const command = here(step.command);
+      const output = SERVE.test(command)
+        ? await runUntilListening(command.replace(SERVE, `tokenledger serve --port ${port}`), dir, env)
+        : await runCommand(command, dir, env);
+      const expected = step.expected.map(here);
+      const real = shownAs(output);
+      // Where the README trims (`...`), the real output is what it shows when the pattern matches.
+      results.push({ shown: matches(expected, real) ? real : normalised(expectedText({ ...step, expected })), real });
+    }
+  } finally {
+    await served?.stop();
+  }
+  return results;
+}
+
+describe('README transcripts', () => {
+  it('every transcript block is run below or listed as not run, with a reason', () => {
+    const claimed = [...RUN, ...NOT_RUN].flatMap(matchesOf).map((match) => blockOf(match).line);
+    expect(claimed.sort((a, b) => a - b)).toEqual(BLOCKS.map((block) => block.line));
+  });
+
+  describe.concurrent.each(RUN.map((scenario) => ({ ...scenario, name: matchesOf(scenario).join(' + ') })))(
+    'the block starting with $name',
+    (scenario) => {
+      it('prints what the README shows', async () => {
+        const blocks = matchesOf(scenario).map(blockOf);
+        for (const { shown, real } of await runBlocks(blocks, scenario)) expect(real).toBe(shown);
+      });
+    },
+  );
+});
