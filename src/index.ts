@@ -59,6 +59,7 @@ export type {
   LogContext,
   TokenSums,
   CostSums,
+  CostShare,
   LatencyStats,
   UsageStats,
   Summary,

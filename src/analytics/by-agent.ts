@@ -5,11 +5,11 @@
  */
 import type { Store } from '../store/index.js';
 import type { AgentStats, Filter } from '../types/index.js';
-import { byFirstUse, byVolume, statsFromRow } from './stats.js';
+import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
 
 /**
- * One entry per agent, largest token total first; calls recorded without an agent are grouped
- * under `agent: null`.
+ * One entry per agent, most expensive first, each with its share of the cost; calls recorded
+ * without an agent are grouped under `agent: null`.
  */
 export async function usageByAgent(store: Store, filter: Filter = {}): Promise<AgentStats[]> {
   const [rows, pairs] = await Promise.all([
@@ -23,11 +23,10 @@ export async function usageByAgent(store: Store, filter: Filter = {}): Promise<A
     list.push({ name: pair.key.model ?? '', firstTime: pair.firstTime ?? null });
     models.set(agent, list);
   }
-  return rows
-    .map((row) => {
-      const agent = row.key.agent ?? null;
-      const used = (models.get(agent) ?? []).sort(byFirstUse).map((m) => m.name);
-      return { agent, models: used, ...statsFromRow(row) };
-    })
-    .sort(byVolume((a) => a.agent));
+  const agents = rows.map((row) => {
+    const agent = row.key.agent ?? null;
+    const used = (models.get(agent) ?? []).sort(byFirstUse).map((m) => m.name);
+    return { agent, models: used, ...statsFromRow(row) };
+  });
+  return withCostShares(agents).sort(byCost((a) => a.agent));
 }

@@ -5,10 +5,11 @@
  */
 import type { Store } from '../store/index.js';
 import type { Filter, ModelStats } from '../types/index.js';
-import { byFirstUse, byVolume, statsFromRow } from './stats.js';
+import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
 
 /**
- * One entry per model (as answered by the provider), largest token total first.
+ * One entry per model (as answered by the provider), most expensive first, each with its share
+ * of the cost.
  *
  * @example
  * for (const m of await byModel(store, { run: 'AAPL' })) console.log(m.model, m.calls, m.agents);
@@ -27,11 +28,10 @@ export async function usageByModel(store: Store, filter: Filter = {}): Promise<M
     list.push({ name: agent, firstTime: pair.firstTime ?? null });
     agents.set(model, list);
   }
-  return rows
-    .map((row) => {
-      const model = row.key.model ?? '';
-      const used = (agents.get(model) ?? []).sort(byFirstUse).map((a) => a.name);
-      return { model, agents: used, ...statsFromRow(row) };
-    })
-    .sort(byVolume((m) => m.model));
+  const models = rows.map((row) => {
+    const model = row.key.model ?? '';
+    const used = (agents.get(model) ?? []).sort(byFirstUse).map((a) => a.name);
+    return { model, agents: used, ...statsFromRow(row) };
+  });
+  return withCostShares(models).sort(byCost((m) => m.model));
 }

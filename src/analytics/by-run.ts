@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { Filter, RunStats } from '../types/index.js';
-import { compareNames, statsFromRow } from './stats.js';
+import { compareNames, statsFromRow, withCostShares } from './stats.js';
 import { wallTimeMs } from './summary.js';
 
 /**
@@ -29,13 +29,13 @@ export async function usageByRunPage(
   limit: number,
 ): Promise<{ runs: RunStats[]; total: number }> {
   const rows = await store.aggregate({ filter, groupBy: ['run'] });
-  const all = rows
-    .map((row) => ({ run: row.key.run ?? null, ...statsFromRow(row), wallTimeMs: null as number | null }))
-    .sort(
-      (a, b) =>
-        (b.lastTime === null ? -Infinity : Date.parse(b.lastTime)) -
-          (a.lastTime === null ? -Infinity : Date.parse(a.lastTime)) || compareNames(a.run, b.run),
-    );
+  const all = withCostShares(
+    rows.map((row) => ({ run: row.key.run ?? null, ...statsFromRow(row), wallTimeMs: null as number | null })),
+  ).sort(
+    (a, b) =>
+      (b.lastTime === null ? -Infinity : Date.parse(b.lastTime)) -
+        (a.lastTime === null ? -Infinity : Date.parse(a.lastTime)) || compareNames(a.run, b.run),
+  );
   const runs = all.slice(0, limit);
   const timed = runs.filter((r) => r.run !== null).slice(0, RUN_WALL_TIME_LIMIT);
   // A few reads at a time: a pg pool has ~10 connections and SQLite is one thread anyway.

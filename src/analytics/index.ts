@@ -13,5 +13,14 @@ export type { RunReportData, RunReportOptions } from './run-report.js';
 export { closeNames, datedVersions, isRecordedName, recordedNames } from './names.js';
 export type { NamedDimension } from './names.js';
 export { formatCount, formatUsd, formatRate, formatDuration, formatMs } from './format.js';
-export { statsFromRow, emptyStats, unpricedWithUsage } from './stats.js';
+export {
+  statsFromRow,
+  emptyStats,
+  unpricedWithUsage,
+  withCostShares,
+  byMetric,
+  RANK_METRICS,
+} from './stats.js';
+export type { RankMetric } from './stats.js';
+export { formatCostCell } from './cost-cell.js';
 export { csvCell } from './csv.js';

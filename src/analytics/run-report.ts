@@ -8,8 +8,9 @@ import type { Store } from '../store/index.js';
 import type { AgentStats, Filter, ModelStats, Summary } from '../types/index.js';
 import { usageByAgent } from './by-agent.js';
 import { usageByModel } from './by-model.js';
+import { formatCostCell } from './cost-cell.js';
 import { formatCount, formatRate, formatDuration, formatUsd } from './format.js';
-import { byFirstUse, byVolume, unpricedWithUsage } from './stats.js';
+import { byCost, byFirstUse, byVolume, unpricedWithUsage } from './stats.js';
 import { summarizeUsage } from './summary.js';
 
 /** What the report shows: the summary and the per-model and per-agent breakdowns of one filter. */
@@ -27,10 +28,10 @@ export interface RunReportOptions {
   subject?: string;
   /**
    * Order of the model and agent lines: `first-use` (as in the product notes, the order the
-   * calls happened) or `volume` (largest token total first).
+   * calls happened), `cost` (most expensive first) or `volume` (largest token total first).
    * @default 'first-use'
    */
-  order?: 'first-use' | 'volume';
+  order?: 'first-use' | 'cost' | 'volume';
   /**
    * Minimum width of the name column; it widens to fit the longest name.
    * @default 20
@@ -72,6 +73,13 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
   // The seed's columns are 5 and 6 wide; wider figures widen the column so the bars stay aligned.
   const modelTokensWidth = Math.max(5, ...models.map((m) => formatCount(m.tokens.total).length));
   const agentTokensWidth = Math.max(6, ...agents.map((a) => formatCount(a.tokens.total).length));
+  // The cost column (added to the seed's layout): the line's cost and its share of the cost.
+  const costLines = [...models, ...agents];
+  const share = (line: ModelStats | AgentStats) => `(${formatRate(line.costShare)})`;
+  const costWidth = Math.max(0, ...costLines.map((line) => formatCostCell(line).length));
+  const shareWidth = Math.max(0, ...costLines.map((line) => share(line).length));
+  const cost = (line: ModelStats | AgentStats) =>
+    `${formatCostCell(line).padStart(costWidth)} ${share(line).padStart(shareWidth)}`;
   const lines = [
     RULE,
     `📊 TOKEN USAGE SUMMARY${options.subject === undefined ? '' : ` for ${options.subject}`}`,
@@ -82,19 +90,19 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
     `Total Output Tokens: ${formatCount(totals.tokens.output)}`,
     `Total Tokens: ${formatCount(totals.tokens.total)}`,
     `Total Cost: ${totalCost(totals)}${costCaveat(totals)}`,
-    `Failures: ${formatCount(totals.failures)} of ${formatCount(totals.calls)} calls (success rate ${formatRate(totals.successRate)})`,
+    `Failures: ${formatCount(totals.failures)} of ${formatCount(totals.calls)} calls (success rate ${formatRate(totals.successRate)})${failedCost(totals)}`,
     `Cache Savings: ${formatUsd(totals.cost.cacheSavings)} (${formatCount(totals.tokens.cacheRead)} cached input tokens)`,
     '',
     '📱 Model Usage:',
     ...models.map(
       (m) =>
-        `  ${m.model.padEnd(width)} | ${formatCount(m.tokens.total).padStart(modelTokensWidth)} tokens | ${String(m.calls).padStart(2)} calls | agents: ${m.agents.length === 0 ? NO_AGENT : m.agents.join(', ')}`,
+        `  ${m.model.padEnd(width)} | ${formatCount(m.tokens.total).padStart(modelTokensWidth)} tokens | ${String(m.calls).padStart(2)} calls | ${cost(m)} | agents: ${m.agents.length === 0 ? NO_AGENT : m.agents.join(', ')}`,
     ),
     '',
     '🤖 Agent Usage:',
     ...agents.map(
       (a) =>
-        `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(agentTokensWidth)} tokens | ${String(a.calls).padStart(2)} calls`,
+        `  ${(a.agent ?? NO_AGENT).padEnd(width)} | ${formatCount(a.tokens.total).padStart(agentTokensWidth)} tokens | ${String(a.calls).padStart(2)} calls | ${cost(a)}`,
     ),
     RULE,
   ];
@@ -104,12 +112,18 @@ export function renderRunReport(data: RunReportData, options: RunReportOptions =
 function sortLines<T extends ModelStats | AgentStats>(
   items: readonly T[],
   name: (item: T) => string,
-  order: 'first-use' | 'volume',
+  order: 'first-use' | 'cost' | 'volume',
 ): T[] {
   if (order === 'volume') return [...items].sort(byVolume(name));
+  if (order === 'cost') return [...items].sort(byCost(name));
   return [...items].sort((a, b) =>
     byFirstUse({ firstTime: a.firstTime, name: name(a) }, { firstTime: b.firstTime, name: name(b) }),
   );
+}
+
+/** What the failed calls were billed, when they were: money that bought no answer. */
+function failedCost(totals: Summary): string {
+  return totals.cost.failed > 0 ? `, ${formatUsd(totals.cost.failed)} spent on them` : '';
 }
 
 /** `n/a` when no call with usage had a price: $0.00 would claim they were free. */

@@ -7,7 +7,7 @@
  */
 import type { AggregateRow, Percentiles } from '../store/index.js';
 import { nanosToUsd } from '../units/index.js';
-import type { CostSums, LatencyStats, TokenSums, UsageStats } from '../types/index.js';
+import type { CostShare, CostSums, LatencyStats, TokenSums, UsageStats } from '../types/index.js';
 
 /** `a / b`, or `null` when `b` is 0. */
 export function ratio(a: number, b: number): number | null {
@@ -62,6 +62,7 @@ function cost(row: AggregateRow): CostSums {
     output: nanosToUsd(row.costOutputNanos),
     cacheSavings: nanosToUsd(row.cacheSavingsNanos),
     providerReported: nanosToUsd(row.providerCostNanos),
+    failed: nanosToUsd(row.failedCostNanos),
     totalNanos: row.costNanos,
   };
 }
@@ -85,6 +86,7 @@ export function emptyStats(): UsageStats {
       output: 0,
       cacheSavings: 0,
       providerReported: 0,
+      failed: 0,
       totalNanos: 0,
     },
     unpricedCalls: 0,
@@ -133,6 +135,44 @@ export function statsFromRow(row: AggregateRow | undefined): UsageStats {
     firstTime: row.firstTime ?? null,
     lastTime: row.lastTime ?? null,
   };
+}
+
+/**
+ * Each item with its share of the breakdown's cost. `totalNanos` is the cost of everything the
+ * breakdown covers (default: the items' sum, right when the items are every group). A group
+ * whose calls with usage are all unpriced has `null`: its cost is unknown, not 0.
+ */
+export function withCostShares<T extends UsageStats>(
+  items: readonly T[],
+  totalNanos = items.reduce((n, item) => n + item.cost.totalNanos, 0),
+): (T & CostShare)[] {
+  // A group none of whose calls with usage has a price has no known cost: no share either.
+  const unknown = (item: T) => item.calls === item.unpricedCalls && unpricedWithUsage(item) > 0;
+  return items.map((item) => ({ ...item, costShare: unknown(item) ? null : ratio(item.cost.totalNanos, totalNanos) }));
+}
+
+/** Most expensive first, then largest token total, most calls, then by name: where the money went. */
+export function byCost<T extends UsageStats>(name: (item: T) => string | null): (a: T, b: T) => number {
+  const volume = byVolume(name);
+  return (a, b) => b.cost.totalNanos - a.cost.totalNanos || volume(a, b);
+}
+
+/** What a breakdown can be ranked by: cost, tokens, calls, or mean latency (largest first). */
+export type RankMetric = 'cost' | 'tokens' | 'calls' | 'latency';
+
+export const RANK_METRICS: readonly RankMetric[] = ['cost', 'tokens', 'calls', 'latency'];
+
+/** Largest `metric` first (a group with no latency last), then the cost order. */
+export function byMetric<T extends UsageStats>(
+  metric: RankMetric,
+  name: (item: T) => string | null,
+): (a: T, b: T) => number {
+  const cost = byCost(name);
+  if (metric === 'cost') return cost;
+  if (metric === 'tokens') return (a, b) => b.tokens.total - a.tokens.total || cost(a, b);
+  if (metric === 'calls') return (a, b) => b.calls - a.calls || cost(a, b);
+  const latency = (item: T) => item.latency.avgMs ?? Number.NEGATIVE_INFINITY;
+  return (a, b) => latency(b) - latency(a) || cost(a, b);
 }
 
 /** Largest token total first, then most calls, then by name: the same order on every store. */

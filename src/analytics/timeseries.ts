@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { Filter, Interval, Timeseries, TimeseriesBucket } from '../types/index.js';
-import { emptyStats, statsFromRow } from './stats.js';
+import { emptyStats, ratio, statsFromRow } from './stats.js';
 
 const STEP_MS: Record<Interval, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 };
 
@@ -39,10 +39,12 @@ export async function usageTimeseries(
     percentiles: options.percentiles ?? false,
   });
   const byStart = new Map<number, TimeseriesBucket>();
+  const totalNanos = rows.reduce((n, row) => n + row.costNanos, 0);
   for (const row of rows) {
     const start = Date.parse(row.key.bucket ?? '');
     if (Number.isNaN(start)) continue;
-    byStart.set(start, { start: new Date(start).toISOString(), ...statsFromRow(row) });
+    const stats = statsFromRow(row);
+    byStart.set(start, { start: new Date(start).toISOString(), ...stats, costShare: ratio(row.costNanos, totalNanos) });
   }
   const starts = [...byStart.keys()].sort((a, b) => a - b);
   const step = STEP_MS[interval];
@@ -53,7 +55,13 @@ export async function usageTimeseries(
   }
   const buckets: TimeseriesBucket[] = [];
   for (let start = first; start <= last; start += step) {
-    buckets.push(byStart.get(start) ?? { start: new Date(start).toISOString(), ...emptyStats() });
+    buckets.push(
+      byStart.get(start) ?? {
+        start: new Date(start).toISOString(),
+        ...emptyStats(),
+        costShare: totalNanos === 0 ? null : 0,
+      },
+    );
   }
   return { interval, buckets };
 }

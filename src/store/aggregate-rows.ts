@@ -42,6 +42,8 @@ export interface PartialSums {
   costMismatchCalls: number;
   costMismatchOursNanos: number;
   costMismatchProviderNanos: number;
+  /** Cost of the failed calls (status error) among the priced ones: money spent on attempts that gave no answer. */
+  failedCostNanos: number;
   minTimeMs: number | null;
   maxTimeMs: number | null;
 }
@@ -74,6 +76,7 @@ export const ADDITIVE_FIELDS = [
   'costMismatchCalls',
   'costMismatchOursNanos',
   'costMismatchProviderNanos',
+  'failedCostNanos',
 ] as const satisfies readonly (keyof PartialSums)[];
 
 export function emptySums(): PartialSums {
@@ -105,6 +108,7 @@ export function emptySums(): PartialSums {
     costMismatchCalls: 0,
     costMismatchOursNanos: 0,
     costMismatchProviderNanos: 0,
+    failedCostNanos: 0,
     minTimeMs: null,
     maxTimeMs: null,
   };
@@ -227,6 +231,7 @@ export function finishRow(input: {
     costMismatchCalls: sums.costMismatchCalls,
     costMismatchOursNanos: sums.costMismatchOursNanos,
     costMismatchProviderNanos: sums.costMismatchProviderNanos,
+    failedCostNanos: sums.failedCostNanos,
     firstTime: sums.minTimeMs === null ? undefined : new Date(sums.minTimeMs).toISOString(),
     lastTime: sums.maxTimeMs === null ? undefined : new Date(sums.maxTimeMs).toISOString(),
   };

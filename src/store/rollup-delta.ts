@@ -80,6 +80,7 @@ function add(sums: PartialSums, row: EventRow): void {
     sums.costMismatchOursNanos += row.cost_total_nanos ?? 0;
     sums.costMismatchProviderNanos += row.provider_cost_nanos ?? 0;
   }
+  if (row.status !== 'ok') sums.failedCostNanos += row.cost_total_nanos ?? 0;
   sums.minTimeMs = sums.minTimeMs === null ? row.time_ms : Math.min(sums.minTimeMs, row.time_ms);
   sums.maxTimeMs = sums.maxTimeMs === null ? row.time_ms : Math.max(sums.maxTimeMs, row.time_ms);
 }

@@ -179,8 +179,24 @@ const EVENTS_EXTREMES: readonly (readonly [string, string])[] = [
   ['MAX(time_ms)', 'maxtimems'],
 ];
 
+/**
+ * Sums the rollups hold no column for but can still compute, since status is part of their key:
+ * [over events, over a rollup table, alias].
+ */
+const DERIVED_SUMS: readonly (readonly [string, string, string])[] = [
+  [
+    "SUM(CASE WHEN status <> 'ok' THEN cost_total_nanos ELSE 0 END)",
+    "SUM(CASE WHEN status <> 'ok' THEN cost_nanos ELSE 0 END)",
+    'failedcostnanos',
+  ],
+];
+
 /** SELECT list of sums over raw events. */
-export const EVENTS_SUMS_SQL = [...EVENTS_SUMS, ...EVENTS_EXTREMES]
+export const EVENTS_SUMS_SQL = [
+  ...EVENTS_SUMS,
+  ...EVENTS_EXTREMES,
+  ...DERIVED_SUMS.map(([events, , alias]) => [events, alias] as const),
+]
   .map(([expr, alias]) => `${expr} AS ${alias}`)
   .join(', ');
 
@@ -192,6 +208,7 @@ export const ROLLUP_SUMS_SQL = [
   'MAX(duration_max_us) AS durationmaxus',
   'MIN(min_time_ms) AS mintimems',
   'MAX(max_time_ms) AS maxtimems',
+  ...DERIVED_SUMS.map(([, rollup, alias]) => `${rollup} AS ${alias}`),
 ].join(', ');
 
 /** Rollup columns as inserted: key, sums, then max/min columns. */

@@ -73,6 +73,8 @@ export interface AggregateRow {
   costMismatchCalls: number;
   costMismatchOursNanos: number;
   costMismatchProviderNanos: number;
+  /** Cost of the failed calls (status `error`) that were priced, nano-dollars: what failures cost. */
+  failedCostNanos: number;
   /** ISO times of the first and last matching events. */
   firstTime: string | undefined;
   lastTime: string | undefined;

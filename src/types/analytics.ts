@@ -40,6 +40,11 @@ export interface CostSums {
   cacheSavings: number;
   /** Sum of the costs providers reported themselves (OpenRouter), kept beside ours. */
   providerReported: number;
+  /**
+   * Part of `total` spent on calls that failed (status `error`, yet billed: a stream cut after
+   * its usage, an answer refused after generation): money that bought no answer.
+   */
+  failed: number;
   /** `total` as an exact integer of nano-dollars. */
   totalNanos: number;
 }
@@ -96,25 +101,34 @@ export interface Summary extends UsageStats {
   wallTimeMs: number | null;
 }
 
-export interface ModelStats extends UsageStats {
+/** Where a group stands in the money of its breakdown. */
+export interface CostShare {
+  /**
+   * This group's `cost.total` over the breakdown's total (every group matching the filter, not
+   * only the ones listed), 0..1; `null` when that total is 0.
+   */
+  costShare: number | null;
+}
+
+export interface ModelStats extends UsageStats, CostShare {
   model: string;
   /** Agents that used the model, in order of first use; calls without an agent are left out. */
   agents: string[];
 }
 
-export interface AgentStats extends UsageStats {
+export interface AgentStats extends UsageStats, CostShare {
   /** `null` groups the calls recorded without an agent. */
   agent: string | null;
   /** Models the agent used, in order of first use. */
   models: string[];
 }
 
-export interface AgentModelStats extends UsageStats {
+export interface AgentModelStats extends UsageStats, CostShare {
   agent: string | null;
   model: string;
 }
 
-export interface RunStats extends UsageStats {
+export interface RunStats extends UsageStats, CostShare {
   /** `null` groups the calls recorded without a run. */
   run: string | null;
   wallTimeMs: number | null;
@@ -154,7 +168,7 @@ export interface Comparison {
   models: ModelComparison[];
 }
 
-export interface TimeseriesBucket extends UsageStats {
+export interface TimeseriesBucket extends UsageStats, CostShare {
   /** ISO start of the bucket (UTC). */
   start: string;
 }

@@ -14,6 +14,7 @@ export type { Logger, LogContext } from './logger.js';
 export type {
   TokenSums,
   CostSums,
+  CostShare,
   LatencyStats,
   UsageStats,
   Summary,

@@ -97,6 +97,11 @@ describe.each(stores)('analytics on $kind', (testStore) => {
       ['gemini-2.5-pro', 2, 1050, ['final_decision_agent', 'sector_agent']],
       ['gemini-2.5-flash', 4, 640, ['indicator_agent', 'volume_agent', 'mtf_agent']],
     ]);
+    // Shares of the run's $0.002997: pro 2,387,000 nanos, flash 310,000 + 170,000 + 130,000.
+    expect(models.map((m) => [m.cost.totalNanos, m.costShare])).toEqual([
+      [2_387_000, 2_387_000 / 2_997_000],
+      [610_000, 610_000 / 2_997_000],
+    ]);
     expect(models[1]?.successRate).toBe(0.75);
     expect(models[1]?.latency.p50Ms).toBe(800); // 500 800 1000 1200 -> rank 2
   });
@@ -104,13 +109,15 @@ describe.each(stores)('analytics on $kind', (testStore) => {
   it('breaks down by agent with the models each used, agent x model, and by run', async () => {
     const agents = await usageByAgent(store);
     mine.push(agents);
-    expect(agents.map((a) => [a.agent, a.calls, a.tokens.total, a.models])).toEqual([
-      ['indicator_agent', 2, 1800, ['gemini-2.5-flash']],
-      ['final_decision_agent', 1, 600, ['gemini-2.5-pro']],
-      ['sector_agent', 1, 450, ['gemini-2.5-pro']],
-      ['volume_agent', 2, 200, ['gemini-2.5-flash']],
-      ['mtf_agent', 1, 140, ['gemini-2.5-flash']],
-      [null, 1, 60, ['gpt-4o']],
+    // Most expensive first; sector_agent's only call has usage but no price: no known share.
+    const total = 4_772_000;
+    expect(agents.map((a) => [a.agent, a.calls, a.tokens.total, a.models, a.costShare])).toEqual([
+      ['final_decision_agent', 1, 600, ['gemini-2.5-pro'], 2_387_000 / total],
+      ['indicator_agent', 2, 1800, ['gemini-2.5-flash'], 1_860_000 / total],
+      [null, 1, 60, ['gpt-4o'], 225_000 / total],
+      ['volume_agent', 2, 200, ['gemini-2.5-flash'], 170_000 / total],
+      ['mtf_agent', 1, 140, ['gemini-2.5-flash'], 130_000 / total],
+      ['sector_agent', 1, 450, ['gemini-2.5-pro'], null],
     ]);
     const pairs = await usageByAgentModel(store, { tags: { team: 'a' } });
     mine.push(pairs);

@@ -15,8 +15,20 @@ function seedBlock(): string {
   return readFileSync(new URL('../fixtures/seeds/002-token-usage-summary.txt', import.meta.url), 'utf8').trimEnd();
 }
 
-function stats(calls: number, total: number, firstTime: string): UsageStats {
-  return { ...emptyStats(), calls, successes: calls, tokens: { ...emptyStats().tokens, total }, firstTime };
+/** The report's data sets cost to 1,000 nanos a token, so each line's share is its share of the tokens. */
+const TOTAL_NANOS = 12_340_000;
+
+function stats(calls: number, total: number, firstTime: string): UsageStats & { costShare: number } {
+  const totalNanos = total * 1000;
+  return {
+    ...emptyStats(),
+    calls,
+    successes: calls,
+    tokens: { ...emptyStats().tokens, total },
+    cost: { ...emptyStats().cost, total: totalNanos / 1e9, totalNanos },
+    costShare: totalNanos / TOTAL_NANOS,
+    firstTime,
+  };
 }
 
 const t = (s: number) => new Date(Date.UTC(2025, 0, 1, 10, 0, s)).toISOString();
@@ -55,13 +67,30 @@ const SEED_DATA: RunReportData = {
 
 describe('renderRunReport', () => {
   it('reproduces the seed-002 block, plus cost, failures and cache savings lines', () => {
+    // The seed's lines, each model and agent line with its cost and share of the cost added.
+    const cost: Record<string, string> = {
+      'gemini-2.5-flash': ' $0.001275 (10.3%)',
+      'gemini-2.5-pro': '   $0.0027 (21.9%)',
+      final_decision_agent: '  $0.00075  (6.1%)',
+      volume_agent: '   $0.0006  (4.9%)',
+      indicator_agent: '  $0.00045  (3.6%)',
+      sector_agent: ' $0.000525  (4.3%)',
+      risk_agent: '  $0.00045  (3.6%)',
+    };
+    const withCost = (line: string): string => {
+      const name = line.trim().split(' ')[0] ?? '';
+      if (cost[name] === undefined) return line;
+      return line.includes(' | agents:')
+        ? line.replace(' | agents:', ` |${cost[name]} | agents:`)
+        : `${line} |${cost[name]}`;
+    };
     const seedLines = seedBlock().split('\n');
     const expected = [
       ...seedLines.slice(0, 8),
       'Total Cost: $0.01234',
       'Failures: 1 of 8 calls (success rate 87.5%)',
       'Cache Savings: $0.00027 (1,200 cached input tokens)',
-      ...seedLines.slice(8),
+      ...seedLines.slice(8).map(withCost),
     ].join('\n');
     expect(renderRunReport(SEED_DATA, { subject: 'AAPL' })).toBe(expected);
   });
@@ -74,11 +103,11 @@ describe('renderRunReport', () => {
     const lines = renderRunReport(data, { order: 'volume' }).split('\n');
     expect(lines[1]).toBe('📊 TOKEN USAGE SUMMARY');
     expect(lines).toContain(
-      '  gemini-2.5-pro                | 2,700 tokens |  3 calls | agents: final_decision_agent, sector_agent, risk_agent',
+      '  gemini-2.5-pro                | 2,700 tokens |  3 calls |   $0.0027 (21.9%) | agents: final_decision_agent, sector_agent, risk_agent',
     );
     expect(lines.slice(-3, -1)).toEqual([
-      '  (no agent)                    |     99 tokens |  2 calls',
-      '  a_very_long_agent_name_indeed |     10 tokens |  1 calls',
+      '  (no agent)                    |     99 tokens |  2 calls | $0.000099  (0.8%)',
+      '  a_very_long_agent_name_indeed |     10 tokens |  1 calls |  $0.00001  (0.1%)',
     ]);
   });
 
@@ -92,18 +121,27 @@ describe('renderRunReport', () => {
       agents: [agent('indicator_agent', 5, 1_234_567, 0), agent('risk_agent', 3, 1_650, 1)],
     };
     const lines = renderRunReport(data).split('\n');
-    const modelLines = lines.filter((line) => line.includes('calls | agents'));
-    expect(modelLines).toEqual([
-      '  gemini-2.5-flash     | 17,820 tokens |  5 calls | agents: indicator_agent',
-      '  gemini-2.5-pro       |  1,650 tokens |  3 calls | agents: risk_agent',
+    // Up to the calls column (the cost column after it is tested above).
+    const upToCalls = (line: string) => line.slice(0, line.indexOf(' calls |') + ' calls'.length);
+    const modelLines = lines.filter((line) => line.includes(' | agents:'));
+    expect(modelLines.map(upToCalls)).toEqual([
+      '  gemini-2.5-flash     | 17,820 tokens |  5 calls',
+      '  gemini-2.5-pro       |  1,650 tokens |  3 calls',
     ]);
-    const agentLines = lines.filter((line) => / calls$/.test(line));
+    const agentLines = lines.slice(lines.indexOf('🤖 Agent Usage:') + 1, -1);
+    expect(agentLines).toHaveLength(2);
     expect(agentLines.map((line) => line.indexOf('|'))).toEqual([23, 23]);
     expect(agentLines.map((line) => line.lastIndexOf('|'))).toEqual([
       agentLines[0]?.lastIndexOf('|'),
       agentLines[0]?.lastIndexOf('|'),
     ]);
     expect(agentLines[1]).toContain('|     1,650 tokens |');
+  });
+
+  it('says what the failed calls cost when they were billed', () => {
+    const summary = { ...SEED_DATA.summary, cost: { ...SEED_DATA.summary.cost, failed: 0.0021 } };
+    const lines = renderRunReport({ ...SEED_DATA, summary }).split('\n');
+    expect(lines).toContain('Failures: 1 of 8 calls (success rate 87.5%), $0.0021 spent on them');
   });
 
   it('says n/a rather than inventing figures for an empty report', () => {

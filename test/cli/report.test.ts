@@ -48,9 +48,13 @@ describe('tokenledger report', () => {
         '  1 call without usage (failed before an answer): no tokens, nothing to price',
       ].join('\n'),
     );
-    expect(lines[0]).toMatch(/^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+p50\s+p95\s+wall$/);
-    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(['(no run)', 'MSFT', 'AAPL']);
-    expect(lines[3]).toMatch(/AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+1,000ms\s+3,000ms\s+8\.80s$/);
+    expect(lines[0]).toMatch(/^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+p50\s+p95\s+wall$/);
+    // Most expensive first: AAPL $0.002997, MSFT $0.00155, no run $0.000225 (of $0.004772).
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(['AAPL', 'MSFT', '(no run)']);
+    expect(lines[1]).toMatch(
+      /AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+62\.8%\s+1,000ms\s+3,000ms\s+8\.80s$/,
+    );
+    expect(lines[3]).toMatch(/\(no run\)\s+1\s+100\.0%\s+50\s+10\s+60\s+\$0\.000225\s+4\.7%\s/);
 
     const csv = await runCli(['report', '--db', db, '--by', 'agent-model', '--format', 'csv', '--run', 'AAPL']);
     const rows = csv.stdout.trim().split('\n');
@@ -61,6 +65,17 @@ describe('tokenledger report', () => {
     expect(volume[header.indexOf('calls')]).toBe('2');
     expect(volume[header.indexOf('tokens.total')]).toBe('200');
     expect(volume[header.indexOf('successRate')]).toBe('0.5');
+  });
+
+  it('--sort ranks the rows by tokens, calls or mean latency instead of cost', async () => {
+    const order = async (sort: string) => {
+      const result = await runCli(['report', '--db', db, '--by', 'run', '--sort', sort, '--format', 'json']);
+      return (JSON.parse(result.stdout) as { run: string | null }[]).map((r) => r.run);
+    };
+    expect(await order('cost')).toEqual(['AAPL', 'MSFT', null]);
+    expect(await order('tokens')).toEqual(['AAPL', 'MSFT', null]); // 1,690, 1,500, 60
+    expect(await order('calls')).toEqual(['AAPL', 'MSFT', null]); // 6, then 1 and 1 by cost
+    expect(await order('latency')).toEqual(['MSFT', 'AAPL', null]); // mean 2,000, 1,500, 400 ms
   });
 
   it('filters by time with --from/--to and --since', async () => {
@@ -83,6 +98,7 @@ describe('tokenledger report', () => {
   it.each([
     [['--by', 'color'], /--by must be one of model, agent, run, agent-model/],
     [['--format', 'xml'], /--format must be one of table, json, csv/],
+    [['--by', 'model', '--sort', 'fame'], /--sort must be one of cost, tokens, calls, latency/],
     [['--since', 'yesterday'], /--since must look like/],
     [['--from', 'soon'], /--from must be an ISO date-time/],
     [['--since', '1h', '--from', '2025-01-01'], /either --since or --from/],

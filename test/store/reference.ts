@@ -99,6 +99,7 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       ttft: { p50: nearest(ttfts, 50), p95: nearest(ttfts, 95), p99: nearest(ttfts, 99) },
       warningCalls: list.filter((e) => (e.warnings ?? []).length > 0).length,
       ...mismatchSums(list),
+      failedCostNanos: list.filter((e) => e.status !== 'ok').reduce((n, e) => n + (e.cost?.totalNanos ?? 0), 0),
       firstTime: new Date(Math.min(...times)).toISOString(),
       lastTime: new Date(Math.max(...times)).toISOString(),
     });

@@ -16,6 +16,7 @@ import type {
 export type {
   AgentModelStats,
   AgentStats,
+  CostShare,
   ModelComparison,
   ModelStats,
   RunStats,

@@ -1,11 +1,12 @@
 /**
  * `tokenledger report [--db URL] [--run R] [--by model|agent|run|agent-model]
- * [--since 24h | --from ISO --to ISO] [--model M] [--agent A] [--provider P] [--tag k=v]
- * [--format table|json|csv] [--config PATH]`
+ * [--sort cost|tokens|calls|latency] [--since 24h | --from ISO --to ISO] [--model M]
+ * [--agent A] [--provider P] [--tag k=v] [--format table|json|csv] [--config PATH]`
  *
  * Without `--by`: the run report block (seed 002) for the filter; `--format json` prints the
  * analytics `usageOverview()` object (summary, models, agents, agentModels), `csv` the summary row.
- * With `--by`: one row per group; `json` prints exactly what `usageByModel()`/`usageByAgent()`/
+ * With `--by`: one row per group, most expensive first (`--sort` to rank by tokens, calls or mean
+ * latency), each with its share of the cost; `json` prints exactly what `usageByModel()`/`usageByAgent()`/
  * `usageByRun()`/`usageByAgentModel()` return (and the API serves), `csv` the same rows flattened
  * (`tokens.total`, `latency.p95Ms`...) under a header row.
  *
@@ -26,8 +27,11 @@ import {
   formatDuration,
   formatMs,
   formatRate,
-  formatUsd,
+  formatCostCell,
   unpricedWithUsage,
+  byMetric,
+  RANK_METRICS,
+  type RankMetric,
   usageOverview,
   renderRunReport,
   csvCell,
@@ -36,7 +40,7 @@ import { loadConfig } from '../../config/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
 import { openStore, sqliteFilePath, type Store } from '../../store/index.js';
 import { type Note, resolveNamedFilter } from '../named-filter.js';
-import type { Filter, PriceOverride, UsageStats } from '../../types/index.js';
+import type { CostShare, Filter, PriceOverride, UsageStats } from '../../types/index.js';
 
 export const DEFAULT_DB = 'sqlite:./tokenledger.db';
 const GROUPINGS = ['model', 'agent', 'run', 'agent-model'] as const;
@@ -57,6 +61,8 @@ interface ReportOptions {
   from?: string;
   to?: string;
   format: string;
+  /** Order of the `--by` rows (commander gives its default, `cost`). */
+  sort?: string;
 }
 
 const UNIT_MS: Record<string, number> = { s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS, w: WEEK_MS };
@@ -152,27 +158,18 @@ interface Column<T> {
   left?: boolean;
 }
 
-function statsColumns<T extends UsageStats>(): Column<T>[] {
+function statsColumns<T extends UsageStats & CostShare>(): Column<T>[] {
   return [
     { title: 'calls', value: (s) => formatCount(s.calls) },
     { title: 'success', value: (s) => formatRate(s.successRate) },
     { title: 'input', value: (s) => formatCount(s.tokens.input) },
     { title: 'output', value: (s) => formatCount(s.tokens.output) },
     { title: 'total', value: (s) => formatCount(s.tokens.total) },
-    { title: 'cost', value: costCell },
+    { title: 'cost', value: formatCostCell },
+    { title: 'share', value: (s) => formatRate(s.costShare) },
     { title: 'p50', value: (s) => formatMs(s.latency.p50Ms) },
     { title: 'p95', value: (s) => formatMs(s.latency.p95Ms) },
   ];
-}
-
-/**
- * `*` marks a row where calls with usage have no known price (their cost is left out, not
- * zero); `n/a*` when none of its calls has one. Calls without usage (failed before an answer)
- * had nothing to price and are not marked: the footnotes count them apart.
- */
-function costCell(stats: UsageStats): string {
-  if (unpricedWithUsage(stats) === 0) return formatUsd(stats.cost.total);
-  return stats.calls - stats.unpricedCalls === 0 ? 'n/a*' : `${formatUsd(stats.cost.total)}*`;
 }
 
 /** What the cost column's marks mean, under the table, only when a row has one. */
@@ -211,11 +208,11 @@ function table<T>(items: readonly T[], columns: Column<T>[]): string {
 
 const name = (value: string | null, none: string) => value ?? none;
 
-async function grouped(store: Store, by: Grouping, filter: Filter, format: Format): Promise<string> {
+async function grouped(store: Store, by: Grouping, filter: Filter, format: Format, sort: RankMetric): Promise<string> {
   const empty = { tokens: {}, cost: {}, latency: {}, timeToFirstToken: {} };
   switch (by) {
     case 'model': {
-      const rows = await usageByModel(store, filter);
+      const rows = (await usageByModel(store, filter)).sort(byMetric(sort, (r) => r.model));
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { model: '', agents: [], ...empty }));
       return tableWithNotes(rows, [
@@ -225,7 +222,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'agent': {
-      const rows = await usageByAgent(store, filter);
+      const rows = (await usageByAgent(store, filter)).sort(byMetric(sort, (r) => r.agent));
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', models: [], ...empty }));
       return tableWithNotes(rows, [
@@ -235,7 +232,7 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'run': {
-      const rows = await usageByRun(store, filter);
+      const rows = (await usageByRun(store, filter)).sort(byMetric(sort, (r) => r.run));
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { run: '', ...empty }));
       return tableWithNotes(rows, [
@@ -245,7 +242,9 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
       ]);
     }
     case 'agent-model': {
-      const rows = await usageByAgentModel(store, filter);
+      const rows = (await usageByAgentModel(store, filter)).sort(
+        byMetric(sort, (r) => `${r.agent ?? ''}\u0000${r.model}`),
+      );
       if (format === 'json') return JSON.stringify(rows, null, 2);
       if (format === 'csv') return toCsv(rows, templateOf(rows, { agent: '', model: '', ...empty }));
       return tableWithNotes(rows, [
@@ -271,11 +270,16 @@ async function runReport(options: ReportOptions): Promise<string> {
   if (options.by !== undefined && !(GROUPINGS as readonly string[]).includes(options.by)) {
     throw new ValidationError(`--by must be one of ${GROUPINGS.join(', ')}, got "${options.by}"`, { field: 'by' });
   }
+  const sort = (options.sort ?? 'cost') as RankMetric;
+  if (!RANK_METRICS.includes(sort))
+    throw new ValidationError(`--sort must be one of ${RANK_METRICS.join(', ')}, got "${options.sort}"`, {
+      field: 'sort',
+    });
   const asked = filterFromOptions(options);
   const { store } = await openReportStore(options, { readOnly: true });
   try {
     const filter = await resolveNamedFilter(store, asked, noteTo('report'));
-    if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format);
+    if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format, sort);
     const data = await usageOverview(store, filter);
     if (format === 'json') return JSON.stringify(data, null, 2);
     if (format === 'csv') return toCsv([data.summary], data.summary);
@@ -308,6 +312,7 @@ export function registerReportCommand(program: Command): void {
     .option('--provider <provider>', 'only this provider')
     .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
     .option('--format <format>', `output: ${FORMATS.join(' | ')}`, 'table')
+    .option('--sort <metric>', `--by rows, largest first: ${RANK_METRICS.join(' | ')} (latency: mean)`, 'cost')
     .action(async (options: ReportOptions) => {
       try {
         process.stdout.write(`${await runReport(options)}\n`);

@@ -1,11 +1,11 @@
 /** The figure columns every breakdown table shares (per model, per agent, per run, matrix). */
 import { num } from '../dom.js';
 import { compact, duration, grouped, percent, usd, usdExact } from '../format.js';
-import type { UsageStats } from '../types.js';
+import type { CostShare, UsageStats } from '../types.js';
 import { rowFlags } from './cards.js';
 import type { Column } from './table.js';
 
-export function statsColumns<Row extends UsageStats>(): Column<Row>[] {
+export function statsColumns<Row extends UsageStats & CostShare>(): Column<Row>[] {
   return [
     {
       key: 'calls',
@@ -65,6 +65,13 @@ export function statsColumns<Row extends UsageStats>(): Column<Row>[] {
       label: 'Cost',
       value: (r) => r.cost.total,
       cell: (r) => num(usd(r.cost.total), r.cost.total, usdExact(r.cost.total)),
+    },
+    {
+      key: 'share',
+      label: 'Share',
+      value: (r) => r.costShare,
+      cell: (r) => num(percent(r.costShare), r.costShare),
+      help: 'Share of the cost of everything the filter matches',
     },
     {
       key: 'p50',
