@@ -94,7 +94,7 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
 function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): BatchingRecorder {
   return {
     async record(input) {
-      const event = await ledger.record(input);
+      const event = await ledger.record(fitRecordInput(input));
       onEvent?.(event);
       return event;
     },

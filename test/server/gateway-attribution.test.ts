@@ -3,8 +3,11 @@
  * a client puts in its tokenledger headers, or an upstream in its answer, the call is answered
  * AND recorded; what does not fit the ledger is cut or dropped and the event says so.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
@@ -16,17 +19,8 @@ let server: RunningServer;
 
 beforeAll(async () => {
   mock = await startMockProvider();
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1`, ANTHROPIC_BASE_URL: mock.url, GEMINI_BASE_URL: mock.url };
-  server = await startServer({
-    port: 0,
-    db: 'memory:',
-    env,
-    config: parseConfig({}, 'inline', env),
-    logger: (await import('pino')).pino({ level: 'silent' }),
-  });
 });
 afterAll(async () => {
-  await server.close();
   await mock.close();
 });
 beforeEach(() => mock.reset());
@@ -87,7 +81,25 @@ async function lastEvent(): Promise<UsageEvent> {
   return event;
 }
 
-describe('gateway attribution never blocks recording', () => {
+// memory: events go through the batching recorder; a SQLite file (serve's default): through the spool.
+describe.each(['memory', 'sqlite'])('gateway attribution never blocks recording (%s)', (kind) => {
+  let folder: string | undefined;
+  beforeAll(async () => {
+    const env = { OPENAI_BASE_URL: `${mock.url}/v1`, ANTHROPIC_BASE_URL: mock.url, GEMINI_BASE_URL: mock.url };
+    folder = kind === 'sqlite' ? await mkdtemp(join(tmpdir(), 'tl-attribution-')) : undefined;
+    server = await startServer({
+      port: 0,
+      db: folder === undefined ? 'memory:' : `sqlite:${join(folder, 'ledger.db')}`,
+      env,
+      config: parseConfig({}, 'inline', env),
+      logger: (await import('pino')).pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  });
+
   it('65 tags: the call is answered, recorded with the first 64 tags and a warning', async () => {
     const tags = Array.from({ length: 65 }, (_, i) => `k${i}=v${i}`).join(',');
     const answer = await chat({ 'x-tokenledger-tags': tags, 'x-tokenledger-run': 'tags-65' });
