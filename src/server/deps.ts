@@ -65,12 +65,14 @@ export interface ServerLimits {
    */
   keepAliveTimeoutMs: number;
   /**
-   * SQLite: how long one store write of the server waits for another process's write lock
-   * (`tokenledger import`, a second `serve`) before it gives up and retries later. better-sqlite3
-   * waits on the main thread, so this bounds how long a held lock can stall the gateway,
-   * `/healthz` and `/metrics`; the events wait in the spool meanwhile. Analytics that must apply
-   * pending rollups answer 503 (retry later) while the lock is held longer.
-   * @default 25
+   * SQLite: how long one store call of the server waits for another process's write lock
+   * (`tokenledger import`, a second `serve`) before it fails (retryable). The store runs in a
+   * worker thread, so the wait never stalls the gateway, `/healthz` or `/metrics`: it bounds how
+   * long a spool drain, an ingest (which answers `spooled` after 2 s anyway), an analytics query
+   * that must apply pending rollups, or a reset waits. Past it the drain retries with backoff,
+   * analytics answer 503 (retry later), and `/healthz` is degraded (`store_failing`) while
+   * events wait in the spool: a lock held longer than this is worth an operator's look.
+   * @default 5000
    */
   sqliteBusyTimeoutMs: number;
 }
@@ -85,7 +87,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 65_000,
-  sqliteBusyTimeoutMs: 25,
+  sqliteBusyTimeoutMs: 5_000,
 };
 
 export interface ServerDeps {

@@ -116,13 +116,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const requestedPort = options.port ?? config.server.port ?? DEFAULT_PORT;
   await refuseSelfUpstream(config, env, { host, port: requestedPort });
   const db = options.db ?? config.store ?? DEFAULT_DB;
-  // A held SQLite write lock stalls the main thread for at most this long per write; the spool
-  // keeps the events meanwhile and the drain retries with backoff.
+  // SQLite runs in a worker thread: a write waiting for another process's lock (up to this long,
+  // the events safe in the spool meanwhile) never stops the gateway, /healthz or /metrics.
   const busyTimeoutMs =
     options.limits?.sqliteBusyTimeoutMs ??
     config.server.limits.sqliteBusyTimeoutMs ??
     DEFAULT_LIMITS.sqliteBusyTimeoutMs;
-  const store = await openStore(db, { logger: log, busyTimeoutMs });
+  const store = await openStore(db, { logger: log, busyTimeoutMs, sqliteThread: 'worker' });
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });

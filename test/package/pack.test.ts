@@ -87,6 +87,8 @@ describe('the packed package', () => {
         'dist/src/index.js',
         'dist/src/index.d.ts',
         'dist/src/cli/main.js',
+        // serve's SQLite store runs in a worker thread started from this file.
+        'dist/src/store/sqlite-worker.js',
         'web/dist/index.html',
       ]),
     );
