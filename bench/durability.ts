@@ -1,11 +1,10 @@
 /**
  * Durability at full size (issue 9): SIGKILL of `serve` under 64-client gateway load and ingest
- * (5 rounds per store, 1,000 delivered calls a round), a 60 s PostgreSQL outage (silent behind a
- * loopback TCP proxy) under gateway load, and gateway latency while another process holds the
- * SQLite write lock for 10 s. The test suite runs the same at CI size
- * (test/server/sigkill-load.test.ts, store-outage.test.ts, sqlite-lock.test.ts).
+ * (5 rounds per store, 1,000 delivered calls a round) and a 60 s PostgreSQL outage (silent behind a
+ * loopback TCP proxy) under gateway load; the SQLite write lock has its own area
+ * (sqlite-lock.ts). The test suite runs the same at CI size (test/server/sigkill-load.test.ts,
+ * store-outage.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,32 +15,10 @@ import { startMockProvider, type MockProvider } from '../test/helpers/mock-provi
 import { startTcpProxy } from '../test/helpers/tcp-proxy.js';
 import { killUnderLoad, replayed, stored, type Round } from '../test/server/durability-load.js';
 import { spawnServe } from '../test/server/serve-process.js';
+import { gatewayCall, ms, percentile } from './gateway-load.js';
 import { dropSchemas, PG_URL, uniqueSchema } from '../test/store/pg-admin.js';
 
 const OUTAGE_MS = 60_000;
-const LOCK_MS = 10_000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
-const ms = (value: number): string => value.toFixed(1);
-
-async function gatewayCall(url: string, run: string, stream: boolean): Promise<{ ok: boolean; ms: number }> {
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
-    body: JSON.stringify({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'hi' }],
-      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-    }),
-  });
-  const text = await response.text();
-  const ok = response.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"usage"'));
-  return { ok, ms: performance.now() - started };
-}
 
 async function sigkillRounds(mock: MockProvider, storeName: string, db: string, cwd: string): Promise<string> {
   const env = { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-test' };
@@ -140,45 +117,6 @@ async function postgresOutage(mock: MockProvider, dir: string): Promise<string> 
   }
 }
 
-async function sqliteLock(mock: MockProvider, dir: string): Promise<string> {
-  const file = join(dir, 'lock.db');
-  const serve = await spawnServe(['--port', '0', '--db', `sqlite:${file}`], {
-    OPENAI_BASE_URL: `${mock.url}/v1`,
-    OPENAI_API_KEY: 'sk-test',
-  });
-  const measure = async (label: string, seconds: number): Promise<number[]> => {
-    const latencies: number[] = [];
-    const until = performance.now() + seconds * 1000;
-    const client = async (c: number): Promise<void> => {
-      for (let n = 0; performance.now() < until; n++)
-        latencies.push((await gatewayCall(serve.url, `${label}-${c}-${n}`, false)).ms);
-    };
-    await Promise.all([client(0), client(1), client(2), client(3)]);
-    return latencies;
-  };
-  try {
-    await measure('warm', 2);
-    const unlocked = await measure('unlocked', (LOCK_MS - 500) / 1000);
-    const script = `const Database = require('better-sqlite3'); const db = new Database(${JSON.stringify(file)});
-db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${LOCK_MS});`;
-    const holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd() });
-    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
-    const locked = await measure('locked', (LOCK_MS - 500) / 1000);
-    await new Promise((resolve) => holder.once('exit', resolve));
-    const row = (name: string, values: number[]): string =>
-      `| ${name} | ${values.length.toLocaleString('en-US')} | ${ms(percentile(values, 50))} | ${ms(percentile(values, 99))} | ${ms(Math.max(...values))} |`;
-    return [
-      '| gateway calls (4 clients, JSON) | calls | p50 ms | p99 ms | max ms |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      row('no lock', unlocked),
-      row('another process holds the write lock', locked),
-    ].join('\n');
-  } finally {
-    serve.child.kill('SIGTERM');
-    await serve.exited;
-  }
-}
-
 export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-durability-'));
   const mock = await startMockProvider();
@@ -196,8 +134,7 @@ export async function run(): Promise<string> {
     );
     const pgRow = await sigkillRounds(mock, 'PostgreSQL', `${PG_URL}?schema=${schema}`, mkdtempSync(join(dir, 'p-')));
     const outage = await postgresOutage(mock, dir);
-    const lock = await sqliteLock(mock, dir);
-    return `## Durability: SIGKILL, store outage, SQLite lock
+    return `## Durability: SIGKILL, store outage
 
 Load average ${load} at start (other work shares the cores: latencies are upper bounds). The mock
 provider answers recorded responses on loopback; \`serve\` runs from source (tsx).
@@ -211,11 +148,7 @@ ${pgRow}
 
 ### PostgreSQL silent for 60 s behind a loopback TCP proxy (no reset), 8 gateway clients
 
-${outage}
-
-### Another process holds the SQLite write lock for 10 s (\`BEGIN IMMEDIATE\`)
-
-${lock}`;
+${outage}`;
   } finally {
     await mock.close();
     await dropSchemas([schema]);

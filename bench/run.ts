@@ -22,6 +22,7 @@ const AREAS = [
   'startup',
   'otlp',
   'durability',
+  'sqlite-lock',
 ] as const;
 type Area = (typeof AREAS)[number];
 
