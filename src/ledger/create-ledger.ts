@@ -12,6 +12,7 @@ import { createPricer, type Pricer } from '../pricing/index.js';
 import type { Store } from '../store/index.js';
 import type { Attribution, Logger, PriceOverride, RecordInput, UsageEvent } from '../types/index.js';
 import { buildEvent } from './build-event.js';
+import { fitValidInput } from './fit-input.js';
 import { Spool, type SpoolOptions } from './spool.js';
 import { SpoolWriter, type SpoolWriterStats } from './spool-writer.js';
 import { validateRecordInput } from './validate.js';
@@ -79,6 +80,13 @@ export interface RecordOptions {
    * @default true
    */
   failOpen?: boolean;
+  /**
+   * `true`: attribution that does not fit the ledger's limits is cut or dropped with a warning
+   * on the event (`fitRecordInput`) instead of refusing the input: for inputs the caller did
+   * not write itself (gateway headers, OpenTelemetry spans). Validated once, while fitting.
+   * @default false
+   */
+  fit?: boolean;
 }
 
 export interface RecordManyResult {
@@ -229,10 +237,10 @@ function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
 }
 
 function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
-  function build(input: RecordInput): UsageEvent {
+  function build(input: RecordInput, fit: boolean): UsageEvent {
     if (core.closed) throw new TokenledgerError('closed', 'the ledger is closed');
     try {
-      return buildEvent(validateRecordInput(input), {
+      return buildEvent(fit ? fitValidInput(input) : validateRecordInput(input), {
         pricer: core.pricer,
         now: core.clock(),
         newId: core.newId,
@@ -250,16 +258,17 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
     attribution,
     spooled: core.spooled,
     async record(input, recordOptions) {
-      const event = build(input);
+      const event = build(input, recordOptions?.fit ?? false);
       await tracked(core, core.writer.write([event], recordOptions?.failOpen ?? true));
       return event;
     },
     async recordMany(inputs, recordOptions) {
       const events: UsageEvent[] = [];
       const rejected: RecordManyResult['rejected'] = [];
+      const fit = recordOptions?.fit ?? false;
       inputs.forEach((input, index) => {
         try {
-          events.push(build(input));
+          events.push(build(input, fit));
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;
           rejected.push({ index, error });

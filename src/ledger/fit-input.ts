@@ -20,6 +20,7 @@ import {
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS,
   validateRecordInput,
+  type ValidInput,
 } from './validate.js';
 
 const NAME_FIELDS = ['provider', 'model', 'requestedModel', 'agent', 'run'] as const;
@@ -28,6 +29,18 @@ const MAX_ROUNDS = 24;
 
 /** `input` within the ledger's limits, what did not fit cut or dropped with a warning. */
 export function fitRecordInput(input: RecordInput): RecordInput {
+  return fit(input).input;
+}
+
+/**
+ * `input` fitted and validated in one pass: what `validateRecordInput(fitRecordInput(input))`
+ * returns, without validating twice (the ledger's `recordMany(..., { fit: true })`).
+ */
+export function fitValidInput(input: RecordInput): ValidInput {
+  return fit(input).valid;
+}
+
+function fit(input: RecordInput): { input: RecordInput; valid: ValidInput } {
   const warnings = [...(Array.isArray(input.warnings) ? input.warnings : [])];
   const fitted: RecordInput = { ...input };
   for (const field of NAME_FIELDS) {
@@ -38,16 +51,16 @@ export function fitRecordInput(input: RecordInput): RecordInput {
     else fitted[field] = name;
   }
   if (fitted.tags !== undefined) fitted.tags = fitTags(fitted.tags, warnings);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
+  for (let round = 0; ; round++) {
     try {
-      validateRecordInput({ ...fitted, warnings });
-      break;
+      const valid = validateRecordInput({ ...fitted, warnings });
+      if (warnings.length > 0) fitted.warnings = warnings;
+      return { input: fitted, valid };
     } catch (error) {
-      if (!(error instanceof ValidationError) || !dropField(fitted, error, warnings)) throw error;
+      if (round >= MAX_ROUNDS || !(error instanceof ValidationError) || !dropField(fitted, error, warnings))
+        throw error;
     }
   }
-  if (warnings.length > 0) fitted.warnings = warnings;
-  return fitted;
 }
 
 /** `value` cleaned and cut to `limit`, saying so in `warnings`. */

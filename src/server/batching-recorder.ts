@@ -4,7 +4,7 @@
  * written when it reaches `maxBatch` events or `maxDelayMs` after its first event; `flush()`
  * writes at once (shutdown). Fail-open like the ledger: a store failure never reaches a client,
  * and attribution that does not fit the ledger's limits is cut or dropped with a warning
- * (`fitRecordInput`) rather than costing the call its event.
+ * (the ledger's `fit` option, both with and without a spool) rather than costing the call its event.
  *
  * With a spooled ledger (`tokenledger serve`) there is no batch here: `record()` goes straight
  * to the ledger, whose spool has the event on disk before `record()` returns (the gateway then
@@ -13,7 +13,7 @@
  * @module
  */
 import type { UsageRecorder } from '../http/index.js';
-import { fitRecordInput, type RecordingLedger } from '../ledger/index.js';
+import type { RecordingLedger } from '../ledger/index.js';
 import type { RecordInput, UsageEvent } from '../types/index.js';
 
 export interface BatchingRecorderOptions {
@@ -54,7 +54,10 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
     if (batch.length === 0) return writing;
     writing = writing.then(async () => {
       try {
-        const result = await options.ledger.recordMany(batch.map((item) => fitRecordInput(item.input)));
+        const result = await options.ledger.recordMany(
+          batch.map((item) => item.input),
+          { fit: true },
+        );
         const rejected = new Map(result.rejected.map((item) => [item.index, item.error]));
         let next = 0;
         for (const [index, item] of batch.entries()) {
@@ -94,7 +97,7 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
 function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): BatchingRecorder {
   return {
     async record(input) {
-      const event = await ledger.record(fitRecordInput(input));
+      const event = await ledger.record(input, { fit: true });
       onEvent?.(event);
       return event;
     },

@@ -20,7 +20,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { fitRecordInput } from '../../ledger/index.js';
 import type { UsageEvent } from '../../types/index.js';
 import type { OtelSpan } from '../../usage/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
@@ -119,7 +118,7 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
       linked = metered.size;
       if (linked > 0) deps.logger.debug('OTLP spans linked to gateway events', { spans: linked });
       if (fresh.length > 0) {
-        const result = await deps.ledger.recordMany(fresh.map(fitRecordInput), { failOpen: false });
+        const result = await deps.ledger.recordMany(fresh, { failOpen: false, fit: true });
         recorded = result.events;
         for (const { error } of result.rejected) validationRejects.push(error.message);
       }
