@@ -8,6 +8,8 @@ const layers = {
   providers: 0,
   // Units: money in nano-dollars, time spans and buckets; plain numbers, defined once for all.
   units: 0,
+  // The heavy dependencies, loaded on first use (src/lazy/heavy-modules.ts).
+  lazy: 0,
   usage: 1,
   pricing: 1,
   store: 1,
@@ -50,6 +52,18 @@ forbidden.push(
   { name: 'http-and-client-apart', severity: 'error', from: { path: '^src/http/' }, to: { path: '^src/client/' } },
   { name: 'client-and-http-apart', severity: 'error', from: { path: '^src/client/' }, to: { path: '^src/http/' } },
   { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  {
+    name: 'heavy-modules-through-lazy',
+    comment:
+      'load zod, the price catalog, gpt-tokenizer and the database drivers through src/lazy (on first use), ' +
+      'never by a value import: `import tokenledger` would pay for them (a type-only import is fine)',
+    severity: 'error',
+    from: { path: '^src/', pathNot: '^src/lazy/' },
+    to: {
+      path: 'node_modules/(zod|@pydantic/genai-prices|gpt-tokenizer|better-sqlite3|pg|ioredis)/',
+      dependencyTypesNot: ['type-only'],
+    },
+  },
 );
 module.exports = {
   forbidden,

@@ -15,9 +15,9 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { StoreError } from '../errors/index.js';
+import { loadIoredis } from '../lazy/index.js';
 import {
   LAPSED_HOLD_KEEP_MS,
   type BudgetCounters,
@@ -153,7 +153,7 @@ export class RedisBudgetCounters implements BudgetCounters {
   private readonly prefix: string;
 
   constructor(options: RedisBudgetCountersOptions) {
-    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    const { Redis: RedisClient } = loadIoredis();
     this.owned = typeof options.redis === 'string';
     this.redis =
       typeof options.redis === 'string'

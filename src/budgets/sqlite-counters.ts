@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
+import { loadSqlite } from '../lazy/index.js';
 import {
   LAPSED_HOLD_KEEP_MS,
   type BudgetCounters,
@@ -109,7 +109,7 @@ export class SqliteBudgetCounters implements BudgetCounters {
   }
 
   static open(options: SqliteBudgetCountersOptions): SqliteBudgetCounters {
-    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    const Sqlite = loadSqlite();
     let db: Database.Database | undefined;
     try {
       db = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? 2000 });

@@ -9,9 +9,9 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import { AbortError, ValidationError } from '../errors/index.js';
+import { loadIoredis } from '../lazy/index.js';
 import type { RateLimitConfig } from '../config/index.js';
 import { sleep } from './retry.js';
 import type { AcquireOptions, LimitKey, Permit, RateLimiter, ReleaseOutcome } from './rate-limiter.js';
@@ -163,7 +163,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.leaseMs = options.leaseMs ?? 600_000;
     this.ownsClient = typeof options.redis === 'string';
     // ioredis is loaded on first use: processes without shared limits never pay its ~25 MiB.
-    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    const { Redis: RedisClient } = loadIoredis();
     this.redis =
       typeof options.redis === 'string'
         ? new RedisClient(options.redis, { lazyConnect: false, maxRetriesPerRequest: 3 })

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { loadZod } from '../lazy/index.js';
 import { buildServerSchema } from './server-schema.js';
 
 function build(z: typeof Zod.z) {
@@ -166,12 +166,9 @@ function isKnownTimeZone(timeZone: string): boolean {
 
 let schema: ReturnType<typeof build> | undefined;
 
-/**
- * The schema, built on first use: zod takes longer to load than the rest of the library, and
- * `import 'tokenledger'` should not pay for it (its CommonJS build loads synchronously).
- */
+/** The schema, built on first use: zod loads then, not at import (src/lazy). */
 export function configFileSchema(): ReturnType<typeof build> {
-  schema ??= build((createRequire(import.meta.url)('zod') as typeof Zod).z);
+  schema ??= build(loadZod().z);
   return schema;
 }
 

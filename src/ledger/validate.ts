@@ -30,8 +30,9 @@
  * @module
  */
 import { DAY_MS } from '../units/index.js';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { ValidationError, redactSecrets } from '../errors/index.js';
+import { loadZod } from '../lazy/index.js';
 import type {
   EventError,
   EventStatus,
@@ -85,120 +86,132 @@ export function cutText(value: string, limit: number): string {
   return value.slice(0, code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit);
 }
 
-const COUNT = `must be an integer from 0 to ${MAX_TOKEN_COUNT}`;
-const count = z
-  .number({ error: COUNT })
-  .int({ error: COUNT })
-  .min(0, { error: COUNT })
-  .max(MAX_TOKEN_COUNT, { error: COUNT })
-  .nullish();
-const bounded = (what: string, max: number) =>
-  z
-    .number({ error: `must be a number of ${what} from 0 to ${max}` })
-    .min(0, { error: `must be a number of ${what} from 0 to ${max}` })
-    .max(max, { error: `must be a number of ${what} from 0 to ${max}` });
-const text = () => z.string({ error: 'must be a string' }).refine(isStorableText, { error: TEXT });
-const name = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine(isStorableText, { error: TEXT });
-
-/** A W3C trace context id of `digits` hex digits; all zeros is the invalid id (W3C trace-context 3.2.2.3). */
-const hexId = (digits: number) =>
-  z
-    .string({ error: `must be ${digits} hex digits` })
-    .regex(new RegExp(`^[0-9a-fA-F]{${digits}}$`), { error: `must be ${digits} hex digits` })
-    .refine((id) => !/^0+$/.test(id), { error: 'must not be all zeros' })
-    .transform((id) => id.toLowerCase());
-
-const traceSchema = z.object(
-  { traceId: hexId(32), spanId: hexId(16) },
-  { error: 'must be an object { traceId, spanId } of hex ids' },
-);
-
-const COUNT_FIELDS = {
-  inputTokens: count,
-  outputTokens: count,
-  totalTokens: count,
-  cacheReadTokens: count,
-  cacheWriteTokens: count,
-  cacheWrite5mTokens: count,
-  cacheWrite1hTokens: count,
-  reasoningTokens: count,
-  inputAudioTokens: count,
-  outputAudioTokens: count,
-};
-
 /** At most this many billed steps per call (Anthropic lists one per compaction, advisor call or tool turn). */
 export const MAX_USAGE_ITERATIONS = 256;
+const COUNT = `must be an integer from 0 to ${MAX_TOKEN_COUNT}`;
 
-const iterationSchema = z.object(
-  {
-    type: name(64),
-    model: name(MAX_NAME_LENGTH).optional(),
-    usage: z.object(COUNT_FIELDS, { error: 'must be an object of token counts' }),
-  },
-  { error: 'must be an object { type, model?, usage }' },
-);
+/** The schemas, built with the zod `loadZod()` gives (zod loads on the first record, not at import: src/lazy). */
+function buildSchemas(z: typeof Zod.z) {
+  const count = z
+    .number({ error: COUNT })
+    .int({ error: COUNT })
+    .min(0, { error: COUNT })
+    .max(MAX_TOKEN_COUNT, { error: COUNT })
+    .nullish();
+  const bounded = (what: string, max: number) =>
+    z
+      .number({ error: `must be a number of ${what} from 0 to ${max}` })
+      .min(0, { error: `must be a number of ${what} from 0 to ${max}` })
+      .max(max, { error: `must be a number of ${what} from 0 to ${max}` });
+  const text = () => z.string({ error: 'must be a string' }).refine(isStorableText, { error: TEXT });
+  const name = (max: number) =>
+    z
+      .string({ error: 'must be a string' })
+      .min(1, { error: 'must not be empty' })
+      .max(max, { error: `must be at most ${max} characters` })
+      .refine(isStorableText, { error: TEXT });
 
-const usageSchema = z.object(
-  {
-    ...COUNT_FIELDS,
-    iterations: z
-      .array(iterationSchema, { error: 'must be an array of { type, model?, usage }' })
-      .max(MAX_USAGE_ITERATIONS, { error: `must hold at most ${MAX_USAGE_ITERATIONS} steps` })
-      .nullish(),
-  },
-  { error: 'must be an object of token counts' },
-);
+  /** A W3C trace context id of `digits` hex digits; all zeros is the invalid id (W3C trace-context 3.2.2.3). */
+  const hexId = (digits: number) =>
+    z
+      .string({ error: `must be ${digits} hex digits` })
+      .regex(new RegExp(`^[0-9a-fA-F]{${digits}}$`), { error: `must be ${digits} hex digits` })
+      .refine((id) => !/^0+$/.test(id), { error: 'must not be all zeros' })
+      .transform((id) => id.toLowerCase());
 
-const inputSchema = z.object(
-  {
-    id: name(MAX_ID_LENGTH).optional(),
-    time: z.unknown().optional(),
-    provider: name(MAX_NAME_LENGTH).optional(),
-    model: name(MAX_NAME_LENGTH).optional(),
-    requestedModel: name(MAX_NAME_LENGTH).optional(),
-    agent: name(MAX_NAME_LENGTH).nullish(),
-    run: name(MAX_NAME_LENGTH).nullish(),
-    tags: z.unknown().optional(),
-    usage: usageSchema.nullish(),
-    response: z.unknown().optional(),
-    durationMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
-    timeToFirstTokenMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
-    status: z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }).optional(),
-    error: z
-      .object(
-        {
-          type: name(128),
-          status: z
-            .number({ error: 'must be an HTTP status' })
-            .int({ error: 'must be an HTTP status' })
-            .min(100)
-            .max(599)
-            .nullish(),
-          message: z.string({ error: 'must be a string' }),
-        },
-        { error: 'must be an object { type, status?, message }' },
-      )
-      .nullish(),
-    attempts: z
-      .number({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
-      .int({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
-      .min(1, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
-      .max(MAX_ATTEMPTS, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
-      .optional(),
-    providerCost: bounded('USD', MAX_USD).nullish(),
-    estimated: z.boolean({ error: 'must be true or false' }).optional(),
-    usageUnavailableReason: text().max(1000, { error: 'must be at most 1000 characters' }).optional(),
-    rawUsage: z.unknown().optional(),
-    warnings: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
-    trace: traceSchema.nullish(),
-  },
-  { error: 'must be an object' },
-);
+  const traceSchema = z.object(
+    { traceId: hexId(32), spanId: hexId(16) },
+    { error: 'must be an object { traceId, spanId } of hex ids' },
+  );
+
+  const COUNT_FIELDS = {
+    inputTokens: count,
+    outputTokens: count,
+    totalTokens: count,
+    cacheReadTokens: count,
+    cacheWriteTokens: count,
+    cacheWrite5mTokens: count,
+    cacheWrite1hTokens: count,
+    reasoningTokens: count,
+    inputAudioTokens: count,
+    outputAudioTokens: count,
+  };
+
+  const iterationSchema = z.object(
+    {
+      type: name(64),
+      model: name(MAX_NAME_LENGTH).optional(),
+      usage: z.object(COUNT_FIELDS, { error: 'must be an object of token counts' }),
+    },
+    { error: 'must be an object { type, model?, usage }' },
+  );
+
+  const usageSchema = z.object(
+    {
+      ...COUNT_FIELDS,
+      iterations: z
+        .array(iterationSchema, { error: 'must be an array of { type, model?, usage }' })
+        .max(MAX_USAGE_ITERATIONS, { error: `must hold at most ${MAX_USAGE_ITERATIONS} steps` })
+        .nullish(),
+    },
+    { error: 'must be an object of token counts' },
+  );
+
+  const inputSchema = z.object(
+    {
+      id: name(MAX_ID_LENGTH).optional(),
+      time: z.unknown().optional(),
+      provider: name(MAX_NAME_LENGTH).optional(),
+      model: name(MAX_NAME_LENGTH).optional(),
+      requestedModel: name(MAX_NAME_LENGTH).optional(),
+      agent: name(MAX_NAME_LENGTH).nullish(),
+      run: name(MAX_NAME_LENGTH).nullish(),
+      tags: z.unknown().optional(),
+      usage: usageSchema.nullish(),
+      response: z.unknown().optional(),
+      durationMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
+      timeToFirstTokenMs: bounded('milliseconds', MAX_DURATION_MS).nullish(),
+      status: z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }).optional(),
+      error: z
+        .object(
+          {
+            type: name(128),
+            status: z
+              .number({ error: 'must be an HTTP status' })
+              .int({ error: 'must be an HTTP status' })
+              .min(100)
+              .max(599)
+              .nullish(),
+            message: z.string({ error: 'must be a string' }),
+          },
+          { error: 'must be an object { type, status?, message }' },
+        )
+        .nullish(),
+      attempts: z
+        .number({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+        .int({ error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+        .min(1, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+        .max(MAX_ATTEMPTS, { error: `must be an integer from 1 to ${MAX_ATTEMPTS}` })
+        .optional(),
+      providerCost: bounded('USD', MAX_USD).nullish(),
+      estimated: z.boolean({ error: 'must be true or false' }).optional(),
+      usageUnavailableReason: text().max(1000, { error: 'must be at most 1000 characters' }).optional(),
+      rawUsage: z.unknown().optional(),
+      warnings: z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }).nullish(),
+      trace: traceSchema.nullish(),
+    },
+    { error: 'must be an object' },
+  );
+
+  return { iterationSchema, usageSchema, inputSchema };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+
+function recordSchemas(): ReturnType<typeof buildSchemas> {
+  schemas ??= buildSchemas(loadZod().z);
+  return schemas;
+}
 
 /** A record input that passed validation, with its time resolved to epoch milliseconds. */
 export interface ValidInput {
@@ -230,7 +243,9 @@ export interface ValidInput {
 export function validateRecordInput(input: RecordInput | unknown): ValidInput {
   const native = nativeUsageOf(input);
   // A provider's usage object was read by its reader; the schema checks the rest.
-  const parsed = inputSchema.safeParse(native === undefined ? input : { ...(input as object), usage: undefined });
+  const parsed = recordSchemas().inputSchema.safeParse(
+    native === undefined ? input : { ...(input as object), usage: undefined },
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue === undefined || issue.path.length === 0 ? 'input' : issue.path.map(String).join('.');
@@ -430,8 +445,9 @@ function checkTags(value: unknown): Record<string, string> {
   return tags;
 }
 
-type UsageCounts = z.infer<typeof usageSchema>;
-type StepCounts = z.infer<typeof iterationSchema>['usage'];
+type Schemas = ReturnType<typeof buildSchemas>;
+type UsageCounts = Zod.infer<Schemas['usageSchema']>;
+type StepCounts = Zod.infer<Schemas['iterationSchema']>['usage'];
 
 /**
  * Caller-given counts -> Usage: `null` means unknown, `totalTokens` is derived as

@@ -8,23 +8,10 @@
  * @see https://github.com/pydantic/genai-prices
  * @module
  */
-import { createRequire } from 'node:module';
-import type * as GenaiPrices from '@pydantic/genai-prices';
 import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
+import { loadPriceCatalog } from '../lazy/index.js';
 import type { PricePerMillion } from '../types/index.js';
 import type { PriceSheet, PriceTier, PriceValue, ResolvedPrices, TieredPrice } from './types.js';
-
-let catalog: typeof GenaiPrices | undefined;
-
-/**
- * The catalog package, loaded on the first price lookup: its bundled data takes longer to load
- * than the rest of the library, and `import 'tokenledger'` should not pay for it (its CommonJS
- * build loads synchronously).
- */
-function genaiPrices(): typeof GenaiPrices {
-  catalog ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof GenaiPrices;
-  return catalog;
-}
 
 /** A model the catalog knows, with its prices ready to resolve at any time. */
 export interface CatalogModel {
@@ -159,7 +146,7 @@ function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
 export function matchCatalogModel(providerId: string | undefined, modelId: string): CatalogModel | undefined {
   try {
     // Empty usage: we only want the match; the time only affects the price it computes.
-    const found = genaiPrices().calcPrice({}, modelId, providerId === undefined ? {} : { providerId });
+    const found = loadPriceCatalog().calcPrice({}, modelId, providerId === undefined ? {} : { providerId });
     return found ? catalogModel(found.provider, found.model) : undefined;
   } catch {
     return undefined;
@@ -169,7 +156,7 @@ export function matchCatalogModel(providerId: string | undefined, modelId: strin
 /** The catalog's provider id for a provider name or alias, or the provider inferred from a model. */
 export function catalogProviderId(options: { providerId?: string; modelId?: string }): string | undefined {
   try {
-    return genaiPrices().findProvider(
+    return loadPriceCatalog().findProvider(
       options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId },
     )?.id;
   } catch {
@@ -179,7 +166,7 @@ export function catalogProviderId(options: { providerId?: string; modelId?: stri
 
 /** Every provider of the catalog (the bundled data; we never fetch remote updates). */
 export async function catalogProviders(): Promise<readonly Provider[]> {
-  return (await genaiPrices().waitForUpdate()) ?? [];
+  return (await loadPriceCatalog().waitForUpdate()) ?? [];
 }
 
 /** A provider's catalog models as `CatalogModel`s. */

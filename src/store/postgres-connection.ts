@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import type pg from 'pg';
 import { ConfigError } from '../errors/index.js';
+import { loadPg } from '../lazy/index.js';
 
 export interface PostgresTarget {
   /** The URL pg connects with: `schema` removed, a user filled in. */
@@ -56,9 +56,9 @@ export interface PostgresPoolOptions {
   settings?: Record<string, string | number>;
 }
 
-/** A pool in the target's schema. pg is loaded here, on first use: a SQLite-only process never pays for it. */
+/** A pool in the target's schema. pg loads here, on first use (src/lazy): a SQLite-only process never pays for it. */
 export function openPostgresPool(target: PostgresTarget, options: PostgresPoolOptions): pg.Pool {
-  const { Pool } = createRequire(import.meta.url)('pg') as typeof pg;
+  const { Pool } = loadPg();
   const settings = {
     ...(target.schema === undefined ? {} : { search_path: target.schema }),
     ...options.settings,

@@ -16,8 +16,9 @@
  *
  * @module
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
+import { loadSqlite } from '../lazy/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
@@ -213,7 +214,9 @@ export class SqliteStore implements Store {
   static open(options: SqliteStoreOptions): SqliteStore {
     let db: Database.Database | undefined;
     try {
-      db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      // Required here, inside the try: a missing native binding becomes the StoreError below.
+      const Sqlite = loadSqlite();
+      db = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');

@@ -6,36 +6,22 @@
  * gpt-4, gpt-3.5 and the text-embedding models. Other vendors' tokenizers are not public in JS
  * (or differ), so their counts are an approximation with o200k_base and say so in a warning.
  *
- * Encodings load lazily on first use (o200k takes ~200 ms to load), so importing this module
+ * Encodings load on first use (src/lazy; o200k takes ~200 ms to load), so importing this module
  * costs nothing. Special-token text such as `<|endoftext|>` in user content is counted as
  * ordinary text: gpt-tokenizer throws on it by default, and a user may well type it.
  *
  * @module
  */
-import { createRequire } from 'node:module';
+import { loadTokenizer } from '../lazy/index.js';
 import type { Usage, UsageResult } from '../types/index.js';
 
-type EncodingName = 'o200k_base' | 'cl100k_base';
-type Encoding = typeof import('gpt-tokenizer/encoding/o200k_base');
-
-// Lazy and synchronous: the CommonJS build loads on first count, not at import time.
-const requireModule = createRequire(import.meta.url);
-const loaded = new Map<EncodingName, Encoding>();
-
-function encoding(name: EncodingName): Encoding {
-  let found = loaded.get(name);
-  if (!found) {
-    found = requireModule(`gpt-tokenizer/encoding/${name}`) as Encoding;
-    loaded.set(name, found);
-  }
-  return found;
-}
+type EncodingName = keyof typeof loadTokenizer;
 
 // No special token is disallowed: `<|endoftext|>` typed by a user is counted as text.
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 function countText(name: EncodingName, text: string): number {
-  return text === '' ? 0 : encoding(name).countTokens(text, AS_TEXT);
+  return text === '' ? 0 : loadTokenizer[name]().countTokens(text, AS_TEXT);
 }
 
 const O200K =

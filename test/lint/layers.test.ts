@@ -3,7 +3,7 @@
  * prove the rule can fail: an upward import and a reach past a folder's index.ts are refused.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,8 @@ beforeAll(async () => {
   await cp(path.join(root, 'src'), path.join(dir, 'src'), { recursive: true });
   await cp(path.join(root, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
   await cp(path.join(root, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  // The packages, so that an import of one resolves and is told type-only or not.
+  await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -60,6 +62,18 @@ describe('layer lint', () => {
       expect(result.code).not.toBe(0);
       expect(result.output).toContain(rule);
     }
+  });
+
+  it('refuses a value import of a heavy module outside src/lazy, accepts a type-only one', async () => {
+    const file = path.join(dir, 'src/usage/eager.ts');
+    await writeFile(file, "import { z } from 'zod';\nexport const eager = z;\n");
+    const eager = await cruise();
+    await writeFile(file, "import type { z } from 'zod';\nexport type Eager = typeof z;\n");
+    const typeOnly = await cruise();
+    await rm(file);
+    expect(eager.code).not.toBe(0);
+    expect(eager.output).toMatch(/heavy-modules-through-lazy: src\/usage\/eager\.ts → \S*node_modules\/zod\//);
+    expect(typeOnly.code).toBe(0);
   });
 
   it('refuses an import that bypasses a folder index.ts', async () => {

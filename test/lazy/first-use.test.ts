@@ -1,0 +1,100 @@
+/**
+ * Heavy modules load on first use (src/lazy): each case is a fresh `node` process, traced by
+ * test/helpers/trace-loads.mjs, and what it loaded is read back as package names. Importing the
+ * package loads exactly the light packages listed here, the CLI's `--version` none and `usage
+ * FILE` only what reading and pricing a response needs; each heavy package loads on the step
+ * that needs it. An eager import added anywhere fails here (and in the lint rule
+ * heavy-modules-through-lazy).
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEAVY_PACKAGES } from '../../src/lazy/index.js';
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, '../..');
+const TSX = import.meta.resolve('tsx');
+const TRACER = path.join(REPO, 'test/helpers/trace-loads.mjs');
+const MAIN = path.join(REPO, 'test/lazy/first-use-main.ts');
+const CLI = path.join(REPO, 'src/cli/main.ts');
+
+let dir: string;
+let traces = 0;
+/** What tsx itself loads to run a TypeScript file: left out of every case. */
+let baseline: Set<string>;
+
+/** The package of a file under node_modules (`@scope/name` or `name`), or undefined. */
+function packageOf(file: string): string | undefined {
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+}
+
+/** The packages (not tsx's own) that `node --import tsx ARGS` loads, sorted. Run in `dir`, where no config file is. */
+async function packagesLoaded(args: string[]): Promise<string[]> {
+  const out = path.join(dir, `trace-${traces++}.txt`);
+  await run(process.execPath, ['--conditions=tokenledger-source', '--import', TSX, '--import', TRACER, ...args], {
+    cwd: dir,
+    env: { ...process.env, TL_TRACE_LOADS: out },
+  });
+  const files = (await readFile(out, 'utf8')).split('\n');
+  const packages = new Set(files.map(packageOf).filter((name) => name !== undefined));
+  return [...packages].filter((name) => !baseline?.has(name)).sort();
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'tl-first-use-'));
+  baseline = new Set(await packagesLoaded([MAIN, 'none']));
+}, 60_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('start-up loads no heavy module', () => {
+  it("`import 'tokenledger'` loads only ulid and eventsource-parser", async () => {
+    expect(await packagesLoaded([MAIN, 'import'])).toEqual(['eventsource-parser', 'ulid']);
+  });
+
+  it('`tokenledger --version` loads no package', async () => {
+    expect(await packagesLoaded([CLI, '--version'])).toEqual([]);
+  });
+
+  it('`tokenledger usage FILE` loads the catalog and commander, no driver, zod nor tokenizer', async () => {
+    const file = path.join(dir, 'anthropic-response.json');
+    await copyFile(path.join(REPO, 'docs/examples/anthropic-response.json'), file);
+    expect(await packagesLoaded([CLI, 'usage', file])).toEqual([
+      '@pydantic/genai-prices',
+      'commander',
+      'eventsource-parser',
+      'ulid',
+    ]);
+  });
+});
+
+describe('each heavy module loads on its first use', () => {
+  const heavyLoadedBy = async (step: string): Promise<string[]> =>
+    (await packagesLoaded([MAIN, step, dir])).filter((name) => HEAVY_PACKAGES.includes(name));
+
+  it.each([
+    ['price', ['@pydantic/genai-prices']],
+    ['estimate', ['gpt-tokenizer']],
+    ['record', ['@pydantic/genai-prices', 'zod']],
+    ['sqlite', ['better-sqlite3']],
+    ['postgres', ['pg']],
+    ['redis', ['ioredis']],
+  ])('%s loads %j', async (step, expected) => {
+    expect(await heavyLoadedBy(step)).toEqual(expected);
+  });
+
+  it('the list in src/lazy names every heavy package these steps load', () => {
+    expect([...HEAVY_PACKAGES].sort()).toEqual([
+      '@pydantic/genai-prices',
+      'better-sqlite3',
+      'gpt-tokenizer',
+      'ioredis',
+      'pg',
+      'zod',
+    ]);
+  });
+});
