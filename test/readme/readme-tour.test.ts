@@ -8,7 +8,7 @@
  * network); the README's port 8787 stands for that server's port, in the commands and in the
  * output. A command that starts a server itself (`tokenledger serve ...`) gets `--port N` (a
  * free port) and is compared up to its "listening on" line. What "the same" means (trimming
- * with `...`, run-to-run values) is in console-blocks.ts.
+ * with `...`, run-to-run values) is in readme-blocks.ts.
  *
  * Every transcript block of the README must be claimed by exactly one entry below: run, with
  * what the prose around it says is set up, or listed in NOT_RUN with the reason.
@@ -18,12 +18,13 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
-import { type ConsoleBlock, consoleBlocks, expectedText, matches, normalised, shownAs } from './console-blocks.js';
+import { type ConsoleBlock, compared, consoleBlocks, type LibrarySnippet, librarySnippets } from './readme-blocks.js';
 import {
   cloneFolder,
   commandEnv,
   createSandbox,
   runCommand,
+  runTypeScript,
   runUntilListening,
   type Sandbox,
   startServe,
@@ -31,6 +32,7 @@ import {
 
 const README = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
 const BLOCKS = consoleBlocks(README);
+const SNIPPETS = librarySnippets(README);
 
 interface Scenario {
   /**
@@ -118,18 +120,34 @@ function freePort(): Promise<number> {
 
 const SERVE = /\btokenledger serve\b/;
 
-/** Runs every command of `blocks` as their scenario says; each command's output beside what the README shows. */
-async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Array<{ shown: string; real: string }>> {
-  const dir = cloneFolder(sandbox, scenario.files);
-  const upstreams = {
+/** The providers' variables, every base URL the mock provider's (keys are placeholders it ignores). */
+function upstreams(): Record<string, string> {
+  return {
     OPENAI_BASE_URL: `${mock.url}/v1`,
     OPENAI_API_KEY: 'sk-readme-tour',
     ANTHROPIC_BASE_URL: mock.url,
-    GEMINI_BASE_URL: `${mock.url}/v1beta`,
+    ANTHROPIC_API_KEY: 'sk-ant-readme-tour',
+    GEMINI_BASE_URL: mock.url,
+    GEMINI_API_KEY: 'gemini-readme-tour',
   };
+}
+
+/** Library snippets run (with their config) and the text each prints; the others are listed with why. */
+const SNIPPETS_RUN = ['usageByAgent(store)', 'BudgetExceededError, createClient'];
+const SNIPPETS_NOT_RUN: Array<{ match: string; reason: string }> = [];
+
+function snippetOf(match: string): LibrarySnippet {
+  const found = SNIPPETS.filter((snippet) => snippet.code.includes(match));
+  if (found.length !== 1) throw new Error(`README: ${found.length} ts blocks hold ${JSON.stringify(match)}`);
+  return found[0] as LibrarySnippet;
+}
+
+/** Runs every command of `blocks` as their scenario says; each command's output beside what the README shows. */
+async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Array<{ shown: string; real: string }>> {
+  const dir = cloneFolder(sandbox, scenario.files);
   const served =
     scenario.serve === true
-      ? await startServe(sandbox, dir, commandEnv(sandbox, dir, { ...upstreams, ...scenario.env }))
+      ? await startServe(sandbox, dir, commandEnv(sandbox, dir, { ...upstreams(), ...scenario.env }))
       : undefined;
   const port = served?.port ?? (await freePort());
   const here = (text: string): string => text.replaceAll('8787', String(port));
@@ -141,10 +159,7 @@ async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Ar
       const output = SERVE.test(command)
         ? await runUntilListening(command.replace(SERVE, `tokenledger serve --port ${port}`), dir, env)
         : await runCommand(command, dir, env);
-      const expected = step.expected.map(here);
-      const real = shownAs(output);
-      // Where the README trims (`...`), the real output is what it shows when the pattern matches.
-      results.push({ shown: matches(expected, real) ? real : normalised(expectedText({ ...step, expected })), real });
+      results.push(compared(step.expected.map(here), output));
     }
   } finally {
     await served?.stop();
@@ -167,4 +182,26 @@ describe('README transcripts', () => {
       });
     },
   );
+});
+
+describe('README library snippets', () => {
+  it('every ts block is run below or listed as not run, with a reason', () => {
+    const claimed = [...SNIPPETS_RUN, ...SNIPPETS_NOT_RUN.map(({ match }) => match)].map(
+      (match) => snippetOf(match).line,
+    );
+    expect(claimed.sort((a, b) => a - b)).toEqual(SNIPPETS.map((snippet) => snippet.line));
+  });
+
+  describe.concurrent.each(SNIPPETS_RUN)('the snippet with %s', (match) => {
+    it('runs in a fresh folder, with its config, and prints what the README shows', async () => {
+      const snippet = snippetOf(match);
+      expect(snippet.expected, 'the README shows what it prints').toBeDefined();
+      const files: Record<string, string> = { 'readme-snippet.ts': snippet.code };
+      if (snippet.config !== undefined) files['tokenledger.config.yaml'] = snippet.config;
+      const dir = cloneFolder(sandbox, files);
+      const output = await runTypeScript('readme-snippet.ts', dir, commandEnv(sandbox, dir, upstreams()));
+      const { shown, real } = compared(snippet.expected ?? [], output);
+      expect(real).toBe(shown);
+    });
+  });
 });

@@ -18,6 +18,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
+// Resolved here, so a child started in another folder still finds it.
+const TSX = import.meta.resolve('tsx');
 const CLONE_ENTRIES = ['docs', 'examples', 'src', 'package.json', 'node_modules', 'tsconfig.json'];
 
 export interface Sandbox {
@@ -117,6 +119,20 @@ export function runUntilListening(
       resolve(shown ?? out);
     });
   });
+}
+
+/**
+ * Runs a TypeScript file of `cwd` as the examples run (tsx, with the package's
+ * `tokenledger-source` export condition, so `import ... from 'tokenledger'` is the checkout's
+ * source); its stdout and stderr as one text.
+ */
+export function runTypeScript(file: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return runCommand(
+    `'${process.execPath}' --import '${TSX}' --conditions=tokenledger-source '${file}'`,
+    cwd,
+    env,
+    60_000,
+  );
 }
 
 export interface Served {

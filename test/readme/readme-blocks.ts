@@ -1,7 +1,12 @@
 /**
- * The README's terminal transcripts: ```console blocks (and bare ``` blocks that start with a
- * `$ ` prompt), read as commands and the output shown under each, and the rules by which a
- * real output is compared with what the README shows.
+ * The README's runnable blocks, and the rules by which a real output is compared with what the
+ * README shows.
+ *
+ * Transcripts: ```console blocks (and bare ``` blocks that start with a `$ ` prompt), read as
+ * commands and the output shown under each.
+ * Library snippets: ```ts blocks; the config they read is the ```yaml block just before one when
+ * that block starts with `# tokenledger.config.yaml`, and what they print the ```text block just
+ * after one (prose between them is fine).
  *
  * A command is a line starting with `$ `, continued on the next lines while a line ends with
  * `\`. Its expected output is every line after it up to the next command or the block's end.
@@ -31,24 +36,61 @@ export interface ConsoleBlock {
   steps: ConsoleStep[];
 }
 
+export interface FencedBlock {
+  /** 1-based line of the opening fence. */
+  line: number;
+  /** The fence's info string (`console`, `ts`...), '' for a bare fence. */
+  language: string;
+  body: string[];
+}
+
 const FENCE = /^```(\S*)\s*$/;
 
-/** Every transcript block of `markdown`, in order. */
-export function consoleBlocks(markdown: string): ConsoleBlock[] {
+/** Every fenced block of `markdown`, in order. */
+export function fencedBlocks(markdown: string): FencedBlock[] {
   const lines = markdown.split('\n');
-  const blocks: ConsoleBlock[] = [];
+  const blocks: FencedBlock[] = [];
   for (let index = 0; index < lines.length; index++) {
     const fence = FENCE.exec(lines[index] ?? '');
     if (fence === null) continue;
-    const start = index;
+    const line = index + 1;
     const body: string[] = [];
     for (index++; index < lines.length && !FENCE.test(lines[index] ?? ''); index++) body.push(lines[index] ?? '');
-    const language = fence[1] ?? '';
-    if (language === 'console' || (language === '' && body[0]?.startsWith('$ ') === true)) {
-      blocks.push({ line: start + 1, steps: stepsOf(body) });
-    }
+    blocks.push({ line, language: fence[1] ?? '', body });
   }
   return blocks;
+}
+
+/** Every transcript block of `markdown`, in order. */
+export function consoleBlocks(markdown: string): ConsoleBlock[] {
+  return fencedBlocks(markdown)
+    .filter(({ language, body }) => language === 'console' || (language === '' && body[0]?.startsWith('$ ') === true))
+    .map(({ line, body }) => ({ line, steps: stepsOf(body) }));
+}
+
+export interface LibrarySnippet {
+  line: number;
+  code: string;
+  /** The tokenledger.config.yaml it reads, when the README gives one. */
+  config?: string;
+  /** What it prints, when the README shows it. */
+  expected?: string[];
+}
+
+const CONFIG_MARK = '# tokenledger.config.yaml';
+
+/** Every ```ts block of `markdown`, with its config and its output where the README has them. */
+export function librarySnippets(markdown: string): LibrarySnippet[] {
+  const blocks = fencedBlocks(markdown);
+  return blocks.flatMap((block, index) => {
+    if (block.language !== 'ts') return [];
+    const before = blocks[index - 1];
+    const after = blocks[index + 1];
+    const snippet: LibrarySnippet = { line: block.line, code: `${block.body.join('\n')}\n` };
+    if (before?.language === 'yaml' && before.body[0] === CONFIG_MARK) snippet.config = `${before.body.join('\n')}\n`;
+    if (after?.language === 'text') snippet.expected = after.body;
+    return [snippet];
+  });
 }
 
 function stepsOf(body: string[]): ConsoleStep[] {
@@ -86,8 +128,8 @@ export function normalised(text: string): string {
 }
 
 /** The expected lines as one text, as the command would print it. */
-export function expectedText(step: ConsoleStep): string {
-  return step.expected.length === 0 ? '' : `${step.expected.join('\n')}\n`;
+export function expectedText(expected: string[]): string {
+  return expected.length === 0 ? '' : `${expected.join('\n')}\n`;
 }
 
 /** A real output as the README shows it: volatile parts replaced, ending with a newline. */
@@ -98,6 +140,16 @@ export function shownAs(output: string): string {
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A real output beside what the README shows, as two texts that are equal when they agree:
+ * `real` through shownAs, `shown` the same text where `expected` matches it (its `...` and
+ * placeholders included), else the expected lines, so that a test failure shows the difference.
+ */
+export function compared(expected: string[], output: string): { shown: string; real: string } {
+  const real = shownAs(output);
+  return { shown: matches(expected, real) ? real : normalised(expectedText(expected)), real };
+}
 
 /** True when `output` (already through shownAs) is what `expected` shows, `...` trimming included. */
 export function matches(expected: string[], output: string): boolean {

@@ -1,6 +1,6 @@
-/** How the README's transcripts are read and compared (console-blocks.ts), on small made-up blocks. */
+/** How the README's transcripts are read and compared (readme-blocks.ts), on small made-up blocks. */
 import { describe, expect, it } from 'vitest';
-import { consoleBlocks, matches, shownAs } from './console-blocks.js';
+import { consoleBlocks, librarySnippets, matches, shownAs } from './readme-blocks.js';
 
 const MARKDOWN = [
   'Some prose.',
@@ -64,5 +64,38 @@ describe('matches', () => {
     expect(
       matches(shown, shownAs('{"ids":["01KBQ4Z6W3M2Y5XH8R9T0V1N2P"],"recorded":2}\nx-tokenledger-overhead-ms: 0.4')),
     ).toBe(false);
+  });
+});
+
+describe('librarySnippets', () => {
+  it('takes the config block just before a ts block and the text block just after it', () => {
+    const markdown = [
+      '```yaml',
+      '# tokenledger.config.yaml',
+      'agents: { a: openai/gpt-4.1-nano }',
+      '```',
+      '```ts',
+      "console.log('hi');",
+      '```',
+      'It prints:',
+      '```text',
+      'hi',
+      '```',
+      '```yaml',
+      'store: memory:',
+      '```',
+      '```ts',
+      'const x = 1;',
+      '```',
+    ].join('\n');
+    expect(librarySnippets(markdown)).toEqual([
+      {
+        line: 5,
+        code: "console.log('hi');\n",
+        config: '# tokenledger.config.yaml\nagents: { a: openai/gpt-4.1-nano }\n',
+        expected: ['hi'],
+      },
+      { line: 15, code: 'const x = 1;\n' },
+    ]);
   });
 });
