@@ -133,7 +133,7 @@ function upstreams(): Record<string, string> {
 }
 
 /** Library snippets run (with their config) and the text each prints; the others are listed with why. */
-const SNIPPETS_RUN = ['usageByAgent(store)', 'BudgetExceededError, createClient'];
+const SNIPPETS_RUN = ['usageByAgent(store)', 'openBudgetCounters({'];
 const SNIPPETS_NOT_RUN: Array<{ match: string; reason: string }> = [];
 
 function snippetOf(match: string): LibrarySnippet {

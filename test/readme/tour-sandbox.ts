@@ -64,7 +64,14 @@ export function cloneFolder(sandbox: Sandbox, files: Record<string, string> = {}
 
 /** The environment commands see: PATH with `tokenledger` first, HOME, and `extra`. */
 export function commandEnv(sandbox: Sandbox, home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: `${sandbox.bin}:${process.env.PATH ?? ''}`, HOME: home, LANG: 'C.UTF-8', ...extra };
+  return {
+    PATH: `${sandbox.bin}:${process.env.PATH ?? ''}`,
+    HOME: home,
+    LANG: 'C.UTF-8',
+    // npm's "new version available" notice depends on the day, not on tokenledger.
+    npm_config_update_notifier: 'false',
+    ...extra,
+  };
 }
 
 /** Runs `command` with bash in `cwd`; its stdout and stderr as one text, in the order written. */
