@@ -85,8 +85,12 @@ export interface Exchange {
   respond(status: number, statusText: string, contentType: string): boolean;
   /** One body chunk, after it was handed on to the caller. */
   chunk(bytes: Uint8Array): void;
-  /** The body ended (`done`), broke (`cut`) or the caller stopped reading (`cancelled`). */
-  end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): void;
+  /**
+   * The body ended (`done`), broke (`cut`) or the caller stopped reading (`cancelled`).
+   * Returns what it handed to the recorder (undefined when the call had already ended), so that
+   * the caller can say what the call cost before the answer's last byte leaves.
+   */
+  end(outcome: 'done' | 'cut' | 'cancelled', reason?: unknown): RecordInput | undefined;
   /** The call is being retried: the recorded event will count one more attempt. */
   retry(): void;
   /** Sets `estimateFrom` later (the call is sent again without the usage option). */
@@ -222,7 +226,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         if (firstContentAt === undefined && meter.firstContentAt !== undefined) firstContentAt = clock();
       },
       end(outcome, reason) {
-        if (finished) return;
+        if (finished) return undefined;
         finished = true;
         const end = clock();
         let result: UsageResult;
@@ -239,15 +243,18 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
           timeToFirstTokenMs: streaming && firstContentAt !== undefined ? firstContentAt - startedAt : undefined,
         };
         // A reader that stops at the stream's end marker (openai 7 does at [DONE]) got it all.
+        let input: RecordInput;
         if (outcome === 'done' || (outcome === 'cancelled' && meter?.complete === true)) {
-          record(withMeteredResult({ ...base, ...timing, status: 'ok' }, result), answered);
-          return;
+          input = withMeteredResult({ ...base, ...timing, status: 'ok' }, result);
+        } else {
+          const error: EventError =
+            outcome === 'cancelled'
+              ? { type: 'AbortError', message: 'the caller stopped reading the response' }
+              : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
+          input = withMeteredResult({ ...base, ...timing, status: 'error', error }, result);
         }
-        const error: EventError =
-          outcome === 'cancelled'
-            ? { type: 'AbortError', message: 'the caller stopped reading the response' }
-            : { type: networkErrorType(reason), message: `response body cut: ${errorMessage(reason)}` };
-        record(withMeteredResult({ ...base, ...timing, status: 'error', error }, result), answered);
+        record(input, answered);
+        return input;
       },
     };
   }

@@ -40,6 +40,7 @@ function withWaysIn(recording: RecordingLedger): Ledger {
     attribution: recording.attribution,
     spooled: recording.spooled,
     record: (input, options) => recording.record(input, options),
+    preview: (input, options) => recording.preview(input, options),
     recordMany: (inputs, options) => recording.recordMany(inputs, options),
     flush: () => recording.flush(),
     stats: () => recording.stats(),

@@ -131,6 +131,12 @@ export interface RecordingLedger {
    * the promise resolves; it is durable only once `stats().buffered` is back to 0.
    */
   record(input: RecordInput, options?: RecordOptions): Promise<UsageEvent>;
+  /**
+   * The event `record(input)` would store, priced, without storing it: the same validation
+   * and conversion, synchronous (the gateway puts the cost of a call in its answer's headers
+   * before the answer leaves). Throws `ValidationError` like `record()`.
+   */
+  preview(input: RecordInput, options?: Pick<RecordOptions, 'fit'>): UsageEvent;
   /** Records many inputs in one store write; invalid ones are reported, the others kept. */
   recordMany(inputs: readonly RecordInput[], options?: RecordOptions): Promise<RecordManyResult>;
   /** A ledger sharing this one's store and buffer that stamps `attribution` on every event (tags merged). */
@@ -237,15 +243,18 @@ function mergeAttribution(outer: Attribution, inner: Attribution): Attribution {
 }
 
 function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
+  const convert = (input: RecordInput, fit: boolean): UsageEvent =>
+    buildEvent(fit ? fitValidInput(input) : validateRecordInput(input), {
+      pricer: core.pricer,
+      now: core.clock(),
+      newId: core.newId,
+      scope: attribution,
+    });
+
   function build(input: RecordInput, fit: boolean): UsageEvent {
     if (core.closed) throw new TokenledgerError('closed', 'the ledger is closed');
     try {
-      return buildEvent(fit ? fitValidInput(input) : validateRecordInput(input), {
-        pricer: core.pricer,
-        now: core.clock(),
-        newId: core.newId,
-        scope: attribution,
-      });
+      return convert(input, fit);
     } catch (error) {
       if (error instanceof ValidationError) core.rejected += 1;
       throw error;
@@ -262,6 +271,7 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
       await tracked(core, core.writer.write([event], recordOptions?.failOpen ?? true));
       return event;
     },
+    preview: (input, previewOptions) => convert(input, previewOptions?.fit ?? false),
     async recordMany(inputs, recordOptions) {
       const events: UsageEvent[] = [];
       const rejected: RecordManyResult['rejected'] = [];

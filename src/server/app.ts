@@ -101,6 +101,14 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     lendUpstreamKey: !keys.any && !exposed,
     hopId: newHopId(),
     newEventId: createEventIds(),
+    priceOf: (input) => {
+      try {
+        // What the recorder stores: the input cut to the ledger's limits (batching-recorder.ts).
+        return deps.ledger.preview(input, { fit: true }).cost;
+      } catch {
+        return null;
+      }
+    },
     ...(deps.budgets === undefined ? {} : { budgets: deps.budgets }),
   };
   const health = createHealthState({ logger: deps.logger });

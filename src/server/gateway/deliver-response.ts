@@ -3,14 +3,17 @@
  * hop-by-hop), body bytes untouched and unbuffered, with backpressure (pipe), metered from
  * the passing chunks. The one exception: a stream we asked for its usage loses, on its way to
  * the client, exactly what that option added (src/usage/include-usage.ts); the meter still
- * sees every byte.
+ * sees every byte. A metered JSON answer is held until it is whole, so that its headers can say
+ * what it cost (cost-header.ts); a stream says it in a trailer when its client reads trailers.
  *
  * @module
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
-import type { Exchange } from '../../http/index.js';
+import { type Exchange, isStreamContentType } from '../../http/index.js';
+import type { Cost, RecordInput } from '../../types/index.js';
 import { createIncludeUsageFilter } from '../../usage/index.js';
+import { COST_HEADER, COST_HEADER_MAX_BYTES, costHeaderValue } from './cost-header.js';
 
 const DROP_RESPONSE = new Set([
   'connection',
@@ -35,6 +38,10 @@ export interface Delivery {
   ended?: boolean;
   /** Headers the gateway adds (`x-tokenledger-budget-*`). */
   extraHeaders?: OutgoingHttpHeaders;
+  /** The cost of what the exchange recorded (the ledger's preview); null when it has no price. */
+  priceOf: (input: RecordInput) => Cost | null;
+  /** The client sent `TE: trailers`: a stream's cost can follow its last chunk. */
+  acceptsTrailers: boolean;
 }
 
 /** The stream the client reads: the filter that removes the added usage. */
@@ -66,6 +73,14 @@ export function deliverResponse(delivery: Delivery): void {
   if (removing) delete headers['content-length'];
   Object.assign(headers, delivery.extraHeaders);
   headers['x-tokenledger-overhead-ms'] = overheadMs.toFixed(3);
+  const streaming = isStreamContentType(contentType);
+  if (metered && exchange !== undefined && !streaming && !removing && delivery.prefix === undefined) {
+    holdForCost(delivery, exchange, headers);
+    return;
+  }
+  // A trailer needs chunked encoding, which an answer of known length does not use.
+  const trailer = metered && streaming && delivery.acceptsTrailers && headers['content-length'] === undefined;
+  if (trailer) headers['trailer'] = COST_HEADER;
   res.writeHead(status, upstreamResponse.statusMessage, headers);
   // Streams: send each event as soon as it arrives (no Nagle wait on small writes).
   res.socket?.setNoDelay(true);
@@ -84,13 +99,65 @@ export function deliverResponse(delivery: Delivery): void {
   const finish = (): void => {
     // The last byte goes out below: what must be settled before the caller holds the whole
     // answer (the call's event) is settled here.
-    if (metered) exchange?.end('done');
+    const recorded = metered ? exchange?.end('done') : undefined;
+    if (trailer && recorded !== undefined) {
+      const cost = costHeaderValue(delivery.priceOf(recorded));
+      if (cost !== undefined) res.addTrailers({ [COST_HEADER]: cost });
+    }
     res.end();
   };
   if (remover === undefined) upstreamResponse.on('end', finish);
   else remover.on('end', finish);
   upstreamResponse.on('error', (error) => {
     exchange?.end('cut', error);
+    res.destroy();
+  });
+}
+
+/**
+ * A metered JSON answer: held until whole (up to COST_HEADER_MAX_BYTES), recorded, then sent
+ * with its cost in a header. Past the limit it is passed on as it comes, without the header.
+ */
+function holdForCost(delivery: Delivery, exchange: Exchange, headers: OutgoingHttpHeaders): void {
+  const { upstreamResponse, res } = delivery;
+  const status = upstreamResponse.statusCode ?? 502;
+  const held: Buffer[] = [];
+  let size = 0;
+  let passing = false;
+  const pass = (chunk: Buffer): void => {
+    if (!res.write(chunk)) {
+      upstreamResponse.pause();
+      res.once('drain', () => upstreamResponse.resume());
+    }
+  };
+  upstreamResponse.on('data', (chunk: Buffer) => {
+    exchange.chunk(chunk);
+    if (passing) {
+      pass(chunk);
+      return;
+    }
+    held.push(chunk);
+    size += chunk.length;
+    if (size <= COST_HEADER_MAX_BYTES) return;
+    passing = true;
+    res.writeHead(status, upstreamResponse.statusMessage, headers);
+    pass(Buffer.concat(held, size));
+    held.length = 0;
+  });
+  upstreamResponse.on('end', () => {
+    // Recorded before the last byte leaves, as every gateway call is.
+    const recorded = exchange.end('done');
+    if (!passing) {
+      const cost = recorded === undefined ? undefined : costHeaderValue(delivery.priceOf(recorded));
+      if (cost !== undefined) headers[COST_HEADER] = cost;
+      res.writeHead(status, upstreamResponse.statusMessage, headers);
+      res.end(Buffer.concat(held, size));
+      return;
+    }
+    res.end();
+  });
+  upstreamResponse.on('error', (error) => {
+    exchange.end('cut', error);
     res.destroy();
   });
 }

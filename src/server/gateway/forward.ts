@@ -13,6 +13,7 @@ import type { Exchange } from '../../http/index.js';
 import { refusesIncludeUsage } from '../../usage/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
+import { acceptsTrailers } from './cost-header.js';
 import { deliverResponse } from './deliver-response.js';
 import { sendError } from './send-error.js';
 import type { GatewayRetry, GatewayRoute, GatewayRuntime } from './types.js';
@@ -170,6 +171,8 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
           prefix,
           ended,
           ...(extraHeaders === undefined ? {} : { extraHeaders }),
+          priceOf: runtime.priceOf,
+          acceptsTrailers: acceptsTrailers(one(req.headers.te)),
         });
         metrics.observeOverhead(route.label, overheadMs);
       };
@@ -211,3 +214,5 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
   };
   send(1);
 }
+
+const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

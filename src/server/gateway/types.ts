@@ -6,7 +6,7 @@
 import type { BudgetGuard } from '../../budgets/index.js';
 import type { RetryOptions } from '../../client/index.js';
 import type { ExchangeTracker, StreamUsageMode } from '../../http/index.js';
-import type { Attribution } from '../../types/index.js';
+import type { Attribution, Cost, RecordInput } from '../../types/index.js';
 import type { ServerLimits } from '../deps.js';
 import type { BrowserGuardOptions } from '../middleware/browser-guard.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -58,6 +58,8 @@ export interface GatewayRuntime {
   hopId: string;
   /** Names a call's event before it is recorded (`x-tokenledger-event-id`). */
   newEventId: () => string;
+  /** The cost the ledger will store for a recorded call (`x-tokenledger-cost-usd`); null: no price. */
+  priceOf: (input: RecordInput) => Cost | null;
   /** Budgets enforced before each call goes upstream; absent when none are configured. */
   budgets?: BudgetGuard;
 }
