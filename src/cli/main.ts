@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./commands/import.js')).registerImportCommand,
   batch: async () => (await import('./commands/batch.js')).registerBatchCommand,
   budgets: async () => (await import('./commands/budgets.js')).registerBudgetsCommand,
+  'dead-letters': async () => (await import('./commands/dead-letters.js')).registerDeadLettersCommand,
 };
 
 /**

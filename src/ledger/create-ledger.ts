@@ -7,16 +7,16 @@
  * @module
  */
 import { createEventIds } from './event-id.js';
-import { TokenledgerError, ValidationError } from '../errors/index.js';
+import { StoreError, TokenledgerError, ValidationError } from '../errors/index.js';
 import { createPricer, type Pricer } from '../pricing/index.js';
-import type { Store } from '../store/index.js';
+import type { DeadLetter, Store } from '../store/index.js';
 import type { Attribution, Logger, PriceOverride, RecordInput, UsageEvent } from '../types/index.js';
 import { buildEvent } from './build-event.js';
 import { fitValidInput } from './fit-input.js';
 import { Spool, type SpoolOptions } from './spool.js';
 import { SpoolWriter, type SpoolWriterStats } from './spool-writer.js';
 import { validateRecordInput } from './validate.js';
-import { Writer, type WriteOutcome, type WriterStats } from './writer.js';
+import { Writer, type WriteOutcome, type WriteResult, type WriterStats } from './writer.js';
 
 export interface LedgerOptions {
   /** Where events are kept (`openStore('sqlite:./tokenledger.db')`). */
@@ -100,6 +100,11 @@ export interface RecordManyResult {
   outcome: WriteOutcome;
   /** The inputs that failed validation; the others were still recorded. */
   rejected: { index: number; error: ValidationError }[];
+  /**
+   * With `stored`: events the store refused for good (a constraint, an encoding, a range the
+   * validation could not see), kept in its dead-letter table with the reason; the others were stored.
+   */
+  deadLettered: DeadLetter[];
 }
 
 export interface LedgerStats {
@@ -113,6 +118,10 @@ export interface LedgerStats {
   dropped: number;
   /** Inputs refused by validation. */
   rejected: number;
+  /** Events the store refused for good, dead-lettered by this process (`store.deadLetters()` lists them). */
+  deadLettered: number;
+  /** Epoch ms of this process's last dead letter. */
+  lastDeadLetterAt: number | undefined;
   /** The spool's state, when the ledger has one (`buffered` and `dropped` are then its pending and refused events). */
   spool?: SpoolWriterStats['spool'];
 }
@@ -157,7 +166,7 @@ const SILENT_LOGGER: Logger = { debug: discard, info: discard, warn: discard, er
 
 /** The path to the store: the in-memory fail-open Writer, or the SpoolWriter. */
 interface EventWriter {
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteOutcome>;
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteResult>;
   flush(): Promise<void>;
   stats(): WriterStats & { spool?: SpoolWriterStats['spool'] };
   stop(): void;
@@ -268,7 +277,13 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
     spooled: core.spooled,
     async record(input, recordOptions) {
       const event = build(input, recordOptions?.fit ?? false);
-      await tracked(core, core.writer.write([event], recordOptions?.failOpen ?? true));
+      const failOpen = recordOptions?.failOpen ?? true;
+      const { deadLettered } = await tracked(core, core.writer.write([event], failOpen));
+      const letter = deadLettered[0];
+      if (letter !== undefined && !failOpen)
+        throw new StoreError(`the store refused event ${event.id} for good (dead-lettered): ${letter.reason}`, {
+          contentRejected: true,
+        });
       return event;
     },
     preview: (input, previewOptions) => convert(input, previewOptions?.fit ?? false),
@@ -284,9 +299,11 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
           rejected.push({ index, error });
         }
       });
-      const outcome: WriteOutcome =
-        events.length > 0 ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true)) : 'stored';
-      return { events, rejected, outcome };
+      const { outcome, deadLettered }: WriteResult =
+        events.length > 0
+          ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true))
+          : { outcome: 'stored', deadLettered: [] };
+      return { events, rejected, outcome, deadLettered };
     },
     scope(inner) {
       return scopedLedger(core, mergeAttribution(attribution, inner));

@@ -12,14 +12,18 @@
  *   caller can report what the store kept; when the store fails or does not answer within
  *   `ackWaitMs`, they resolve as `spooled` (durable on disk; the drain stores them): never lost,
  *   never stored twice (ids are stable and inserts idempotent).
+ * - A poison event (the store refuses its content for good) is dead-lettered and the rest of
+ *   its batch stored (poison-write.ts); only other errors keep the batch for a retry.
  *
  * @module
  */
 import { StoreError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger, UsageEvent } from '../types/index.js';
+import { writeSparingPoison } from './poison-write.js';
 import type { Spool, SpoolStats } from './spool.js';
-import { describeStoreError, type WriteOutcome, type WriterStats } from './writer.js';
+import { describeStoreError } from './store-error-text.js';
+import { noteDeadLetters, notStored, type WriteResult, type WriterStats } from './writer.js';
 
 export interface SpoolWriterOptions {
   store: Store;
@@ -70,7 +74,14 @@ export class SpoolWriter {
   #retryAt = 0;
   #stopped = false;
   readonly #direct = new Map<string, DirectWrite>();
-  #stats = { recorded: 0, storeFailures: 0 };
+  #stats: WriterStats = {
+    recorded: 0,
+    storeFailures: 0,
+    buffered: 0,
+    dropped: 0,
+    deadLettered: 0,
+    lastDeadLetterAt: undefined,
+  };
 
   constructor(options: SpoolWriterOptions) {
     this.#store = options.store;
@@ -106,15 +117,15 @@ export class SpoolWriter {
    * `refused` when the spool refused them (counted). Durable: resolves `stored` once the store
    * has them, `spooled` when it failed or was slow; rejects when the spool refused them.
    */
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteOutcome> {
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteResult> {
     if (!this.#spool.append(events)) {
-      if (failOpen) return Promise.resolve('refused');
+      if (failOpen) return Promise.resolve(notStored('refused'));
       const { reason } = this.#spool.stats();
       return Promise.reject(new StoreError(`events not accepted: ${reason ?? 'spool refused them'}`));
     }
     if (failOpen) {
       this.#schedule(this.#drainDelayMs);
-      return Promise.resolve('spooled');
+      return Promise.resolve(notStored('spooled'));
     }
     return this.#writeDirect(events);
   }
@@ -134,15 +145,15 @@ export class SpoolWriter {
     }
   }
 
-  async #writeDirect(events: readonly UsageEvent[]): Promise<WriteOutcome> {
+  async #writeDirect(events: readonly UsageEvent[]): Promise<WriteResult> {
     for (const event of events) this.#direct.set(event.id, { stored: false, passed: false });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const slow = new Promise<'slow'>((resolve) => {
       timer = setTimeout(() => resolve('slow'), this.#ackWaitMs);
     });
-    const insert = this.#store.insert(events).then(
-      () => {
-        this.#succeeded(events.length);
+    const insert = this.#insert(events).then(
+      (deadLettered): WriteResult => {
+        this.#succeeded(events.length - deadLettered.length);
         for (const event of events) {
           const direct = this.#direct.get(event.id);
           if (direct === undefined) continue;
@@ -150,21 +161,21 @@ export class SpoolWriter {
           if (direct.passed) this.#direct.delete(event.id);
           else direct.stored = true;
         }
-        return 'stored' as const;
+        return { outcome: 'stored', deadLettered };
       },
-      (error: unknown) => {
+      (error: unknown): WriteResult => {
         this.#failed(error, events.length);
         this.#releaseDirect(events);
-        return 'spooled' as const;
+        return notStored('spooled');
       },
     );
     try {
-      const outcome = await Promise.race([insert, slow]);
-      if (outcome === 'slow') {
+      const result = await Promise.race([insert, slow]);
+      if (result === 'slow') {
         // Still in flight: whatever it does, the events are on disk and the drain follows.
-        return 'spooled';
+        return notStored('spooled');
       }
-      return outcome;
+      return result;
     } finally {
       clearTimeout(timer);
       this.#schedule(this.#drainDelayMs);
@@ -210,13 +221,14 @@ export class SpoolWriter {
       for (let batch = this.#spool.next(BATCH_EVENTS); batch !== undefined; batch = this.#spool.next(BATCH_EVENTS)) {
         const events = this.#withoutDirect(batch.events);
         if (events.length > 0) {
+          let deadLettered: number;
           try {
-            await this.#store.insert(events);
+            deadLettered = (await this.#insert(events)).length;
           } catch (error) {
             this.#failed(error, events.length);
             return;
           }
-          this.#succeeded(events.length);
+          this.#succeeded(events.length - deadLettered);
         }
         batch.ack();
       }
@@ -227,6 +239,13 @@ export class SpoolWriter {
       this.#draining = undefined;
       if (this.#spool.stats().pending > 0) this.#schedule(this.#drainDelayMs);
     }
+  }
+
+  /** Inserts, dead-lettering poison events (counted and logged); returns the dead letters. */
+  async #insert(events: readonly UsageEvent[]): Promise<WriteResult['deadLettered']> {
+    const { deadLettered } = await writeSparingPoison(this.#store, events, this.#clock);
+    noteDeadLetters(this.#stats, deadLettered, this.#logger);
+    return deadLettered;
   }
 
   #withoutDirect(events: UsageEvent[]): UsageEvent[] {

@@ -14,12 +14,16 @@
  *   caller nothing. No timer is kept, so a ledger never holds a process open.
  * - Callers that need durability (`failOpen: false`, e.g. `tokenledger import`) get the
  *   store's error instead.
+ * - A poison event (the store refuses its content for good) is dead-lettered and the rest of
+ *   its write stored (poison-write.ts); only other errors are retried.
  *
  * @module
  */
-import { StoreError, redactSecrets } from '../errors/index.js';
-import type { Store } from '../store/index.js';
+import { StoreError } from '../errors/index.js';
+import type { DeadLetter, Store } from '../store/index.js';
 import type { Logger, UsageEvent } from '../types/index.js';
+import { writeSparingPoison } from './poison-write.js';
+import { describeStoreError } from './store-error-text.js';
 
 export interface WriterOptions {
   store: Store;
@@ -37,6 +41,16 @@ export interface WriterOptions {
  */
 export type WriteOutcome = 'stored' | 'buffered' | 'spooled' | 'refused';
 
+/** What became of one write's events. */
+export interface WriteResult {
+  outcome: WriteOutcome;
+  /** With `stored`: the write's events the store refused for good, now dead letters. */
+  deadLettered: DeadLetter[];
+}
+
+/** A write whose events are not in the store yet (buffered, spooled, refused). */
+export const notStored = (outcome: Exclude<WriteOutcome, 'stored'>): WriteResult => ({ outcome, deadLettered: [] });
+
 export interface WriterStats {
   /** Events the store acknowledged (durable), retried ones included. */
   recorded: number;
@@ -46,12 +60,16 @@ export interface WriterStats {
   buffered: number;
   /** Events dropped because the buffer was full. */
   dropped: number;
+  /** Events the store refused for good, dead-lettered (this process). */
+  deadLettered: number;
+  /** Epoch ms of the last dead letter, if any. */
+  lastDeadLetterAt: number | undefined;
 }
 
 interface Pending {
   events: readonly UsageEvent[];
   failOpen: boolean;
-  resolve: (outcome: WriteOutcome) => void;
+  resolve: (result: WriteResult) => void;
   reject: (error: unknown) => void;
 }
 
@@ -73,7 +91,14 @@ export class Writer {
   #buffer: UsageEvent[] = [];
   #consecutiveFailures = 0;
   #retryAt = 0;
-  #stats: WriterStats = { recorded: 0, storeFailures: 0, buffered: 0, dropped: 0 };
+  #stats: WriterStats = {
+    recorded: 0,
+    storeFailures: 0,
+    buffered: 0,
+    dropped: 0,
+    deadLettered: 0,
+    lastDeadLetterAt: undefined,
+  };
 
   constructor(options: WriterOptions) {
     this.#store = options.store;
@@ -104,12 +129,12 @@ export class Writer {
   }
 
   /** Resolves once the events are durable, or (fail-open) buffered after a store failure. */
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteOutcome> {
+  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteResult> {
     if (failOpen && this.#buffer.length > 0 && this.#clock() < this.#retryAt) {
       this.#bufferEvents(events);
-      return Promise.resolve('buffered');
+      return Promise.resolve(notStored('buffered'));
     }
-    return new Promise<WriteOutcome>((resolve, reject) => {
+    return new Promise<WriteResult>((resolve, reject) => {
       this.#queue.push({ events, failOpen, resolve, reject });
       this.#draining ??= this.#drain();
     });
@@ -124,8 +149,7 @@ export class Writer {
     while (this.#buffer.length > 0) {
       const chunk = this.#buffer.splice(0, RETRY_CHUNK);
       try {
-        await this.#store.insert(chunk);
-        this.#succeeded(chunk.length);
+        this.#succeeded(await this.#insert(chunk));
       } catch (error) {
         this.#buffer.unshift(...chunk);
         this.#failed(error, chunk.length);
@@ -149,9 +173,13 @@ export class Writer {
             ? batch[0]!.events
             : [...retried, ...batch.flatMap((p) => p.events)];
         try {
-          await this.#store.insert(events);
-          this.#succeeded(events.length);
-          for (const pending of batch) pending.resolve('stored');
+          const written = await this.#insert(events);
+          this.#succeeded(written);
+          const dead = new Map(written.deadLettered.map((letter) => [letter.id, letter]));
+          for (const pending of batch) {
+            const deadLettered = dead.size === 0 ? [] : pending.events.flatMap((event) => dead.get(event.id) ?? []);
+            pending.resolve({ outcome: 'stored', deadLettered });
+          }
         } catch (error) {
           this.#failed(error, events.length);
           this.#buffer.unshift(...retried);
@@ -159,7 +187,7 @@ export class Writer {
           for (const pending of batch) {
             if (pending.failOpen) {
               this.#bufferEvents(pending.events);
-              pending.resolve('buffered');
+              pending.resolve(notStored('buffered'));
             } else {
               pending.reject(storeError);
             }
@@ -172,8 +200,15 @@ export class Writer {
     }
   }
 
-  #succeeded(count: number): void {
-    this.#stats.recorded += count;
+  /** Inserts, dead-lettering poison events (counted and logged). */
+  async #insert(events: readonly UsageEvent[]): Promise<{ stored: number; deadLettered: DeadLetter[] }> {
+    const written = await writeSparingPoison(this.#store, events, this.#clock);
+    noteDeadLetters(this.#stats, written.deadLettered, this.#logger);
+    return { stored: events.length - written.deadLettered.length, deadLettered: written.deadLettered };
+  }
+
+  #succeeded({ stored }: { stored: number }): void {
+    this.#stats.recorded += stored;
     if (this.#consecutiveFailures > 0) {
       this.#logger.info('tokenledger: store is back; buffered events are being written', {
         buffered: this.#buffer.length,
@@ -216,10 +251,18 @@ export class Writer {
   }
 }
 
-/** Store errors may quote a connection URL: strip its password as well as key-shaped secrets. */
-export function describeStoreError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return redactSecrets(message.replace(/(\/\/[^/\s:@]+:)[^@\s]+@/g, '$1[redacted]@'));
+/** Counts dead letters in `stats` and logs each (they are rare: each names a broken event). */
+export function noteDeadLetters(stats: WriterStats, letters: readonly DeadLetter[], logger: Logger): void {
+  if (letters.length === 0) return;
+  stats.deadLettered += letters.length;
+  stats.lastDeadLetterAt = Date.parse(letters[letters.length - 1]!.time);
+  // One line per write, not per event: a burst of broken events must not flood the log.
+  const first = letters[0]!;
+  logger.error('tokenledger: the store refused events for good; they are dead-lettered, the rest was stored', {
+    deadLettered: letters.length,
+    id: first.id,
+    reason: first.reason,
+  });
 }
 
 function toStoreError(error: unknown, suffix?: string): StoreError {

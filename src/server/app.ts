@@ -24,11 +24,13 @@ import type { RequireKeyOptions } from './middleware/auth.js';
 import { type BrowserGuardOptions, browserGuard } from './middleware/browser-guard.js';
 import { createAnalyticsRoutes } from './routes/analytics.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
+import { createDeadLetterRoutes } from './routes/dead-letters.js';
 import { createHealthRoutes } from './routes/health.js';
 import { createIngestRoutes } from './routes/ingest.js';
 import { createOtlpTraceRoutes } from './routes/otlp-traces.js';
 import { createMetricsRoutes } from './routes/metrics.js';
 import { createOpenApiRoutes } from './routes/openapi.js';
+import { registerDeadLetterMetrics, watchDeadLetters } from './dead-letter-watch.js';
 import { watchSpool } from './spool-health.js';
 import { registerSpoolMetrics } from './spool-metrics.js';
 
@@ -70,6 +72,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     roleKeys.length === 0 && !binding.insecureOpen && (keys.any || exposed);
 
   registerSpoolMetrics(deps.metrics.registry, () => deps.ledger.stats());
+  registerDeadLetterMetrics(deps.metrics.registry, () => deps.ledger.stats());
   const recorder = createBatchingRecorder({
     ledger: deps.ledger,
     onEvent: (event) => deps.metrics.observeEvent(event),
@@ -114,6 +117,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   const health = createHealthState({ logger: deps.logger });
   watchLimits(health, deps, runtime.locked);
   watchSpool(health, deps.ledger);
+  watchDeadLetters(health, () => deps.ledger.stats());
   const router = createGatewayRouter(deps.config, env, deps.config.server.modelRoutes);
   const proxy = createGatewayProxy(runtime, deps.logger);
 
@@ -139,6 +143,10 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   app.route(
     '/v1/usage',
     createIngestRoutes(deps, limits, access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey')),
+  );
+  app.route(
+    '/v1/dead-letters',
+    createDeadLetterRoutes(deps, access(keys.read, 'read or admin', 'server.readKey or server.adminKey')),
   );
   app.route(
     '/v1/traces',

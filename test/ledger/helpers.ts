@@ -15,8 +15,9 @@ export interface FlakyStore extends Store {
   inner: Store;
 }
 
-export async function flakyStore(): Promise<FlakyStore> {
-  const inner = await openStore('memory:');
+/** Over `inner` (a fresh memory store when absent). */
+export async function flakyStore(given?: Store): Promise<FlakyStore> {
+  const inner = given ?? (await openStore('memory:'));
   const flaky: FlakyStore = {
     kind: inner.kind,
     down: false,

@@ -36,7 +36,14 @@ describe('record', () => {
     expect(await storedIds(store)).toEqual([event.id]);
     const [row] = await store.aggregate({ filter: {}, groupBy: [] });
     expect(row?.costNanos).toBe(3_250_000_000);
-    expect(ledger.stats()).toEqual({ recorded: 1, storeFailures: 0, buffered: 0, dropped: 0, rejected: 0 });
+    expect(ledger.stats()).toEqual({
+      recorded: 1,
+      storeFailures: 0,
+      buffered: 0,
+      dropped: 0,
+      rejected: 0,
+      deadLettered: 0,
+    });
   });
 
   it('normalizes a raw provider response (Anthropic cache read + write) and prices it', async () => {

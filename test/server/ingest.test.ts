@@ -16,7 +16,7 @@ describe('POST /v1/usage', () => {
     };
     const response = await server.request('/v1/usage', jsonPost(event));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ids: [event.id], recorded: 1 });
+    expect(await response.json()).toEqual({ ids: [event.id], recorded: 1, deadLettered: [] });
     const again = await server.request('/v1/usage', jsonPost(event));
     expect(again.status).toBe(200);
     const page = await server.store.events({ filter: {}, limit: 10 });

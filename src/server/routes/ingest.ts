@@ -7,7 +7,9 @@
  * 503: nothing of that request was acknowledged, so nothing acknowledged is lost. With the
  * spool (`tokenledger serve`), the events are on disk before any answer: 200 once the store
  * has them, 202 `{ spooled }` when the store failed or was slow (the drain stores them; do not
- * re-send), 503 only when the spool refused them.
+ * re-send), 503 only when the spool refused them. An event the store refuses for good (a
+ * constraint or encoding the validation could not see) is dead-lettered, the others stored:
+ * the 200 lists it in `deadLettered` with the reason (GET /v1/dead-letters keeps it).
  *
  * @module
  */
@@ -67,10 +69,12 @@ export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, acces
       const where = single ? '' : `events[${first.index}].`;
       throw badRequest(`${where}${first.error.message}`, `${where}${first.error.field ?? 'input'}`);
     }
-    for (const event of result.events) deps.metrics.observeEvent(event);
+    const dead = new Set(result.deadLettered.map((letter) => letter.id));
+    for (const event of result.events) if (!dead.has(event.id)) deps.metrics.observeEvent(event);
     const ids = result.events.map((event) => event.id);
     if (result.outcome === 'spooled') return c.json({ ids, recorded: 0, spooled: ids.length }, 202);
-    return c.json({ ids, recorded: result.events.length });
+    const deadLettered = result.deadLettered.map(({ id, reason }) => ({ id, reason }));
+    return c.json({ ids, recorded: result.events.length - deadLettered.length, deadLettered });
   });
   return app;
 }

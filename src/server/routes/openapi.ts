@@ -246,12 +246,40 @@ export function openApiDocument(limits: ServerLimits): object {
           responses: {
             200: json('Stored', {
               type: 'object',
-              properties: { ids: { type: 'array', items: { type: 'string' } }, recorded: { type: 'integer' } },
+              properties: {
+                ids: { type: 'array', items: { type: 'string' } },
+                recorded: { type: 'integer' },
+                deadLettered: {
+                  type: 'array',
+                  description: 'Events the store refused for good (kept in GET /v1/dead-letters), with the reason',
+                  items: {
+                    type: 'object',
+                    properties: { id: { type: 'string' }, reason: { type: 'string' } },
+                  },
+                },
+              },
             }),
             400: error,
             401: error,
             413: error,
             503: error,
+          },
+        },
+      },
+      '/v1/dead-letters': {
+        get: {
+          summary:
+            'Events the store refused for good (a constraint, an encoding, a range), newest first, with the reason and the event; count is how many are kept (read or admin key)',
+          security: [{ key: [] }],
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          ],
+          responses: {
+            200: json('Dead letters: { count, limit, offset, deadLetters: [{ id, time, reason, event }] }'),
+            400: error,
+            401: error,
+            403: error,
           },
         },
       },
