@@ -11,12 +11,17 @@ import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles the library, the CLI and the SQLite worker into `outdir` (relative to the repository or absolute). */
+/** Bundles the library, the CLI and the SQLite workers (store, budget counters) into `outdir` (relative to the repository or absolute). */
 export async function bundle(outdir = 'dist/src') {
   await build({
     absWorkingDir: root,
-    // The SQLite store's worker thread is started from its own file (store/worker-store.ts finds it).
-    entryPoints: ['src/index.ts', 'src/cli/main.ts', 'src/store/sqlite-worker.ts'],
+    // Worker threads start from files of their own (store/worker-client.ts finds them).
+    entryPoints: [
+      'src/index.ts',
+      'src/cli/main.ts',
+      'src/store/sqlite-worker.ts',
+      'src/budgets/sqlite-counters-worker.ts',
+    ],
     outbase: 'src',
     outdir,
     entryNames: '[dir]/[name]',

@@ -10,12 +10,19 @@ import { MemoryBudgetCounters } from './memory-counters.js';
 import { PostgresBudgetCounters } from './postgres-counters.js';
 import { RedisBudgetCounters } from './redis-counters.js';
 import { SqliteBudgetCounters } from './sqlite-counters.js';
+import { openSqliteBudgetCountersThread } from './sqlite-counters-thread.js';
 
 export interface OpenBudgetCountersOptions {
   /** The ledger's store URL (`sqlite:PATH`, `postgres://...`, `memory:`). */
   store: string;
   /** A `redis://` URL: counters go there instead. */
   redis?: string | undefined;
+  /**
+   * SQLite: where the counters run. `worker`: in a worker thread, so a reserve waiting for
+   * another process's lock holds only its own call (a server); `main`: on this thread.
+   * @default 'main'
+   */
+  sqliteThread?: 'main' | 'worker';
 }
 
 export async function openBudgetCounters(options: OpenBudgetCountersOptions): Promise<BudgetCounters> {
@@ -26,7 +33,9 @@ export async function openBudgetCounters(options: OpenBudgetCountersOptions): Pr
   if (scheme === 'sqlite' || scheme === 'file') {
     let path = url.slice(scheme.length + 1);
     if (path.startsWith('//')) path = path.slice(2);
-    return SqliteBudgetCounters.open({ path });
+    return options.sqliteThread === 'worker'
+      ? openSqliteBudgetCountersThread({ path })
+      : SqliteBudgetCounters.open({ path });
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return PostgresBudgetCounters.open({ url });
   throw new ConfigError('budgets need a sqlite:, postgres:// or memory: store, or redis', { field: 'store' });

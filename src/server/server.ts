@@ -272,7 +272,7 @@ async function refuseSelfUpstream(
 /** The budget guard over counters beside the ledger (or in Redis), when the config has budgets. */
 async function openBudgets(config: Config, db: string, logger: Logger): Promise<BudgetGuard | undefined> {
   if (config.budgets.length === 0) return undefined;
-  const counters = await openBudgetCounters({ store: db, redis: config.redis });
+  const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   const specs = config.budgets.map(budgetFromConfig);
   return createBudgetGuard({ budgets: specs, counters, pricer: createPricer({ overrides: config.prices }), logger });
 }

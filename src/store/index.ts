@@ -28,3 +28,8 @@ export {
   binValueMicros,
 } from './latency-histogram.js';
 export { isCostMismatch, COST_MISMATCH_PERCENT } from './cost-mismatch.js';
+export { isSqliteBusy } from './sqlite.js';
+export { openInWorker, workerEntry } from './worker-client.js';
+export type { Forwarded } from './worker-client.js';
+export { hostInWorker } from './worker-host.js';
+export type { HostOptions } from './worker-host.js';

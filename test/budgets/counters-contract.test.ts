@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import {
   MemoryBudgetCounters,
+  openBudgetCounters,
   PostgresBudgetCounters,
   RedisBudgetCounters,
   SqliteBudgetCounters,
@@ -28,5 +29,8 @@ afterAll(async () => {
 
 counterContract('memory', async () => new MemoryBudgetCounters());
 counterContract('sqlite', async () => SqliteBudgetCounters.open({ path: join(dir, 'counters.db') }));
+counterContract('sqlite in a worker thread', () =>
+  openBudgetCounters({ store: `sqlite:${join(dir, 'counters-thread.db')}`, sqliteThread: 'worker' }),
+);
 counterContract('postgres', () => PostgresBudgetCounters.open({ url: `${PG_URL}?schema=${schema}` }));
 counterContract('redis', async () => new RedisBudgetCounters({ redis: 'redis://127.0.0.1:6379', prefix }));

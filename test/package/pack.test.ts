@@ -87,8 +87,9 @@ describe('the packed package', () => {
         'dist/src/index.js',
         'dist/src/index.d.ts',
         'dist/src/cli/main.js',
-        // serve's SQLite store runs in a worker thread started from this file.
+        // serve's SQLite store and budget counters run in worker threads started from these files.
         'dist/src/store/sqlite-worker.js',
+        'dist/src/budgets/sqlite-counters-worker.js',
         'web/dist/index.html',
       ]),
     );

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
@@ -44,6 +44,18 @@ setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
   });
   // Wrapped: an async function returning the promise itself would wait for it.
   return { released: exited };
+}
+
+/** One JSON gateway call; its status and how long it took. */
+async function gatewayCall(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.text();
+  return { status: response.status, ms: performance.now() - started };
 }
 
 function percentile(values: number[], p: number): number {
@@ -140,6 +152,59 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
       for (const run of stored) if (run !== undefined) counts.set(run, (counts.get(run) ?? 0) + 1);
       expect(runs.filter((run) => counts.get(run) !== 1)).toEqual([]);
       expect(stored).toHaveLength(20 + baseline.length + runs.length);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  }, 120_000);
+
+  it('with a budget on the SQLite counters: a budgeted call waits for the lock alone; other calls and /healthz keep answering', async () => {
+    const file = join(dir, 'budgets.db');
+    const config = join(dir, 'budgets.config.json');
+    // failureMode open: past the counters' 2 s wait the call is admitted without a hold.
+    const budgets = [{ name: 'team', capUsd: 100, window: 'day', scope: { agent: 'budgeted' }, failureMode: 'open' }];
+    writeFileSync(config, JSON.stringify({ budgets }));
+    const serve = await spawnServe(['--port', '0', '--db', `sqlite:${file}`, '--config', config], {
+      OPENAI_BASE_URL: `${mock.url}/v1`,
+      OPENAI_API_KEY: 'sk-test',
+    });
+    try {
+      for (let i = 0; i < 10; i++) {
+        expect((await gatewayCall(serve.url, { 'x-tokenledger-agent': 'budgeted' })).status).toBe(200);
+        expect((await gatewayCall(serve.url, { 'x-tokenledger-agent': 'free' })).status).toBe(200);
+      }
+      const { released } = await holdWriteLock(file, HOLD_MS);
+      const lockedAt = performance.now();
+      const budgeted = gatewayCall(serve.url, { 'x-tokenledger-agent': 'budgeted' });
+      const free: { status: number; ms: number }[] = [];
+      const health: { status: number; ms: number }[] = [];
+      const during = async (work: () => Promise<void>): Promise<void> => {
+        while (performance.now() - lockedAt < HOLD_MS - 500) await work();
+      };
+      await Promise.all([
+        during(async () => {
+          free.push(await gatewayCall(serve.url, { 'x-tokenledger-agent': 'free' }));
+        }),
+        during(async () => {
+          const started = performance.now();
+          const response = await fetch(`${serve.url}/healthz`);
+          await response.text();
+          health.push({ status: response.status, ms: performance.now() - started });
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }),
+      ]);
+      const budgetedCall = await budgeted;
+      // The reserve waited for the lock (2 s, then admitted without a hold) or until it was released.
+      expect(budgetedCall.status).toBe(200);
+      expect(budgetedCall.ms).toBeGreaterThan(1000);
+      // Meanwhile nothing else waited: with the counters on the main thread, every request did.
+      expect(free.length).toBeGreaterThan(20);
+      expect(free.filter((call) => call.status !== 200)).toEqual([]);
+      expect(Math.max(...free.map((call) => call.ms))).toBeLessThan(1000);
+      expect(health.length).toBeGreaterThan(5);
+      expect(health.filter((op) => op.status !== 200)).toEqual([]);
+      expect(Math.max(...health.map((op) => op.ms))).toBeLessThan(1000);
+      expect(await released).toBe(0);
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;
