@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
 import { spawnServe, type ServeProcess } from '../server/serve-process.js';
+import { expectedText, librarySnippets } from './readme-blocks.js';
 
 const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
 
 /** The README's first ```LANGUAGE block and the ```text block right after it. */
 function example(language: 'python' | 'bash'): { code: string; output: string } {
-  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\`\\n\\n\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(README);
-  if (match?.[1] === undefined || match[2] === undefined)
-    throw new Error(`README: no ${language} block with its output`);
-  return { code: match[1], output: match[2] };
+  const [snippet] = librarySnippets(README, language);
+  if (snippet?.expected === undefined) throw new Error(`README: no ${language} block with its output`);
+  return { code: snippet.code, output: expectedText(snippet.expected) };
 }
 
 /** Runs `code` on the interpreter's stdin against the served ledger; its stdout. */

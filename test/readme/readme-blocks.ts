@@ -79,11 +79,11 @@ export interface LibrarySnippet {
 
 const CONFIG_MARK = '# tokenledger.config.yaml';
 
-/** Every ```ts block of `markdown`, with its config and its output where the README has them. */
-export function librarySnippets(markdown: string): LibrarySnippet[] {
+/** Every ```LANGUAGE block of `markdown` (ts by default), with its config and its output where the README has them. */
+export function librarySnippets(markdown: string, language = 'ts'): LibrarySnippet[] {
   const blocks = fencedBlocks(markdown);
   return blocks.flatMap((block, index) => {
-    if (block.language !== 'ts') return [];
+    if (block.language !== language) return [];
     const before = blocks[index - 1];
     const after = blocks[index + 1];
     const snippet: LibrarySnippet = { line: block.line, code: `${block.body.join('\n')}\n` };

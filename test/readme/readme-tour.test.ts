@@ -7,11 +7,14 @@
  * serve` there (a new SQLite ledger; upstreams pointed at the local mock provider, never the
  * network); the README's port 8787 stands for that server's port, in the commands and in the
  * output. A command that starts a server itself (`tokenledger serve ...`) gets `--port N` (a
- * free port) and is compared up to its "listening on" line. What "the same" means (trimming
- * with `...`, run-to-run values) is in readme-blocks.ts.
+ * free port) and is compared up to its "listening on" line. Before each command the test waits
+ * until the server has stored what earlier ones sent (Served.settled). What "the same" means
+ * (trimming with `...`, run-to-run values) is in readme-blocks.ts.
  *
  * Every transcript block of the README must be claimed by exactly one entry below: run, with
- * what the prose around it says is set up, or listed in NOT_RUN with the reason.
+ * what the prose around it says is set up, or listed in NOT_RUN with the reason. The library
+ * snippets (```ts) likewise: each runs with tsx in a fresh folder with its config and must print
+ * the ```text block that follows it.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -56,7 +59,7 @@ const RUN: Scenario[] = [
   { match: 'tokenledger usage docs/examples/openrouter-web-search.json' },
   { match: 'tokenledger prices claude-sonnet-4-20250514' },
   { match: 'tokenledger usage docs/examples/anthropic-advisor.json' },
-  { match: 'npm run example:stock' },
+  { match: ['npm run example:stock', 'tokenledger report --run AAPL'] },
   { match: 'tokenledger serve          #' },
   { match: 'TOKENLEDGER_GATEWAY_KEYS=' },
   { match: 'OPENAI_BASE_URL=http://localhost:8787/v1 tokenledger serve' },
@@ -155,6 +158,7 @@ async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Ar
   const results: Array<{ shown: string; real: string }> = [];
   try {
     for (const step of blocks.flatMap((block) => block.steps)) {
+      await served?.settled();
       const command = here(step.command);
       const output = SERVE.test(command)
         ? await runUntilListening(command.replace(SERVE, `tokenledger serve --port ${port}`), dir, env)

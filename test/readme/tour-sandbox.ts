@@ -144,7 +144,26 @@ export function runTypeScript(file: string, cwd: string, env: NodeJS.ProcessEnv)
 
 export interface Served {
   port: number;
+  /**
+   * Resolves once the server has stored what it took in (its /healthz shows no event pending
+   * in the spool or buffered): the gateway answers before its event reaches the store, and a
+   * person typing the next command gives it that time.
+   */
+  settled(): Promise<void>;
   stop(): Promise<void>;
+}
+
+interface Health {
+  ledger?: { buffered?: number; spool?: { pending?: number } };
+}
+
+async function settled(port: number): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as Health;
+    if ((health.ledger?.buffered ?? 0) === 0 && (health.ledger?.spool?.pending ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`serve on port ${port}: events still pending after 5 s`);
 }
 
 /** `tokenledger serve` (the bundled CLI) in `cwd` on a free port, for the README's curl commands. */
@@ -161,6 +180,7 @@ export function startServe(sandbox: Sandbox, cwd: string, env: NodeJS.ProcessEnv
       if (port !== undefined)
         resolve({
           port: Number(port),
+          settled: () => settled(Number(port)),
           stop: async () => {
             child.kill('SIGTERM');
             await exited;
