@@ -55,11 +55,12 @@ interface Scenario {
 const ADMIN_KEY = 'tl-admin-readme-0123456789';
 
 const RUN: Scenario[] = [
+  // First: the slowest (the example replays its recorded latencies, ~6 s), so the rest overlaps it.
+  { match: ['npm run example:stock', 'tokenledger report --run AAPL'] },
   { match: 'tokenledger usage docs/examples/anthropic-response.json' },
   { match: 'tokenledger usage docs/examples/openrouter-web-search.json' },
   { match: 'tokenledger prices claude-sonnet-4-20250514' },
   { match: 'tokenledger usage docs/examples/anthropic-advisor.json' },
-  { match: ['npm run example:stock', 'tokenledger report --run AAPL'] },
   { match: 'tokenledger serve          #' },
   { match: 'TOKENLEDGER_GATEWAY_KEYS=' },
   { match: 'OPENAI_BASE_URL=http://localhost:8787/v1 tokenledger serve' },
