@@ -6,6 +6,8 @@ export type {
   AggregateQuery,
   AggregateRow,
   GroupKey,
+  FieldGroupKey,
+  TagGroupKey,
   Percentiles,
   EventPage,
   EventPageQuery,
@@ -33,3 +35,4 @@ export { openInWorker, workerEntry } from './worker-client.js';
 export type { Forwarded } from './worker-client.js';
 export { hostInWorker } from './worker-host.js';
 export type { HostOptions } from './worker-host.js';
+export { isGroupKey, tagOfGroupKey, MAX_GROUP_KEYS } from './query-check.js';

@@ -27,13 +27,14 @@ import { checkLimit, decodeCursor, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
-import { checkAggregateQuery } from './query-check.js';
+import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
 import { deadLetterPage } from './dead-letters.js';
 import type {
   AggregateQuery,
   AggregateRow,
   DeadLetter,
+  FieldGroupKey,
   DeadLetterQuery,
   EventPage,
   EventPageQuery,
@@ -78,6 +79,8 @@ interface Group {
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly byId = new Map<string, Kept>();
+  /** The tag index: key -> value -> ids (text values only, as the SQL stores' event_tags). */
+  private readonly byTag = new Map<string, Map<string, Set<string>>>();
   private readonly letters = new Map<string, DeadLetter>();
   private readonly exactLimit: number;
   private closed = false;
@@ -94,6 +97,7 @@ export class MemoryStore implements Store {
     for (const kept of rows) {
       if (this.byId.has(kept.row.id)) continue;
       this.byId.set(kept.row.id, kept);
+      this.indexTags(kept, 'add');
       added += 1;
     }
     return added;
@@ -129,12 +133,14 @@ export class MemoryStore implements Store {
     const { groupBy } = checkAggregateQuery(query);
     const width = query.interval === undefined ? 0 : intervalMs(query.interval);
     const groups = new Map<string, Group>();
-    for (const kept of this.byId.values()) {
+    for (const kept of this.candidates(query.filter)) {
       if (!matches(kept, query.filter)) continue;
       const { row } = kept;
-      const raw = groupBy.map((name) =>
-        name === 'bucket' ? bucketStart(row.time_ms, width) : name === 'status' ? row.status : row[name],
-      );
+      const raw = groupBy.map((name) => {
+        const tag = tagOfGroupKey(name);
+        if (tag !== undefined) return Object.hasOwn(kept.tags, tag) ? kept.tags[tag] : null;
+        return name === 'bucket' ? bucketStart(row.time_ms, width) : row[name as Exclude<FieldGroupKey, 'bucket'>];
+      });
       const values = normalizeGroupValues(groupBy, raw);
       const id = groupId(values);
       let group = groups.get(id);
@@ -185,7 +191,7 @@ export class MemoryStore implements Store {
     this.checkOpen();
     const limit = checkLimit(query.limit);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = [...this.byId.values()]
+    const rows = [...this.candidates(query.filter)]
       .filter((kept) => matches(kept, query.filter))
       .map((kept) => kept.row)
       .filter(
@@ -211,9 +217,10 @@ export class MemoryStore implements Store {
   async delete(filter: Filter): Promise<number> {
     this.checkOpen();
     let removed = 0;
-    for (const [id, kept] of this.byId) {
+    for (const kept of [...this.candidates(filter)]) {
       if (matches(kept, filter)) {
-        this.byId.delete(id);
+        this.byId.delete(kept.row.id);
+        this.indexTags(kept, 'remove');
         removed += 1;
       }
     }
@@ -226,6 +233,43 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /** Adds an event to the tag index, or removes it. */
+  private indexTags(kept: Kept, change: 'add' | 'remove'): void {
+    for (const [key, value] of Object.entries(kept.tags)) {
+      if (typeof value !== 'string') continue;
+      let values = this.byTag.get(key);
+      if (values === undefined) {
+        values = new Map();
+        this.byTag.set(key, values);
+      }
+      let ids = values.get(value);
+      if (ids === undefined) {
+        ids = new Set();
+        values.set(value, ids);
+      }
+      if (change === 'add') ids.add(kept.row.id);
+      else ids.delete(kept.row.id);
+    }
+  }
+
+  /** The events a filter may match: those of its rarest tag when it has tags, else all. */
+  private candidates(filter: Filter): Iterable<Kept> {
+    const tags = Object.entries(filter.tags ?? {});
+    if (tags.length === 0) return this.byId.values();
+    let smallest: Set<string> | undefined;
+    for (const [key, value] of tags) {
+      const ids = this.byTag.get(key)?.get(value);
+      if (ids === undefined) return [];
+      if (smallest === undefined || ids.size < smallest.size) smallest = ids;
+    }
+    const out: Kept[] = [];
+    for (const id of smallest ?? []) {
+      const kept = this.byId.get(id);
+      if (kept !== undefined) out.push(kept);
+    }
+    return out;
   }
 
   private checkOpen(): void {

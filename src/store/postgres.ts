@@ -109,7 +109,8 @@ const DAY_EXPR = bucketExpr('time_ms', DAY_MS);
 
 /**
  * One statement (so one round trip and an implicit transaction): insert the events, then add
- * what the newly inserted ones (`ins`, duplicates excluded) contribute to every rollup. Rollup
+ * what the newly inserted ones (`ins`, duplicates excluded) contribute to the tag index (text
+ * values, as tag-rows.ts takes them) and to every rollup. Rollup
  * rows are written in key order so concurrent writers lock them in the same order.
  */
 const INSERT_SQL = `WITH ins AS (
@@ -118,6 +119,9 @@ SELECT ${EVENT_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? `${c}::jsonb` : c)).joi
 FROM unnest(${EVENT_COLUMNS.map((c, i) => `$${i + 1}::${arrayType(c)}`).join(', ')}) AS t(${EVENT_COLUMNS.join(', ')})
 ORDER BY id
 ON CONFLICT (id) DO NOTHING RETURNING *),
+tg AS (INSERT INTO event_tags (event_id, key, value, event_time_ms)
+SELECT ins.id, t.key, t.value #>> '{}', ins.time_ms FROM ins, jsonb_each(ins.tags) t
+WHERE jsonb_typeof(t.value) = 'string' ORDER BY 1, 2),
 rh AS (INSERT INTO rollup_hourly (${ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT ${HOUR_EXPR}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
 FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_UPSERT_SQL}),
@@ -292,7 +296,7 @@ export class PostgresStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const { sql, params } = eventsPageSql(query, limit, 'postgres');
+    const { sql, params } = eventsPageSql(query, limit);
     let raw: Record<string, unknown>[];
     try {
       raw = await this.reader.all(sql, params);
@@ -315,7 +319,7 @@ export class PostgresStore implements Store {
   }
 
   async delete(filter: Filter): Promise<number> {
-    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'postgres');
+    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() });
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT ${HOUR_EXPR} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     return this.transaction(async (client) => {

@@ -39,6 +39,7 @@ import {
   rollupCanServe,
   rollupWhere,
   ROLLUP_SUMS_SQL,
+  tagJoins,
   type SqlPart,
   type SqlReader,
   type TimeRange,
@@ -110,8 +111,8 @@ function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[
   );
 }
 
-function segmentWhere(segment: Segment, filter: Filter, reader: SqlReader): SqlPart {
-  if (segment.table === 'events') return eventsWhere(filter, segment.range, reader.dialect);
+function segmentWhere(segment: Segment, filter: Filter): SqlPart {
+  if (segment.table === 'events') return eventsWhere(filter, segment.range);
   return rollupWhere(filter, segment.range, segment.table === 'daily' ? 'day_ms' : 'hour_ms');
 }
 
@@ -130,13 +131,15 @@ export async function aggregateSql(
   // Segments are independent: on PostgreSQL they run on several pooled connections at once.
   const results = await Promise.all(
     segments.map((segment) => {
-      const where = segmentWhere(segment, filter, reader);
+      const where = segmentWhere(segment, filter);
       const g = selectGroups(groupExprs(groupBy, interval, segment.table));
-      const sql =
-        segment.table === 'events'
-          ? `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${where.sql}${g.groupBy}`
-          : `SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM ${segment.table === 'daily' ? 'rollup_daily' : 'rollup_hourly'} ${where.sql}${g.groupBy}`;
-      return reader.all(sql, where.params);
+      if (segment.table === 'events') {
+        const joins = tagJoins(groupBy);
+        const sql = `SELECT ${g.select}${EVENTS_SUMS_SQL} FROM events ${joins.sql} ${where.sql}${g.groupBy}`;
+        return reader.all(sql, [...joins.params, ...where.params]);
+      }
+      const table = segment.table === 'daily' ? 'rollup_daily' : 'rollup_hourly';
+      return reader.all(`SELECT ${g.select}${ROLLUP_SUMS_SQL} FROM ${table} ${where.sql}${g.groupBy}`, where.params);
     }),
   );
   for (const row of results.flat()) {
@@ -192,11 +195,13 @@ async function exactByGroup(input: PercentileInput, metric: 0 | 1): Promise<Map<
   const { reader, query, groupBy } = input;
   const valueColumn = metric === 0 ? 'duration_us' : 'ttft_us';
   const fullRange = { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() };
-  const where = eventsWhere(query.filter, fullRange, reader.dialect);
+  const where = eventsWhere(query.filter, fullRange);
   const g = selectGroups(groupExprs(groupBy, query.interval, 'events'));
   const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${valueColumn} IS NOT NULL`;
+  const joins = tagJoins(groupBy);
   const values = new Map<string, number[]>();
-  for (const row of await reader.all(`SELECT ${g.select}${valueColumn} AS v FROM events ${condition}`, where.params)) {
+  const sql = `SELECT ${g.select}${valueColumn} AS v FROM events ${joins.sql} ${condition}`;
+  for (const row of await reader.all(sql, [...joins.params, ...where.params])) {
     const id = groupId(groupValuesOf(row, groupBy));
     const list = values.get(id);
     if (list === undefined) values.set(id, [Number(row['v'])]);
@@ -231,16 +236,17 @@ async function histogramByGroup(
   };
   const reads: Promise<void>[] = [];
   for (const segment of input.segments) {
-    const where = segmentWhere(segment, query.filter, reader);
+    const where = segmentWhere(segment, query.filter);
     const g = selectGroups(groupExprs(groupBy, query.interval, segment.table));
     if (segment.table === 'events') {
       for (const metric of metrics) {
         const binColumn = metric === 0 ? 'duration_bin' : 'ttft_bin';
         const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} ${binColumn} IS NOT NULL`;
         const groupByBins = g.groupBy === '' ? ` GROUP BY ${binColumn}` : `${g.groupBy}, ${binColumn}`;
-        const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${condition}${groupByBins}`;
+        const joins = tagJoins(groupBy);
+        const sql = `SELECT ${g.select}${binColumn} AS bin, COUNT(*) AS n FROM events ${joins.sql} ${condition}${groupByBins}`;
         reads.push(
-          reader.all(sql, where.params).then((rows) => {
+          reader.all(sql, [...joins.params, ...where.params]).then((rows) => {
             for (const row of rows) add(metric, row);
           }),
         );

@@ -12,6 +12,7 @@ import { intervalMs } from './aggregate-rows.js';
 import { decodeCursor } from './cursor.js';
 import { COST_MISMATCH_SQL } from './cost-mismatch.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
+import { tagOfGroupKey } from './query-check.js';
 import type { GroupKey, TraceSpanRow } from './store.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -40,7 +41,7 @@ export interface TimeRange {
 }
 
 /** WHERE for the raw events table: the whole filter, with the time range given separately. */
-export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialect): SqlPart {
+export function eventsWhere(filter: Filter, range: TimeRange): SqlPart {
   const clauses: string[] = [];
   const params: SqlParam[] = [];
   if (range.fromMs !== undefined) {
@@ -58,29 +59,28 @@ export function eventsWhere(filter: Filter, range: TimeRange, dialect: SqlDialec
       params.push(value);
     }
   }
-  const tags = Object.entries(filter.tags ?? {});
-  if (tags.length > 0) {
-    if (dialect === 'postgres') {
-      clauses.push('tags @> ?::jsonb');
-      params.push(JSON.stringify(Object.fromEntries(tags)));
-    } else {
-      for (const [key, value] of tags) {
-        if (/^[A-Za-z0-9_.:@ -]+$/.test(key)) {
-          // A quoted JSON path label: about twice as fast as json_each.
-          // A number stored under the key compares unequal to the text value, as on PostgreSQL.
-          clauses.push('json_extract(events.tags, ?) = ?');
-          params.push(`$."${key}"`, value);
-        } else {
-          // json_each matches any key, even ones a JSON path could not spell.
-          clauses.push(
-            "EXISTS (SELECT 1 FROM json_each(events.tags) WHERE json_each.key = ? AND json_each.type = 'text' AND json_each.value = ?)",
-          );
-          params.push(key, value);
-        }
-      }
-    }
+  for (const [key, value] of Object.entries(filter.tags ?? {})) {
+    // The tag index (event_tags, version 11): one index range per tag, within the time range.
+    const within = tagTimeRange(range);
+    clauses.push(`id IN (SELECT event_id FROM event_tags WHERE key = ? AND value = ?${within.sql})`);
+    params.push(key, value, ...within.params);
   }
   return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+}
+
+/** The time range as a condition on event_tags' copy of the event time. */
+function tagTimeRange(range: TimeRange): SqlPart {
+  const clauses: string[] = [];
+  const params: SqlParam[] = [];
+  if (range.fromMs !== undefined) {
+    clauses.push(' AND event_time_ms >= ?');
+    params.push(range.fromMs);
+  }
+  if (range.toMs !== undefined) {
+    clauses.push(' AND event_time_ms < ?');
+    params.push(range.toMs);
+  }
+  return { sql: clauses.join(''), params };
 }
 
 /** True when the rollups can answer this filter and grouping (no run, no tags, buckets ≥ 1h). */
@@ -88,6 +88,7 @@ export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], int
   if (filter.run !== undefined) return false;
   if (filter.tags !== undefined && Object.keys(filter.tags).length > 0) return false;
   if (groupBy.includes('run')) return false;
+  if (groupBy.some((key) => tagOfGroupKey(key) !== undefined)) return false;
   if (groupBy.includes('bucket') && interval === '1m') return false;
   return true;
 }
@@ -125,13 +126,31 @@ export function bucketExpr(column: string, width: number): string {
   return `(${column} - (((${column} % ${width}) + ${width}) % ${width}))`;
 }
 
-/** Group expressions, one per group key, for the events table or the rollups. */
+/**
+ * What grouping by tag keys adds to a query over events: one LEFT JOIN of event_tags per tag key
+ * (its primary key finds the event's value; no row: `null`), aliased `tg0`, `tg1`... by the
+ * key's place in `groupBy`. Params come before the WHERE's.
+ */
+export function tagJoins(groupBy: readonly GroupKey[]): SqlPart {
+  const joins: string[] = [];
+  const params: SqlParam[] = [];
+  groupBy.forEach((key, i) => {
+    const tag = tagOfGroupKey(key);
+    if (tag === undefined) return;
+    joins.push(`LEFT JOIN event_tags tg${i} ON tg${i}.event_id = events.id AND tg${i}.key = ?`);
+    params.push(tag);
+  });
+  return { sql: joins.join(' '), params };
+}
+
+/** Group expressions, one per group key, for the events table (with `tagJoins`) or the rollups. */
 export function groupExprs(
   groupBy: readonly GroupKey[],
   interval: Interval | undefined,
   table: 'events' | 'rollup' | 'daily',
 ): string[] {
-  return groupBy.map((key) => {
+  return groupBy.map((key, i) => {
+    if (tagOfGroupKey(key) !== undefined) return `tg${i}.value`;
     if (key === 'bucket') {
       const column = table === 'events' ? 'time_ms' : table === 'rollup' ? 'hour_ms' : 'day_ms';
       return bucketExpr(column, intervalMs(interval ?? '1h'));
@@ -328,12 +347,8 @@ ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}
  * The SQL of one `events()` page, newest first: the filter, the cursor's position, and one row
  * more than the limit so the caller knows whether a next page exists.
  */
-export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit: number, dialect: SqlDialect): SqlPart {
-  const where = eventsWhere(
-    query.filter,
-    { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() },
-    dialect,
-  );
+export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit: number): SqlPart {
+  const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() });
   const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
   const params: SqlParam[] = [...where.params];
   if (query.cursor !== undefined) {

@@ -45,6 +45,7 @@ import {
   type SqlReader,
 } from './sql-query.js';
 import { ROLLUP_IN_INSERT_MIN, SqlitePendingRollups } from './sqlite-rollups.js';
+import { INSERT_TAG_SQL, tagRows } from './tag-rows.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -180,9 +181,14 @@ export class SqliteStore implements Store {
     );
     const pending = new SqlitePendingRollups(db, options.rollupDelayMs ?? 2);
     this.pending = pending;
+    const insertTag = db.prepare(INSERT_TAG_SQL);
     const write = db.transaction((rows: EventRow[]): number => {
       const added: EventRow[] = [];
-      for (const row of rows) if (this.insertEvent.run(rowValues(row)).changes === 1) added.push(row);
+      for (const row of rows) {
+        if (this.insertEvent.run(rowValues(row)).changes !== 1) continue;
+        added.push(row);
+        for (const tag of tagRows(row)) insertTag.run(tag);
+      }
       if (added.length >= ROLLUP_IN_INSERT_MIN) pending.addRows(added);
       else for (const row of added) pending.mark(row.id);
       return added.length;
@@ -300,7 +306,7 @@ export class SqliteStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const { sql, params } = eventsPageSql(query, limit, 'sqlite');
+    const { sql, params } = eventsPageSql(query, limit);
     return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit);
   }
 
@@ -311,7 +317,7 @@ export class SqliteStore implements Store {
   }
 
   async delete(filter: Filter): Promise<number> {
-    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() }, 'sqlite');
+    const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() });
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT ${bucketExpr('time_ms', HOUR_MS)} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
     const run = this.db.transaction((): number => {

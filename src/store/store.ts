@@ -10,8 +10,14 @@
  */
 import type { Filter, Interval, UsageEvent } from '../types/index.js';
 
+/** The dimensions every event has. */
+export type FieldGroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'bucket';
+
+/** A tag key as a dimension: `tag:team` groups by the value of the event's `team` tag (`null`: no such tag). */
+export type TagGroupKey = `tag:${string}`;
+
 /** Dimensions an aggregate can be grouped by. `bucket` needs `interval`. */
-export type GroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'bucket';
+export type GroupKey = FieldGroupKey | TagGroupKey;
 
 export interface AggregateQuery {
   filter: Filter;

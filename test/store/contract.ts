@@ -68,6 +68,12 @@ const GROUPINGS: { groupBy: GroupKey[]; interval?: Interval }[] = [
   { groupBy: ['agent', 'model'] },
   { groupBy: ['model', 'bucket'], interval: '1h' },
   { groupBy: ['provider', 'model', 'agent', 'run', 'status', 'bucket'], interval: '1d' },
+  { groupBy: ['tag:team'] },
+  { groupBy: ['tag:user', 'model'] },
+  { groupBy: ['agent', 'tag:team'] },
+  { groupBy: ['tag:team', 'tag:user'] },
+  { groupBy: ['tag:we"ird\\key'] },
+  { groupBy: ['tag:team', 'bucket'], interval: '1h' },
 ];
 
 /** Registers the contract suite for one store. */
@@ -250,6 +256,16 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       all.length = 0;
       all.push(...remaining);
       for (const grouping of GROUPINGS.slice(0, 8)) {
+        // The deleted events' tag rows went with them.
+        for (const grouping of [
+          { groupBy: ['tag:team'] as GroupKey[] },
+          { groupBy: ['tag:user', 'agent'] as GroupKey[] },
+        ]) {
+          for (const f of [{}, { tags: { team: 'red' } }]) {
+            const query = { filter: f, ...grouping };
+            expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(all, query));
+          }
+        }
         for (const f of [{}, { agent: 'trader' }, { from: new Date(T0 + 3 * HOUR), to: new Date(T0 + 13 * HOUR) }]) {
           const query = { filter: f, ...grouping };
           expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(all, query));

@@ -274,6 +274,51 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   });
 }
 
+/** Three events as version 10 stored them: tags in the JSON column only (a number among them). */
+async function seedVersion10WithTags(dialect: Dialect, run: Run): Promise<void> {
+  await applyUpTo(10, dialect, run);
+  const json = (tags: string) => (dialect === 'postgres' ? `'${tags}'::jsonb` : `'${tags}'`);
+  for (const [id, offset, tags] of [
+    ['t-1', 0, '{"team":"red","user":"ana"}'],
+    ['t-2', 1000, '{"team":"blue","n":3}'],
+    ['t-3', 2 * HOUR, '{}'],
+  ] as const) {
+    await run(`INSERT INTO events (id, time_ms, provider, model, tags, input_tokens, output_tokens, total_tokens,
+      cost_total_nanos, status, attempts, estimated)
+      VALUES ('${id}', ${T + offset}, 'openai', 'gpt-4o-mini', ${json(tags)}, 10, 2, 12, 100, 'ok', 1, 0)`);
+  }
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  it(`${dialect}: 11 (tag index) over version 10 fills the index from the stored tags; new events and deletes keep it`, async () => {
+    const store = await openSeeded(dialect, (run) => seedVersion10WithTags(dialect, run));
+    try {
+      const calls = async (query: Parameters<Store['aggregate']>[0]) =>
+        (await store.aggregate(query)).map((row) => [row.key, row.calls]);
+      expect(await calls({ filter: { tags: { team: 'red' } }, groupBy: [] })).toEqual([[{}, 1]]);
+      // A number was never a text value: not indexed, matched by no filter, grouped as no value.
+      expect(await calls({ filter: { tags: { n: '3' } }, groupBy: [] })).toEqual([]);
+      expect(await calls({ filter: {}, groupBy: ['tag:team'] })).toEqual([
+        [{ 'tag:team': null }, 1],
+        [{ 'tag:team': 'blue' }, 1],
+        [{ 'tag:team': 'red' }, 1],
+      ]);
+      await store.insert([{ ...event('t-4'), tags: { team: 'red' } }]);
+      expect(await calls({ filter: { tags: { team: 'red' } }, groupBy: ['tag:user'] })).toEqual([
+        [{ 'tag:user': null }, 1],
+        [{ 'tag:user': 'ana' }, 1],
+      ]);
+      expect(await store.delete({ tags: { team: 'red' } })).toBe(2);
+      expect(await calls({ filter: {}, groupBy: ['tag:team'] })).toEqual([
+        [{ 'tag:team': null }, 1],
+        [{ 'tag:team': 'blue' }, 1],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 describe('migration 7 froze the registry of its day', () => {
   it('every provider name the registry folds today is folded by a migration (add one for new aliases)', () => {
     for (const record of providerRecords()) {

@@ -49,8 +49,11 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       if (g === 'bucket') {
         const w = WIDTH[query.interval ?? '1h'];
         key.bucket = new Date(Math.floor(Date.parse(event.time) / w) * w).toISOString();
+      } else if (g.startsWith('tag:')) {
+        const value = event.tags[g.slice(4)];
+        key[g] = typeof value === 'string' ? value : null;
       } else {
-        key[g] = event[g] ?? null;
+        key[g] = event[g as 'provider' | 'model' | 'agent' | 'run' | 'status'] ?? null;
       }
     }
     const id = JSON.stringify(query.groupBy.map((g) => key[g]));

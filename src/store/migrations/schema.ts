@@ -19,6 +19,7 @@
  * - `events.warnings` and the rollups' `warning_calls` (version 5).
  * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
  * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
+ * - `event_tags` (version 11): the tags as rows, indexed, for tag filters and group-by-tag.
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
  *   as JSON text, see dead-letters.ts).
  *
@@ -292,6 +293,34 @@ WHERE provider_cost_nanos > 0`);
   return statements;
 }
 
+/**
+ * Version 11: `event_tags`, one row per (event, tag key) with the tag's text value and the event's
+ * time, indexed by key, value and time (a tag filter over a time range is one index range) and
+ * by event (group by a tag: one lookup per event). Rows go with their event (ON DELETE CASCADE).
+ * Only text values are indexed, as only text values ever matched a tag filter.
+ */
+function tagIndexStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const id = dialect === 'postgres' ? 'text COLLATE "C"' : 'text';
+  const backfill =
+    dialect === 'postgres'
+      ? `INSERT INTO event_tags (event_id, key, value, event_time_ms)
+SELECT e.id, t.key, t.value #>> '{}', e.time_ms FROM events e, jsonb_each(e.tags) t WHERE jsonb_typeof(t.value) = 'string'`
+      : `INSERT INTO event_tags (event_id, key, value, event_time_ms)
+SELECT e.id, t.key, t.value, e.time_ms FROM events e, json_each(e.tags) t WHERE t.type = 'text'`;
+  return [
+    `CREATE TABLE IF NOT EXISTS event_tags (
+  event_id ${id} NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  key text NOT NULL,
+  value text NOT NULL,
+  event_time_ms ${big} NOT NULL,
+  PRIMARY KEY (event_id, key)
+)${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`,
+    backfill,
+    'CREATE INDEX IF NOT EXISTS event_tags_key_value_time ON event_tags (key, value, event_time_ms)',
+  ];
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -399,6 +428,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
 )`,
         'CREATE INDEX IF NOT EXISTS dead_letters_time ON dead_letters (dead_at_ms)',
       ],
+    },
+    {
+      version: 11,
+      // Tag filters and group-by-tag read an index instead of every event's tags JSON; filled
+      // from the events already stored.
+      name: 'tag index',
+      statements: tagIndexStatements(dialect),
     },
   ];
 }
