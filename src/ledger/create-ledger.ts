@@ -16,7 +16,7 @@ import { fitValidInput } from './fit-input.js';
 import { Spool, type SpoolOptions } from './spool.js';
 import { SpoolWriter, type SpoolWriterStats } from './spool-writer.js';
 import { validateRecordInput } from './validate.js';
-import { Writer, type WriteOutcome, type WriteResult, type WriterStats } from './writer.js';
+import { type DurableAt, Writer, type WriteOutcome, type WriteResult, type WriterStats } from './writer.js';
 
 export interface LedgerOptions {
   /** Where events are kept (`openStore('sqlite:./tokenledger.db')`). */
@@ -87,6 +87,16 @@ export interface RecordOptions {
    * @default false
    */
   fit?: boolean;
+  /**
+   * With `failOpen: false`, when the ledger has a spool: `'spool'` resolves as soon as the
+   * events are appended to it (`spooled`), `'store'` (the default) waits for the store up to
+   * the spool's `ackWaitMs` first. A spooled event is durable in the sense a SQLite commit
+   * with `synchronous=NORMAL` is: on disk before this resolves, it survives the process being
+   * killed (SIGKILL), not a power loss, and the drain stores it (replayed at the next start if
+   * the process died first). Without a spool, durable always means stored.
+   * @default 'store'
+   */
+  durableAt?: DurableAt;
 }
 
 export interface RecordManyResult {
@@ -166,7 +176,7 @@ const SILENT_LOGGER: Logger = { debug: discard, info: discard, warn: discard, er
 
 /** The path to the store: the in-memory fail-open Writer, or the SpoolWriter. */
 interface EventWriter {
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteResult>;
+  write(events: readonly UsageEvent[], failOpen: boolean, durableAt?: DurableAt): Promise<WriteResult>;
   flush(): Promise<void>;
   stats(): WriterStats & { spool?: SpoolWriterStats['spool'] };
   stop(): void;
@@ -278,7 +288,7 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
     async record(input, recordOptions) {
       const event = build(input, recordOptions?.fit ?? false);
       const failOpen = recordOptions?.failOpen ?? true;
-      const { deadLettered } = await tracked(core, core.writer.write([event], failOpen));
+      const { deadLettered } = await tracked(core, core.writer.write([event], failOpen, recordOptions?.durableAt));
       const letter = deadLettered[0];
       if (letter !== undefined && !failOpen)
         throw new StoreError(`the store refused event ${event.id} for good (dead-lettered): ${letter.reason}`, {
@@ -301,7 +311,7 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
       });
       const { outcome, deadLettered }: WriteResult =
         events.length > 0
-          ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true))
+          ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true, recordOptions?.durableAt))
           : { outcome: 'stored', deadLettered: [] };
       return { events, rejected, outcome, deadLettered };
     },

@@ -4,7 +4,7 @@ export type { MeteredResult } from './metered-input.js';
 export type { RecordingLedger, LedgerOptions, LedgerStats, RecordOptions, RecordManyResult } from './create-ledger.js';
 export { DEFAULT_SPOOL_MAX_BYTES } from './spool.js';
 export type { SpoolOptions, SpoolStats, SpoolState } from './spool.js';
-export type { WriteOutcome } from './writer.js';
+export type { DurableAt, WriteOutcome } from './writer.js';
 export { fitRecordInput } from './fit-input.js';
 export {
   validateRecordInput,

@@ -8,12 +8,14 @@
  * doubling to 30 s).
  *
  * - Fail-open writes (gateway, tracking fetch, client) resolve once spooled.
- * - Durable writes (`failOpen: false`: ingest, OTLP) are spooled, then inserted at once so the
+ * - Durable writes (`failOpen: false`: ingest) are spooled, then inserted at once so the
  *   caller can report what the store kept; when the store fails or does not answer within
  *   `ackWaitMs`, they resolve as `spooled` (durable on disk; the drain stores them): never lost,
  *   never stored twice (ids are stable and inserts idempotent).
  * - A poison event (the store refuses its content for good) is dead-lettered and the rest of
  *   its batch stored (poison-write.ts); only other errors keep the batch for a retry.
+ * - Durable writes that settle at the spool (`durableAt: 'spool'`: OTLP, whose exporters only
+ *   need to know the spans are safe) resolve `spooled` once appended; the drain stores them.
  *
  * @module
  */
@@ -23,7 +25,7 @@ import type { Logger, UsageEvent } from '../types/index.js';
 import { writeSparingPoison } from './poison-write.js';
 import type { Spool, SpoolStats } from './spool.js';
 import { describeStoreError } from './store-error-text.js';
-import { noteDeadLetters, notStored, type WriteResult, type WriterStats } from './writer.js';
+import { type DurableAt, noteDeadLetters, notStored, type WriteResult, type WriterStats } from './writer.js';
 
 export interface SpoolWriterOptions {
   store: Store;
@@ -115,15 +117,16 @@ export class SpoolWriter {
   /**
    * Spools the events (synchronously, before this returns). Fail-open: resolves `spooled`, or
    * `refused` when the spool refused them (counted). Durable: resolves `stored` once the store
-   * has them, `spooled` when it failed or was slow; rejects when the spool refused them.
+   * has them, `spooled` when it failed or was slow, or at once `spooled` with `durableAt:
+   * 'spool'` (the drain stores them); rejects when the spool refused them.
    */
-  write(events: readonly UsageEvent[], failOpen: boolean): Promise<WriteResult> {
+  write(events: readonly UsageEvent[], failOpen: boolean, durableAt: DurableAt = 'store'): Promise<WriteResult> {
     if (!this.#spool.append(events)) {
       if (failOpen) return Promise.resolve(notStored('refused'));
       const { reason } = this.#spool.stats();
       return Promise.reject(new StoreError(`events not accepted: ${reason ?? 'spool refused them'}`));
     }
-    if (failOpen) {
+    if (failOpen || durableAt === 'spool') {
       this.#schedule(this.#drainDelayMs);
       return Promise.resolve(notStored('spooled'));
     }

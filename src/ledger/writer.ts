@@ -51,6 +51,9 @@ export interface WriteResult {
 /** A write whose events are not in the store yet (buffered, spooled, refused). */
 export const notStored = (outcome: Exclude<WriteOutcome, 'stored'>): WriteResult => ({ outcome, deadLettered: [] });
 
+/** Where a durable write (`failOpen: false`) settles: in the store, or in the spool on its way there (RecordOptions.durableAt). */
+export type DurableAt = 'store' | 'spool';
+
 export interface WriterStats {
   /** Events the store acknowledged (durable), retried ones included. */
   recorded: number;

@@ -155,7 +155,9 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
       access: access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey'),
       onEvent: (event) => deps.metrics.observeEvent(event),
       onSpans: (outcomes) => deps.metrics.observeOtlpSpans(outcomes),
-      flushGateway: () => flushRecordings(),
+      // Spooled, a gateway call's event is on disk before its last byte goes out, so a span that
+      // ended was recorded: only recordings in the batch's traces need to reach the store first.
+      flushGateway: (traceIds) => recorder.flushTraces?.(traceIds) ?? flushRecordings(),
     }),
   );
   app.route('/', createDashboardRoutes(deps.dashboardDir));

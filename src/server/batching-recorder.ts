@@ -15,6 +15,7 @@
 import type { UsageRecorder } from '../http/index.js';
 import type { RecordingLedger } from '../ledger/index.js';
 import type { RecordInput, UsageEvent } from '../types/index.js';
+import { createTraceFlush } from './trace-flush.js';
 
 export interface BatchingRecorderOptions {
   ledger: RecordingLedger;
@@ -28,6 +29,11 @@ export interface BatchingRecorderOptions {
 
 export interface BatchingRecorder extends UsageRecorder {
   flush(): Promise<void>;
+  /**
+   * Spooled only: resolves once every recording started so far in these traces is in the
+   * store, flushing only when one of them may not be (trace-flush.ts).
+   */
+  flushTraces?(traceIds: Iterable<string>): Promise<void>;
 }
 
 interface Waiting {
@@ -91,16 +97,21 @@ export function createBatchingRecorder(options: BatchingRecorderOptions): Batchi
 
 /**
  * Straight to the spool: the event is on disk when `record()` returns; nothing is held here.
- * `flush()` still waits for the spool's drain, so that its callers (tests, the OTLP receiver
- * linking spans to gateway events) find every recorded event in the store afterwards.
+ * `flush()` still waits for the spool's drain, so that its callers (tests) find every recorded
+ * event in the store afterwards; `flushTraces()` does so only for the traces asked about (the
+ * OTLP receiver linking spans to gateway events).
  */
 function spooledRecorder({ ledger, onEvent }: BatchingRecorderOptions): BatchingRecorder {
+  const traces = createTraceFlush(() => ledger.flush());
   return {
     async record(input) {
+      const traceId = input.trace?.traceId;
+      if (typeof traceId === 'string') traces.note(traceId.toLowerCase());
       const event = await ledger.record(input, { fit: true });
       onEvent?.(event);
       return event;
     },
     flush: () => ledger.flush(),
+    flushTraces: (traceIds) => traces.flushFor(traceIds),
   };
 }

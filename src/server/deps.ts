@@ -31,8 +31,10 @@ export interface ServerLimits {
    */
   maxOtlpBodyBytes: number;
   /**
-   * Most spans the OTLP receiver holds waiting for the store; a request that would go past it is
-   * answered 429 with Retry-After (exporters retry it), so a slow store cannot grow memory.
+   * Most spans' events waiting for the store (held by OTLP requests in flight, plus, with a spool,
+   * every event the spool's drain has not stored yet); a request that would go past it is
+   * answered 429 with Retry-After (exporters retry it), so a slow store cannot grow memory or
+   * the spool without bound.
    * @default 50000
    */
   maxOtlpPendingSpans: number;

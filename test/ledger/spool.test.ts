@@ -183,6 +183,35 @@ describe('the spool', () => {
     await ledger.close();
   });
 
+  it("durableAt 'spool': a durable write settles spooled once on disk, without waiting for the store; the drain stores it once", async () => {
+    const path = spoolDir();
+    const store = await flakyStore();
+    let open = (): void => undefined;
+    store.gate = new Promise<void>((resolve) => (open = resolve));
+    // The store would hold a durable write up to ackWaitMs; this one must not wait for it at all.
+    const ledger = createRecordingLedger({ store, spool: { path, ackWaitMs: 60_000 } });
+    const result = await ledger.recordMany([CALL, CALL], { failOpen: false, durableAt: 'spool' });
+    expect(result.outcome).toBe('spooled');
+    expect(store.insertCalls).toBe(0);
+    expect(ledger.stats().spool).toMatchObject({ pending: 2 });
+    const [segment] = segments(path);
+    expect(readFileSync(join(path, segment!), 'utf8').trim().split('\n')).toHaveLength(2);
+    open();
+    store.gate = undefined;
+    await ledger.flush();
+    expect(await storedIds(store)).toEqual(result.events.map((event) => event.id).sort());
+    expect(store.batches).toEqual([2]);
+    await ledger.close();
+  });
+
+  it("durableAt 'spool' still rejects when the spool refuses the events: nothing was made durable", async () => {
+    const store = await flakyStore();
+    const ledger = createRecordingLedger({ store, spool: { path: spoolDir(), maxBytes: 10 } });
+    await expect(ledger.recordMany([CALL], { failOpen: false, durableAt: 'spool' })).rejects.toBeInstanceOf(StoreError);
+    expect(store.insertCalls).toBe(0);
+    await ledger.close();
+  });
+
   it('at close the spool keeps what the store did not take, for the next start', async () => {
     const path = spoolDir();
     const store = await flakyStore();

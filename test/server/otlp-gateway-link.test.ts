@@ -5,6 +5,9 @@
  * call is linked to the gateway's event (its own span, or the parent of the HTTP span the
  * traceparent names), and a call that did not go through the gateway is recorded from its span.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SpanKind, type Span, type Tracer } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import pino from 'pino';
@@ -16,22 +19,36 @@ import { createExportRun, type OtlpProtocol } from '../helpers/otel-exporter.js'
 
 let server: RunningServer;
 let mock: MockProvider;
+const dir = mkdtempSync(join(tmpdir(), 'otlp-link-'));
 
 beforeAll(async () => {
   mock = await startMockProvider();
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-  server = await startServer({
-    port: 0,
-    db: 'memory:',
-    env,
-    config: parseConfig({}, 'inline', env),
-    logger: pino({ level: 'silent' }),
-  });
 });
 afterAll(async () => {
-  await server?.close();
   await mock?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * Each store in turn: `memory:` (no spool: the receiver answers once events are stored) and a
+ * SQLite file, serve's default, with its spool (the receiver answers once they are spooled, and
+ * flushes the gateway's recordings only for the traces of the batch).
+ */
+function serveOn(db: string): void {
+  beforeAll(async () => {
+    const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
+    server = await startServer({
+      port: 0,
+      db,
+      env,
+      config: parseConfig({}, 'inline', env),
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+}
 
 /** What a W3C propagator writes for the active span. */
 const traceparentOf = (span: Span): string => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`;
@@ -86,60 +103,67 @@ async function otlpSpanCounts(): Promise<Record<string, number>> {
   return counts;
 }
 
-describe.each<OtlpProtocol>(['http/protobuf', 'http/json'])('gateway and %s spans of the same calls', (protocol) => {
-  it('counts each call once: gateway calls are linked, the direct call is recorded from its span', async () => {
-    await server.store.delete({});
-    const before = await otlpSpanCounts();
-    const run = createExportRun({ url: `${server.url}/v1/traces`, protocol, serviceName: 'linked-app' });
-    const leaves = await run.tracer.startActiveSpan(
-      'invoke_agent planner',
-      { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' } },
-      async (agent) => {
-        const done = [
-          await chat(run.tracer, 'gateway, traceparent = the chat span'),
-          await chat(run.tracer, 'gateway, traceparent = its HTTP span'),
-          await chat(run.tracer, 'direct'),
-        ];
-        agent.end();
-        return done;
-      },
-    );
-    await run.finish();
-    expect(run.results.map((result) => result.code)).toEqual([0]);
+const STORES = ['memory:', `sqlite:${join(dir, 'ledger.db')}`];
 
-    const { events } = await server.store.events({ filter: {}, limit: 100 });
-    expect(events).toHaveLength(3);
-    const [total] = await server.store.aggregate({ filter: {}, groupBy: [] });
-    expect(total?.inputTokens).toBe(leaves.reduce((sum, leaf) => sum + leaf.input, 0));
-    expect(total?.outputTokens).toBe(leaves.reduce((sum, leaf) => sum + leaf.output, 0));
-    // Two from the gateway, carrying the propagated span; one from the direct call's span (agent from its parent).
-    const traceIds = new Set(events.map((event) => event.trace?.traceId));
-    expect(traceIds.size).toBe(1);
-    expect(events.filter((event) => event.agent === 'planner')).toHaveLength(1);
-    const after = await otlpSpanCounts();
-    expect((after['linked'] ?? 0) - (before['linked'] ?? 0)).toBe(2);
-    expect((after['recorded'] ?? 0) - (before['recorded'] ?? 0)).toBe(1);
-    // The agent span and the HTTP span.
-    expect((after['skipped'] ?? 0) - (before['skipped'] ?? 0)).toBe(2);
+describe.each(STORES)('on %s', (db) => {
+  serveOn(db);
+  describe.each<OtlpProtocol>(['http/protobuf', 'http/json'])('gateway and %s spans of the same calls', (protocol) => {
+    it('counts each call once: gateway calls are linked, the direct call is recorded from its span', async () => {
+      await server.store.delete({});
+      const before = await otlpSpanCounts();
+      const run = createExportRun({ url: `${server.url}/v1/traces`, protocol, serviceName: 'linked-app' });
+      const leaves = await run.tracer.startActiveSpan(
+        'invoke_agent planner',
+        { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' } },
+        async (agent) => {
+          const done = [
+            await chat(run.tracer, 'gateway, traceparent = the chat span'),
+            await chat(run.tracer, 'gateway, traceparent = its HTTP span'),
+            await chat(run.tracer, 'direct'),
+          ];
+          agent.end();
+          return done;
+        },
+      );
+      await run.finish();
+      expect(run.results.map((result) => result.code)).toEqual([0]);
+      // Acknowledged once durable: spooled, on the SQLite file; stored once the drain ran.
+      await server.ledger.flush();
+
+      const { events } = await server.store.events({ filter: {}, limit: 100 });
+      expect(events).toHaveLength(3);
+      const [total] = await server.store.aggregate({ filter: {}, groupBy: [] });
+      expect(total?.inputTokens).toBe(leaves.reduce((sum, leaf) => sum + leaf.input, 0));
+      expect(total?.outputTokens).toBe(leaves.reduce((sum, leaf) => sum + leaf.output, 0));
+      // Two from the gateway, carrying the propagated span; one from the direct call's span (agent from its parent).
+      const traceIds = new Set(events.map((event) => event.trace?.traceId));
+      expect(traceIds.size).toBe(1);
+      expect(events.filter((event) => event.agent === 'planner')).toHaveLength(1);
+      const after = await otlpSpanCounts();
+      expect((after['linked'] ?? 0) - (before['linked'] ?? 0)).toBe(2);
+      expect((after['recorded'] ?? 0) - (before['recorded'] ?? 0)).toBe(1);
+      // The agent span and the HTTP span.
+      expect((after['skipped'] ?? 0) - (before['skipped'] ?? 0)).toBe(2);
+    });
   });
-});
 
-describe('the gateway keeps the traceparent', () => {
-  it('stores the trace and parent span a valid header names, and ignores a malformed one', async () => {
-    await server.store.delete({});
-    const send = (traceparent: string) =>
-      fetch(`${server.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-0000', traceparent },
-        body: JSON.stringify({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }] }),
-      });
-    expect((await send('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).status).toBe(200);
-    expect((await send('00-NOT-A-TRACE-01')).status).toBe(200);
-    await server.app.flushRecordings();
-    const { events } = await server.store.events({ filter: {}, limit: 10 });
-    expect(events).toHaveLength(2);
-    expect(events.map((event) => event.trace ?? null)).toEqual(
-      expect.arrayContaining([{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }, null]),
-    );
+  describe('the gateway keeps the traceparent', () => {
+    it('stores the trace and parent span a valid header names, and ignores a malformed one', async () => {
+      await server.store.delete({});
+      const send = (traceparent: string) =>
+        fetch(`${server.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test-0000', traceparent },
+          body: JSON.stringify({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'hi' }] }),
+        });
+      expect((await send('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).status).toBe(200);
+      expect((await send('00-NOT-A-TRACE-01')).status).toBe(200);
+      await server.app.flushRecordings();
+      const { events } = await server.store.events({ filter: {}, limit: 10 });
+      expect(events).toHaveLength(2);
+      expect(events.map((event) => event.trace ?? null)).toEqual(
+        expect.arrayContaining([{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' }, null]),
+      );
+    });
   });
 });

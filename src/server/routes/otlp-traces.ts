@@ -8,11 +8,18 @@
  * - Guarded by the ingest key, like `/v1/usage` (`x-tokenledger-key` or `Authorization: Bearer`,
  *   which OTel SDKs send from `OTEL_EXPORTER_OTLP_HEADERS`).
  * - 200 only once every recorded call is durable: the exporter's retry is what makes an outage
- *   loss-free, and event ids derived from the span make the retry idempotent.
+ *   loss-free, and event ids derived from the span make the retry idempotent. Durable means, with
+ *   the spool `tokenledger serve` always has on a SQLite or PostgreSQL store: appended to the
+ *   spool (one write(2) before the answer: it survives SIGKILL of the server, not a power loss,
+ *   the guarantee a SQLite commit with synchronous=NORMAL gives; the drain stores the events, and
+ *   the next start replays what a killed process left). Without a spool (a library app, a
+ *   `memory:` store): in the store. The store's insert is then off the acknowledgement's path.
  * - 400 for a body that does not decode, 413 past `maxOtlpBodyBytes` (after decompression),
- *   415 for another content type, 429 with Retry-After when `maxOtlpPendingSpans` spans already
- *   wait for the store, 503 with Retry-After when the store fails; none of them stores anything
- *   (a 503 may leave some calls stored: the retry finds them and stores the rest).
+ *   415 for another content type, 429 with Retry-After when `maxOtlpPendingSpans` events already
+ *   wait for the store (in flight here, or in the spool), 503 with Retry-After when the store
+ *   fails (no spool, or linking to gateway events cannot read it) or the spool refuses the
+ *   events (full, disk failing); none of them stores anything (a 503 may leave some calls
+ *   stored: the retry finds them and stores the rest).
  * - A span that cannot be an event is counted in `partialSuccess.rejectedSpans` (exporters do
  *   not retry those); warnings on accepted spans go in `partialSuccess.errorMessage`.
  *
@@ -40,10 +47,10 @@ export interface OtlpRouteOptions {
   /** Told about each event recorded from a span (metrics). */
   onEvent?: (event: UsageEvent) => void;
   /**
-   * Writes the gateway's pending recordings, so that a span for a call the gateway just metered
-   * finds its event (otlp/gateway-metered.ts).
+   * Writes the gateway's pending recordings in these traces, so that a span for a call the
+   * gateway just metered finds its event (otlp/gateway-metered.ts).
    */
-  flushGateway?: () => Promise<void>;
+  flushGateway?: (traceIds: ReadonlySet<string>) => Promise<void>;
   /** Told what became of each request's spans (metrics). */
   onSpans?: (outcomes: OtlpSpanOutcomes) => void;
 }
@@ -105,20 +112,21 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
     }
     const verdicts = mapSpanBatch(spans);
     const calls = verdicts.calls;
+    const waiting = pendingSpans + (deps.ledger.stats().spool?.pending ?? 0);
     // One request is always let through, however large, or a batch above the limit would be refused forever.
-    if (pendingSpans > 0 && pendingSpans + calls.length > limits.maxOtlpPendingSpans)
-      throw new HttpError(429, 'too_many_pending', `${pendingSpans} spans are waiting for the store; retry shortly`);
+    if (waiting > 0 && waiting + calls.length > limits.maxOtlpPendingSpans)
+      throw new HttpError(429, 'too_many_pending', `${waiting} events are waiting for the store; retry shortly`);
     pendingSpans += calls.length;
     let recorded: UsageEvent[] = [];
     const validationRejects: string[] = [];
     let linked = 0;
     try {
-      if (calls.length > 0) await options.flushGateway?.();
+      if (calls.length > 0) await options.flushGateway?.(new Set(calls.map((call) => call.trace.traceId)));
       const { fresh, linked: metered } = await splitGatewayMetered(deps.store, calls, spans);
       linked = metered.size;
       if (linked > 0) deps.logger.debug('OTLP spans linked to gateway events', { spans: linked });
       if (fresh.length > 0) {
-        const result = await deps.ledger.recordMany(fresh, { failOpen: false, fit: true });
+        const result = await deps.ledger.recordMany(fresh, { failOpen: false, fit: true, durableAt: 'spool' });
         recorded = result.events;
         for (const { error } of result.rejected) validationRejects.push(error.message);
       }
