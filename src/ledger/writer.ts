@@ -1,7 +1,7 @@
 /**
  * The ledger's path to the store: group commit plus fail-open buffering.
  *
- * - Group commit: records made in the same tick share one insert, and while one
+ * - Group commit: records made in the same turn of the event loop share one insert, and while one
  *   `store.insert()` is in flight, events from other callers queue and go together in the
  *   next insert, so many concurrent callers cost few round trips
  *   (PostgreSQL) or transactions (SQLite). Each caller still waits for its own events to be
@@ -162,9 +162,10 @@ export class Writer {
   }
 
   async #drain(): Promise<void> {
-    // Start on the next microtask: record() returns before a synchronous store (SQLite)
-    // does its write, and records made in the same tick share one insert.
-    await null;
+    // Start once this turn of the event loop has run (setImmediate): record() returns before a
+    // synchronous store (SQLite) does its write, and the records of one turn (a batch's
+    // responses that arrived together, not only those of one tick) share one insert.
+    await new Promise((resolve) => setImmediate(resolve));
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue;

@@ -104,7 +104,8 @@ describe('automatic retry', () => {
   });
 
   it('retries the buffer on a timer when the backoff ends, with no further record', async () => {
-    vi.useFakeTimers();
+    // The retry timer and the clock; setImmediate stays real (the writer starts each insert on it).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const store = await flakyStore();
     const ledger = createRecordingLedger({ store }); // clock: Date.now, faked
     store.down = true;
