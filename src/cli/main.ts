@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   batch: async () => (await import('./commands/batch.js')).registerBatchCommand,
   budgets: async () => (await import('./commands/budgets.js')).registerBudgetsCommand,
   'dead-letters': async () => (await import('./commands/dead-letters.js')).registerDeadLettersCommand,
+  whatif: async () => (await import('./commands/whatif.js')).registerWhatIfCommand,
 };
 
 /**

@@ -152,7 +152,7 @@ export function toCsv(items: readonly object[], template: object): string {
   return lines.join('\n');
 }
 
-interface Column<T> {
+export interface Column<T> {
   title: string;
   value: (item: T) => string;
   left?: boolean;
@@ -193,7 +193,7 @@ function tableWithNotes<T extends UsageStats>(items: readonly T[], columns: Colu
   return notes.length === 0 ? table(items, columns) : `${table(items, columns)}\n\n${notes.join('\n')}`;
 }
 
-function table<T>(items: readonly T[], columns: Column<T>[]): string {
+export function table<T>(items: readonly T[], columns: Column<T>[]): string {
   const cells = items.map((item) => columns.map((c) => c.value(item)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));
   const line = (row: string[]) =>

@@ -29,5 +29,5 @@ export function costHeaderValue(cost: Cost | null | undefined): string | undefin
 
 /** Whether the client said it reads trailers (`TE: trailers`, RFC 9110 section 10.1.4). */
 export function acceptsTrailers(te: string | undefined): boolean {
-  return te !== undefined && te.split(',').some((part) => part.trim().split(';')[0]?.toLowerCase() === 'trailers');
+  return te?.split(',').some((part) => part.trim().split(';')[0]?.toLowerCase() === 'trailers') === true;
 }

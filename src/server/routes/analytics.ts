@@ -17,6 +17,8 @@ import {
   deleteEvents,
   loadRunReport,
   usageTimeseries,
+  whatIf,
+  type ModelSwap,
 } from '../../analytics/index.js';
 import { isStorableText } from '../../ledger/index.js';
 import type { Interval } from '../../types/index.js';
@@ -116,6 +118,23 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
     return c.json({ filter: filterJson(filter), ...(await compareModels(store, models as string[], filter)) });
   });
 
+  app.post('/tokens/whatif', async (c) => {
+    const body = await readJsonBody(c, limits.maxBodyBytes);
+    if (!isRecord(body))
+      throw badRequest('body: must be a JSON object like {"swaps": [{"from": "a", "to": "b"}]}', 'body');
+    const unknownKey = Object.keys(body).find((key) => key !== 'swaps' && key !== 'filter');
+    if (unknownKey !== undefined)
+      throw badRequest(`unknown field "${unknownKey}"; expected swaps and filter`, unknownKey);
+    const swaps = parseSwaps(body['swaps']);
+    for (const swap of swaps) {
+      const target = { model: swap.to, ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }) };
+      if (deps.ledger.pricer.lookup(target) === undefined)
+        throw badRequest(`swaps: no price known for ${swap.to}; tokenledger prices lists the priced models`, 'swaps');
+    }
+    const filter = parseFilterObject(body['filter']);
+    return c.json({ filter: filterJson(filter), ...(await whatIf(store, deps.ledger.pricer, swaps, filter)) });
+  });
+
   app.post('/tokens/reset', async (c) => {
     const body = await readJsonBody(c, limits.maxBodyBytes);
     if (!isRecord(body))
@@ -157,4 +176,19 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
   });
 
   return app;
+}
+
+/** `swaps`: 1 to MAX_COMPARE `{ from, to, toProvider? }` of storable model names. */
+function parseSwaps(value: unknown): ModelSwap[] {
+  const name = (text: unknown): text is string => typeof text === 'string' && text !== '' && isStorableText(text);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_COMPARE)
+    throw badRequest(`swaps: must be an array of 1 to ${MAX_COMPARE} {"from", "to"} objects`, 'swaps');
+  return value.map((item, index) => {
+    if (!isRecord(item) || !name(item['from']) || !name(item['to']))
+      throw badRequest(`swaps[${index}]: must be {"from": model, "to": model} with model names`, `swaps[${index}]`);
+    const provider = item['toProvider'];
+    if (provider !== undefined && !name(provider))
+      throw badRequest(`swaps[${index}].toProvider: must be a provider id`, `swaps[${index}].toProvider`);
+    return { from: item['from'], to: item['to'], ...(provider === undefined ? {} : { toProvider: provider }) };
+  });
 }

@@ -201,6 +201,39 @@ export function openApiDocument(limits: ServerLimits): object {
           responses: { 200: json('Comparison'), 400: error, 401: error, 403: error },
         },
       },
+      '/analytics/tokens/whatif': {
+        post: {
+          summary: 'The calls of one model priced on another',
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['swaps'],
+                  properties: {
+                    swaps: {
+                      type: 'array',
+                      maxItems: 20,
+                      items: {
+                        type: 'object',
+                        required: ['from', 'to'],
+                        properties: {
+                          from: { type: 'string' },
+                          to: { type: 'string' },
+                          toProvider: { type: 'string' },
+                        },
+                      },
+                    },
+                    filter: { type: 'object' },
+                  },
+                },
+              },
+            },
+          },
+          security: [{ key: [] }],
+          responses: { 200: json('WhatIf'), 400: error, 401: error, 403: error },
+        },
+      },
       '/analytics/tokens/reset': {
         post: {
           summary: 'Remove events (admin key)',

@@ -1,0 +1,121 @@
+/**
+ * `tokenledger whatif --as FROM=TO [--as FROM=TO...] [--db URL] [filters] [--format table|json]`
+ *
+ * The calls of FROM, priced call by call on TO: per model, agent and run, what they cost, what
+ * they would have cost, and the difference. `--format json` prints exactly what `whatIf()`
+ * returns and `POST /analytics/tokens/whatif` serves.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { formatCount, formatUsd, parseModelSwap, whatIf, type WhatIfFigures } from '../../analytics/index.js';
+import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { createPricer } from '../../pricing/index.js';
+import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
+import { type Column, DEFAULT_DB, filterFromOptions, noteTo, openReportStore, table } from './report.js';
+
+interface WhatIfOptions {
+  as: string[];
+  db?: string;
+  config?: string;
+  run?: string;
+  agent?: string;
+  provider?: string;
+  tag: string[];
+  since?: string;
+  from?: string;
+  to?: string;
+  format: string;
+}
+
+const signedUsd = (value: number): string => (value < 0 ? `-${formatUsd(-value)}` : `+${formatUsd(value)}`);
+
+function figureColumns<T extends WhatIfFigures>(): Column<T>[] {
+  return [
+    { title: 'calls', value: (f) => formatCount(f.calls) },
+    { title: 'actual', value: (f) => formatUsd(f.actualUsd) },
+    { title: 'what if', value: (f) => formatUsd(f.whatIfUsd) },
+    { title: 'difference', value: (f) => signedUsd(f.differenceUsd) },
+    { title: 'ratio', value: (f) => (f.ratio === null ? 'n/a' : `${f.ratio.toFixed(2)}x`) },
+  ];
+}
+
+type Report = Awaited<ReturnType<typeof whatIf>>;
+
+/** Models, then agents, then runs, then the total; a note for calls that could not be compared. */
+export function renderWhatIf(report: Report): string {
+  const models = table(report.byModel, [
+    { title: 'model', value: (m) => m.model, left: true },
+    { title: 'as', value: (m) => m.as, left: true },
+    ...figureColumns(),
+  ]);
+  const agents = table(report.byAgent, [
+    { title: 'agent', value: (a) => a.agent ?? '(none)', left: true },
+    ...figureColumns(),
+  ]);
+  const runs = table(report.byRun, [{ title: 'run', value: (r) => r.run ?? '(none)', left: true }, ...figureColumns()]);
+  const total = table([report.totals], [{ title: 'total', value: () => '', left: true }, ...figureColumns()]);
+  const notes = report.byModel
+    .filter((m) => m.uncompared !== undefined)
+    .map((m) => `* ${formatCount(m.uncompared?.calls ?? 0)} ${m.model} calls not compared: ${m.uncompared?.reason}`);
+  return [models, agents, runs, total, ...(notes.length === 0 ? [] : [notes.join('\n')])].join('\n\n');
+}
+
+async function runWhatIf(options: WhatIfOptions): Promise<string> {
+  if (options.as.length === 0) throw new ValidationError('--as FROM=TO is required (repeatable)', { field: 'as' });
+  if (options.format !== 'table' && options.format !== 'json') {
+    throw new ValidationError(`--format must be table or json, got "${options.format}"`, { field: 'format' });
+  }
+  const swaps = options.as.map((text) => {
+    const swap = parseModelSwap(text);
+    if (typeof swap === 'string') throw new ValidationError(`--as: ${swap}`, { field: 'as' });
+    return swap;
+  });
+  const asked = filterFromOptions(options);
+  const { store, prices } = await openReportStore(options, { readOnly: true });
+  try {
+    const note = noteTo('whatif');
+    const filter = await resolveNamedFilter(store, asked, note);
+    for (const swap of swaps) swap.from = await resolveRecordedName(store, 'model', swap.from, note);
+    const pricer = createPricer({ overrides: prices });
+    for (const swap of swaps) {
+      const target = { model: swap.to, ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }) };
+      if (pricer.lookup(target) === undefined)
+        throw new ValidationError(`--as: no price known for ${swap.to}; tokenledger prices lists the priced models`, {
+          field: 'as',
+        });
+    }
+    const report = await whatIf(store, pricer, swaps, filter);
+    return options.format === 'json' ? JSON.stringify(report, null, 2) : renderWhatIf(report);
+  } finally {
+    await store.close();
+  }
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function registerWhatIfCommand(program: Command): void {
+  program
+    .command('whatif')
+    .description('Price the calls of one model on another: what they cost, what they would have cost.')
+    .option('--as <from=to>', 'a recorded model and the model to price its calls on (repeatable)', collect, [])
+    .option('--db <url>', `store URL (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
+    .option('-c, --config <path>', 'config file (its store is the default --db, its prices apply)')
+    .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
+    .option('--from <iso>', 'only calls started at or after this time')
+    .option('--to <iso>', 'only calls started before this time')
+    .option('--run <run>', 'only this run')
+    .option('--agent <agent>', 'only this agent')
+    .option('--provider <provider>', 'only this provider')
+    .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
+    .option('--format <format>', 'output: table | json', 'table')
+    .action(async (options: WhatIfOptions) => {
+      try {
+        process.stdout.write(`${await runWhatIf(options)}\n`);
+      } catch (error) {
+        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
+        process.stderr.write(`tokenledger whatif: ${message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
