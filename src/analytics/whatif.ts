@@ -110,7 +110,11 @@ function add(tallies: Map<string | null, Tally>, key: string | null, actual: num
   tally.whatIfNanos += whatIf;
 }
 
-const byActualCost = <T extends WhatIfFigures>(a: T, b: T): number => b.actualUsd - a.actualUsd;
+/** Most expensive first; equal costs by name, so that the order does not depend on call order. */
+const byActualCost =
+  <T extends WhatIfFigures>(name: (line: T) => string | null) =>
+  (a: T, b: T): number =>
+    b.actualUsd - a.actualUsd || (name(a) ?? '').localeCompare(name(b) ?? '');
 
 /**
  * Prices the calls of each swapped model matching `filter` on its target.
@@ -155,8 +159,10 @@ export async function whatIf(
     swaps: swaps.map((swap) => ({ ...swap })),
     totals: figures(total.get(null) ?? emptyTally()),
     byModel,
-    byAgent: [...agents].map(([agent, tally]) => ({ agent, ...figures(tally) })).sort(byActualCost),
-    byRun: [...runs].map(([run, tally]) => ({ run, ...figures(tally) })).sort(byActualCost),
+    byAgent: [...agents]
+      .map(([agent, tally]) => ({ agent, ...figures(tally) }))
+      .sort(byActualCost((line) => line.agent)),
+    byRun: [...runs].map(([run, tally]) => ({ run, ...figures(tally) })).sort(byActualCost((line) => line.run)),
   };
 }
 
