@@ -115,6 +115,12 @@ export interface RecordManyResult {
    * validation could not see), kept in its dead-letter table with the reason; the others were stored.
    */
   deadLettered: DeadLetter[];
+  /**
+   * With `stored` and `failOpen: false`: how many of the events the store had already (an id
+   * stored before, or repeated earlier in the same call), not stored again. The others less the
+   * dead letters are new. `undefined` for fail-open writes (they may share an insert with others).
+   */
+  duplicates: number | undefined;
 }
 
 export interface LedgerStats {
@@ -309,11 +315,12 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
           rejected.push({ index, error });
         }
       });
-      const { outcome, deadLettered }: WriteResult =
+      const failOpen = recordOptions?.failOpen ?? true;
+      const { outcome, deadLettered, duplicates }: WriteResult =
         events.length > 0
-          ? await tracked(core, core.writer.write(events, recordOptions?.failOpen ?? true, recordOptions?.durableAt))
-          : { outcome: 'stored', deadLettered: [] };
-      return { events, rejected, outcome, deadLettered };
+          ? await tracked(core, core.writer.write(events, failOpen, recordOptions?.durableAt))
+          : { outcome: 'stored', deadLettered: [], duplicates: failOpen ? undefined : 0 };
+      return { events, rejected, outcome, deadLettered, duplicates };
     },
     scope(inner) {
       return scopedLedger(core, mergeAttribution(attribution, inner));

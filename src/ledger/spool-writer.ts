@@ -22,10 +22,16 @@
 import { StoreError } from '../errors/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger, UsageEvent } from '../types/index.js';
-import { writeSparingPoison } from './poison-write.js';
 import type { Spool, SpoolStats } from './spool.js';
 import { describeStoreError } from './store-error-text.js';
-import { type DurableAt, noteDeadLetters, notStored, type WriteResult, type WriterStats } from './writer.js';
+import {
+  type DurableAt,
+  insertCounted,
+  type InsertedWrite,
+  notStored,
+  type WriteResult,
+  type WriterStats,
+} from './writer.js';
 
 export interface SpoolWriterOptions {
   store: Store;
@@ -155,8 +161,8 @@ export class SpoolWriter {
       timer = setTimeout(() => resolve('slow'), this.#ackWaitMs);
     });
     const insert = this.#insert(events).then(
-      (deadLettered): WriteResult => {
-        this.#succeeded(events.length - deadLettered.length);
+      ({ stored, duplicates, deadLettered }): WriteResult => {
+        this.#succeeded(stored);
         for (const event of events) {
           const direct = this.#direct.get(event.id);
           if (direct === undefined) continue;
@@ -164,7 +170,7 @@ export class SpoolWriter {
           if (direct.passed) this.#direct.delete(event.id);
           else direct.stored = true;
         }
-        return { outcome: 'stored', deadLettered };
+        return { outcome: 'stored', deadLettered, duplicates };
       },
       (error: unknown): WriteResult => {
         this.#failed(error, events.length);
@@ -224,14 +230,14 @@ export class SpoolWriter {
       for (let batch = this.#spool.next(BATCH_EVENTS); batch !== undefined; batch = this.#spool.next(BATCH_EVENTS)) {
         const events = this.#withoutDirect(batch.events);
         if (events.length > 0) {
-          let deadLettered: number;
+          let stored: number;
           try {
-            deadLettered = (await this.#insert(events)).length;
+            ({ stored } = await this.#insert(events));
           } catch (error) {
             this.#failed(error, events.length);
             return;
           }
-          this.#succeeded(events.length - deadLettered);
+          this.#succeeded(stored);
         }
         batch.ack();
       }
@@ -244,11 +250,8 @@ export class SpoolWriter {
     }
   }
 
-  /** Inserts, dead-lettering poison events (counted and logged); returns the dead letters. */
-  async #insert(events: readonly UsageEvent[]): Promise<WriteResult['deadLettered']> {
-    const { deadLettered } = await writeSparingPoison(this.#store, events, this.#clock);
-    noteDeadLetters(this.#stats, deadLettered, this.#logger);
-    return deadLettered;
+  #insert(events: readonly UsageEvent[]): Promise<InsertedWrite> {
+    return insertCounted(this.#store, events, this.#clock, this.#stats, this.#logger);
   }
 
   #withoutDirect(events: UsageEvent[]): UsageEvent[] {

@@ -1,11 +1,13 @@
 /**
  * The ledger's path to the store: group commit plus fail-open buffering.
  *
- * - Group commit: records made in the same turn of the event loop share one insert, and while one
+ * - Group commit: fail-open records made in the same turn of the event loop share one insert, and while one
  *   `store.insert()` is in flight, events from other callers queue and go together in the
  *   next insert, so many concurrent callers cost few round trips
  *   (PostgreSQL) or transactions (SQLite). Each caller still waits for its own events to be
- *   durable before its promise resolves.
+ *   durable before its promise resolves. A durable write (already a batch: ingest, import)
+ *   gets an insert of its own, so that it can say exactly how many of its events were new and
+ *   how many the store had already.
  * - Fail-open: when an insert fails, the events of fail-open callers go to a bounded
  *   in-memory buffer (oldest dropped when full, counted) and their promises resolve anyway;
  *   the store error is logged and counted. The buffer is retried with the next write once
@@ -46,10 +48,42 @@ export interface WriteResult {
   outcome: WriteOutcome;
   /** With `stored`: the write's events the store refused for good, now dead letters. */
   deadLettered: DeadLetter[];
+  /**
+   * With `stored`, for a durable write: how many of its events the store had already (or that
+   * repeated an id earlier in the same write), not stored again. `undefined` otherwise.
+   */
+  duplicates: number | undefined;
 }
 
 /** A write whose events are not in the store yet (buffered, spooled, refused). */
-export const notStored = (outcome: Exclude<WriteOutcome, 'stored'>): WriteResult => ({ outcome, deadLettered: [] });
+export const notStored = (outcome: Exclude<WriteOutcome, 'stored'>): WriteResult => ({
+  outcome,
+  deadLettered: [],
+  duplicates: undefined,
+});
+
+/** What one insert of a write did. */
+export interface InsertedWrite {
+  /** Events the store has now (new or already there): the write's events less the dead letters. */
+  stored: number;
+  /** Of those, events whose id the store had already or that repeated an id of the write. */
+  duplicates: number;
+  deadLettered: DeadLetter[];
+}
+
+/** Inserts, dead-lettering poison events (counted in `stats` and logged). */
+export async function insertCounted(
+  store: Store,
+  events: readonly UsageEvent[],
+  clock: () => number,
+  stats: WriterStats,
+  logger: Logger,
+): Promise<InsertedWrite> {
+  const written = await writeSparingPoison(store, events, clock);
+  noteDeadLetters(stats, written.deadLettered, logger);
+  const stored = events.length - written.deadLettered.length;
+  return { stored, duplicates: stored - written.added, deadLettered: written.deadLettered };
+}
 
 /** Where a durable write (`failOpen: false`) settles: in the store, or in the spool on its way there (RecordOptions.durableAt). */
 export type DurableAt = 'store' | 'spool';
@@ -172,23 +206,21 @@ export class Writer {
         this.#queue = [];
         const retried =
           this.#buffer.length > 0 && this.#clock() >= this.#retryAt ? this.#buffer.splice(0, RETRY_CHUNK) : [];
-        const events =
-          batch.length === 1 && retried.length === 0
-            ? batch[0]!.events
-            : [...retried, ...batch.flatMap((p) => p.events)];
-        try {
-          const written = await this.#insert(events);
-          this.#succeeded(written);
-          const dead = new Map(written.deadLettered.map((letter) => [letter.id, letter]));
-          for (const pending of batch) {
-            const deadLettered = dead.size === 0 ? [] : pending.events.flatMap((event) => dead.get(event.id) ?? []);
-            pending.resolve({ outcome: 'stored', deadLettered });
+        let failure: { error: unknown } | undefined;
+        for (const group of insertGroups(batch, retried)) {
+          if (failure === undefined) {
+            try {
+              this.#settleStored(group, await this.#insert(group.events));
+              continue;
+            } catch (error) {
+              failure = { error };
+              this.#failed(error, group.events.length);
+            }
           }
-        } catch (error) {
-          this.#failed(error, events.length);
-          this.#buffer.unshift(...retried);
-          const storeError = toStoreError(error);
-          for (const pending of batch) {
+          // This group failed, or an earlier one did: the store is not tried again before the backoff.
+          this.#buffer.unshift(...group.retried);
+          const storeError = toStoreError(failure.error);
+          for (const pending of group.pendings) {
             if (pending.failOpen) {
               this.#bufferEvents(pending.events);
               pending.resolve(notStored('buffered'));
@@ -196,19 +228,30 @@ export class Writer {
               pending.reject(storeError);
             }
           }
-          this.#trimBuffer();
         }
+        this.#trimBuffer();
       }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  /** Inserts, dead-lettering poison events (counted and logged). */
-  async #insert(events: readonly UsageEvent[]): Promise<{ stored: number; deadLettered: DeadLetter[] }> {
-    const written = await writeSparingPoison(this.#store, events, this.#clock);
-    noteDeadLetters(this.#stats, written.deadLettered, this.#logger);
-    return { stored: events.length - written.deadLettered.length, deadLettered: written.deadLettered };
+  #settleStored(group: InsertGroup, written: InsertedWrite): void {
+    this.#succeeded(written);
+    const dead = new Map(written.deadLettered.map((letter) => [letter.id, letter]));
+    for (const pending of group.pendings) {
+      const deadLettered = dead.size === 0 ? [] : pending.events.flatMap((event) => dead.get(event.id) ?? []);
+      // A durable write's group holds it alone: the counts are its own.
+      pending.resolve({
+        outcome: 'stored',
+        deadLettered,
+        duplicates: pending.failOpen ? undefined : written.duplicates,
+      });
+    }
+  }
+
+  #insert(events: readonly UsageEvent[]): Promise<InsertedWrite> {
+    return insertCounted(this.#store, events, this.#clock, this.#stats, this.#logger);
   }
 
   #succeeded({ stored }: { stored: number }): void {
@@ -253,6 +296,30 @@ export class Writer {
     }
     this.#stats.dropped += excess;
   }
+}
+
+/** Events that go to the store in one insert, and the writes they settle. */
+interface InsertGroup {
+  pendings: Pending[];
+  /** Buffered fail-open events retried with this group. */
+  retried: UsageEvent[];
+  events: readonly UsageEvent[];
+}
+
+/** Fail-open writes and the retried buffer share one insert; each durable write has its own. */
+function insertGroups(batch: readonly Pending[], retried: UsageEvent[]): InsertGroup[] {
+  const failOpen = batch.filter((pending) => pending.failOpen);
+  const groups: InsertGroup[] = [];
+  if (failOpen.length > 0 || retried.length > 0) {
+    const events =
+      failOpen.length === 1 && retried.length === 0
+        ? failOpen[0]!.events
+        : [...retried, ...failOpen.flatMap((pending) => pending.events)];
+    groups.push({ pendings: failOpen, retried, events });
+  }
+  for (const pending of batch)
+    if (!pending.failOpen) groups.push({ pendings: [pending], retried: [], events: pending.events });
+  return groups;
 }
 
 /** Counts dead letters in `stats` and logs each (they are rare: each names a broken event). */

@@ -22,16 +22,16 @@ describe('import progress', () => {
     const db = `sqlite:${join(dir, 'plain.db')}`;
     const result = await runCli(['import', input, '--db', db, '--batch', '10', '--progress-every', '0']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe('recorded 30, rejected 0\n');
+    expect(result.stdout).toBe('recorded 30, duplicates 0, rejected 0\n');
     expect(result.stderr).not.toContain('\r');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines.map((line) => line.replace(/ \| [\d,]+ lines\/s$/, ''))).toEqual([
-      '10 lines read, 10 recorded, 0 rejected',
-      '20 lines read, 20 recorded, 0 rejected',
-      '30 lines read, 30 recorded, 0 rejected',
+      '10 lines read, 10 recorded, 0 duplicates, 0 rejected',
+      '20 lines read, 20 recorded, 0 duplicates, 0 rejected',
+      '30 lines read, 30 recorded, 0 duplicates, 0 rejected',
       // The end of the input (nothing left to store), then the last state once more.
-      '30 lines read, 30 recorded, 0 rejected',
-      '30 lines read, 30 recorded, 0 rejected',
+      '30 lines read, 30 recorded, 0 duplicates, 0 rejected',
+      '30 lines read, 30 recorded, 0 duplicates, 0 rejected',
     ]);
   });
 
@@ -47,8 +47,8 @@ describe('import progress', () => {
       ),
     );
     const eraseToEnd = '\u001b[K';
-    expect(shown).toMatch(/\r30 lines read, 30 recorded, 0 rejected \| [\d,]+ lines\/s/);
+    expect(shown).toMatch(/\r30 lines read, 30 recorded, 0 duplicates, 0 rejected \| [\d,]+ lines\/s/);
     expect(shown).toContain(eraseToEnd);
-    expect(shown).toContain('recorded 30, rejected 0');
+    expect(shown).toContain('recorded 30, duplicates 0, rejected 0');
   });
 });

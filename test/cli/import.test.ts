@@ -176,10 +176,12 @@ describe.each([
   it('records the good lines and names each rejected one by line number and field', async () => {
     const result = await runCli(['import', FILE, '--db', db]);
     // Only progress lines (no terminal here: plain ones), nothing else.
-    expect(result.stderr).toMatch(/^([\d,]+ lines read, [\d,]+ recorded, [\d,]+ rejected \| [\d,]+ lines\/s\n)+$/);
+    expect(result.stderr).toMatch(
+      /^([\d,]+ lines read, [\d,]+ recorded, [\d,]+ duplicates, [\d,]+ rejected \| [\d,]+ lines\/s\n)+$/,
+    );
     expect(result.code).toBe(2); // some lines rejected, the rest recorded
     const out = result.stdout.trim().split('\n');
-    expect(out[0]).toBe(`recorded ${GOOD.length}, rejected ${BAD.length}`);
+    expect(out[0]).toBe(`recorded ${GOOD.length}, duplicates 0, rejected ${BAD.length}`);
     expect(out.slice(1).map((line) => line.slice(0, line.indexOf(':')))).toEqual(BAD.map(([n]) => `line ${n}`));
     for (const [i, [n, , reason]] of BAD.entries()) expect(out[i + 1]).toContain(`line ${n}: ${reason}`);
   });
@@ -220,18 +222,47 @@ describe.each([
     }
   });
 
-  it('re-importing the same file doubles nothing when lines carry ids', async () => {
+  it('re-importing counts lines already stored (and ids repeated in the input) as duplicates, exactly, and doubles nothing', async () => {
     const withIds = GOOD.slice(0, 20).map((line, i) => JSON.stringify({ ...line, id: `dup-${i}`, run: 'dups' }));
     const path = join(dir, `dups-${_kind}.ndjson`);
     writeFileSync(path, withIds.join('\n'));
-    expect((await runCli(['import', path, '--db', db])).code).toBe(0);
-    expect((await runCli(['import', '-', '--db', db], { input: withIds.join('\n') })).stdout).toContain(
-      'recorded 20, rejected 0',
-    );
+    expect((await runCli(['import', path, '--db', db])).stdout).toBe('recorded 20, duplicates 0, rejected 0\n');
+    // Again, with 5 new lines and 3 lines repeating an id of the same input: counted exactly.
+    const more = [
+      ...withIds,
+      ...withIds.slice(0, 3),
+      ...GOOD.slice(20, 25).map((line, i) => JSON.stringify({ ...line, id: `new-${i}`, run: 'dups' })),
+    ];
+    const again = await runCli(['import', '-', '--db', db], { input: more.join('\n') });
+    expect(again).toMatchObject({ code: 0, stdout: 'recorded 5, duplicates 23, rejected 0\n' });
     const report = JSON.parse((await runCli(['report', '--db', db, '--run', 'dups', '--format', 'json'])).stdout) as {
       summary: { calls: number };
     };
-    expect(report.summary.calls).toBe(20);
+    expect(report.summary.calls).toBe(25);
+  });
+});
+
+describe('import and the dead-letter table', () => {
+  it('a line the store refuses for good is dead-lettered and named with its line; the others are recorded (exit 2)', async () => {
+    const file = join(dir, 'poison.db');
+    const { openStore } = await import('#src/store/index.js');
+    await (await openStore(`sqlite:${file}`)).close();
+    const Database = (await import('better-sqlite3')).default;
+    const admin = new Database(file);
+    admin.exec(
+      "CREATE TRIGGER no_poison BEFORE INSERT ON events WHEN NEW.id LIKE 'poison%' BEGIN SELECT RAISE(ABORT, 'no_poison'); END",
+    );
+    admin.close();
+    const line = (id: string) =>
+      JSON.stringify({ id, provider: 'openai', model: 'gpt-4o-mini', usage: { inputTokens: 3, outputTokens: 1 } });
+    const input = [line('p-1'), '{"provider": 1}', line('poison-1'), line('p-2')].join('\n');
+    const result = await runCli(['import', '-', '--db', `sqlite:${file}`], { input });
+    expect(result.code).toBe(2);
+    const out = result.stdout.trim().split('\n');
+    expect(out[0]).toBe('recorded 2, duplicates 0, rejected 2, dead-lettered 1');
+    expect(out[1]).toMatch(/^line 2: /);
+    expect(out[2]).toMatch(/^line 3: dead-lettered by the store: SQLite insert refused the data .*no_poison/);
+    expect((await runCli(['dead-letters', '--db', `sqlite:${file}`, '--count'])).stdout).toBe('1\n');
   });
 });
 

@@ -16,9 +16,10 @@ describe('POST /v1/usage', () => {
     };
     const response = await server.request('/v1/usage', jsonPost(event));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ids: [event.id], recorded: 1, deadLettered: [] });
+    expect(await response.json()).toEqual({ ids: [event.id], recorded: 1, duplicates: 0, deadLettered: [] });
     const again = await server.request('/v1/usage', jsonPost(event));
     expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ ids: [event.id], recorded: 0, duplicates: 1, deadLettered: [] });
     const page = await server.store.events({ filter: {}, limit: 10 });
     expect(page.events).toHaveLength(1);
     expect(page.events[0]).toMatchObject({

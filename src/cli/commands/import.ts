@@ -5,14 +5,17 @@
  * `timeToFirstTokenMs`, `status`, `error`, `attempts`, `providerCost`, `estimated`, `id`, or a
  * raw provider `response` to normalize). Fields the ledger computes (`cost`,
  * `costUnavailableReason`) are recomputed with the current prices (and the config's
- * overrides); unknown fields are ignored; a line with an `id` already stored is not doubled.
+ * overrides); unknown fields are ignored; a line with an `id` already stored is not doubled:
+ * it counts as a duplicate, as does a line repeating an `id` of an earlier line.
  *
  * Progress goes to stderr after each batch: one line redrawn in place on a terminal, a plain
  * line every `--progress-every` seconds (5) otherwise.
  *
- * Ends by printing `recorded N, rejected M` and one `line L: field: reason` per rejected line.
- * Exit status: 0 when every line was recorded; 2 when some lines were rejected (the others
- * are recorded); 1 when the input cannot be read or the store fails.
+ * Ends by printing `recorded N, duplicates D, rejected M` (N new events stored, D lines whose
+ * event the ledger had already), `, dead-lettered K` when the store refused K events for good,
+ * and one `line L: reason` per rejected or dead-lettered line. Exit status: 0 when every line
+ * was recorded or a duplicate; 2 when some lines were rejected or dead-lettered (the others are
+ * recorded); 1 when the input cannot be read or the store fails.
  *
  * @module
  */
@@ -40,22 +43,35 @@ interface Rejection {
 }
 
 export interface ImportResult {
+  /** New events stored. */
   recorded: number;
+  /** Lines whose event id the ledger had already, or that repeated an earlier line's id. */
+  duplicates: number;
+  /** Lines refused: by validation, or by the store for good (dead-lettered, `reason` says so). */
   rejected: Rejection[];
+  /** Of the rejected lines, how many the store dead-lettered. */
+  deadLettered: number;
 }
 
 /** Where an import stands, after each stored batch. */
 export interface ImportProgress {
   lines: number;
   recorded: number;
+  duplicates: number;
   rejected: number;
   elapsedMs: number;
 }
 
-/** `120,000 lines read, 119,990 recorded, 10 rejected | 41,250 lines/s`. */
+/** `120,000 lines read, 119,980 recorded, 10 duplicates, 10 rejected | 41,250 lines/s`. */
 export function formatImportProgress(progress: ImportProgress): string {
   const rate = progress.elapsedMs > 0 ? Math.round((progress.lines / progress.elapsedMs) * 1000) : 0;
-  return `${formatCount(progress.lines)} lines read, ${formatCount(progress.recorded)} recorded, ${formatCount(progress.rejected)} rejected | ${formatCount(rate)} lines/s`;
+  return `${formatCount(progress.lines)} lines read, ${formatCount(progress.recorded)} recorded, ${formatCount(progress.duplicates)} duplicates, ${formatCount(progress.rejected)} rejected | ${formatCount(rate)} lines/s`;
+}
+
+/** `recorded 20, duplicates 3, rejected 1` (`, dead-lettered 1` when the store refused some). */
+export function formatImportSummary(result: ImportResult): string {
+  const dead = result.deadLettered > 0 ? `, dead-lettered ${result.deadLettered}` : '';
+  return `recorded ${result.recorded}, duplicates ${result.duplicates}, rejected ${result.rejected.length}${dead}`;
 }
 
 /** Reads NDJSON from `input` and records it through `ledger` in batches; never throws for a bad line. */
@@ -67,20 +83,39 @@ export async function importNdjson(
 ): Promise<ImportResult> {
   const started = Date.now();
   let lineNumber = 0;
-  const result: ImportResult = { recorded: 0, rejected: [] };
+  const result: ImportResult = { recorded: 0, duplicates: 0, rejected: [], deadLettered: 0 };
   let batch: RecordInput[] = [];
   let lines: number[] = [];
   const flush = async () => {
     if (batch.length > 0) {
-      const { events, rejected } = await ledger.recordMany(batch, { failOpen: false });
-      result.recorded += events.length;
+      const { events, rejected, duplicates, deadLettered } = await ledger.recordMany(batch, { failOpen: false });
+      result.duplicates += duplicates ?? 0;
+      result.recorded += events.length - (duplicates ?? 0) - deadLettered.length;
       for (const { index, error } of rejected) result.rejected.push({ line: lines[index] ?? 0, reason: error.message });
+      if (deadLettered.length > 0) {
+        // Events keep their input's order with the rejected inputs left out: map back to lines.
+        const refused = new Set(rejected.map((item) => item.index));
+        const lineOf = new Map<string, number>();
+        let next = 0;
+        for (const [index, line] of lines.entries()) {
+          if (refused.has(index)) continue;
+          const event = events[next++];
+          if (event !== undefined) lineOf.set(event.id, line);
+        }
+        result.deadLettered += deadLettered.length;
+        for (const letter of deadLettered)
+          result.rejected.push({
+            line: lineOf.get(letter.id) ?? 0,
+            reason: `dead-lettered by the store: ${letter.reason}`,
+          });
+      }
     }
     batch = [];
     lines = [];
     onProgress({
       lines: lineNumber,
       recorded: result.recorded,
+      duplicates: result.duplicates,
       rejected: result.rejected.length,
       elapsedMs: Date.now() - started,
     });
@@ -137,10 +172,7 @@ async function runImport(file: string, options: ImportOptions): Promise<number> 
       status.update(() => formatImportProgress(progress)),
     );
     status.finish();
-    const out = [
-      `recorded ${result.recorded}, rejected ${result.rejected.length}`,
-      ...result.rejected.map((r) => `line ${r.line}: ${r.reason}`),
-    ];
+    const out = [formatImportSummary(result), ...result.rejected.map((r) => `line ${r.line}: ${r.reason}`)];
     process.stdout.write(`${out.join('\n')}\n`);
     return result.rejected.length === 0 ? 0 : 2;
   } finally {

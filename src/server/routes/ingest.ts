@@ -3,7 +3,8 @@
  * events, or `{ "events": [...] }`; an event is a RecordInput as JSON (normalized `usage`, or a
  * raw provider `response` to normalize here, plus attribution). All events are validated
  * first (a 400 names `events[i].field` and nothing is stored); then the answer is 200 with
- * the ids only once every event is durable. Re-sent ids are idempotent. A store failure is a
+ * the ids only once every event is durable: `recorded` new events, `duplicates` events whose id
+ * the ledger had already (or that repeated an id of the same request), not stored twice. A store failure is a
  * 503: nothing of that request was acknowledged, so nothing acknowledged is lost. With the
  * spool (`tokenledger serve`), the events are on disk before any answer: 200 once the store
  * has them, 202 `{ spooled }` when the store failed or was slow (the drain stores them; do not
@@ -74,7 +75,8 @@ export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, acces
     const ids = result.events.map((event) => event.id);
     if (result.outcome === 'spooled') return c.json({ ids, recorded: 0, spooled: ids.length }, 202);
     const deadLettered = result.deadLettered.map(({ id, reason }) => ({ id, reason }));
-    return c.json({ ids, recorded: result.events.length - deadLettered.length, deadLettered });
+    const duplicates = result.duplicates ?? 0;
+    return c.json({ ids, recorded: ids.length - duplicates - deadLettered.length, duplicates, deadLettered });
   });
   return app;
 }

@@ -281,7 +281,12 @@ export function openApiDocument(limits: ServerLimits): object {
               type: 'object',
               properties: {
                 ids: { type: 'array', items: { type: 'string' } },
-                recorded: { type: 'integer' },
+                recorded: { type: 'integer', description: 'New events stored' },
+                duplicates: {
+                  type: 'integer',
+                  description:
+                    'Events whose id the ledger had already, or that repeated an id of the request (not stored twice)',
+                },
                 deadLettered: {
                   type: 'array',
                   description: 'Events the store refused for good (kept in GET /v1/dead-letters), with the reason',
