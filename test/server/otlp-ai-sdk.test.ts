@@ -20,7 +20,7 @@ import {
   sumOf,
   type CaptureServer,
   type LeafCall,
-} from './otlp-capture-server.js';
+} from '../helpers/otlp-capture-server.js';
 
 let ends: CaptureServer;
 beforeAll(async () => {

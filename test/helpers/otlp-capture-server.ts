@@ -8,7 +8,7 @@ import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
 import { createLedger, openStore } from '#src/index.js';
 import type { UsageEvent } from '#src/types/index.js';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { startMockProvider, type MockProvider } from './mock-provider.js';
 
 export interface CaptureServer {
   server: RunningServer;
