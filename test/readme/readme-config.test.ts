@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/index.js';
+import { parseConfig } from '#src/config/index.js';
 import { fencedBlocks } from './readme-blocks.js';
 
 const README = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
