@@ -1,6 +1,6 @@
 /** How the README's transcripts are read and compared (readme-blocks.ts), on small made-up blocks. */
 import { describe, expect, it } from 'vitest';
-import { consoleBlocks, librarySnippets, matches, shownAs } from './readme-blocks.js';
+import { consoleBlocks, librarySnippets, matches, shownAs, withoutLogLines } from './readme-blocks.js';
 
 const MARKDOWN = [
   'Some prose.',
@@ -97,5 +97,19 @@ describe('librarySnippets', () => {
       },
       { line: 15, code: 'const x = 1;\n' },
     ]);
+  });
+});
+
+describe('withoutLogLines', () => {
+  it("leaves out pino's JSON lines wherever they fall, keeps the rest in order", () => {
+    const output = [
+      'tokenledger serve: no config file',
+      '{"level":30,"time":1,"msg":"store opened"}',
+      'tokenledger listening on http://127.0.0.1:8787',
+      '',
+    ].join('\n');
+    expect(withoutLogLines(output)).toBe(
+      'tokenledger serve: no config file\ntokenledger listening on http://127.0.0.1:8787\n',
+    );
   });
 });

@@ -18,7 +18,8 @@
  *   shows the real values of one run, the test compares everything around them;
  * - an output that does not end with a newline (a JSON answer of curl) is compared as if it did:
  *   the README puts the next prompt on its own line; CRLF (HTTP headers) reads as a line end,
- *   as on a terminal.
+ *   as on a terminal;
+ * - a command that starts a server is compared without its JSON log lines (withoutLogLines).
  *
  * @module
  */
@@ -125,6 +126,18 @@ export const VOLATILE: ReadonlyArray<readonly [RegExp, string]> = [
 /** `text` with every volatile part replaced by its placeholder. */
 export function normalised(text: string): string {
   return VOLATILE.reduce((out, [pattern, placeholder]) => out.replace(pattern, placeholder), text);
+}
+
+/**
+ * A server's output without its log (pino's JSON lines): the README shows what `serve` itself
+ * says, and where the log's lines fall among those varies (the SQLite store logs from its
+ * worker thread, before or after "listening on").
+ */
+export function withoutLogLines(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => !line.startsWith('{"level":'))
+    .join('\n');
 }
 
 /** The expected lines as one text, as the command would print it. */

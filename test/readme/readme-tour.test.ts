@@ -7,9 +7,10 @@
  * serve` there (a new SQLite ledger; upstreams pointed at the local mock provider, never the
  * network); the README's port 8787 stands for that server's port, in the commands and in the
  * output. A command that starts a server itself (`tokenledger serve ...`) gets `--port N` (a
- * free port) and is compared up to its "listening on" line. Before each command the test waits
- * until the server has stored what earlier ones sent (Served.settled). What "the same" means
- * (trimming with `...`, run-to-run values) is in readme-blocks.ts.
+ * free port) and is compared up to its "listening on" line, its JSON log lines left out.
+ * Before each command the test waits until the server has stored what earlier ones sent
+ * (Served.settled). What "the same" means (trimming with `...`, run-to-run values) is in
+ * readme-blocks.ts.
  *
  * Every transcript block of the README must be claimed by exactly one entry below: run, with
  * what the prose around it says is set up, or listed in NOT_RUN with the reason. The library
@@ -21,7 +22,14 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
-import { type ConsoleBlock, compared, consoleBlocks, type LibrarySnippet, librarySnippets } from './readme-blocks.js';
+import {
+  type ConsoleBlock,
+  compared,
+  consoleBlocks,
+  type LibrarySnippet,
+  librarySnippets,
+  withoutLogLines,
+} from './readme-blocks.js';
 import {
   cloneFolder,
   commandEnv,
@@ -162,7 +170,7 @@ async function runBlocks(blocks: ConsoleBlock[], scenario: Scenario): Promise<Ar
       await served?.settled();
       const command = here(step.command);
       const output = SERVE.test(command)
-        ? await runUntilListening(command.replace(SERVE, `tokenledger serve --port ${port}`), dir, env)
+        ? withoutLogLines(await runUntilListening(command.replace(SERVE, `tokenledger serve --port ${port}`), dir, env))
         : await runCommand(command, dir, env);
       results.push(compared(step.expected.map(here), output));
     }
