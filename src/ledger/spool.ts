@@ -4,7 +4,9 @@
  * segment file (no fsync: the bytes are in the OS page cache before the caller's last byte
  * goes out, so they survive SIGKILL of this process, not a power loss). The spool writer
  * (spool-writer.ts) drains sealed segments into the store and deletes each once every event
- * in it is stored.
+ * in it is stored. The events this process appends are also kept in memory (up to 16 MiB of
+ * them), so that draining a segment it wrote does not read the file back and parse every line
+ * again; the file stays the record, and what is adopted or beyond the budget is read from it.
  *
  * Crash safety comes from three facts: a segment is only ever appended to by the process that
  * created it; a process never reopens a segment after a restart (it adopts the old ones as
@@ -77,6 +79,8 @@ export interface SpoolStats {
 
 export const DEFAULT_SPOOL_MAX_BYTES = 512 * 1024 * 1024;
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Most spooled bytes whose events are also kept in memory for the drain (a backlog beyond it is read from disk). */
+const KEPT_MAX_BYTES = 16 * 1024 * 1024;
 const SEGMENT_SUFFIX = '.ndjson';
 /** `<pid>-<start, base 36>-<sequence>.ndjson` */
 const SEGMENT_NAME = /^(\d+)-([0-9a-z]+)-(\d+)\.ndjson$/;
@@ -86,6 +90,12 @@ interface Segment {
   bytes: number;
   /** Lines appended (this process) or found (adopted). */
   events: number;
+  /**
+   * The events appended, as they were written, while the in-memory budget allows: the drain
+   * then stores them without reading the file back and parsing it (what it reads would be the
+   * same events). Absent for adopted segments and past the budget: the file is read.
+   */
+  kept?: UsageEvent[];
 }
 
 /** A run of unstored events from one sealed segment; `ack()` once they are stored. */
@@ -118,6 +128,8 @@ export class Spool {
   /** The oldest sealed segment, read, while it is being drained. */
   #reading: ReadSegment | undefined;
   #bytes = 0;
+  /** Bytes of the segments whose events are kept in memory. */
+  #keptBytes = 0;
   #pending = 0;
   #refused = 0;
   #skippedLines = 0;
@@ -175,6 +187,7 @@ export class Spool {
       writeFully(open.fd, bytes);
       open.bytes += bytes.length;
       open.events += events.length;
+      this.#keep(open, events, bytes.length);
     } catch (error) {
       // A write cut short leaves a torn line at most; the next segment starts clean.
       this.#sealOpen();
@@ -218,12 +231,28 @@ export class Spool {
     this.#sealOpen();
   }
 
+  /** Keeps the appended events on the open segment, within the budget; past it, the segment keeps none. */
+  #keep(open: OpenSegment, events: readonly UsageEvent[], bytes: number): void {
+    if (open.kept === undefined) return;
+    if (this.#keptBytes + bytes > KEPT_MAX_BYTES) {
+      this.#keptBytes -= open.bytes - bytes;
+      delete open.kept;
+      return;
+    }
+    this.#keptBytes += bytes;
+    for (const event of events) open.kept.push(event);
+  }
+
   #readOldest(): ReadSegment | undefined {
     while (this.#reading === undefined || this.#reading.done >= this.#reading.events.length) {
       if (this.#reading !== undefined) this.#dropSegment(this.#reading);
       const segment = this.#sealed[0];
       if (segment === undefined) return undefined;
-      const events = this.#parse(segment);
+      const events = segment.kept ?? this.#parse(segment);
+      if (segment.kept !== undefined) {
+        this.#keptBytes -= segment.bytes;
+        delete segment.kept;
+      }
       // Lines that did not parse were counted as pending when appended or adopted.
       this.#pending -= segment.events - events.length;
       segment.events = events.length;
@@ -275,7 +304,7 @@ export class Spool {
     if (this.#open !== undefined) return this.#open;
     const file = join(this.path, `${this.#owner}-${String(this.#sequence++).padStart(8, '0')}${SEGMENT_SUFFIX}`);
     const fd = openSync(file, 'wx');
-    this.#open = { file, fd, bytes: 0, events: 0 };
+    this.#open = { file, fd, bytes: 0, events: 0, kept: [] };
     return this.#open;
   }
 
@@ -296,7 +325,9 @@ export class Spool {
       }
       return;
     }
-    this.#sealed.push({ file: open.file, bytes: open.bytes, events: open.events });
+    const sealed: Segment = { file: open.file, bytes: open.bytes, events: open.events };
+    if (open.kept !== undefined) sealed.kept = open.kept;
+    this.#sealed.push(sealed);
   }
 
   #refuse(count: number, state: SpoolState, reason: string): void {
