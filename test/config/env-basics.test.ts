@@ -3,12 +3,12 @@
  * store, log level); a config file, when present, wins, and `serve` says which source won.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig, parseGatewayKeysVar } from '#src/config/index.js';
 import { spawnServe } from '../server/serve-process.js';
+import { freePort } from '../helpers/free-port.js';
 
 const ALL = {
   TOKENLEDGER_DB: 'sqlite:/tmp/x.db',
@@ -98,16 +98,6 @@ describe('the basics from the environment', () => {
     }
   });
 });
-
-/** A port nobody listens on right now (the kernel picks it; closed before serve takes it). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('serve with the basics in the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tl-env-basics-'));

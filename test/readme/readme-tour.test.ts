@@ -18,10 +18,10 @@
  * the ```text block that follows it.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { freePort } from '../helpers/free-port.js';
 import {
   type ConsoleBlock,
   compared,
@@ -117,17 +117,6 @@ function blockOf(match: string): ConsoleBlock {
   if (found.length !== 1)
     throw new Error(`README: ${found.length} transcript blocks start with ${JSON.stringify(match)}`);
   return found[0] as ConsoleBlock;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const SERVE = /\btokenledger serve\b/;

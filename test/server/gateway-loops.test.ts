@@ -11,17 +11,9 @@ import { parseConfig } from '#src/config/index.js';
 import { ConfigError } from '#src/errors/index.js';
 import { type RunningServer, startServer } from '#src/server/index.js';
 import { type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import { freePort } from '../helpers/free-port.js';
 
 const silent = pino({ level: 'silent' });
-
-/** A port free right now (listen on 0, read it, close). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function gateway(port: number, upstream: string): Promise<RunningServer> {
   const config = parseConfig({ server: { upstreams: [{ provider: 'openai', baseURL: upstream }] } }, 'inline', {});
