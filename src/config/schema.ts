@@ -6,6 +6,7 @@
  * @module
  */
 import type * as Zod from 'zod';
+import { parseIsoTime } from '../units/index.js';
 import { loadZod } from '../lazy/index.js';
 import { buildServerSchema } from './server-schema.js';
 
@@ -51,6 +52,13 @@ function build(z: typeof Zod.z) {
     cacheRead: nonNegative.optional(),
     cacheWrite: nonNegative.optional(),
     cacheWrite1h: nonNegative.optional(),
+    /** In force from this date (a schedule of prices: see PriceOverride.from). */
+    from: z
+      .string()
+      .refine((text) => parseIsoTime(text) !== undefined, {
+        message: 'must be an ISO date or date-time that exists, such as 2026-09-01 or 2026-09-01T00:00:00Z',
+      })
+      .optional(),
   });
 
   const rateLimitSchema = z.strictObject({

@@ -9,7 +9,6 @@ export { fitRecordInput } from './fit-input.js';
 export {
   validateRecordInput,
   parseTime,
-  parseIsoTime,
   isStorableText,
   cleanText,
   cutText,

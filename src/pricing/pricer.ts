@@ -22,7 +22,7 @@ import {
 } from './catalog.js';
 import { computeCost, unpriceableReason } from './cost.js';
 import { DEEPSEEK_PRICES } from './deepseek.js';
-import { addCosts } from '../units/index.js';
+import { addCosts, parseIsoTime } from '../units/index.js';
 import { sheetFromOverride } from './overrides.js';
 import { activeAt, catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
 import type {
@@ -61,6 +61,15 @@ function validateOverrides(overrides: unknown): PriceOverride[] {
           field: `${field}.${key}`,
         });
       }
+    }
+    if (
+      candidate.from !== undefined &&
+      (typeof candidate.from !== 'string' || parseIsoTime(candidate.from) === undefined)
+    ) {
+      throw new ValidationError(
+        `${field}.from must be an ISO date or date-time that exists (2026-09-01, 2026-09-01T00:00:00Z), got ${JSON.stringify(candidate.from)}`,
+        { field: `${field}.from` },
+      );
     }
     return { ...(candidate as PriceOverride) };
   });

@@ -9,6 +9,7 @@
  * @module
  */
 import type { PriceOverride } from '../types/index.js';
+import { parseIsoTime } from '../units/index.js';
 import type { DatedPriceOverride } from './deepseek.js';
 import { catalogProviderId, isEmptySheet, matchCatalogModel, type CatalogModel } from './catalog.js';
 import { findOverride, sheetFromOverride } from './overrides.js';
@@ -22,7 +23,7 @@ export type Resolution =
       modelId: string;
       sheet: PriceSheet;
       note?: string;
-      /** Dated built-in prices: in force from this epoch ms; `before` applies earlier. */
+      /** Dated prices (built-in, or user overrides with `from`): in force from this epoch ms; `before` applies earlier. */
       since?: number;
       before?: Resolution;
     }
@@ -116,37 +117,66 @@ export function resolvePrice({
     .filter((id): id is string => id !== undefined)
     .map((id) => id.toLowerCase());
   const modelIds = variant !== undefined && variant !== 'free' ? [model, base] : [model];
-  const user = findOverride(userOverrides, providerIds, modelIds);
+  const undated = userOverrides.filter((override) => override.from === undefined);
+  const user = findOverride(undated, providerIds, modelIds);
   const userSheet = user === undefined ? undefined : sheetFromOverride(user);
-  if (user && userSheet)
-    return {
-      kind: 'override',
-      provider: user.provider ?? provider ?? catalogId,
-      modelId: user.model,
-      sheet: userSheet,
-    };
+  const applies = (override: PriceOverride) => findOverride([override], providerIds, modelIds) !== undefined;
+  const withoutDatedUser: Resolution =
+    user && userSheet
+      ? { kind: 'override', provider: user.provider ?? provider ?? catalogId, modelId: user.model, sheet: userSheet }
+      : schedule(
+          builtinOverrides.filter(applies).map((override) => ({
+            override,
+            since: Date.parse(override.since),
+            note: `${override.source}; in force since`,
+          })),
+          catalogResolution(provider, model, exact, base, variant),
+          catalogId,
+        );
+  return schedule(
+    userOverrides
+      .filter((override) => override.from !== undefined && applies(override))
+      .map((override) => ({
+        override,
+        since: parseIsoTime(override.from ?? '') ?? Number.NaN,
+        note: 'price override in force since',
+      })),
+    withoutDatedUser,
+    catalogId,
+  );
+}
 
-  const fromCatalogData = catalogResolution(provider, model, exact, base, variant);
-  // Built-in dated prices, oldest first, each falling back to what applied before it.
-  const dated = builtinOverrides
-    .filter((override) => findOverride([override], providerIds, modelIds) !== undefined)
-    .map((override) => ({ override, since: Date.parse(override.since), sheet: sheetFromOverride(override) }))
+interface Dated {
+  override: PriceOverride;
+  /** Epoch ms it is in force from. */
+  since: number;
+  /** Said before the date in the lookup's note. */
+  note: string;
+}
+
+/**
+ * Dated prices over what applied before them, oldest first: each one falls back to the one
+ * before it for calls made earlier (activeAt). On one date, the first listed wins.
+ */
+function schedule(dated: readonly Dated[], before: Resolution, catalogId: string | undefined): Resolution {
+  return dated
+    .map((entry, index) => ({ ...entry, index, sheet: sheetFromOverride(entry.override) }))
     .filter(
       (entry): entry is typeof entry & { sheet: PriceSheet } => entry.sheet !== undefined && !Number.isNaN(entry.since),
     )
-    .sort((a, b) => a.since - b.since);
-  return dated.reduce<Resolution>(
-    (before, { override, since, sheet }) => ({
-      kind: 'override',
-      provider: override.provider ?? catalogId,
-      modelId: override.model,
-      sheet,
-      since,
+    .sort((a, b) => a.since - b.since || b.index - a.index)
+    .reduce<Resolution>(
+      (earlier, { override, since, sheet, note }) => ({
+        kind: 'override',
+        provider: override.provider ?? catalogId,
+        modelId: override.model,
+        sheet,
+        since,
+        before: earlier,
+        note: `${note} ${new Date(since).toISOString()}`,
+      }),
       before,
-      note: `${override.source}; in force since ${new Date(since).toISOString()}`,
-    }),
-    fromCatalogData,
-  );
+    );
 }
 
 function catalogResolution(

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { isStorableText, parseIsoTime } from '../ledger/index.js';
+import { isStorableText } from '../ledger/index.js';
+import { parseIsoTime } from '../units/index.js';
 import type { Filter } from '../types/index.js';
 import { badRequest } from './http-error.js';
 

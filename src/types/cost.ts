@@ -44,6 +44,12 @@ export interface PriceOverride extends PricePerMillion {
   provider?: string;
   /** Model id (exact) the override applies to. */
   model: string;
+  /**
+   * In force from this ISO-8601 date or date-time (UTC unless it names an offset), by each
+   * call's own time; before it, whatever priced the model without this override. Dates in the
+   * future schedule a price change; several dated overrides of one model form a schedule.
+   */
+  from?: string;
 }
 
 /** The outcome of pricing one usage. */

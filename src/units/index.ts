@@ -1,3 +1,12 @@
 export { nanosToUsd, usdToNanos, tokensToNanos, costFromNanos, costToNanos, addCosts, zeroCost } from './money.js';
 export type { CostNanos } from './money.js';
-export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS, WEEK_MS, bucketStart } from './time.js';
+export {
+  SECOND_MS,
+  MINUTE_MS,
+  HOUR_MS,
+  DAY_MS,
+  WEEK_MS,
+  bucketStart,
+  looksLikeIsoTime,
+  parseIsoTime,
+} from './time.js';

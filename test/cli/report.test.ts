@@ -101,6 +101,7 @@ describe('tokenledger report', () => {
     [['--by', 'model', '--sort', 'fame'], /--sort must be one of cost, tokens, calls, latency/],
     [['--since', 'yesterday'], /--since must look like/],
     [['--from', 'soon'], /--from must be an ISO date-time/],
+    [['--from', '2026-02-30'], /--from names a day or hour that does not exist/],
     [['--since', '1h', '--from', '2025-01-01'], /either --since or --from/],
     [['--tag', 'novalue'], /--tag must be KEY=VALUE/],
     [['--db', 'mysql://x'], /unknown store URL scheme/],

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS } from '../../units/index.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS, looksLikeIsoTime, parseIsoTime } from '../../units/index.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
@@ -75,14 +75,14 @@ export function parseSince(text: string): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? 'h'] ?? 0);
 }
 
+/** An ISO date or date-time (UTC unless it names an offset); a day that does not exist is refused. */
 function parseDate(text: string, field: 'from' | 'to'): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(date.getTime())) {
-    throw new ValidationError(`--${field} must be an ISO date-time such as 2025-01-31T00:00:00Z, got "${text}"`, {
-      field,
-    });
+  const ms = parseIsoTime(text);
+  if (ms === undefined) {
+    const why = looksLikeIsoTime(text) ? 'names a day or hour that does not exist' : 'must be an ISO date-time';
+    throw new ValidationError(`--${field} ${why}, such as 2025-01-31T00:00:00Z, got "${text}"`, { field });
   }
-  return date;
+  return new Date(ms);
 }
 
 /** The command line's filter options -> a Filter. */
