@@ -49,6 +49,10 @@ export interface ServerLimitsConfig {
   requestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   sqliteBusyTimeoutMs?: number;
+  postgresConnectTimeoutMs?: number;
+  postgresStatementTimeoutMs?: number;
+  postgresIdleInTransactionTimeoutMs?: number;
+  postgresQueryTimeoutMs?: number;
 }
 
 export interface ServerConfig {

@@ -81,6 +81,10 @@ export function buildServerSchema(z: typeof Zod.z) {
     requestTimeoutMs: positiveInt.optional(),
     keepAliveTimeoutMs: positiveInt.optional(),
     sqliteBusyTimeoutMs: positiveInt.optional(),
+    postgresConnectTimeoutMs: positiveInt.optional(),
+    postgresStatementTimeoutMs: positiveInt.optional(),
+    postgresIdleInTransactionTimeoutMs: positiveInt.optional(),
+    postgresQueryTimeoutMs: positiveInt.optional(),
   });
 
   const serverMetricsSchema = z.strictObject({

@@ -11,7 +11,8 @@
  * - Durable writes (`failOpen: false`: ingest) are spooled, then inserted at once so the
  *   caller can report what the store kept; when the store fails or does not answer within
  *   `ackWaitMs`, they resolve as `spooled` (durable on disk; the drain stores them): never lost,
- *   never stored twice (ids are stable and inserts idempotent).
+ *   never stored twice (ids are stable and inserts idempotent). While the store is failing
+ *   (in its backoff) or a direct insert went unanswered, they settle as `spooled` at once.
  * - A poison event (the store refuses its content for good) is dead-lettered and the rest of
  *   its batch stored (poison-write.ts); only other errors keep the batch for a retry.
  * - Durable writes that settle at the spool (`durableAt: 'spool'`: OTLP, whose exporters only
@@ -79,6 +80,8 @@ export class SpoolWriter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #draining: Promise<void> | undefined;
   #consecutiveFailures = 0;
+  /** A direct insert is in flight past `ackWaitMs`: the store does not answer. */
+  #unanswered = false;
   #retryAt = 0;
   #stopped = false;
   readonly #direct = new Map<string, DirectWrite>();
@@ -132,7 +135,7 @@ export class SpoolWriter {
       const { reason } = this.#spool.stats();
       return Promise.reject(new StoreError(`events not accepted: ${reason ?? 'spool refused them'}`));
     }
-    if (failOpen || durableAt === 'spool') {
+    if (failOpen || durableAt === 'spool' || this.#storeDown()) {
       this.#schedule(this.#drainDelayMs);
       return Promise.resolve(notStored('spooled'));
     }
@@ -182,6 +185,10 @@ export class SpoolWriter {
       const result = await Promise.race([insert, slow]);
       if (result === 'slow') {
         // Still in flight: whatever it does, the events are on disk and the drain follows.
+        this.#unanswered = true;
+        void insert.finally(() => {
+          this.#unanswered = false;
+        });
         return notStored('spooled');
       }
       return result;
@@ -189,6 +196,15 @@ export class SpoolWriter {
       clearTimeout(timer);
       this.#schedule(this.#drainDelayMs);
     }
+  }
+
+  /**
+   * While the store is failing (in its backoff) or a direct insert went unanswered, a durable
+   * write does not try it: it settles as spooled at once, so that ingest answers 202 without
+   * waiting and no more inserts pile up in memory behind a silent database.
+   */
+  #storeDown(): boolean {
+    return this.#unanswered || (this.#consecutiveFailures > 0 && this.#clock() < this.#retryAt);
   }
 
   /** The direct insert failed: the drain must store these events after all. */

@@ -77,6 +77,31 @@ export interface ServerLimits {
    * @default 5000
    */
   sqliteBusyTimeoutMs: number;
+  /**
+   * PostgreSQL: how long to wait for a connection (to connect, or for a free one in the pool).
+   * @default 5000
+   */
+  postgresConnectTimeoutMs: number;
+  /**
+   * PostgreSQL `statement_timeout`: the server cancels a statement running longer (an insert
+   * waiting on a lock, an analytics query over too much); the spool keeps the events meanwhile.
+   * @default 30000
+   */
+  postgresStatementTimeoutMs: number;
+  /**
+   * PostgreSQL `idle_in_transaction_session_timeout`: a session idle inside a transaction this
+   * long is ended, releasing its locks.
+   * @default 30000
+   */
+  postgresIdleInTransactionTimeoutMs: number;
+  /**
+   * PostgreSQL, client side: a query with no answer at all this long (the database gone silent,
+   * no reset) fails and its connection is dropped; the drain retries with backoff. Ingest does
+   * not wait for it: a durable write settles as spooled (202) after 2 s, or at once while store
+   * writes are failing.
+   * @default 35000 (postgresStatementTimeoutMs + 5000)
+   */
+  postgresQueryTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -90,6 +115,10 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 65_000,
   sqliteBusyTimeoutMs: 5_000,
+  postgresConnectTimeoutMs: 5_000,
+  postgresStatementTimeoutMs: 30_000,
+  postgresIdleInTransactionTimeoutMs: 30_000,
+  postgresQueryTimeoutMs: 35_000,
 };
 
 export interface ServerDeps {

@@ -122,7 +122,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.limits?.sqliteBusyTimeoutMs ??
     config.server.limits.sqliteBusyTimeoutMs ??
     DEFAULT_LIMITS.sqliteBusyTimeoutMs;
-  const store = await openStore(db, { logger: log, busyTimeoutMs, sqliteThread: 'worker' });
+  const store = await openStore(db, {
+    logger: log,
+    busyTimeoutMs,
+    sqliteThread: 'worker',
+    ...postgresTimeouts(config, options.limits),
+  });
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
@@ -275,6 +280,20 @@ async function openBudgets(config: Config, db: string, logger: Logger): Promise<
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   const specs = config.budgets.map(budgetFromConfig);
   return createBudgetGuard({ budgets: specs, counters, pricer: createPricer({ overrides: config.prices }), logger });
+}
+
+/** The PostgreSQL pool's timeouts: options, then `server.limits`, then the defaults (a statement timeout raised alone raises the client's too). */
+function postgresTimeouts(config: Config, limits: Partial<ServerLimits> | undefined) {
+  const pick = <K extends keyof ServerLimits>(key: K): ServerLimits[K] | undefined =>
+    limits?.[key] ?? (config.server.limits as Partial<ServerLimits>)[key];
+  const statementTimeoutMs = pick('postgresStatementTimeoutMs') ?? DEFAULT_LIMITS.postgresStatementTimeoutMs;
+  return {
+    connectTimeoutMs: pick('postgresConnectTimeoutMs') ?? DEFAULT_LIMITS.postgresConnectTimeoutMs,
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs:
+      pick('postgresIdleInTransactionTimeoutMs') ?? DEFAULT_LIMITS.postgresIdleInTransactionTimeoutMs,
+    queryTimeoutMs: pick('postgresQueryTimeoutMs') ?? statementTimeoutMs + 5_000,
+  };
 }
 
 /** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */

@@ -49,10 +49,16 @@ export interface OpenStoreOptions {
    */
   poolSize?: number;
   /**
-   * PostgreSQL: how long to wait for a connection at open.
+   * PostgreSQL: how long to wait for a connection (to connect, or for a pooled one to be free).
    * @default 5_000
    */
   connectTimeoutMs?: number;
+  /** PostgreSQL: `statement_timeout` (PostgresStoreOptions). @default 30_000 */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: `idle_in_transaction_session_timeout` (PostgresStoreOptions). @default 30_000 */
+  idleInTransactionTimeoutMs?: number;
+  /** PostgreSQL: a query with no answer at all fails after this (PostgresStoreOptions). @default statementTimeoutMs + 5_000 */
+  queryTimeoutMs?: number;
 }
 
 /** The URL with any password removed, for messages and logs. */
@@ -107,6 +113,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       ...common,
       ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+      ...(options.idleInTransactionTimeoutMs === undefined
+        ? {}
+        : { idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs }),
+      ...(options.queryTimeoutMs === undefined ? {} : { queryTimeoutMs: options.queryTimeoutMs }),
     });
   } else {
     throw new ConfigError(

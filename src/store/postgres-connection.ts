@@ -51,7 +51,13 @@ export function postgresTarget(raw: string, label: string, field = 'store'): Pos
 
 export interface PostgresPoolOptions {
   poolSize: number;
+  /** How long to wait for a connection: to connect, or for a pooled one to be free. */
   connectTimeoutMs: number;
+  /**
+   * Client side: a query without any answer for this long fails (pg's `query_timeout`) and its
+   * connection is dropped; what a database that went silent (no reset) gets. None when absent.
+   */
+  queryTimeoutMs?: number;
   /** Session settings (`name` → value) every connection starts with, beside the schema's search_path. */
   settings?: Record<string, string | number>;
 }
@@ -70,6 +76,7 @@ export function openPostgresPool(target: PostgresTarget, options: PostgresPoolOp
     connectionString: target.url.toString(),
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
     ...(startup === '' ? {} : { options: startup }),
   });
   // An idle client losing its connection must not crash the process; the next query reports it.

@@ -70,10 +70,29 @@ export interface PostgresStoreOptions {
    */
   poolSize?: number;
   /**
-   * How long to wait for a connection before failing.
+   * How long to wait for a connection (to connect, or for a pooled one to be free) before failing.
    * @default 5_000
    */
   connectTimeoutMs?: number;
+  /**
+   * Server side (`statement_timeout`): a statement running longer is cancelled (a retryable
+   * StoreError). Migrations and rebuildRollups() run without it.
+   * @default 30_000
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Server side (`idle_in_transaction_session_timeout`): a session idle inside a transaction for
+   * longer (a client gone mid-transaction) is ended, releasing its locks.
+   * @default 30_000
+   */
+  idleInTransactionTimeoutMs?: number;
+  /**
+   * Client side: a query with no answer at all for this long (a database gone silent: no reset,
+   * no error) fails as a retryable StoreError and its connection is dropped. Above
+   * `statementTimeoutMs`, so a slow statement is the server's to cancel.
+   * @default statementTimeoutMs + 5_000
+   */
+  queryTimeoutMs?: number;
   /**
    * Above this many latency values in one query, percentiles come from the log histogram.
    * @default 50_000
@@ -147,6 +166,12 @@ function pgCode(error: unknown): string | undefined {
 }
 
 const RETRY_CODES = new Set(['40P01', '40001']);
+/** query_canceled: what statement_timeout raises; the same statement may pass when the database is less busy. */
+const CANCELED = '57014';
+/** For the statements that may run long by design (rebuildRollups): no client-side timeout. */
+const UNBOUNDED_MS = 2 ** 31 - 1;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 /**
  * SQLSTATE classes of errors caused by the data written, not by the connection: 22 data
  * exception (a NUL or invalid UTF-8 in text, a number out of range, a malformed value), 23
@@ -178,9 +203,17 @@ export class PostgresStore implements Store {
   /** Connects, creates the schema if asked, and migrates. Throws StoreError naming host:port if unreachable. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const target = postgresTarget(options.url, 'store URL');
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     const pool = openPostgresPool(target, {
       poolSize: options.poolSize ?? 10,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      connectTimeoutMs,
+      queryTimeoutMs: options.queryTimeoutMs ?? statementTimeoutMs + 5_000,
+      settings: {
+        statement_timeout: statementTimeoutMs,
+        idle_in_transaction_session_timeout:
+          options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
     });
     const store = new PostgresStore(
       pool,
@@ -188,12 +221,18 @@ export class PostgresStore implements Store {
       target.secrets,
       options.exactPercentileLimit ?? DEFAULT_EXACT_PERCENTILE_LIMIT,
     );
+    // Migrations over a large ledger may take minutes: their own connection, without timeouts.
+    const setup = openPostgresPool(target, { poolSize: 1, connectTimeoutMs });
     try {
       // Two processes opening at once: the second waits for the lock, then sees the versions applied.
-      await inSchemaSetup(pool, 'tokenledger.migrate', target.schema, (client) => migrate(client));
+      await inSchemaSetup(setup, 'tokenledger.migrate', target.schema, (client) => migrate(client));
+      // The pool's first connection, with its timeouts, before open() resolves: an unreachable store fails here.
+      await pool.query('SELECT 1');
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw store.toStoreError(error, 'open');
+    } finally {
+      await setup.end().catch(() => undefined);
     }
     return store;
   }
@@ -209,7 +248,8 @@ export class PostgresStore implements Store {
     if (network && doing === 'open') {
       return new StoreError(`cannot reach PostgreSQL at ${this.where}: ${detail}`, { retryable: true });
     }
-    const retryable = network || code.startsWith('08') || code.startsWith('57P') || RETRY_CODES.has(code);
+    const retryable =
+      network || code.startsWith('08') || code.startsWith('57P') || code === CANCELED || RETRY_CODES.has(code);
     if (!retryable && CONTENT_CLASSES.some((prefix) => code.startsWith(prefix))) {
       return new StoreError(`PostgreSQL ${doing} refused the data (${this.where}): ${detail} [${code}]`, {
         contentRejected: true,
@@ -222,6 +262,7 @@ export class PostgresStore implements Store {
   private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>, doing: string): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient | undefined;
+      let failed = false;
       try {
         client = await this.pool.connect();
         await client.query('BEGIN');
@@ -229,11 +270,13 @@ export class PostgresStore implements Store {
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        failed = true;
         await client?.query('ROLLBACK').catch(() => undefined);
         if (attempt < 5 && RETRY_CODES.has(pgCode(error) ?? '')) continue;
         throw this.toStoreError(error, doing);
       } finally {
-        client?.release();
+        // After a failure (a timeout leaves the connection mid-query) the connection is dropped, not reused.
+        client?.release(failed);
       }
     }
   }
@@ -368,8 +411,11 @@ export class PostgresStore implements Store {
   /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily IN EXCLUSIVE MODE');
-      for (const sql of rebuildAllRollupsSql()) await client.query(sql);
+      // Over every event by design: no statement or client timeout.
+      const run = (text: string) => client.query({ text, query_timeout: UNBOUNDED_MS } as pg.QueryConfig);
+      await run('SET LOCAL statement_timeout = 0');
+      await run('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily IN EXCLUSIVE MODE');
+      for (const sql of rebuildAllRollupsSql()) await run(sql);
     }, 'rebuild rollups');
   }
 

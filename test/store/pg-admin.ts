@@ -4,13 +4,19 @@ import pg from 'pg';
 
 export const PG_URL = 'postgres://127.0.0.1:5432/test';
 
-/** Runs statements on a direct connection (outside any store), in order. */
-export async function adminQuery(...statements: string[]): Promise<void> {
+/** A connected client outside any store (end it). */
+export async function adminClient(): Promise<pg.Client> {
   // pg lets the connection string's (absent) user override a `user` option, so put it in the URL.
   const url = new URL(PG_URL);
   url.username = process.env['PGUSER'] ?? userInfo().username;
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
+  return client;
+}
+
+/** Runs statements on a direct connection (outside any store), in order. */
+export async function adminQuery(...statements: string[]): Promise<void> {
+  const client = await adminClient();
   try {
     for (const statement of statements) await client.query(statement);
   } finally {
