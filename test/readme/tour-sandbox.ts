@@ -16,6 +16,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { spawnServe } from '../server/serve-process.js';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 // Resolved here, so a child started in another folder still finds it.
@@ -167,26 +168,15 @@ async function settled(port: number): Promise<void> {
 }
 
 /** `tokenledger serve` (the bundled CLI) in `cwd` on a free port, for the README's curl commands. */
-export function startServe(sandbox: Sandbox, cwd: string, env: NodeJS.ProcessEnv): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [sandbox.main, 'serve', '--port', '0'], { cwd, env });
-    let out = '';
-    let err = '';
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = /listening on http:\/\/[^:\s]+:(\d+)/.exec(out)?.[1];
-      if (port !== undefined)
-        resolve({
-          port: Number(port),
-          settled: () => settled(Number(port)),
-          stop: async () => {
-            child.kill('SIGTERM');
-            await exited;
-          },
-        });
-    });
-    void exited.then(() => reject(new Error(`serve exited before listening: ${err}`)));
-  });
+export async function startServe(sandbox: Sandbox, cwd: string, env: NodeJS.ProcessEnv): Promise<Served> {
+  const serve = await spawnServe(['--port', '0'], {}, { cwd, main: sandbox.main, baseEnv: env });
+  const port = Number(new URL(serve.url).port);
+  return {
+    port,
+    settled: () => settled(port),
+    stop: async () => {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    },
+  };
 }

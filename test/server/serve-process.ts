@@ -1,4 +1,7 @@
-/** Starts `tokenledger serve` as a child process (through tsx) and reads its URL from stdout. */
+/**
+ * Starts `tokenledger serve` as a child process (the source through tsx, or a built CLI) and
+ * reads its URL from stdout.
+ */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -14,13 +17,22 @@ export interface ServeProcess {
   exited: Promise<number | string | null>;
 }
 
+export interface SpawnServeOptions {
+  cwd?: string;
+  /** A built CLI (`.../dist/src/cli/main.js`) to run instead of the source through tsx. */
+  main?: string;
+  /** The environment `env` is laid over. @default process.env */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
 export async function spawnServe(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { cwd?: string } = {},
+  options: SpawnServeOptions = {},
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', ...args], {
-    env: { ...process.env, TOKENLEDGER_LOG_LEVEL: 'warn', ...env },
+  const cli = options.main === undefined ? ['--import', TSX, MAIN] : [options.main];
+  const child = spawn(process.execPath, [...cli, 'serve', ...args], {
+    env: { ...(options.baseEnv ?? process.env), TOKENLEDGER_LOG_LEVEL: 'warn', ...env },
     cwd: options.cwd,
   });
   let stderr = '';
