@@ -9,6 +9,9 @@
  * p99 under the lock within 50 ms of the p99 measured in the same run without it, no call
  * over 1 s (a write blocking the main thread stalls every call for the length of the lock),
  * and `/healthz` `ok` throughout (its store ping does not queue behind the waiting write).
+ * With a budget, the SQLite counters' reserve waits for the lock too, in its own worker: only
+ * that call waits. Held past `sqliteBusyTimeoutMs`, the lock is reported: `/healthz` degraded
+ * (`store_failing`) until the spool is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -205,6 +208,52 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
       expect(health.filter((op) => op.status !== 200)).toEqual([]);
       expect(Math.max(...health.map((op) => op.ms))).toBeLessThan(1000);
       expect(await released).toBe(0);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  }, 120_000);
+
+  it('a lock held past sqliteBusyTimeoutMs: /healthz says degraded (store_failing) while calls wait in the spool, ok once they are stored', async () => {
+    const file = join(dir, 'degraded.db');
+    const config = join(dir, 'degraded.config.json');
+    writeFileSync(config, JSON.stringify({ server: { limits: { sqliteBusyTimeoutMs: 300 } } }));
+    const serve = await spawnServe(['--port', '0', '--db', `sqlite:${file}`, '--config', config], {
+      OPENAI_BASE_URL: `${mock.url}/v1`,
+      OPENAI_API_KEY: 'sk-test',
+    });
+    type Health = { status: string; degraded: { condition: string }[]; ledger: { spool: { pending: number } } };
+    const health = async (): Promise<{ status: number; ms: number; body: Health }> => {
+      const started = performance.now();
+      const response = await fetch(`${serve.url}/healthz`);
+      const body = (await response.json()) as Health;
+      return { status: response.status, ms: performance.now() - started, body };
+    };
+    try {
+      expect((await gatewayCall(serve.url, {})).status).toBe(200);
+      expect((await health()).body.status).toBe('ok');
+      const { released } = await holdWriteLock(file, HOLD_MS);
+      const lockedAt = performance.now();
+      const answers: { status: number; ms: number; body: Health }[] = [];
+      while (performance.now() - lockedAt < HOLD_MS - 500) {
+        expect((await gatewayCall(serve.url, {})).status).toBe(200);
+        answers.push(await health());
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await released).toBe(0);
+      expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
+      expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(1000);
+      const degraded = answers.filter((answer) => answer.body.status === 'degraded');
+      expect(degraded.length).toBeGreaterThan(0);
+      expect(degraded.flatMap((answer) => answer.body.degraded.map((d) => d.condition))).toContain('store_failing');
+      // Released: the drain's next try stores the backlog and the condition clears.
+      const deadline = Date.now() + 15_000;
+      let last = await health();
+      while ((last.body.status !== 'ok' || last.body.ledger.spool.pending !== 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        last = await health();
+      }
+      expect(last.body).toMatchObject({ status: 'ok', degraded: [], ledger: { spool: { pending: 0 } } });
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;
