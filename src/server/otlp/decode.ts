@@ -84,7 +84,7 @@ function spansOf(request: ExportTraceServiceRequest): OtelSpan[] {
         spans.push({
           traceId: hexId(span.traceId, 16),
           spanId: hexId(span.spanId, 8),
-          parentSpanId: span.parentSpanId.length === 8 ? Buffer.from(span.parentSpanId).toString('hex') : undefined,
+          parentSpanId: span.parentSpanId.length === 8 ? hex(span.parentSpanId) : undefined,
           name: span.name,
           kind: (span.kind >= 0 && span.kind <= 5 ? span.kind : 0) as OtelSpanKind,
           startMs: nanosToMs(span.startTimeUnixNano),
@@ -108,7 +108,12 @@ function spansOf(request: ExportTraceServiceRequest): OtelSpan[] {
 }
 
 function hexId(bytes: Uint8Array, length: number): string {
-  return bytes.length === length ? Buffer.from(bytes).toString('hex') : '';
+  return bytes.length === length ? hex(bytes) : '';
+}
+
+/** A view on the decoded bytes, not a copy (Buffer.from(Uint8Array) copies; three ids a span). */
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 /** Epoch nanoseconds -> epoch ms (a double keeps microseconds at today's times). */
