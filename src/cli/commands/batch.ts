@@ -27,6 +27,7 @@ import { createRecordingLedger } from '../../ledger/index.js';
 import { openStore } from '../../store/index.js';
 import { parseInputLine } from '../batch/input.js';
 import { createProgressView } from '../batch/progress.js';
+import { warmUpRecording } from '../batch/warm-up.js';
 
 interface BatchCommandOptions {
   out?: string;
@@ -190,6 +191,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
         }
         if (skip.has(parsed.call.id)) continue;
         ids.set(index++, parsed.call.id);
+        if (index === concurrency) warmUpRecording(ledger, target);
         const { id: _id, ...call } = parsed.call;
         yield { ...base, ...call, tags: { item: parsed.call.id } };
       }
