@@ -26,3 +26,5 @@ export {
 export type { RankMetric } from './stats.js';
 export { formatCostCell } from './cost-cell.js';
 export { csvCell } from './csv.js';
+export { usageBreakdown } from './breakdown.js';
+export type { BreakdownOptions } from './breakdown.js';

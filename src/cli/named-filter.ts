@@ -54,7 +54,11 @@ export async function resolveNamedFilter(store: Store, filter: Filter, note: Not
   const resolved: Filter = { ...filter };
   for (const dimension of ['model', 'agent', 'run'] as const) {
     const name = filter[dimension];
-    if (name !== undefined) resolved[dimension] = await resolveRecordedName(store, dimension, name, note);
+    if (name === undefined) continue;
+    resolved[dimension] =
+      typeof name === 'string'
+        ? await resolveRecordedName(store, dimension, name, note)
+        : await Promise.all(name.map((one) => resolveRecordedName(store, dimension, one, note)));
   }
   return resolved;
 }

@@ -1,7 +1,8 @@
 /**
  * The same filters on every query endpoint: `from`, `to`, `provider`, `model`, `agent`, `run`,
- * `status`, `tag.KEY=VALUE`. Unknown parameters, bad dates (`2026-02-30` too), repeated values
- * and text no store can compare (NUL, broken Unicode) are 400s that name the parameter, so a
+ * `status`, `tag.KEY=VALUE`; the names and tags may be repeated (any of them) and excluded
+ * (`not.model=x`, `not.tag.team=y`). Unknown parameters, bad dates (`2026-02-30` too), repeated
+ * single values (`from`, `to`, `status`) and text no store can compare (NUL, broken Unicode) are 400s that name the parameter, so a
  * typo never silently widens a query (or a reset) and no store is handed what it refuses.
  *
  * @module
@@ -27,8 +28,45 @@ export function parseDate(value: string, field: string): Date {
   return date;
 }
 
+/** Fields that take several values (repeated: `model=a&model=b`) and exclusions (`not.model=a`). */
+const MULTI_KEYS = new Set(['provider', 'model', 'agent', 'run']);
+/** Most values one field may list (each is one placeholder of the store's query). */
+export const MAX_FILTER_VALUES = 100;
+
+/** A parameter's values, each checked: non-empty where it must be, storable, not too long. */
+function checkedValues(key: string, raw: string | string[]): string[] {
+  const values = Array.isArray(raw) ? raw : [raw];
+  if (values.length > MAX_FILTER_VALUES) throw badRequest(`${key}: at most ${MAX_FILTER_VALUES} values`, key);
+  for (const value of values) {
+    if (value.length > MAX_VALUE_LENGTH) throw badRequest(`${key}: longer than ${MAX_VALUE_LENGTH} characters`, key);
+    if (!isStorableText(key) || !isStorableText(value))
+      throw badRequest(`${key}: must be valid Unicode text without NUL characters`, key);
+  }
+  return values;
+}
+
+/** One value, or the list when there are several. */
+const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? (values[0] ?? '') : values);
+
+/** `not.model`, `not.tag.team`: adds the values to the filter's exclusions. */
+function addExclusion(filter: Filter, key: string, values: string[]): void {
+  const field = key.slice(4);
+  if (field.startsWith('tag.')) {
+    const tag = field.slice(4);
+    if (tag === '') throw badRequest('not.tag.: an excluded tag needs a key, e.g. not.tag.team=search', key);
+    filter.exclude = { ...filter.exclude, tags: { ...filter.exclude?.tags, [tag]: values } };
+    return;
+  }
+  if (!MULTI_KEYS.has(field))
+    throw badRequest(`${key}: only provider, model, agent, run and tag.KEY can be excluded (not.model=...)`, key);
+  if (values.some((value) => value === '')) throw badRequest(`${key}: empty`, key);
+  filter.exclude = { ...filter.exclude, [field]: values };
+}
+
 /**
- * Builds a Filter from query parameters (or a JSON object's string fields).
+ * Builds a Filter from query parameters (or a JSON object's string fields). `provider`, `model`,
+ * `agent`, `run` and `tag.KEY` may be repeated (any of the values); `not.FIELD` and
+ * `not.tag.KEY` leave calls out.
  *
  * @param extra - other parameters the endpoint accepts (`interval`, `limit`...), left for the caller.
  */
@@ -38,26 +76,27 @@ export function parseFilter(
 ): Filter {
   const filter: Filter = {};
   for (const [key, raw] of Object.entries(params)) {
-    if (raw === undefined) continue;
-    if (Array.isArray(raw) && raw.length > 1) throw badRequest(`${key}: given more than once`, key);
-    const value = Array.isArray(raw) ? (raw[0] ?? '') : raw;
-    if (value.length > MAX_VALUE_LENGTH) throw badRequest(`${key}: longer than ${MAX_VALUE_LENGTH} characters`, key);
-    if (!isStorableText(key) || !isStorableText(value))
-      throw badRequest(`${key}: must be valid Unicode text without NUL characters`, key);
+    if (raw === undefined || extra.includes(key)) continue;
+    const values = checkedValues(key, raw);
     if (key.startsWith('tag.')) {
       const tag = key.slice(4);
       if (tag === '') throw badRequest('tag.: a tag filter needs a key, e.g. tag.team=search', key);
-      filter.tags = { ...filter.tags, [tag]: value };
+      filter.tags = { ...filter.tags, [tag]: oneOrMany(values) };
       continue;
     }
-    if (extra.includes(key)) continue;
+    if (key.startsWith('not.')) {
+      addExclusion(filter, key, values);
+      continue;
+    }
     if (!FILTER_KEYS.has(key)) {
       throw badRequest(
-        `unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, tag.KEY${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`,
+        `unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, tag.KEY, not.FIELD${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`,
         key,
       );
     }
-    if (value === '') throw badRequest(`${key}: empty`, key);
+    if (values.length > 1 && !MULTI_KEYS.has(key)) throw badRequest(`${key}: given more than once`, key);
+    if (values.some((value) => value === '')) throw badRequest(`${key}: empty`, key);
+    const value = values[0] ?? '';
     switch (key) {
       case 'from':
         filter.from = parseDate(value, 'from');
@@ -73,7 +112,7 @@ export function parseFilter(
       case 'model':
       case 'agent':
       case 'run':
-        filter[key] = value;
+        filter[key] = oneOrMany(values);
         break;
     }
   }
@@ -95,19 +134,34 @@ export function filterJson(filter: Filter): Record<string, unknown> {
 export function parseFilterObject(value: unknown, field = 'filter'): Filter {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${field}: must be an object`, field);
-  const params: Record<string, string> = {};
+  const params: Record<string, string | string[]> = {};
+  /** A string, or (where several values are allowed) an array of strings. */
+  const text = (item: unknown, name: string, many: boolean): string | string[] => {
+    if (typeof item === 'string') return item;
+    if (many && Array.isArray(item) && item.length > 0 && item.every((one) => typeof one === 'string'))
+      return item as string[];
+    throw badRequest(
+      `${field}.${name}: must be a string${many ? ' or a non-empty array of strings' : ''}`,
+      `${field}.${name}`,
+    );
+  };
+  const tagParams = (item: unknown, prefix: string, name: string): void => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw badRequest(`${field}.${name}: must be an object`, `${field}.${name}`);
+    for (const [tag, tagValue] of Object.entries(item as Record<string, unknown>))
+      params[`${prefix}${tag}`] = text(tagValue, `${name}.${tag}`, true);
+  };
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (key === 'tags' && typeof item === 'object' && item !== null && !Array.isArray(item)) {
-      for (const [tag, tagValue] of Object.entries(item as Record<string, unknown>)) {
-        if (typeof tagValue !== 'string')
-          throw badRequest(`${field}.tags.${tag}: must be a string`, `${field}.tags.${tag}`);
-        params[`tag.${tag}`] = tagValue;
+    if (key === 'tags') tagParams(item, 'tag.', 'tags');
+    else if (key === 'exclude') {
+      if (typeof item !== 'object' || item === null || Array.isArray(item))
+        throw badRequest(`${field}.exclude: must be an object`, `${field}.exclude`);
+      for (const [excluded, values] of Object.entries(item as Record<string, unknown>)) {
+        if (excluded === 'tags') tagParams(values, 'not.tag.', 'exclude.tags');
+        else params[`not.${excluded}`] = text(values, `exclude.${excluded}`, true);
       }
-      continue;
-    }
-    if (typeof item === 'number' && (key === 'from' || key === 'to')) params[key] = String(item);
-    else if (typeof item === 'string') params[key] = item;
-    else throw badRequest(`${field}.${key}: must be a string`, `${field}.${key}`);
+    } else if (typeof item === 'number' && (key === 'from' || key === 'to')) params[key] = String(item);
+    else params[key] = text(item, key, MULTI_KEYS.has(key));
   }
   try {
     return parseFilter(params);

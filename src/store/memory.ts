@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
 import { bucketStart } from '../units/index.js';
 import {
@@ -27,6 +26,7 @@ import { checkLimit, decodeCursor, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
+import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
 import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
 import { deadLetterPage } from './dead-letters.js';
@@ -55,17 +55,30 @@ interface Kept {
   tags: Record<string, string>;
 }
 
+/** A text-valued tag of the event (what the SQL stores' tag index holds), or undefined. */
+function tagValue(kept: Kept, key: string): string | undefined {
+  const value = Object.hasOwn(kept.tags, key) ? kept.tags[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 function matches(kept: Kept, filter: Filter): boolean {
   const { row } = kept;
   if (filter.from !== undefined && row.time_ms < filter.from.getTime()) return false;
   if (filter.to !== undefined && row.time_ms >= filter.to.getTime()) return false;
-  if (filter.provider !== undefined && row.provider !== canonicalProviderId(filter.provider)) return false;
-  if (filter.model !== undefined && row.model !== filter.model) return false;
-  if (filter.agent !== undefined && row.agent !== filter.agent) return false;
-  if (filter.run !== undefined && row.run !== filter.run) return false;
+  for (const field of FILTER_FIELDS) {
+    const value = row[field];
+    const values = includedValues(filter, field);
+    if (values !== undefined && (value === null || !values.includes(value))) return false;
+    if (value !== null && excludedValues(filter, field).includes(value)) return false;
+  }
   if (filter.status !== undefined && row.status !== filter.status) return false;
-  for (const [key, value] of Object.entries(filter.tags ?? {})) {
-    if (!Object.hasOwn(kept.tags, key) || kept.tags[key] !== value) return false;
+  for (const [key, values] of includedTags(filter)) {
+    const value = tagValue(kept, key);
+    if (value === undefined || !values.includes(value)) return false;
+  }
+  for (const [key, values] of excludedTags(filter)) {
+    const value = tagValue(kept, key);
+    if (value !== undefined && values.includes(value)) return false;
   }
   return true;
 }
@@ -138,7 +151,7 @@ export class MemoryStore implements Store {
       const { row } = kept;
       const raw = groupBy.map((name) => {
         const tag = tagOfGroupKey(name);
-        if (tag !== undefined) return Object.hasOwn(kept.tags, tag) ? kept.tags[tag] : null;
+        if (tag !== undefined) return tagValue(kept, tag) ?? null;
         return name === 'bucket' ? bucketStart(row.time_ms, width) : row[name as Exclude<FieldGroupKey, 'bucket'>];
       });
       const values = normalizeGroupValues(groupBy, raw);
@@ -254,14 +267,14 @@ export class MemoryStore implements Store {
     }
   }
 
-  /** The events a filter may match: those of its rarest tag when it has tags, else all. */
+  /** The events a filter may match: those of its rarest tag constraint when it has tags, else all. */
   private candidates(filter: Filter): Iterable<Kept> {
-    const tags = Object.entries(filter.tags ?? {});
+    const tags = includedTags(filter);
     if (tags.length === 0) return this.byId.values();
     let smallest: Set<string> | undefined;
-    for (const [key, value] of tags) {
-      const ids = this.byTag.get(key)?.get(value);
-      if (ids === undefined) return [];
+    for (const [key, values] of tags) {
+      const ids = new Set<string>();
+      for (const value of values) for (const id of this.byTag.get(key)?.get(value) ?? []) ids.add(id);
       if (smallest === undefined || ids.size < smallest.size) smallest = ids;
     }
     const out: Kept[] = [];

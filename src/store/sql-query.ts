@@ -6,12 +6,12 @@
  * @module
  */
 import { DAY_MS, HOUR_MS } from '../units/index.js';
-import { canonicalProviderId } from '../providers/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
 import { decodeCursor } from './cursor.js';
 import { COST_MISMATCH_SQL } from './cost-mismatch.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
+import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
 import { tagOfGroupKey } from './query-check.js';
 import type { GroupKey, TraceSpanRow } from './store.js';
 
@@ -40,32 +40,58 @@ export interface TimeRange {
   toMs: number | undefined;
 }
 
+/** `column IN (?, ...)` (`= ?` for one value; no value: nothing matches). */
+function inList(column: string, values: readonly string[], not = false): SqlPart {
+  if (values.length === 0) return { sql: not ? '1 = 1' : '1 = 0', params: [] };
+  if (values.length === 1) return { sql: `${column} ${not ? '<>' : '='} ?`, params: [...values] };
+  return { sql: `${column} ${not ? 'NOT IN' : 'IN'} (${values.map(() => '?').join(', ')})`, params: [...values] };
+}
+
+/** Collects clauses and their params in order. */
+class Clauses {
+  readonly sql: string[] = [];
+  readonly params: SqlParam[] = [];
+  add(part: SqlPart): void {
+    this.sql.push(part.sql);
+    this.params.push(...part.params);
+  }
+  where(): SqlPart {
+    return { sql: this.sql.length === 0 ? '' : `WHERE ${this.sql.join(' AND ')}`, params: this.params };
+  }
+}
+
 /** WHERE for the raw events table: the whole filter, with the time range given separately. */
 export function eventsWhere(filter: Filter, range: TimeRange): SqlPart {
-  const clauses: string[] = [];
-  const params: SqlParam[] = [];
-  if (range.fromMs !== undefined) {
-    clauses.push('time_ms >= ?');
-    params.push(range.fromMs);
+  const clauses = new Clauses();
+  if (range.fromMs !== undefined) clauses.add({ sql: 'time_ms >= ?', params: [range.fromMs] });
+  if (range.toMs !== undefined) clauses.add({ sql: 'time_ms < ?', params: [range.toMs] });
+  for (const field of FILTER_FIELDS) {
+    const values = includedValues(filter, field);
+    if (values !== undefined) clauses.add(inList(field, values));
+    const excluded = excludedValues(filter, field);
+    if (excluded.length === 0) continue;
+    // A call without the field (agent, run: NULL) is not excluded by it.
+    const not = inList(field, excluded, true);
+    clauses.add({ sql: `(${field} IS NULL OR ${not.sql})`, params: not.params });
   }
-  if (range.toMs !== undefined) {
-    clauses.push('time_ms < ?');
-    params.push(range.toMs);
+  if (filter.status !== undefined) clauses.add({ sql: 'status = ?', params: [filter.status] });
+  // The tag index (event_tags, version 11): one index range per tag, within the time range.
+  const within = tagTimeRange(range);
+  for (const [key, values] of includedTags(filter)) {
+    const value = inList('value', values);
+    clauses.add({
+      sql: `id IN (SELECT event_id FROM event_tags WHERE key = ? AND ${value.sql}${within.sql})`,
+      params: [key, ...value.params, ...within.params],
+    });
   }
-  for (const column of ['provider', 'model', 'agent', 'run', 'status'] as const) {
-    const value = column === 'provider' ? canonicalProviderId(filter.provider) : filter[column];
-    if (value !== undefined) {
-      clauses.push(`${column} = ?`);
-      params.push(value);
-    }
+  for (const [key, values] of excludedTags(filter)) {
+    const value = inList('value', values);
+    clauses.add({
+      sql: `id NOT IN (SELECT event_id FROM event_tags WHERE key = ? AND ${value.sql}${within.sql})`,
+      params: [key, ...value.params, ...within.params],
+    });
   }
-  for (const [key, value] of Object.entries(filter.tags ?? {})) {
-    // The tag index (event_tags, version 11): one index range per tag, within the time range.
-    const within = tagTimeRange(range);
-    clauses.push(`id IN (SELECT event_id FROM event_tags WHERE key = ? AND value = ?${within.sql})`);
-    params.push(key, value, ...within.params);
-  }
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+  return clauses.where();
 }
 
 /** The time range as a condition on event_tags' copy of the event time. */
@@ -83,10 +109,13 @@ function tagTimeRange(range: TimeRange): SqlPart {
   return { sql: clauses.join(''), params };
 }
 
-/** True when the rollups can answer this filter and grouping (no run, no tags, buckets ≥ 1h). */
+/**
+ * True when the rollups can answer this filter and grouping: no run or tag in the filter (to
+ * keep or to leave out) or the grouping, buckets of an hour or more.
+ */
 export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], interval: Interval | undefined): boolean {
-  if (filter.run !== undefined) return false;
-  if (filter.tags !== undefined && Object.keys(filter.tags).length > 0) return false;
+  if (filter.run !== undefined || excludedValues(filter, 'run').length > 0) return false;
+  if (includedTags(filter).length > 0 || excludedTags(filter).length > 0) return false;
   if (groupBy.includes('run')) return false;
   if (groupBy.some((key) => tagOfGroupKey(key) !== undefined)) return false;
   if (groupBy.includes('bucket') && interval === '1m') return false;
@@ -95,30 +124,19 @@ export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], int
 
 /** WHERE for the rollup tables over a whole-hour (or, for latency_daily, whole-day) range. */
 export function rollupWhere(filter: Filter, range: TimeRange, timeColumn: 'hour_ms' | 'day_ms' = 'hour_ms'): SqlPart {
-  const clauses: string[] = [];
-  const params: SqlParam[] = [];
-  if (range.fromMs !== undefined) {
-    clauses.push(`${timeColumn} >= ?`);
-    params.push(range.fromMs);
+  const clauses = new Clauses();
+  if (range.fromMs !== undefined) clauses.add({ sql: `${timeColumn} >= ?`, params: [range.fromMs] });
+  if (range.toMs !== undefined) clauses.add({ sql: `${timeColumn} < ?`, params: [range.toMs] });
+  for (const field of ['provider', 'model', 'agent'] as const) {
+    const values = includedValues(filter, field);
+    // '' stands for "no agent" in the rollups: an agent filter never matches it, and an
+    // excluded agent is never '' (an empty agent is stored as none), so exclusion keeps it.
+    if (values !== undefined) clauses.add(inList(field, field === 'agent' ? values.filter((v) => v !== '') : values));
+    const excluded = excludedValues(filter, field);
+    if (excluded.length > 0) clauses.add(inList(field, excluded, true));
   }
-  if (range.toMs !== undefined) {
-    clauses.push(`${timeColumn} < ?`);
-    params.push(range.toMs);
-  }
-  for (const column of ['provider', 'model', 'status'] as const) {
-    // Events carry canonical provider ids: `gemini` finds Google's.
-    const value = column === 'provider' ? canonicalProviderId(filter.provider) : filter[column];
-    if (value !== undefined) {
-      clauses.push(`${column} = ?`);
-      params.push(value);
-    }
-  }
-  if (filter.agent !== undefined) {
-    // '' stands for "no agent" in the rollups; an agent filter never matches those.
-    clauses.push("agent = ? AND agent <> ''");
-    params.push(filter.agent);
-  }
-  return { sql: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
+  if (filter.status !== undefined) clauses.add({ sql: 'status = ?', params: [filter.status] });
+  return clauses.where();
 }
 
 /** SQL for bucketStart() (src/units/time.ts): the floor of `column` to `width`, also before 1970. */

@@ -178,3 +178,21 @@ export interface Timeseries {
   /** Consecutive buckets from the first to the last one with calls; empty buckets are filled with zeros. */
   buckets: TimeseriesBucket[];
 }
+
+/** One group of a breakdown by any dimensions: its key (dimension -> value, `null`: none) and figures. */
+export interface BreakdownEntry extends UsageStats, CostShare {
+  /** E.g. `{ "tag:team": "search", "model": "gpt-4o" }`. */
+  key: Record<string, string | null>;
+}
+
+export interface Breakdown {
+  /** The dimensions, as asked. */
+  by: string[];
+  /** What the groups are ranked by, largest first (`latency`: mean latency). */
+  sort: 'cost' | 'tokens' | 'calls' | 'latency';
+  /** How many groups match in all. */
+  total: number;
+  /** Groups skipped before this page. */
+  offset: number;
+  groups: BreakdownEntry[];
+}

@@ -9,12 +9,14 @@ export type {
   TraceContext,
   UsageEvent,
 } from './event.js';
-export type { Filter, Interval } from './filter.js';
+export type { Filter, FilterExclusions, FilterValues, Interval } from './filter.js';
 export type { Logger, LogContext } from './logger.js';
 export type {
   TokenSums,
   CostSums,
   CostShare,
+  Breakdown,
+  BreakdownEntry,
   LatencyStats,
   UsageStats,
   Summary,

@@ -78,6 +78,37 @@ describe('tokenledger report', () => {
     expect(await order('latency')).toEqual(['MSFT', 'AAPL', null]); // mean 2,000, 1,500, 400 ms
   });
 
+  it('--by tag:team (and two dimensions) ranks the tag values by cost; --not and repeated filters narrow it', async () => {
+    const json = async (...args: string[]) => {
+      const result = await runCli(['report', '--db', db, '--format', 'json', ...args]);
+      expect(result.stderr).toBe('');
+      return JSON.parse(result.stdout) as {
+        total: number;
+        groups: { key: Record<string, string | null>; calls: number; cost: { totalNanos: number } }[];
+      };
+    };
+    const figures = (b: Awaited<ReturnType<typeof json>>) => b.groups.map((g) => [g.key, g.calls, g.cost.totalNanos]);
+    // team a: events 1-6 ($0.002997), team b: event 7, no team: event 8.
+    expect(figures(await json('--by', 'tag:team'))).toEqual([
+      [{ 'tag:team': 'a' }, 6, 2_997_000],
+      [{ 'tag:team': 'b' }, 1, 1_550_000],
+      [{ 'tag:team': null }, 1, 225_000],
+    ]);
+    expect(figures(await json('--by', 'tag:team', '--not', 'agent=indicator_agent'))).toEqual([
+      [{ 'tag:team': 'a' }, 5, 2_687_000],
+      [{ 'tag:team': null }, 1, 225_000],
+    ]);
+    const two = await json('--by', 'tag:team,model', '--model', 'gemini-2.5-pro', '--model', 'gpt-4o');
+    expect(figures(two)).toEqual([
+      [{ 'tag:team': 'a', model: 'gemini-2.5-pro' }, 2, 2_387_000],
+      [{ 'tag:team': null, model: 'gpt-4o' }, 1, 225_000],
+    ]);
+    const table = await runCli(['report', '--db', db, '--by', 'tag:team']);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^tag:team\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+p50\s+p95$/);
+    expect(lines[3]).toMatch(/^\(none\)\s+1\s/);
+  });
+
   it('filters by time with --from/--to and --since', async () => {
     const range = await runCli([
       'report',
@@ -104,6 +135,8 @@ describe('tokenledger report', () => {
     [['--from', '2026-02-30'], /--from names a day or hour that does not exist/],
     [['--since', '1h', '--from', '2025-01-01'], /either --since or --from/],
     [['--tag', 'novalue'], /--tag must be KEY=VALUE/],
+    [['--by', 'tag:team,model,agent'], /--by must be one of/],
+    [['--not', 'status=ok'], /--not must name provider, model, agent, run or tag.KEY/],
     [['--db', 'mysql://x'], /unknown store URL scheme/],
   ])('bad input %j: one stderr line, exit 1, no stack trace', async (args, message) => {
     const result = await runCli(['report', '--db', db, ...args]);

@@ -113,6 +113,19 @@ describe.each(['memory', 'sqlite'])('gateway attribution never blocks recording 
     expect(event.usage).toMatchObject({ inputTokens: 16, outputTokens: 363 });
   });
 
+  it('x-tokenledger-user and -session set the reserved tags user and session, over x-tokenledger-tags', async () => {
+    const answer = await chat({
+      'x-tokenledger-tags': 'team=search,user=someone-else',
+      'x-tokenledger-user': 'ana@example.com',
+      'x-tokenledger-session': 'conv-42',
+      'x-tokenledger-run': 'user-session',
+    });
+    expect(answer.status).toBe(200);
+    const event = await lastEvent();
+    expect(event.tags).toEqual({ team: 'search', user: 'ana@example.com', session: 'conv-42' });
+    expect(event.warnings).toBeUndefined();
+  });
+
   it('a tag key over 64 characters is dropped, the other tags kept', async () => {
     const answer = await chat({
       'x-tokenledger-tags': `${'k'.repeat(65)}=v,team=search`,

@@ -53,6 +53,18 @@ const FILTERS: Filter[] = [
   { model: 'no-such-model' },
   { tags: { 'we"ird\\key': 'yes' } },
   { tags: { team: '1' } },
+  // Several values, exclusions (a call without the field is kept), and both at once.
+  { model: ['gpt-4o', 'claude-haiku-4'] },
+  { provider: ['gemini', 'anthropic'], status: 'ok' },
+  { agent: ['trader', 'news_agent'], run: ['AAPL', 'NVDA'] },
+  { exclude: { agent: ['trader'] } },
+  { exclude: { model: ['gpt-4o', 'gpt-4o-mini'], provider: ['google'] } },
+  { exclude: { run: ['AAPL'] }, from: new Date(T0 + 2 * HOUR + 1234) },
+  { tags: { team: ['red', 'blue'] } },
+  { tags: { user: ['ana', 'cy'] }, exclude: { tags: { team: ['red'] } } },
+  { exclude: { tags: { team: ['blue'], user: ['bo'] } } },
+  { model: [] },
+  { agent: ['news_agent'], exclude: { agent: ['news_agent'] } },
 ];
 
 const GROUPINGS: { groupBy: GroupKey[]; interval?: Interval }[] = [

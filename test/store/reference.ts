@@ -5,16 +5,31 @@
 import type { AggregateQuery, AggregateRow } from '#src/store/index.js';
 import type { Filter, UsageEvent } from '#src/types/index.js';
 
+const list = (v: string | readonly string[] | undefined): readonly string[] | undefined =>
+  v === undefined ? undefined : typeof v === 'string' ? [v] : v;
+
+/** The one provider alias the contract's filters use (stores fold every registry alias). */
+const ALIASES: Record<string, string> = { gemini: 'google' };
+
 export function matchesFilter(event: UsageEvent, filter: Filter): boolean {
   const t = Date.parse(event.time);
   if (filter.from && t < filter.from.getTime()) return false;
   if (filter.to && t >= filter.to.getTime()) return false;
-  if (filter.provider !== undefined && event.provider !== filter.provider) return false;
-  if (filter.model !== undefined && event.model !== filter.model) return false;
-  if (filter.agent !== undefined && event.agent !== filter.agent) return false;
-  if (filter.run !== undefined && event.run !== filter.run) return false;
+  for (const field of ['provider', 'model', 'agent', 'run'] as const) {
+    const value = event[field];
+    const wanted = list(filter[field])?.map((v) => (field === 'provider' ? (ALIASES[v] ?? v) : v));
+    if (wanted !== undefined && (value === undefined || !wanted.includes(value))) return false;
+    if (value !== undefined && (filter.exclude?.[field] ?? []).includes(value)) return false;
+  }
   if (filter.status !== undefined && event.status !== filter.status) return false;
-  for (const [k, v] of Object.entries(filter.tags ?? {})) if (event.tags[k] !== v) return false;
+  for (const [k, v] of Object.entries(filter.tags ?? {})) {
+    const value = event.tags[k];
+    if (typeof value !== 'string' || !(list(v) ?? []).includes(value)) return false;
+  }
+  for (const [k, v] of Object.entries(filter.exclude?.tags ?? {})) {
+    const value = event.tags[k];
+    if (typeof value === 'string' && v.includes(value)) return false;
+  }
   return true;
 }
 

@@ -32,15 +32,16 @@ import {
   byMetric,
   RANK_METRICS,
   type RankMetric,
+  usageBreakdown,
   usageOverview,
   renderRunReport,
   csvCell,
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
-import { openStore, sqliteFilePath, type Store } from '../../store/index.js';
+import { isGroupKey, openStore, sqliteFilePath, type GroupKey, type Store } from '../../store/index.js';
 import { type Note, resolveNamedFilter } from '../named-filter.js';
-import type { CostShare, Filter, PriceOverride, UsageStats } from '../../types/index.js';
+import type { BreakdownEntry, CostShare, Filter, PriceOverride, UsageStats } from '../../types/index.js';
 
 export const DEFAULT_DB = 'sqlite:./tokenledger.db';
 const GROUPINGS = ['model', 'agent', 'run', 'agent-model'] as const;
@@ -51,11 +52,14 @@ type Format = (typeof FORMATS)[number];
 interface ReportOptions {
   db?: string;
   config?: string;
-  run?: string;
-  model?: string;
-  agent?: string;
-  provider?: string;
+  /** Each repeatable: any of the values. */
+  run?: string | string[];
+  model?: string | string[];
+  agent?: string | string[];
+  provider?: string | string[];
   tag: string[];
+  /** `FIELD=VALUE` or `tag.KEY=VALUE` pairs to leave out. */
+  not?: string[];
   by?: string;
   since?: string;
   from?: string;
@@ -97,16 +101,44 @@ export function filterFromOptions(options: ReportOptions, now = Date.now()): Fil
   if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
     throw new ValidationError('--from must be before --to', { field: 'from' });
   }
-  if (options.run !== undefined) filter.run = options.run;
-  if (options.model !== undefined) filter.model = options.model;
-  if (options.agent !== undefined) filter.agent = options.agent;
-  if (options.provider !== undefined) filter.provider = options.provider;
-  for (const pair of options.tag) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new ValidationError(`--tag must be KEY=VALUE, got "${pair}"`, { field: 'tag' });
-    filter.tags = { ...filter.tags, [pair.slice(0, at)]: pair.slice(at + 1) };
+  for (const field of ['run', 'model', 'agent', 'provider'] as const) {
+    const values = options[field];
+    if (values === undefined) continue;
+    const list = typeof values === 'string' ? [values] : values;
+    if (list.length > 0) filter[field] = list.length === 1 ? (list[0] ?? '') : list;
   }
+  const tags = new Map<string, string[]>();
+  for (const pair of options.tag) {
+    const [key, value] = splitPair(pair, 'tag');
+    tags.set(key, [...(tags.get(key) ?? []), value]);
+  }
+  if (tags.size > 0)
+    filter.tags = Object.fromEntries(
+      [...tags].map(([key, values]) => [key, values.length === 1 ? (values[0] ?? '') : values]),
+    );
+  for (const pair of options.not ?? []) addExclusion(filter, pair);
   return filter;
+}
+
+function splitPair(pair: string, option: string): [string, string] {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new ValidationError(`--${option} must be KEY=VALUE, got "${pair}"`, { field: option });
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+/** `--not model=x`, `--not tag.team=red`: calls to leave out. */
+function addExclusion(filter: Filter, pair: string): void {
+  const [key, value] = splitPair(pair, 'not');
+  const exclude = { ...filter.exclude };
+  if (key.startsWith('tag.') && key.length > 4) {
+    const tag = key.slice(4);
+    exclude.tags = { ...exclude.tags, [tag]: [...(exclude.tags?.[tag] ?? []), value] };
+  } else if (key === 'provider' || key === 'model' || key === 'agent' || key === 'run') {
+    exclude[key] = [...(exclude[key] ?? []), value];
+  } else {
+    throw new ValidationError(`--not must name provider, model, agent, run or tag.KEY, got "${key}"`, { field: 'not' });
+  }
+  filter.exclude = exclude;
 }
 
 /**
@@ -209,7 +241,7 @@ export function table<T>(items: readonly T[], columns: Column<T>[]): string {
 const name = (value: string | null, none: string) => value ?? none;
 
 async function grouped(store: Store, by: Grouping, filter: Filter, format: Format, sort: RankMetric): Promise<string> {
-  const empty = { tokens: {}, cost: {}, latency: {}, timeToFirstToken: {} };
+  const empty = EMPTY_STATS_TEMPLATE;
   switch (by) {
     case 'model': {
       const rows = (await usageByModel(store, filter)).sort(byMetric(sort, (r) => r.model));
@@ -256,6 +288,46 @@ async function grouped(store: Store, by: Grouping, filter: Filter, format: Forma
   }
 }
 
+/**
+ * `--by`: one of the named groupings (model, agent, run, agent-model: with their models, agents
+ * or wall time), or one or two dimensions, comma-separated: provider, model, agent, run, status
+ * or tag:KEY (`--by tag:team`, `--by tag:team,model`).
+ */
+function parseBy(by: string): Grouping | GroupKey[] {
+  if ((GROUPINGS as readonly string[]).includes(by)) return by as Grouping;
+  const keys = by.split(',').map((key) => key.trim());
+  const bad = keys.find((key) => !isGroupKey(key) || key === 'bucket');
+  if (bad !== undefined || keys.length > 2 || new Set(keys).size !== keys.length)
+    throw new ValidationError(
+      `--by must be one of ${GROUPINGS.join(', ')}, or one or two of provider, model, agent, run, status, tag:KEY (comma-separated), got "${by}"`,
+      { field: 'by' },
+    );
+  return keys as GroupKey[];
+}
+
+/** One row per group of any dimensions (`--by tag:team,model`). */
+async function breakdown(
+  store: Store,
+  by: GroupKey[],
+  filter: Filter,
+  format: Format,
+  sort: RankMetric,
+): Promise<string> {
+  const result = await usageBreakdown(store, filter, { by, sort });
+  if (format === 'json') return JSON.stringify(result, null, 2);
+  const rows = result.groups;
+  if (format === 'csv')
+    return toCsv(rows, templateOf(rows, { key: Object.fromEntries(by.map((k) => [k, ''])), ...EMPTY_STATS_TEMPLATE }));
+  return tableWithNotes(rows, [
+    ...by.map(
+      (key): Column<BreakdownEntry> => ({ title: key, value: (r) => name(r.key[key] ?? null, '(none)'), left: true }),
+    ),
+    ...statsColumns<BreakdownEntry>(),
+  ]);
+}
+
+const EMPTY_STATS_TEMPLATE = { tokens: {}, cost: {}, latency: {}, timeToFirstToken: {} };
+
 /** The CSV header comes from the first row, or (no rows) from a stand-in with the same keys. */
 function templateOf(rows: readonly object[], fallback: object): object {
   return rows[0] ?? fallback;
@@ -267,9 +339,7 @@ async function runReport(options: ReportOptions): Promise<string> {
     throw new ValidationError(`--format must be one of ${FORMATS.join(', ')}, got "${options.format}"`, {
       field: 'format',
     });
-  if (options.by !== undefined && !(GROUPINGS as readonly string[]).includes(options.by)) {
-    throw new ValidationError(`--by must be one of ${GROUPINGS.join(', ')}, got "${options.by}"`, { field: 'by' });
-  }
+  const dimensions = options.by === undefined ? undefined : parseBy(options.by);
   const sort = (options.sort ?? 'cost') as RankMetric;
   if (!RANK_METRICS.includes(sort))
     throw new ValidationError(`--sort must be one of ${RANK_METRICS.join(', ')}, got "${options.sort}"`, {
@@ -279,18 +349,26 @@ async function runReport(options: ReportOptions): Promise<string> {
   const { store } = await openReportStore(options, { readOnly: true });
   try {
     const filter = await resolveNamedFilter(store, asked, noteTo('report'));
-    if (options.by !== undefined) return await grouped(store, options.by as Grouping, filter, format, sort);
+    if (dimensions !== undefined && !Array.isArray(dimensions))
+      return await grouped(store, dimensions as Grouping, filter, format, sort);
+    if (dimensions !== undefined) return await breakdown(store, dimensions as GroupKey[], filter, format, sort);
     const data = await usageOverview(store, filter);
     if (format === 'json') return JSON.stringify(data, null, 2);
     if (format === 'csv') return toCsv([data.summary], data.summary);
-    return renderRunReport(data, options.run === undefined ? {} : { subject: options.run });
+    return renderRunReport(data, typeof options.run === 'string' ? { subject: options.run } : {});
   } finally {
     await store.close();
   }
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A repeatable option with no default: one value stays a string (as the options were before). */
+function collectOption(value: string, previous: string | string[] | undefined): string | string[] {
+  if (previous === undefined) return value;
+  return [...(typeof previous === 'string' ? [previous] : previous), value];
 }
 
 export function registerReportCommand(program: Command): void {
@@ -302,15 +380,23 @@ export function registerReportCommand(program: Command): void {
       `store URL: sqlite:PATH, postgres://..., memory: (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`,
     )
     .option('-c, --config <path>', 'config file (its store is the default --db)')
-    .option('--run <run>', 'only this run (the report is titled with it)')
-    .option('--by <grouping>', `one row per ${GROUPINGS.join(' | ')}`)
+    .option('--run <run>', 'only this run (the report is titled with it); repeatable: any of them', collectOption)
+    .option(
+      '--by <grouping>',
+      `one row per ${GROUPINGS.join(' | ')}, or per one or two of provider, model, agent, run, status, tag:KEY (e.g. tag:team,model)`,
+    )
     .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
     .option('--from <iso>', 'only calls started at or after this time')
     .option('--to <iso>', 'only calls started before this time')
-    .option('--model <model>', 'only this model')
-    .option('--agent <agent>', 'only this agent')
-    .option('--provider <provider>', 'only this provider')
-    .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
+    .option('--model <model>', 'only this model (repeatable: any of them)', collectOption)
+    .option('--agent <agent>', 'only this agent (repeatable)', collectOption)
+    .option('--provider <provider>', 'only this provider (repeatable)', collectOption)
+    .option('--tag <key=value>', 'only calls with this tag (repeatable; one key twice: either value)', collect, [])
+    .option(
+      '--not <field=value>',
+      'leave out calls with this provider, model, agent, run or tag.KEY (repeatable)',
+      collect,
+    )
     .option('--format <format>', `output: ${FORMATS.join(' | ')}`, 'table')
     .option('--sort <metric>', `--by rows, largest first: ${RANK_METRICS.join(' | ')} (latency: mean)`, 'cost')
     .action(async (options: ReportOptions) => {

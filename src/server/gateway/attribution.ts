@@ -1,6 +1,7 @@
 /**
  * Gateway attribution from the client's headers: `x-tokenledger-agent`, `x-tokenledger-run`,
- * `x-tokenledger-tags: k=v,k=v` (values may be percent-encoded), merged over a gateway key's
+ * `x-tokenledger-tags: k=v,k=v` (values may be percent-encoded), `x-tokenledger-user` and
+ * `x-tokenledger-session` (the reserved tags `user` and `session`), merged over a gateway key's
  * defaults.
  *
  * Fail-open (DESIGN.md: a caller's header is never a reason to drop a call from the ledger):
@@ -79,14 +80,36 @@ function one(headers: NodeHeaders, name: string): string | null {
   return value === undefined ? null : headerText(Array.isArray(value) ? value.join(',') : value);
 }
 
+/**
+ * Users and sessions (a conversation) are reserved tags, `user` and `session`: filtered with
+ * `tag.user=...`, grouped with `by=tag:user`, like any tag. These headers set them without
+ * spelling a tags list, and win over the same keys in `x-tokenledger-tags`.
+ */
+const RESERVED_TAG_HEADERS = [
+  ['x-tokenledger-user', 'user'],
+  ['x-tokenledger-session', 'session'],
+] as const;
+
+function reservedTagHeaders(headers: NodeHeaders): Record<string, string> | undefined {
+  let tags: Record<string, string> | undefined;
+  for (const [header, key] of RESERVED_TAG_HEADERS) {
+    const value = one(headers, header);
+    if (value !== null && value !== '') tags = { ...tags, [key]: value };
+  }
+  return tags;
+}
+
 /** Attribution from node:http request headers (lower-case names), over the key's defaults. */
 export function attributionFromHeaders(headers: NodeHeaders, defaults: Attribution | undefined): HeaderAttribution {
   const agent = one(headers, 'x-tokenledger-agent');
   const run = one(headers, 'x-tokenledger-run');
   const tagsHeader = one(headers, 'x-tokenledger-tags');
+  const reserved = reservedTagHeaders(headers);
   const warnings: string[] = [];
-  if (agent === null && run === null && tagsHeader === null) return { attribution: defaults, warnings };
-  const tags = tagsHeader === null ? undefined : parseTagsHeader(tagsHeader, warnings);
+  if (agent === null && run === null && tagsHeader === null && reserved === undefined)
+    return { attribution: defaults, warnings };
+  const parsed = tagsHeader === null ? undefined : parseTagsHeader(tagsHeader, warnings);
+  const tags = parsed === undefined && reserved === undefined ? undefined : { ...parsed, ...reserved };
   const attribution: Attribution = {
     agent: agent === null || agent === '' ? defaults?.agent : agent,
     run: run === null || run === '' ? defaults?.run : run,

@@ -19,7 +19,11 @@ import {
   usageTimeseries,
   whatIf,
   type ModelSwap,
+  usageBreakdown,
+  RANK_METRICS,
+  type RankMetric,
 } from '../../analytics/index.js';
+import { isGroupKey, type GroupKey } from '../../store/index.js';
 import { isStorableText } from '../../ledger/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
@@ -35,6 +39,43 @@ const MAX_PAGE = 1000;
 /** Runs listed by GET /analytics/tokens/runs, most recent first, unless `limit` says otherwise. */
 const DEFAULT_RUNS_LIMIT = 1000;
 const MAX_RUNS_LIMIT = 10_000;
+
+const MAX_BREAKDOWN_LIMIT = 10_000;
+/** Dimensions one breakdown may group by. */
+const MAX_BREAKDOWN_DIMENSIONS = 2;
+
+/** `by=tag:team&by=model`: one or two dimensions. */
+function parseGroupBy(values: string[] | undefined): GroupKey[] {
+  if (values === undefined || values.length === 0)
+    throw badRequest('by: required, e.g. by=model, by=tag:team or by=tag:team&by=model', 'by');
+  if (values.length > MAX_BREAKDOWN_DIMENSIONS)
+    throw badRequest(`by: at most ${MAX_BREAKDOWN_DIMENSIONS} dimensions`, 'by');
+  for (const value of values) {
+    if (!isStorableText(value) || !isGroupKey(value) || value === 'bucket')
+      throw badRequest(`by: must be provider, model, agent, run, status or tag:KEY, got "${value.slice(0, 40)}"`, 'by');
+  }
+  if (new Set(values).size !== values.length) throw badRequest('by: a dimension is repeated', 'by');
+  return values as GroupKey[];
+}
+
+function parseSort(value: string | undefined): RankMetric {
+  if (value === undefined) return 'cost';
+  if (!(RANK_METRICS as readonly string[]).includes(value))
+    throw badRequest(`sort: must be one of ${RANK_METRICS.join(', ')}`, 'sort');
+  return value as RankMetric;
+}
+
+function parseCount(
+  value: string | undefined,
+  field: string,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (value === undefined) return range.fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < range.min || n > range.max)
+    throw badRequest(`${field}: must be an integer from ${range.min} to ${range.max}`, field);
+  return n;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -79,6 +120,16 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
     const filter = parseFilter(queries, ['limit']);
     const page = await usageByRunPage(store, filter, limit);
     return c.json({ filter: filterJson(filter), limit, total: page.total, runs: page.runs });
+  });
+  app.get('/tokens/breakdown', async (c) => {
+    const queries = c.req.queries();
+    const by = parseGroupBy(queries['by']);
+    const sort = parseSort(queries['sort']?.[0]);
+    const limit = parseCount(queries['limit']?.[0], 'limit', { min: 1, max: MAX_BREAKDOWN_LIMIT, fallback: 100 });
+    const offset = parseCount(queries['offset']?.[0], 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
+    const filter = parseFilter(queries, ['by', 'sort', 'limit', 'offset']);
+    const breakdown = await usageBreakdown(store, filter, { by, sort, limit, offset });
+    return c.json({ filter: filterJson(filter), limit, ...breakdown });
   });
   app.get('/tokens/runs/:run', async (c) => {
     const run = c.req.param('run');

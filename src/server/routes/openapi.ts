@@ -19,15 +19,27 @@ const filterParams = [
     description: 'Exclusive upper bound on event time: ISO-8601 or epoch ms.',
     schema: { type: 'string' },
   },
-  { name: 'provider', in: 'query', schema: { type: 'string' } },
-  { name: 'model', in: 'query', schema: { type: 'string' } },
-  { name: 'agent', in: 'query', schema: { type: 'string' } },
-  { name: 'run', in: 'query', schema: { type: 'string' } },
+  ...['provider', 'model', 'agent', 'run'].map((name) => ({
+    name,
+    in: 'query',
+    description: 'Repeat for several values (any of them).',
+    schema: { type: 'array', items: { type: 'string' } },
+    style: 'form',
+    explode: true,
+  })),
   { name: 'status', in: 'query', schema: { type: 'string', enum: ['ok', 'error'] } },
   {
     name: 'tag.KEY',
     in: 'query',
-    description: 'Tag filter, e.g. tag.team=search; several combine (AND).',
+    description:
+      'Tag filter, e.g. tag.team=search; repeat one key for any of several values; different keys combine (AND). Users and sessions are the reserved tags user and session.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'not.FIELD',
+    in: 'query',
+    description:
+      'Leave out calls whose provider, model, agent, run or tag (not.tag.KEY) has this value (repeatable); calls without the field stay in.',
     schema: { type: 'string' },
   },
 ];
@@ -52,7 +64,7 @@ const gateway = (summary: string): object => ({
   post: {
     summary,
     description:
-      'Forwarded to the configured upstream byte for byte (streams unbuffered); usage recorded. Attribution headers: x-tokenledger-agent, x-tokenledger-run, x-tokenledger-tags (k=v,k=v). Every response has x-tokenledger-overhead-ms. With gateway keys configured the client sends one (Authorization: Bearer, x-api-key, x-goog-api-key, ?key= or x-tokenledger-key); it reaches only the providers it names (403 provider_not_allowed otherwise) and is never forwarded (400 gateway_key_in_body when the body holds it).',
+      'Forwarded to the configured upstream byte for byte (streams unbuffered); usage recorded. Attribution headers: x-tokenledger-agent, x-tokenledger-run, x-tokenledger-tags (k=v,k=v), x-tokenledger-user and x-tokenledger-session (the reserved tags user and session). Every response has x-tokenledger-overhead-ms. With gateway keys configured the client sends one (Authorization: Bearer, x-api-key, x-goog-api-key, ?key= or x-tokenledger-key); it reaches only the providers it names (403 provider_not_allowed otherwise) and is never forwarded (400 gateway_key_in_body when the body holds it).',
     requestBody: { content: { 'application/json': { schema: { type: 'object' } } } },
     responses: {
       200: { description: "The upstream's answer, unchanged." },
@@ -167,6 +179,27 @@ export function openApiDocument(limits: ServerLimits): object {
       '/analytics/tokens/runs': query(
         'Per run, most recently started first: `runs` holds at most `limit` of them, `total` counts them all',
         [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } }],
+      ),
+      '/analytics/tokens/breakdown': query(
+        'Per group of one or two dimensions (provider, model, agent, run, status, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
+        [
+          {
+            name: 'by',
+            in: 'query',
+            required: true,
+            description: 'by=tag:team, or two: by=tag:team&by=model',
+            schema: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2 },
+            style: 'form',
+            explode: true,
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            schema: { type: 'string', enum: ['cost', 'tokens', 'calls', 'latency'], default: 'cost' },
+          },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 100 } },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        ],
       ),
       '/analytics/tokens/runs/{run}': query('One run: summary, models, agents and the text report', [
         { name: 'run', in: 'path', required: true, schema: { type: 'string' } },

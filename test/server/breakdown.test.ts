@@ -1,0 +1,124 @@
+/**
+ * GET /analytics/tokens/breakdown over a seeded ledger on every store: groups by any one or two
+ * dimensions (tag keys included), with repeated and excluded filter values, ranked and paged,
+ * equal to a brute-force computation from the raw events (test/store/reference.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AggregateRow, GroupKey } from '#src/store/index.js';
+import type { Breakdown, Filter, UsageEvent } from '#src/types/index.js';
+import { testStores } from '../analytics/stores.js';
+import { generateEvents } from '../store/generate.js';
+import { referenceAggregate } from '../store/reference.js';
+import { makeApp, type TestApp } from './helpers.js';
+
+const T0 = Date.UTC(2026, 1, 2);
+const EVENTS: UsageEvent[] = generateEvents({ seed: 13, count: 900, startMs: T0, spanMs: 30 * 3_600_000 });
+
+type Sort = 'cost' | 'tokens' | 'calls' | 'latency';
+
+/** The expected page, from the reference rows: largest figure first, then cost, tokens, calls, name. */
+function expected(filter: Filter, by: GroupKey[], sort: Sort, offset: number, limit: number) {
+  const rows = referenceAggregate(EVENTS, { filter, groupBy: by });
+  const total = rows.reduce((n, row) => n + row.costNanos, 0);
+  const name = (row: AggregateRow) => {
+    const parts = by.map((key) => row.key[key] ?? null);
+    return parts.every((p) => p === null) ? null : parts.map((p) => p ?? '').join('\u0000');
+  };
+  const figure = (row: AggregateRow): number =>
+    sort === 'cost'
+      ? row.costNanos
+      : sort === 'tokens'
+        ? row.totalTokens
+        : sort === 'calls'
+          ? row.calls
+          : row.durationCount === 0
+            ? Number.NEGATIVE_INFINITY
+            : row.durationSumMs / row.durationCount;
+  const sorted = [...rows].sort((a, b) => {
+    const d = figure(b) - figure(a) || b.costNanos - a.costNanos || b.totalTokens - a.totalTokens || b.calls - a.calls;
+    if (d !== 0) return d;
+    const x = name(a);
+    const y = name(b);
+    return x === y ? 0 : x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+  });
+  return {
+    total: rows.length,
+    groups: sorted.slice(offset, offset + limit).map((row) => ({
+      key: row.key,
+      calls: row.calls,
+      costNanos: row.costNanos,
+      costShare:
+        row.unpricedCalls === row.calls && row.calls > row.usageUnavailableCalls ? null : row.costNanos / total,
+    })),
+  };
+}
+
+const CASES: { query: string; filter: Filter; by: GroupKey[]; sort?: Sort; offset?: number; limit?: number }[] = [
+  { query: 'by=tag:team', filter: {}, by: ['tag:team'] },
+  { query: 'by=tag:team&by=model', filter: {}, by: ['tag:team', 'model'] },
+  { query: 'by=model&by=tag:user&sort=tokens', filter: {}, by: ['model', 'tag:user'], sort: 'tokens' },
+  { query: 'by=agent&sort=calls&limit=2&offset=1', filter: {}, by: ['agent'], sort: 'calls', offset: 1, limit: 2 },
+  { query: 'by=run&sort=latency', filter: {}, by: ['run'], sort: 'latency' },
+  {
+    query: 'by=provider&model=gpt-4o&model=claude-sonnet-4',
+    filter: { model: ['gpt-4o', 'claude-sonnet-4'] },
+    by: ['provider'],
+  },
+  { query: 'by=tag:team&not.agent=trader', filter: { exclude: { agent: ['trader'] } }, by: ['tag:team'] },
+  {
+    query: 'by=agent&tag.user=ana&tag.user=bo&not.tag.team=red',
+    filter: { tags: { user: ['ana', 'bo'] }, exclude: { tags: { team: ['red'] } } },
+    by: ['agent'],
+  },
+  {
+    query: `by=status&by=tag:team&from=${new Date(T0 + 3_600_000 + 17).toISOString()}&not.run=AAPL&not.run=MSFT`,
+    filter: { from: new Date(T0 + 3_600_000 + 17), exclude: { run: ['AAPL', 'MSFT'] } },
+    by: ['status', 'tag:team'],
+  },
+];
+
+for (const kind of testStores('tl_breakdown')) {
+  describe(`GET /analytics/tokens/breakdown on ${kind.kind}`, () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      const store = await kind.open();
+      await store.insert(EVENTS);
+      app = await makeApp({ store });
+    });
+    afterAll(async () => {
+      await app.store.close();
+      await kind.cleanup();
+    });
+
+    it.each(CASES)('$query equals the brute-force breakdown', async ({ query, filter, by, sort, offset, limit }) => {
+      const response = await app.request(`/analytics/tokens/breakdown?${query}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Breakdown;
+      const want = expected(filter, by, sort ?? 'cost', offset ?? 0, limit ?? 100);
+      expect(body.total).toBe(want.total);
+      expect(body.by).toEqual(by);
+      expect(
+        body.groups.map((g) => ({ key: g.key, calls: g.calls, costNanos: g.cost.totalNanos, costShare: g.costShare })),
+      ).toEqual(want.groups);
+    });
+
+    it.each([
+      ['', 'by'],
+      ['by=color', 'by'],
+      ['by=model&by=agent&by=run', 'by'],
+      ['by=model&by=model', 'by'],
+      ['by=bucket', 'by'],
+      ['by=model&sort=fame', 'sort'],
+      ['by=model&limit=0', 'limit'],
+      ['by=model&offset=-1', 'offset'],
+      ['by=model&not.status=ok', 'not.status'],
+      ['by=model&status=ok&status=error', 'status'],
+      ['by=model&not.tag.=x', 'not.tag.'],
+    ])('?%s is a 400 naming %s', async (query, field) => {
+      const response = await app.request(`/analytics/tokens/breakdown?${query}`);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { field?: string } };
+      expect(body.error.field).toBe(field);
+    });
+  });
+}
