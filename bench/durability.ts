@@ -1,7 +1,7 @@
 /**
  * Durability at full size (issue 9): SIGKILL of `serve` under 64-client gateway load and ingest
- * (5 rounds per store, 1,000 delivered calls a round) and a 60 s PostgreSQL outage (silent behind a
- * loopback TCP proxy) under gateway load; the SQLite write lock has its own area
+ * (5 rounds per store, 1,000 delivered calls a round), a 60 s PostgreSQL outage (silent behind a
+ * loopback TCP proxy) and 60 s of a full SQLite ledger (max_page_count) under gateway load; the SQLite write lock has its own area
  * (sqlite-lock.ts). The test suite runs the same at CI size (test/server/sigkill-load.test.ts,
  * store-outage.test.ts).
  */
@@ -15,7 +15,9 @@ import { startMockProvider, type MockProvider } from '../test/helpers/mock-provi
 import { startTcpProxy } from '../test/helpers/tcp-proxy.js';
 import { killUnderLoad, replayed, stored, type Round } from '../test/server/durability-load.js';
 import { spawnServe } from '../test/server/serve-process.js';
-import { gatewayCall, ms, percentile } from './gateway-load.js';
+import { openStore } from '../src/store/index.js';
+import { type OutageResult, outageUnderLoad, storedRuns } from '../test/server/outage-load.js';
+import { ms, percentile } from './gateway-load.js';
 import { dropSchemas, PG_URL, uniqueSchema } from '../test/store/pg-admin.js';
 
 const OUTAGE_MS = 60_000;
@@ -52,68 +54,88 @@ async function sigkillRounds(mock: MockProvider, storeName: string, db: string, 
   return `| ${storeName} | 5 | ${all.delivered.length.toLocaleString('en-US')} | ${all.acknowledged.length.toLocaleString('en-US')} | ${missingCalls} | ${missingIngest} | ${duplicates} |`;
 }
 
-async function postgresOutage(mock: MockProvider, dir: string): Promise<string> {
-  const schema = uniqueSchema('tl_bench_outage');
-  const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+function outageTable(result: OutageResult, runs: Map<string, number>): string {
+  const missing = result.delivered.filter((run) => runs.get(run) !== 1).length;
+  const latencies = result.during.map((call) => call.ms);
+  return [
+    '| calls during the outage | not answered 200 | p50 ms | p99 ms | max ms | spooled at the end of the outage | delivered calls in all | missing or doubled after recovery | stored within (s) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${result.during.length.toLocaleString('en-US')} | ${result.during.filter((call) => !call.ok).length} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} | ${result.backlog.toLocaleString('en-US')} | ${result.delivered.length.toLocaleString('en-US')} | ${missing} | ${(result.drainedMs / 1000).toFixed(1)} |`,
+  ].join('\n');
+}
+
+async function serveOn(mock: MockProvider, store: string, spool: string, limits: Record<string, number> = {}) {
   const env = { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-test' };
-  const server = await startServer({
+  return startServer({
     port: 0,
     env,
     logger: pino({ level: 'silent' }),
-    config: parseConfig(
-      {
-        store: `postgres://127.0.0.1:${proxy.port}/test?schema=${schema}`,
-        server: { spool: { path: join(dir, 'outage-spool') } },
-      },
-      'inline',
-      env,
-    ),
+    config: parseConfig({ store, server: { spool: { path: spool }, limits } }, 'inline', env),
   });
-  const delivered: string[] = [];
-  const during: { ok: boolean; ms: number }[] = [];
-  let outage = false;
-  let stop = false;
-  const client = async (c: number): Promise<void> => {
-    for (let n = 0; !stop; n++) {
-      const run = `outage-${c}-${n}`;
-      const result = await gatewayCall(server.url, run, n % 2 === 1);
-      if (outage) during.push(result);
-      if (result.ok) delivered.push(run);
-    }
-  };
+}
+
+async function postgresOutage(mock: MockProvider, dir: string): Promise<string> {
+  const schema = uniqueSchema('tl_bench_outage');
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+  const server = await serveOn(
+    mock,
+    `postgres://127.0.0.1:${proxy.port}/test?schema=${schema}`,
+    join(dir, 'outage-spool'),
+  );
   try {
-    const clients = Array.from({ length: 8 }, (_, c) => client(c));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    proxy.stall();
-    outage = true;
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-    const backlog = server.ledger.stats().spool?.pending ?? 0;
-    outage = false;
-    proxy.resume();
-    const resumedAt = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    stop = true;
-    await Promise.all(clients);
-    await server.ledger.flush();
-    const drainedMs = performance.now() - resumedAt;
-    const runs = new Set<string>();
-    for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
-      const page = await server.store.events({ filter: {}, limit: 5000, ...(cursor === undefined ? {} : { cursor }) });
-      for (const event of page.events) if (event.run !== undefined) runs.add(event.run);
-      cursor = page.nextCursor;
-    }
-    const missing = delivered.filter((run) => !runs.has(run)).length;
-    const latencies = during.map((call) => call.ms);
-    return [
-      '| calls during the outage | not answered 200 | p50 ms | p99 ms | max ms | spooled at the end of the outage | delivered calls in all | missing after recovery | stored within (s) |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      `| ${during.length.toLocaleString('en-US')} | ${during.filter((call) => !call.ok).length} | ${ms(percentile(latencies, 50))} | ${ms(percentile(latencies, 99))} | ${ms(Math.max(...latencies))} | ${backlog.toLocaleString('en-US')} | ${delivered.length.toLocaleString('en-US')} | ${missing} | ${(drainedMs / 1000).toFixed(1)} |`,
-    ].join('\n');
+    const result = await outageUnderLoad(server, {
+      clients: 8,
+      warmupMs: 2000,
+      outageMs: OUTAGE_MS,
+      afterMs: 2000,
+      begin: () => proxy.stall(),
+      end: () => proxy.resume(),
+    });
+    return outageTable(result, await storedRuns(server));
   } finally {
     proxy.resume();
     await server.close();
     await proxy.close();
     await dropSchemas([schema]);
+  }
+}
+
+/**
+ * The SQLite ledger full for 60 s (PRAGMA max_page_count on the server's connection, via
+ * server.limits.sqliteMaxPageCount) while the spool's disk has room; then pages are freed (the
+ * filler table deleted, as an operator frees space) and the backlog drains into them.
+ */
+async function sqliteFull(mock: MockProvider, dir: string): Promise<string> {
+  const file = join(dir, 'full.db');
+  await (await openStore(`sqlite:${file}`)).close();
+  const Database = (await import('better-sqlite3')).default;
+  const admin = new Database(file);
+  admin.exec('CREATE TABLE tl_bench_filler (data BLOB)');
+  const fill = admin.prepare('INSERT INTO tl_bench_filler (data) VALUES (zeroblob(4000))');
+  admin.transaction(() => {
+    for (let i = 0; i < 32_000; i++) fill.run();
+  })();
+  const pages = Number(admin.pragma('page_count', { simple: true }));
+  const server = await serveOn(mock, `sqlite:${file}`, join(dir, 'full-spool'), { sqliteMaxPageCount: pages + 16 });
+  try {
+    const result = await outageUnderLoad(server, {
+      clients: 8,
+      warmupMs: 0,
+      outageMs: OUTAGE_MS,
+      afterMs: 2000,
+      begin: async () => {
+        while (server.ledger.stats().spool?.storeFailing !== true) await new Promise((r) => setTimeout(r, 20));
+      },
+      end: () => {
+        admin.exec('DELETE FROM tl_bench_filler');
+      },
+    });
+    const table = outageTable(result, await storedRuns(server));
+    const grew = Number(admin.pragma('page_count', { simple: true })) - pages;
+    return `${table}\n\nThe file grew by ${grew} pages over the run (cap: 16 beyond its size at start); dead-lettered: ${server.ledger.stats().deadLettered}.`;
+  } finally {
+    admin.close();
+    await server.close();
   }
 }
 
@@ -134,7 +156,8 @@ export async function run(): Promise<string> {
     );
     const pgRow = await sigkillRounds(mock, 'PostgreSQL', `${PG_URL}?schema=${schema}`, mkdtempSync(join(dir, 'p-')));
     const outage = await postgresOutage(mock, dir);
-    return `## Durability: SIGKILL, store outage
+    const full = await sqliteFull(mock, dir);
+    return `## Durability: SIGKILL, store outages
 
 Load average ${load} at start (other work shares the cores: latencies are upper bounds). The mock
 provider answers recorded responses on loopback; \`serve\` runs from source (tsx).
@@ -148,7 +171,11 @@ ${pgRow}
 
 ### PostgreSQL silent for 60 s behind a loopback TCP proxy (no reset), 8 gateway clients
 
-${outage}`;
+${outage}
+
+### The SQLite ledger full for 60 s (\`server.limits.sqliteMaxPageCount\`: PRAGMA max_page_count on the server's connection) while the spool's disk has room, 8 gateway clients; then 128 MB of pages freed
+
+${full}`;
   } finally {
     await mock.close();
     await dropSchemas([schema]);

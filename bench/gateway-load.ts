@@ -1,4 +1,5 @@
-/** What the durability benches share: one gateway call through `serve` against the mock provider, timed, and the figures' arithmetic. */
+/** What the durability benches share: one gateway call through `serve` against the mock provider, timed (test/server/outage-load.ts), and the figures' arithmetic. */
+export { gatewayCall } from '../test/server/outage-load.js';
 
 /** Nearest-rank percentile; NaN for no values. */
 export function percentile(values: number[], p: number): number {
@@ -7,19 +8,3 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (value: number): string => value.toFixed(1);
-
-export async function gatewayCall(url: string, run: string, stream: boolean): Promise<{ ok: boolean; ms: number }> {
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
-    body: JSON.stringify({
-      model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'hi' }],
-      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-    }),
-  });
-  const text = await response.text();
-  const ok = response.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"usage"'));
-  return { ok, ms: performance.now() - started };
-}

@@ -49,6 +49,7 @@ export interface ServerLimitsConfig {
   requestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   sqliteBusyTimeoutMs?: number;
+  sqliteMaxPageCount?: number;
   postgresConnectTimeoutMs?: number;
   postgresStatementTimeoutMs?: number;
   postgresIdleInTransactionTimeoutMs?: number;

@@ -81,6 +81,7 @@ export function buildServerSchema(z: typeof Zod.z) {
     requestTimeoutMs: positiveInt.optional(),
     keepAliveTimeoutMs: positiveInt.optional(),
     sqliteBusyTimeoutMs: positiveInt.optional(),
+    sqliteMaxPageCount: positiveInt.optional(),
     postgresConnectTimeoutMs: positiveInt.optional(),
     postgresStatementTimeoutMs: positiveInt.optional(),
     postgresIdleInTransactionTimeoutMs: positiveInt.optional(),

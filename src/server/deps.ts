@@ -78,6 +78,15 @@ export interface ServerLimits {
    */
   sqliteBusyTimeoutMs: number;
   /**
+   * SQLite: the most pages (4 KiB each by default) the ledger file may grow to (`PRAGMA
+   * max_page_count` on the server's connection); past it the store is full as on a full disk:
+   * writes fail (retryable), the spool keeps the events, `/healthz` says `store_failing`, and
+   * storing resumes once pages are freed (a reset, a delete) or the server restarts with more.
+   * The outage tests use it to fill a ledger while the spool's disk has room.
+   * @default none (SQLite's own limit)
+   */
+  sqliteMaxPageCount: number | undefined;
+  /**
    * PostgreSQL: how long to wait for a connection (to connect, or for a free one in the pool).
    * @default 5000
    */
@@ -115,6 +124,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 300_000,
   keepAliveTimeoutMs: 65_000,
   sqliteBusyTimeoutMs: 5_000,
+  sqliteMaxPageCount: undefined,
   postgresConnectTimeoutMs: 5_000,
   postgresStatementTimeoutMs: 30_000,
   postgresIdleInTransactionTimeoutMs: 30_000,

@@ -126,6 +126,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger: log,
     busyTimeoutMs,
     sqliteThread: 'worker',
+    ...sqliteMaxPageCount(config, options.limits),
     ...postgresTimeouts(config, options.limits),
   });
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
@@ -284,6 +285,14 @@ async function openBudgets(config: Config, db: string, logger: Logger): Promise<
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   const specs = config.budgets.map(budgetFromConfig);
   return createBudgetGuard({ budgets: specs, counters, pricer: createPricer({ overrides: config.prices }), logger });
+}
+
+function sqliteMaxPageCount(
+  config: Config,
+  limits: Partial<ServerLimits> | undefined,
+): { sqliteMaxPageCount?: number } {
+  const pages = limits?.sqliteMaxPageCount ?? config.server.limits.sqliteMaxPageCount;
+  return pages === undefined ? {} : { sqliteMaxPageCount: pages };
 }
 
 /** The PostgreSQL pool's timeouts: options, then `server.limits`, then the defaults (a statement timeout raised alone raises the client's too). */

@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
    * @default 10_000
    */
   busyTimeoutMs?: number;
+  /** SQLite: the most pages the file may grow to (SqliteStoreOptions.maxPageCount). */
+  sqliteMaxPageCount?: number;
   /**
    * SQLite: where the store runs. `worker`: in a worker thread, so a write waiting for another
    * process's lock never blocks this thread's event loop (what a server wants; costs a thread
@@ -104,6 +106,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       path,
       ...common,
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      ...(options.sqliteMaxPageCount === undefined ? {} : { maxPageCount: options.sqliteMaxPageCount }),
     };
     store =
       options.sqliteThread === 'worker' ? await openSqliteWorkerStore(sqliteOptions) : SqliteStore.open(sqliteOptions);

@@ -66,6 +66,13 @@ export interface SqliteStoreOptions {
    */
   busyTimeoutMs?: number;
   /**
+   * The most pages (of `PRAGMA page_size`, 4 KiB by default) the file may grow to, on this
+   * connection (`PRAGMA max_page_count`). A write past it fails as a full database: a
+   * retryable StoreError, as a full disk is. Pages freed by deletes are reused.
+   * @default no limit beyond SQLite's own
+   */
+  maxPageCount?: number;
+  /**
    * Above this many latency values in one query, percentiles come from the log histogram.
    * @default 50_000
    */
@@ -227,6 +234,7 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       applyMigrations(db);
+      if (options.maxPageCount !== undefined) db.pragma(`max_page_count = ${Math.floor(options.maxPageCount)}`);
       return new SqliteStore(db, options);
     } catch (error) {
       db?.close();

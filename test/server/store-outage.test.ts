@@ -1,118 +1,157 @@
 /**
- * A store outage under gateway load (issue 9, durability): PostgreSQL goes silent behind a
- * loopback TCP proxy (no reset: it just stops answering) for a few seconds while clients keep
- * calling the gateway (JSON and streams). The gateway keeps serving, /healthz says degraded,
- * and once PostgreSQL answers again every delivered call is stored, once.
+ * Store outages under gateway load (issue 9, durability), at CI size (bench/durability.ts runs
+ * them for 60 s): while clients keep calling the gateway (JSON and streams),
+ * - PostgreSQL goes silent behind a loopback TCP proxy (no reset: it just stops answering);
+ * - the SQLite ledger is full (`server.limits.sqliteMaxPageCount`, PRAGMA max_page_count on the
+ *   server's own connection) while the spool's disk is not, until pages are freed.
+ * Either way the gateway keeps serving, /healthz says degraded, and once the store takes writes
+ * again every delivered call is stored, once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { openStore } from '#src/store/index.js';
+import { startMockProvider } from '../helpers/mock-provider.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { dropSchemas, uniqueSchema } from '../store/pg-admin.js';
+import { type OutageResult, outageUnderLoad, storedRuns } from './outage-load.js';
 
 const OUTAGE_MS = 4000;
-const schema = uniqueSchema('tl_outage');
 const dir = mkdtempSync(join(tmpdir(), 'tl-outage-'));
-let mock: MockProvider;
-let proxy: TcpProxy;
-let server: RunningServer;
+const schemas: string[] = [];
+afterAll(async () => {
+  await dropSchemas(schemas);
+  rmSync(dir, { recursive: true, force: true });
+});
 
-beforeAll(async () => {
-  mock = await startMockProvider();
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-test' };
-  server = await startServer({
+interface Health {
+  status: string;
+  degraded: { condition: string; reason: string }[];
+}
+
+async function serve(store: string, limits: Record<string, number>, url: string): Promise<RunningServer> {
+  const env = { OPENAI_BASE_URL: `${url}/v1`, OPENAI_API_KEY: 'sk-test' };
+  return startServer({
     port: 0,
     env,
     logger: pino({ level: 'silent' }),
     config: parseConfig(
-      {
-        store: `postgres://127.0.0.1:${proxy.port}/test?schema=${schema}`,
-        server: { spool: { path: join(dir, 'spool') } },
-      },
+      { store, server: { spool: { path: join(dir, `spool-${schemas.length}-${Date.now()}`) }, limits } },
       'inline',
       env,
     ),
   });
-});
-afterAll(async () => {
-  proxy.resume();
-  await server.close();
-  await proxy.close();
-  await mock.close();
-  await dropSchemas([schema]);
-  rmSync(dir, { recursive: true, force: true });
-});
+}
+
+/** What both outages must show: served throughout, quickly, and nothing delivered lost or doubled. */
+async function expectNothingLost(server: RunningServer, result: OutageResult): Promise<void> {
+  expect(result.during.length).toBeGreaterThan(50);
+  expect(result.during.filter((call) => !call.ok)).toEqual([]);
+  // No call waited for the store: each took well under the outage (this machine is shared, so not 10 ms).
+  expect(Math.max(...result.during.map((call) => call.ms))).toBeLessThan(OUTAGE_MS / 2);
+  const counts = await storedRuns(server);
+  expect(result.delivered.filter((run) => counts.get(run) !== 1)).toEqual([]);
+  expect([...counts.values()].filter((count) => count > 1)).toEqual([]);
+  expect(server.ledger.stats().spool).toMatchObject({ pending: 0, refused: 0 });
+  // A full or silent store is not the events' fault: nothing was dead-lettered.
+  expect(server.ledger.stats().deadLettered).toBe(0);
+}
 
 describe('PostgreSQL silent behind a proxy for a few seconds under gateway load', () => {
   it('the gateway keeps serving, /healthz is degraded, and 0 delivered calls are lost after recovery', async () => {
-    const delivered: string[] = [];
-    const duringOutage: { status: number; ms: number }[] = [];
-    let outage = false;
-    let stop = false;
-    const client = async (c: number): Promise<void> => {
-      for (let n = 0; !stop; n++) {
-        const run = `outage-${c}-${n}`;
-        const stream = n % 2 === 1;
-        const started = performance.now();
-        const response = await fetch(`${server.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
-          body: JSON.stringify({
-            model: 'gpt-4o-mini',
-            messages: [{ role: 'user', content: 'hi' }],
-            ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-          }),
-        });
-        const text = await response.text();
-        if (outage) duringOutage.push({ status: response.status, ms: performance.now() - started });
-        if (response.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"usage"'))) {
-          delivered.push(run);
-        }
-      }
-    };
-    const clients = Array.from({ length: 8 }, (_, c) => client(c));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    proxy.stall();
-    outage = true;
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-    const health = await fetch(`${server.url}/healthz`);
-    const healthBody = (await health.json()) as { status: string; degraded: { condition: string; reason: string }[] };
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS / 2));
-    outage = false;
-    proxy.resume();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    stop = true;
-    await Promise.all(clients);
-
-    expect(duringOutage.length).toBeGreaterThan(50);
-    expect(duringOutage.filter((call) => call.status !== 200)).toEqual([]);
-    // No call waited for the store: each took well under the outage (this machine is shared, so not 10 ms).
-    expect(Math.max(...duringOutage.map((call) => call.ms))).toBeLessThan(OUTAGE_MS / 2);
-    expect(health.status).toBe(200);
-    expect(healthBody.status).toBe('degraded');
-    expect(healthBody.degraded).toContainEqual(
-      expect.objectContaining({
-        condition: 'store_unanswered',
-        reason: 'the store does not answer; events wait in the spool',
-      }),
-    );
-
-    await server.ledger.flush();
-    const counts = new Map<string, number>();
-    for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
-      const page = await server.store.events({ filter: {}, limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
-      for (const event of page.events)
-        if (event.run !== undefined) counts.set(event.run, (counts.get(event.run) ?? 0) + 1);
-      cursor = page.nextCursor;
+    const mock = await startMockProvider();
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    const schema = uniqueSchema('tl_outage');
+    schemas.push(schema);
+    const server = await serve(`postgres://127.0.0.1:${proxy.port}/test?schema=${schema}`, {}, mock.url);
+    let health: Health | undefined;
+    try {
+      const result = await outageUnderLoad(server, {
+        clients: 8,
+        warmupMs: 500,
+        outageMs: OUTAGE_MS,
+        afterMs: 500,
+        begin: () => proxy.stall(),
+        end: () => proxy.resume(),
+        midway: async () => {
+          health = (await (await fetch(`${server.url}/healthz`)).json()) as Health;
+        },
+      });
+      expect(health?.status).toBe('degraded');
+      expect(health?.degraded).toContainEqual(
+        expect.objectContaining({
+          condition: 'store_unanswered',
+          reason: 'the store does not answer; events wait in the spool',
+        }),
+      );
+      await expectNothingLost(server, result);
+    } finally {
+      proxy.resume();
+      await server.close();
+      await proxy.close();
+      await mock.close();
     }
-    expect(delivered.filter((run) => counts.get(run) !== 1)).toEqual([]);
-    expect([...counts.values()].filter((count) => count > 1)).toEqual([]);
-    expect(server.ledger.stats().spool).toMatchObject({ pending: 0, refused: 0 });
+  }, 60_000);
+});
+
+describe('the SQLite ledger full (max_page_count) while the spool has room, under gateway load', () => {
+  it('the gateway keeps serving, /healthz says store_failing, and 0 delivered calls are lost once pages are freed', async () => {
+    const mock = await startMockProvider();
+    const file = join(dir, 'full.db');
+    await (await openStore(`sqlite:${file}`)).close();
+    // 8 MB the operator can free: what deleting old data (or more disk) gives back.
+    const Database = (await import('better-sqlite3')).default;
+    const admin = new Database(file);
+    admin.exec('CREATE TABLE tl_test_filler (data BLOB)');
+    const fill = admin.prepare('INSERT INTO tl_test_filler (data) VALUES (zeroblob(4000))');
+    admin.transaction(() => {
+      for (let i = 0; i < 2000; i++) fill.run();
+    })();
+    const pages = Number(admin.pragma('page_count', { simple: true }));
+    // Room for a few dozen events, then full.
+    const server = await serve(`sqlite:${file}`, { sqliteMaxPageCount: pages + 16 }, mock.url);
+    let health: Health | undefined;
+    try {
+      const result = await outageUnderLoad(server, {
+        clients: 8,
+        warmupMs: 0,
+        outageMs: OUTAGE_MS,
+        afterMs: 500,
+        begin: async () => {
+          // Full once the spool's drain fails to write.
+          const deadline = Date.now() + 15_000;
+          while (server.ledger.stats().spool?.storeFailing !== true) {
+            if (Date.now() > deadline) throw new Error('the ledger never filled up');
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+        end: () => {
+          admin.exec('DELETE FROM tl_test_filler');
+        },
+        midway: async () => {
+          health = (await (await fetch(`${server.url}/healthz`)).json()) as Health;
+        },
+      });
+      expect(result.backlog).toBeGreaterThan(50);
+      expect(health?.status).toBe('degraded');
+      expect(health?.degraded).toContainEqual(
+        expect.objectContaining({
+          condition: 'store_failing',
+          reason: expect.stringMatching(/^store writes failing; \d+ events wait in the spool/),
+        }),
+      );
+      expect(server.ledger.stats().storeFailures).toBeGreaterThan(0);
+      await expectNothingLost(server, result);
+      // The file never grew past its cap: the backlog went into the freed pages.
+      expect(Number(admin.pragma('page_count', { simple: true }))).toBeLessThanOrEqual(pages + 16);
+    } finally {
+      admin.close();
+      await server.close();
+      await mock.close();
+    }
   }, 60_000);
 });
