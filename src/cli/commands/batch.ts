@@ -146,6 +146,11 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     const skip = await doneIds(options.out);
     let total = 0;
     for await (const { text, lineNumber } of lines(input)) {
+      // Nothing to skip (a first run): every line counts, no need to parse it for its id.
+      if (skip.size === 0) {
+        total++;
+        continue;
+      }
       const id = parseInputLine(text, lineNumber, undefined);
       total += id.ok && skip.has(id.call.id) ? 0 : !id.ok && skip.has(id.id) ? 0 : 1;
     }
