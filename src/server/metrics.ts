@@ -21,12 +21,6 @@ export interface ServerMetrics {
   labelSets(): { admitted: number; max: number; overflowed: number };
   /** Counts one stored event. */
   observeEvent(event: UsageEvent): void;
-  /**
-   * Counts many (an OTLP or ingest batch): the same series and values as `observeEvent` on each
-   * (cost up to floating-point rounding), each counter series incremented once by the batch's
-   * sum instead of once per event.
-   */
-  observeEvents(events: readonly UsageEvent[]): void;
   /** Time the gateway itself added to one request, in ms. */
   observeOverhead(route: string, ms: number): void;
   /** What became of the spans of one OTLP export request. */
@@ -165,21 +159,18 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
     return OTHER_SET;
   };
 
-  /** Counter increments summed by series, then applied: one `inc` per series a batch touches. */
-  function observeBatch(events: readonly UsageEvent[]): void {
-    const sums = new Map<string, { counter: Counter; labels: Record<string, string>; value: number }>();
-    const add = (counter: Counter, name: string, labels: Record<string, string>, value: number): void => {
-      const key = `${name}\u0000${labels['provider']}\u0000${labels['model']}\u0000${labels['agent']}\u0000${labels['status'] ?? labels['type'] ?? labels['kind'] ?? ''}`;
-      const sum = sums.get(key);
-      if (sum === undefined) sums.set(key, { counter, labels, value });
-      else sum.value += value;
-    };
-    for (const event of events) {
+  return {
+    registry,
+    observeOtlpSpans(outcomes) {
+      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
+    },
+    labelSets: () => ({ admitted: labelSets.size, max: maxLabelSets, overflowed }),
+    observeEvent(event) {
       const labels = labelsOf(event);
-      add(calls, 'calls', { ...labels, status: event.status }, 1);
+      calls.inc({ ...labels, status: event.status });
       if (event.status === 'error') {
         const type = event.error?.type ?? 'unknown';
-        add(errors, 'errors', { ...labels, type: errorTypes.admit(type) ? type : OTHER }, 1);
+        errors.inc({ ...labels, type: errorTypes.admit(type) ? type : OTHER });
       }
       const usage = event.usage;
       const kinds: [string, number | undefined][] = [
@@ -189,26 +180,10 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
         ['cache_write', usage.cacheWriteTokens],
         ['reasoning', usage.reasoningTokens],
       ];
-      for (const [kind, count] of kinds)
-        if (count !== undefined && count > 0) add(tokens, 'tokens', { ...labels, kind }, count);
-      if (event.cost !== null && event.cost.total > 0) add(cost, 'cost', labels, event.cost.total);
+      for (const [kind, count] of kinds) if (count !== undefined && count > 0) tokens.inc({ ...labels, kind }, count);
+      if (event.cost !== null && event.cost.total > 0) cost.inc(labels, event.cost.total);
       if (event.durationMs !== undefined) duration.observe(labels, event.durationMs / 1000);
       if (event.timeToFirstTokenMs !== undefined) ttft.observe(labels, event.timeToFirstTokenMs / 1000);
-    }
-    for (const { counter, labels, value } of sums.values()) counter.inc(labels, value);
-  }
-
-  return {
-    registry,
-    observeOtlpSpans(outcomes) {
-      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
-    },
-    labelSets: () => ({ admitted: labelSets.size, max: maxLabelSets, overflowed }),
-    observeEvent(event) {
-      observeBatch([event]);
-    },
-    observeEvents(events) {
-      observeBatch(events);
     },
     observeOverhead(route, ms) {
       overhead.observe({ route }, ms / 1000);
