@@ -74,6 +74,12 @@ export interface BudgetCounters {
   renew(reservationId: string, now: number, leaseMs: number): Promise<boolean>;
   /** Spent and live holds over each window, at `now`. */
   state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]>;
+  /**
+   * True exactly once per (counter, bucket, threshold) among every process sharing these
+   * counters: whoever claims an alert first sends it. `keepUntil` (ms) is when the claim may be
+   * forgotten (the window's end); undefined keeps it for good (lifetime budgets).
+   */
+  claimAlert(counter: string, bucket: number, threshold: number, keepUntil: number | undefined): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -12,10 +12,11 @@ import type { Pricer } from '../pricing/index.js';
 import { nanosToUsd } from '../units/index.js';
 import type { BudgetSpec, Logger, Usage } from '../types/index.js';
 import type { BudgetCounters, CounterState, ReserveLine, ReserveOutcome } from './counters.js';
+import { type BudgetAlert, claimDueAlerts } from './alerts.js';
 import { holdFor, type Hold } from './hold.js';
 import { inputTokenBound } from './input-bound.js';
 import { applicableBudgets, type BudgetCall } from './scope.js';
-import { windowSpan, windowTag, type WindowSpan } from './window.js';
+import { counterOf, windowSpan, type WindowSpan } from './window.js';
 
 export interface BudgetGuardOptions {
   /** The budgets in force (a function when they change at run time, as through the admin API). */
@@ -25,6 +26,8 @@ export interface BudgetGuardOptions {
   /** @default Date.now */
   now?: () => number;
   logger?: Logger;
+  /** Told each budget alert due (once per threshold and window, across processes): src/budgets/alerts.ts. */
+  onAlert?: (alert: BudgetAlert, budget: BudgetSpec) => void;
 }
 
 /** What `admit` needs to know of a call before it is sent. */
@@ -62,6 +65,8 @@ export interface AdmittedBudget {
   spent: number;
   held: number;
   resetsAt: number | undefined;
+  /** The window the call is charged to. */
+  span: WindowSpan;
 }
 
 export interface SettleReport {
@@ -88,11 +93,6 @@ export interface Admission {
 export interface BudgetGuard {
   admit(input: AdmitInput): Promise<Admission>;
   readonly counters: BudgetCounters;
-}
-
-/** The counter id of a budget: its name and window, so a changed window starts new counters. */
-export function counterOf(budget: BudgetSpec): string {
-  return `${budget.name}|${windowTag(budget.window)}`;
 }
 
 export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
@@ -179,6 +179,32 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     return priced.cost?.totalNanos;
   }
 
+  /** After a settle: the thresholds the new spend reached, each claimed once, told to onAlert. */
+  async function sendDueAlerts(budgets: readonly AdmittedBudget[]): Promise<void> {
+    const alerting = budgets.filter((entry) => (entry.budget.alerts?.thresholds.length ?? 0) > 0);
+    if (alerting.length === 0 || options.onAlert === undefined) return;
+    const at = now();
+    try {
+      const states = await counters.state(
+        alerting.map(({ counter, span }) => ({
+          counter,
+          bucket: span.bucket,
+          fromBucket: span.fromBucket,
+          stepMs: span.stepMs,
+        })),
+        at,
+      );
+      for (const [index, entry] of alerting.entries()) {
+        const spent = states[index]?.spent ?? 0;
+        for (const alert of await claimDueAlerts(counters, entry.budget, entry.counter, entry.span, spent, at))
+          options.onAlert(alert, entry.budget);
+      }
+    } catch (error) {
+      // An alert is advice: a store that cannot answer now must not fail the settle it follows.
+      options.logger?.warn('budget alerts could not be checked', { error: (error as Error).message });
+    }
+  }
+
   function admission(setup: {
     call: BudgetCall;
     reservationId: string;
@@ -223,6 +249,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       report.settled = await counters.settle(reservationId, amounts);
       if (report.overshoot.length > 0)
         options.logger?.warn('budget settled above its hold', { budgets: report.overshoot });
+      if (report.settled) await sendDueAlerts(budgets);
       return report;
     }
     return {
@@ -261,6 +288,7 @@ function admitted(planned: readonly Planned[], holding: readonly Planned[], stat
       spent: state?.spent ?? 0,
       held: state?.held ?? 0,
       resetsAt: entry.span.resetsAt,
+      span: entry.span,
     };
   });
 }

@@ -1,4 +1,6 @@
-export { createBudgetGuard, counterOf } from './guard.js';
+export { createBudgetGuard } from './guard.js';
+export type { BudgetAlert } from './alerts.js';
+export { counterOf } from './window.js';
 export type {
   Admission,
   AdmitInput,

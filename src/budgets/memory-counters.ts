@@ -25,6 +25,7 @@ interface HeldLine {
 export class MemoryBudgetCounters implements BudgetCounters {
   private readonly spent = new Map<string, number>();
   private readonly holds = new Map<string, HeldLine[]>();
+  private readonly alerts = new Set<string>();
 
   async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     this.purge(request.now);
@@ -63,6 +64,13 @@ export class MemoryBudgetCounters implements BudgetCounters {
 
   async state(windows: readonly CounterWindow[], now: number): Promise<CounterState[]> {
     return this.stateNow(windows, now);
+  }
+
+  async claimAlert(counter: string, bucket: number, threshold: number): Promise<boolean> {
+    const key = `${counter}\u0000${bucket}\u0000${threshold}`;
+    if (this.alerts.has(key)) return false;
+    this.alerts.add(key);
+    return true;
   }
 
   async close(): Promise<void> {}

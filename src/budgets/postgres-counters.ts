@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS budget_holds (
 );
 CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
 CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+CREATE TABLE IF NOT EXISTS budget_alerts (
+  counter TEXT NOT NULL,
+  bucket BIGINT NOT NULL,
+  threshold DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (counter, bucket, threshold)
+);
 CREATE OR REPLACE FUNCTION tokenledger_budget_reserve(
   p_reservation TEXT, p_counters TEXT[], p_buckets BIGINT[], p_froms BIGINT[], p_caps BIGINT[],
   p_amounts BIGINT[], p_now BIGINT, p_expires BIGINT, p_purge_before BIGINT
@@ -97,6 +103,8 @@ SELECT
   (SELECT coalesce(sum(s.spent), 0) FROM budget_spend s WHERE s.counter = $1 AND s.bucket BETWEEN $2 AND $3) AS spent,
   (SELECT coalesce(sum(h.amount), 0) FROM budget_holds h
     WHERE h.counter = $1 AND h.bucket BETWEEN $2 AND $3 AND h.expires_at > $4) AS held`;
+
+const CLAIM_ALERT = 'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
 
 export interface PostgresBudgetCountersOptions {
   /** `postgres://user:pass@host:port/db?schema=NAME` (the ledger's URL: the counters sit beside its tables). */
@@ -198,6 +206,11 @@ export class PostgresBudgetCounters implements BudgetCounters {
       out.push({ spent: Number(result.rows[0]?.spent ?? 0), held: Number(result.rows[0]?.held ?? 0) });
     }
     return out;
+  }
+
+  async claimAlert(counter: string, bucket: number, threshold: number): Promise<boolean> {
+    const result = await this.query('claim alert', CLAIM_ALERT, [counter, bucket, threshold]);
+    return (result.rowCount ?? 0) === 1;
   }
 
   async close(): Promise<void> {

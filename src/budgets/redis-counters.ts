@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { DAY_MS } from '../units/index.js';
 import { StoreError } from '../errors/index.js';
 import { loadIoredis } from '../lazy/index.js';
 import {
@@ -222,6 +223,28 @@ export class RedisBudgetCounters implements BudgetCounters {
       spent: Number(reply[index * 2] ?? 0),
       held: Number(reply[index * 2 + 1] ?? 0),
     }));
+  }
+
+  async claimAlert(
+    counter: string,
+    bucket: number,
+    threshold: number,
+    keepUntil: number | undefined,
+  ): Promise<boolean> {
+    const key = `${this.prefix}:alert:${counter}:${bucket}:${threshold}`;
+    try {
+      // SET NX: one claimant; the key outlives the window by a day, or stays (lifetime budgets).
+      const reply =
+        keepUntil === undefined
+          ? await this.redis.set(key, '1', 'NX')
+          : await this.redis.set(key, '1', 'PX', Math.max(1, keepUntil + DAY_MS - Date.now()), 'NX');
+      return reply === 'OK';
+    } catch (error) {
+      throw new StoreError(`budget counters in Redis: claim alert failed: ${(error as Error).message}`, {
+        cause: error,
+        retryable: true,
+      });
+    }
   }
 
   async close(): Promise<void> {

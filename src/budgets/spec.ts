@@ -13,6 +13,9 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 /** A hold's lease unless the budget says otherwise: renewed every third of it while the call runs. */
 export const DEFAULT_LEASE_MS = 60_000;
 
+/** Alert thresholds (percent of the cap) when a budget asks for alerts without naming them. */
+export const DEFAULT_ALERT_THRESHOLDS = [50, 80, 95, 100];
+
 export function budgetFromConfig(entry: BudgetConfig): BudgetSpec {
   const window: BudgetWindow =
     typeof entry.window === 'object'
@@ -32,5 +35,9 @@ export function budgetFromConfig(entry: BudgetConfig): BudgetSpec {
     paused: entry.paused ?? false,
   };
   if (entry.unpricedHoldUsd !== undefined) spec.unpricedHoldNanos = usdToNanos(entry.unpricedHoldUsd);
+  if (entry.alerts !== undefined) {
+    const thresholds = [...new Set(entry.alerts.at ?? DEFAULT_ALERT_THRESHOLDS)].sort((a, b) => a - b);
+    spec.alerts = { thresholds, ...(entry.alerts.webhook === undefined ? {} : { webhook: entry.alerts.webhook }) };
+  }
   return spec;
 }

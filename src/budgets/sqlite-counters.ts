@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS budget_holds (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
 CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+CREATE TABLE IF NOT EXISTS budget_alerts (
+  counter TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  threshold REAL NOT NULL,
+  PRIMARY KEY (counter, bucket, threshold)
+) WITHOUT ROWID;
 `;
 
 export interface SqliteBudgetCountersOptions {
@@ -69,6 +75,9 @@ export class SqliteBudgetCounters implements BudgetCounters {
       take: db.prepare<[string]>('DELETE FROM budget_holds WHERE reservation = ? RETURNING counter, bucket'),
       charge: db.prepare<[string, number, number]>(
         'INSERT INTO budget_spend (counter, bucket, spent) VALUES (?, ?, ?) ON CONFLICT (counter, bucket) DO UPDATE SET spent = spent + excluded.spent',
+      ),
+      claimAlert: db.prepare<[string, number, number]>(
+        'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       renew: db.prepare<[number, string, number]>(
         'UPDATE budget_holds SET expires_at = ? WHERE reservation = ? AND expires_at > ?',
@@ -146,6 +155,10 @@ export class SqliteBudgetCounters implements BudgetCounters {
         ),
       })),
     );
+  }
+
+  async claimAlert(counter: string, bucket: number, threshold: number): Promise<boolean> {
+    return this.run('claim alert', () => this.statements.claimAlert.run(counter, bucket, threshold).changes === 1);
   }
 
   async close(): Promise<void> {

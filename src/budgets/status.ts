@@ -8,8 +8,7 @@
  */
 import type { BudgetSpec } from '../types/index.js';
 import type { BudgetCounters } from './counters.js';
-import { counterOf } from './guard.js';
-import { windowSpan } from './window.js';
+import { counterOf, windowSpan, type WindowSpan } from './window.js';
 
 export interface BudgetStatus {
   budget: BudgetSpec;
@@ -48,14 +47,27 @@ export async function budgetStatuses(
       windowStart: span.fromBucket,
       resetsAt: span.resetsAt,
     };
-    const calendar = budget.window.kind === 'day' || budget.window.kind === 'week' || budget.window.kind === 'month';
-    const elapsed = now - span.bucket;
-    if (calendar && span.resetsAt !== undefined && spent > 0 && elapsed > 0) {
-      const rate = spent / elapsed;
-      const projected = Math.round(rate * (span.resetsAt - span.bucket));
-      const runsOut = span.bucket + Math.ceil(budget.cap / rate);
-      status.forecast = { projected, runsOutAt: runsOut < span.resetsAt ? runsOut : undefined };
-    }
+    const forecast = burnRateForecast(budget, span, spent, now);
+    if (forecast !== undefined) status.forecast = forecast;
     return status;
   });
+}
+
+/**
+ * Calendar windows with spend: the spend so far spread evenly over the time elapsed, carried to
+ * the window's end, and when the cap would be reached at that rate (undefined: not before the reset).
+ */
+export function burnRateForecast(
+  budget: BudgetSpec,
+  span: WindowSpan,
+  spent: number,
+  now: number,
+): BudgetStatus['forecast'] | undefined {
+  const calendar = budget.window.kind === 'day' || budget.window.kind === 'week' || budget.window.kind === 'month';
+  const elapsed = now - span.bucket;
+  if (!calendar || span.resetsAt === undefined || spent <= 0 || elapsed <= 0) return undefined;
+  const rate = spent / elapsed;
+  const projected = Math.round(rate * (span.resetsAt - span.bucket));
+  const runsOut = span.bucket + Math.ceil(budget.cap / rate);
+  return { projected, runsOutAt: runsOut < span.resetsAt ? runsOut : undefined };
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import { HOUR_MS } from '../units/index.js';
-import type { BudgetWindow } from '../types/index.js';
+import type { BudgetSpec, BudgetWindow } from '../types/index.js';
 
 /** The buckets a window covers at one instant. */
 export interface WindowSpan {
@@ -138,4 +138,9 @@ function localMidnight(date: LocalDate, timeZone: string): number {
   // Skipped midnight: the guess lands on the previous day's last hour; step to the day itself.
   while (wallClockAsUtc(guess, timeZone) < wanted) guess += HOUR_MS / 4;
   return guess;
+}
+
+/** The counter id of a budget: its name and window, so a changed window starts new counters. */
+export function counterOf(budget: BudgetSpec): string {
+  return `${budget.name}|${windowTag(budget.window)}`;
 }

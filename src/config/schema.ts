@@ -116,6 +116,13 @@ function build(z: typeof Zod.z) {
       failureMode: z.enum(['closed', 'open']).optional(),
       leaseSeconds: z.number().positive().max(3600).optional(),
       paused: z.boolean().optional(),
+      /** Soft thresholds in percent of the cap, each sent once per window; `webhook` a URL or `env:NAME`. */
+      alerts: z
+        .strictObject({
+          at: z.array(z.number().positive().max(1000)).min(1).max(20).optional(),
+          webhook: z.string().min(1).optional(),
+        })
+        .optional(),
     })
     .refine((budget) => (budget.capUsd === undefined) !== (budget.capTokens === undefined), {
       message: 'give exactly one of capUsd and capTokens',

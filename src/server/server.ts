@@ -23,6 +23,7 @@ import { createApp, type TokenledgerApp } from './app.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './deps.js';
 import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
+import { type BudgetAlertSink, createBudgetAlertSink } from './budget-alerts.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { startOtelExport, type OtelExport } from './otel-export/index.js';
 import { selfUpstream } from './gateway/loop-guard.js';
@@ -132,8 +133,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
-  const budgets = await openBudgets(config, db, logger);
   const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
+  const onAlert = createBudgetAlertSink({ logger, registry: serverMetrics.registry, env });
+  const budgets = await openBudgets(config, db, logger, onAlert);
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
   if (config.otel !== undefined)
@@ -276,11 +278,17 @@ async function refuseSelfUpstream(
 }
 
 /** The budget guard over counters beside the ledger (or in Redis), when the config has budgets. */
-async function openBudgets(config: Config, db: string, logger: Logger): Promise<BudgetGuard | undefined> {
+async function openBudgets(
+  config: Config,
+  db: string,
+  logger: Logger,
+  onAlert: BudgetAlertSink,
+): Promise<BudgetGuard | undefined> {
   if (config.budgets.length === 0) return undefined;
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   const specs = config.budgets.map(budgetFromConfig);
-  return createBudgetGuard({ budgets: specs, counters, pricer: createPricer({ overrides: config.prices }), logger });
+  const pricer = createPricer({ overrides: config.prices });
+  return createBudgetGuard({ budgets: specs, counters, pricer, logger, onAlert });
 }
 
 function sqliteMaxPageCount(

@@ -64,4 +64,13 @@ export interface BudgetSpec {
   leaseMs: number;
   /** A paused budget neither holds nor refuses. */
   paused: boolean;
+  /** Soft thresholds, each sent once per window when the settled spend reaches it. */
+  alerts?: BudgetAlertSpec;
+}
+
+export interface BudgetAlertSpec {
+  /** Percent of the cap, ascending (e.g. 50, 80, 95, 100). */
+  thresholds: readonly number[];
+  /** Where alerts are POSTed (JSON with a Slack-compatible `text`): a URL or an `env:NAME` reference to one. */
+  webhook?: string;
 }

@@ -30,4 +30,11 @@ export type {
   TimeseriesBucket,
   Timeseries,
 } from './analytics.js';
-export type { BudgetFailureMode, BudgetScope, BudgetSpec, BudgetUnit, BudgetWindow } from './budget.js';
+export type {
+  BudgetAlertSpec,
+  BudgetFailureMode,
+  BudgetScope,
+  BudgetSpec,
+  BudgetUnit,
+  BudgetWindow,
+} from './budget.js';

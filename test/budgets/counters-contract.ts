@@ -137,5 +137,20 @@ export function counterContract(name: string, open: () => Promise<BudgetCounters
       expect(await counters.state([windowOf(counter)], T0)).toEqual([{ spent: 12_345_678_901_234, held: 0 }]);
       await counters.close();
     });
+
+    it('an alert is claimed once per counter, bucket and threshold, even by 20 claimants at once', async () => {
+      const counters = await open();
+      const counter = fresh();
+      const claims = await Promise.all(
+        Array.from({ length: 20 }, () => counters.claimAlert(counter, T0, 80, T0 + 24 * HOUR)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await counters.claimAlert(counter, T0, 80, T0 + 24 * HOUR)).toBe(false);
+      // Another threshold, another window, another counter: each its own claim.
+      expect(await counters.claimAlert(counter, T0, 95, T0 + 24 * HOUR)).toBe(true);
+      expect(await counters.claimAlert(counter, T0 + 24 * HOUR, 80, T0 + 48 * HOUR)).toBe(true);
+      expect(await counters.claimAlert(fresh(), T0, 80, undefined)).toBe(true);
+      await counters.close();
+    });
   });
 }
