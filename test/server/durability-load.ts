@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { gatewayCall } from './outage-load.js';
 import type { ServeProcess } from './serve-process.js';
 
 export interface Round {
@@ -17,20 +18,8 @@ export interface Round {
 export async function gatewayClient(url: string, prefix: string, round: Round, stop: () => boolean): Promise<void> {
   for (let n = 0; !stop(); n++) {
     const run = `${prefix}-${n}`;
-    const stream = n % 2 === 1;
     try {
-      const response = await fetch(`${url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
-        body: JSON.stringify({
-          model: 'gpt-4o-mini',
-          messages: [{ role: 'user', content: 'hi' }],
-          ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-        }),
-      });
-      const text = await response.text();
-      const whole = stream ? text.includes('data: [DONE]') : (JSON.parse(text) as { usage?: unknown }).usage;
-      if (response.status === 200 && whole) round.delivered.push(run);
+      if ((await gatewayCall(url, run, n % 2 === 1)).ok) round.delivered.push(run);
     } catch {
       return; // the server is gone
     }

@@ -10,15 +10,21 @@ import type { RunningServer } from '#src/server/index.js';
 
 export interface TimedCall {
   ok: boolean;
+  status: number;
   ms: number;
 }
 
 /** One gateway call, timed; `ok` when the client read a whole answer (usage, or the stream's end). */
-export async function gatewayCall(url: string, run: string, stream: boolean): Promise<TimedCall> {
+export async function gatewayCall(
+  url: string,
+  run: string,
+  stream: boolean,
+  headers: Record<string, string> = {},
+): Promise<TimedCall> {
   const started = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
+    headers: { 'content-type': 'application/json', 'x-tokenledger-run': run, ...headers },
     body: JSON.stringify({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'hi' }],
@@ -27,7 +33,7 @@ export async function gatewayCall(url: string, run: string, stream: boolean): Pr
   });
   const text = await response.text();
   const ok = response.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"usage"'));
-  return { ok, ms: performance.now() - started };
+  return { ok, status: response.status, ms: performance.now() - started };
 }
 
 export interface OutageOptions {

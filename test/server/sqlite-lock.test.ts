@@ -19,10 +19,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { gatewayCall, type TimedCall } from './outage-load.js';
 import { spawnServe } from './serve-process.js';
 
 const HOLD_MS = 3_000;
 const dir = mkdtempSync(join(tmpdir(), 'tl-sqlite-lock-'));
+/** Names each call of the budget and health tests its own run. */
+let calls = 0;
 let mock: MockProvider;
 beforeAll(async () => {
   mock = await startMockProvider();
@@ -49,18 +52,6 @@ setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
   return { released: exited };
 }
 
-/** One JSON gateway call; its status and how long it took. */
-async function gatewayCall(url: string, headers: Record<string, string>): Promise<{ status: number; ms: number }> {
-  const started = performance.now();
-  const response = await fetch(`${url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.text();
-  return { status: response.status, ms: performance.now() - started };
-}
-
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -75,16 +66,9 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
     });
     try {
       const call = async (run: string): Promise<number> => {
-        const started = performance.now();
-        const response = await fetch(`${serve.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-tokenledger-run': run },
-          body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
-        });
-        const body = (await response.json()) as { usage?: unknown };
-        expect(response.status).toBe(200);
-        expect(body.usage).toBeDefined();
-        return performance.now() - started;
+        const answered = await gatewayCall(serve.url, run, false);
+        expect(answered).toMatchObject({ status: 200, ok: true });
+        return answered.ms;
       };
       // Warm up (connections, JIT), and a first event so the store has written before.
       for (let i = 0; i < 20; i++) await call(`warm-${i}`);
@@ -173,20 +157,24 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
     });
     try {
       for (let i = 0; i < 10; i++) {
-        expect((await gatewayCall(serve.url, { 'x-tokenledger-agent': 'budgeted' })).status).toBe(200);
-        expect((await gatewayCall(serve.url, { 'x-tokenledger-agent': 'free' })).status).toBe(200);
+        expect(
+          (await gatewayCall(serve.url, `call-${++calls}`, false, { 'x-tokenledger-agent': 'budgeted' })).status,
+        ).toBe(200);
+        expect((await gatewayCall(serve.url, `call-${++calls}`, false, { 'x-tokenledger-agent': 'free' })).status).toBe(
+          200,
+        );
       }
       const { released } = await holdWriteLock(file, HOLD_MS);
       const lockedAt = performance.now();
-      const budgeted = gatewayCall(serve.url, { 'x-tokenledger-agent': 'budgeted' });
-      const free: { status: number; ms: number }[] = [];
+      const budgeted = gatewayCall(serve.url, `call-${++calls}`, false, { 'x-tokenledger-agent': 'budgeted' });
+      const free: TimedCall[] = [];
       const health: { status: number; ms: number }[] = [];
       const during = async (work: () => Promise<void>): Promise<void> => {
         while (performance.now() - lockedAt < HOLD_MS - 500) await work();
       };
       await Promise.all([
         during(async () => {
-          free.push(await gatewayCall(serve.url, { 'x-tokenledger-agent': 'free' }));
+          free.push(await gatewayCall(serve.url, `call-${++calls}`, false, { 'x-tokenledger-agent': 'free' }));
         }),
         during(async () => {
           const started = performance.now();
@@ -230,13 +218,13 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
       return { status: response.status, ms: performance.now() - started, body };
     };
     try {
-      expect((await gatewayCall(serve.url, {})).status).toBe(200);
+      expect((await gatewayCall(serve.url, `call-${++calls}`, false)).status).toBe(200);
       expect((await health()).body.status).toBe('ok');
       const { released } = await holdWriteLock(file, HOLD_MS);
       const lockedAt = performance.now();
       const answers: { status: number; ms: number; body: Health }[] = [];
       while (performance.now() - lockedAt < HOLD_MS - 500) {
-        expect((await gatewayCall(serve.url, {})).status).toBe(200);
+        expect((await gatewayCall(serve.url, `call-${++calls}`, false)).status).toBe(200);
         answers.push(await health());
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
