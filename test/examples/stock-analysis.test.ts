@@ -108,7 +108,9 @@ describe('stock-analysis example', () => {
     expect(aapl.reportText).toContain('TOKEN USAGE SUMMARY for AAPL');
     expect(aapl.reportText).toContain('Total LLM Calls: 8');
     expect(aapl.reportText).toContain('Total Tokens: 19,470');
-    expect(aapl.reportText).toMatch(/gemini-2\.5-pro +\| +1,650 tokens \| +3 calls \| agents: .*final_decision_agent/);
+    expect(aapl.reportText).toMatch(
+      /gemini-2\.5-pro +\| +1,650 tokens \| +3 calls \| +\$0\.01293 \(92\.2%\) \| agents: .*final_decision_agent/,
+    );
   });
 
   it('keeps tickers apart, records a retried 503 as a failure, and reports only the analysis just run', async () => {
