@@ -6,37 +6,33 @@
  *
  * @module
  */
-import type { GroupKey, Store } from '../store/index.js';
+import { MAX_RANK_LIMIT, type GroupKey, type Store } from '../store/index.js';
 import type { Breakdown, BreakdownEntry, Filter } from '../types/index.js';
-import { byMetric, type RankMetric, statsFromRow, withCostShares } from './stats.js';
+import { rankedRows, totalCostNanos } from './ranked.js';
+import { type RankMetric, statsFromRow, withCostShares } from './stats.js';
 
 export interface BreakdownOptions {
   /** One or two dimensions. */
   by: readonly GroupKey[];
   /** @default 'cost' */
   sort?: RankMetric;
-  /** At most this many groups. @default all */
+  /** At most this many groups. @default 10,000 (the most a store ranks at once) */
   limit?: number;
   /** Skip this many groups first (paging). @default 0 */
   offset?: number;
 }
 
-/** Groups' names joined, for a deterministic order among equals. */
-function nameOf(entry: Pick<BreakdownEntry, 'key'>, by: readonly GroupKey[]): string | null {
-  const parts = by.map((key) => entry.key[key] ?? null);
-  return parts.every((part) => part === null) ? null : parts.map((part) => part ?? '').join('\u0000');
-}
-
 /**
- * The groups matching `filter`, largest `sort` first, each with its share of the whole cost;
- * `total` counts every group, not only the page.
+ * The groups matching `filter`, largest `sort` first (ranked in the store), each with its share
+ * of the whole cost; `total` counts every group, not only the page.
  */
 export async function usageBreakdown(store: Store, filter: Filter, options: BreakdownOptions): Promise<Breakdown> {
   const sort = options.sort ?? 'cost';
-  const rows = await store.aggregate({ filter, groupBy: [...options.by] });
-  const entries = rows.map((row) => ({ key: { ...row.key } as BreakdownEntry['key'], ...statsFromRow(row) }));
-  const ranked = withCostShares(entries).sort(byMetric(sort, (entry) => nameOf(entry, options.by)));
   const offset = options.offset ?? 0;
-  const page = ranked.slice(offset, options.limit === undefined ? undefined : offset + options.limit);
-  return { by: [...options.by], sort, total: ranked.length, offset, groups: page };
+  const [page, totalNanos] = await Promise.all([
+    rankedRows(store, filter, { groupBy: options.by, orderBy: sort, limit: options.limit ?? MAX_RANK_LIMIT, offset }),
+    totalCostNanos(store, filter),
+  ]);
+  const entries = page.rows.map((row) => ({ key: { ...row.key } as BreakdownEntry['key'], ...statsFromRow(row) }));
+  return { by: [...options.by], sort, total: page.total, offset, groups: withCostShares(entries, totalNanos) };
 }

@@ -3,6 +3,7 @@ export { usageByModel } from './by-model.js';
 export { usageByAgent } from './by-agent.js';
 export { usageByAgentModel } from './agent-model.js';
 export { usageByRun, usageByRunPage, RUN_WALL_TIME_LIMIT } from './by-run.js';
+export type { RunPageOptions } from './by-run.js';
 export { compareModels } from './compare.js';
 export { whatIf, parseModelSwap } from './whatif.js';
 export type { ModelSwap, WhatIfFigures, WhatIfModelLine, WhatIfReport } from './whatif.js';

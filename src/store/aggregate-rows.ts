@@ -250,6 +250,19 @@ export function compareGroupValues(a: GroupValues, b: GroupValues): number {
   return 0;
 }
 
+/** Group values ascending in code-point order, dimension by dimension, `null` last (the rank order's tie-break). */
+export function compareGroupValuesNullsLast(a: GroupValues, b: GroupValues): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Group values with bucket numbers (epoch ms) replaced by ISO strings. */
 export function normalizeGroupValues(groupBy: readonly GroupKey[], raw: readonly unknown[]): GroupValues {
   return groupBy.map((name, index) => {

@@ -6,6 +6,9 @@ export type {
   AggregateQuery,
   AggregateRow,
   GroupKey,
+  RankOrder,
+  RankQuery,
+  RankPage,
   FieldGroupKey,
   TagGroupKey,
   Percentiles,
@@ -36,3 +39,4 @@ export type { Forwarded } from './worker-client.js';
 export { hostInWorker } from './worker-host.js';
 export type { HostOptions } from './worker-host.js';
 export { isGroupKey, tagOfGroupKey, MAX_GROUP_KEYS } from './query-check.js';
+export { MAX_RANK_LIMIT, RANK_ORDERS } from './rank.js';

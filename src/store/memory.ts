@@ -28,11 +28,14 @@ import { eventToRow, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
 import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
 import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
+import { checkRankQuery, compareRanked } from './rank.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
 import { deadLetterPage } from './dead-letters.js';
 import type {
   AggregateQuery,
   AggregateRow,
+  RankPage,
+  RankQuery,
   DeadLetter,
   FieldGroupKey,
   DeadLetterQuery,
@@ -180,6 +183,14 @@ export class MemoryStore implements Store {
           ttft: wanted ? this.percentiles(group.rows, 'ttft_us', 'ttft_bin', ttftTotal) : NO_PERCENTILES,
         }),
       );
+  }
+
+  async rank(query: RankQuery): Promise<RankPage> {
+    this.checkOpen();
+    const { groupBy, limit, offset } = checkRankQuery(query);
+    const rows = await this.aggregate({ filter: query.filter, groupBy, percentiles: false });
+    const ranked = rows.sort(compareRanked(query.orderBy, groupBy));
+    return { keys: ranked.slice(offset, offset + limit).map((row) => row.key), total: rows.length };
   }
 
   private percentiles(

@@ -30,6 +30,7 @@ import {
 } from './dead-letters.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
+import { rankSql } from './sql-rank.js';
 import {
   bucketExpr,
   eventsPageSql,
@@ -53,6 +54,8 @@ import {
 import type {
   AggregateQuery,
   AggregateRow,
+  RankPage,
+  RankQuery,
   DeadLetter,
   DeadLetterQuery,
   EventPage,
@@ -334,6 +337,15 @@ export class PostgresStore implements Store {
     } catch (error) {
       if (TokenledgerError.isInstance(error)) throw error;
       throw this.toStoreError(error, 'aggregate');
+    }
+  }
+
+  async rank(query: RankQuery): Promise<RankPage> {
+    try {
+      return await rankSql(this.reader, query);
+    } catch (error) {
+      if (TokenledgerError.isInstance(error)) throw error;
+      throw this.toStoreError(error, 'rank');
     }
   }
 

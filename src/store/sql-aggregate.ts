@@ -46,7 +46,7 @@ import {
 } from './sql-query.js';
 import type { AggregateQuery, AggregateRow, GroupKey, Percentiles } from './store.js';
 
-interface Segment {
+export interface Segment {
   table: 'events' | 'rollup' | 'daily';
   range: TimeRange;
 }
@@ -96,7 +96,7 @@ interface Group {
   sums: PartialSums;
 }
 
-function selectGroups(exprs: string[]): { select: string; groupBy: string } {
+export function selectGroups(exprs: string[]): { select: string; groupBy: string } {
   if (exprs.length === 0) return { select: '', groupBy: '' };
   return {
     select: `${exprs.map((expr, i) => `${expr} AS g${i}`).join(', ')}, `,
@@ -104,14 +104,14 @@ function selectGroups(exprs: string[]): { select: string; groupBy: string } {
   };
 }
 
-function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[]): GroupValues {
+export function groupValuesOf(row: Record<string, unknown>, groupBy: readonly GroupKey[]): GroupValues {
   return normalizeGroupValues(
     groupBy,
     groupBy.map((_, i) => row[`g${i}`]),
   );
 }
 
-function segmentWhere(segment: Segment, filter: Filter): SqlPart {
+export function segmentWhere(segment: Segment, filter: Filter): SqlPart {
   if (segment.table === 'events') return eventsWhere(filter, segment.range);
   return rollupWhere(filter, segment.range, segment.table === 'daily' ? 'day_ms' : 'hour_ms');
 }

@@ -34,6 +34,7 @@ import {
 } from './dead-letters.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
+import { rankSql } from './sql-rank.js';
 import {
   bucketExpr,
   eventsPageSql,
@@ -49,6 +50,8 @@ import { INSERT_TAG_SQL, tagRows } from './tag-rows.js';
 import type {
   AggregateQuery,
   AggregateRow,
+  RankPage,
+  RankQuery,
   DeadLetter,
   DeadLetterQuery,
   EventPage,
@@ -308,6 +311,16 @@ export class SqliteStore implements Store {
       ) {
         throw toStoreError(error, this.path, 'aggregate');
       }
+      throw error;
+    }
+  }
+
+  async rank(query: RankQuery): Promise<RankPage> {
+    try {
+      this.pending.applyIfPending();
+      return await rankSql(this.reader, query);
+    } catch (error) {
+      if (sqliteCode(error)?.startsWith('SQLITE')) throw toStoreError(error, this.path, 'rank');
       throw error;
     }
   }

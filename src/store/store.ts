@@ -86,6 +86,33 @@ export interface AggregateRow {
   lastTime: string | undefined;
 }
 
+/** What groups can be ranked by, largest first: cost, tokens, calls, mean latency, or the latest call. */
+export type RankOrder = 'cost' | 'tokens' | 'calls' | 'latency' | 'recent';
+
+export interface RankQuery {
+  filter: Filter;
+  /** One or two dimensions (no `bucket`). */
+  groupBy: readonly GroupKey[];
+  orderBy: RankOrder;
+  /** At most this many groups (1..10,000). */
+  limit: number;
+  /** Skip this many first. @default 0 */
+  offset?: number;
+}
+
+/**
+ * One page of ranked groups. Order: `orderBy` descending (mean latency: rounded to the
+ * microsecond, groups without latency last; `recent`: the latest call's time), then cost,
+ * tokens and calls descending, then the group values ascending, dimension by dimension, `null`
+ * last. The same on every store.
+ */
+export interface RankPage {
+  /** The groups' keys, in rank order (as AggregateRow keys). */
+  keys: AggregateRow['key'][];
+  /** How many groups match in all. */
+  total: number;
+}
+
 export interface EventPageQuery {
   filter: Filter;
   /** At most this many events (newest first). */
@@ -136,6 +163,12 @@ export interface Store {
    */
   insert(events: readonly UsageEvent[]): Promise<number>;
   aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
+  /**
+   * The top groups by cost, tokens, calls, latency or recency, paged, ranked inside the store
+   * (SQL: GROUP BY, ORDER BY, LIMIT), so the most expensive of a million runs is found without
+   * sending them all. Fetch the page's figures with `aggregate` over its keys.
+   */
+  rank(query: RankQuery): Promise<RankPage>;
   events(query: EventPageQuery): Promise<EventPage>;
   /**
    * The events stored in these traces (at most 1,000 trace ids a call), as event id and span:

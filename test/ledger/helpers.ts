@@ -41,6 +41,7 @@ export async function flakyStore(given?: Store): Promise<FlakyStore> {
     deadLetters: (query) => inner.deadLetters(query),
     countDeadLetters: () => inner.countDeadLetters(),
     aggregate: (query) => inner.aggregate(query),
+    rank: (query) => inner.rank(query),
     events: (query) => inner.events(query),
     traceSpans: (traceIds) => inner.traceSpans(traceIds),
     delete: (filter) => inner.delete(filter),

@@ -8,7 +8,7 @@ import type { AggregateRow, GroupKey } from '#src/store/index.js';
 import type { Breakdown, Filter, UsageEvent } from '#src/types/index.js';
 import { testStores } from '../analytics/stores.js';
 import { generateEvents } from '../store/generate.js';
-import { referenceAggregate } from '../store/reference.js';
+import { referenceAggregate, referenceRank } from '../store/reference.js';
 import { makeApp, type TestApp } from './helpers.js';
 
 const T0 = Date.UTC(2026, 1, 2);
@@ -119,6 +119,80 @@ for (const kind of testStores('tl_breakdown')) {
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: { field?: string } };
       expect(body.error.field).toBe(field);
+    });
+  });
+}
+
+/** 400 runs (and calls without one) over the same calls: the runs list must rank them all in the store. */
+const MANY_RUNS: UsageEvent[] = EVENTS.map((event, i) => {
+  const { run: _run, ...rest } = event;
+  return i % 9 === 0 ? rest : { ...rest, run: `r${(i * 7919) % 400}` };
+});
+
+for (const kind of testStores('tl_runs_rank')) {
+  describe(`GET /analytics/tokens/runs ranked in the store on ${kind.kind}`, () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      const store = await kind.open();
+      await store.insert(MANY_RUNS);
+      app = await makeApp({ store });
+    });
+    afterAll(async () => {
+      await app.store.close();
+      await kind.cleanup();
+    });
+
+    it.each([
+      ['sort=cost&limit=10', 'cost', 10, 0],
+      ['sort=cost&limit=7&offset=7', 'cost', 7, 7],
+      ['sort=tokens&limit=5', 'tokens', 5, 0],
+      ['sort=latency&limit=5&tag.team=red', 'latency', 5, 0],
+      ['limit=10', 'recent', 10, 0],
+    ] as const)('?%s lists the top runs of the whole ledger', async (query, sort, limit, offset) => {
+      const filter: Filter = query.includes('tag.team') ? { tags: { team: 'red' } } : {};
+      const response = await app.request(`/analytics/tokens/runs?${query}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as {
+        total: number;
+        sort: string;
+        runs: { run: string | null; calls: number; cost: { totalNanos: number }; costShare: number | null }[];
+      };
+      const want = referenceRank(MANY_RUNS, { filter, groupBy: ['run'], orderBy: sort, limit, offset });
+      expect(body.sort).toBe(sort);
+      expect(body.total).toBe(want.total);
+      expect(body.total).toBeGreaterThan(filter.tags === undefined ? 300 : 100);
+      expect(body.runs.map((r) => r.run)).toEqual(want.keys.map((k) => k.run ?? null));
+      const rows = new Map(
+        referenceAggregate(MANY_RUNS, { filter, groupBy: ['run'] }).map((r) => [r.key.run ?? null, r]),
+      );
+      const totalNanos = [...rows.values()].reduce((n, r) => n + r.costNanos, 0);
+      for (const run of body.runs) {
+        const ref = rows.get(run.run);
+        expect([run.calls, run.cost.totalNanos]).toEqual([ref?.calls, ref?.costNanos]);
+        // A run none of whose calls with usage has a price has no known share.
+        const unknown = ref !== undefined && ref.unpricedCalls === ref.calls && ref.calls > ref.usageUnavailableCalls;
+        expect(run.costShare).toBe(unknown ? null : (ref?.costNanos ?? 0) / totalNanos);
+      }
+    });
+
+    it('the most expensive run of all comes first, not the most recent', async () => {
+      const top = (await (await app.request('/analytics/tokens/runs?sort=cost&limit=1')).json()) as {
+        runs: { run: string | null; cost: { totalNanos: number } }[];
+      };
+      const most = referenceAggregate(MANY_RUNS, { filter: {}, groupBy: ['run'] }).sort(
+        (a, b) => b.costNanos - a.costNanos,
+      )[0];
+      expect(top.runs[0]?.cost.totalNanos).toBe(most?.costNanos);
+    });
+
+    it.each([
+      ['sort=fame', 'sort'],
+      ['offset=x', 'offset'],
+      ['limit=0', 'limit'],
+    ])('?%s is a 400 naming %s', async (query, field) => {
+      const response = await app.request(`/analytics/tokens/runs?${query}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { field?: string } }).error.field).toBe(field);
     });
   });
 }

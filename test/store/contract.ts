@@ -4,10 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '#src/errors/index.js';
-import { HISTOGRAM_RELATIVE_ERROR, type AggregateQuery, type GroupKey, type Store } from '#src/store/index.js';
+import {
+  HISTOGRAM_RELATIVE_ERROR,
+  type AggregateQuery,
+  type GroupKey,
+  type RankOrder,
+  type RankQuery,
+  type Store,
+} from '#src/store/index.js';
 import type { Filter, Interval, UsageEvent } from '#src/types/index.js';
 import { generateEvents } from './generate.js';
-import { matchesFilter, referenceAggregate } from './reference.js';
+import { matchesFilter, referenceAggregate, referenceRank } from './reference.js';
 
 export interface ContractOpenOptions {
   exactPercentileLimit?: number;
@@ -156,6 +163,64 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         }
       }
       expect(compared).toBeGreaterThan(1000);
+    });
+
+    it('ranks groups by cost, tokens, calls, latency and recency, paged, exactly like the brute-force reference', async () => {
+      const orders: RankOrder[] = ['cost', 'tokens', 'calls', 'latency', 'recent'];
+      const groupings: GroupKey[][] = [
+        ['run'],
+        ['agent'],
+        ['model'],
+        ['tag:team'],
+        ['agent', 'model'],
+        ['tag:user', 'run'],
+      ];
+      const filters: Filter[] = [
+        {},
+        { from: new Date(T0 + 2 * HOUR + 1234), to: new Date(T0 + 20 * HOUR - 77) },
+        { tags: { team: ['red', 'blue'] } },
+        { exclude: { agent: ['trader'] }, status: 'ok' },
+      ];
+      let compared = 0;
+      for (const filter of filters) {
+        for (const groupBy of groupings) {
+          for (const orderBy of orders) {
+            const query: RankQuery = { filter, groupBy, orderBy, limit: 5, offset: 2 };
+            expect(await store.rank(query), JSON.stringify(query)).toEqual(referenceRank(all, query));
+            compared++;
+          }
+        }
+      }
+      expect(compared).toBe(120);
+      // Pages of 3 put together are the whole ranking; a page past the end still counts them all.
+      const whole = referenceRank(all, { filter: {}, groupBy: ['agent', 'run'], orderBy: 'cost', limit: 10_000 });
+      const paged = [];
+      for (let offset = 0; offset < whole.total; offset += 3)
+        paged.push(
+          ...(await store.rank({ filter: {}, groupBy: ['agent', 'run'], orderBy: 'cost', limit: 3, offset })).keys,
+        );
+      expect(paged).toEqual(whole.keys);
+      // AAPL, MSFT, NVDA and the calls without a run.
+      expect(await store.rank({ filter: {}, groupBy: ['run'], orderBy: 'cost', limit: 5, offset: 1000 })).toEqual({
+        keys: [],
+        total: 4,
+      });
+      expect(await store.rank({ filter: { model: 'none' }, groupBy: ['run'], orderBy: 'cost', limit: 5 })).toEqual({
+        keys: [],
+        total: 0,
+      });
+      for (const bad of [
+        { groupBy: [] as GroupKey[] },
+        { groupBy: ['bucket'] as GroupKey[] },
+        { groupBy: ['run', 'agent', 'model'] as GroupKey[] },
+        { limit: 0 },
+        { limit: 10_001 },
+        { offset: -1 },
+        { orderBy: 'fame' as RankOrder },
+      ])
+        await expect(
+          store.rank({ filter: {}, groupBy: ['run'], orderBy: 'cost', limit: 5, ...bad }),
+        ).rejects.toBeInstanceOf(ValidationError);
     });
 
     it('returns no row when nothing matches, and puts boundary events in the right bucket', async () => {

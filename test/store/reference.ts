@@ -2,7 +2,7 @@
  * A brute-force reference for aggregate(): a plain loop over the inserted UsageEvents, written
  * independently of src/store, that the contract suite compares every store against.
  */
-import type { AggregateQuery, AggregateRow } from '#src/store/index.js';
+import type { AggregateQuery, AggregateRow, RankPage, RankQuery } from '#src/store/index.js';
 import type { Filter, UsageEvent } from '#src/types/index.js';
 
 const list = (v: string | readonly string[] | undefined): readonly string[] | undefined =>
@@ -134,4 +134,36 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
     }
     return 0;
   });
+}
+
+/**
+ * The rank order written out plainly (Store.rank's documented rule): the figure descending
+ * (mean latency in whole microseconds, half up; none last; `recent`: the last call), then cost,
+ * tokens and calls descending, then the key values ascending, `null` last.
+ */
+export function referenceRank(events: readonly UsageEvent[], query: RankQuery): RankPage {
+  const rows = referenceAggregate(events, { filter: query.filter, groupBy: query.groupBy });
+  const figure = (row: AggregateRow): number | null => {
+    if (query.orderBy === 'cost') return row.costNanos;
+    if (query.orderBy === 'tokens') return row.totalTokens;
+    if (query.orderBy === 'calls') return row.calls;
+    if (query.orderBy === 'recent') return Date.parse(row.lastTime ?? '');
+    return row.durationCount === 0 ? null : Math.floor(Math.round(row.durationSumMs * 1000) / row.durationCount + 0.5);
+  };
+  const sorted = [...rows].sort((a, b) => {
+    const x = figure(a);
+    const y = figure(b);
+    if (x !== y) return x === null ? 1 : y === null ? -1 : y - x;
+    const d = b.costNanos - a.costNanos || b.totalTokens - a.totalTokens || b.calls - a.calls;
+    if (d !== 0) return d;
+    for (const g of query.groupBy) {
+      const p = a.key[g] ?? null;
+      const q = b.key[g] ?? null;
+      if (p === q) continue;
+      return p === null ? 1 : q === null ? -1 : p < q ? -1 : 1;
+    }
+    return 0;
+  });
+  const offset = query.offset ?? 0;
+  return { keys: sorted.slice(offset, offset + query.limit).map((row) => row.key), total: rows.length };
 }

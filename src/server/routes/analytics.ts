@@ -23,7 +23,7 @@ import {
   RANK_METRICS,
   type RankMetric,
 } from '../../analytics/index.js';
-import { isGroupKey, type GroupKey } from '../../store/index.js';
+import { isGroupKey, RANK_ORDERS, type GroupKey, type RankOrder } from '../../store/index.js';
 import { isStorableText } from '../../ledger/index.js';
 import type { Interval } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
@@ -36,7 +36,7 @@ import { exportEvents } from './events-export.js';
 const INTERVALS: readonly Interval[] = ['1m', '1h', '1d'];
 const MAX_COMPARE = 20;
 const MAX_PAGE = 1000;
-/** Runs listed by GET /analytics/tokens/runs, most recent first, unless `limit` says otherwise. */
+/** Runs listed by GET /analytics/tokens/runs (most recent first unless `sort` says otherwise), unless `limit` says otherwise. */
 const DEFAULT_RUNS_LIMIT = 1000;
 const MAX_RUNS_LIMIT = 10_000;
 
@@ -112,14 +112,19 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
   });
   app.get('/tokens/runs', async (c) => {
     const queries = c.req.queries();
-    const limitParam = queries['limit']?.[0] ?? String(DEFAULT_RUNS_LIMIT);
-    const limit = Number(limitParam);
-    if (!/^\d+$/.test(limitParam) || limit < 1 || limit > MAX_RUNS_LIMIT) {
-      throw badRequest(`limit: must be an integer from 1 to ${MAX_RUNS_LIMIT}`, 'limit');
-    }
-    const filter = parseFilter(queries, ['limit']);
-    const page = await usageByRunPage(store, filter, limit);
-    return c.json({ filter: filterJson(filter), limit, total: page.total, runs: page.runs });
+    const limit = parseCount(queries['limit']?.[0], 'limit', {
+      min: 1,
+      max: MAX_RUNS_LIMIT,
+      fallback: DEFAULT_RUNS_LIMIT,
+    });
+    const offset = parseCount(queries['offset']?.[0], 'offset', { min: 0, max: 1_000_000_000, fallback: 0 });
+    const sortParam = queries['sort']?.[0] ?? 'recent';
+    if (!(RANK_ORDERS as readonly string[]).includes(sortParam))
+      throw badRequest(`sort: must be one of ${RANK_ORDERS.join(', ')}`, 'sort');
+    const sort = sortParam as RankOrder;
+    const filter = parseFilter(queries, ['limit', 'offset', 'sort']);
+    const page = await usageByRunPage(store, filter, limit, { sort, offset });
+    return c.json({ filter: filterJson(filter), limit, offset, sort, total: page.total, runs: page.runs });
   });
   app.get('/tokens/breakdown', async (c) => {
     const queries = c.req.queries();

@@ -177,8 +177,16 @@ export function openApiDocument(limits: ServerLimits): object {
       '/analytics/tokens/agents': query('Per agent: tokens, calls, cost, models'),
       '/analytics/tokens/agent-models': query('Per agent and model'),
       '/analytics/tokens/runs': query(
-        'Per run, most recently started first: `runs` holds at most `limit` of them, `total` counts them all',
-        [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } }],
+        'Per run, ranked in the store by `sort` over every matching run (default: most recently started first): `runs` holds at most `limit` of them from `offset`, `total` counts them all',
+        [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 } },
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          {
+            name: 'sort',
+            in: 'query',
+            schema: { type: 'string', enum: ['recent', 'cost', 'tokens', 'calls', 'latency'], default: 'recent' },
+          },
+        ],
       ),
       '/analytics/tokens/breakdown': query(
         'Per group of one or two dimensions (provider, model, agent, run, status, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
