@@ -244,8 +244,13 @@ describe('gateway: upstream failures reach the client unchanged and are recorded
     const big = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', body: 'x'.repeat(2048) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ error: { code: 'payload_too_large' } });
-    const unknown = await fetch(`${server.url}/v1/chat/complete`, { method: 'POST', body: '{}' });
+    // An unknown /v1 path is passed through (gateway-passthrough.test.ts): the upstream's own 404.
+    const forwarded = await fetch(`${server.url}/v1/chat/complete`, { method: 'POST', body: '{}' });
+    expect(forwarded.status).toBe(404);
+    expect(await forwarded.json()).toMatchObject({ error: { message: 'Unknown route POST /v1/chat/complete' } });
+    const unknown = await fetch(`${server.url}/chat/complete`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });
     const provider = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'x-tokenledger-provider': 'nobody' },

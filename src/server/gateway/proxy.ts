@@ -46,7 +46,8 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       checkBodyClean(body, key);
     }
     const { attribution, warnings } = attributionFromHeaders(req.headers, key?.attribution);
-    const { upstream, pathAndQuery, model } = route.target({ body, key, headers: req.headers, url });
+    const { upstream, pathAndQuery, model, warning } = route.target({ body, key, headers: req.headers, url });
+    if (warning !== undefined) warnings.push(warning);
     if (key !== undefined) checkProviderAllowed(key, upstream);
     const headersFor = (bodyLength: number) =>
       upstreamHeaders({
@@ -61,11 +62,11 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
     const send = (admission: Admission | undefined): void => {
       // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
-      const recorded = req.method === 'POST';
+      const recorded = RECORDED_METHODS.has(req.method ?? 'GET');
       const asked = recorded
         ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
         : undefined;
-      // GET /v1/models is not an LLM call: forwarded, not recorded.
+      // Reads (GET /v1/models, a file's metadata) are not calls: forwarded, not recorded.
       const id = recorded ? runtime.newEventId() : undefined;
       // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
       if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
@@ -188,6 +189,9 @@ function upstreamName(route: GatewayRoute, body: Buffer, req: IncomingMessage, u
     return `of ${route.label}`;
   }
 }
+
+/** Methods whose calls are recorded: what creates, changes or deletes; GET, HEAD and OPTIONS only read. */
+const RECORDED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The id of the event a gateway call is recorded as (GET /analytics/events lists it). */
 export const EVENT_ID_HEADER = 'x-tokenledger-event-id';

@@ -1,6 +1,7 @@
 /**
  * The gateway's route table: OpenAI-compatible `/v1/chat/completions`, `/v1/responses`,
- * `/v1/embeddings`, `/v1/models`; native `/anthropic/v1/messages` (and `/count_tokens`) and
+ * `/v1/embeddings`, `/v1/models`, and every other `/v1/...` path but tokenledger's own
+ * (reserved-paths.ts) passed through to the same upstream as `openai.passthrough`; native `/anthropic/v1/messages` (and `/count_tokens`) and
  * `/gemini/v1beta/models/{model}:generateContent|streamGenerateContent` (+ countTokens,
  * embedContent). Matching is a few string compares: this runs for every request.
  *
@@ -11,6 +12,8 @@ import { canonicalProviderId } from '../../providers/index.js';
 import { badRequest } from '../http-error.js';
 import { decodePercent } from './attribution.js';
 import { modelOf, providerForModel } from './model-routes.js';
+import { multipartModel } from './multipart-model.js';
+import { isReservedPath } from './reserved-paths.js';
 import type { GatewayRoute, TargetInput } from './types.js';
 import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
 
@@ -24,6 +27,12 @@ const ANTHROPIC_PATHS: Record<string, string> = {
   '/anthropic/v1/messages': 'anthropic.messages',
   '/anthropic/v1/messages/count_tokens': 'anthropic.count_tokens',
 };
+/** The label (metrics, retries, budgets) of an OpenAI path without a dedicated route. */
+export const PASSTHROUGH_LABEL = 'openai.passthrough';
+/** What a pass-through call that names no model is recorded under (as OTLP spans without one are). */
+const UNKNOWN_MODEL = 'unknown';
+/** `/./`, `/../` (plain or %-encoded): the upstream URL would resolve them away from `/v1/`. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
 const GEMINI_PATH =
   /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 
@@ -59,29 +68,60 @@ export function createGatewayRouter(
     return found;
   };
 
+  /** An OpenAI-style route: the provider from the header, the model's route or the key; OpenAI by default. */
+  const openaiRoute = (label: string, suffix: string, method: string): GatewayRoute => ({
+    label,
+    target({ body, key, headers, url }) {
+      const named = header(headers, 'x-tokenledger-provider');
+      const model = method === 'POST' ? modelOf(body) : undefined;
+      const id = canonicalProviderId(named ?? providerForModel(model, modelRoutes) ?? key?.providers[0]) ?? 'openai';
+      const type = config.providers[id]?.type;
+      if (type !== undefined && type !== 'openai-compatible') {
+        throw badRequest(
+          `x-tokenledger-provider: ${id} is not OpenAI-compatible; use /anthropic/v1/messages or /gemini/v1beta/...`,
+          'x-tokenledger-provider',
+        );
+      }
+      return { upstream: upstream(id, 'openai'), pathAndQuery: `${suffix}${url.search}`, model };
+    },
+  });
+
+  /**
+   * `/v1/x` to the upstream's `/x`; a path that climbs out of `/v1/` is refused, not sent. The
+   * model is the JSON body's or the multipart form's; a call that names none (a file upload)
+   * is recorded under `unknown`, with a warning.
+   */
+  const passthroughRoute = (pathname: string, method: string): GatewayRoute => {
+    if (!DOT_SEGMENT.test(pathname)) {
+      const route = openaiRoute(PASSTHROUGH_LABEL, pathname.slice('/v1'.length), method);
+      return {
+        label: PASSTHROUGH_LABEL,
+        target(input) {
+          const target = route.target(input);
+          const model = target.model ?? multipartModel(input.body, header(input.headers, 'content-type'));
+          if (model !== undefined) return { ...target, model };
+          return {
+            ...target,
+            model: UNKNOWN_MODEL,
+            warning: 'the request names no model; recorded as model "unknown"',
+          };
+        },
+      };
+    }
+    return {
+      label: PASSTHROUGH_LABEL,
+      target() {
+        throw badRequest('path: "." and ".." segments are not forwarded', 'path');
+      },
+    };
+  };
+
   return {
     match(method, pathname) {
       const openai = OPENAI_PATHS[`${method} ${pathname}`];
-      if (openai !== undefined) {
-        const [suffix, label] = openai;
-        return {
-          label,
-          target({ body, key, headers, url }) {
-            const named = header(headers, 'x-tokenledger-provider');
-            const model = method === 'POST' ? modelOf(body) : undefined;
-            const id =
-              canonicalProviderId(named ?? providerForModel(model, modelRoutes) ?? key?.providers[0]) ?? 'openai';
-            const type = config.providers[id]?.type;
-            if (type !== undefined && type !== 'openai-compatible') {
-              throw badRequest(
-                `x-tokenledger-provider: ${id} is not OpenAI-compatible; use /anthropic/v1/messages or /gemini/v1beta/...`,
-                'x-tokenledger-provider',
-              );
-            }
-            return { upstream: upstream(id, 'openai'), pathAndQuery: `${suffix}${url.search}`, model };
-          },
-        };
-      }
+      if (openai !== undefined) return openaiRoute(openai[1], openai[0], method);
+      // Any other OpenAI path (completions, images, audio, files, batches...): passed through as is.
+      if (pathname.startsWith('/v1/') && !isReservedPath(pathname)) return passthroughRoute(pathname, method);
       if (method !== 'POST') return undefined;
       const anthropic = ANTHROPIC_PATHS[pathname];
       if (anthropic !== undefined) {

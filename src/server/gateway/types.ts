@@ -71,6 +71,8 @@ export interface GatewayTarget {
   pathAndQuery: string;
   /** The model requested (body `model`, or Gemini's path). */
   model: string | undefined;
+  /** Said on the call's event (a pass-through call that names no model). */
+  warning?: string;
 }
 
 export interface TargetInput {

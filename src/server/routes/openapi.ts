@@ -420,6 +420,12 @@ export function openApiDocument(limits: ServerLimits): object {
       '/v1/models': {
         get: { summary: "The upstream's model list (not recorded)", responses: { 200: { description: 'Unchanged' } } },
       },
+      '/v1/{path}': {
+        summary:
+          'Any other OpenAI path (completions, moderations, images, audio, files, batches, models/{id}...), but /v1/usage, /v1/dead-letters, /v1/traces, /v1/metrics and /v1/logs',
+        description:
+          'Passed through to the OpenAI-style upstream as it came (any method, any body, multipart uploads within the gateway body limit), with the same key rules, attribution headers and budgets as the routes above. POST, PUT, PATCH and DELETE are recorded (with usage when the JSON answer carries a usage object, else without and with the reason; a request naming no model is recorded under "unknown"); GET, HEAD and OPTIONS are forwarded, not recorded. A path with "." or ".." segments is a 400.',
+      },
       '/anthropic/v1/messages': gateway('Anthropic Messages API'),
       '/gemini/v1beta/models/{model}:generateContent': gateway('Gemini generateContent'),
       '/gemini/v1beta/models/{model}:streamGenerateContent': gateway('Gemini streamGenerateContent (alt=sse)'),
