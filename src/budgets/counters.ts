@@ -80,6 +80,10 @@ export interface BudgetCounters {
    * forgotten (the window's end); undefined keeps it for good (lifetime budgets).
    */
   claimAlert(counter: string, bucket: number, threshold: number, keepUntil: number | undefined): Promise<boolean>;
+  /** Counts one call this counter refused, in the bucket it would have been charged to. */
+  countRefusal(counter: string, bucket: number): Promise<void>;
+  /** Calls refused over each window (its buckets from `fromBucket` to `bucket`). */
+  refusals(windows: readonly CounterWindow[]): Promise<number[]>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,8 @@ export interface BudgetGuardOptions {
   logger?: Logger;
   /** Told each budget alert due (once per threshold and window, across processes): src/budgets/alerts.ts. */
   onAlert?: (alert: BudgetAlert, budget: BudgetSpec) => void;
+  /** Told each call a budget refused (the first budget that could not take it). */
+  onRefusal?: (budget: BudgetSpec) => void;
 }
 
 /** What `admit` needs to know of a call before it is sent. */
@@ -129,7 +131,8 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     const at = now();
     const planned = plan(input, applying, at);
     for (const entry of planned) {
-      if (entry.hold.amount === undefined) throw refusal(entry.budget, entry.span.resetsAt, 0, 0, 0, 'unpriced');
+      if (entry.hold.amount === undefined)
+        throw counted(entry, refusal(entry.budget, entry.span.resetsAt, 0, 0, 0, 'unpriced'));
     }
     const holding = planned.filter((entry) => (entry.hold.amount ?? 0) > 0);
     const lines: ReserveLine[] = holding.map(({ budget, span, counter, hold }) => ({
@@ -159,7 +162,10 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       const { refusal: refused } = outcome;
       const entry = holding.find((candidate) => candidate.counter === refused.counter);
       if (entry === undefined) throw new Error(`counters refused an unknown counter ${refused.counter}`);
-      throw refusal(entry.budget, entry.span.resetsAt, refused.spent, refused.held, refused.amount, 'cap');
+      throw counted(
+        entry,
+        refusal(entry.budget, entry.span.resetsAt, refused.spent, refused.held, refused.amount, 'cap'),
+      );
     }
     const budgets = admitted(planned, holding, outcome.states);
     return admission({ call: input.call, reservationId, budgets, unguarded: false, leaseMs, held: true });
@@ -177,6 +183,18 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       usage: { ...usage, inputTokens: input, outputTokens: output, totalTokens: input + output },
     });
     return priced.cost?.totalNanos;
+  }
+
+  /**
+   * A refusal, counted on the budget that refused (in the counters, for `tokenledger budgets`,
+   * and told to onRefusal) without making the caller wait for the count.
+   */
+  function counted(entry: Planned, error: BudgetExceededError): BudgetExceededError {
+    options.onRefusal?.(entry.budget);
+    counters.countRefusal(entry.counter, entry.span.bucket).catch((failure: unknown) => {
+      options.logger?.warn('budget refusal not counted', { error: (failure as Error).message });
+    });
+    return error;
   }
 
   /** After a settle: the thresholds the new spend reached, each claimed once, told to onAlert. */

@@ -26,6 +26,8 @@ export class MemoryBudgetCounters implements BudgetCounters {
   private readonly spent = new Map<string, number>();
   private readonly holds = new Map<string, HeldLine[]>();
   private readonly alerts = new Set<string>();
+  /** counter -> bucket -> refused calls. */
+  private readonly refused = new Map<string, Map<number, number>>();
 
   async reserve(request: ReserveRequest): Promise<ReserveOutcome> {
     this.purge(request.now);
@@ -71,6 +73,21 @@ export class MemoryBudgetCounters implements BudgetCounters {
     if (this.alerts.has(key)) return false;
     this.alerts.add(key);
     return true;
+  }
+
+  async countRefusal(counter: string, bucket: number): Promise<void> {
+    const buckets = this.refused.get(counter) ?? new Map<number, number>();
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+    this.refused.set(counter, buckets);
+  }
+
+  async refusals(windows: readonly CounterWindow[]): Promise<number[]> {
+    return windows.map((window) => {
+      let total = 0;
+      for (const [bucket, n] of this.refused.get(window.counter) ?? [])
+        if (bucket >= window.fromBucket && bucket <= window.bucket) total += n;
+      return total;
+    });
   }
 
   async close(): Promise<void> {}

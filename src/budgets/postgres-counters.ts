@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS budget_holds (
 );
 CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
 CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+CREATE TABLE IF NOT EXISTS budget_refusals (
+  counter TEXT NOT NULL,
+  bucket BIGINT NOT NULL,
+  refused BIGINT NOT NULL,
+  PRIMARY KEY (counter, bucket)
+);
 CREATE TABLE IF NOT EXISTS budget_alerts (
   counter TEXT NOT NULL,
   bucket BIGINT NOT NULL,
@@ -104,6 +110,10 @@ SELECT
   (SELECT coalesce(sum(h.amount), 0) FROM budget_holds h
     WHERE h.counter = $1 AND h.bucket BETWEEN $2 AND $3 AND h.expires_at > $4) AS held`;
 
+const COUNT_REFUSAL = `INSERT INTO budget_refusals (counter, bucket, refused) VALUES ($1, $2, 1)
+ON CONFLICT (counter, bucket) DO UPDATE SET refused = budget_refusals.refused + 1`;
+const REFUSALS =
+  'SELECT COALESCE(SUM(refused), 0) AS total FROM budget_refusals WHERE counter = $1 AND bucket BETWEEN $2 AND $3';
 const CLAIM_ALERT = 'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
 
 export interface PostgresBudgetCountersOptions {
@@ -211,6 +221,23 @@ export class PostgresBudgetCounters implements BudgetCounters {
   async claimAlert(counter: string, bucket: number, threshold: number): Promise<boolean> {
     const result = await this.query('claim alert', CLAIM_ALERT, [counter, bucket, threshold]);
     return (result.rowCount ?? 0) === 1;
+  }
+
+  async countRefusal(counter: string, bucket: number): Promise<void> {
+    await this.query('count refusal', COUNT_REFUSAL, [counter, bucket]);
+  }
+
+  async refusals(windows: readonly CounterWindow[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const window of windows) {
+      const result = await this.query<{ total: string }>('read', REFUSALS, [
+        window.counter,
+        window.fromBucket,
+        window.bucket,
+      ]);
+      out.push(Number(result.rows[0]?.total ?? 0));
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -232,19 +232,43 @@ export class RedisBudgetCounters implements BudgetCounters {
     keepUntil: number | undefined,
   ): Promise<boolean> {
     const key = `${this.prefix}:alert:${counter}:${bucket}:${threshold}`;
+    // SET NX: one claimant; the key outlives the window by a day, or stays (lifetime budgets).
+    const reply = await this.command('claim alert', () =>
+      keepUntil === undefined
+        ? this.redis.set(key, '1', 'NX')
+        : this.redis.set(key, '1', 'PX', Math.max(1, keepUntil + DAY_MS - Date.now()), 'NX'),
+    );
+    return reply === 'OK';
+  }
+
+  /** One plain command, its failure a retryable StoreError like the scripts'. */
+  private async command<T>(doing: string, send: () => Promise<T>): Promise<T> {
     try {
-      // SET NX: one claimant; the key outlives the window by a day, or stays (lifetime budgets).
-      const reply =
-        keepUntil === undefined
-          ? await this.redis.set(key, '1', 'NX')
-          : await this.redis.set(key, '1', 'PX', Math.max(1, keepUntil + DAY_MS - Date.now()), 'NX');
-      return reply === 'OK';
+      return await send();
     } catch (error) {
-      throw new StoreError(`budget counters in Redis: claim alert failed: ${(error as Error).message}`, {
+      throw new StoreError(`budget counters in Redis: ${doing} failed: ${(error as Error).message}`, {
         cause: error,
         retryable: true,
       });
     }
+  }
+
+  async countRefusal(counter: string, bucket: number): Promise<void> {
+    await this.command('count refusal', () => this.redis.hincrby(`${this.prefix}:refusals:${counter}`, int(bucket), 1));
+  }
+
+  async refusals(windows: readonly CounterWindow[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const window of windows) {
+      const buckets = await this.command('read', () => this.redis.hgetall(`${this.prefix}:refusals:${window.counter}`));
+      let total = 0;
+      for (const [bucket, n] of Object.entries(buckets)) {
+        const at = Number(bucket);
+        if (at >= window.fromBucket && at <= window.bucket) total += Number(n);
+      }
+      out.push(total);
+    }
+    return out;
   }
 
   async close(): Promise<void> {

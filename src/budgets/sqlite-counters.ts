@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS budget_holds (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
 CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+CREATE TABLE IF NOT EXISTS budget_refusals (
+  counter TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  refused INTEGER NOT NULL,
+  PRIMARY KEY (counter, bucket)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS budget_alerts (
   counter TEXT NOT NULL,
   bucket INTEGER NOT NULL,
@@ -75,6 +81,12 @@ export class SqliteBudgetCounters implements BudgetCounters {
       take: db.prepare<[string]>('DELETE FROM budget_holds WHERE reservation = ? RETURNING counter, bucket'),
       charge: db.prepare<[string, number, number]>(
         'INSERT INTO budget_spend (counter, bucket, spent) VALUES (?, ?, ?) ON CONFLICT (counter, bucket) DO UPDATE SET spent = spent + excluded.spent',
+      ),
+      countRefusal: db.prepare<[string, number]>(
+        'INSERT INTO budget_refusals (counter, bucket, refused) VALUES (?, ?, 1) ON CONFLICT (counter, bucket) DO UPDATE SET refused = refused + 1',
+      ),
+      refusals: db.prepare<[string, number, number]>(
+        'SELECT COALESCE(SUM(refused), 0) AS total FROM budget_refusals WHERE counter = ? AND bucket BETWEEN ? AND ?',
       ),
       claimAlert: db.prepare<[string, number, number]>(
         'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -159,6 +171,20 @@ export class SqliteBudgetCounters implements BudgetCounters {
 
   async claimAlert(counter: string, bucket: number, threshold: number): Promise<boolean> {
     return this.run('claim alert', () => this.statements.claimAlert.run(counter, bucket, threshold).changes === 1);
+  }
+
+  async countRefusal(counter: string, bucket: number): Promise<void> {
+    this.run('count refusal', () => this.statements.countRefusal.run(counter, bucket));
+  }
+
+  async refusals(windows: readonly CounterWindow[]): Promise<number[]> {
+    return this.run('read', () =>
+      windows.map((window) =>
+        Number(
+          (this.statements.refusals.get(window.counter, window.fromBucket, window.bucket) as { total: number }).total,
+        ),
+      ),
+    );
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface BudgetStatus {
   /** Start of the current window (UTC ms; 0 for lifetime). */
   windowStart: number;
   resetsAt: number | undefined;
+  /** Calls this budget refused in the window. */
+  refused: number;
   /** Calendar windows with spend: the spend projected at the window's end, and when the cap would be reached. */
   forecast?: { projected: number; runsOutAt: number | undefined };
 }
@@ -29,13 +31,11 @@ export async function budgetStatuses(
   now: number,
 ): Promise<BudgetStatus[]> {
   const spans = budgets.map((budget) => windowSpan(budget.window, now));
-  const states = await counters.state(
-    budgets.map((budget, index) => {
-      const span = spans[index] ?? windowSpan(budget.window, now);
-      return { counter: counterOf(budget), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
-    }),
-    now,
-  );
+  const windows = budgets.map((budget, index) => {
+    const span = spans[index] ?? windowSpan(budget.window, now);
+    return { counter: counterOf(budget), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
+  });
+  const [states, refusals] = await Promise.all([counters.state(windows, now), counters.refusals(windows)]);
   return budgets.map((budget, index) => {
     const span = spans[index] ?? windowSpan(budget.window, now);
     const { spent, held } = states[index] ?? { spent: 0, held: 0 };
@@ -44,6 +44,7 @@ export async function budgetStatuses(
       spent,
       held,
       remaining: Math.max(0, budget.cap - spent - held),
+      refused: refusals[index] ?? 0,
       windowStart: span.fromBucket,
       resetsAt: span.resetsAt,
     };

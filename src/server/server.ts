@@ -12,7 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { budgetFromConfig, type BudgetGuard, createBudgetGuard, openBudgetCounters } from '../budgets/index.js';
+import {
+  budgetFromConfig,
+  type BudgetGuard,
+  type BudgetGuardOptions,
+  createBudgetGuard,
+  openBudgetCounters,
+} from '../budgets/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createPricer } from '../pricing/index.js';
 import { createDefaultMeter, createLedger, type Ledger } from '../http/index.js';
@@ -23,7 +29,7 @@ import { createApp, type TokenledgerApp } from './app.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './deps.js';
 import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
-import { type BudgetAlertSink, createBudgetAlertSink } from './budget-alerts.js';
+import { createBudgetAlertSink, createBudgetRefusalCounter } from './budget-signals.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { startOtelExport, type OtelExport } from './otel-export/index.js';
 import { selfUpstream } from './gateway/loop-guard.js';
@@ -134,8 +140,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
   const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
-  const onAlert = createBudgetAlertSink({ logger, registry: serverMetrics.registry, env });
-  const budgets = await openBudgets(config, db, logger, onAlert);
+  const budgets = await openBudgets(config, db, logger, {
+    onAlert: createBudgetAlertSink({ logger, registry: serverMetrics.registry, env }),
+    onRefusal: createBudgetRefusalCounter(serverMetrics.registry),
+  });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
   if (config.otel !== undefined)
@@ -282,13 +290,13 @@ async function openBudgets(
   config: Config,
   db: string,
   logger: Logger,
-  onAlert: BudgetAlertSink,
+  signals: Pick<BudgetGuardOptions, 'onAlert' | 'onRefusal'>,
 ): Promise<BudgetGuard | undefined> {
   if (config.budgets.length === 0) return undefined;
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   const specs = config.budgets.map(budgetFromConfig);
   const pricer = createPricer({ overrides: config.prices });
-  return createBudgetGuard({ budgets: specs, counters, pricer, logger, onAlert });
+  return createBudgetGuard({ budgets: specs, counters, pricer, logger, ...signals });
 }
 
 function sqliteMaxPageCount(

@@ -4,7 +4,7 @@
  * next window; the alert says the spend, the cap and the burn-rate forecast.
  */
 import { describe, expect, it } from 'vitest';
-import { type BudgetAlert, createBudgetGuard, MemoryBudgetCounters } from '#src/budgets/index.js';
+import { type BudgetAlert, budgetStatuses, createBudgetGuard, MemoryBudgetCounters } from '#src/budgets/index.js';
 import { BudgetExceededError } from '#src/errors/index.js';
 import { createPricer } from '#src/pricing/index.js';
 import { budget } from './helpers.js';
@@ -67,6 +67,30 @@ describe('budget alerts', () => {
         forecast: { projected: 0.002, runsOutAt: '2026-12-01T12:00:00.000Z' },
         text: 'tokenledger: budget daily reached 50% of its cap ($0.0005 of $0.001); at this rate it runs out at 2026-12-01T12:00:00.000Z',
       },
+    ]);
+  });
+
+  it('a refusal is counted on the budget that refused, for budgets status and onRefusal', async () => {
+    const counters = new MemoryBudgetCounters();
+    const refusedBy: string[] = [];
+    const tight = budget({ name: 'tight', cap: 100_000 });
+    const guard = createBudgetGuard({
+      budgets: [daily, tight],
+      counters,
+      pricer,
+      now: () => NOW,
+      onRefusal: (spec) => refusedBy.push(spec.name),
+    });
+    await (await guard.admit(call)).settle({ costNanos: 60_000, tokens: 200 });
+    // 60,000 spent + a 75,000 hold is past tight's 100,000: refused, by tight only.
+    await expect(guard.admit(call)).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(guard.admit(call)).rejects.toBeInstanceOf(BudgetExceededError);
+    expect(refusedBy).toEqual(['tight', 'tight']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const statuses = await budgetStatuses([daily, tight], counters, NOW);
+    expect(statuses.map((status) => [status.budget.name, status.refused])).toEqual([
+      ['daily', 0],
+      ['tight', 2],
     ]);
   });
 });

@@ -152,5 +152,22 @@ export function counterContract(name: string, open: () => Promise<BudgetCounters
       expect(await counters.claimAlert(fresh(), T0, 80, undefined)).toBe(true);
       await counters.close();
     });
+
+    it('counts refusals per bucket and sums them over a window', async () => {
+      const counters = await open();
+      const counter = fresh();
+      await Promise.all(Array.from({ length: 7 }, () => counters.countRefusal(counter, T0)));
+      await counters.countRefusal(counter, T0 + HOUR);
+      await counters.countRefusal(counter, T0 + 5 * HOUR);
+      expect(
+        await counters.refusals([
+          windowOf(counter),
+          { counter, bucket: T0 + 2 * HOUR, fromBucket: T0, stepMs: HOUR },
+          windowOf(counter, T0 + 5 * HOUR),
+          windowOf(fresh()),
+        ]),
+      ).toEqual([7, 8, 1, 0]);
+      await counters.close();
+    });
   });
 }

@@ -39,6 +39,9 @@ describe('tokenledger budgets', () => {
       now,
       leaseMs: 600_000,
     });
+    // Two calls the daily budget refused in this window.
+    await counters.countRefusal(line.counter, span.bucket);
+    await counters.countRefusal(line.counter, span.bucket);
     await counters.close();
 
     const json = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`, '--json']);
@@ -52,6 +55,7 @@ describe('tokenledger budgets', () => {
       spent: 1.25,
       held: 0.5,
       remaining: 3.25,
+      refused: 2,
     });
     expect(rows[0]?.['resetsAt']).toBe(new Date(span.resetsAt!).toISOString());
     expect(rows[1]).toMatchObject({
@@ -66,9 +70,9 @@ describe('tokenledger budgets', () => {
     const text = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`]);
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^budget\s+window\s+cap\s+spent\s+held\s+remaining\s+resets\s+forecast$/);
-    expect(lines[1]).toMatch(/^daily\s+day\s+\$5\.00\s+\$1\.25\s+\$0\.50\s+\$3\.25\s+\S+Z\s+\$\d+\.\d\d by reset/);
-    expect(lines[2]).toMatch(/^tok\s+lifetime\s+1,000 tok\s+0 tok\s+0 tok\s+1,000 tok\s+-\s+-$/);
+    expect(lines[0]).toMatch(/^budget\s+window\s+cap\s+spent\s+held\s+remaining\s+refused\s+resets\s+forecast$/);
+    expect(lines[1]).toMatch(/^daily\s+day\s+\$5\.00\s+\$1\.25\s+\$0\.50\s+\$3\.25\s+2\s+\S+Z\s+\$\d+\.\d\d by reset/);
+    expect(lines[2]).toMatch(/^tok\s+lifetime\s+1,000 tok\s+0 tok\s+0 tok\s+1,000 tok\s+0\s+-\s+-$/);
   });
 
   it('says so when no budget is configured', async () => {

@@ -100,6 +100,8 @@ describe('budget alerts from serve', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('tokenledger_budget_alerts_total{budget="team-tokens",threshold="50"} 1');
     expect(metrics).toContain('tokenledger_budget_alerts_total{budget="team-tokens",threshold="80"} 1');
+    // The fourth call was refused.
+    expect(metrics).toContain('tokenledger_budget_refusals_total{budget="team-tokens"} 1');
     const alerts = logged
       .map((line) => JSON.parse(line) as { msg: string })
       .filter((entry) => entry.msg === 'budget alert');

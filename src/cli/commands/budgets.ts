@@ -39,7 +39,7 @@ function forecastOf(status: BudgetStatus): string {
 
 function table(statuses: readonly BudgetStatus[]): string {
   const rows = [
-    ['budget', 'window', 'cap', 'spent', 'held', 'remaining', 'resets', 'forecast'],
+    ['budget', 'window', 'cap', 'spent', 'held', 'remaining', 'refused', 'resets', 'forecast'],
     ...statuses.map((status) => [
       status.budget.paused ? `${status.budget.name} (paused)` : status.budget.name,
       windowOf(status),
@@ -47,6 +47,7 @@ function table(statuses: readonly BudgetStatus[]): string {
       amount(status, status.spent),
       amount(status, status.held),
       amount(status, status.remaining),
+      String(status.refused),
       status.resetsAt === undefined ? '-' : `${new Date(status.resetsAt).toISOString().slice(0, 16)}Z`,
       forecastOf(status),
     ]),
@@ -73,6 +74,7 @@ function asJson(statuses: readonly BudgetStatus[]): unknown {
     spent: figure(status, status.spent),
     held: figure(status, status.held),
     remaining: figure(status, status.remaining),
+    refused: status.refused,
     resetsAt: status.resetsAt === undefined ? null : new Date(status.resetsAt).toISOString(),
     forecast:
       status.forecast === undefined

@@ -1,8 +1,10 @@
 /**
- * Where `serve` sends a budget alert (src/budgets/alerts.ts decides when one is due): one log
- * line, `tokenledger_budget_alerts_total{budget,threshold}` on /metrics, and a POST of the alert
- * as JSON to the budget's webhook (its `text` field is what Slack's incoming webhooks show). The
- * webhook URL may hold a secret (Slack's does): it never reaches a log or an error message.
+ * What `serve` does with what its budgets report. A refusal: counted in
+ * `tokenledger_budget_refusals_total{budget}`. An alert (src/budgets/alerts.ts decides when one
+ * is due): one log line, `tokenledger_budget_alerts_total{budget,threshold}` on /metrics, and a
+ * POST of the alert as JSON to the budget's webhook (its `text` field is what Slack's incoming
+ * webhooks show). The webhook URL may hold a secret (Slack's does): it never reaches a log or
+ * an error message.
  *
  * @module
  */
@@ -21,6 +23,19 @@ export interface BudgetAlertSinkOptions {
 }
 
 export type BudgetAlertSink = (alert: BudgetAlert, budget: BudgetSpec) => void;
+
+/** Counts each refused call by the budget that refused it. */
+export function createBudgetRefusalCounter(registry: Registry): (budget: BudgetSpec) => void {
+  const refused =
+    (registry.getSingleMetric('tokenledger_budget_refusals_total') as Counter<'budget'> | undefined) ??
+    new Counter({
+      name: 'tokenledger_budget_refusals_total',
+      help: 'Calls a budget refused before they were sent (by the first budget that could not take them).',
+      labelNames: ['budget'],
+      registers: [registry],
+    });
+  return (budget) => refused.inc({ budget: budget.name });
+}
 
 export function createBudgetAlertSink({ logger, registry, env }: BudgetAlertSinkOptions): BudgetAlertSink {
   const sent =
