@@ -47,6 +47,8 @@ export interface State {
   refresh: number;
   /** Per-table sort: `models` -> `cost:desc`. */
   sort: Record<string, string>;
+  /** The overview's group-by table: one or two dimensions (`tag:team`, `model`); empty: none. */
+  group: string[];
 }
 
 const DEFAULTS = { view: 'overview', range: 'all', metric: 'cost', stack: 'model', refresh: 15 } as const;
@@ -87,7 +89,16 @@ export function parseState(search: string): State {
     compare: params.getAll('cmp').filter((model) => model !== ''),
     refresh: (REFRESH_CHOICES as readonly number[]).includes(refresh) ? refresh : DEFAULTS.refresh,
     sort,
+    group: params
+      .getAll('group')
+      .filter((key) => isGroupKey(key))
+      .slice(0, 2),
   };
+}
+
+/** What the breakdown API groups by: provider, model, agent, run, status or `tag:KEY`. */
+export function isGroupKey(key: string): boolean {
+  return ['provider', 'model', 'agent', 'run', 'status'].includes(key) || /^tag:.+$/.test(key);
 }
 
 /** The query string for a state (defaults left out); starts with `?` or is empty. */
@@ -111,6 +122,7 @@ export function toSearch(state: State): string {
   for (const model of state.compare) params.append('cmp', model);
   if (state.refresh !== DEFAULTS.refresh) params.set('refresh', String(state.refresh));
   for (const [table, value] of Object.entries(state.sort)) params.set(`sort.${table}`, value);
+  for (const key of state.group) params.append('group', key);
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }

@@ -4,6 +4,7 @@
  */
 import type {
   AgentStats,
+  Breakdown,
   Comparison,
   ModelStats,
   Overview,
@@ -16,6 +17,7 @@ import type {
 export type {
   AgentModelStats,
   AgentStats,
+  BreakdownEntry,
   CostShare,
   ModelComparison,
   ModelStats,
@@ -32,8 +34,10 @@ export type FilterEcho = Record<string, unknown>;
 export type TokensResponse = Overview & { filter: FilterEcho };
 export interface RunsResponse {
   filter: FilterEcho;
-  /** At most this many runs, the most recent first. */
+  /** At most this many runs, ranked by `sort` over every matching run. */
   limit: number;
+  offset: number;
+  sort: 'recent' | 'cost' | 'tokens' | 'calls' | 'latency';
   /** How many runs match in all. */
   total: number;
   runs: RunStats[];
@@ -62,3 +66,4 @@ export interface ModelsResponse {
   filter: FilterEcho;
   models: ModelStats[];
 }
+export type BreakdownResponse = Breakdown & { filter: FilterEcho; limit: number };

@@ -10,6 +10,7 @@ import { METRICS, STACKS, apiFilter, bounds, type Metric, type State } from '../
 import type { AgentModelStats, TimeseriesResponse, TokensResponse, UsageStats } from '../types.js';
 import { flagsNotice, headline, noPrice } from '../ui/cards.js';
 import { agentsTable, modelsTable } from '../ui/breakdowns.js';
+import { groupByPanel } from '../ui/group-by.js';
 
 const NO_AGENT = '(no agent)';
 /** Series drawn one by one; the rest are summed into "other". */
@@ -34,7 +35,10 @@ export function intervalFor(spanMs: number): '1m' | '1h' | '1d' {
 
 export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
   const { state, api } = ctx;
-  const data = await api.get<TokensResponse>('/analytics/tokens', apiFilter(state, ctx.now), { signal: ctx.signal });
+  const [data, groupPanel] = await Promise.all([
+    api.get<TokensResponse>('/analytics/tokens', apiFilter(state, ctx.now), { signal: ctx.signal }),
+    groupByPanel(ctx),
+  ]);
   // On a refresh of the same chart, the old picture stays until the new one is drawn (no flicker).
   const chartKey = `${state.metric}|${state.stack}|${JSON.stringify(apiFilter(state, 0))}|${state.range}`;
   const previous = document.querySelector<HTMLElement>(
@@ -76,6 +80,7 @@ export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
       ),
       chartSlot,
     ),
+    groupPanel,
     h('section', { class: 'panel' }, h('h2', {}, 'Models'), modelsTable(ctx, data.models)),
     h('section', { class: 'panel' }, h('h2', {}, 'Agents'), agentsTable(ctx, data.agents)),
     h(

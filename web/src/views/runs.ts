@@ -13,8 +13,26 @@ import { table } from '../ui/table.js';
 import { agentsTable, modelsTable } from '../ui/breakdowns.js';
 
 const NO_RUN = '(no run)';
-/** The most recent runs the list asks the server for: a table of more is not read by anyone. */
+/** The runs the list asks the server for: a table of more is not read by anyone. */
 const RUNS_SHOWN = 500;
+const DEFAULT_SORT = 'started:desc';
+
+/**
+ * The server ranks every run (not only the ones shown) by these columns, largest first; other
+ * orders sort the most recent runs in the page.
+ */
+const RANKED_BY_SERVER: Record<string, 'cost' | 'tokens' | 'calls'> = {
+  cost: 'cost',
+  tokens: 'tokens',
+  calls: 'calls',
+};
+
+function serverSort(sort: string | undefined): 'cost' | 'tokens' | 'calls' | 'recent' {
+  const [key = '', dir] = (sort ?? DEFAULT_SORT).split(':');
+  return dir === 'desc' ? (RANKED_BY_SERVER[key] ?? 'recent') : 'recent';
+}
+
+const RANKED_WORD = { cost: 'most expensive', tokens: 'largest', calls: 'busiest', recent: 'most recent' } as const;
 
 export async function runsView(ctx: Ctx): Promise<HTMLElement> {
   return ctx.state.report === undefined ? runList(ctx) : runReport(ctx, ctx.state.report);
@@ -22,9 +40,10 @@ export async function runsView(ctx: Ctx): Promise<HTMLElement> {
 
 async function runList(ctx: Ctx): Promise<HTMLElement> {
   const { state } = ctx;
+  const ranked = serverSort(state.sort['runs']);
   const data = await ctx.api.get<RunsResponse>(
     '/analytics/tokens/runs',
-    { ...apiFilter(state, ctx.now), limit: String(RUNS_SHOWN) },
+    { ...apiFilter(state, ctx.now), limit: String(RUNS_SHOWN), sort: ranked },
     { signal: ctx.signal },
   );
   return h(
@@ -37,7 +56,7 @@ async function runList(ctx: Ctx): Promise<HTMLElement> {
         'h2',
         {},
         data.total > data.runs.length
-          ? `Runs (the ${grouped(data.runs.length)} most recent of ${grouped(data.total)})`
+          ? `Runs (the ${grouped(data.runs.length)} ${RANKED_WORD[ranked]} of ${grouped(data.total)})`
           : `Runs (${grouped(data.total)})`,
       ),
       table<RunStats>({
@@ -46,8 +65,12 @@ async function runList(ctx: Ctx): Promise<HTMLElement> {
         rows: data.runs,
         rowKey: (row) => row.run ?? NO_RUN,
         sort: state.sort['runs'],
-        defaultSort: 'started:desc',
-        onSort: (sort) => ctx.remember({ sort: { ...state.sort, runs: sort } }),
+        defaultSort: DEFAULT_SORT,
+        // A new server ranking loads the page again (the top runs of the whole ledger); other orders sort in place.
+        onSort: (sort) =>
+          serverSort(sort) === ranked
+            ? ctx.remember({ sort: { ...state.sort, runs: sort } })
+            : ctx.navigate({ sort: { ...state.sort, runs: sort } }, { replace: true }),
         columns: [
           {
             key: 'name',
@@ -96,6 +119,13 @@ async function runList(ctx: Ctx): Promise<HTMLElement> {
             label: 'Cost',
             value: (r) => r.cost.total,
             cell: (r) => num(usd(r.cost.total), r.cost.total, usdExact(r.cost.total)),
+          },
+          {
+            key: 'share',
+            label: 'Share',
+            value: (r) => r.costShare,
+            cell: (r) => num(percent(r.costShare), r.costShare),
+            help: 'Share of the cost of everything the filter matches',
           },
           { key: 'flags', label: 'Flags', numeric: false, cell: (r) => rowFlags(r) },
         ],
