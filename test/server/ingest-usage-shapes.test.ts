@@ -191,7 +191,7 @@ describe('tokenledger import takes the same shapes', () => {
       encoding: 'utf8',
     });
     expect(run.stdout).toBe(
-      'recorded 3, rejected 1\nline 4: usage.prompt_tokens: is not a number (string "five") (read as openai-chat usage)\n',
+      'recorded 3, duplicates 0, rejected 1\nline 4: usage.prompt_tokens: is not a number (string "five") (read as openai-chat usage)\n',
     );
     expect(run.status).toBe(2);
     const store = await openStore(db);
