@@ -15,8 +15,13 @@ import { startMockProvider, type MockProvider } from '../test/helpers/mock-provi
 import { startTcpProxy } from '../test/helpers/tcp-proxy.js';
 import { killUnderLoad, replayed, stored, type Round } from '../test/server/durability-load.js';
 import { spawnServe } from '../test/server/serve-process.js';
-import { openStore } from '../src/store/index.js';
-import { type OutageResult, outageUnderLoad, storedRuns } from '../test/server/outage-load.js';
+import {
+  fillableLedger,
+  type OutageResult,
+  outageUnderLoad,
+  storedRuns,
+  untilStoreFailing,
+} from '../test/server/outage-load.js';
 import { ms, percentile } from './gateway-load.js';
 import { dropSchemas, PG_URL, uniqueSchema } from '../test/store/pg-admin.js';
 
@@ -106,35 +111,24 @@ async function postgresOutage(mock: MockProvider, dir: string): Promise<string> 
  * filler table deleted, as an operator frees space) and the backlog drains into them.
  */
 async function sqliteFull(mock: MockProvider, dir: string): Promise<string> {
-  const file = join(dir, 'full.db');
-  await (await openStore(`sqlite:${file}`)).close();
-  const Database = (await import('better-sqlite3')).default;
-  const admin = new Database(file);
-  admin.exec('CREATE TABLE tl_bench_filler (data BLOB)');
-  const fill = admin.prepare('INSERT INTO tl_bench_filler (data) VALUES (zeroblob(4000))');
-  admin.transaction(() => {
-    for (let i = 0; i < 32_000; i++) fill.run();
-  })();
-  const pages = Number(admin.pragma('page_count', { simple: true }));
-  const server = await serveOn(mock, `sqlite:${file}`, join(dir, 'full-spool'), { sqliteMaxPageCount: pages + 16 });
+  const ledger = await fillableLedger(join(dir, 'full.db'), 128);
+  const server = await serveOn(mock, `sqlite:${join(dir, 'full.db')}`, join(dir, 'full-spool'), {
+    sqliteMaxPageCount: ledger.pages + 16,
+  });
   try {
     const result = await outageUnderLoad(server, {
       clients: 8,
       warmupMs: 0,
       outageMs: OUTAGE_MS,
       afterMs: 2000,
-      begin: async () => {
-        while (server.ledger.stats().spool?.storeFailing !== true) await new Promise((r) => setTimeout(r, 20));
-      },
-      end: () => {
-        admin.exec('DELETE FROM tl_bench_filler');
-      },
+      begin: () => untilStoreFailing(server, 60_000),
+      end: () => ledger.free(),
     });
     const table = outageTable(result, await storedRuns(server));
-    const grew = Number(admin.pragma('page_count', { simple: true })) - pages;
+    const grew = ledger.pageCount() - ledger.pages;
     return `${table}\n\nThe file grew by ${grew} pages over the run (cap: 16 beyond its size at start); dead-lettered: ${server.ledger.stats().deadLettered}.`;
   } finally {
-    admin.close();
+    ledger.close();
     await server.close();
   }
 }

@@ -27,6 +27,7 @@ import type { Spool, SpoolStats } from './spool.js';
 import { describeStoreError } from './store-error-text.js';
 import {
   type DurableAt,
+  emptyWriterStats,
   insertCounted,
   type InsertedWrite,
   notStored,
@@ -85,14 +86,7 @@ export class SpoolWriter {
   #retryAt = 0;
   #stopped = false;
   readonly #direct = new Map<string, DirectWrite>();
-  #stats: WriterStats = {
-    recorded: 0,
-    storeFailures: 0,
-    buffered: 0,
-    dropped: 0,
-    deadLettered: 0,
-    lastDeadLetterAt: undefined,
-  };
+  #stats: WriterStats = emptyWriterStats();
 
   constructor(options: SpoolWriterOptions) {
     this.#store = options.store;

@@ -128,14 +128,7 @@ export class Writer {
   #buffer: UsageEvent[] = [];
   #consecutiveFailures = 0;
   #retryAt = 0;
-  #stats: WriterStats = {
-    recorded: 0,
-    storeFailures: 0,
-    buffered: 0,
-    dropped: 0,
-    deadLettered: 0,
-    lastDeadLetterAt: undefined,
-  };
+  #stats: WriterStats = emptyWriterStats();
 
   constructor(options: WriterOptions) {
     this.#store = options.store;
@@ -320,6 +313,10 @@ function insertGroups(batch: readonly Pending[], retried: UsageEvent[]): InsertG
   for (const pending of batch)
     if (!pending.failOpen) groups.push({ pendings: [pending], retried: [], events: pending.events });
   return groups;
+}
+
+export function emptyWriterStats(): WriterStats {
+  return { recorded: 0, storeFailures: 0, buffered: 0, dropped: 0, deadLettered: 0, lastDeadLetterAt: undefined };
 }
 
 /** Counts dead letters in `stats` and logs each (they are rare: each names a broken event). */

@@ -6,7 +6,9 @@
  *
  * @module
  */
+import Database from 'better-sqlite3';
 import type { RunningServer } from '#src/server/index.js';
+import { openStore } from '#src/store/index.js';
 
 export interface TimedCall {
   ok: boolean;
@@ -105,4 +107,44 @@ export async function storedRuns(server: RunningServer): Promise<Map<string, num
     cursor = page.nextCursor;
   }
   return counts;
+}
+
+/** Resolves once store writes fail (the spool's drain is backing off), or rejects after `timeoutMs`. */
+export async function untilStoreFailing(server: RunningServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (server.ledger.stats().spool?.storeFailing !== true) {
+    if (Date.now() > deadline) throw new Error(`store writes did not fail within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+export interface FillableLedger {
+  /** The file's pages with the filler: a cap a little above it fills up after a few events. */
+  pages: number;
+  /** What the file holds now, in pages. */
+  pageCount(): number;
+  /** Deletes the filler on another connection: its pages go back to the free list, as an operator frees space. */
+  free(): void;
+  close(): void;
+}
+
+/** A new SQLite ledger holding `fillerMiB` of filler rows (4,000-byte blobs) that `free()` deletes. */
+export async function fillableLedger(file: string, fillerMiB: number): Promise<FillableLedger> {
+  await (await openStore(`sqlite:${file}`)).close();
+  const admin = new Database(file);
+  admin.exec('CREATE TABLE tl_test_filler (data BLOB)');
+  const fill = admin.prepare('INSERT INTO tl_test_filler (data) VALUES (zeroblob(4000))');
+  const rows = Math.ceil((fillerMiB * 1024 * 1024) / 4000);
+  admin.transaction(() => {
+    for (let i = 0; i < rows; i++) fill.run();
+  })();
+  const pageCount = (): number => Number(admin.pragma('page_count', { simple: true }));
+  return {
+    pages: pageCount(),
+    pageCount,
+    free: () => {
+      admin.exec('DELETE FROM tl_test_filler');
+    },
+    close: () => admin.close(),
+  };
 }

@@ -14,11 +14,10 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
-import { openStore } from '#src/store/index.js';
 import { startMockProvider } from '../helpers/mock-provider.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { dropSchemas, uniqueSchema } from '../store/pg-admin.js';
-import { type OutageResult, outageUnderLoad, storedRuns } from './outage-load.js';
+import { fillableLedger, type OutageResult, outageUnderLoad, storedRuns, untilStoreFailing } from './outage-load.js';
 
 const OUTAGE_MS = 4000;
 const dir = mkdtempSync(join(tmpdir(), 'tl-outage-'));
@@ -102,18 +101,10 @@ describe('the SQLite ledger full (max_page_count) while the spool has room, unde
   it('the gateway keeps serving, /healthz says store_failing, and 0 delivered calls are lost once pages are freed', async () => {
     const mock = await startMockProvider();
     const file = join(dir, 'full.db');
-    await (await openStore(`sqlite:${file}`)).close();
-    // 8 MB the operator can free: what deleting old data (or more disk) gives back.
-    const Database = (await import('better-sqlite3')).default;
-    const admin = new Database(file);
-    admin.exec('CREATE TABLE tl_test_filler (data BLOB)');
-    const fill = admin.prepare('INSERT INTO tl_test_filler (data) VALUES (zeroblob(4000))');
-    admin.transaction(() => {
-      for (let i = 0; i < 2000; i++) fill.run();
-    })();
-    const pages = Number(admin.pragma('page_count', { simple: true }));
+    // 8 MiB the operator can free: what deleting old data (or more disk) gives back.
+    const ledger = await fillableLedger(file, 8);
     // Room for a few dozen events, then full.
-    const server = await serve(`sqlite:${file}`, { sqliteMaxPageCount: pages + 16 }, mock.url);
+    const server = await serve(`sqlite:${file}`, { sqliteMaxPageCount: ledger.pages + 16 }, mock.url);
     let health: Health | undefined;
     try {
       const result = await outageUnderLoad(server, {
@@ -121,17 +112,9 @@ describe('the SQLite ledger full (max_page_count) while the spool has room, unde
         warmupMs: 0,
         outageMs: OUTAGE_MS,
         afterMs: 500,
-        begin: async () => {
-          // Full once the spool's drain fails to write.
-          const deadline = Date.now() + 15_000;
-          while (server.ledger.stats().spool?.storeFailing !== true) {
-            if (Date.now() > deadline) throw new Error('the ledger never filled up');
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-        },
-        end: () => {
-          admin.exec('DELETE FROM tl_test_filler');
-        },
+        // Full once the spool's drain fails to write.
+        begin: () => untilStoreFailing(server, 15_000),
+        end: () => ledger.free(),
         midway: async () => {
           health = (await (await fetch(`${server.url}/healthz`)).json()) as Health;
         },
@@ -147,9 +130,9 @@ describe('the SQLite ledger full (max_page_count) while the spool has room, unde
       expect(server.ledger.stats().storeFailures).toBeGreaterThan(0);
       await expectNothingLost(server, result);
       // The file never grew past its cap: the backlog went into the freed pages.
-      expect(Number(admin.pragma('page_count', { simple: true }))).toBeLessThanOrEqual(pages + 16);
+      expect(ledger.pageCount()).toBeLessThanOrEqual(ledger.pages + 16);
     } finally {
-      admin.close();
+      ledger.close();
       await server.close();
       await mock.close();
     }
