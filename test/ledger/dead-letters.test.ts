@@ -24,6 +24,18 @@ afterAll(async () => {
 });
 
 let opened = 0;
+
+async function poisonedSqlite(thread: 'main' | 'worker'): Promise<FlakyStore> {
+  const path = join(dir, `dead-${++opened}.db`);
+  const store = await openStore(`sqlite:${path}`, { sqliteThread: thread });
+  const Database = (await import('better-sqlite3')).default;
+  const admin = new Database(path);
+  admin.exec(
+    "CREATE TRIGGER no_poison BEFORE INSERT ON events WHEN NEW.id LIKE 'poison%' BEGIN SELECT RAISE(ABORT, 'no_poison: poisoned event'); END",
+  );
+  admin.close();
+  return flakyStore(store);
+}
 /** A store that refuses every event whose id starts with `poison`, as each store can. */
 const STORES: [string, () => Promise<FlakyStore>][] = [
   [
@@ -35,20 +47,9 @@ const STORES: [string, () => Promise<FlakyStore>][] = [
       return store;
     },
   ],
-  [
-    'SQLite (a trigger raising ABORT)',
-    async () => {
-      const path = join(dir, `dead-${++opened}.db`);
-      const store = await openStore(`sqlite:${path}`);
-      const Database = (await import('better-sqlite3')).default;
-      const admin = new Database(path);
-      admin.exec(
-        "CREATE TRIGGER no_poison BEFORE INSERT ON events WHEN NEW.id LIKE 'poison%' BEGIN SELECT RAISE(ABORT, 'no_poison: poisoned event'); END",
-      );
-      admin.close();
-      return flakyStore(store);
-    },
-  ],
+  ['SQLite (a trigger raising ABORT)', () => poisonedSqlite('main')],
+  // What serve runs: the error crosses the thread with its contentRejected field.
+  ['SQLite in a worker thread (the same trigger)', () => poisonedSqlite('worker')],
   [
     'PostgreSQL (a CHECK constraint)',
     async () => {
