@@ -41,6 +41,7 @@ export async function compareModels(store: Store, models: readonly string[], fil
         priced === 0 ? null : mapNull(ratio(stats.cost.totalNanos, stats.tokens.output), (r) => nanosToUsd(r * 1000)),
       latencyP50Ms: stats.latency.p50Ms,
       latencyP95Ms: stats.latency.p95Ms,
+      latencyApproximate: stats.latency.percentilesApproximate,
       unpricedCalls: stats.unpricedCalls,
       tokensPerCallVsFirst: null,
       costPerCallVsFirst: null,

@@ -51,6 +51,15 @@ export function formatDuration(ms: number | null, decimals = 2): string {
   return `${Math.floor(totalHours / 24)}d ${pad(totalHours % 24)}h`;
 }
 
+/**
+ * A percentile in milliseconds, `~` before one from the latency histogram: it is within the
+ * histogram's error of the exact figure, and printing `1,420.0ms` would claim more.
+ */
+export function formatPercentile(ms: number | null, approximate: boolean): string {
+  if (ms === null || !approximate) return formatMs(ms);
+  return `~${formatCount(Math.round(ms))}ms`;
+}
+
 /** Milliseconds with at most one decimal (`1234.56` -> `1,234.6ms`); `null` -> `n/a`. */
 export function formatMs(ms: number | null): string {
   return ms === null ? 'n/a' : `${formatCount(ms, Number.isInteger(ms) ? 0 : 1)}ms`;

@@ -38,6 +38,7 @@ function latency(
     p50Ms: percentile(percentiles.p50),
     p95Ms: percentile(percentiles.p95),
     p99Ms: percentile(percentiles.p99),
+    percentilesApproximate: percentiles.approximate,
     maxMs: maxMs ?? null,
   };
 }
@@ -67,7 +68,7 @@ function cost(row: AggregateRow): CostSums {
   };
 }
 
-const NO_PERCENTILES: Percentiles = { p50: undefined, p95: undefined, p99: undefined };
+const NO_PERCENTILES: Percentiles = { p50: undefined, p95: undefined, p99: undefined, approximate: false };
 
 /** The figures of a group with no calls. */
 export function emptyStats(): UsageStats {

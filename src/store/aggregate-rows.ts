@@ -168,16 +168,16 @@ export function groupKeyObject(groupBy: readonly GroupKey[], values: GroupValues
 /** Exact nearest-rank percentiles over ascending-sorted values (µs), reported in ms. */
 export function exactPercentiles(sortedMicros: readonly number[]): Percentiles {
   const n = sortedMicros.length;
-  if (n === 0) return { p50: undefined, p95: undefined, p99: undefined };
+  if (n === 0) return NO_PERCENTILES;
   const at = (p: number): number => (sortedMicros[nearestRank(p, n) - 1] ?? 0) / 1000;
-  return { p50: at(50), p95: at(95), p99: at(99) };
+  return { p50: at(50), p95: at(95), p99: at(99), approximate: false };
 }
 
 /** Nearest-rank percentiles from histogram counts (bin -> count), in ms. */
 export function histogramPercentiles(counts: ReadonlyMap<number, number>): Percentiles {
   const bins = [...counts.entries()].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
   const n = bins.reduce((total, [, c]) => total + c, 0);
-  if (n === 0) return { p50: undefined, p95: undefined, p99: undefined };
+  if (n === 0) return NO_PERCENTILES;
   const at = (p: number): number => {
     const rank = nearestRank(p, n);
     let seen = 0;
@@ -187,10 +187,10 @@ export function histogramPercentiles(counts: ReadonlyMap<number, number>): Perce
     }
     return binValueMicros(bins[bins.length - 1]?.[0] ?? 0) / 1000;
   };
-  return { p50: at(50), p95: at(95), p99: at(99) };
+  return { p50: at(50), p95: at(95), p99: at(99), approximate: true };
 }
 
-export const NO_PERCENTILES: Percentiles = { p50: undefined, p95: undefined, p99: undefined };
+export const NO_PERCENTILES: Percentiles = { p50: undefined, p95: undefined, p99: undefined, approximate: false };
 
 export function finishRow(input: {
   key: AggregateRow['key'];

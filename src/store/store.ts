@@ -38,6 +38,12 @@ export interface Percentiles {
   p50: number | undefined;
   p95: number | undefined;
   p99: number | undefined;
+  /**
+   * True when they come from the log histogram (the query held more values than the store's
+   * exact limit): each within HISTOGRAM_RELATIVE_ERROR of the exact one, so to be shown as
+   * approximate. False when exact (or when there is none).
+   */
+  approximate: boolean;
 }
 
 /** One group's sums. Token sums add known counts only; `usageUnavailableCalls` says how many had none. */

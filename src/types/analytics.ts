@@ -57,6 +57,12 @@ export interface LatencyStats {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /**
+   * True when the percentiles come from the store's latency histogram (a query over more values
+   * than its exact limit, 50,000 by default): each is within 4.5% of the exact one (the histogram's
+   * documented error, HISTOGRAM_RELATIVE_ERROR) and shown as approximate (`~1,420ms`). False when exact.
+   */
+  percentilesApproximate: boolean;
   /** `null` for time to first token (stores keep no maximum for it). */
   maxMs: number | null;
 }
@@ -156,6 +162,8 @@ export interface ModelComparison {
   costPer1kOutputTokens: number | null;
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
+  /** The latency percentiles come from the histogram (see LatencyStats.percentilesApproximate). */
+  latencyApproximate: boolean;
   unpricedCalls: number;
   /** `avgTokensPerCall` divided by the first model's (1 for the first model). */
   tokensPerCallVsFirst: number | null;

@@ -55,8 +55,24 @@ describe.each(stores)('analytics on $kind', (testStore) => {
     expect(s.estimatedCalls).toBe(1);
     expect(s.usageUnavailableCalls).toBe(1);
     // durations sorted: 500 800 1000 1200 2500 3000; nearest rank ceil(p*n)
-    expect(s.latency).toEqual({ count: 6, avgMs: 1500, p50Ms: 1000, p95Ms: 3000, p99Ms: 3000, maxMs: 3000 });
-    expect(s.timeToFirstToken).toEqual({ count: 2, avgMs: 200, p50Ms: 100, p95Ms: 300, p99Ms: 300, maxMs: null });
+    expect(s.latency).toEqual({
+      count: 6,
+      avgMs: 1500,
+      p50Ms: 1000,
+      p95Ms: 3000,
+      p99Ms: 3000,
+      percentilesApproximate: false,
+      maxMs: 3000,
+    });
+    expect(s.timeToFirstToken).toEqual({
+      count: 2,
+      avgMs: 200,
+      p50Ms: 100,
+      p95Ms: 300,
+      p99Ms: 300,
+      percentilesApproximate: false,
+      maxMs: null,
+    });
     expect(s.firstTime).toBe('2025-01-01T10:00:00.000Z');
     expect(s.lastTime).toBe('2025-01-01T10:00:08.000Z');
     // last-started call at +8 s lasted 0.8 s

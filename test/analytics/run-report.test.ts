@@ -4,6 +4,7 @@ import {
   emptyStats,
   formatCount,
   formatDuration,
+  formatPercentile,
   formatUsd,
   renderRunReport,
   type RunReportData,
@@ -159,6 +160,12 @@ describe('formatting', () => {
     expect(formatUsd(0.0005)).toBe('$0.0005');
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(0.1)).toBe('$0.10');
+  });
+
+  it('marks percentiles from the latency histogram as approximate, without false decimals', () => {
+    expect(formatPercentile(1420.04, true)).toBe('~1,420ms');
+    expect(formatPercentile(1420.5, false)).toBe('1,420.5ms');
+    expect(formatPercentile(null, true)).toBe('n/a');
   });
 
   it('humanizes durations: seconds under a minute, then the two largest units', () => {

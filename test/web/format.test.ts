@@ -1,6 +1,6 @@
 /** The dashboard's number formatting and URL state, as pure functions. */
 import { describe, expect, it } from 'vitest';
-import { compact, duration, percent, ratio, usd } from '../../web/src/format.js';
+import { approx, compact, duration, percent, ratio, usd } from '../../web/src/format.js';
 import { apiFilter, apiFilterObject, parseState, parseTags, toSearch } from '../../web/src/state.js';
 
 describe('numbers for people', () => {
@@ -29,6 +29,12 @@ describe('numbers for people', () => {
     ]);
   });
 
+  it('marks histogram percentiles as approximate', () => {
+    expect(approx('1.42s', true)).toBe('≈1.42s');
+    expect(approx('1.42s', false)).toBe('1.42s');
+    expect(approx('n/a', true)).toBe('n/a');
+  });
+
   it('writes rates, durations and ratios', () => {
     expect([percent(0.9731), percent(1), percent(null)]).toEqual(['97.3%', '100%', '–']);
     expect([850, 1_840, 42_000, 185_000, 7_800_000].map(duration)).toEqual([
@@ -45,7 +51,7 @@ describe('numbers for people', () => {
 describe('URL state', () => {
   it('round-trips every setting through the query string, leaving defaults out', () => {
     const search =
-      '?view=runs&report=AAPL&range=7d&model=gpt-4o&agent=risk_agent&tag.team=quant&metric=tokens&stack=agent&cmp=a&cmp=b&refresh=30&sort.models=calls%3Aasc';
+      '?view=runs&report=AAPL&range=7d&model=gpt-4o&agent=risk_agent&tag.team=quant&metric=tokens&stack=agent&cmp=a&cmp=b&refresh=30&sort.models=calls%3Aasc&group=tag%3Ateam&group=model';
     const state = parseState(search);
     expect(state).toMatchObject({
       view: 'runs',
@@ -58,8 +64,11 @@ describe('URL state', () => {
       compare: ['a', 'b'],
       refresh: 30,
       sort: { models: 'calls:asc' },
+      group: ['tag:team', 'model'],
     });
     expect(parseState(toSearch(state))).toEqual(state);
+    // Only dimensions the breakdown API takes, at most two.
+    expect(parseState('?group=color&group=tag:&group=agent&group=run&group=model').group).toEqual(['agent', 'run']);
     expect(toSearch(parseState(''))).toBe('');
     expect(parseState('?view=bogus&range=nope&refresh=7')).toMatchObject({
       view: 'overview',

@@ -110,3 +110,8 @@ export function when(iso: string | null | undefined): string {
 export function clock(date: Date): string {
   return timeOnly.format(date);
 }
+
+/** A percentile from the server's latency histogram is shown as approximate: `≈1.42s`. */
+export function approx(text: string, approximate: boolean): string {
+  return approximate && text !== 'n/a' ? `≈${text}` : text;
+}

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { compareModels, formatCount, formatMs, formatRate, formatUsd } from '../../analytics/index.js';
+import { compareModels, formatCount, formatPercentile, formatRate, formatUsd } from '../../analytics/index.js';
 import { TokenledgerError, ValidationError } from '../../errors/index.js';
 import type { ModelComparison } from '../../types/index.js';
 import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
@@ -42,8 +42,8 @@ const ROWS: Array<[string, (m: ModelComparison) => string]> = [
   ['avg cost/call', (m) => usd(m.avgCostPerCall)],
   ['  vs first model', (m) => ratio(m.costPerCallVsFirst)],
   ['cost per 1k output tokens', (m) => usd(m.costPer1kOutputTokens)],
-  ['latency p50', (m) => formatMs(m.latencyP50Ms)],
-  ['latency p95', (m) => formatMs(m.latencyP95Ms)],
+  ['latency p50', (m) => formatPercentile(m.latencyP50Ms, m.latencyApproximate)],
+  ['latency p95', (m) => formatPercentile(m.latencyP95Ms, m.latencyApproximate)],
   ['unpriced calls', (m) => formatCount(m.unpricedCalls)],
 ];
 

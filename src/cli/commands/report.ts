@@ -25,7 +25,7 @@ import {
   usageByRun,
   formatCount,
   formatDuration,
-  formatMs,
+  formatPercentile,
   formatRate,
   formatCostCell,
   unpricedWithUsage,
@@ -199,8 +199,8 @@ function statsColumns<T extends UsageStats & CostShare>(): Column<T>[] {
     { title: 'total', value: (s) => formatCount(s.tokens.total) },
     { title: 'cost', value: formatCostCell },
     { title: 'share', value: (s) => formatRate(s.costShare) },
-    { title: 'p50', value: (s) => formatMs(s.latency.p50Ms) },
-    { title: 'p95', value: (s) => formatMs(s.latency.p95Ms) },
+    { title: 'p50', value: (s) => formatPercentile(s.latency.p50Ms, s.latency.percentilesApproximate) },
+    { title: 'p95', value: (s) => formatPercentile(s.latency.p95Ms, s.latency.percentilesApproximate) },
   ];
 }
 

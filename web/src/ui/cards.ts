@@ -5,7 +5,7 @@
  * tokens). Each figure keeps its exact value in `data-value`.
  */
 import { h, num, type Child } from '../dom.js';
-import { compact, duration, grouped, percent, usd, usdExact } from '../format.js';
+import { approx, compact, duration, grouped, percent, usd, usdExact } from '../format.js';
 import type { Summary } from '../types.js';
 
 type Flags = Pick<Summary, 'unpricedCalls' | 'estimatedCalls' | 'usageUnavailableCalls'>;
@@ -83,14 +83,14 @@ export function headline(summary: Summary, extra: HTMLElement[] = []): HTMLEleme
     card(
       'p50',
       'Latency p50',
-      num(duration(latency.p50Ms), latency.p50Ms),
+      num(approx(duration(latency.p50Ms), latency.percentilesApproximate), latency.p50Ms),
       latency.avgMs === null ? undefined : `avg ${duration(latency.avgMs)}`,
     ),
     card(
       'p95',
       'Latency p95',
-      num(duration(latency.p95Ms), latency.p95Ms),
-      latency.p99Ms === null ? undefined : `p99 ${duration(latency.p99Ms)}`,
+      num(approx(duration(latency.p95Ms), latency.percentilesApproximate), latency.p95Ms),
+      latency.p99Ms === null ? undefined : `p99 ${approx(duration(latency.p99Ms), latency.percentilesApproximate)}`,
     ),
     ...extra,
   );

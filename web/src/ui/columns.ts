@@ -1,6 +1,6 @@
 /** The figure columns every breakdown table shares (per model, per agent, per run, matrix). */
 import { num } from '../dom.js';
-import { compact, duration, grouped, percent, usd, usdExact } from '../format.js';
+import { approx, compact, duration, grouped, percent, usd, usdExact } from '../format.js';
 import type { CostShare, UsageStats } from '../types.js';
 import { rowFlags } from './cards.js';
 import type { Column } from './table.js';
@@ -77,15 +77,15 @@ export function statsColumns<Row extends UsageStats & CostShare>(): Column<Row>[
       key: 'p50',
       label: 'p50',
       value: (r) => r.latency.p50Ms,
-      cell: (r) => num(duration(r.latency.p50Ms), r.latency.p50Ms),
-      help: 'Median latency',
+      cell: (r) => num(approx(duration(r.latency.p50Ms), r.latency.percentilesApproximate), r.latency.p50Ms),
+      help: 'Median latency (≈: from the latency histogram, within 4.5%)',
     },
     {
       key: 'p95',
       label: 'p95',
       value: (r) => r.latency.p95Ms,
-      cell: (r) => num(duration(r.latency.p95Ms), r.latency.p95Ms),
-      help: '95th percentile latency',
+      cell: (r) => num(approx(duration(r.latency.p95Ms), r.latency.percentilesApproximate), r.latency.p95Ms),
+      help: '95th percentile latency (≈: from the latency histogram, within 4.5%)',
     },
     {
       key: 'flags',

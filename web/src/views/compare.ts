@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../ctx.js';
 import { h, num, type Child } from '../dom.js';
-import { compact, duration, grouped, percent, ratio, usd, usdExact } from '../format.js';
+import { approx, compact, duration, grouped, percent, ratio, usd, usdExact } from '../format.js';
 import { apiFilter, apiFilterObject } from '../state.js';
 import type { CompareResponse, ModelComparison, ModelsResponse } from '../types.js';
 
@@ -57,13 +57,13 @@ const ROWS: Row[] = [
   {
     label: 'Latency p50',
     value: (m) => m.latencyP50Ms,
-    show: (m) => num(duration(m.latencyP50Ms), m.latencyP50Ms),
+    show: (m) => num(approx(duration(m.latencyP50Ms), m.latencyApproximate), m.latencyP50Ms),
     better: 'low',
   },
   {
     label: 'Latency p95',
     value: (m) => m.latencyP95Ms,
-    show: (m) => num(duration(m.latencyP95Ms), m.latencyP95Ms),
+    show: (m) => num(approx(duration(m.latencyP95Ms), m.latencyApproximate), m.latencyP95Ms),
     better: 'low',
   },
   {
