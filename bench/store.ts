@@ -154,7 +154,8 @@ async function fillPostgres(
     const rolled = Number((await client.query<{ c: string }>('SELECT COUNT(*) AS c FROM rollup_daily')).rows[0]?.c);
     if (have === n && rolled > 0) return { store, fillSeconds: undefined };
     const t = performance.now();
-    await client.query('TRUNCATE events');
+    // CASCADE: the tag index refers to the events; rebuildRollups() fills it again.
+    await client.query('TRUNCATE events CASCADE');
     for (let from = 0; from < n; from += CHUNK) {
       const to = Math.min(n, from + CHUNK) - 1;
       const sql = generatedSelect('postgres', n).replace(

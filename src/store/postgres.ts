@@ -31,6 +31,7 @@ import {
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
+import { rebuildTagIndexSql } from './tag-rows.js';
 import {
   bucketExpr,
   eventsPageSql,
@@ -420,14 +421,14 @@ export class PostgresStore implements Store {
     }, 'delete');
   }
 
-  /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
+  /** Recomputes every rollup, and the tag index, from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     await this.transaction(async (client) => {
       // Over every event by design: no statement or client timeout.
       const run = (text: string) => client.query({ text, query_timeout: UNBOUNDED_MS } as pg.QueryConfig);
       await run('SET LOCAL statement_timeout = 0');
-      await run('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily IN EXCLUSIVE MODE');
-      for (const sql of rebuildAllRollupsSql()) await run(sql);
+      await run('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, event_tags IN EXCLUSIVE MODE');
+      for (const sql of [...rebuildAllRollupsSql(), ...rebuildTagIndexSql('postgres')]) await run(sql);
     }, 'rebuild rollups');
   }
 

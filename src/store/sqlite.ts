@@ -46,7 +46,7 @@ import {
   type SqlReader,
 } from './sql-query.js';
 import { ROLLUP_IN_INSERT_MIN, SqlitePendingRollups } from './sqlite-rollups.js';
-import { INSERT_TAG_SQL, tagRows } from './tag-rows.js';
+import { INSERT_TAG_SQL, rebuildTagIndexSql, tagRows } from './tag-rows.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -389,10 +389,10 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Recomputes every rollup from the raw events (after a bulk load or to repair). */
+  /** Recomputes every rollup, and the tag index, from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     const run = this.db.transaction(() => {
-      for (const sql of rebuildAllRollupsSql()) this.db.exec(sql);
+      for (const sql of [...rebuildAllRollupsSql(), ...rebuildTagIndexSql('sqlite')]) this.db.exec(sql);
       // The rebuild counted every event, pending ones too.
       this.db.exec('DELETE FROM rollup_pending');
     });

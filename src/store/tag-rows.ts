@@ -19,3 +19,17 @@ export function tagRows(row: EventRow): [string, string, string, number][] {
 }
 
 export const INSERT_TAG_SQL = 'INSERT INTO event_tags (event_id, key, value, event_time_ms) VALUES (?, ?, ?, ?)';
+
+/**
+ * Rebuilds the whole tag index from the events' tags (after a bulk load that wrote events
+ * directly, or to repair): the same rows tagRows gives, in SQL.
+ */
+export function rebuildTagIndexSql(dialect: 'sqlite' | 'postgres'): string[] {
+  const fill =
+    dialect === 'postgres'
+      ? `INSERT INTO event_tags (event_id, key, value, event_time_ms)
+SELECT e.id, t.key, t.value #>> '{}', e.time_ms FROM events e, jsonb_each(e.tags) t WHERE jsonb_typeof(t.value) = 'string'`
+      : `INSERT INTO event_tags (event_id, key, value, event_time_ms)
+SELECT e.id, t.key, t.value, e.time_ms FROM events e, json_each(e.tags) t WHERE t.type = 'text'`;
+  return ['DELETE FROM event_tags', fill];
+}

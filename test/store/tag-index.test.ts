@@ -41,4 +41,25 @@ describe('SQLite tag index', () => {
       db.close();
     }
   });
+
+  it('rebuildRollups() fills the index again for events written straight into the table (a bulk load)', async () => {
+    const path = join(dir, 'bulk.db');
+    const events = generateEvents({ seed: 9, count: 200, startMs: Date.UTC(2026, 0, 1), spanMs: 86_400_000 });
+    let store = SqliteStore.open({ path });
+    await store.insert(events);
+    const want = await store.aggregate({ filter: { tags: { team: 'red' } }, groupBy: ['tag:user'] });
+    await store.close();
+    const db = new Database(path);
+    db.exec('DELETE FROM event_tags');
+    db.close();
+    store = SqliteStore.open({ path });
+    try {
+      expect(await store.aggregate({ filter: { tags: { team: 'red' } }, groupBy: ['tag:user'] })).toEqual([]);
+      await store.rebuildRollups();
+      expect(await store.aggregate({ filter: { tags: { team: 'red' } }, groupBy: ['tag:user'] })).toEqual(want);
+      expect(want.reduce((n, row) => n + row.calls, 0)).toBe(events.filter((e) => e.tags['team'] === 'red').length);
+    } finally {
+      await store.close();
+    }
+  });
 });
