@@ -155,7 +155,11 @@ export class MemoryStore implements Store {
       const raw = groupBy.map((name) => {
         const tag = tagOfGroupKey(name);
         if (tag !== undefined) return tagValue(kept, tag) ?? null;
-        return name === 'bucket' ? bucketStart(row.time_ms, width) : row[name as Exclude<FieldGroupKey, 'bucket'>];
+        if (name === 'errorType') return row.error_type;
+        if (name === 'errorStatus') return row.error_status;
+        return name === 'bucket'
+          ? bucketStart(row.time_ms, width)
+          : row[name as Exclude<FieldGroupKey, 'bucket' | 'errorType' | 'errorStatus'>];
       });
       const values = normalizeGroupValues(groupBy, raw);
       const id = groupId(values);

@@ -12,6 +12,8 @@ const GROUP_KEYS: ReadonlySet<string> = new Set<FieldGroupKey>([
   'agent',
   'run',
   'status',
+  'errorType',
+  'errorStatus',
   'bucket',
 ]);
 
@@ -34,7 +36,7 @@ export function checkAggregateQuery(query: AggregateQuery): { groupBy: GroupKey[
   for (const key of groupBy) {
     if (!isGroupKey(key))
       throw new ValidationError(
-        `groupBy: unknown key ${JSON.stringify(key)} (provider, model, agent, run, status, bucket or tag:KEY)`,
+        `groupBy: unknown key ${JSON.stringify(key)} (provider, model, agent, run, status, errorType, errorStatus, bucket or tag:KEY)`,
         {
           field: 'groupBy',
         },

@@ -118,6 +118,8 @@ export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], int
   if (includedTags(filter).length > 0 || excludedTags(filter).length > 0) return false;
   if (groupBy.includes('run')) return false;
   if (groupBy.some((key) => tagOfGroupKey(key) !== undefined)) return false;
+  // The rollups are keyed by status, not by the error.
+  if (groupBy.includes('errorType') || groupBy.includes('errorStatus')) return false;
   if (groupBy.includes('bucket') && interval === '1m') return false;
   return true;
 }
@@ -169,6 +171,9 @@ export function groupExprs(
 ): string[] {
   return groupBy.map((key, i) => {
     if (tagOfGroupKey(key) !== undefined) return `tg${i}.value`;
+    if (key === 'errorType') return 'error_type';
+    // As text, like every group value (an HTTP status reads back as "429").
+    if (key === 'errorStatus') return 'CAST(error_status AS text)';
     if (key === 'bucket') {
       const column = table === 'events' ? 'time_ms' : table === 'rollup' ? 'hour_ms' : 'day_ms';
       return bucketExpr(column, intervalMs(interval ?? '1h'));

@@ -10,8 +10,11 @@
  */
 import type { Filter, Interval, UsageEvent } from '../types/index.js';
 
-/** The dimensions every event has. */
-export type FieldGroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'bucket';
+/**
+ * The dimensions every event has. `errorType` and `errorStatus` are a failed call's error type
+ * and HTTP status (`null` for calls without one): failures grouped by what went wrong.
+ */
+export type FieldGroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'errorType' | 'errorStatus' | 'bucket';
 
 /** A tag key as a dimension: `tag:team` groups by the value of the event's `team` tag (`null`: no such tag). */
 export type TagGroupKey = `tag:${string}`;

@@ -59,6 +59,9 @@ const CASES: { query: string; filter: Filter; by: GroupKey[]; sort?: Sort; offse
   { query: 'by=model&by=tag:user&sort=tokens', filter: {}, by: ['model', 'tag:user'], sort: 'tokens' },
   { query: 'by=agent&sort=calls&limit=2&offset=1', filter: {}, by: ['agent'], sort: 'calls', offset: 1, limit: 2 },
   { query: 'by=run&sort=latency', filter: {}, by: ['run'], sort: 'latency' },
+  // Failures by what went wrong: error type and HTTP status, by model.
+  { query: 'by=errorType&by=errorStatus&status=error', filter: { status: 'error' }, by: ['errorType', 'errorStatus'] },
+  { query: 'by=errorStatus&by=model&sort=calls', filter: {}, by: ['errorStatus', 'model'], sort: 'calls' },
   {
     query: 'by=provider&model=gpt-4o&model=claude-sonnet-4',
     filter: { model: ['gpt-4o', 'claude-sonnet-4'] },

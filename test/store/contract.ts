@@ -93,6 +93,8 @@ const GROUPINGS: { groupBy: GroupKey[]; interval?: Interval }[] = [
   { groupBy: ['tag:team', 'tag:user'] },
   { groupBy: ['tag:we"ird\\key'] },
   { groupBy: ['tag:team', 'bucket'], interval: '1h' },
+  { groupBy: ['errorType', 'errorStatus'] },
+  { groupBy: ['errorStatus', 'model'] },
 ];
 
 /** Registers the contract suite for one store. */
@@ -174,6 +176,7 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         ['tag:team'],
         ['agent', 'model'],
         ['tag:user', 'run'],
+        ['errorType', 'provider'],
       ];
       const filters: Filter[] = [
         {},
@@ -191,7 +194,7 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
           }
         }
       }
-      expect(compared).toBe(120);
+      expect(compared).toBe(140);
       // Pages of 3 put together are the whole ranking; a page past the end still counts them all.
       const whole = referenceRank(all, { filter: {}, groupBy: ['agent', 'run'], orderBy: 'cost', limit: 10_000 });
       const paged = [];

@@ -67,6 +67,10 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       } else if (g.startsWith('tag:')) {
         const value = event.tags[g.slice(4)];
         key[g] = typeof value === 'string' ? value : null;
+      } else if (g === 'errorType') {
+        key[g] = event.error?.type ?? null;
+      } else if (g === 'errorStatus') {
+        key[g] = event.error?.status === undefined ? null : String(event.error.status);
       } else {
         key[g] = event[g as 'provider' | 'model' | 'agent' | 'run' | 'status'] ?? null;
       }

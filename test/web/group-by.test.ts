@@ -101,7 +101,7 @@ describe('group by anything, in the dashboard', () => {
     await page.fill('#group-by', 'color');
     await page.click('.group-form button');
     expect(await page.textContent('[data-testid="group-by-error"]')).toBe(
-      '"color" is not provider, model, agent, run, status or tag:KEY',
+      '"color" is not provider, model, agent, run, status, errorType, errorStatus or tag:KEY',
     );
     expect(consoleErrors).toEqual([]);
   });

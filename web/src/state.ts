@@ -98,7 +98,9 @@ export function parseState(search: string): State {
 
 /** What the breakdown API groups by: provider, model, agent, run, status or `tag:KEY`. */
 export function isGroupKey(key: string): boolean {
-  return ['provider', 'model', 'agent', 'run', 'status'].includes(key) || /^tag:.+$/.test(key);
+  return (
+    ['provider', 'model', 'agent', 'run', 'status', 'errorType', 'errorStatus'].includes(key) || /^tag:.+$/.test(key)
+  );
 }
 
 /** The query string for a state (defaults left out); starts with `?` or is empty. */

@@ -52,7 +52,10 @@ function parseGroupBy(values: string[] | undefined): GroupKey[] {
     throw badRequest(`by: at most ${MAX_BREAKDOWN_DIMENSIONS} dimensions`, 'by');
   for (const value of values) {
     if (!isStorableText(value) || !isGroupKey(value) || value === 'bucket')
-      throw badRequest(`by: must be provider, model, agent, run, status or tag:KEY, got "${value.slice(0, 40)}"`, 'by');
+      throw badRequest(
+        `by: must be provider, model, agent, run, status, errorType, errorStatus or tag:KEY, got "${value.slice(0, 40)}"`,
+        'by',
+      );
   }
   if (new Set(values).size !== values.length) throw badRequest('by: a dimension is repeated', 'by');
   return values as GroupKey[];

@@ -189,7 +189,7 @@ export function openApiDocument(limits: ServerLimits): object {
         ],
       ),
       '/analytics/tokens/breakdown': query(
-        'Per group of one or two dimensions (provider, model, agent, run, status, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
+        'Per group of one or two dimensions (provider, model, agent, run, status, errorType, errorStatus, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
         [
           {
             name: 'by',

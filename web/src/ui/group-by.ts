@@ -41,7 +41,7 @@ function groupForm(ctx: Ctx): HTMLElement {
           error.textContent =
             bad === undefined
               ? 'At most two dimensions'
-              : `"${bad}" is not provider, model, agent, run, status or tag:KEY`;
+              : `"${bad}" is not provider, model, agent, run, status, errorType, errorStatus or tag:KEY`;
           return;
         }
         ctx.navigate({ group: keys });
@@ -53,7 +53,7 @@ function groupForm(ctx: Ctx): HTMLElement {
     h(
       'span',
       { id: 'group-by-help', class: 'muted' },
-      'provider, model, agent, run, status or tag:KEY; two with a comma',
+      'provider, model, agent, run, status, errorType, errorStatus or tag:KEY; two with a comma',
     ),
     error,
   );
