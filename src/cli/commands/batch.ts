@@ -19,10 +19,11 @@ import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { reportFailure } from '../command-failure.js';
 import { formatDuration } from '../../analytics/index.js';
 import { createClient, type BatchItemResult, type GenerateRequest } from '../../client/index.js';
 import { loadConfig, resolveModelRef } from '../../config/index.js';
-import { ConfigError, TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ConfigError, ValidationError } from '../../errors/index.js';
 import { createRecordingLedger } from '../../ledger/index.js';
 import { openStore } from '../../store/index.js';
 import { parseInputLine } from '../batch/input.js';
@@ -279,10 +280,7 @@ export function registerBatchCommand(program: Command): void {
       try {
         process.exitCode = await runBatchCommand(input, options);
       } catch (error) {
-        // One clear line, never a stack trace.
-        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`tokenledger batch: ${message}\n`);
-        process.exitCode = 1;
+        reportFailure('batch', error);
       }
     });
 }

@@ -6,9 +6,9 @@
  * @module
  */
 import type { Command } from 'commander';
+import { reportFailure } from '../command-failure.js';
 import { budgetFromConfig, budgetStatuses, type BudgetStatus, openBudgetCounters } from '../../budgets/index.js';
 import { loadConfig } from '../../config/index.js';
-import { TokenledgerError } from '../../errors/index.js';
 import { nanosToUsd } from '../../units/index.js';
 
 interface BudgetsOptions {
@@ -117,10 +117,7 @@ export function registerBudgetsCommand(program: Command): void {
       try {
         await runBudgets(options);
       } catch (error) {
-        process.stderr.write(
-          `tokenledger budgets: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`,
-        );
-        process.exitCode = 1;
+        reportFailure('budgets', error);
       }
     });
 }

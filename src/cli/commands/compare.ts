@@ -9,22 +9,15 @@
  * @module
  */
 import type { Command } from 'commander';
+import { type SliceOptions, withSliceOptions } from '../slice-options.js';
+import { reportFailure } from '../command-failure.js';
 import { compareModels, formatCount, formatPercentile, formatRate, formatUsd } from '../../analytics/index.js';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 import type { ModelComparison } from '../../types/index.js';
 import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
-import { DEFAULT_DB, filterFromOptions, noteTo, openReportStore } from './report.js';
+import { filterFromOptions, noteTo, openReportStore } from './report.js';
 
-interface CompareOptions {
-  db?: string;
-  config?: string;
-  run?: string;
-  agent?: string;
-  provider?: string;
-  tag: string[];
-  since?: string;
-  from?: string;
-  to?: string;
+interface CompareOptions extends SliceOptions {
   format: string;
 }
 
@@ -57,10 +50,6 @@ export function renderComparison(models: readonly ModelComparison[]): string {
   return [line(header), ...body.map(line)].join('\n');
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 async function runCompare(models: string[], options: CompareOptions): Promise<string> {
   if (models.length < 2) throw new ValidationError('compare needs at least two models', { field: 'models' });
   if (options.format !== 'table' && options.format !== 'json') {
@@ -81,7 +70,7 @@ async function runCompare(models: string[], options: CompareOptions): Promise<st
 }
 
 export function registerCompareCommand(program: Command): void {
-  program
+  const command = program
     .command('compare')
     .description(
       'Compare models side by side: tokens and cost per call, cost per 1k output tokens, latency, success rate.',
@@ -89,24 +78,14 @@ export function registerCompareCommand(program: Command): void {
     .argument(
       '<models...>',
       'two or more model names as recorded (gpt-4o finds its one dated version, gpt-4o-2024-08-06)',
-    )
-    .option('--db <url>', `store URL (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
-    .option('-c, --config <path>', 'config file (its store is the default --db)')
-    .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
-    .option('--from <iso>', 'only calls started at or after this time')
-    .option('--to <iso>', 'only calls started before this time')
-    .option('--run <run>', 'only this run')
-    .option('--agent <agent>', 'only this agent')
-    .option('--provider <provider>', 'only this provider')
-    .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
+    );
+  withSliceOptions(command)
     .option('--format <format>', 'output: table | json', 'table')
     .action(async (models: string[], options: CompareOptions) => {
       try {
         process.stdout.write(`${await runCompare(models, options)}\n`);
       } catch (error) {
-        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`tokenledger compare: ${message}\n`);
-        process.exitCode = 1;
+        reportFailure('compare', error);
       }
     });
 }

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Command } from 'commander';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { reportFailure } from '../command-failure.js';
+import { ValidationError } from '../../errors/index.js';
 import type { DeadLetter } from '../../store/index.js';
 import { openReportStore } from './report.js';
 
@@ -65,10 +66,7 @@ export function registerDeadLettersCommand(program: Command): void {
       try {
         await runDeadLetters(options);
       } catch (error) {
-        process.stderr.write(
-          `tokenledger dead-letters: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`,
-        );
-        process.exitCode = 1;
+        reportFailure('dead-letters', error);
       }
     });
 }

@@ -23,8 +23,9 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import { reportFailure } from '../command-failure.js';
 import { formatCount } from '../../analytics/index.js';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 import { createRecordingLedger, type RecordingLedger } from '../../ledger/index.js';
 import type { RecordInput } from '../../types/index.js';
 import { createLiveStatus } from '../live-status.js';
@@ -201,10 +202,7 @@ export function registerImportCommand(program: Command): void {
       try {
         process.exitCode = await runImport(file, options);
       } catch (error) {
-        // One clear line, never a stack trace.
-        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`tokenledger import: ${message}\n`);
-        process.exitCode = 1;
+        reportFailure('import', error);
       }
     });
 }

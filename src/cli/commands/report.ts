@@ -18,6 +18,7 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS, looksLikeIsoTime, parseIsoTime } from '../../units/index.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { reportFailure } from '../command-failure.js';
 import {
   usageByAgentModel,
   usageByAgent,
@@ -38,7 +39,7 @@ import {
   csvCell,
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 import { isGroupKey, openStore, sqliteFilePath, type GroupKey, type Store } from '../../store/index.js';
 import { type Note, resolveNamedFilter } from '../named-filter.js';
 import type { BreakdownEntry, CostShare, Filter, PriceOverride, UsageStats } from '../../types/index.js';
@@ -403,10 +404,7 @@ export function registerReportCommand(program: Command): void {
       try {
         process.stdout.write(`${await runReport(options)}\n`);
       } catch (error) {
-        // One clear line, never a stack trace.
-        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`tokenledger report: ${message}\n`);
-        process.exitCode = 1;
+        reportFailure('report', error);
       }
     });
 }

@@ -12,8 +12,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { reportFailure } from '../command-failure.js';
 import { loadConfig } from '../../config/index.js';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
 import { usdToNanos } from '../../units/index.js';
 import { isCostMismatch } from '../../store/index.js';
@@ -169,10 +170,7 @@ export function registerUsageCommand(program: Command): void {
       try {
         priced = await price(result, options);
       } catch (error) {
-        process.stderr.write(
-          `tokenledger usage: ${TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error)}\n`,
-        );
-        process.exitCode = 1;
+        reportFailure('usage', error);
         return;
       }
       const shown: PricedUsage = { ...result, ...priced };

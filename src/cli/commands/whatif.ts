@@ -8,23 +8,16 @@
  * @module
  */
 import type { Command } from 'commander';
+import { type SliceOptions, withSliceOptions } from '../slice-options.js';
+import { reportFailure } from '../command-failure.js';
 import { formatCount, formatUsd, parseModelSwap, whatIf, type WhatIfFigures } from '../../analytics/index.js';
-import { TokenledgerError, ValidationError } from '../../errors/index.js';
+import { ValidationError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
 import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
-import { type Column, DEFAULT_DB, filterFromOptions, noteTo, openReportStore, table } from './report.js';
+import { type Column, filterFromOptions, noteTo, openReportStore, table } from './report.js';
 
-interface WhatIfOptions {
+interface WhatIfOptions extends SliceOptions {
   as: string[];
-  db?: string;
-  config?: string;
-  run?: string;
-  agent?: string;
-  provider?: string;
-  tag: string[];
-  since?: string;
-  from?: string;
-  to?: string;
   format: string;
 }
 
@@ -95,27 +88,17 @@ async function runWhatIf(options: WhatIfOptions): Promise<string> {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerWhatIfCommand(program: Command): void {
-  program
+  const command = program
     .command('whatif')
     .description('Price the calls of one model on another: what they cost, what they would have cost.')
-    .option('--as <from=to>', 'a recorded model and the model to price its calls on (repeatable)', collect, [])
-    .option('--db <url>', `store URL (default: config store, TOKENLEDGER_DB, ${DEFAULT_DB})`)
-    .option('-c, --config <path>', 'config file (its store is the default --db, its prices apply)')
-    .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
-    .option('--from <iso>', 'only calls started at or after this time')
-    .option('--to <iso>', 'only calls started before this time')
-    .option('--run <run>', 'only this run')
-    .option('--agent <agent>', 'only this agent')
-    .option('--provider <provider>', 'only this provider')
-    .option('--tag <key=value>', 'only calls with this tag (repeatable)', collect, [])
+    .option('--as <from=to>', 'a recorded model and the model to price its calls on (repeatable)', collect, []);
+  withSliceOptions(command, 'its store is the default --db, its prices apply')
     .option('--format <format>', 'output: table | json', 'table')
     .action(async (options: WhatIfOptions) => {
       try {
         process.stdout.write(`${await runWhatIf(options)}\n`);
       } catch (error) {
-        const message = TokenledgerError.isInstance(error) || error instanceof Error ? error.message : String(error);
-        process.stderr.write(`tokenledger whatif: ${message}\n`);
-        process.exitCode = 1;
+        reportFailure('whatif', error);
       }
     });
 }
