@@ -48,13 +48,16 @@ describe('tokenledger report', () => {
         '  1 call without usage (failed before an answer): no tokens, nothing to price',
       ].join('\n'),
     );
-    expect(lines[0]).toMatch(/^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+p50\s+p95\s+wall$/);
+    // AAPL's pro call read 100 tokens from cache: a cache saved column (no failure was billed: none for failed cost).
+    expect(lines[0]).toMatch(
+      /^run\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+cache saved\s+p50\s+p95\s+wall$/,
+    );
     // Most expensive first: AAPL $0.002997, MSFT $0.00155, no run $0.000225 (of $0.004772).
     expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(['AAPL', 'MSFT', '(no run)']);
     expect(lines[1]).toMatch(
-      /AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+62\.8%\s+1,000ms\s+3,000ms\s+8\.80s$/,
+      /AAPL\s+6\s+83\.3%\s+1,150\s+540\s+1,690\s+\$0\.002997\*\s+62\.8%\s+\$0\.000112\s+1,000ms\s+3,000ms\s+8\.80s$/,
     );
-    expect(lines[3]).toMatch(/\(no run\)\s+1\s+100\.0%\s+50\s+10\s+60\s+\$0\.000225\s+4\.7%\s/);
+    expect(lines[3]).toMatch(/\(no run\)\s+1\s+100\.0%\s+50\s+10\s+60\s+\$0\.000225\s+4\.7%\s+\$0\.00\s/);
 
     const csv = await runCli(['report', '--db', db, '--by', 'agent-model', '--format', 'csv', '--run', 'AAPL']);
     const rows = csv.stdout.trim().split('\n');
@@ -105,7 +108,9 @@ describe('tokenledger report', () => {
     ]);
     const table = await runCli(['report', '--db', db, '--by', 'tag:team']);
     const lines = table.stdout.split('\n');
-    expect(lines[0]).toMatch(/^tag:team\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+p50\s+p95$/);
+    expect(lines[0]).toMatch(
+      /^tag:team\s+calls\s+success\s+input\s+output\s+total\s+cost\s+share\s+cache saved\s+p50\s+p95$/,
+    );
     expect(lines[3]).toMatch(/^\(none\)\s+1\s/);
   });
 
@@ -181,5 +186,23 @@ describe('unpriced calls', () => {
     expect(table.stdout).not.toContain('without usage');
     const block = await runCli(['report', '--db', unpriced]);
     expect(block.stdout).toContain('Total Cost: n/a (1 call with usage but no known price, not included)\n');
+  });
+});
+
+describe('failed calls that were billed', () => {
+  it('--by model shows a failed cost column when a failure cost something, and the run report says so', async () => {
+    const billed = `sqlite:${join(dir, 'billed.db')}`;
+    const store = await openStore(billed);
+    // The sample's MSFT call, failed after its usage was billed ($0.00155).
+    const msft = EVENTS.find((event) => event.run === 'MSFT');
+    if (msft === undefined) throw new Error('no MSFT call in the sample');
+    await store.insert([{ ...msft, status: 'error', error: { type: 'StreamError', message: 'cut after usage' } }]);
+    await store.close();
+    const table = await runCli(['report', '--db', billed, '--by', 'model']);
+    const [header = '', row = ''] = table.stdout.split('\n');
+    expect(header).toMatch(/\sshare\s+failed cost\s+p50/);
+    expect(row).toMatch(/\$0\.00155\s+100\.0%\s+\$0\.00155\s/);
+    const block = await runCli(['report', '--db', billed]);
+    expect(block.stdout).toContain('Failures: 1 of 1 calls (success rate 0.0%), $0.00155 spent on them\n');
   });
 });

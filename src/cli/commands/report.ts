@@ -27,6 +27,7 @@ import {
   formatCount,
   formatDuration,
   formatPercentile,
+  formatUsd,
   formatRate,
   formatCostCell,
   unpricedWithUsage,
@@ -189,6 +190,8 @@ export interface Column<T> {
   title: string;
   value: (item: T) => string;
   left?: boolean;
+  /** Shown only when this says so for the table's rows (a column of zeros says nothing). */
+  when?: (items: readonly T[]) => boolean;
 }
 
 function statsColumns<T extends UsageStats & CostShare>(): Column<T>[] {
@@ -200,6 +203,17 @@ function statsColumns<T extends UsageStats & CostShare>(): Column<T>[] {
     { title: 'total', value: (s) => formatCount(s.tokens.total) },
     { title: 'cost', value: formatCostCell },
     { title: 'share', value: (s) => formatRate(s.costShare) },
+    // Where they apply: what reading from cache saved, what failed calls were billed.
+    {
+      title: 'cache saved',
+      value: (s) => formatUsd(s.cost.cacheSavings),
+      when: (rows) => rows.some((s) => s.cost.cacheSavings > 0),
+    },
+    {
+      title: 'failed cost',
+      value: (s) => formatUsd(s.cost.failed),
+      when: (rows) => rows.some((s) => s.cost.failed > 0),
+    },
     { title: 'p50', value: (s) => formatPercentile(s.latency.p50Ms, s.latency.percentilesApproximate) },
     { title: 'p95', value: (s) => formatPercentile(s.latency.p95Ms, s.latency.percentilesApproximate) },
   ];
@@ -221,7 +235,8 @@ export function costFootnotes(rows: readonly UsageStats[]): string[] {
 }
 
 /** The table, then its cost footnotes after a blank line. */
-function tableWithNotes<T extends UsageStats>(items: readonly T[], columns: Column<T>[]): string {
+function tableWithNotes<T extends UsageStats>(items: readonly T[], all: Column<T>[]): string {
+  const columns = all.filter((column) => column.when === undefined || column.when(items));
   const notes = costFootnotes(items);
   return notes.length === 0 ? table(items, columns) : `${table(items, columns)}\n\n${notes.join('\n')}`;
 }
