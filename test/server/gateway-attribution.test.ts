@@ -1,18 +1,10 @@
-/**
- * Issue 9, item 2 ("calls served but never recorded") and the header parts of item 9: whatever
- * a client puts in its tokenledger headers, or an upstream in its answer, the call is answered
- * AND recorded; what does not fit the ledger is cut or dropped and the event says so.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '#src/config/index.js';
-import { startServer, type RunningServer } from '#src/server/index.js';
+import type { RunningServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
 import { fixtureBody, startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { startServerOnMock } from './helpers.js';
 
 let mock: MockProvider;
 let server: RunningServer;
@@ -82,22 +74,15 @@ async function lastEvent(): Promise<UsageEvent> {
 }
 
 // memory: events go through the batching recorder; a SQLite file (serve's default): through the spool.
-describe.each(['memory', 'sqlite'])('gateway attribution never blocks recording (%s)', (kind) => {
-  let folder: string | undefined;
+describe.each(['memory', 'sqlite'] as const)('gateway attribution never blocks recording (%s)', (kind) => {
   beforeAll(async () => {
-    const env = { OPENAI_BASE_URL: `${mock.url}/v1`, ANTHROPIC_BASE_URL: mock.url, GEMINI_BASE_URL: mock.url };
-    folder = kind === 'sqlite' ? await mkdtemp(join(tmpdir(), 'tl-attribution-')) : undefined;
-    server = await startServer({
-      port: 0,
-      db: folder === undefined ? 'memory:' : `sqlite:${join(folder, 'ledger.db')}`,
-      env,
-      config: parseConfig({}, 'inline', env),
-      logger: (await import('pino')).pino({ level: 'silent' }),
+    server = await startServerOnMock(mock, {
+      store: kind,
+      env: { ANTHROPIC_BASE_URL: mock.url, GEMINI_BASE_URL: mock.url },
     });
   });
   afterAll(async () => {
     await server.close();
-    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
   });
 
   it('65 tags: the call is answered, recorded with the first 64 tags and a warning', async () => {

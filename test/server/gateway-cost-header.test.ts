@@ -1,20 +1,10 @@
-/**
- * Issue 15, "what the caller learns": a JSON answer through the gateway says what the call cost
- * in `x-tokenledger-cost-usd`, exactly what the ledger stores for it; a stream says it in an
- * HTTP trailer when the client sent `TE: trailers`. The body stays byte for byte what the
- * upstream sent. On serve's default store (a SQLite file, events through the spool) and in memory.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '#src/config/index.js';
-import { type RunningServer, startServer } from '#src/server/index.js';
+import type { RunningServer } from '#src/server/index.js';
 import { costHeaderValue } from '#src/server/gateway/cost-header.js';
 import type { UsageEvent } from '#src/types/index.js';
 import { fixtureBody, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import { startServerOnMock } from './helpers.js';
 
 let mock: MockProvider;
 beforeAll(async () => {
@@ -68,23 +58,13 @@ describe('costHeaderValue', () => {
   });
 });
 
-describe.each(['memory', 'sqlite'])('x-tokenledger-cost-usd (%s)', (kind) => {
+describe.each(['memory', 'sqlite'] as const)('x-tokenledger-cost-usd (%s)', (kind) => {
   let server: RunningServer;
-  let folder: string | undefined;
   beforeAll(async () => {
-    folder = kind === 'sqlite' ? await mkdtemp(join(tmpdir(), 'tl-cost-header-')) : undefined;
-    const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-    server = await startServer({
-      config: parseConfig({}, 'inline', env),
-      env,
-      port: 0,
-      db: folder === undefined ? 'memory:' : `sqlite:${join(folder, 'ledger.db')}`,
-      logger: pino({ level: 'silent' }),
-    });
+    server = await startServerOnMock(mock, { store: kind });
   });
   afterAll(async () => {
     await server.close();
-    if (folder !== undefined) await rm(folder, { recursive: true, force: true });
   });
 
   async function stored(answer: Answer): Promise<UsageEvent> {

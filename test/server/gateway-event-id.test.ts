@@ -1,14 +1,7 @@
-/**
- * What the caller learns: every recorded gateway call's answer names its event in
- * `x-tokenledger-event-id` (JSON, streams, upstream errors, an unreachable upstream), and
- * that is the id the ledger stores it under. Answers that record nothing (a refused request,
- * GET /v1/models) carry none.
- */
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#src/config/index.js';
-import { type RunningServer, startServer } from '#src/server/index.js';
+import type { RunningServer } from '#src/server/index.js';
 import { type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import { startServerOnMock } from './helpers.js';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 let mock: MockProvider;
@@ -16,14 +9,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   mock = await startMockProvider();
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-  server = await startServer({
-    config: parseConfig({}, 'inline', env),
-    env,
-    port: 0,
-    db: 'memory:',
-    logger: pino({ level: 'silent' }),
-  });
+  server = await startServerOnMock(mock);
 });
 afterAll(async () => {
   await server.close();

@@ -7,11 +7,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import OpenAI, { toFile } from 'openai';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '#src/config/index.js';
-import { type RunningServer, startServer } from '#src/server/index.js';
+import type { RunningServer } from '#src/server/index.js';
 import { type MockBehaviour, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import { startServerOnMock } from './helpers.js';
 
 let mock: MockProvider;
 let server: RunningServer;
@@ -20,14 +19,7 @@ let direct: OpenAI;
 
 beforeAll(async () => {
   mock = await startMockProvider();
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-  server = await startServer({
-    config: parseConfig({}, 'inline', env),
-    env,
-    port: 0,
-    db: 'memory:',
-    logger: pino({ level: 'silent' }),
-  });
+  server = await startServerOnMock(mock);
   viaGateway = new OpenAI({
     apiKey: 'sk-pass-0000000000',
     baseURL: `${server.url}/v1`,

@@ -5,11 +5,10 @@
  * in the middle of a stream) still gets through to the client, and the call is recorded.
  */
 import { connect, type Socket } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '#src/config/index.js';
-import { type RunningServer, startServer } from '#src/server/index.js';
+import type { RunningServer } from '#src/server/index.js';
 import { fixtureEvents, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import { startServerOnMock } from './helpers.js';
 
 const LIMITS = { headersTimeoutMs: 1000, requestTimeoutMs: 1000, keepAliveTimeoutMs: 1000 };
 const SILENCE_MS = 5000;
@@ -20,15 +19,7 @@ let port: number;
 
 beforeAll(async () => {
   mock = await startMockProvider();
-  const env = { OPENAI_BASE_URL: `${mock.url}/v1` };
-  server = await startServer({
-    config: parseConfig({}, 'inline', env),
-    env,
-    port: 0,
-    db: 'memory:',
-    limits: LIMITS,
-    logger: pino({ level: 'silent' }),
-  });
+  server = await startServerOnMock(mock, { limits: LIMITS });
   port = server.port;
 });
 afterAll(async () => {
