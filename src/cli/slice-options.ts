@@ -6,7 +6,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { DEFAULT_DB } from './commands/report.js';
+import { DEFAULT_DB } from '../store/index.js';
 
 export interface SliceOptions {
   db?: string;
@@ -20,7 +20,8 @@ export interface SliceOptions {
   to?: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** A repeatable option's values, in the order given. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds the slice options to `command`; `configHelp` says what the config file gives it. */
 export function withSliceOptions(command: Command, configHelp = 'its store is the default --db'): Command {

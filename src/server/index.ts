@@ -1,6 +1,7 @@
 export { createApp } from './app.js';
 export type { TokenledgerApp } from './app.js';
-export { startServer, pinoAdapter, DEFAULT_PORT, DEFAULT_DB } from './server.js';
+export { startServer, pinoAdapter, DEFAULT_PORT } from './server.js';
+export { DEFAULT_DB } from '../store/index.js';
 export type { StartServerOptions, RunningServer } from './server.js';
 export { createServerMetrics } from './metrics.js';
 export type { ServerMetrics } from './metrics.js';

@@ -23,7 +23,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { createPricer } from '../pricing/index.js';
 import { createDefaultMeter, createLedger, type Ledger } from '../http/index.js';
 import { priceDataStatus, STALE_AFTER_DAYS } from '../pricing/index.js';
-import { openStore, redactStoreUrl, type Store } from '../store/index.js';
+import { DEFAULT_DB, openStore, redactStoreUrl, type Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import { createApp, type TokenledgerApp } from './app.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './deps.js';
@@ -87,7 +87,6 @@ export interface RunningServer {
 }
 
 export const DEFAULT_PORT = 8787;
-export const DEFAULT_DB = 'sqlite:./tokenledger.db';
 
 /** Our Logger interface over pino (context first, as pino takes it). */
 export function pinoAdapter(log: PinoLogger): Logger {

@@ -15,7 +15,7 @@ export type {
   EventPage,
   EventPageQuery,
 } from './store.js';
-export { openStore, redactStoreUrl, sqliteFilePath } from './open.js';
+export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
 export { MemoryStore } from './memory.js';
 export type { MemoryStoreOptions } from './memory.js';

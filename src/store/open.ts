@@ -63,6 +63,9 @@ export interface OpenStoreOptions {
   queryTimeoutMs?: number;
 }
 
+/** The ledger every command and `serve` use when neither a flag, the config nor TOKENLEDGER_DB names one. */
+export const DEFAULT_DB = 'sqlite:./tokenledger.db';
+
 /** The URL with any password removed, for messages and logs. */
 export function redactStoreUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, (_, scheme: string) => `${scheme}`);

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { reportFailure } from '../command-failure.js';
 import { budgetFromConfig, budgetStatuses, type BudgetStatus, openBudgetCounters } from '../../budgets/index.js';
 import { loadConfig } from '../../config/index.js';
+import { DEFAULT_DB } from '../../store/index.js';
 import { nanosToUsd } from '../../units/index.js';
 
 interface BudgetsOptions {
@@ -16,8 +17,6 @@ interface BudgetsOptions {
   db?: string;
   json?: boolean;
 }
-
-const DEFAULT_DB = 'sqlite:./tokenledger.db';
 
 function amount(status: BudgetStatus, value: number): string {
   return status.budget.unit === 'usd' ? `$${nanosToUsd(value).toFixed(2)}` : `${value.toLocaleString('en-US')} tok`;

@@ -41,11 +41,11 @@ import {
 } from '../../analytics/index.js';
 import { loadConfig } from '../../config/index.js';
 import { ValidationError } from '../../errors/index.js';
-import { isGroupKey, openStore, sqliteFilePath, type GroupKey, type Store } from '../../store/index.js';
+import { collect } from '../slice-options.js';
+import { DEFAULT_DB, isGroupKey, openStore, sqliteFilePath, type GroupKey, type Store } from '../../store/index.js';
 import { type Note, resolveNamedFilter } from '../named-filter.js';
 import type { BreakdownEntry, CostShare, Filter, PriceOverride, UsageStats } from '../../types/index.js';
 
-export const DEFAULT_DB = 'sqlite:./tokenledger.db';
 const GROUPINGS = ['model', 'agent', 'run', 'agent-model'] as const;
 type Grouping = (typeof GROUPINGS)[number];
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -375,10 +375,6 @@ async function runReport(options: ReportOptions): Promise<string> {
   } finally {
     await store.close();
   }
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** A repeatable option with no default: one value stays a string (as the options were before). */

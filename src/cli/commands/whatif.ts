@@ -8,7 +8,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { type SliceOptions, withSliceOptions } from '../slice-options.js';
+import { collect, type SliceOptions, withSliceOptions } from '../slice-options.js';
 import { reportFailure } from '../command-failure.js';
 import { formatCount, formatUsd, parseModelSwap, whatIf, type WhatIfFigures } from '../../analytics/index.js';
 import { ValidationError } from '../../errors/index.js';
@@ -84,8 +84,6 @@ async function runWhatIf(options: WhatIfOptions): Promise<string> {
     await store.close();
   }
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function registerWhatIfCommand(program: Command): void {
   const command = program
