@@ -86,14 +86,19 @@ async function* callsOf(store: Store, filter: Filter): AsyncGenerator<UsageEvent
   } while (cursor !== undefined);
 }
 
+/** The model a swap prices on, as the pricer takes it. */
+function targetOf(swap: ModelSwap): { model: string; provider?: string } {
+  return { model: swap.to, ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }) };
+}
+
+/** The first swap whose target has no known price (asking for it would only print n/a). */
+export function unpricedSwap(pricer: Pricer, swaps: readonly ModelSwap[]): ModelSwap | undefined {
+  return swaps.find((swap) => pricer.lookup(targetOf(swap)) === undefined);
+}
+
 /** The target's cost of one call, in nanos, or why there is none. */
 function targetNanos(pricer: Pricer, swap: ModelSwap, event: UsageEvent): number | string {
-  const priced = pricer.price({
-    ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }),
-    model: swap.to,
-    usage: event.usage,
-    time: new Date(event.time),
-  });
+  const priced = pricer.price({ ...targetOf(swap), usage: event.usage, time: new Date(event.time) });
   return priced.cost === null ? `${swap.to}: ${priced.reason ?? 'no price'}` : priced.cost.totalNanos;
 }
 

@@ -10,7 +10,14 @@
 import type { Command } from 'commander';
 import { collect, type SliceOptions, withSliceOptions } from '../slice-options.js';
 import { reportFailure } from '../command-failure.js';
-import { formatCount, formatUsd, parseModelSwap, whatIf, type WhatIfFigures } from '../../analytics/index.js';
+import {
+  formatCount,
+  formatUsd,
+  parseModelSwap,
+  unpricedSwap,
+  whatIf,
+  type WhatIfFigures,
+} from '../../analytics/index.js';
 import { ValidationError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
 import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
@@ -71,13 +78,11 @@ async function runWhatIf(options: WhatIfOptions): Promise<string> {
     const filter = await resolveNamedFilter(store, asked, note);
     for (const swap of swaps) swap.from = await resolveRecordedName(store, 'model', swap.from, note);
     const pricer = createPricer({ overrides: prices });
-    for (const swap of swaps) {
-      const target = { model: swap.to, ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }) };
-      if (pricer.lookup(target) === undefined)
-        throw new ValidationError(`--as: no price known for ${swap.to}; tokenledger prices lists the priced models`, {
-          field: 'as',
-        });
-    }
+    const unpriced = unpricedSwap(pricer, swaps);
+    if (unpriced !== undefined)
+      throw new ValidationError(`--as: no price known for ${unpriced.to}; tokenledger prices lists the priced models`, {
+        field: 'as',
+      });
     const report = await whatIf(store, pricer, swaps, filter);
     return options.format === 'json' ? JSON.stringify(report, null, 2) : renderWhatIf(report);
   } finally {

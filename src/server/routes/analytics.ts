@@ -18,6 +18,7 @@ import {
   loadRunReport,
   usageTimeseries,
   whatIf,
+  unpricedSwap,
   type ModelSwap,
   usageBreakdown,
   RANK_METRICS,
@@ -185,11 +186,9 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
     if (unknownKey !== undefined)
       throw badRequest(`unknown field "${unknownKey}"; expected swaps and filter`, unknownKey);
     const swaps = parseSwaps(body['swaps']);
-    for (const swap of swaps) {
-      const target = { model: swap.to, ...(swap.toProvider === undefined ? {} : { provider: swap.toProvider }) };
-      if (deps.ledger.pricer.lookup(target) === undefined)
-        throw badRequest(`swaps: no price known for ${swap.to}; tokenledger prices lists the priced models`, 'swaps');
-    }
+    const unpriced = unpricedSwap(deps.ledger.pricer, swaps);
+    if (unpriced !== undefined)
+      throw badRequest(`swaps: no price known for ${unpriced.to}; tokenledger prices lists the priced models`, 'swaps');
     const filter = parseFilterObject(body['filter']);
     return c.json({ filter: filterJson(filter), ...(await whatIf(store, deps.ledger.pricer, swaps, filter)) });
   });
