@@ -29,3 +29,5 @@ export { formatCostCell } from './cost-cell.js';
 export { csvCell } from './csv.js';
 export { usageBreakdown } from './breakdown.js';
 export type { BreakdownOptions } from './breakdown.js';
+export { callRow, callCsvLine, callsDownload, callDetail, listCalls, CALL_COLUMNS, CALLS_CSV_HEADER } from './calls.js';
+export type { CallsOptions } from './calls.js';

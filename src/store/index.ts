@@ -14,6 +14,7 @@ export type {
   Percentiles,
   EventPage,
   EventPageQuery,
+  CallOrder,
 } from './store.js';
 export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
@@ -40,3 +41,4 @@ export { hostInWorker } from './worker-host.js';
 export type { HostOptions } from './worker-host.js';
 export { isGroupKey, tagOfGroupKey, MAX_GROUP_KEYS } from './query-check.js';
 export { MAX_RANK_LIMIT, RANK_ORDERS } from './rank.js';
+export { CALL_ORDERS } from './call-order.js';

@@ -22,9 +22,10 @@ import {
   type PartialSums,
 } from './aggregate-rows.js';
 import { StoreError } from '../errors/index.js';
+import { checkCallOrder, compareCallRows, isAfterPosition } from './call-order.js';
 import { checkLimit, decodeCursor, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
-import { eventToRow, type EventRow } from './row.js';
+import { eventToRow, rowToEvent, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
 import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
 import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
@@ -218,16 +219,20 @@ export class MemoryStore implements Store {
   async events(query: EventPageQuery): Promise<EventPage> {
     this.checkOpen();
     const limit = checkLimit(query.limit);
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const order = checkCallOrder(query.orderBy);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, order);
     const rows = [...this.candidates(query.filter)]
       .filter((kept) => matches(kept, query.filter))
       .map((kept) => kept.row)
-      .filter(
-        (row) =>
-          after === undefined || row.time_ms < after.timeMs || (row.time_ms === after.timeMs && row.id < after.id),
-      )
-      .sort((a, b) => b.time_ms - a.time_ms || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    return toEventPage(rows, limit);
+      .filter((row) => after === undefined || isAfterPosition(row, after, order))
+      .sort(compareCallRows(order));
+    return toEventPage(rows, limit, order);
+  }
+
+  async event(id: string): Promise<UsageEvent | undefined> {
+    this.checkOpen();
+    const kept = this.byId.get(id);
+    return kept === undefined ? undefined : rowToEvent(kept.row);
   }
 
   async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {

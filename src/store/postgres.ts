@@ -16,6 +16,7 @@
 import type pg from 'pg';
 import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
+import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
@@ -28,7 +29,7 @@ import {
   deadLetterPage,
   deadLetterRow,
 } from './dead-letters.js';
-import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventColumn } from './row.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
 import { rebuildTagIndexSql } from './tag-rows.js';
@@ -360,7 +361,17 @@ export class PostgresStore implements Store {
       if (TokenledgerError.isInstance(error)) throw error;
       throw this.toStoreError(error, 'events');
     }
-    return toEventPage(raw.map(rowFromDriver), limit);
+    return toEventPage(raw.map(rowFromDriver), limit, checkCallOrder(query.orderBy));
+  }
+
+  async event(id: string): Promise<UsageEvent | undefined> {
+    let row: Record<string, unknown> | undefined;
+    try {
+      [row] = await this.reader.all('SELECT * FROM events WHERE id = ?', [id]);
+    } catch (error) {
+      throw this.toStoreError(error, 'event');
+    }
+    return row === undefined ? undefined : rowToEvent(rowFromDriver(row));
   }
 
   async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {

@@ -8,12 +8,13 @@
 import { DAY_MS, HOUR_MS } from '../units/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
+import { CALL_ORDER_COLUMNS, checkCallOrder, type CallPosition } from './call-order.js';
 import { decodeCursor } from './cursor.js';
 import { COST_MISMATCH_SQL } from './cost-mismatch.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
 import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
 import { tagOfGroupKey } from './query-check.js';
-import type { GroupKey, TraceSpanRow } from './store.js';
+import type { CallOrder, GroupKey, TraceSpanRow } from './store.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 export type SqlParam = string | number | null;
@@ -367,22 +368,46 @@ ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}
 }
 
 /**
- * The SQL of one `events()` page, newest first: the filter, the cursor's position, and one row
- * more than the limit so the caller knows whether a next page exists.
+ * The SQL of one `events()` page in its order (call-order.ts spelled in SQL): the filter, the
+ * cursor's position as a keyset condition, and one row more than the limit so the caller knows
+ * whether a next page exists.
  */
-export function eventsPageSql(query: { filter: Filter; cursor?: string }, limit: number): SqlPart {
+export function eventsPageSql(query: { filter: Filter; cursor?: string; orderBy?: CallOrder }, limit: number): SqlPart {
+  const order = checkCallOrder(query.orderBy);
   const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() });
   const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
   const params: SqlParam[] = [...where.params];
   if (query.cursor !== undefined) {
-    const after = decodeCursor(query.cursor);
-    clauses.push('(time_ms < ? OR (time_ms = ? AND id < ?))');
-    params.push(after.timeMs, after.timeMs, after.id);
+    const after = afterPositionSql(order, decodeCursor(query.cursor, order));
+    clauses.push(after.sql);
+    params.push(...after.params);
   }
   params.push(limit + 1);
+  const column = order === 'time' ? undefined : CALL_ORDER_COLUMNS[order];
+  const orderBy = [
+    ...(column === undefined ? [] : [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, `${column} DESC`]),
+    'time_ms DESC',
+    'id DESC',
+  ].join(', ');
   return {
-    sql: `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY time_ms DESC, id DESC LIMIT ?`,
+    sql: `SELECT * FROM events ${clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`} ORDER BY ${orderBy} LIMIT ?`,
     params,
+  };
+}
+
+/** The rows after a position: a smaller value (or none), else the same value and older, else the same time and a smaller id. */
+function afterPositionSql(order: CallOrder, position: CallPosition): SqlPart {
+  const older: SqlPart = {
+    sql: '(time_ms < ? OR (time_ms = ? AND id < ?))',
+    params: [position.timeMs, position.timeMs, position.id],
+  };
+  if (order === 'time') return older;
+  const column = CALL_ORDER_COLUMNS[order];
+  if (position.value === null || position.value === undefined)
+    return { sql: `(${column} IS NULL AND ${older.sql})`, params: older.params };
+  return {
+    sql: `(${column} IS NULL OR ${column} < ? OR (${column} = ? AND ${older.sql}))`,
+    params: [position.value, position.value, ...older.params],
   };
 }
 

@@ -20,6 +20,7 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
 import { loadSqlite } from '../lazy/index.js';
 import type { Filter, UsageEvent } from '../types/index.js';
+import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
@@ -32,7 +33,7 @@ import {
   deadLetterRow,
   type DeadLetterRow,
 } from './dead-letters.js';
-import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowValues, type EventRow } from './row.js';
+import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
 import {
@@ -328,7 +329,12 @@ export class SqliteStore implements Store {
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
     const { sql, params } = eventsPageSql(query, limit);
-    return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit);
+    return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit, checkCallOrder(query.orderBy));
+  }
+
+  async event(id: string): Promise<UsageEvent | undefined> {
+    const [row] = await this.reader.all('SELECT * FROM events WHERE id = ?', [id]);
+    return row === undefined ? undefined : rowToEvent(rowFromDriver(row));
   }
 
   async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {

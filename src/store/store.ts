@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Filter, Interval, UsageEvent } from '../types/index.js';
+import type { CallSort, Filter, Interval, UsageEvent } from '../types/index.js';
 
 /**
  * The dimensions every event has. `errorType` and `errorStatus` are a failed call's error type
@@ -122,11 +122,20 @@ export interface RankPage {
   total: number;
 }
 
+/**
+ * How a page of events (calls) is sorted, largest first: `time` (newest first), `cost`
+ * (unpriced calls last), `latency` (duration; calls without one last), `tokens` (total tokens;
+ * calls without usage last). Ties: newest first, then id descending. The same on every store.
+ */
+export type CallOrder = CallSort;
+
 export interface EventPageQuery {
   filter: Filter;
-  /** At most this many events (newest first). */
+  /** At most this many events. */
   limit: number;
-  /** Opaque cursor from a previous page. */
+  /** The order of the pages. @default 'time' */
+  orderBy?: CallOrder;
+  /** Opaque cursor from a previous page of the same order (keyset: the page's last position). */
   cursor?: string;
 }
 
@@ -179,6 +188,8 @@ export interface Store {
    */
   rank(query: RankQuery): Promise<RankPage>;
   events(query: EventPageQuery): Promise<EventPage>;
+  /** One stored event by its id, or `undefined` when there is none. */
+  event(id: string): Promise<UsageEvent | undefined>;
   /**
    * The events stored in these traces (at most 1,000 trace ids a call), as event id and span:
    * how the OTLP receiver sees that a span's call was already metered (by the gateway, which

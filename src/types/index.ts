@@ -10,6 +10,7 @@ export type {
   UsageEvent,
 } from './event.js';
 export type { Filter, FilterExclusions, FilterValues, Interval } from './filter.js';
+export type { CallDetail, CallPricing, CallRow, CallSort, CallsPage } from './calls.js';
 export type { Logger, LogContext } from './logger.js';
 export type {
   TokenSums,

@@ -43,6 +43,7 @@ export async function flakyStore(given?: Store): Promise<FlakyStore> {
     aggregate: (query) => inner.aggregate(query),
     rank: (query) => inner.rank(query),
     events: (query) => inner.events(query),
+    event: (id) => inner.event(id),
     traceSpans: (traceIds) => inner.traceSpans(traceIds),
     delete: (filter) => inner.delete(filter),
     ping: () => inner.ping(),

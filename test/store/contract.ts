@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '#src/errors/index.js';
 import {
   HISTOGRAM_RELATIVE_ERROR,
+  CALL_ORDERS,
   type AggregateQuery,
   type GroupKey,
   type RankOrder,
@@ -14,7 +15,7 @@ import {
 } from '#src/store/index.js';
 import type { Filter, Interval, UsageEvent } from '#src/types/index.js';
 import { generateEvents } from './generate.js';
-import { matchesFilter, referenceAggregate, referenceRank } from './reference.js';
+import { matchesFilter, referenceAggregate, referenceCalls, referenceRank } from './reference.js';
 
 export interface ContractOpenOptions {
   exactPercentileLimit?: number;
@@ -260,6 +261,62 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       expect(pages).toBe(Math.ceil(expected.length / 37));
       await expect(store.events({ filter: {}, limit: 5, cursor: 'garbage!' })).rejects.toBeInstanceOf(ValidationError);
       await expect(store.events({ filter: {}, limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('pages calls sorted by cost, latency, tokens and time, under every filter, as the reference', async () => {
+      // Ties on every figure and on the time: the id decides.
+      const template = events[5] as UsageEvent;
+      const ties = ['tie-a', 'tie-c', 'tie-b'].map((id) => ({ ...template, id }));
+      expect(await store.insert(ties)).toBe(3);
+      all.push(...ties);
+      for (const orderBy of CALL_ORDERS) {
+        for (const filter of FILTERS) {
+          const expected = referenceCalls(all, filter, orderBy).map((e) => e.id);
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            const page = await store.events({
+              filter,
+              orderBy,
+              limit: 97,
+              ...(cursor === undefined ? {} : { cursor }),
+            });
+            seen.push(...page.events.map((e) => e.id));
+            cursor = page.nextCursor;
+            pages++;
+          } while (cursor !== undefined && pages < 100);
+          expect(seen, `${orderBy} ${JSON.stringify(filter)}`).toEqual(expected);
+          expect(pages).toBe(Math.max(1, Math.ceil(expected.length / 97)));
+        }
+      }
+      const tied = await store.events({ filter: {}, orderBy: 'cost', limit: 2000 });
+      const at = tied.events.findIndex((e) => e.id.startsWith('tie-'));
+      expect(tied.events.slice(at, at + 3).map((e) => e.id)).toEqual(['tie-c', 'tie-b', 'tie-a']);
+    });
+
+    it('refuses a cursor of another order, and an unknown order', async () => {
+      const byCost = await store.events({ filter: {}, orderBy: 'cost', limit: 3 });
+      const byTime = await store.events({ filter: {}, limit: 3 });
+      const cursor = byCost.nextCursor as string;
+      await expect(store.events({ filter: {}, orderBy: 'latency', limit: 3, cursor })).rejects.toThrow(
+        'cursor is from a page sorted by cost, not latency',
+      );
+      await expect(store.events({ filter: {}, limit: 3, cursor })).rejects.toThrow(
+        'cursor is from a page sorted by cost, not time',
+      );
+      await expect(
+        store.events({ filter: {}, orderBy: 'tokens', limit: 3, cursor: byTime.nextCursor as string }),
+      ).rejects.toBeInstanceOf(ValidationError);
+      await expect(store.events({ filter: {}, orderBy: 'size' as never, limit: 3 })).rejects.toMatchObject({
+        field: 'orderBy',
+      });
+    });
+
+    it('reads one event by id', async () => {
+      const wanted = all[17] as UsageEvent;
+      expect(await store.event(wanted.id)).toEqual(wanted);
+      expect(await store.event('no-such-id')).toBeUndefined();
     });
 
     it('skips percentiles when asked to, keeping every sum', async () => {

@@ -2,7 +2,7 @@
  * A brute-force reference for aggregate(): a plain loop over the inserted UsageEvents, written
  * independently of src/store, that the contract suite compares every store against.
  */
-import type { AggregateQuery, AggregateRow, RankPage, RankQuery } from '#src/store/index.js';
+import type { AggregateQuery, AggregateRow, CallOrder, RankPage, RankQuery } from '#src/store/index.js';
 import type { Filter, UsageEvent } from '#src/types/index.js';
 
 const list = (v: string | readonly string[] | undefined): readonly string[] | undefined =>
@@ -175,4 +175,25 @@ export function referenceRank(events: readonly UsageEvent[], query: RankQuery): 
   });
   const offset = query.offset ?? 0;
   return { keys: sorted.slice(offset, offset + query.limit).map((row) => row.key), total: rows.length };
+}
+
+/**
+ * A page order written out plainly (Store.events `orderBy`): the figure descending, calls
+ * without it last, then newest first, then id descending. Durations as stored (whole µs).
+ */
+export function referenceCalls(events: readonly UsageEvent[], filter: Filter, order: CallOrder): UsageEvent[] {
+  const figure = (event: UsageEvent): number | null => {
+    if (order === 'cost') return event.cost?.totalNanos ?? null;
+    if (order === 'tokens') return event.usage.totalTokens ?? null;
+    if (order === 'latency') return event.durationMs === undefined ? null : Math.round(event.durationMs * 1000);
+    return 0;
+  };
+  return events
+    .filter((event) => matchesFilter(event, filter))
+    .sort((a, b) => {
+      const x = figure(a);
+      const y = figure(b);
+      if (x !== y) return x === null ? 1 : y === null ? -1 : y - x;
+      return Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    });
 }

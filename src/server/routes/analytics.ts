@@ -31,7 +31,9 @@ import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
 import { filterJson, parseFilter, parseFilterObject } from '../filters.js';
 import { type RequireKeyOptions, requireKey } from '../middleware/auth.js';
+import { parseCount } from '../query-params.js';
 import { readJsonBody } from '../read-json.js';
+import { createCallRoutes } from './calls.js';
 import { exportEvents } from './events-export.js';
 
 const INTERVALS: readonly Interval[] = ['1m', '1h', '1d'];
@@ -69,18 +71,6 @@ function parseSort(value: string | undefined): RankMetric {
   return value as RankMetric;
 }
 
-function parseCount(
-  value: string | undefined,
-  field: string,
-  range: { min: number; max: number; fallback: number },
-): number {
-  if (value === undefined) return range.fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < range.min || n > range.max)
-    throw badRequest(`${field}: must be an integer from ${range.min} to ${range.max}`, field);
-  return n;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -97,6 +87,7 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
   const app = new Hono();
   app.use('*', requireKey(access.read));
   app.use('/tokens/reset', requireKey(access.reset));
+  app.route('/calls', createCallRoutes(deps));
 
   app.get('/tokens', async (c) => {
     const filter = parseFilter(c.req.queries());

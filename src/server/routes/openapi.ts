@@ -294,6 +294,28 @@ export function openApiDocument(limits: ServerLimits): object {
           },
         },
       },
+      '/analytics/calls': query(
+        'Every call (attribution, tokens, cost, latency, TTFT, status, warnings), sorted and paged in the store; format=csv or ndjson downloads exactly this page (same filter, sort, limit, cursor; x-next-cursor names the next)',
+        [
+          {
+            name: 'sort',
+            in: 'query',
+            schema: { type: 'string', enum: ['time', 'cost', 'latency', 'tokens'], default: 'time' },
+          },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'format', in: 'query', schema: { type: 'string', enum: ['json', 'csv', 'ndjson'], default: 'json' } },
+        ],
+      ),
+      '/analytics/calls/{id}': {
+        get: {
+          summary:
+            "One call's detail: the stored event (raw usage, cost breakdown), how today's prices price it (source, prices per 1M, sameAsStored), and the calls of the same trace span (linked attempts)",
+          security: [{ key: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: json('The call'), 400: error, 401: error, 403: error, 404: error },
+        },
+      },
       '/analytics/events': query('Raw events, newest first (paginated); format=csv or ndjson exports every match', [
         { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
         { name: 'cursor', in: 'query', schema: { type: 'string' } },
