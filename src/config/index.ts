@@ -18,6 +18,7 @@ export type {
 } from './config.js';
 export type {
   GatewayKeyConfig,
+  FallbackConfig,
   GatewayRetryConfig,
   LogLevel,
   ModelRouteConfig,

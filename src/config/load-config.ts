@@ -313,6 +313,10 @@ function resolveServer(server: ConfigFile['server'], env: Env, basics: EnvBasics
       ...route,
       provider: canonicalProviderId(route.provider) ?? route.provider,
     })),
+    fallbacks: (file.fallbacks ?? []).map((entry) => ({
+      ...entry,
+      chain: entry.chain.map((step) => ({ ...step, provider: canonicalProviderId(step.provider) ?? step.provider })),
+    })),
     allowedHosts: file.allowedHosts ?? [],
     streamUsage: file.streamUsage ?? 'inject',
     limits: file.limits ?? {},

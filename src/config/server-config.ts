@@ -39,6 +39,16 @@ export interface GatewayRetryConfig {
   maxRetryAfterMs?: number;
 }
 
+/** A fallback chain (`server.fallbacks`), providers canonical. */
+export interface FallbackConfig {
+  /** The model it covers first, then the ones tried in turn. */
+  chain: { provider: string; model: string }[];
+  /** Route labels covered; absent: every OpenAI-compatible route. */
+  routes?: string[];
+  /** Gateway key names covered; absent: every caller. */
+  keys?: string[];
+}
+
 /** Sizes and timeouts as configured; the server fills in its defaults (src/server/deps.ts). */
 export interface ServerLimitsConfig {
   maxBodyBytes?: number;
@@ -67,6 +77,7 @@ export interface ServerConfig {
   upstreams: UpstreamConfig[];
   modelRoutes: ModelRouteConfig[];
   retry?: GatewayRetryConfig;
+  fallbacks: FallbackConfig[];
   allowedHosts: string[];
   /** Whether the gateway asks plain chat streams for their usage. @default 'inject' */
   streamUsage: 'inject' | 'off';

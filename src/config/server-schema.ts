@@ -69,6 +69,28 @@ export function buildServerSchema(z: typeof Zod.z) {
     maxRetryAfterMs: nonNegative.optional(),
   });
 
+  /** One step of a fallback chain: a model on a provider. */
+  const fallbackStepSchema = z.strictObject({
+    provider: providerId,
+    // Said in the x-tokenledger-attempt-model header, which takes printable ASCII.
+    model: z
+      .string()
+      .min(1)
+      .regex(/^[\x20-\x7e]+$/, 'a model id of printable ASCII characters'),
+  });
+
+  /**
+   * A fallback chain (src/server/gateway/fallbacks.ts): a call to the chain's first model that
+   * the upstream answers with a 429 or 5xx, or never answers, is sent to the next one.
+   */
+  const fallbackSchema = z.strictObject({
+    chain: z.array(fallbackStepSchema).min(2),
+    /** Route labels it covers: `openai.chat`, `openai.responses`, `openai.embeddings`. @default all three */
+    routes: z.array(z.string().min(1)).min(1).optional(),
+    /** Gateway key names (`env:CI_KEY` is `CI_KEY`) it covers. @default every caller */
+    keys: z.array(z.string().min(1)).min(1).optional(),
+  });
+
   /** Sizes and timeouts; defaults in src/server/deps.ts. */
   const serverLimitsSchema = z.strictObject({
     maxBodyBytes: positiveInt.optional(),
@@ -116,6 +138,7 @@ export function buildServerSchema(z: typeof Zod.z) {
     upstreams: z.array(upstreamSchema).optional(),
     modelRoutes: z.array(modelRouteSchema).optional(),
     retry: gatewayRetrySchema.optional(),
+    fallbacks: z.array(fallbackSchema).optional(),
     /** Host names served besides loopback names and IP addresses (a name in front of the server). */
     allowedHosts: z.array(z.string().min(1)).optional(),
     limits: serverLimitsSchema.optional(),

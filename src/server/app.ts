@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, type ServerDeps, type ServerLimits } from './deps.js';
 import { createErrorHandler } from './error-handler.js';
 import { createHealthState, type HealthState } from './health-state.js';
 import { isExposed, LOOPBACK_BINDING } from './binding.js';
+import { compileFallbacks } from './gateway/fallbacks.js';
 import { newHopId } from './gateway/loop-guard.js';
 import { createGatewayProxy, type GatewayProxy } from './gateway/proxy.js';
 import { gatewayRetryFrom } from './gateway/retry-config.js';
@@ -99,6 +100,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     // On loopback, a client may bring its own provider key without a gateway key.
     locked: keys.gateway.length === 0 && exposed && !binding.insecureOpen,
     retry: gatewayRetryFrom(deps.config.server.retry),
+    fallbacks: compileFallbacks(deps.config, env, keys.gateway),
     streamUsage: deps.config.server.streamUsage,
     noteRefusal: createRefusalNotice(deps.logger),
     lendUpstreamKey: !keys.any && !exposed,

@@ -32,6 +32,7 @@ import { resolveServerKeys } from './keys.js';
 import { createBudgetAlertSink, createBudgetRefusalCounter } from './budget-signals.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { startOtelExport, type OtelExport } from './otel-export/index.js';
+import { compileFallbacks } from './gateway/fallbacks.js';
 import { selfUpstream } from './gateway/loop-guard.js';
 import { resolveUpstream } from './gateway/upstreams.js';
 import { ConfigError } from '../errors/index.js';
@@ -120,6 +121,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const loopbackOnly = !resolveServerKeys(config.server).any && !isLoopbackHost(requestedHost) && !insecureOpen;
   const host = loopbackOnly ? '127.0.0.1' : requestedHost;
   const requestedPort = options.port ?? config.server.port ?? DEFAULT_PORT;
+  // A fallback chain that could not work is refused before anything is opened.
+  compileFallbacks(config, env, resolveServerKeys(config.server).gateway);
   await refuseSelfUpstream(config, env, { host, port: requestedPort });
   const db = options.db ?? config.store ?? DEFAULT_DB;
   // SQLite runs in a worker thread: a write waiting for another process's lock (up to this long,
@@ -275,6 +278,7 @@ async function refuseSelfUpstream(
   if (own.port === 0) return;
   const ids = new Set(['openai', 'anthropic', 'google', ...Object.keys(config.providers)]);
   for (const entry of config.server.upstreams) ids.add(entry.provider);
+  for (const entry of config.server.fallbacks) for (const step of entry.chain) ids.add(step.provider);
   const upstreams = [...ids].flatMap((id) => resolveUpstream(id, 'openai', config, env) ?? []);
   const looping = await selfUpstream(upstreams, own);
   if (looping !== undefined)

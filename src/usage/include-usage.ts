@@ -13,25 +13,19 @@
  *
  * @module
  */
-import { findMember, memberCut, objectMembers, valueIs, type JsonObjectSpan } from './json-members.js';
+import {
+  findMember,
+  memberCut,
+  objectMembers,
+  spliceBytes as splice,
+  valueIs,
+  type JsonObjectSpan,
+} from './json-members.js';
 
 const encoder = new TextEncoder();
 const OPTION_MEMBER = encoder.encode('"stream_options":{"include_usage":true}');
 const INCLUDE_MEMBER = encoder.encode('"include_usage":true');
 const COMMA = encoder.encode(',');
-
-function splice(bytes: Uint8Array, at: number, end: number, parts: readonly Uint8Array[]): Uint8Array {
-  const added = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new Uint8Array(bytes.length - (end - at) + added);
-  out.set(bytes.subarray(0, at), 0);
-  let offset = at;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  out.set(bytes.subarray(end), offset);
-  return out;
-}
 
 /** Inserts `member` right after the object's `{`, with a comma when other members follow. */
 function insertFirst(bytes: Uint8Array, span: JsonObjectSpan, member: Uint8Array): Uint8Array {

@@ -63,5 +63,6 @@ export {
   withoutAddedUsage,
 } from './include-usage.js';
 export type { IncludeUsageFilter } from './include-usage.js';
+export { spliceModel } from './model-splice.js';
 export { readUsageObject, usageObjectShape } from './usage-object.js';
 export type { UsageObjectRead, UsageObjectShape } from './usage-object.js';

@@ -153,3 +153,17 @@ export function memberCut(span: JsonObjectSpan, index: number): [number, number]
   if (next !== undefined) return [member.keyStart, next.keyStart];
   return [member.keyStart, member.valueEnd];
 }
+
+/** `bytes` with `[at, end)` replaced by `parts`, in a new buffer. */
+export function spliceBytes(bytes: Uint8Array, at: number, end: number, parts: readonly Uint8Array[]): Uint8Array {
+  const added = parts.reduce((sum, part) => sum + part.length, 0);
+  const out = new Uint8Array(bytes.length - (end - at) + added);
+  out.set(bytes.subarray(0, at), 0);
+  let offset = at;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  out.set(bytes.subarray(end), offset);
+  return out;
+}

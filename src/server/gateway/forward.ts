@@ -41,6 +41,22 @@ export interface ForwardCall {
   startedAt: number;
   /** Headers added to the answer, whatever it is (`x-tokenledger-budget-*`). */
   extraHeaders?: OutgoingHttpHeaders;
+  /**
+   * The next attempt of a fallback chain (fallbacks.ts). When set, a 429 or 5xx answer, or no
+   * answer at all, once any retries are spent, is recorded as this attempt's failure and this
+   * is called instead of answering the client (nothing has been sent to it yet).
+   */
+  fallback?: () => void;
+}
+
+/**
+ * Whether an answer is a failure to fall back from: a 429 or a 5xx, unless it is another
+ * tokenledger's budget refusal (a caller's cap, not the provider's trouble: the next model
+ * would be refused the same).
+ */
+function fallsBack(status: number, headers: IncomingMessage['headers']): boolean {
+  if (status !== 429 && status < 500) return false;
+  return headers['x-tokenledger-budget-refused'] === undefined;
 }
 
 function timeoutError(ms: number): Error {
@@ -147,6 +163,8 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)),
     );
     let answered = false;
+    // The call went on to the next attempt of its fallback chain.
+    let handedOver = false;
     const sentAt = performance.now();
 
     upstreamRequest.on('response', (upstreamResponse) => {
@@ -159,6 +177,15 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
           upstreamResponse.resume();
           return;
         }
+      }
+      if (call.fallback !== undefined && !clientGone && fallsBack(status, upstreamResponse.headers)) {
+        exchange?.respond(status, upstreamResponse.statusMessage ?? '', upstreamResponse.headers['content-type'] ?? '');
+        // The rest of this answer is drained and dropped: a cut in it is no longer the client's concern.
+        handedOver = true;
+        upstreamResponse.on('error', () => {});
+        upstreamResponse.resume();
+        call.fallback();
+        return;
       }
       const deliver = (prefix?: Buffer, ended?: boolean): void => {
         const overheadMs = sentAt - startedAt + (performance.now() - answeredAt);
@@ -195,6 +222,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       deliver();
     });
     upstreamRequest.on('error', (error) => {
+      if (handedOver) return;
       if (answered) {
         exchange?.end('cut', error);
         res.destroy();
@@ -205,6 +233,10 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       const failure = timedOut ? new TimeoutError(error.message) : new ConnectionError(error.message);
       if (retryLater(attempt, failure)) return;
       exchange?.fail(error);
+      if (call.fallback !== undefined) {
+        call.fallback();
+        return;
+      }
       sendError(res, undeliverable(upstream, timedOut, limits.upstreamTimeoutMs), logger, {
         startedAt,
         ...(extraHeaders === undefined ? {} : { extraHeaders }),

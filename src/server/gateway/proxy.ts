@@ -10,8 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isChatCompletionsUrl, withStreamUsageAsked } from '../../http/index.js';
-import type { Logger } from '../../types/index.js';
-import { parseTraceparent } from '../../usage/index.js';
+import type { Attribution, Logger } from '../../types/index.js';
+import { parseTraceparent, spliceModel } from '../../usage/index.js';
 import { HttpError } from '../http-error.js';
 import { browserRefusal } from '../middleware/browser-guard.js';
 import { type Admission, outcomeOfEvent } from '../../budgets/index.js';
@@ -24,8 +24,9 @@ import { checkNoLoop, hopsOf, viaValue } from './loop-guard.js';
 import { refuseRest } from '../read-body.js';
 import { readRequestBody } from './request-body.js';
 import { sendError } from './send-error.js';
-import type { GatewayRoute, GatewayRuntime } from './types.js';
+import type { FallbackStep, GatewayRoute, GatewayRuntime } from './types.js';
 import { upstreamHeaders } from './upstream-headers.js';
+import type { Upstream } from './upstreams.js';
 
 export interface GatewayProxy {
   handle(req: IncomingMessage, res: ServerResponse, route: GatewayRoute): void;
@@ -49,95 +50,137 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     const { upstream, pathAndQuery, model, warning } = route.target({ body, key, headers: req.headers, url });
     if (warning !== undefined) warnings.push(warning);
     if (key !== undefined) checkProviderAllowed(key, upstream);
-    const headersFor = (bodyLength: number) =>
-      upstreamHeaders({
-        headers: req.headers,
-        method: req.method,
-        bodyLength,
-        upstream,
-        key,
-        lendUpstreamKey: runtime.lendUpstreamKey,
-        via: viaValue(hops, runtime.hopId),
-      });
-    const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
-    const send = (admission: Admission | undefined): void => {
-      // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
-      const recorded = RECORDED_METHODS.has(req.method ?? 'GET');
-      const asked = recorded
-        ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
-        : undefined;
-      // Reads (GET /v1/models, a file's metadata) are not calls: forwarded, not recorded.
-      const id = recorded ? runtime.newEventId() : undefined;
-      // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
-      if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
-      const exchange = recorded
-        ? runtime.tracker.begin({
-            id,
-            url: target.href,
-            model,
-            provider: upstream.provider,
-            attribution,
-            warnings,
-            // The app's span for this call, so that the span it exports later is not counted again.
-            trace: parseTraceparent(one(req.headers['traceparent'])),
-            // Not asked for usage: if none comes, it is estimated from this body and the answer.
-            estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
-            ...(admission === undefined
-              ? {}
-              : { onRecorded: (event, answered) => void admission.settle(outcomeOfEvent(event, answered)) }),
-          })
-        : undefined;
-      if (exchange === undefined) void admission?.release();
-      const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
-      const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
-      forward(
-        {
-          req,
-          res,
-          route,
+    // The rest of the call's fallback chain, when one covers it (fallbacks.ts).
+    const found = runtime.fallbacks.after(route.label, key, upstream.provider, model);
+    const first = upstream;
+    // Without a gateway key, a step on another provider needs the server's key for it, lent only
+    // where it may be (upstream-headers.ts): the client's own key is never sent there. The chain
+    // stops before a step with no key to send.
+    const usable = (step: FallbackStep): boolean =>
+      key !== undefined ||
+      step.upstream.id === first.id ||
+      (runtime.lendUpstreamKey && step.upstream.apiKey !== undefined);
+    const stop = found?.findIndex((step) => !usable(step)) ?? -1;
+    const chain = found === undefined || stop === -1 ? found : found.slice(0, stop);
+    const via = viaValue(hops, runtime.hopId);
+    const recorded = RECORDED_METHODS.has(req.method ?? 'GET');
+    // The first attempt's event id: every attempt of a chained call names it (tag attempt_of).
+    let callId: string | undefined;
+
+    /** One attempt of the call: admitted by the budgets on its own, sent, recorded as its own event. */
+    const attempt = (number: number, step: AttemptStep): void => {
+      const { upstream, model, body } = step;
+      const headersFor = (bodyLength: number) =>
+        upstreamHeaders({
+          headers: req.headers,
+          method: req.method,
+          bodyLength,
           upstream,
-          target,
-          headers: headersFor(sent.length),
-          body: sent,
-          original,
-          exchange,
-          startedAt,
-          extraHeaders: budgetHeaders(admission),
-        },
-        runtime,
-        logger,
-      );
+          key,
+          lendUpstreamKey: runtime.lendUpstreamKey,
+          via,
+          clientAuth: upstream.id === first.id,
+        });
+      const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
+      const next = nextStep(chain, number, body);
+      const send = (admission: Admission | undefined): void => {
+        // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
+        const asked = recorded
+          ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
+          : undefined;
+        // Reads (GET /v1/models, a file's metadata) are not calls: forwarded, not recorded.
+        const id = recorded ? runtime.newEventId() : undefined;
+        callId ??= id;
+        // Whatever the answer (the upstream's, a 502 or a 504), it names the call's event.
+        if (id !== undefined) res.setHeader(EVENT_ID_HEADER, id);
+        if (chain !== undefined) {
+          // Which attempt answered: the last one set before the answer goes out.
+          res.setHeader(ATTEMPT_HEADER, String(number));
+          res.setHeader(ATTEMPT_PROVIDER_HEADER, upstream.provider);
+          if (model !== undefined) res.setHeader(ATTEMPT_MODEL_HEADER, model);
+        }
+        const exchange = recorded
+          ? runtime.tracker.begin({
+              id,
+              url: target.href,
+              model,
+              provider: upstream.provider,
+              attribution: chain === undefined ? attribution : withAttemptTags(attribution, number, callId),
+              warnings,
+              // The app's span for this call, so that the span it exports later is not counted again.
+              trace: parseTraceparent(one(req.headers['traceparent'])),
+              // Not asked for usage: if none comes, it is estimated from this body and the answer.
+              estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
+              ...(admission === undefined
+                ? {}
+                : { onRecorded: (event, answered) => void admission.settle(outcomeOfEvent(event, answered)) }),
+            })
+          : undefined;
+        if (exchange === undefined) void admission?.release();
+        const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
+        const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
+        forward(
+          {
+            req,
+            res,
+            route,
+            upstream,
+            target,
+            headers: headersFor(sent.length),
+            body: sent,
+            original,
+            exchange,
+            startedAt,
+            extraHeaders: budgetHeaders(admission),
+            ...(next === undefined
+              ? {}
+              : {
+                  fallback: () => {
+                    try {
+                      attempt(number + 1, next);
+                    } catch (error) {
+                      sendError(res, error, logger, { startedAt });
+                    }
+                  },
+                }),
+          },
+          runtime,
+          logger,
+        );
+      };
+      const budgets = runtime.budgets;
+      if (budgets === undefined) {
+        send(undefined);
+        return;
+      }
+      // Admission comes before anything is sent: over a cap, the attempt never leaves (and no
+      // later one is tried: a cap is not a provider's failure).
+      budgets
+        .admit({
+          call: { key: key?.name, ...attribution, provider: upstream.provider, model },
+          body,
+          maxOutputTokens: requestedMaxOutputTokens(body),
+          bills: routeBills(route.label, req.method),
+        })
+        .then(
+          (admission) => {
+            if (res.destroyed) {
+              // The client left while we held: nothing was sent, nothing is billed.
+              void admission.release();
+              return;
+            }
+            send(admission);
+          },
+          (error: unknown) => {
+            if (error instanceof BudgetExceededError) {
+              sendBudgetRefusal(res, route.label, error, { startedAt, now: Date.now() });
+              return;
+            }
+            sendError(res, error, logger, { startedAt });
+          },
+        );
     };
-    const budgets = runtime.budgets;
-    if (budgets === undefined) {
-      send(undefined);
-      return;
-    }
-    // Admission comes before anything is sent: over a cap, the call never leaves.
-    budgets
-      .admit({
-        call: { key: key?.name, ...attribution, provider: upstream.provider, model },
-        body,
-        maxOutputTokens: requestedMaxOutputTokens(body),
-        bills: routeBills(route.label, req.method),
-      })
-      .then(
-        (admission) => {
-          if (res.destroyed) {
-            // The client left while we held: nothing was sent, nothing is billed.
-            void admission.release();
-            return;
-          }
-          send(admission);
-        },
-        (error: unknown) => {
-          if (error instanceof BudgetExceededError) {
-            sendBudgetRefusal(res, route.label, error, { startedAt, now: Date.now() });
-            return;
-          }
-          sendError(res, error, logger, { startedAt });
-        },
-      );
+    attempt(1, { upstream, model, body });
   }
 
   return {
@@ -180,6 +223,40 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
   };
 }
 
+/** What one attempt sends: the client's body, with `model` spliced on a fallback. */
+interface AttemptStep {
+  upstream: Upstream;
+  model: string | undefined;
+  body: Buffer;
+}
+
+/** The attempt after attempt `number` of a chain (`chain` holds the steps after the first). */
+function nextStep(chain: readonly FallbackStep[] | undefined, number: number, body: Buffer): AttemptStep | undefined {
+  const step = chain?.[number - 1];
+  if (step === undefined) return undefined;
+  const spliced = spliceModel(body, step.model);
+  if (spliced === undefined) return undefined;
+  return {
+    upstream: step.upstream,
+    model: step.model,
+    body: Buffer.from(spliced.buffer, spliced.byteOffset, spliced.length),
+  };
+}
+
+/**
+ * A chained call's attribution on one attempt: the reserved tags `attempt` (1, 2, ...) and
+ * `attempt_of` (the first attempt's event id: `tag.attempt_of=ID` lists every attempt).
+ */
+function withAttemptTags(
+  attribution: Attribution | undefined,
+  number: number,
+  callId: string | undefined,
+): Attribution {
+  const tags: Record<string, string> = { ...attribution?.tags, attempt: String(number) };
+  if (callId !== undefined) tags['attempt_of'] = callId;
+  return { ...attribution, tags };
+}
+
 /** The upstream a request would go to, for the loop message; the route label when it cannot be told. */
 function upstreamName(route: GatewayRoute, body: Buffer, req: IncomingMessage, url: URL): string {
   try {
@@ -195,5 +272,10 @@ const RECORDED_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', '
 
 /** The id of the event a gateway call is recorded as (GET /analytics/events lists it). */
 export const EVENT_ID_HEADER = 'x-tokenledger-event-id';
+
+/** On a call a fallback chain covers: the attempt that answered (1 is the first), its provider and model. */
+export const ATTEMPT_HEADER = 'x-tokenledger-attempt';
+export const ATTEMPT_PROVIDER_HEADER = 'x-tokenledger-attempt-provider';
+export const ATTEMPT_MODEL_HEADER = 'x-tokenledger-attempt-model';
 
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);

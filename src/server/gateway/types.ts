@@ -60,6 +60,8 @@ export interface GatewayRuntime {
   newEventId: () => string;
   /** The cost the ledger will store for a recorded call (`x-tokenledger-cost-usd`); null: no price. */
   priceOf: (input: RecordInput) => Cost | null;
+  /** `server.fallbacks`, checked at start (fallbacks.ts). */
+  fallbacks: FallbackTable;
   /** Budgets enforced before each call goes upstream; absent when none are configured. */
   budgets?: BudgetGuard;
 }
@@ -87,4 +89,25 @@ export interface GatewayRoute {
   /** Metrics label, e.g. `openai.chat`. */
   label: string;
   target(input: TargetInput): GatewayTarget;
+}
+
+/** A model on an upstream, as one attempt of a call sends it. */
+export interface FallbackStep {
+  upstream: Upstream;
+  model: string;
+}
+
+export interface FallbackTable {
+  /**
+   * The steps to try after a failed first attempt, in order, for a call on `route` by `key` to
+   * `model` on `provider`; `undefined` when no chain covers the call.
+   */
+  after(
+    route: string,
+    key: GatewayKey | undefined,
+    provider: string,
+    model: string | undefined,
+  ): readonly FallbackStep[] | undefined;
+  /** Every provider a chain may send to (the start-up loop check covers them). */
+  providers: readonly string[];
 }

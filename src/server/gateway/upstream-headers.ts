@@ -44,6 +44,11 @@ export interface UpstreamHeadersInput {
   lendUpstreamKey: boolean;
   /** `x-tokenledger-via`: the gateways this request passed through, this one last (loop-guard.ts). */
   via: string;
+  /**
+   * False on a fallback to another provider than the one the client called: the client's own
+   * provider key was meant for that one and is never sent to this one. @default true
+   */
+  clientAuth?: boolean;
 }
 
 export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeaders {
@@ -52,6 +57,7 @@ export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeader
   for (const [name, value] of Object.entries(input.headers)) {
     if (value !== undefined && !DROP_REQUEST.has(name) && !name.startsWith('x-tokenledger-')) headers[name] = value;
   }
+  if (input.clientAuth === false) for (const name of AUTH_HEADERS) delete headers[name];
   headers[VIA_HEADER] = input.via;
   // Byte-for-byte answers: ask for the body as the upstream has it, unencoded.
   headers['accept-encoding'] = 'identity';
