@@ -8,6 +8,8 @@
  *   library or starting a command costs a few files instead. Dynamic imports stay chunks of
  *   their own, so what loads on first use (the server, each CLI command, YAML) still does.
  *   Dependencies are not bundled: they install and load as the user's own packages.
+ * - dist/src/price-catalog/: the price catalog's data, compact and one file per provider, derived
+ *   from the installed @pydantic/genai-prices (src/pricing/catalog-data.ts says why).
  * - web/dist: the dashboard, from vite.
  */
 import { execFileSync } from 'node:child_process';

@@ -6,12 +6,17 @@
  *
  *   node scripts/bundle.mjs [OUTDIR]     # default dist/src
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Bundles the library, the CLI and the SQLite workers (store, budget counters) into `outdir` (relative to the repository or absolute). */
+/**
+ * Bundles the library, the CLI and the SQLite workers (store, budget counters) into `outdir`
+ * (relative to the repository or absolute), with the compact price catalog beside them
+ * (outdir/price-catalog/, derived from the installed catalog package: src/pricing/catalog-data.ts).
+ */
 export async function bundle(outdir = 'dist/src') {
   await build({
     absWorkingDir: root,
@@ -33,6 +38,10 @@ export async function bundle(outdir = 'dist/src') {
     target: 'node20',
     packages: 'external',
     logLevel: 'warning',
+  });
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/write-price-catalog.ts', outdir], {
+    cwd: root,
+    stdio: 'inherit',
   });
 }
 

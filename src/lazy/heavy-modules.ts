@@ -3,8 +3,10 @@
  * milliseconds (zod's ~95 files, the price catalog's bundled data, gpt-tokenizer's encodings,
  * the SQLite binding, the PostgreSQL and Redis drivers), and most processes need few of them or
  * none: `import 'tokenledger'`, `tokenledger --version` and `tokenledger usage FILE` pay only for
- * what they use. Each is loaded synchronously through its CommonJS build, so the code that uses
- * it stays synchronous; its types come from `import type`, which costs nothing at run time.
+ * what they use (built, pricing reads the compact catalog shipped beside the bundle and loads
+ * the catalog package only when that is missing: src/pricing/catalog-data.ts). Each is loaded
+ * synchronously through its CommonJS build, so the code that uses it stays synchronous; its
+ * types come from `import type`, which costs nothing at run time.
  *
  * This is the one place that loads them: a lint rule (.dependency-cruiser.cjs) refuses a value
  * import of any of them elsewhere in src/, and test/lazy/ checks in a fresh process that

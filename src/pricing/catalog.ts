@@ -1,16 +1,21 @@
 /**
  * The price catalog: a thin, cached layer over `@pydantic/genai-prices` (pinned in
- * package.json). We use the package's provider and model matching (calcPrice/findProvider)
- * and its data, but resolve dated and time-of-day prices and compute the cost ourselves:
- * calcPrice replaces its whole catalog when handed `{ provider }`, so it cannot merge user
- * overrides, and it sums floats.
+ * package.json). We use the package's provider and model matching and its data, but resolve
+ * dated and time-of-day prices and compute the cost ourselves: calcPrice replaces its whole
+ * catalog when handed `{ provider }`, so it cannot merge user overrides, and it sums floats.
+ *
+ * Built, the data and the matching come from the compact slices shipped beside the bundle
+ * (catalog-data.ts, catalog-match.ts: the package's data and rules, without loading it); run
+ * from source, from the package itself.
  *
  * @see https://github.com/pydantic/genai-prices
  * @module
  */
-import type { ModelInfo, ModelPrice, Provider } from '@pydantic/genai-prices';
+import type { ModelPrice } from '@pydantic/genai-prices';
 import { loadPriceCatalog } from '../lazy/index.js';
 import type { PricePerMillion } from '../types/index.js';
+import { shippedSlices, type CatalogModelInfo } from './catalog-data.js';
+import { findCatalogModel, findCatalogProvider } from './catalog-match.js';
 import type { PriceSheet, PriceTier, PriceValue, ResolvedPrices, TieredPrice } from './types.js';
 
 /** A model the catalog knows, with its prices ready to resolve at any time. */
@@ -108,9 +113,9 @@ function constraintTest(constraint: unknown): TimeTest {
   return () => false;
 }
 
-function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
+function catalogModel(providerId: string, model: CatalogModelInfo): CatalogModel {
   const base = {
-    providerId: provider.id,
+    providerId,
     modelId: model.id,
     modelName: model.name,
     contextWindow: model.context_window,
@@ -145,9 +150,14 @@ function catalogModel(provider: Provider, model: ModelInfo): CatalogModel {
  */
 export function matchCatalogModel(providerId: string | undefined, modelId: string): CatalogModel | undefined {
   try {
+    const slices = shippedSlices();
+    if (slices) {
+      const found = findCatalogModel(slices, modelId, providerId);
+      return found ? catalogModel(found.provider.id, found.model) : undefined;
+    }
     // Empty usage: we only want the match; the time only affects the price it computes.
     const found = loadPriceCatalog().calcPrice({}, modelId, providerId === undefined ? {} : { providerId });
-    return found ? catalogModel(found.provider, found.model) : undefined;
+    return found ? catalogModel(found.provider.id, found.model) : undefined;
   } catch {
     return undefined;
   }
@@ -155,23 +165,31 @@ export function matchCatalogModel(providerId: string | undefined, modelId: strin
 
 /** The catalog's provider id for a provider name or alias, or the provider inferred from a model. */
 export function catalogProviderId(options: { providerId?: string; modelId?: string }): string | undefined {
+  const query = options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId };
   try {
-    return loadPriceCatalog().findProvider(
-      options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId },
-    )?.id;
+    const slices = shippedSlices();
+    return (slices ? findCatalogProvider(slices, query) : loadPriceCatalog().findProvider(query))?.id;
   } catch {
     return undefined;
   }
 }
 
+/** A catalog provider with its models: what listing the catalog walks. */
+export interface CatalogProviderModels {
+  id: string;
+  models: readonly CatalogModelInfo[];
+}
+
 /** Every provider of the catalog (the bundled data; we never fetch remote updates). */
-export async function catalogProviders(): Promise<readonly Provider[]> {
+export async function catalogProviders(): Promise<readonly CatalogProviderModels[]> {
+  const slices = shippedSlices();
+  if (slices) return slices.providers.map((provider) => ({ id: provider.id, models: slices.modelsOf(provider) }));
   return (await loadPriceCatalog().waitForUpdate()) ?? [];
 }
 
 /** A provider's catalog models as `CatalogModel`s. */
-export function catalogModelsOf(provider: Provider): CatalogModel[] {
-  return provider.models.map((model) => catalogModel(provider, model));
+export function catalogModelsOf(provider: CatalogProviderModels): CatalogModel[] {
+  return provider.models.map((model) => catalogModel(provider.id, model));
 }
 
 function pick(value: PriceValue | undefined, inputTokens: number): number | undefined {

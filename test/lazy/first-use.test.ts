@@ -4,7 +4,8 @@
  * package loads exactly the light packages listed here, the CLI's `--version` none and `usage
  * FILE` only what reading and pricing a response needs; each heavy package loads on the step
  * that needs it. An eager import added anywhere fails here (and in the lint rule
- * heavy-modules-through-lazy).
+ * heavy-modules-through-lazy). Built (the bundle as it ships, with the compact price catalog
+ * beside it: src/pricing/catalog-data.ts), `usage FILE` prices without loading the catalog package.
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAVY_PACKAGES } from '../../src/lazy/index.js';
+import { createSandbox, type Sandbox } from '../readme/tour-sandbox.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -32,9 +34,12 @@ function packageOf(file: string): string | undefined {
 }
 
 /** The packages (not tsx's own) that `node --import tsx ARGS` loads, sorted. Run in `dir`, where no config file is. */
-async function packagesLoaded(args: string[]): Promise<string[]> {
+async function packagesLoaded(
+  args: string[],
+  nodeArgs = ['--conditions=tokenledger-source', '--import', TSX],
+): Promise<string[]> {
   const out = path.join(dir, `trace-${traces++}.txt`);
-  await run(process.execPath, ['--conditions=tokenledger-source', '--import', TSX, '--import', TRACER, ...args], {
+  await run(process.execPath, [...nodeArgs, '--import', TRACER, ...args], {
     cwd: dir,
     env: { ...process.env, TL_TRACE_LOADS: out },
   });
@@ -60,7 +65,7 @@ describe('start-up loads no heavy module', () => {
     expect(await packagesLoaded([CLI, '--version'])).toEqual([]);
   });
 
-  it('`tokenledger usage FILE` loads the catalog and commander, no driver, zod nor tokenizer', async () => {
+  it('from source, `tokenledger usage FILE` loads the catalog package and commander, no driver, zod nor tokenizer', async () => {
     const file = path.join(dir, 'anthropic-response.json');
     await copyFile(path.join(REPO, 'docs/examples/anthropic-response.json'), file);
     expect(await packagesLoaded([CLI, 'usage', file])).toEqual([
@@ -69,6 +74,44 @@ describe('start-up loads no heavy module', () => {
       'eventsource-parser',
       'ulid',
     ]);
+  });
+});
+
+describe('built, `usage FILE` reads the compact price catalog, not the package', () => {
+  let sandbox: Sandbox;
+  let file: string;
+  beforeAll(async () => {
+    sandbox = await createSandbox();
+    file = path.join(dir, 'anthropic-response.json');
+    await copyFile(path.join(REPO, 'docs/examples/anthropic-response.json'), file);
+  }, 60_000);
+  afterAll(() => sandbox?.close());
+
+  it('loads commander and the two light packages only', async () => {
+    expect(await packagesLoaded([sandbox.main, 'usage', file], [])).toEqual([
+      'commander',
+      'eventsource-parser',
+      'ulid',
+    ]);
+  });
+
+  it('prices as the package does (the source run)', async () => {
+    const cost = async (args: string[]): Promise<unknown> => {
+      const { stdout } = await run(process.execPath, [...args, 'usage', file, '--at', '2026-11-01T00:00:00Z'], {
+        cwd: dir,
+      });
+      return (JSON.parse(stdout) as { cost: unknown }).cost;
+    };
+    const built = await cost([sandbox.main]);
+    expect(built).toEqual({
+      input: 0.000009,
+      cacheRead: 0.0003333,
+      cacheWrite: 0.0015675,
+      output: 0.000495,
+      total: 0.0024048,
+      currency: 'USD',
+    });
+    expect(await cost(['--conditions=tokenledger-source', '--import', TSX, CLI])).toEqual(built);
   });
 });
 
