@@ -155,7 +155,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     createOtlpTraceRoutes(deps, {
       limits,
       access: access(keys.ingest, 'ingest', 'server.ingestKey or server.adminKey'),
-      onEvent: (event) => deps.metrics.observeEvent(event),
+      onEvents: (events) => deps.metrics.observeEvents(events),
       onSpans: (outcomes) => deps.metrics.observeOtlpSpans(outcomes),
       // Spooled, a gateway call's event is on disk before its last byte goes out, so a span that
       // ended was recorded: only recordings in the batch's traces need to reach the store first.

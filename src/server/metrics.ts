@@ -21,6 +21,8 @@ export interface ServerMetrics {
   labelSets(): { admitted: number; max: number; overflowed: number };
   /** Counts one stored event. */
   observeEvent(event: UsageEvent): void;
+  /** Counts stored events: what observeEvent on each does, summed per series first (a batch). */
+  observeEvents(events: readonly UsageEvent[]): void;
   /** Time the gateway itself added to one request, in ms. */
   observeOverhead(route: string, ms: number): void;
   /** What became of the spans of one OTLP export request. */
@@ -54,6 +56,7 @@ export const OTHER = 'other';
 type LabelSet = { provider: string; model: string; agent: string };
 const LABELS = ['provider', 'model', 'agent'] as const;
 const OTHER_SET: LabelSet = { provider: OTHER, model: OTHER, agent: OTHER };
+const OTHER_KEY = JSON.stringify([OTHER, OTHER, OTHER]);
 /** Seconds; LLM calls run from tens of ms to minutes. */
 const CALL_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
@@ -151,26 +154,24 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
   });
 
   let overflowed = 0;
-  const labelsOf = (event: UsageEvent): LabelSet => {
+  const labelsOf = (event: UsageEvent): { labels: LabelSet; key: string } => {
     const labels = { provider: event.provider, model: event.model, agent: event.agent ?? '' };
-    if (labelSets.admit(JSON.stringify([labels.provider, labels.model, labels.agent]))) return labels;
+    const key = JSON.stringify([labels.provider, labels.model, labels.agent]);
+    if (labelSets.admit(key)) return { labels, key };
     overflowed += 1;
     overflow.inc();
-    return OTHER_SET;
+    return { labels: OTHER_SET, key: OTHER_KEY };
   };
 
-  return {
-    registry,
-    observeOtlpSpans(outcomes) {
-      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
-    },
-    labelSets: () => ({ admitted: labelSets.size, max: maxLabelSets, overflowed }),
-    observeEvent(event) {
-      const labels = labelsOf(event);
-      calls.inc({ ...labels, status: event.status });
+  const observeEvents = (events: readonly UsageEvent[]): void => {
+    const sums = new SeriesSums();
+    for (const event of events) {
+      const { labels, key } = labelsOf(event);
+      sums.add(calls, `${key}${event.status}`, () => ({ ...labels, status: event.status }), 1);
       if (event.status === 'error') {
-        const type = event.error?.type ?? 'unknown';
-        errors.inc({ ...labels, type: errorTypes.admit(type) ? type : OTHER });
+        const known = event.error?.type ?? 'unknown';
+        const type = errorTypes.admit(known) ? known : OTHER;
+        sums.add(errors, `${key}${JSON.stringify(type)}`, () => ({ ...labels, type }), 1);
       }
       const usage = event.usage;
       const kinds: [string, number | undefined][] = [
@@ -180,13 +181,51 @@ export function createServerMetrics(options: ServerMetricsOptions = {}): ServerM
         ['cache_write', usage.cacheWriteTokens],
         ['reasoning', usage.reasoningTokens],
       ];
-      for (const [kind, count] of kinds) if (count !== undefined && count > 0) tokens.inc({ ...labels, kind }, count);
-      if (event.cost !== null && event.cost.total > 0) cost.inc(labels, event.cost.total);
+      for (const [kind, count] of kinds)
+        if (count !== undefined && count > 0) sums.add(tokens, `${key}${kind}`, () => ({ ...labels, kind }), count);
+      if (event.cost !== null && event.cost.total > 0) sums.add(cost, key, () => labels, event.cost.total);
       if (event.durationMs !== undefined) duration.observe(labels, event.durationMs / 1000);
       if (event.timeToFirstTokenMs !== undefined) ttft.observe(labels, event.timeToFirstTokenMs / 1000);
+    }
+    sums.apply();
+  };
+
+  return {
+    registry,
+    observeOtlpSpans(outcomes) {
+      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) otlpSpans.inc({ outcome }, count);
     },
+    labelSets: () => ({ admitted: labelSets.size, max: maxLabelSets, overflowed }),
+    observeEvent: (event) => observeEvents([event]),
+    observeEvents,
     observeOverhead(route, ms) {
       overhead.observe({ route }, ms / 1000);
     },
   };
+}
+
+/**
+ * A batch's counter increments per series, each added once: prom-client hashes and checks the
+ * labels on every `inc`, and an event makes up to seven (a 1,000-span OTLP batch: ~5 ms of
+ * the request). Counts are integers, so their sums are exact; a cost series gets the batch's
+ * costs summed in event order, then added.
+ */
+class SeriesSums {
+  readonly #pending = new Map<Counter, Map<string, { labels: Record<string, string>; value: number }>>();
+
+  add(counter: Counter, key: string, labels: () => Record<string, string>, value: number): void {
+    let series = this.#pending.get(counter);
+    if (series === undefined) {
+      series = new Map();
+      this.#pending.set(counter, series);
+    }
+    const entry = series.get(key);
+    if (entry === undefined) series.set(key, { labels: labels(), value });
+    else entry.value += value;
+  }
+
+  apply(): void {
+    for (const [counter, series] of this.#pending)
+      for (const { labels, value } of series.values()) counter.inc(labels, value);
+  }
 }

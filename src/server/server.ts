@@ -262,6 +262,10 @@ function exportingMetrics(metrics: ServerMetrics, otelExport: OtelExport): Serve
       metrics.observeEvent(event);
       otelExport.export(event);
     },
+    observeEvents(events) {
+      metrics.observeEvents(events);
+      for (const event of events) otelExport.export(event);
+    },
     observeOverhead: (route, ms) => metrics.observeOverhead(route, ms),
     observeOtlpSpans: (outcomes) => metrics.observeOtlpSpans(outcomes),
     labelSets: () => metrics.labelSets(),

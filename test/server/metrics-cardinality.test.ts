@@ -119,3 +119,45 @@ describe('30,000 distinct agents', () => {
     );
   });
 });
+
+function costOf(total: number): NonNullable<UsageEvent['cost']> {
+  return {
+    input: total,
+    cacheRead: 0,
+    cacheWrite: 0,
+    output: 0,
+    total,
+    currency: 'USD',
+    totalNanos: total * 1e9,
+    cacheSavings: 0,
+  };
+}
+
+describe('a batch of events (observeEvents, as OTLP and ingest count them)', () => {
+  it('makes the same scrape as counting each event alone, past the label-set limit too', async () => {
+    const events: UsageEvent[] = [];
+    for (let index = 0; index < 40; index++) {
+      const base = event(`agent-${index % 5}`, index % 2 === 0 ? 'gpt-4o-mini' : 'gpt-4o');
+      events.push({
+        ...base,
+        id: `e-${index}`,
+        usage: { ...base.usage, cacheReadTokens: index, reasoningTokens: index % 3 },
+        // Quarters: the batch's sums are exact, so the scrape must be equal to the digit.
+        cost: index % 4 === 0 ? null : costOf(index * 0.25),
+        timeToFirstTokenMs: index * 10,
+        ...(index % 7 === 0 ? { status: 'error' as const, error: { type: `T${index % 2}`, message: 'x' } } : {}),
+      });
+    }
+    const one = createServerMetrics({ defaultMetrics: false, maxLabelSets: 6 });
+    for (const item of events) one.observeEvent(item);
+    const batch = createServerMetrics({ defaultMetrics: false, maxLabelSets: 6 });
+    batch.observeEvents(events.slice(0, 13));
+    batch.observeEvents(events.slice(13));
+    const text = await batch.registry.metrics();
+    expect(text).toBe(await one.registry.metrics());
+    expect(
+      sample(text, 'tokenledger_tokens_total{provider="openai",model="gpt-4o",agent="agent-1",kind="cache_read"}'),
+    ).toBe(1 + 11 + 21 + 31);
+    expect(batch.labelSets()).toEqual(one.labelSets());
+  });
+});

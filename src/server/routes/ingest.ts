@@ -71,7 +71,7 @@ export function createIngestRoutes(deps: ServerDeps, limits: ServerLimits, acces
       throw badRequest(`${where}${first.error.message}`, `${where}${first.error.field ?? 'input'}`);
     }
     const dead = new Set(result.deadLettered.map((letter) => letter.id));
-    for (const event of result.events) if (!dead.has(event.id)) deps.metrics.observeEvent(event);
+    deps.metrics.observeEvents(dead.size === 0 ? result.events : result.events.filter((event) => !dead.has(event.id)));
     const ids = result.events.map((event) => event.id);
     if (result.outcome === 'spooled') return c.json({ ids, recorded: 0, spooled: ids.length }, 202);
     const deadLettered = result.deadLettered.map(({ id, reason }) => ({ id, reason }));

@@ -44,8 +44,8 @@ export interface OtlpRouteOptions {
   limits: ServerLimits;
   /** The ingest key check, as `/v1/usage` has it. */
   access: RequireKeyOptions;
-  /** Told about each event recorded from a span (metrics). */
-  onEvent?: (event: UsageEvent) => void;
+  /** Told about the events recorded from a request's spans (metrics). */
+  onEvents?: (events: readonly UsageEvent[]) => void;
   /**
    * Writes the gateway's pending recordings in these traces, so that a span for a call the
    * gateway just metered finds its event (otlp/gateway-metered.ts).
@@ -133,7 +133,7 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
     } finally {
       pendingSpans -= calls.length;
     }
-    for (const event of recorded) options.onEvent?.(event);
+    if (recorded.length > 0) options.onEvents?.(recorded);
     options.onSpans?.({
       recorded: recorded.length,
       linked,
