@@ -69,6 +69,26 @@ export class Api {
     );
   }
 
+  /**
+   * A download's text (CSV, NDJSON), fetched with the key like every other request: a plain
+   * link could not carry it.
+   */
+  async text(path: string, params: Record<string, string>, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const headers = new Headers();
+    const key = this.key;
+    if (key !== undefined) headers.set('x-tokenledger-key', key);
+    let response: Response;
+    try {
+      response = await fetch(this.url(path, params), { headers, signal: options.signal ?? null, cache: 'no-store' });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'network', 'the server did not answer (is tokenledger serve still running?)');
+    }
+    if (!response.ok)
+      throw new ApiError(response.status, `http_${response.status}`, `${response.status} ${response.statusText}`);
+    return response.text();
+  }
+
   /** `key: null` sends no key even when one is stored. */
   private async send<T>(
     url: string,

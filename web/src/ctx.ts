@@ -16,6 +16,8 @@ export interface Ctx {
   navigate(change: Partial<State>, options?: { replace?: boolean }): void;
   /** Changes the URL without loading again (e.g. a table's sort). */
   remember(change: Partial<State>): void;
+  /** Loads the view again with the same state (a page of calls that keeps its cursor in the view). */
+  reload(): void;
 }
 
 /** A real link (open in new tab works); plain clicks are handled in-page by the router. */

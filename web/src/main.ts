@@ -21,6 +21,7 @@ import {
 } from './state.js';
 import { lockForm, openReadOnlyDialog, openResetDialog } from './ui/admin.js';
 import { Known, filterBar } from './ui/filters.js';
+import { callsView } from './views/calls.js';
 import { compareView } from './views/compare.js';
 import { failuresView } from './views/failures.js';
 import { overviewView } from './views/overview.js';
@@ -29,12 +30,14 @@ import { runsView } from './views/runs.js';
 const VIEW_LABEL: Record<View, string> = {
   overview: 'Overview',
   runs: 'Runs',
+  calls: 'Calls',
   compare: 'Compare',
   failures: 'Failures',
 };
 const RENDER: Record<View, (ctx: Ctx) => Promise<HTMLElement>> = {
   overview: overviewView,
   runs: runsView,
+  calls: callsView,
   compare: compareView,
   failures: failuresView,
 };
@@ -151,7 +154,16 @@ async function load(): Promise<void> {
   const slow = setTimeout(() => {
     if (controller === current) updated.textContent = 'Loading…';
   }, 400);
-  const ctx: Ctx = { api, state, now: Date.now(), signal: current.signal, admin: isAdmin(), navigate, remember };
+  const ctx: Ctx = {
+    api,
+    state,
+    now: Date.now(),
+    signal: current.signal,
+    admin: isAdmin(),
+    navigate,
+    remember,
+    reload: () => void load(),
+  };
   try {
     const view = await RENDER[state.view](ctx);
     if (current.signal.aborted) return;

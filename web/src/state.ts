@@ -4,7 +4,7 @@
  * Defaults are left out of the URL to keep it short.
  */
 
-export const VIEWS = ['overview', 'runs', 'compare', 'failures'] as const;
+export const VIEWS = ['overview', 'runs', 'calls', 'compare', 'failures'] as const;
 export type View = (typeof VIEWS)[number];
 
 export const RANGES = ['15m', '1h', '24h', '7d', '30d', '90d', 'all', 'custom'] as const;
@@ -30,7 +30,7 @@ export type FilterField = (typeof FILTER_FIELDS)[number];
 
 export interface State {
   view: View;
-  /** The run whose report is open (runs view). */
+  /** What is open in the view: a run's report (runs view), a call's detail by its id (calls view). */
   report: string | undefined;
   range: Range;
   /** Custom range bounds, ISO (only with `range: 'custom'`). */

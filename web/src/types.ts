@@ -12,9 +12,14 @@ import type {
   Summary,
   Timeseries,
   UsageEvent,
+  CallDetail,
+  CallsPage,
 } from '../../src/types/index.js';
 
 export type {
+  CallDetail,
+  CallRow,
+  CallSort,
   AgentModelStats,
   AgentStats,
   BreakdownEntry,
@@ -67,3 +72,5 @@ export interface ModelsResponse {
   models: ModelStats[];
 }
 export type BreakdownResponse = Breakdown & { filter: FilterEcho; limit: number };
+export type CallsResponse = CallsPage & { filter: FilterEcho };
+export type CallDetailResponse = CallDetail;
