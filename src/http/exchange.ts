@@ -99,6 +99,8 @@ export interface Exchange {
 
 export interface ExchangeTracker {
   begin(start: ExchangeStart): Exchange;
+  /** Records a call already known whole (a batch item read from its results), on the same path. */
+  record(input: RecordInput): void;
   /** Resolves once every recording started so far has settled. */
   flush(): Promise<void>;
   readonly stats: Readonly<TrackingStats>;
@@ -261,6 +263,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
 
   return {
     begin,
+    record: (input) => record(input),
     flush: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },

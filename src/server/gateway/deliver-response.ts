@@ -13,6 +13,7 @@ import { Transform } from 'node:stream';
 import { type Exchange, isStreamContentType } from '../../http/index.js';
 import type { Cost, RecordInput } from '../../types/index.js';
 import { createIncludeUsageFilter } from '../../usage/index.js';
+import type { BodyTap } from './batch-results.js';
 import { COST_HEADER, COST_HEADER_MAX_BYTES, costHeaderValue } from './cost-header.js';
 
 const DROP_RESPONSE = new Set([
@@ -42,6 +43,8 @@ export interface Delivery {
   priceOf: (input: RecordInput) => Cost | null;
   /** The client sent `TE: trailers`: a stream's cost can follow its last chunk. */
   acceptsTrailers: boolean;
+  /** Sees a 2xx body as it passes (batch-results.ts). */
+  bodyTap?: BodyTap;
 }
 
 /** The stream the client reads: the filter that removes the added usage. */
@@ -96,10 +99,13 @@ export function deliverResponse(delivery: Delivery): void {
     // Registered after pipe's own listener: the client gets each chunk before the meter sees it.
     upstreamResponse.on('data', (chunk: Buffer) => exchange.chunk(chunk));
   }
+  const tap = status >= 200 && status <= 299 ? delivery.bodyTap : undefined;
+  if (tap !== undefined) upstreamResponse.on('data', (chunk: Buffer) => tap.write(chunk));
   const finish = (): void => {
     // The last byte goes out below: what must be settled before the caller holds the whole
     // answer (the call's event) is settled here.
     const recorded = metered ? exchange?.end('done') : undefined;
+    tap?.end();
     if (trailer && recorded !== undefined) {
       const cost = costHeaderValue(delivery.priceOf(recorded));
       if (cost !== undefined) res.addTrailers({ [COST_HEADER]: cost });

@@ -13,6 +13,7 @@ import type { Exchange } from '../../http/index.js';
 import { refusesIncludeUsage } from '../../usage/index.js';
 import type { Logger } from '../../types/index.js';
 import { HttpError } from '../http-error.js';
+import type { BodyTap } from './batch-results.js';
 import { acceptsTrailers } from './cost-header.js';
 import { deliverResponse } from './deliver-response.js';
 import { sendError } from './send-error.js';
@@ -47,6 +48,8 @@ export interface ForwardCall {
    * is called instead of answering the client (nothing has been sent to it yet).
    */
   fallback?: () => void;
+  /** Sees a 2xx answer's body as it passes to the client (a batch's results, batch-results.ts). */
+  bodyTap?: BodyTap;
 }
 
 /**
@@ -200,6 +203,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
           ...(extraHeaders === undefined ? {} : { extraHeaders }),
           priceOf: runtime.priceOf,
           acceptsTrailers: acceptsTrailers(one(req.headers.te)),
+          ...(call.bodyTap === undefined ? {} : { bodyTap: call.bodyTap }),
         });
         metrics.observeOverhead(route.label, overheadMs);
       };

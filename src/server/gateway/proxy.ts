@@ -17,6 +17,7 @@ import { browserRefusal } from '../middleware/browser-guard.js';
 import { type Admission, outcomeOfEvent } from '../../budgets/index.js';
 import { BudgetExceededError } from '../../errors/index.js';
 import { attributionFromHeaders } from './attribution.js';
+import { batchResultsTap } from './batch-results.js';
 import { budgetHeaders, requestedMaxOutputTokens, routeBills, sendBudgetRefusal } from './budget-gate.js';
 import { checkBodyClean, checkProviderAllowed, createGatewayKeyring, scrubGatewayKeyFromUrl } from './client-key.js';
 import { forward } from './forward.js';
@@ -47,7 +48,12 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       checkBodyClean(body, key);
     }
     const { attribution, warnings } = attributionFromHeaders(req.headers, key?.attribution);
-    const { upstream, pathAndQuery, model, warning } = route.target({ body, key, headers: req.headers, url });
+    const { upstream, pathAndQuery, model, warning, batchFile } = route.target({
+      body,
+      key,
+      headers: req.headers,
+      url,
+    });
     if (warning !== undefined) warnings.push(warning);
     if (key !== undefined) checkProviderAllowed(key, upstream);
     // The rest of the call's fallback chain, when one covers it (fallbacks.ts).
@@ -117,6 +123,17 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             })
           : undefined;
         if (exchange === undefined) void admission?.release();
+        // A read is not a call, but a batch's results in it are calls (one event per item).
+        const bodyTap =
+          exchange === undefined && batchFile !== undefined
+            ? batchResultsTap({
+                fileId: batchFile,
+                provider: upstream.provider,
+                attribution,
+                record: (input) => runtime.tracker.record(input),
+                now: Date.now,
+              })
+            : undefined;
         const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
         const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
         forward(
@@ -132,6 +149,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             exchange,
             startedAt,
             extraHeaders: budgetHeaders(admission),
+            ...(bodyTap === undefined ? {} : { bodyTap }),
             ...(next === undefined
               ? {}
               : {

@@ -33,6 +33,8 @@ export const PASSTHROUGH_LABEL = 'openai.passthrough';
 const UNKNOWN_MODEL = 'unknown';
 /** `/./`, `/../` (plain or %-encoded): the upstream URL would resolve them away from `/v1/`. */
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
+/** A file's content: a batch's results when it is a batch's output or error file. */
+const FILE_CONTENT = /^\/v1\/files\/([^/]+)\/content$/;
 const GEMINI_PATH =
   /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 
@@ -94,10 +96,12 @@ export function createGatewayRouter(
   const passthroughRoute = (pathname: string, method: string): GatewayRoute => {
     if (!DOT_SEGMENT.test(pathname)) {
       const route = openaiRoute(PASSTHROUGH_LABEL, pathname.slice('/v1'.length), method);
+      const batchFile = method === 'GET' ? FILE_CONTENT.exec(pathname)?.[1] : undefined;
       return {
         label: PASSTHROUGH_LABEL,
         target(input) {
           const target = route.target(input);
+          if (batchFile !== undefined) return { ...target, batchFile };
           const model = target.model ?? multipartModel(input.body, header(input.headers, 'content-type'));
           if (model !== undefined) return { ...target, model };
           return {

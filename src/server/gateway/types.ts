@@ -75,6 +75,8 @@ export interface GatewayTarget {
   model: string | undefined;
   /** Said on the call's event (a pass-through call that names no model). */
   warning?: string;
+  /** `GET /v1/files/{id}/content`: the file id; a batch's results in it are recorded (batch-results.ts). */
+  batchFile?: string;
 }
 
 export interface TargetInput {

@@ -1,0 +1,23 @@
+/**
+ * Event ids derived from what names a call, not drawn at random: the same call always gets the
+ * same id, so recording it again (an exporter's retry, a batch's results fetched twice) stores
+ * it once, the store ignoring ids it already has. The id is a ULID like every other event id,
+ * sortable by time: its time part is the call's start, its 80 random bits the first 16 bytes of
+ * SHA-256(key), one Crockford base32 digit each.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { encodeTime, ulid } from 'ulid';
+
+/** Digits of a ULID's time part. */
+const TIME_DIGITS = 10;
+
+export function derivedEventId(key: string, startMs: number): string {
+  const digest = createHash('sha256').update(key).digest();
+  let next = 0;
+  // ulid() draws one digit per call: floor(prng() * 32), so a byte / 256 picks its top 5 bits.
+  const random = ulid(1, () => (digest[next++ % digest.length] as number) / 256).slice(TIME_DIGITS);
+  // The time part encoded here: ulid() takes a time of 0 for "now", which would not be the same twice.
+  return `${encodeTime(Math.max(0, Math.floor(startMs)), TIME_DIGITS)}${random}`;
+}
