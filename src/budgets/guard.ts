@@ -52,8 +52,9 @@ export interface CallOutcome {
   /** Input + output tokens billed; `undefined` when unknown (settled at the hold). */
   tokens: number | undefined;
   /**
-   * The usage billed when its output is unknown (a stream cancelled or cut before the
-   * provider's final count): settled to that input plus the output held, at most the hold.
+   * The usage billed when its output is unknown (a stream cut before the provider's final
+   * count; a cancelled one is counted to what was streamed): settled to that input plus the
+   * output held, at most the hold.
    */
   inputOnly?: Usage | undefined;
 }

@@ -2,9 +2,10 @@
  * What a finished call settles to, read from its recorded event: the provider's reported cost
  * when it reports one, else ours.
  * - a success settles to its cost; a success we cannot price settles at the hold (flagged);
- * - a failure with usage (a cancelled or cut stream: its input plus what was streamed) settles
- *   to that usage's cost; when the output count never came (Anthropic and OpenAI send it last),
- *   to the known input plus the output held;
+ * - a failure with usage settles to that usage's cost: a stream the caller cancelled carries its
+ *   input plus what was streamed (the output counted with the tokenizer when the provider's count
+ *   never came: usage/estimate-stream.ts); a stream cut by the network whose output count never
+ *   came (Anthropic and OpenAI send it last) settles to the known input plus the output held;
  * - a failure with no usage that the provider answered with an error status, or that never got
  *   a response, settles to 0 (providers bill neither);
  * - a failure cut mid-body before any usage arrived cannot be known: it settles at the hold.

@@ -24,6 +24,7 @@ import { fetchTransport, nodeTransport, type FetchFunction } from './transport.j
 import type { BatchSource } from './batch.js';
 import { runClientBatch } from './client-batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
+import { partialUsage } from './partial-usage.js';
 import { providerEnvHeaders } from './providers/registry.js';
 import type { ChatMessage, ProviderCall } from './providers/types.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -291,7 +292,7 @@ export function createClient(options: ClientOptions): Client {
           const failedEvent = await record(
             partial === undefined
               ? { ...failed, usageUnavailableReason: 'the call failed' }
-              : withMeteredResult(failed, partial.usage),
+              : withMeteredResult(failed, partialUsage(error, call, partial)),
           );
           outcomes.push(outcomeOfEvent(failedEvent, error instanceof ProviderError && error.status !== undefined));
           throw error;
@@ -321,7 +322,8 @@ export function createClient(options: ClientOptions): Client {
     );
     if (!call.stream && outcome.usage.usage === undefined) {
       // A complete answer without usage (some OpenAI-compatible servers): count it locally and
-      // say so. A stream cut short stays "usage unavailable" (DESIGN.md), never an estimate.
+      // say so. A stream cut short stays "usage unavailable" (DESIGN.md), never an estimate; one
+      // the caller cancelled is counted in partial-usage.ts.
       const messages =
         call.system === undefined ? call.messages : [{ role: 'system', content: call.system }, ...call.messages];
       const estimate = estimateUsage({ model: target.model, messages, output: outcome.text });

@@ -18,7 +18,7 @@ import type {
   UsageResult,
 } from '../types/index.js';
 import { withMeteredResult } from '../ledger/index.js';
-import { estimateStreamUsage } from '../usage/index.js';
+import { cancelledCallOf, estimateCancelledUsage, estimateStreamUsage } from '../usage/index.js';
 import { createDefaultMeter } from './default-meter.js';
 import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
 
@@ -63,6 +63,13 @@ export interface ExchangeStart {
    * chat stream that does, although the whole answer was seen, is estimated with the tokenizer.
    */
   estimateFrom?: Uint8Array;
+  /**
+   * The caller's request body, when a stream the caller cancels must be counted (a budget
+   * settles it): its input plus the answer streamed so far, estimated with the tokenizer where
+   * the provider's count never came. Without it such a stream stays "usage unavailable".
+   * Keeping the answer text costs a parse per event, so only when asked.
+   */
+  countCancelledFrom?: Uint8Array;
   /** The event's id, when the caller names it before the call (the gateway tells its client). */
   id?: string;
   /**
@@ -172,6 +179,7 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
     const hint: FormatHint = { url: start.url, model: start.model, provider: start.provider };
     let finished = false;
     let estimateFrom = start.estimateFrom;
+    const countCancelledFrom = start.countCancelledFrom;
     let meter: UsageMeter | undefined;
     let streaming = false;
     let firstContentAt: number | undefined;
@@ -217,7 +225,9 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
           return false;
         }
         streaming = isStreamContentType(contentType);
-        meter = createMeter(hint, contentType, { collectAnswerText: streaming && estimateFrom !== undefined });
+        meter = createMeter(hint, contentType, {
+          collectAnswerText: streaming && (estimateFrom !== undefined || countCancelledFrom !== undefined),
+        });
         return true;
       },
       chunk(bytes) {
@@ -240,6 +250,12 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         const answer = meter?.answerText;
         if (result.usage === undefined && estimateFrom !== undefined && answer !== undefined)
           result = estimateStreamUsage(result, estimateFrom, answer);
+        const cancelledEarly = outcome === 'cancelled' && streaming && meter?.complete !== true;
+        const streamed = meter?.streamedText;
+        if (cancelledEarly && countCancelledFrom !== undefined && streamed !== undefined) {
+          const call = cancelledCallOf(countCancelledFrom, streamed);
+          if (call !== undefined) result = estimateCancelledUsage(result, call);
+        }
         const timing = {
           durationMs: end - startedAt,
           timeToFirstTokenMs: streaming && firstContentAt !== undefined ? firstContentAt - startedAt : undefined,

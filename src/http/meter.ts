@@ -18,6 +18,8 @@ export interface UsageMeter {
   readonly complete?: boolean;
   /** With `collectAnswerText`: a chat stream's whole answer text, once it was all seen. */
   readonly answerText?: string | undefined;
+  /** With `collectAnswerText`: a chat stream's answer text so far, complete or not. */
+  readonly streamedText?: string | undefined;
 }
 
 export interface UsageMeterOptions {

@@ -1,8 +1,9 @@
 /**
- * The answer an OpenAI-style chat stream carried, as text: what the tokenizer estimate counts
- * when the stream ends without usage (a provider that sends none unasked, asked without the
- * option). Content, reasoning, refusals and tool calls (name and arguments) are counted, as the
- * provider bills them as output.
+ * The answer a chat stream carried, as text: what the tokenizer estimate counts when the stream
+ * ends without usage (a provider that sends none unasked, asked without the option) or when the
+ * caller cancels it before the provider's count (a budget settles to what was streamed).
+ * OpenAI-style chunks: content, reasoning, refusals and tool calls (name and arguments);
+ * Anthropic `content_block_delta`s: text, thinking and tool input JSON. Each is billed as output.
  *
  * @module
  */
@@ -27,6 +28,15 @@ function deltaTexts(delta: Record<string, unknown>, out: string[]): void {
   }
 }
 
+/** The text of an Anthropic `content_block_delta` (`text_delta`, `thinking_delta`, `input_json_delta`). */
+function anthropicDeltaText(delta: Record<string, unknown>): string | undefined {
+  for (const key of ['text', 'thinking', 'partial_json']) {
+    const value = delta[key];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
 /** Collects the answer text of one chat stream. */
 export class ChatStreamText {
   private readonly parts: string[] = [];
@@ -38,13 +48,18 @@ export class ChatStreamText {
   push(event: StreamEventInput): void {
     if (this.overflow || event.data === '[DONE]' || isNotJsonText(event.data)) return;
     const chunk = parseJsonObject(event.data);
-    const choices = chunk?.['choices'];
-    if (!Array.isArray(choices)) return;
     const texts: string[] = [];
-    for (const choice of choices as unknown[]) {
-      if (!isRecord(choice)) continue;
-      if (typeof choice['finish_reason'] === 'string') this.finished = true;
-      if (isRecord(choice['delta'])) deltaTexts(choice['delta'], texts);
+    if (chunk?.['type'] === 'content_block_delta' && isRecord(chunk['delta'])) {
+      const text = anthropicDeltaText(chunk['delta']);
+      if (text !== undefined) texts.push(text);
+    }
+    const choices = chunk?.['choices'];
+    if (Array.isArray(choices)) {
+      for (const choice of choices as unknown[]) {
+        if (!isRecord(choice)) continue;
+        if (typeof choice['finish_reason'] === 'string') this.finished = true;
+        if (isRecord(choice['delta'])) deltaTexts(choice['delta'], texts);
+      }
     }
     for (const text of texts) {
       this.length += text.length;

@@ -60,6 +60,12 @@ export interface StreamMeter {
    * seen (end marker or finish reason); otherwise `undefined`.
    */
   readonly answerText: string | undefined;
+  /**
+   * The answer text streamed so far, complete or not, of a chat stream read with
+   * `collectAnswerText` (OpenAI-style or Anthropic): what a stream the caller cancelled
+   * delivered. `undefined` in other formats or past the text limit.
+   */
+  readonly streamedText: string | undefined;
   /** The format detected (or hinted), once known. */
   readonly format: UsageFormat | undefined;
 }
@@ -169,6 +175,13 @@ class RawStreamMeter implements StreamMeter {
   get answerText(): string | undefined {
     if (this.answer === undefined || this.detectedFormat !== 'openai-chat') return undefined;
     return this.sawEndMarker || this.answer.finished ? this.answer.text() : undefined;
+  }
+
+  get streamedText(): string | undefined {
+    if (this.answer === undefined) return undefined;
+    return this.detectedFormat === 'openai-chat' || this.detectedFormat === 'anthropic'
+      ? this.answer.text()
+      : undefined;
   }
 
   write(chunk: Uint8Array | string): void {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { counterOf, MemoryBudgetCounters, windowSpan, budgetFromConfig } from '#src/budgets/index.js';
 import { BudgetExceededError } from '#src/errors/index.js';
-import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
+import { ONE_TOKEN_WORDS, startMockProvider, type MockProvider, wordChatStream } from '../helpers/mock-provider.js';
 import { makeClient, mockConfig } from './setup.js';
 
 let mock: MockProvider;
@@ -84,5 +84,26 @@ describe('budgets in createClient', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(mock.requests).toHaveLength(3);
     expect(await state()).toEqual({ spent: 0, held: 0 });
+  });
+
+  it('stream: cancelled after 5 words, it settles to its input plus exactly those 5 output tokens', async () => {
+    const { client, events, state } = setup({ capUsd: 1 });
+    // The role chunk and 5 words, then silence.
+    mock.enqueue({ kind: 'stream', events: wordChatStream(ONE_TOKEN_WORDS), stallAfter: 6 });
+    const stream = client.stream(request);
+    let text = '';
+    for await (const piece of stream) {
+      text += piece;
+      if (text === ' one two three four five') break; // leaving the loop cancels the call
+    }
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ status: 'error', error: { type: 'AbortError' }, estimated: true });
+    // Input counted from the messages (3 to prime the reply + 3 for the message + 'user' 1 +
+    // 'hi' 1 = 8), output from the 5 streamed words; gpt-4.1-nano: 100 / 400 nano-dollars a token.
+    expect(events[0]?.usage).toMatchObject({ inputTokens: 8, outputTokens: 5, totalTokens: 13 });
+    expect(events[0]?.cost?.totalNanos).toBe(8 * 100 + 5 * 400);
+    expect(await state()).toEqual({ spent: 8 * 100 + 5 * 400, held: 0 });
   });
 });

@@ -226,6 +226,51 @@ function withEventNames(events: readonly StreamEvent[]): StreamEvent[] {
   });
 }
 
+/** Words of one o200k token each (' one' ... ' twelve'): a stream of them has a known output count. */
+export const ONE_TOKEN_WORDS = [
+  ' one',
+  ' two',
+  ' three',
+  ' four',
+  ' five',
+  ' six',
+  ' seven',
+  ' eight',
+  ' nine',
+  ' ten',
+  ' eleven',
+  ' twelve',
+];
+
+/**
+ * An OpenAI chat stream (gpt-4.1-nano) of `words`, one chunk each, then the finish reason, the
+ * usage chunk (9 prompt tokens) and `[DONE]`: cut it with `stallAfter` to cancel it halfway.
+ */
+export function wordChatStream(words: readonly string[]): StreamEvent[] {
+  const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    event: null,
+    data: {
+      id: 'chatcmpl-words',
+      object: 'chat.completion.chunk',
+      created: 1782955818,
+      model: 'gpt-4.1-nano',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+      usage: null,
+      ...extra,
+    },
+  });
+  return [
+    chunk({ role: 'assistant', content: '' }),
+    ...words.map((word) => chunk({ content: word })),
+    chunk({}, { choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] }),
+    chunk(
+      {},
+      { choices: [], usage: { prompt_tokens: 9, completion_tokens: words.length, total_tokens: 9 + words.length } },
+    ),
+    { event: null, data: '[DONE]' },
+  ];
+}
+
 /** A recorded include_usage chat stream as the API would answer `json` (see MockBehaviour `chat-stream`). */
 export function chatStreamFor(name: string, json: unknown): StreamEvent[] {
   let events = fixtureEvents(name);

@@ -2,7 +2,8 @@
  * Budgets on the gateway, driven by the official SDKs: a call over a cap is refused before it is
  * sent, with a 429 the SDK surfaces with the budget's message and does not retry; every answer
  * names the budget in `x-tokenledger-budget-*` headers; a call settles to its real cost, and a
- * stream the client cancels halfway settles to its input plus what was streamed.
+ * stream the client cancels halfway settles to its input plus what was streamed (the output
+ * counted with the tokenizer, since the provider's count comes last), equal to its event's cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,13 @@ import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#
 import { parseConfig } from '#src/config/index.js';
 import { type RunningServer, startServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
-import { fixtureEvents, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
+import {
+  fixtureEvents,
+  type MockProvider,
+  ONE_TOKEN_WORDS,
+  startMockProvider,
+  wordChatStream,
+} from '../helpers/mock-provider.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-budgets-'));
 const db = join(dir, 'ledger.db');
@@ -22,6 +29,7 @@ const BUDGETS = [
   { name: 'tiny', capUsd: 0.0001, window: 'day', scope: { agent: 'over' } },
   { name: 'ok-daily', capUsd: 1, window: 'day', scope: { agent: 'within' } },
   { name: 'stream-daily', capUsd: 1, window: 'day', scope: { agent: 'streamer' } },
+  { name: 'stream-openai', capUsd: 1, window: 'day', scope: { agent: 'streamer-openai' } },
 ] as const;
 let mock: MockProvider;
 let server: RunningServer;
@@ -124,9 +132,51 @@ describe('gateway budgets with the official openai client', () => {
   });
 });
 
-describe('gateway budgets with the official anthropic client', () => {
-  it('a stream cancelled halfway settles to its input plus what was streamed', async () => {
+/** Polls until the budget holds nothing (the settle follows the cancel), then its state. */
+async function settledStateOf(name: (typeof BUDGETS)[number]['name']) {
+  let state = await stateOf(name);
+  for (let tries = 0; state?.held !== 0 && tries < 100; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    state = await stateOf(name);
+  }
+  return state;
+}
+
+describe('gateway budgets: a stream cancelled halfway settles to its input plus what was streamed', () => {
+  it('openai: aborted after 5 words, the settled spend is the input plus exactly those 5 output tokens', async () => {
+    // The role chunk and 5 words, then silence: the client has read all that was streamed.
+    mock.enqueue({ kind: 'stream', events: wordChatStream(ONE_TOKEN_WORDS), stallAfter: 6 });
+    const client = new OpenAI({
+      apiKey: 'sk-client-1111111111',
+      baseURL: `${server.url}/v1`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-tokenledger-agent': 'streamer-openai' },
+    });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4.1-nano',
+      max_tokens: 1000,
+      stream: true,
+      messages: [{ role: 'user', content: 'a holiday' }],
+    });
+    let text = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (text === ' one two three four five') break; // leaving the loop aborts the request
+    }
+    const state = await settledStateOf('stream-openai');
+    const event = await lastEvent('streamer-openai');
+    expect(event).toMatchObject({ status: 'error', error: { type: 'AbortError' }, estimated: true });
+    // The usage chunk never came: input counted from the messages (3 to prime the reply + 3 for
+    // the message + 'user' 1 + 'a holiday' 2 = 9), output from the 5 streamed words.
+    expect(event?.usage).toMatchObject({ inputTokens: 9, outputTokens: 5, totalTokens: 14 });
+    // gpt-4.1-nano: $0.10 / $0.40 per 1M tokens = 100 / 400 nano-dollars a token.
+    expect(event?.cost?.totalNanos).toBe(9 * 100 + 5 * 400);
+    expect(state).toEqual({ spent: 9 * 100 + 5 * 400, held: 0 });
+  });
+
+  it('anthropic: the input from message_start plus the streamed thinking, counted with the tokenizer', async () => {
     const events = fixtureEvents('anthropic-04-stream-classic');
+    // message_start, a block start, a ping and 9 thinking deltas, then silence.
     mock.enqueue({ kind: 'stream', events, stallAfter: 12 });
     const client = new Anthropic({
       apiKey: 'sk-ant-client-1111',
@@ -140,21 +190,18 @@ describe('gateway budgets with the official anthropic client', () => {
       stream: true,
       messages: [{ role: 'user', content: 'think' }],
     });
-    let seen = 0;
-    for await (const _event of stream) {
-      if (++seen === 10) break; // leaving the loop aborts the request
+    let deltas = 0;
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && ++deltas === 9) break; // leaving the loop aborts the request
     }
-    let state = await stateOf('stream-daily');
-    for (let tries = 0; state?.held !== 0 && tries < 100; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      state = await stateOf('stream-daily');
-    }
+    const state = await settledStateOf('stream-daily');
     const event = await lastEvent('streamer');
-    expect(event).toMatchObject({ status: 'error', error: { type: 'AbortError' } });
-    expect(event?.usage.inputTokens).toBe(42);
-    // The meter has the input (message_start) but not the output count (the last message_delta
-    // never came): the hold settles to that input plus the output it held, never to $0 and
-    // never above the hold. claude-sonnet-4-5: $3 / $15 per 1M.
-    expect(state).toEqual({ spent: 42 * 3 * 1000 + 4000 * 15 * 1000, held: 0 });
+    expect(event).toMatchObject({ status: 'error', error: { type: 'AbortError' }, estimated: true });
+    // The input is the provider's (message_start: 42); the output count (the last
+    // message_delta) never came: the 9 thinking deltas streamed are 53 tokens with o200k (an
+    // approximation for Claude, flagged estimated). claude-sonnet-4-5: $3 / $15 per 1M.
+    expect(event?.usage).toMatchObject({ inputTokens: 42, outputTokens: 53 });
+    expect(event?.cost?.totalNanos).toBe(42 * 3 * 1000 + 53 * 15 * 1000);
+    expect(state).toEqual({ spent: 42 * 3 * 1000 + 53 * 15 * 1000, held: 0 });
   });
 });

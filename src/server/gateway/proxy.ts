@@ -117,6 +117,8 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
               trace: parseTraceparent(one(req.headers['traceparent'])),
               // Not asked for usage: if none comes, it is estimated from this body and the answer.
               estimateFrom: asked === undefined && isChatCompletionsUrl(target.href) ? body : undefined,
+              // Under a budget, a stream the client cancels settles to its input plus what was streamed.
+              countCancelledFrom: admission !== undefined && admission.budgets.length > 0 ? body : undefined,
               ...(admission === undefined
                 ? {}
                 : { onRecorded: (event, answered) => void admission.settle(outcomeOfEvent(event, answered)) }),
