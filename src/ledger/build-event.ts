@@ -6,8 +6,7 @@
 import { ValidationError } from '../errors/index.js';
 import { canonicalProviderId } from '../providers/index.js';
 import type { Pricer } from '../pricing/index.js';
-import { usdToNanos } from '../units/index.js';
-import { isCostMismatch } from '../store/index.js';
+import { isCostMismatch, usdToNanos } from '../units/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
 import {

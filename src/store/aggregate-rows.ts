@@ -38,7 +38,7 @@ export interface PartialSums {
   ttftSumUs: number;
   /** Calls whose event carries warnings. */
   warningCalls: number;
-  /** Calls where our cost and the provider's own disagree (cost-mismatch.ts), and both sums over them. */
+  /** Calls where our cost and the provider's own disagree (units/cost-mismatch.ts), and both sums over them. */
   costMismatchCalls: number;
   costMismatchOursNanos: number;
   costMismatchProviderNanos: number;

@@ -33,7 +33,6 @@ export {
   latencyBin,
   binValueMicros,
 } from './latency-histogram.js';
-export { isCostMismatch, COST_MISMATCH_PERCENT } from './cost-mismatch.js';
 export { isSqliteBusy } from './sqlite.js';
 export { openInWorker, workerEntry } from './worker-client.js';
 export type { Forwarded } from './worker-client.js';

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
+import { bucketStart, DAY_MS, HOUR_MS, isCostMismatch } from '../units/index.js';
 import { emptySums, type PartialSums } from './aggregate-rows.js';
-import { isCostMismatch } from './cost-mismatch.js';
 import type { EventRow } from './row.js';
 
 export interface RollupKey {

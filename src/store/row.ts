@@ -13,10 +13,9 @@
  *
  * @module
  */
-import { usdToNanos } from '../units/index.js';
+import { isCostMismatch, usdToNanos } from '../units/index.js';
 import { ValidationError } from '../errors/index.js';
 import type { Cost, JsonValue, Usage, UsageEvent, UsageIteration } from '../types/index.js';
-import { isCostMismatch } from './cost-mismatch.js';
 import { latencyBin } from './latency-histogram.js';
 
 /** One stored event. Column names match the SQL tables. */
@@ -295,7 +294,7 @@ export function rowToEvent(row: EventRow): UsageEvent {
   if (row.raw_usage !== null) event.rawUsage = JSON.parse(row.raw_usage) as JsonValue;
   if (row.cost_unavailable_reason !== null) event.costUnavailableReason = row.cost_unavailable_reason;
   if (row.provider_cost_nanos !== null) event.providerCost = row.provider_cost_nanos / 1e9;
-  // Derived from the two stored figures, by the one rule (cost-mismatch.ts).
+  // Derived from the two stored figures, by the one rule (units/cost-mismatch.ts).
   if (row.cost_total_nanos !== null && isCostMismatch(row.cost_total_nanos, row.provider_cost_nanos))
     event.providerCostMismatch = { ours: row.cost_total_nanos / 1e9, provider: (row.provider_cost_nanos ?? 0) / 1e9 };
   if (row.duration_us !== null) event.durationMs = row.duration_us / 1000;

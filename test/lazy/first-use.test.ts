@@ -33,18 +33,22 @@ function packageOf(file: string): string | undefined {
   return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 }
 
-/** The packages (not tsx's own) that `node --import tsx ARGS` loads, sorted. Run in `dir`, where no config file is. */
-async function packagesLoaded(
-  args: string[],
-  nodeArgs = ['--conditions=tokenledger-source', '--import', TSX],
-): Promise<string[]> {
+/** The files `node NODE_ARGS ARGS` loads. Run in `dir`, where no config file is. */
+async function filesLoaded(args: string[], nodeArgs: string[]): Promise<string[]> {
   const out = path.join(dir, `trace-${traces++}.txt`);
   await run(process.execPath, [...nodeArgs, '--import', TRACER, ...args], {
     cwd: dir,
     env: { ...process.env, TL_TRACE_LOADS: out },
   });
-  const files = (await readFile(out, 'utf8')).split('\n');
-  const packages = new Set(files.map(packageOf).filter((name) => name !== undefined));
+  return (await readFile(out, 'utf8')).split('\n').filter((file) => file !== '');
+}
+
+/** The packages (not tsx's own) that `node --import tsx ARGS` loads, sorted. */
+async function packagesLoaded(
+  args: string[],
+  nodeArgs = ['--conditions=tokenledger-source', '--import', TSX],
+): Promise<string[]> {
+  const packages = new Set((await filesLoaded(args, nodeArgs)).map(packageOf).filter((name) => name !== undefined));
   return [...packages].filter((name) => !baseline?.has(name)).sort();
 }
 
@@ -93,6 +97,17 @@ describe('built, `usage FILE` reads the compact price catalog, not the package',
       'eventsource-parser',
       'ulid',
     ]);
+  });
+
+  it('runs no store, ledger or server code (the folders of src/ its chunks were bundled from)', async () => {
+    const bundled = (await filesLoaded([sandbox.main, 'usage', file], [])).filter((loaded) =>
+      loaded.startsWith(path.dirname(path.dirname(sandbox.main))),
+    );
+    const folders = new Set<string>();
+    for (const chunk of bundled)
+      for (const [, folder] of (await readFile(chunk, 'utf8')).matchAll(/^\/\/ src\/([a-z-]+)\//gm))
+        folders.add(folder ?? '');
+    expect([...folders].sort()).toEqual(['cli', 'config', 'errors', 'lazy', 'pricing', 'providers', 'units', 'usage']);
   });
 
   it('prices as the package does (the source run)', async () => {

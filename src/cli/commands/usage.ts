@@ -16,8 +16,7 @@ import { reportFailure } from '../command-failure.js';
 import { loadConfig } from '../../config/index.js';
 import { ValidationError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
-import { usdToNanos } from '../../units/index.js';
-import { isCostMismatch } from '../../store/index.js';
+import { isCostMismatch, usdToNanos } from '../../units/index.js';
 import type { Cost, FormatHint, UsageResult } from '../../types/index.js';
 import { meterStream, normalizeResponse } from '../../usage/index.js';
 

@@ -267,7 +267,7 @@ function canonicalProviderStatements(): string[] {
 
 /**
  * Version 9: the rollups count the calls whose cost the provider reported and ours disagrees
- * with by more than 1% (the rule of store/cost-mismatch.ts, frozen here as applied), filled from
+ * with by more than 1% (the rule of units/cost-mismatch.ts, frozen here as applied), filled from
  * the events already stored, which hold both figures.
  */
 function costMismatchStatements(dialect: Dialect): string[] {
