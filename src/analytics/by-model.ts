@@ -4,7 +4,7 @@
  * @module
  */
 import type { Store } from '../store/index.js';
-import type { Filter, ModelStats } from '../types/index.js';
+import type { Filter, ModelStats, UsageStats } from '../types/index.js';
 import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
 
 /**
@@ -16,7 +16,7 @@ import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
  */
 export async function usageByModel(store: Store, filter: Filter = {}): Promise<ModelStats[]> {
   const [rows, pairs] = await Promise.all([
-    store.aggregate({ filter, groupBy: ['model'] }),
+    statsPerModel(store, filter),
     store.aggregate({ filter, groupBy: ['model', 'agent'] }),
   ]);
   const agents = new Map<string, { name: string; firstTime: string | null }[]>();
@@ -28,10 +28,19 @@ export async function usageByModel(store: Store, filter: Filter = {}): Promise<M
     list.push({ name: agent, firstTime: pair.firstTime ?? null });
     agents.set(model, list);
   }
-  const models = rows.map((row) => {
-    const model = row.key.model ?? '';
+  const models = [...rows].map(([model, stats]) => {
     const used = (agents.get(model) ?? []).sort(byFirstUse).map((a) => a.name);
-    return { model, agents: used, ...statsFromRow(row) };
+    return { model, agents: used, ...stats };
   });
   return withCostShares(models).sort(byCost((m) => m.model));
+}
+
+/**
+ * Every model's figures under a filter, from one query grouped by model: what `report --by
+ * model` and `compare` both read, so a model's p50 (and whether it is approximate: the store
+ * decides that per query, by how many values the whole query holds) is the same in both.
+ */
+export async function statsPerModel(store: Store, filter: Filter): Promise<Map<string, UsageStats>> {
+  const rows = await store.aggregate({ filter, groupBy: ['model'] });
+  return new Map(rows.map((row) => [row.key.model ?? '', statsFromRow(row)]));
 }

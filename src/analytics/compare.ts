@@ -6,11 +6,13 @@
 import type { Store } from '../store/index.js';
 import type { Comparison, Filter, ModelComparison } from '../types/index.js';
 import { nanosToUsd } from '../units/index.js';
+import { statsPerModel } from './by-model.js';
 import { ratio, statsFromRow } from './stats.js';
 
 /**
  * Compares `models` over the calls matching `filter` (its own `model`, if any, is replaced by
- * each compared model). Models come back in the order asked for; one with no calls is still
+ * each compared model). The figures of each model are its row of `report --by model` under the
+ * same filter (one query grouped by model), percentiles included. Models come back in the order asked for; one with no calls is still
  * listed with `calls: 0` and `null` figures. Cost figures cover priced calls only:
  * `avgCostPerCall` is cost / priced calls, and `costPer1kOutputTokens` is cost / output
  * tokens of those same priced calls when every call was priced (else over all output tokens,
@@ -20,12 +22,11 @@ import { ratio, statsFromRow } from './stats.js';
  * const { models } = await compare(store, ['gemini-2.5-flash', 'gemini-2.5-pro']);
  */
 export async function compareModels(store: Store, models: readonly string[], filter: Filter = {}): Promise<Comparison> {
-  const rows = await Promise.all(
-    models.map(async (model) => {
-      const [row] = await store.aggregate({ filter: { ...filter, model }, groupBy: [] });
-      return { model, stats: statsFromRow(row) };
-    }),
-  );
+  // The filter's own model gives way to the compared ones (its exclusions still hold).
+  const { model: _model, ...scope } = filter;
+  // One query for every model, as `report --by model` reads them: the same percentiles (see statsPerModel).
+  const perModel = await statsPerModel(store, scope);
+  const rows = models.map((model) => ({ model, stats: perModel.get(model) ?? statsFromRow(undefined) }));
   const entries: ModelComparison[] = rows.map(({ model, stats }) => {
     const priced = stats.calls - stats.unpricedCalls;
     const avgCost = priced === 0 ? null : nanosToUsd(stats.cost.totalNanos) / priced;

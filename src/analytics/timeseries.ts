@@ -1,5 +1,7 @@
 /**
- * Calls, tokens, cost and errors per time bucket.
+ * Calls, tokens, cost, errors (and the error rate) per time bucket; with `percentiles`, latency
+ * and time-to-first-token p50/p95/p99 per bucket too (labelled approximate where the store's
+ * histogram answered).
  *
  * @module
  */
@@ -44,7 +46,12 @@ export async function usageTimeseries(
     const start = Date.parse(row.key.bucket ?? '');
     if (Number.isNaN(start)) continue;
     const stats = statsFromRow(row);
-    byStart.set(start, { start: new Date(start).toISOString(), ...stats, costShare: ratio(row.costNanos, totalNanos) });
+    byStart.set(start, {
+      start: new Date(start).toISOString(),
+      ...stats,
+      costShare: ratio(row.costNanos, totalNanos),
+      errorRate: ratio(row.failures, row.calls),
+    });
   }
   const starts = [...byStart.keys()].sort((a, b) => a - b);
   const step = STEP_MS[interval];
@@ -60,6 +67,7 @@ export async function usageTimeseries(
         start: new Date(start).toISOString(),
         ...emptyStats(),
         costShare: totalNanos === 0 ? null : 0,
+        errorRate: null,
       },
     );
   }

@@ -179,6 +179,8 @@ export interface Comparison {
 export interface TimeseriesBucket extends UsageStats, CostShare {
   /** ISO start of the bucket (UTC). */
   start: string;
+  /** `failures / calls` in 0..1: the error rate over time; `null` in a bucket without calls. */
+  errorRate: number | null;
 }
 
 export interface Timeseries {
