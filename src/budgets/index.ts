@@ -36,6 +36,22 @@ export { inputTokenBound, IMAGE_PART_TOKENS, TOOLS_PROMPT_TOKENS, LARGEST_CONTEX
 export { budgetFromConfig, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_LEASE_MS } from './spec.js';
 export { outcomeOfEvent, combineOutcomes } from './outcome.js';
 export { openBudgetCounters } from './open-counters.js';
-export type { OpenBudgetCountersOptions } from './open-counters.js';
+export type { BudgetCountersStore, OpenBudgetCountersOptions } from './open-counters.js';
 export { budgetStatuses } from './status.js';
 export type { BudgetStatus } from './status.js';
+export { BUDGET_CHANGE_ACTIONS } from './definitions.js';
+export type {
+  AuditQuery,
+  BudgetAuditEntry,
+  BudgetChangeAction,
+  BudgetDefinitionStore,
+  DefinitionWrite,
+  DefinitionWriteOutcome,
+  StoredBudget,
+} from './definitions.js';
+export { openBudgetRegistry, DEFAULT_BUDGET_REFRESH_MS } from './registry.js';
+export type { BudgetEntry, BudgetRegistry, BudgetRegistryOptions } from './registry.js';
+export { createBudgetAdmin } from './admin.js';
+export type { BudgetAdmin, BudgetTopUp } from './admin.js';
+export { budgetStatusView, shownDefinition, windowLabel } from './status-view.js';
+export type { BudgetStatusView } from './status-view.js';

@@ -14,6 +14,15 @@ import {
   type ReserveOutcome,
   type ReserveRequest,
 } from './counters.js';
+import type {
+  AuditQuery,
+  BudgetAuditEntry,
+  BudgetDefinitionStore,
+  DefinitionWrite,
+  DefinitionWriteOutcome,
+  StoredBudget,
+} from './definitions.js';
+import { MemoryBudgetDefinitions } from './memory-definitions.js';
 
 interface HeldLine {
   counter: string;
@@ -22,10 +31,11 @@ interface HeldLine {
   expiresAt: number;
 }
 
-export class MemoryBudgetCounters implements BudgetCounters {
+export class MemoryBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
   private readonly spent = new Map<string, number>();
   private readonly holds = new Map<string, HeldLine[]>();
   private readonly alerts = new Set<string>();
+  private readonly definitions = new MemoryBudgetDefinitions();
   /** counter -> bucket -> refused calls. */
   private readonly refused = new Map<string, Map<number, number>>();
 
@@ -88,6 +98,22 @@ export class MemoryBudgetCounters implements BudgetCounters {
         if (bucket >= window.fromBucket && bucket <= window.bucket) total += n;
       return total;
     });
+  }
+
+  definitionsVersion(): Promise<number> {
+    return this.definitions.definitionsVersion();
+  }
+
+  listDefinitions(): Promise<{ version: number; budgets: StoredBudget[] }> {
+    return this.definitions.listDefinitions();
+  }
+
+  writeDefinition(write: DefinitionWrite): Promise<DefinitionWriteOutcome> {
+    return this.definitions.writeDefinition(write);
+  }
+
+  auditLog(query: AuditQuery): Promise<BudgetAuditEntry[]> {
+    return this.definitions.auditLog(query);
   }
 
   async close(): Promise<void> {}

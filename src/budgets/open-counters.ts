@@ -6,6 +6,7 @@
  */
 import { ConfigError } from '../errors/index.js';
 import type { BudgetCounters } from './counters.js';
+import type { BudgetDefinitionStore } from './definitions.js';
 import { MemoryBudgetCounters } from './memory-counters.js';
 import { PostgresBudgetCounters } from './postgres-counters.js';
 import { RedisBudgetCounters } from './redis-counters.js';
@@ -25,7 +26,10 @@ export interface OpenBudgetCountersOptions {
   sqliteThread?: 'main' | 'worker';
 }
 
-export async function openBudgetCounters(options: OpenBudgetCountersOptions): Promise<BudgetCounters> {
+/** Counters and the budget definitions stored beside them (one connection, one place). */
+export type BudgetCountersStore = BudgetCounters & BudgetDefinitionStore;
+
+export async function openBudgetCounters(options: OpenBudgetCountersOptions): Promise<BudgetCountersStore> {
   if (options.redis !== undefined) return new RedisBudgetCounters({ redis: options.redis });
   const url = options.store.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();

@@ -23,6 +23,21 @@ import {
   type ReserveOutcome,
   type ReserveRequest,
 } from './counters.js';
+import type {
+  AuditQuery,
+  BudgetAuditEntry,
+  BudgetDefinitionStore,
+  DefinitionWrite,
+  DefinitionWriteOutcome,
+  StoredBudget,
+} from './definitions.js';
+import {
+  POSTGRES_DEFINITIONS_DDL,
+  postgresAuditLog,
+  postgresDefinitionsVersion,
+  postgresListDefinitions,
+  postgresWriteDefinition,
+} from './postgres-definitions.js';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS budget_spend (
@@ -127,7 +142,7 @@ export interface PostgresBudgetCountersOptions {
   connectTimeoutMs?: number;
 }
 
-export class PostgresBudgetCounters implements BudgetCounters {
+export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
   private constructor(
     private readonly pool: pg.Pool,
     private readonly where: string,
@@ -145,6 +160,7 @@ export class PostgresBudgetCounters implements BudgetCounters {
       // Processes starting together: one creates, the others wait and find it done.
       await inSchemaSetup(pool, 'tokenledger.budgets', target.schema, async (client) => {
         await client.query(DDL);
+        await client.query(POSTGRES_DEFINITIONS_DDL);
       });
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -238,6 +254,30 @@ export class PostgresBudgetCounters implements BudgetCounters {
       out.push(Number(result.rows[0]?.total ?? 0));
     }
     return out;
+  }
+
+  definitionsVersion(): Promise<number> {
+    return this.guarded('read definitions', () => postgresDefinitionsVersion(this.pool));
+  }
+
+  listDefinitions(): Promise<{ version: number; budgets: StoredBudget[] }> {
+    return this.guarded('read definitions', () => postgresListDefinitions(this.pool));
+  }
+
+  writeDefinition(write: DefinitionWrite): Promise<DefinitionWriteOutcome> {
+    return this.guarded('write a definition', () => postgresWriteDefinition(this.pool, write));
+  }
+
+  auditLog(query: AuditQuery): Promise<BudgetAuditEntry[]> {
+    return this.guarded('read the audit', () => postgresAuditLog(this.pool, query));
+  }
+
+  private async guarded<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.storeError(error, doing);
+    }
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,21 @@ import {
   type ReserveOutcome,
   type ReserveRequest,
 } from './counters.js';
+import type {
+  AuditQuery,
+  BudgetAuditEntry,
+  BudgetDefinitionStore,
+  DefinitionWrite,
+  DefinitionWriteOutcome,
+  StoredBudget,
+} from './definitions.js';
+import {
+  type RedisRunner,
+  redisAuditLog,
+  redisDefinitionsVersion,
+  redisListDefinitions,
+  redisWriteDefinition,
+} from './redis-definitions.js';
 
 // Shared by every script: drops the lapsed holds of one counter (prefix, counter, now).
 const EXPIRE = `
@@ -148,7 +163,7 @@ export interface RedisBudgetCountersOptions {
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 const int = (value: number): string => String(Math.round(value));
 
-export class RedisBudgetCounters implements BudgetCounters {
+export class RedisBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
   private readonly redis: Redis;
   private readonly owned: boolean;
   private readonly prefix: string;
@@ -270,6 +285,28 @@ export class RedisBudgetCounters implements BudgetCounters {
     }
     return out;
   }
+
+  definitionsVersion(): Promise<number> {
+    return redisDefinitionsVersion(this.runner, this.prefix);
+  }
+
+  listDefinitions(): Promise<{ version: number; budgets: StoredBudget[] }> {
+    return redisListDefinitions(this.runner, this.prefix);
+  }
+
+  writeDefinition(write: DefinitionWrite): Promise<DefinitionWriteOutcome> {
+    return redisWriteDefinition(this.runner, this.prefix, write);
+  }
+
+  auditLog(query: AuditQuery): Promise<BudgetAuditEntry[]> {
+    return redisAuditLog(this.runner, this.prefix, query);
+  }
+
+  private readonly runner: RedisRunner = {
+    script: (doing, script, args) => this.run(doing, script, args),
+    get: (doing, key) => this.command(doing, () => this.redis.get(key)),
+    lrange: (doing, key) => this.command(doing, () => this.redis.lrange(key, 0, -1)),
+  };
 
   async close(): Promise<void> {
     if (this.owned) await this.redis.quit().catch(() => undefined);

@@ -7,10 +7,13 @@
  */
 import { openInWorker, workerEntry } from '../store/index.js';
 import type { BudgetCounters } from './counters.js';
+import type { BudgetDefinitionStore } from './definitions.js';
 import type { SqliteBudgetCountersOptions } from './sqlite-counters.js';
 
-export async function openSqliteBudgetCountersThread(options: SqliteBudgetCountersOptions): Promise<BudgetCounters> {
+export async function openSqliteBudgetCountersThread(
+  options: SqliteBudgetCountersOptions,
+): Promise<BudgetCounters & BudgetDefinitionStore> {
   const forwarded = await openInWorker(workerEntry(import.meta.url, 'budgets', 'sqlite-counters-worker'), { options });
-  // Every method of the worker's SqliteBudgetCounters, which implements BudgetCounters, is on `forwarded`.
-  return forwarded as unknown as BudgetCounters;
+  // Every method of the worker's SqliteBudgetCounters (BudgetCounters and BudgetDefinitionStore) is on `forwarded`.
+  return forwarded as unknown as BudgetCounters & BudgetDefinitionStore;
 }

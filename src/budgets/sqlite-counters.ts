@@ -17,6 +17,15 @@ import {
   type ReserveOutcome,
   type ReserveRequest,
 } from './counters.js';
+import type {
+  AuditQuery,
+  BudgetAuditEntry,
+  BudgetDefinitionStore,
+  DefinitionWrite,
+  DefinitionWriteOutcome,
+  StoredBudget,
+} from './definitions.js';
+import { SQLITE_DEFINITIONS_DDL, type SqliteDefinitions, sqliteDefinitions } from './sqlite-definitions.js';
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS budget_spend (
@@ -58,10 +67,11 @@ export interface SqliteBudgetCountersOptions {
   busyTimeoutMs?: number;
 }
 
-export class SqliteBudgetCounters implements BudgetCounters {
+export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
   private readonly reserveTx: (request: ReserveRequest) => ReserveOutcome;
   private readonly settleTx: (reservationId: string, amounts: Readonly<Record<string, number>>) => boolean;
   private readonly statements;
+  private readonly definitions: SqliteDefinitions;
 
   private constructor(
     private readonly db: Database.Database,
@@ -96,6 +106,7 @@ export class SqliteBudgetCounters implements BudgetCounters {
       ),
     };
     this.statements = statements;
+    this.definitions = sqliteDefinitions(db);
     const total = (row: unknown): number => Number((row as { total: number | bigint }).total);
     const reserve = (request: ReserveRequest): ReserveOutcome => {
       statements.purge.run(request.now - LAPSED_HOLD_KEEP_MS);
@@ -137,6 +148,7 @@ export class SqliteBudgetCounters implements BudgetCounters {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(DDL);
+      db.exec(SQLITE_DEFINITIONS_DDL);
       return new SqliteBudgetCounters(db, options.path);
     } catch (error) {
       db?.close();
@@ -185,6 +197,22 @@ export class SqliteBudgetCounters implements BudgetCounters {
         ),
       ),
     );
+  }
+
+  async definitionsVersion(): Promise<number> {
+    return this.run('read definitions', () => this.definitions.version());
+  }
+
+  async listDefinitions(): Promise<{ version: number; budgets: StoredBudget[] }> {
+    return this.run('read definitions', () => this.definitions.list());
+  }
+
+  async writeDefinition(write: DefinitionWrite): Promise<DefinitionWriteOutcome> {
+    return this.run('write a definition', () => this.definitions.write(write));
+  }
+
+  async auditLog(query: AuditQuery): Promise<BudgetAuditEntry[]> {
+    return this.run('read the audit', () => this.definitions.audit(query));
   }
 
   async close(): Promise<void> {

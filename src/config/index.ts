@@ -5,6 +5,7 @@ export type { ModelTarget } from './resolve-model.js';
 export { resolveSecret, envRefName, expandEnv } from './env-ref.js';
 export type { SecretValue } from './env-ref.js';
 export { configFileSchema } from './schema.js';
+export { budgetConfigSchema } from './budget-schema.js';
 export type { ConfigFile, BudgetConfig } from './schema.js';
 export type {
   Config,

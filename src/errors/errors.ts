@@ -220,3 +220,22 @@ export class BudgetUnavailableError extends TokenledgerError {
     this.budget = budget;
   }
 }
+
+/** Why the admin API refused a budget change. */
+export type BudgetAdminRefusal = 'not_found' | 'read_only' | 'exists' | 'not_prepaid' | 'contended';
+
+/**
+ * A budget change the admin API cannot make: no such budget (404), a budget from the config
+ * file (read-only through the API), a name taken, a top-up of a budget that is not prepaid, or
+ * a budget others kept changing while this change was retried (409s).
+ */
+export class BudgetAdminError extends TokenledgerError {
+  readonly reason: BudgetAdminRefusal;
+  readonly budget: string;
+
+  constructor(reason: BudgetAdminRefusal, budget: string, message: string, options: TokenledgerErrorOptions = {}) {
+    super(`budget_${reason}`, message, options);
+    this.reason = reason;
+    this.budget = budget;
+  }
+}

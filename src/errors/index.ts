@@ -12,10 +12,16 @@ export {
   AbortError,
   BudgetExceededError,
   BudgetUnavailableError,
+  BudgetAdminError,
   isRetryableStatus,
   providerErrorFromStatus,
 } from './errors.js';
-export type { TokenledgerErrorOptions, ProviderErrorOptions, BudgetRefusalFacts } from './errors.js';
+export type {
+  TokenledgerErrorOptions,
+  ProviderErrorOptions,
+  BudgetRefusalFacts,
+  BudgetAdminRefusal,
+} from './errors.js';
 export { redactSecrets, redactHeaders, isSecretHeader, REDACTED } from './redact.js';
 export { toWireError, fromWireError } from './wire.js';
 export type { WireError } from './wire.js';

@@ -24,6 +24,7 @@ import { notFound } from './http-error.js';
 import type { RequireKeyOptions } from './middleware/auth.js';
 import { type BrowserGuardOptions, browserGuard } from './middleware/browser-guard.js';
 import { createAnalyticsRoutes } from './routes/analytics.js';
+import { createBudgetRoutes } from './routes/budgets.js';
 import { createDashboardRoutes } from './routes/dashboard.js';
 import { createDeadLetterRoutes } from './routes/dead-letters.js';
 import { createHealthRoutes } from './routes/health.js';
@@ -162,6 +163,17 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
       flushGateway: (traceIds) => recorder.flushTraces?.(traceIds) ?? flushRecordings(),
     }),
   );
+  if (deps.budgets !== undefined && deps.budgetRegistry !== undefined)
+    app.route(
+      '/v1/budgets',
+      createBudgetRoutes({
+        registry: deps.budgetRegistry,
+        counters: deps.budgets.counters,
+        read: access(keys.read, 'read or admin', 'server.readKey or server.adminKey'),
+        admin: access(keys.admin, 'admin', 'server.adminKey'),
+        adminIds: keys.adminIds,
+      }),
+    );
   app.route('/', createDashboardRoutes(deps.dashboardDir));
 
   const flushRecordings = async (): Promise<void> => {
@@ -205,7 +217,7 @@ function openRoutesOf(keys: ServerKeys): string[] {
     ['gateway', keys.gateway],
     ['ingest', keys.ingest],
     ['analytics and /metrics', keys.read],
-    ['reset', keys.admin],
+    ['reset and the budget admin API', keys.admin],
   ];
   return groups.filter(([, roleKeys]) => roleKeys.length === 0).map(([name]) => name);
 }

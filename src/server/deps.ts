@@ -7,7 +7,7 @@
 import type { Config } from '../config/index.js';
 import type { CreateUsageMeter } from '../http/index.js';
 import type { RecordingLedger } from '../ledger/index.js';
-import type { BudgetGuard } from '../budgets/index.js';
+import type { BudgetGuard, BudgetRegistry } from '../budgets/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../types/index.js';
 import type { Binding } from './binding.js';
@@ -146,6 +146,8 @@ export interface ServerDeps {
   dashboardDir?: string;
   /** Where the server listens, and whether `--insecure-open` was given. @default 127.0.0.1, not open */
   binding?: Binding;
-  /** Budgets the gateway enforces before each call (`budgets:` in the config). */
+  /** Budgets the gateway enforces before each call (`budgets:` in the config, and the admin API's). */
   budgets?: BudgetGuard;
+  /** The budgets in force and where the API's are stored: `/v1/budgets` is served with it. */
+  budgetRegistry?: BudgetRegistry;
 }

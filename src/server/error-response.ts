@@ -32,6 +32,13 @@ function statusOf(error: TokenledgerError): number {
       return 429;
     case 'budget_unavailable':
       return 503;
+    case 'budget_not_found':
+      return 404;
+    case 'budget_read_only':
+    case 'budget_exists':
+    case 'budget_not_prepaid':
+    case 'budget_contended':
+      return 409;
     default:
       return 500;
   }

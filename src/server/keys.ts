@@ -17,6 +17,8 @@ import type { GatewayKey } from './gateway/types.js';
 
 export interface ServerKeys {
   admin: string[];
+  /** Each admin key's id, in `admin`'s order: its variable's name (never the key), for audits. */
+  adminIds: string[];
   /** Read keys, and the admin keys (which may read too). */
   read: string[];
   /** Ingest keys, and the admin keys. */
@@ -34,6 +36,11 @@ function required(secret: SecretValue, field: string): string {
 
 function optional(secret: SecretValue | undefined, field: string): string[] {
   return secret === undefined ? [] : [required(secret, field)];
+}
+
+/** A key's id: the variable it is read from, or the config field for a literal. */
+function keyId(ref: string | undefined, field: string): string {
+  return (ref === undefined ? undefined : envRefName(ref)) ?? field;
 }
 
 export function resolveServerKeys(server: ServerConfig): ServerKeys {
@@ -56,6 +63,7 @@ export function resolveServerKeys(server: ServerConfig): ServerKeys {
   });
   return {
     admin,
+    adminIds: admin.map(() => keyId(server.adminKey?.ref, 'server.adminKey')),
     read: [...read, ...admin],
     ingest: [...ingest, ...admin],
     gateway,

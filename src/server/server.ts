@@ -13,11 +13,12 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { pino, type Logger as PinoLogger } from 'pino';
 import {
-  budgetFromConfig,
   type BudgetGuard,
   type BudgetGuardOptions,
+  type BudgetRegistry,
   createBudgetGuard,
   openBudgetCounters,
+  openBudgetRegistry,
 } from '../budgets/index.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { createPricer } from '../pricing/index.js';
@@ -131,21 +132,45 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.limits?.sqliteBusyTimeoutMs ??
     config.server.limits.sqliteBusyTimeoutMs ??
     DEFAULT_LIMITS.sqliteBusyTimeoutMs;
-  const store = await openStore(db, {
-    logger: log,
-    busyTimeoutMs,
-    sqliteThread: 'worker',
-    ...sqliteMaxPageCount(config, options.limits),
-    ...postgresTimeouts(config, options.limits),
-  });
+  const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
+  const signals = {
+    onAlert: createBudgetAlertSink({ logger, registry: serverMetrics.registry, env }),
+    onRefusal: createBudgetRefusalCounter(serverMetrics.registry),
+  };
+  // SQLite: the store's worker thread and the budget counters' start side by side (each start
+  // costs a thread). PostgreSQL: one after the other, since both may create the schema.
+  const sideBySide = !/^postgres(ql)?:/i.test(db.trim());
+  const budgetsOpening = sideBySide ? openBudgets(config, db, logger, signals) : undefined;
+  let store: Store;
+  try {
+    store = await openStore(db, {
+      logger: log,
+      busyTimeoutMs,
+      sqliteThread: 'worker',
+      ...sqliteMaxPageCount(config, options.limits),
+      ...postgresTimeouts(config, options.limits),
+    });
+  } catch (error) {
+    await budgetsOpening?.then(
+      ({ registry, guard }) => {
+        registry.close();
+        return guard.counters.close();
+      },
+      () => undefined,
+    );
+    throw error;
+  }
+  let opened: Awaited<ReturnType<typeof openBudgets>>;
+  try {
+    opened = await (budgetsOpening ?? openBudgets(config, db, logger, signals));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const { guard: budgets, registry: budgetRegistry } = opened;
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
-  const serverMetrics = createServerMetrics({ maxLabelSets: config.server.metrics.maxLabelSets });
-  const budgets = await openBudgets(config, db, logger, {
-    onAlert: createBudgetAlertSink({ logger, registry: serverMetrics.registry, env }),
-    onRefusal: createBudgetRefusalCounter(serverMetrics.registry),
-  });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
   if (config.otel !== undefined)
@@ -162,7 +187,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     limits: options.limits,
     dashboardDir: options.dashboardDir,
     binding: { host, insecureOpen },
-    ...(budgets === undefined ? {} : { budgets }),
+    budgets,
+    budgetRegistry,
   });
   const { limits } = built;
 
@@ -242,7 +268,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
           error: error instanceof Error ? error.message : String(error),
         });
       }
-      await budgets?.counters.close();
+      budgetRegistry.close();
+      await budgets.counters.close();
       await store.close();
       await otelExport?.shutdown();
       log.info({ url }, 'tokenledger stopped');
@@ -292,18 +319,26 @@ async function refuseSelfUpstream(
     );
 }
 
-/** The budget guard over counters beside the ledger (or in Redis), when the config has budgets. */
+/**
+ * The budget guard over counters beside the ledger (or in Redis), always: budgets may come from
+ * the config file or, at any time, from the admin API (stored beside the counters).
+ */
 async function openBudgets(
   config: Config,
   db: string,
   logger: Logger,
   signals: Pick<BudgetGuardOptions, 'onAlert' | 'onRefusal'>,
-): Promise<BudgetGuard | undefined> {
-  if (config.budgets.length === 0) return undefined;
+): Promise<{ guard: BudgetGuard; registry: BudgetRegistry }> {
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
-  const specs = config.budgets.map(budgetFromConfig);
-  const pricer = createPricer({ overrides: config.prices });
-  return createBudgetGuard({ budgets: specs, counters, pricer, logger, ...signals });
+  try {
+    const registry = await openBudgetRegistry({ configBudgets: config.budgets, store: counters, logger });
+    const pricer = createPricer({ overrides: config.prices });
+    const guard = createBudgetGuard({ budgets: registry.specs, counters, pricer, logger, ...signals });
+    return { guard, registry };
+  } catch (error) {
+    await counters.close();
+    throw error;
+  }
 }
 
 function sqliteMaxPageCount(

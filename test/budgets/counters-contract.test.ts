@@ -13,6 +13,7 @@ import {
 } from '#src/budgets/index.js';
 import { dropSchemas, PG_URL, uniqueSchema } from '../store/pg-admin.js';
 import { counterContract } from './counters-contract.js';
+import { definitionsContract } from './definitions-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'budget-counters-'));
 const schema = uniqueSchema('tl_budgets');
@@ -34,3 +35,11 @@ counterContract('sqlite in a worker thread', () =>
 );
 counterContract('postgres', () => PostgresBudgetCounters.open({ url: `${PG_URL}?schema=${schema}` }));
 counterContract('redis', async () => new RedisBudgetCounters({ redis: 'redis://127.0.0.1:6379', prefix }));
+
+definitionsContract('memory', async () => new MemoryBudgetCounters(), { shared: false });
+definitionsContract('sqlite', async () => SqliteBudgetCounters.open({ path: join(dir, 'counters.db') }));
+definitionsContract('sqlite in a worker thread', () =>
+  openBudgetCounters({ store: `sqlite:${join(dir, 'counters-thread.db')}`, sqliteThread: 'worker' }),
+);
+definitionsContract('postgres', () => PostgresBudgetCounters.open({ url: `${PG_URL}?schema=${schema}` }));
+definitionsContract('redis', async () => new RedisBudgetCounters({ redis: 'redis://127.0.0.1:6379', prefix }));

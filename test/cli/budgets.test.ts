@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import {
+  budgetFromConfig,
+  counterOf,
+  createBudgetAdmin,
+  openBudgetRegistry,
+  SqliteBudgetCounters,
+  windowSpan,
+} from '#src/budgets/index.js';
 import { parseConfig } from '#src/config/index.js';
 import { runCli } from './run-cli.js';
 
@@ -78,8 +85,73 @@ describe('tokenledger budgets', () => {
   it('says so when no budget is configured', async () => {
     const configPath = join(dir, 'empty.config.json');
     writeFileSync(configPath, '{}');
-    const result = await runCli(['budgets', '--config', configPath, '--db', 'memory:']);
+    const result = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${join(dir, 'absent.db')}`]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('no budgets configured');
+    expect(result.stderr).toContain(
+      'no budgets (budgets: [...] in the config file, or POST /v1/budgets on the server)',
+    );
+  });
+
+  it('lists the admin API budgets stored beside the counters, and `budgets audit` shows their changes', async () => {
+    const configPath = join(dir, 'api.config.json');
+    writeFileSync(configPath, JSON.stringify({ budgets: [{ name: 'filed', capUsd: 2, window: 'week' }] }));
+    const db = join(dir, 'api.db');
+    const store = SqliteBudgetCounters.open({ path: db });
+    const registry = await openBudgetRegistry({ configBudgets: [], store });
+    const admin = createBudgetAdmin(registry, () => Date.parse('2026-12-01T09:30:00Z'));
+    await admin.create('TL_ADMIN', { name: 'prepaid', capUsd: 10, window: 'lifetime' });
+    await admin.topUp('TL_ADMIN', 'prepaid', { usd: 2.5 });
+    await admin.create('OTHER_ADMIN', {
+      name: 'hooked',
+      capTokens: 5000,
+      window: 'day',
+      alerts: { webhook: 'https://hooks.example/secret-path' },
+    });
+    await admin.setPaused('OTHER_ADMIN', 'hooked', true);
+    registry.close();
+    await store.close();
+
+    const listed = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`, '--json']);
+    expect(listed.code).toBe(0);
+    expect(
+      (JSON.parse(listed.stdout) as Record<string, unknown>[]).map((row) => [
+        row['name'],
+        row['source'],
+        row['cap'],
+        row['paused'],
+      ]),
+    ).toEqual([
+      ['filed', 'config', 2, false],
+      ['hooked', 'api', 5000, true],
+      ['prepaid', 'api', 12.5, false],
+    ]);
+
+    const audit = await runCli(['budgets', 'audit', '--config', configPath, '--db', `sqlite:${db}`]);
+    expect(audit.code).toBe(0);
+    expect(
+      audit.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s{2,}/)),
+    ).toEqual([
+      ['id', 'at', 'actor', 'action', 'budget', 'cap before', 'cap after'],
+      ['4', '2026-12-01T09:30:00Z', 'OTHER_ADMIN', 'pause', 'hooked', '5000 tok', '5000 tok (paused)'],
+      ['3', '2026-12-01T09:30:00Z', 'OTHER_ADMIN', 'create', 'hooked', '-', '5000 tok'],
+      ['2', '2026-12-01T09:30:00Z', 'TL_ADMIN', 'top-up', 'prepaid', '$10', '$12.5'],
+      ['1', '2026-12-01T09:30:00Z', 'TL_ADMIN', 'create', 'prepaid', '-', '$10'],
+    ]);
+    const json = await runCli([
+      'budgets',
+      'audit',
+      '--budget',
+      'hooked',
+      '--json',
+      '--config',
+      configPath,
+      '--db',
+      `sqlite:${db}`,
+    ]);
+    expect(json.stdout).not.toContain('secret-path');
+    expect((JSON.parse(json.stdout) as { action: string }[]).map((entry) => entry.action)).toEqual(['pause', 'create']);
   });
 });

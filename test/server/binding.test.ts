@@ -89,12 +89,17 @@ describe('beyond loopback, each route group needs its key', () => {
     const { server, base } = await serve({}, {}, { insecureOpen: true, logLines: lines });
     expect(server.loopbackOnly).toBe(false);
     expect(server.host).toBe('0.0.0.0');
-    expect(server.openRoutes).toEqual(['gateway', 'ingest', 'analytics and /metrics', 'reset']);
+    expect(server.openRoutes).toEqual([
+      'gateway',
+      'ingest',
+      'analytics and /metrics',
+      'reset and the budget admin API',
+    ]);
     const warning = lines
       .map((line) => JSON.parse(line) as { level: number; msg: string })
       .find((line) => line.level === 40);
     expect(warning?.msg).toBe(
-      '--insecure-open: gateway, ingest, analytics and /metrics, reset served without a key beyond loopback',
+      '--insecure-open: gateway, ingest, analytics and /metrics, reset and the budget admin API served without a key beyond loopback',
     );
     mock.reset();
     expect((await fetch(`${base}/v1/chat/completions`, chat)).status).toBe(200);

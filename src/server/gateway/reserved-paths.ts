@@ -12,6 +12,7 @@
 export const RESERVED_V1_PATHS: readonly string[] = [
   '/v1/usage',
   '/v1/dead-letters',
+  '/v1/budgets',
   '/v1/traces',
   '/v1/metrics',
   '/v1/logs',

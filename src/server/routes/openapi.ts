@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { ServerLimits } from '../deps.js';
+import { budgetPaths, budgetSchemas } from './openapi-budgets.js';
 
 const filterParams = [
   {
@@ -88,6 +89,7 @@ export function openApiDocument(limits: ServerLimits): object {
     },
     components: {
       schemas: {
+        ...budgetSchemas,
         Error: {
           type: 'object',
           required: ['error'],
@@ -367,6 +369,7 @@ export function openApiDocument(limits: ServerLimits): object {
           },
         },
       },
+      ...budgetPaths,
       '/v1/dead-letters': {
         get: {
           summary:
