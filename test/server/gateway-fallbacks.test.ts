@@ -313,6 +313,49 @@ describe('a timeout falls back', () => {
   });
 });
 
+describe('retries come first', () => {
+  it('with server.retry, the first model is retried, then the chain moves on; the attempts count the retries', async () => {
+    const env = { OPENAI_BASE_URL: `${openai.url}/v1`, GROQ_SERVER_KEY: 'gsk-server-2222' };
+    const retrying = await startServer({
+      port: 0,
+      db: 'memory:',
+      env,
+      config: parseConfig(
+        {
+          server: {
+            upstreams: [{ provider: 'groq', baseURL: `${groq.url}/v1`, apiKey: 'env:GROQ_SERVER_KEY' }],
+            fallbacks: [{ chain: CHAIN }],
+            retry: { routes: ['openai.chat'], maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+          },
+        },
+        'inline',
+        env,
+      ),
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      openai.enqueue({ kind: 'status', status: 503, body: 'busy' }, { kind: 'status', status: 503, body: 'busy' });
+      groq.enqueue({ kind: 'json', body: GROQ_ANSWER });
+      const answer = await fetch(`${retrying.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tokenledger-agent': 'fb-retry' },
+        body: JSON.stringify({ model: 'gpt-4.1-nano', messages: [] }),
+      });
+      expect(answer.status).toBe(200);
+      expect(openai.requests).toHaveLength(2);
+      await retrying.app.flushRecordings();
+      const { events } = await retrying.store.events({ filter: { agent: 'fb-retry' }, limit: 5 });
+      const byAttempt = [...events].sort((a, b) => Number(a.tags['attempt']) - Number(b.tags['attempt']));
+      expect(byAttempt.map((event) => [event.provider, event.status, event.attempts])).toEqual([
+        ['openai', 'error', 2],
+        ['groq', 'ok', 1],
+      ]);
+    } finally {
+      await retrying.close();
+    }
+  });
+});
+
 describe('fallback chains checked at start', () => {
   const start = (extra: Record<string, unknown>, env: Record<string, string> = {}) =>
     startServer({
@@ -348,7 +391,7 @@ describe('fallback chains checked at start', () => {
     );
   });
 
-  it('starts with a chain every key using it may reach', async () => {
+  it('starts with a chain every key using it may reach, and each attempt uses the server key of its provider', async () => {
     const running = await start(
       {
         gatewayKeys: [
@@ -356,8 +399,22 @@ describe('fallback chains checked at start', () => {
           { key: 'env:OTHER', providers: ['groq'] },
         ],
       },
-      { CI_KEY: 'tlk-ci-3333333333', OTHER: 'tlk-other-444444444' },
+      { CI_KEY: 'tlk-ci-3333333333', OTHER: 'tlk-other-444444444', OPENAI_API_KEY: 'sk-server-5555' },
     );
-    await running.close();
+    try {
+      openai.enqueue({ kind: 'status', status: 429, body: { error: { message: 'slow' } } });
+      groq.enqueue({ kind: 'json', body: GROQ_ANSWER });
+      const answer = await fetch(`${running.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer tlk-ci-3333333333' },
+        body: JSON.stringify({ model: 'gpt-4.1-nano', messages: [] }),
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-tokenledger-attempt-provider')).toBe('groq');
+      expect(openai.requests[0]?.headers['authorization']).toBe('Bearer sk-server-5555');
+      expect(groq.requests[0]?.headers['authorization']).toBe('Bearer gsk-server-2222');
+    } finally {
+      await running.close();
+    }
   });
 });
