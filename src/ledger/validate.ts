@@ -452,26 +452,32 @@ export function parseTime(value: unknown, field = 'time'): number {
 
 /** JSON kept as given when every key and string is storable text and it nests at most MAX_JSON_DEPTH deep. */
 function checkJson(value: unknown, field: string): JsonValue {
-  const walk = (item: unknown, depth: number): void => {
-    if (depth > MAX_JSON_DEPTH) throw invalid(field, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
-    if (typeof item === 'string') {
-      if (!isStorableText(item)) throw invalid(field, `strings ${TEXT}`);
-    } else if (typeof item === 'number') {
-      if (!Number.isFinite(item)) throw invalid(field, 'numbers must be finite');
-    } else if (Array.isArray(item)) {
-      for (const element of item) walk(element, depth + 1);
-    } else if (typeof item === 'object' && item !== null) {
-      for (const [key, element] of Object.entries(item)) {
-        if (!isStorableText(key)) throw invalid(field, `keys ${TEXT}`);
-        walk(element, depth + 1);
-      }
-    } else if (item !== null && item !== undefined && typeof item !== 'boolean') {
-      // undefined is left out by JSON.stringify (SDK usage objects hold undefined counts).
-      throw invalid(field, 'must be JSON');
-    }
-  };
-  walk(value, 0);
+  walkJson(value, 0, field);
   return value as JsonValue;
+}
+
+/**
+ * checkJson's walk. Module-level, as are the other helpers of a record's checks, rather than
+ * a closure made per record: run from source (tsx keeps function names), each closure made
+ * costs a defineProperty, a few ms a 1,000-event batch.
+ */
+function walkJson(item: unknown, depth: number, field: string): void {
+  if (depth > MAX_JSON_DEPTH) throw invalid(field, `must nest at most ${MAX_JSON_DEPTH} levels deep`);
+  if (typeof item === 'string') {
+    if (!isStorableText(item)) throw invalid(field, `strings ${TEXT}`);
+  } else if (typeof item === 'number') {
+    if (!Number.isFinite(item)) throw invalid(field, 'numbers must be finite');
+  } else if (Array.isArray(item)) {
+    for (const element of item) walkJson(element, depth + 1, field);
+  } else if (typeof item === 'object' && item !== null) {
+    for (const [key, element] of Object.entries(item)) {
+      if (!isStorableText(key)) throw invalid(field, `keys ${TEXT}`);
+      walkJson(element, depth + 1, field);
+    }
+  } else if (item !== null && item !== undefined && typeof item !== 'boolean') {
+    // undefined is left out by JSON.stringify (SDK usage objects hold undefined counts).
+    throw invalid(field, 'must be JSON');
+  }
 }
 
 /** Whether `value` is JSON every store keeps as it is (see checkJson). */
@@ -542,6 +548,18 @@ function checkUsage(counts: UsageCounts): Usage {
   return usage;
 }
 
+/** Refuses a count larger than the count it is a part of. */
+function partOf(
+  where: string,
+  part: number | undefined,
+  whole: number | undefined,
+  field: string,
+  wholeName: string,
+): void {
+  if (part !== undefined && whole !== undefined && part > whole)
+    throw invalid(`${where}.${field}`, `must not exceed ${where}.${wholeName} (it is a part of it)`);
+}
+
 /** One usage object's counts (the call's, or one step's), checked under the name `where`. */
 function checkCounts(counts: StepCounts, where: string): Usage {
   const usage: Usage = {
@@ -558,13 +576,10 @@ function checkCounts(counts: StepCounts, where: string): Usage {
   if (counts.outputAudioTokens != null) usage.outputAudioTokens = counts.outputAudioTokens;
   if (usage.inputTokens !== undefined && usage.outputTokens !== undefined)
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
-  const partOf = (part: number | undefined, whole: number | undefined, field: string, wholeName: string): void => {
-    if (part !== undefined && whole !== undefined && part > whole)
-      throw invalid(`${where}.${field}`, `must not exceed ${where}.${wholeName} (it is a part of it)`);
-  };
-  partOf(usage.cacheReadTokens, usage.inputTokens, 'cacheReadTokens', 'inputTokens');
-  partOf(usage.cacheWriteTokens, usage.inputTokens, 'cacheWriteTokens', 'inputTokens');
+  partOf(where, usage.cacheReadTokens, usage.inputTokens, 'cacheReadTokens', 'inputTokens');
+  partOf(where, usage.cacheWriteTokens, usage.inputTokens, 'cacheWriteTokens', 'inputTokens');
   partOf(
+    where,
     usage.cacheReadTokens === undefined || usage.cacheWriteTokens === undefined
       ? undefined
       : usage.cacheReadTokens + usage.cacheWriteTokens,
@@ -572,10 +587,11 @@ function checkCounts(counts: StepCounts, where: string): Usage {
     'cacheWriteTokens',
     'inputTokens - cacheReadTokens',
   );
-  partOf(usage.reasoningTokens, usage.outputTokens, 'reasoningTokens', 'outputTokens');
-  partOf(usage.inputAudioTokens, usage.inputTokens, 'inputAudioTokens', 'inputTokens');
-  partOf(usage.outputAudioTokens, usage.outputTokens, 'outputAudioTokens', 'outputTokens');
+  partOf(where, usage.reasoningTokens, usage.outputTokens, 'reasoningTokens', 'outputTokens');
+  partOf(where, usage.inputAudioTokens, usage.inputTokens, 'inputAudioTokens', 'inputTokens');
+  partOf(where, usage.outputAudioTokens, usage.outputTokens, 'outputAudioTokens', 'outputTokens');
   partOf(
+    where,
     usage.cacheWrite5mTokens === undefined && usage.cacheWrite1hTokens === undefined
       ? undefined
       : (usage.cacheWrite5mTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0),

@@ -47,7 +47,7 @@ import {
   type SqlReader,
 } from './sql-query.js';
 import { ROLLUP_IN_INSERT_MIN, SqlitePendingRollups } from './sqlite-rollups.js';
-import { insertTagsSql, rebuildTagIndexSql, TAG_ROWS_PER_INSERT, tagRows } from './tag-rows.js';
+import { INSERT_TAG_SQL, rebuildTagIndexSql, tagRows } from './tag-rows.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -172,30 +172,6 @@ function applyMigrations(db: Database.Database): void {
   run.immediate();
 }
 
-/**
- * Inserts tag rows given as one flat list of parameters, TAG_ROWS_PER_INSERT rows per
- * statement: a batch's ~2,000 rows in 20 statements, not 2,000 (each run() crosses into the
- * driver and back). The statement for each row count is prepared once, when first needed.
- */
-function tagInserter(db: Database.Database): (params: readonly (string | number)[]) => void {
-  const statements = new Map<number, Database.Statement>();
-  const statementFor = (rows: number): Database.Statement => {
-    let statement = statements.get(rows);
-    if (statement === undefined) {
-      statement = db.prepare(insertTagsSql(rows));
-      statements.set(rows, statement);
-    }
-    return statement;
-  };
-  const PER_ROW = 4;
-  return (params) => {
-    for (let start = 0; start < params.length; start += TAG_ROWS_PER_INSERT * PER_ROW) {
-      const chunk = params.slice(start, start + TAG_ROWS_PER_INSERT * PER_ROW);
-      statementFor(chunk.length / PER_ROW).run(chunk);
-    }
-  };
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -216,16 +192,14 @@ export class SqliteStore implements Store {
     );
     const pending = new SqlitePendingRollups(db, options.rollupDelayMs ?? 2);
     this.pending = pending;
-    const insertTags = tagInserter(db);
+    const insertTag = db.prepare(INSERT_TAG_SQL);
     const write = db.transaction((rows: EventRow[]): number => {
       const added: EventRow[] = [];
-      const tags: (string | number)[] = [];
       for (const row of rows) {
         if (this.insertEvent.run(rowValues(row)).changes !== 1) continue;
         added.push(row);
-        for (const tag of tagRows(row)) tags.push(...tag);
+        for (const tag of tagRows(row)) insertTag.run(tag);
       }
-      insertTags(tags);
       if (added.length >= ROLLUP_IN_INSERT_MIN) pending.addRows(added);
       else for (const row of added) pending.mark(row.id);
       return added.length;

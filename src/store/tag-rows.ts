@@ -18,13 +18,7 @@ export function tagRows(row: EventRow): [string, string, string, number][] {
   return out;
 }
 
-/** Tag rows per INSERT statement: one statement a batch's worth instead of one a row (400 parameters). */
-export const TAG_ROWS_PER_INSERT = 100;
-
-/** An INSERT of `rows` tag rows (1..TAG_ROWS_PER_INSERT), parameters in tagRows' order, row after row. */
-export function insertTagsSql(rows: number): string {
-  return `INSERT INTO event_tags (event_id, key, value, event_time_ms) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ')}`;
-}
+export const INSERT_TAG_SQL = 'INSERT INTO event_tags (event_id, key, value, event_time_ms) VALUES (?, ?, ?, ?)';
 
 /**
  * Rebuilds the whole tag index from the events' tags (after a bulk load that wrote events

@@ -143,29 +143,40 @@ export function finishUsage(parts: UsageParts, problems: CountProblems): Usage |
   let inputAudio = parts.inputAudioTokens;
   let outputAudio = parts.outputAudioTokens;
 
-  const drop = (field: string, message: string): undefined => distrust(field, message, problems);
-
   if (input !== undefined) {
     if (cacheRead !== undefined && cacheRead > input)
-      cacheRead = drop('cacheReadTokens', `cacheReadTokens ${cacheRead} exceeds inputTokens ${input}`);
+      cacheRead = distrust('cacheReadTokens', `cacheReadTokens ${cacheRead} exceeds inputTokens ${input}`, problems);
     if (cacheWrite !== undefined && cacheWrite > input)
-      cacheWrite = drop('cacheWriteTokens', `cacheWriteTokens ${cacheWrite} exceeds inputTokens ${input}`);
+      cacheWrite = distrust(
+        'cacheWriteTokens',
+        `cacheWriteTokens ${cacheWrite} exceeds inputTokens ${input}`,
+        problems,
+      );
     if (cacheRead !== undefined && cacheWrite !== undefined && cacheRead + cacheWrite > input) {
-      drop(
+      distrust(
         'cacheReadTokens',
         `cacheReadTokens ${cacheRead} + cacheWriteTokens ${cacheWrite} exceed inputTokens ${input}`,
+        problems,
       );
       cacheRead = undefined;
       cacheWrite = undefined;
     }
     if (inputAudio !== undefined && inputAudio > input)
-      inputAudio = drop('inputAudioTokens', `inputAudioTokens ${inputAudio} exceeds inputTokens ${input}`);
+      inputAudio = distrust(
+        'inputAudioTokens',
+        `inputAudioTokens ${inputAudio} exceeds inputTokens ${input}`,
+        problems,
+      );
   }
   if (output !== undefined) {
     if (reasoning !== undefined && reasoning > output)
-      reasoning = drop('reasoningTokens', `reasoningTokens ${reasoning} exceeds outputTokens ${output}`);
+      reasoning = distrust('reasoningTokens', `reasoningTokens ${reasoning} exceeds outputTokens ${output}`, problems);
     if (outputAudio !== undefined && outputAudio > output)
-      outputAudio = drop('outputAudioTokens', `outputAudioTokens ${outputAudio} exceeds outputTokens ${output}`);
+      outputAudio = distrust(
+        'outputAudioTokens',
+        `outputAudioTokens ${outputAudio} exceeds outputTokens ${output}`,
+        problems,
+      );
   }
   if (write5m !== undefined || write1h !== undefined) {
     const split = sumParts(write5m ?? 0, write1h ?? 0);

@@ -38,8 +38,10 @@ export function mapSpanBatch(spans: readonly OtelSpan[]): BatchVerdicts {
 
   const verdicts: BatchVerdicts = { calls: [], rejected: [], skipped: 0, warnings: new Map() };
   const seen = new Set<string>();
+  // One context for the batch (not a closure per span): the mapper hands back the span it asks about.
+  const context = { parentAgent: agentOf };
   for (const span of spans) {
-    const verdict = mapOtelSpan(span, { parentAgent: () => agentOf(span) });
+    const verdict = mapOtelSpan(span, context);
     if (verdict.kind === 'skip') {
       verdicts.skipped++;
       continue;

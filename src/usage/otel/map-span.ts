@@ -33,7 +33,7 @@ export type SpanVerdict = SpanCall | { kind: 'skip'; reason: string } | { kind: 
 
 export interface MapSpanContext {
   /** The agent of the span's nearest ancestor that names one (asked only when the span names none). */
-  parentAgent?: () => string | undefined;
+  parentAgent?: (span: OtelSpan) => string | undefined;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;

@@ -62,13 +62,13 @@ function traceloopAgent(span: OtelSpan): string | undefined {
 
 export function readSpanAttribution(
   span: OtelSpan,
-  parentAgent: (() => string | undefined) | undefined,
+  parentAgent: ((span: OtelSpan) => string | undefined) | undefined,
   warnings: string[],
 ): SpanAttribution {
   const { attributes } = span;
   const resource = span.origin.resource;
   const run = stringAttribute(attributes, 'tokenledger.run') ?? stringAttribute(resource, 'tokenledger.run');
-  const agent = ownAgent(span) ?? parentAgent?.();
+  const agent = ownAgent(span) ?? parentAgent?.(span);
   const tags = new TagSet(warnings);
   const service = stringAttribute(resource, 'service.name');
   if (service !== undefined) tags.add('service', service);

@@ -76,30 +76,41 @@ export function readSpanUsage(
   );
 }
 
+/**
+ * The first of `names` present, read as a count (its raw value kept in `raw`). Not a closure
+ * made per span: run from source (tsx keeps function names), each closure made costs a
+ * defineProperty, and the receiver reads seven counts a span.
+ */
+function keyedCount(
+  attributes: OtelAttributes,
+  names: readonly string[] | undefined,
+  raw: Record<string, string | number | boolean>,
+  problems: CountProblems,
+): Count {
+  if (names === undefined) return undefined;
+  const found = firstPresent(attributes, names);
+  if (found === undefined) return undefined;
+  if (typeof found.value === 'string' || typeof found.value === 'number' || typeof found.value === 'boolean')
+    raw[found.key] = found.value;
+  return readCount(found.value, found.key, problems, undefined);
+}
+
 function readKeyedUsage(attributes: OtelAttributes, keys: KeySet, embedding: boolean): UsageRead {
   const problems = createCountProblems();
   const raw: Record<string, string | number | boolean> = {};
-  const count = (names: readonly string[] | undefined): Count => {
-    if (names === undefined) return undefined;
-    const found = firstPresent(attributes, names);
-    if (found === undefined) return undefined;
-    if (typeof found.value === 'string' || typeof found.value === 'number' || typeof found.value === 'boolean')
-      raw[found.key] = found.value;
-    return readCount(found.value, found.key, problems, undefined);
-  };
-  const input = count(keys.input);
-  let output = count(keys.output);
+  const input = keyedCount(attributes, keys.input, raw, problems);
+  let output = keyedCount(attributes, keys.output, raw, problems);
   if (output === undefined && embedding && input !== undefined) output = 0;
   const parts: UsageParts = {
     inputTokens: input,
     outputTokens: output,
-    cacheReadTokens: count(keys.cacheRead),
-    cacheWriteTokens: count(keys.cacheWrite),
-    reasoningTokens: count(keys.reasoning),
-    reportedTotal: count(keys.total),
+    cacheReadTokens: keyedCount(attributes, keys.cacheRead, raw, problems),
+    cacheWriteTokens: keyedCount(attributes, keys.cacheWrite, raw, problems),
+    reasoningTokens: keyedCount(attributes, keys.reasoning, raw, problems),
+    reportedTotal: keyedCount(attributes, keys.total, raw, problems),
   };
-  const inputAudio = count(keys.inputAudio);
-  const outputAudio = count(keys.outputAudio);
+  const inputAudio = keyedCount(attributes, keys.inputAudio, raw, problems);
+  const outputAudio = keyedCount(attributes, keys.outputAudio, raw, problems);
   if (inputAudio !== undefined) parts.inputAudioTokens = inputAudio;
   if (outputAudio !== undefined) parts.outputAudioTokens = outputAudio;
   return finish(parts, problems, raw);
