@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatDuration } from '../../analytics/index.js';
+import { formatCount, formatDuration } from '../../analytics/index.js';
 import type { BatchProgress } from '../../client/index.js';
 import { createLiveStatus } from '../live-status.js';
 
@@ -14,13 +14,17 @@ export interface ProgressView {
   finish(): void;
 }
 
-/** One status line: `412/1000 done, 3 failed | 38.2/s | ETA 15s | 120,334 tok | $0.0421`. */
+/**
+ * One status line: `412/1000 done, 3 failed | 38.2/s | ETA 15s | 120,334 tok | $0.0421`. The
+ * count is grouped by formatCount, not `toLocaleString`: the first call of that loads ICU's
+ * number formatting (some 10-25 ms), and the first line is drawn as the first answers arrive.
+ */
 export function formatProgress(progress: BatchProgress, skipped = 0): string {
   const rate = progress.elapsedMs > 0 ? (progress.done / progress.elapsedMs) * 1000 : 0;
   const remaining = progress.total === undefined ? undefined : Math.max(0, progress.total - progress.done);
   const eta = remaining === undefined || rate === 0 ? '?' : formatDuration((remaining / rate) * 1000, 0);
   const total = progress.total === undefined ? '' : `/${progress.total}`;
-  const tokens = progress.totalTokens === undefined ? '? tok' : `${progress.totalTokens.toLocaleString('en-US')} tok`;
+  const tokens = progress.totalTokens === undefined ? '? tok' : `${formatCount(progress.totalTokens)} tok`;
   return `${progress.done}${total} done, ${progress.failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''} | ${rate.toFixed(1)}/s | ETA ${eta} | ${tokens} | $${progress.costUsd.toFixed(4)}`;
 }
 

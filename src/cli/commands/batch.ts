@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { reportFailure } from '../command-failure.js';
-import { formatDuration } from '../../analytics/index.js';
+import { formatCount, formatDuration } from '../../analytics/index.js';
 import { createClient, type BatchItemResult, type GenerateRequest } from '../../client/index.js';
 import { loadConfig, resolveModelRef } from '../../config/index.js';
 import { ConfigError, ValidationError } from '../../errors/index.js';
@@ -233,7 +233,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     const tokens =
       s.totalTokens === undefined
         ? 'unknown'
-        : `${s.totalTokens.toLocaleString('en-US')} (in ${(s.inputTokens ?? 0).toLocaleString('en-US')}, out ${(s.outputTokens ?? 0).toLocaleString('en-US')})`;
+        : `${formatCount(s.totalTokens)} (in ${formatCount(s.inputTokens ?? 0)}, out ${formatCount(s.outputTokens ?? 0)})`;
     const closing = [
       `batch ${run}: ${s.total} calls, ${s.successful} ok, ${s.failed} failed (${s.successRate.toFixed(2)}% success), ${malformed} malformed lines, ${skip.size} skipped (already in ${options.out})`,
       `attempts ${s.attempts} | tokens ${tokens} | cost $${s.costUsd.toFixed(6)}${s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} calls without a known price)` : ''} | ${formatDuration(s.durationMs, 1)}, ${s.itemsPerSecond} calls/s`,
