@@ -73,7 +73,9 @@ describe('dashboard over a seeded ledger', () => {
     // The chart arrives after the figures.
     await page.waitForSelector('.chart canvas');
     // One legend entry per model, showing its total over the range until the pointer hovers a bucket.
-    const legend = await page.$$eval('.chart .legend-item', (items) => items.map((item) => item.textContent));
+    const legend = await page.$$eval('section[aria-labelledby="chart-title"] .chart .legend-item', (items) =>
+      items.map((item) => item.textContent),
+    );
     expect(legend).toHaveLength(expected.models.length);
     const pro = expected.models.find((m) => m.model === 'gemini-2.5-pro');
     expect(legend).toContain(`gemini-2.5-pro ${usd(pro?.cost.total)}`);

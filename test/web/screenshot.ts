@@ -77,7 +77,7 @@ try {
   await page.goto(`${server.url}/?refresh=0`);
   await page.waitForSelector('.chart canvas');
   // Hover the chart's middle so the legend shows one bucket's figures.
-  const box = await page.locator('.chart canvas').boundingBox();
+  const box = await page.locator('section[aria-labelledby="chart-title"] .chart canvas').boundingBox();
   if (box !== null) await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.5);
   await page.screenshot({ path: values.out, fullPage: true });
   await browser.close();

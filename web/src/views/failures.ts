@@ -1,5 +1,6 @@
 /**
- * Recent failures: `GET /analytics/events?status=error`, newest first, with their errors
+ * Failures: what went wrong, grouped by error type, HTTP status, model and provider (with
+ * totals and rates, ui/failure-groups.ts), then the recent failures: `GET /analytics/events?status=error`, newest first, with their errors
  * (type, HTTP status, message: the server keeps secrets out of them), 50 at a time.
  */
 import { link, type Ctx } from '../ctx.js';
@@ -7,12 +8,16 @@ import { h, num } from '../dom.js';
 import { duration, grouped, when } from '../format.js';
 import { apiFilter } from '../state.js';
 import type { EventsResponse, UsageEvent } from '../types.js';
+import { failureGroups } from '../ui/failure-groups.js';
 
 const PAGE = '50';
 
 export async function failuresView(ctx: Ctx): Promise<HTMLElement> {
   const params = { ...apiFilter(ctx.state, ctx.now), status: 'error', limit: PAGE };
-  const first = await ctx.api.get<EventsResponse>('/analytics/events', params, { signal: ctx.signal });
+  const [first, groups] = await Promise.all([
+    ctx.api.get<EventsResponse>('/analytics/events', params, { signal: ctx.signal }),
+    failureGroups(ctx),
+  ]);
   const body = h('tbody');
   const more = h('button', { type: 'button', class: 'button', id: 'failures-more' }, 'Load older failures');
   let cursor = first.nextCursor;
@@ -45,6 +50,7 @@ export async function failuresView(ctx: Ctx): Promise<HTMLElement> {
   return h(
     'div',
     { class: 'view' },
+    groups,
     h(
       'section',
       { class: 'panel' },

@@ -1,5 +1,6 @@
 /**
- * Overview: headline figures, cost/tokens/calls over time stacked by model or agent, the
+ * Overview: headline figures, cost/tokens/calls over time stacked by model or agent, latency
+ * p50/p95, time to first token and error rate over time, the
  * per-model and per-agent tables, and the agent x model matrix. The figures paint as soon as
  * `/analytics/tokens` answers; the chart fills in when its time series arrive.
  */
@@ -11,6 +12,7 @@ import type { AgentModelStats, TimeseriesResponse, TokensResponse, UsageStats } 
 import { flagsNotice, headline, noPrice } from '../ui/cards.js';
 import { agentsTable, modelsTable } from '../ui/breakdowns.js';
 import { groupByPanel } from '../ui/group-by.js';
+import { latencyPanel } from '../ui/latency-panel.js';
 
 const NO_AGENT = '(no agent)';
 /** Series drawn one by one; the rest are summed into "other". */
@@ -49,7 +51,8 @@ export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
     { class: 'chart-slot', 'aria-busy': 'true', 'data-key': chartKey },
     previous ?? h('p', { class: 'empty' }, 'Loading…'),
   );
-  void fillChart(ctx, data, chartSlot);
+  const interval = seriesInterval(ctx, data);
+  void fillChart(ctx, data, chartSlot, interval);
 
   return h(
     'div',
@@ -80,6 +83,7 @@ export async function overviewView(ctx: Ctx): Promise<HTMLElement> {
       ),
       chartSlot,
     ),
+    latencyPanel(ctx, interval),
     groupPanel,
     h('section', { class: 'panel' }, h('h2', {}, 'Models'), modelsTable(ctx, data.models)),
     h('section', { class: 'panel' }, h('h2', {}, 'Agents'), agentsTable(ctx, data.agents)),
@@ -182,16 +186,25 @@ function matrix(ctx: Ctx, data: TokensResponse): HTMLElement {
   );
 }
 
+/** The bucket width of the over-time charts: the range asked for, or the calls' own span. */
+function seriesInterval(ctx: Ctx, data: TokensResponse): '1m' | '1h' | '1d' {
+  const { from, to } = bounds(ctx.state, ctx.now);
+  const first = from?.getTime() ?? (data.summary.firstTime === null ? ctx.now : Date.parse(data.summary.firstTime));
+  const last =
+    to?.getTime() ??
+    (ctx.state.range === 'all' && data.summary.lastTime !== null ? Date.parse(data.summary.lastTime) : ctx.now);
+  return intervalFor(last - first);
+}
+
 /** Loads the time series (the total, and one per top model/agent) and draws the chart. */
-async function fillChart(ctx: Ctx, data: TokensResponse, slot: HTMLElement): Promise<void> {
+async function fillChart(
+  ctx: Ctx,
+  data: TokensResponse,
+  slot: HTMLElement,
+  interval: '1m' | '1h' | '1d',
+): Promise<void> {
   const { state, api } = ctx;
   try {
-    const { from, to } = bounds(state, ctx.now);
-    const first = from?.getTime() ?? (data.summary.firstTime === null ? ctx.now : Date.parse(data.summary.firstTime));
-    const last =
-      to?.getTime() ??
-      (state.range === 'all' && data.summary.lastTime !== null ? Date.parse(data.summary.lastTime) : ctx.now);
-    const interval = intervalFor(last - first);
     const groups: { label: string; value: number }[] =
       state.stack === 'model'
         ? data.models.map((m) => ({ label: m.model, value: metricOf(m, state.metric) }))
