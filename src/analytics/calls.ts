@@ -115,7 +115,15 @@ export async function listCalls(store: Store, filter: Filter, options: CallsOpti
 /** How the pricer prices the call today, beside what was stored when it was recorded. */
 function pricingOf(pricer: Pricer, event: UsageEvent): CallPricing {
   const time = new Date(event.time);
-  const result = pricer.price({ provider: event.provider, model: event.model, usage: event.usage, time });
+  // At the tier it was served at (the reserved tag `service_tier`), as it was priced when recorded.
+  const tier = event.tags['service_tier'];
+  const result = pricer.price({
+    provider: event.provider,
+    model: event.model,
+    usage: event.usage,
+    time,
+    ...(tier === undefined ? {} : { tier }),
+  });
   const lookup = pricer.lookup({
     provider: event.provider,
     model: event.model,

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors/index.js';
 import { canonicalProviderId } from '../providers/index.js';
-import type { Pricer } from '../pricing/index.js';
+import { type Pricer, serviceTierName, tierPricing } from '../pricing/index.js';
 import { isCostMismatch, usdToNanos } from '../units/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
@@ -18,6 +18,9 @@ import {
   MAX_USD,
   type ValidInput,
 } from './validate.js';
+
+/** The reserved tag that keeps a call's service tier (standard: absent), so it is stored without a column. */
+export const SERVICE_TIER_TAG = 'service_tier';
 
 export interface BuildContext {
   pricer: Pricer;
@@ -113,10 +116,17 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
   if (input.error !== undefined) event.error = input.error;
   if (input.trace !== undefined) event.trace = input.trace;
 
+  // The tier a response names is the one used (OpenAI may serve `auto` as `default`); only the
+  // caller knows a call came through a batch API (its output lines say `default`).
+  const callerTier = serviceTierName(input.serviceTier);
+  const answered = normalized?.serviceTier;
+  const tier = callerTier === 'batch' || answered === undefined ? callerTier : serviceTierName(answered);
+  if (tier !== undefined) event.tags = { ...tags, [SERVICE_TIER_TAG]: tier };
   if (usage === undefined) {
     event.costUnavailableReason = 'usage unavailable';
   } else {
-    const priced = context.pricer.price({ provider, model, usage, time: new Date(timeMs) });
+    const priced = context.pricer.price({ provider, model, usage, time: new Date(timeMs), tier });
+    if (priced.cost !== null && tier !== undefined) readWarnings.push(tierPricing(tier).warning);
     if (priced.cost === null) event.costUnavailableReason = priced.reason;
     else if (priced.cost.total > MAX_USD) {
       // Counts within bounds at a steep price can still exceed what a row's nano-dollars hold.

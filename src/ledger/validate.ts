@@ -13,6 +13,7 @@
  *   characters, and at most 32 are kept (a note of how many more there were replaces the rest).
  * - trace: W3C trace context ids, `traceId` 32 hex digits and `spanId` 16, neither all zero
  *   (case-insensitive; kept lower-case).
+ * - serviceTier: a tier name, 1..40 letters, digits, `_` or `-`.
  *
  * Every value must also fit what the stores hold, the same on SQLite, PostgreSQL and memory
  * (src/store/migrations/schema.ts), so no store can refuse or alter an event that passed here:
@@ -271,6 +272,12 @@ function buildSchemas(z: typeof Zod.z) {
         ),
       ),
       trace: nullish(traceRule),
+      serviceTier: nullish(
+        rule(
+          z.string({ error: TIER_ERROR }).regex(TIER_NAME, { error: TIER_ERROR }),
+          (value) => typeof value === 'string' && TIER_NAME.test(value),
+        ),
+      ),
     },
     'must be an object',
   );
@@ -284,6 +291,9 @@ function buildSchemas(z: typeof Zod.z) {
 }
 
 const ZEROS = /^0+$/;
+/** A service tier's name (`flex`, `priority`, `batch`, `default`...): what the tag `service_tier` keeps. */
+const TIER_NAME = /^[A-Za-z0-9_-]{1,40}$/;
+const TIER_ERROR = 'must be a service tier name (flex, priority, batch...): 1 to 40 letters, digits, _ or -';
 
 let schemas: ReturnType<typeof buildSchemas> | undefined;
 
@@ -325,6 +335,7 @@ export interface ValidInput {
   /** Deduplicated and bounded; empty when none. */
   warnings: string[];
   trace: TraceContext | undefined;
+  serviceTier: string | undefined;
 }
 
 /** Checks one record input; throws `ValidationError` naming the first bad field. */
@@ -382,6 +393,7 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
       value.trace === undefined || value.trace === null
         ? undefined
         : { traceId: value.trace.traceId.toLowerCase(), spanId: value.trace.spanId.toLowerCase() },
+    serviceTier: value.serviceTier ?? undefined,
   };
 }
 

@@ -12,3 +12,5 @@ export type {
   PriceTier,
   PriceSource,
 } from './types.js';
+export { serviceTierName, tierPricing } from './service-tier.js';
+export type { TierPricing } from './service-tier.js';

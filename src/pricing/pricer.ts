@@ -25,6 +25,7 @@ import { DEEPSEEK_PRICES } from './deepseek.js';
 import { addCosts, parseIsoTime } from '../units/index.js';
 import { sheetFromOverride } from './overrides.js';
 import { activeAt, catalogSheetAt, resolvePrice, type Resolution } from './resolve.js';
+import { scalePrices, serviceTierName, tierPricing } from './service-tier.js';
 import type {
   LookupInput,
   PriceInput,
@@ -201,6 +202,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
         source = sourceOf(active, sheet);
       }
       if (active.kind === 'unknown') return { cost: null, reason: active.reason };
+      const tier = serviceTierName(input.tier);
+      if (tier !== undefined) prices = scalePrices(prices, tierPricing(tier).factor);
       const outcome = computeCost(input.usage, prices);
       if (outcome.cost === null) return outcome;
       return { cost: outcome.cost, source, modelId: active.modelId };

@@ -109,6 +109,8 @@ export interface PriceInput {
   usage: Usage;
   /** The event's time: prices change over time (dated changes, DeepSeek's time-of-day prices). */
   time?: Date;
+  /** The service tier the call was served at (`flex`, `priority`, `batch`); standard when absent (see service-tier.ts). */
+  tier?: string;
 }
 
 /** What `lookup` takes. */

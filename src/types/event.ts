@@ -127,4 +127,10 @@ export interface RecordInput extends Attribution {
   warnings?: string[];
   /** The OpenTelemetry trace the call belongs to (hex ids, any case). */
   trace?: TraceContext;
+  /**
+   * The service tier the call was served at: `flex`, `priority`, or `batch` for a call made
+   * through a batch API (priced at that tier; kept as the reserved tag `service_tier`). A
+   * response naming its tier wins, except over `batch`, which only the caller knows.
+   */
+  serviceTier?: string;
 }

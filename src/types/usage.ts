@@ -89,6 +89,8 @@ export interface UsageResult {
   warnings: string[];
   /** When the body (or the stream's first event) says the answer was made, ISO; absent when it does not say. */
   createdAt?: string;
+  /** The service tier the body says it was served at (`service_tier`: `default`, `flex`, `priority`, `batch`...), as given. */
+  serviceTier?: string;
 }
 
 /** A hint that sharpens format detection. */

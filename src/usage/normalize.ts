@@ -16,6 +16,7 @@ import { normalizeOllamaUsage } from './ollama.js';
 import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from './openai-chat.js';
 import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
 import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
+import { serviceTierOf } from './service-tier.js';
 import { createStreamAccumulator } from './stream-accumulator.js';
 import { meterStream } from './stream-meter.js';
 import { readUsageObject } from './usage-object.js';
@@ -196,6 +197,8 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
     const result = toUsageResult(readResponseUsage(value, format, hint), format, provider);
     const createdAt = createdAtOf(value);
     if (createdAt !== undefined) result.createdAt = createdAt;
+    const serviceTier = serviceTierOf(value);
+    if (serviceTier !== undefined) result.serviceTier = serviceTier;
     return result;
   } catch (error) {
     // Defensive: a getter or proxy in a caller's object could throw; metering stays fail-open.

@@ -97,8 +97,8 @@ describe('batch results fetched through the gateway', () => {
     expect(
       twice.map((event) => [event.tags['custom_id'], event.status, event.usage.totalTokens, event.cost?.totalNanos]),
     ).toEqual([
-      ['request-1', 'ok', 24, 3_000],
-      ['request-2', 'ok', 1_100, 140_000],
+      ['request-1', 'ok', 24, 1_500],
+      ['request-2', 'ok', 1_100, 70_000],
       ['request-3', 'error', undefined, undefined],
     ]);
     expect(twice[0]).toMatchObject({
@@ -107,7 +107,8 @@ describe('batch results fetched through the gateway', () => {
       agent: 'batcher',
       run: 'nightly',
       time: new Date(1_764_590_000_000).toISOString(),
-      tags: { batch_file: 'file-out1', custom_id: 'request-1' },
+      // Batch API calls: half the standard price (3,000 nanos for request-1), flagged as derived.
+      tags: { batch_file: 'file-out1', custom_id: 'request-1', service_tier: 'batch' },
     });
     expect(twice[2]).toMatchObject({ error: { type: 'ProviderError', status: 400 } });
   });

@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { reportFailure } from '../command-failure.js';
 import { loadConfig } from '../../config/index.js';
 import { ValidationError } from '../../errors/index.js';
-import { createPricer } from '../../pricing/index.js';
+import { createPricer, serviceTierName, tierPricing } from '../../pricing/index.js';
 import { isCostMismatch, usdToNanos } from '../../units/index.js';
 import type { Cost, FormatHint, UsageResult } from '../../types/index.js';
 import { meterStream, normalizeResponse } from '../../usage/index.js';
@@ -62,13 +62,17 @@ async function price(result: UsageResult, options: UsageOptions): Promise<Priced
   if (model === undefined)
     return { cost: null, costUnavailableReason: 'the input names no model; pass --model', pricedAt };
   const config = await loadConfig(options.config === undefined ? {} : { path: options.config });
+  const tier = serviceTierName(result.serviceTier);
   const priced = createPricer({ overrides: config.prices }).price({
     provider: result.provider ?? options.provider,
     model,
     usage: result.usage,
     time,
+    ...(tier === undefined ? {} : { tier }),
   });
   if (priced.cost === null) return { cost: null, costUnavailableReason: priced.reason, pricedAt };
+  // Priced at the tier the answer names, flagged as an event would be.
+  if (tier !== undefined) result.warnings.push(tierPricing(tier).warning);
   const { input, cacheRead, cacheWrite, output, total, currency } = priced.cost;
   const shown: Priced = { cost: { input, cacheRead, cacheWrite, output, total, currency }, pricedAt };
   const reported = result.providerCost;

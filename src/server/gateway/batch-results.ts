@@ -85,6 +85,8 @@ function itemInput(item: BatchOutputItem, options: BatchResultsOptions): RecordI
     time: item.createdMs ?? options.now(),
     provider: options.provider,
     model: typeof model === 'string' ? model : 'unknown',
+    // Batch API calls are billed at the batch price; the item's body says `default`.
+    serviceTier: 'batch',
   };
   const status = item.statusCode;
   if (status !== undefined && status >= 200 && status <= 299) {
