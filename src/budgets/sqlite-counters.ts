@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
 import { loadSqlite } from '../lazy/index.js';
+import { missingSqliteBinding } from '../store/index.js';
 import {
   LAPSED_HOLD_KEEP_MS,
   type BudgetCounters,
@@ -229,6 +230,8 @@ export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionSto
 }
 
 function storeError(error: unknown, path: string, doing: string): StoreError {
+  const missing = missingSqliteBinding(error);
+  if (missing !== undefined) return missing;
   const code = (error as { code?: unknown }).code;
   const busy = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
   return new StoreError(

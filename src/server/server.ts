@@ -141,6 +141,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // costs a thread). PostgreSQL: one after the other, since both may create the schema.
   const sideBySide = !/^postgres(ql)?:/i.test(db.trim());
   const budgetsOpening = sideBySide ? openBudgets(config, db, logger, signals) : undefined;
+  // Handled below, after the store's open; marked handled now so that a failure that comes first
+  // (no SQLite binding) is not an unhandled rejection that kills the process unreported.
+  budgetsOpening?.catch(() => undefined);
   let store: Store;
   try {
     store = await openStore(db, {

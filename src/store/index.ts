@@ -33,7 +33,7 @@ export {
   latencyBin,
   binValueMicros,
 } from './latency-histogram.js';
-export { isSqliteBusy } from './sqlite.js';
+export { isSqliteBusy, missingSqliteBinding } from './sqlite.js';
 export { openInWorker, workerEntry } from './worker-client.js';
 export type { Forwarded } from './worker-client.js';
 export { hostInWorker } from './worker-host.js';

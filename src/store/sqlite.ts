@@ -105,17 +105,26 @@ export function isSqliteBusy(error: unknown): boolean {
  */
 const MISSING_BINDING = /Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/;
 
+/**
+ * The StoreError that says what to do when better-sqlite3 cannot load its binding, or undefined
+ * for any other error. Every SQLite opener (the store, the budget counters) answers with it.
+ */
+export function missingSqliteBinding(error: unknown): StoreError | undefined {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (!MISSING_BINDING.test(detail)) return undefined;
+  return new StoreError(
+    'SQLite is unavailable: the native binding of better-sqlite3 is missing or was built for another Node.js ' +
+      '(installed with --ignore-scripts?). Run `npm rebuild better-sqlite3`, or use a postgres:// or memory: store.',
+    { cause: error, retryable: false },
+  );
+}
+
 /** Maps a driver error to a StoreError that names the file and says whether to retry. */
 function toStoreError(error: unknown, path: string, doing: string): StoreError {
   const code = sqliteCode(error) ?? '';
   const detail = error instanceof Error ? error.message : String(error);
-  if (MISSING_BINDING.test(detail)) {
-    return new StoreError(
-      'SQLite is unavailable: the native binding of better-sqlite3 is missing or was built for another Node.js ' +
-        '(installed with --ignore-scripts?). Run `npm rebuild better-sqlite3`, or use a postgres:// or memory: store.',
-      { cause: error, retryable: false },
-    );
-  }
+  const missing = missingSqliteBinding(error);
+  if (missing !== undefined) return missing;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new StoreError(`not a tokenledger SQLite database: ${path} (${detail})`, { cause: error, retryable: false });
   }
