@@ -15,6 +15,7 @@ import type { BudgetCounters, CounterState, ReserveLine, ReserveOutcome } from '
 import { type BudgetAlert, claimDueAlerts } from './alerts.js';
 import { holdFor, type Hold } from './hold.js';
 import { inputTokenBound } from './input-bound.js';
+import { ObservedOutput } from './observed-output.js';
 import { applicableBudgets, type BudgetCall } from './scope.js';
 import { counterOf, windowSpan, type WindowSpan } from './window.js';
 
@@ -30,6 +31,14 @@ export interface BudgetGuardOptions {
   onAlert?: (alert: BudgetAlert, budget: BudgetSpec) => void;
   /** Told each call a budget refused (the first budget that could not take it). */
   onRefusal?: (budget: BudgetSpec) => void;
+  /**
+   * Told each call that settled above its hold on a budget (an adaptive hold outrun, or a call
+   * without `max_tokens` that outran the default): by how much, and how far the window's settled
+   * spend now is above the cap (0 when within it). Amounts in the budget's unit.
+   */
+  onAboveHold?: (budget: BudgetSpec, excess: { aboveHold: number; overCap: number }) => void;
+  /** The output adaptive budgets observed (observed-output.ts). @default a new one for this guard */
+  observedOutput?: ObservedOutput;
 }
 
 /** What `admit` needs to know of a call before it is sent. */
@@ -57,6 +66,8 @@ export interface CallOutcome {
    * output held, at most the hold.
    */
   inputOnly?: Usage | undefined;
+  /** The output tokens of a call that completed: what adaptive budgets learn their holds from. */
+  completedOutput?: number | undefined;
 }
 
 /** One budget's view of an admitted call. */
@@ -79,8 +90,10 @@ export interface SettleReport {
   atHold: string[];
   /** Budgets settled to the known input plus the held output (the output count never came). */
   outputUnknown: string[];
-  /** Budgets whose real amount came out above the hold (a call with no output cap outran the default). */
+  /** Budgets whose real amount came out above the hold (an adaptive hold outrun, or a call with no output cap that outran the default). */
   overshoot: string[];
+  /** By how much each of those settled above its hold, in the budget's unit. */
+  aboveHold: Record<string, number>;
 }
 
 export interface Admission {
@@ -96,11 +109,13 @@ export interface Admission {
 export interface BudgetGuard {
   admit(input: AdmitInput): Promise<Admission>;
   readonly counters: BudgetCounters;
+  readonly observedOutput: ObservedOutput;
 }
 
 export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
   const now = options.now ?? Date.now;
   const { counters, pricer } = options;
+  const observed = options.observedOutput ?? new ObservedOutput();
   const budgetsNow = typeof options.budgets === 'function' ? options.budgets : () => options.budgets as BudgetSpec[];
 
   /** Each applicable budget with its window now and the call's worst case on it. */
@@ -121,7 +136,12 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     };
     return applying.map((budget): Planned => {
       const span = windowSpan(budget.window, at);
-      return { budget, span, counter: counterOf(budget), hold: holdFor(pricer, holdInput, budget) };
+      const { mode } = budget;
+      const learned =
+        mode?.kind === 'adaptive' && model !== undefined
+          ? observed.held(budget.name, model, mode.percentile, mode.minObservations)
+          : undefined;
+      return { budget, span, counter: counterOf(budget), hold: holdFor(pricer, holdInput, budget, learned) };
     });
   }
 
@@ -198,14 +218,21 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     return error;
   }
 
-  /** After a settle: the thresholds the new spend reached, each claimed once, told to onAlert. */
-  async function sendDueAlerts(budgets: readonly AdmittedBudget[]): Promise<void> {
-    const alerting = budgets.filter((entry) => (entry.budget.alerts?.thresholds.length ?? 0) > 0);
-    if (alerting.length === 0 || options.onAlert === undefined) return;
+  /**
+   * After a settle, from one read of the new spend: the alert thresholds it reached, each
+   * claimed once, told to onAlert; and for budgets settled above their hold, onAboveHold.
+   */
+  async function afterSettle(budgets: readonly AdmittedBudget[], report: SettleReport): Promise<void> {
+    const alerting = (entry: AdmittedBudget) =>
+      options.onAlert !== undefined && (entry.budget.alerts?.thresholds.length ?? 0) > 0;
+    const above = (entry: AdmittedBudget) =>
+      options.onAboveHold !== undefined && report.aboveHold[entry.budget.name] !== undefined;
+    const reading = budgets.filter((entry) => alerting(entry) || above(entry));
+    if (reading.length === 0) return;
     const at = now();
     try {
       const states = await counters.state(
-        alerting.map(({ counter, span }) => ({
+        reading.map(({ counter, span }) => ({
           counter,
           bucket: span.bucket,
           fromBucket: span.fromBucket,
@@ -213,13 +240,17 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
         })),
         at,
       );
-      for (const [index, entry] of alerting.entries()) {
+      for (const [index, entry] of reading.entries()) {
         const spent = states[index]?.spent ?? 0;
+        const aboveHold = report.aboveHold[entry.budget.name];
+        if (above(entry) && aboveHold !== undefined)
+          options.onAboveHold?.(entry.budget, { aboveHold, overCap: Math.max(0, spent - entry.budget.cap) });
+        if (!alerting(entry)) continue;
         for (const alert of await claimDueAlerts(counters, entry.budget, entry.counter, entry.span, spent, at))
-          options.onAlert(alert, entry.budget);
+          options.onAlert?.(alert, entry.budget);
       }
     } catch (error) {
-      // An alert is advice: a store that cannot answer now must not fail the settle it follows.
+      // Alerts and reports are advice: a store that cannot answer now must not fail the settle they follow.
       options.logger?.warn('budget alerts could not be checked', { error: (error as Error).message });
     }
   }
@@ -250,7 +281,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     let done: Promise<SettleReport> | undefined;
     async function settleOnce(outcome: CallOutcome): Promise<SettleReport> {
       if (timer !== undefined) clearInterval(timer);
-      const report: SettleReport = { settled: false, atHold: [], outputUnknown: [], overshoot: [] };
+      const report: SettleReport = { settled: false, atHold: [], outputUnknown: [], overshoot: [], aboveHold: {} };
       const amounts: Record<string, number> = {};
       for (const entry of budgets) {
         const heldAmount = entry.hold.amount ?? 0;
@@ -261,14 +292,20 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
         }
         // Unknown real amount (an unpriced success): the hold stands, never $0.
         if (real === undefined) report.atHold.push(entry.budget.name);
-        else if (real > heldAmount) report.overshoot.push(entry.budget.name);
+        else if (real > heldAmount) {
+          report.overshoot.push(entry.budget.name);
+          report.aboveHold[entry.budget.name] = real - heldAmount;
+        }
         amounts[entry.counter] = real ?? heldAmount;
+        const model = setup.call.model;
+        if (entry.budget.mode?.kind === 'adaptive' && outcome.completedOutput !== undefined && model !== undefined)
+          observed.observe(entry.budget.name, model, outcome.completedOutput);
       }
       if (setup.held !== true) return report;
       report.settled = await counters.settle(reservationId, amounts);
       if (report.overshoot.length > 0)
         options.logger?.warn('budget settled above its hold', { budgets: report.overshoot });
-      if (report.settled) await sendDueAlerts(budgets);
+      if (report.settled) await afterSettle(budgets, report);
       return report;
     }
     return {
@@ -286,7 +323,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
     };
   }
 
-  return { admit, counters };
+  return { admit, counters, observedOutput: observed };
 }
 
 interface Planned {

@@ -23,12 +23,15 @@ export interface HoldInput {
   time?: Date | undefined;
 }
 
-/** A call's worst case for one budget, in the budget's unit. */
+/** What one call holds on one budget, in the budget's unit. */
 export interface Hold {
   inputTokens: number;
+  /** Output tokens held: the worst case, or an adaptive budget's observed percentile. */
   outputTokens: number;
   /** The amount held: nano-dollars or tokens. `undefined` when a USD worst case cannot be priced. */
   amount: number | undefined;
+  /** The worst case (== `amount` unless an adaptive budget holds less): `worst - amount` is what the call may settle above its hold. */
+  worstAmount: number | undefined;
   /** True when a USD amount is the budget's per-call hold for unpriced models. */
   unpriced: boolean;
 }
@@ -89,21 +92,35 @@ export function worstCaseNanos(
   return worst;
 }
 
-/** The hold of one call on one budget. */
-export function holdFor(pricer: Pricer, input: HoldInput, budget: BudgetSpec): Hold {
-  if (!input.bills) return { inputTokens: 0, outputTokens: 0, amount: 0, unpriced: false };
-  const outputTokens = outputTokenBound(input, budget);
+/**
+ * The hold of one call on one budget: its worst case, or for an adaptive budget that has
+ * observed the model (`observedOutput`, its percentile), the input bound plus that output,
+ * priced the same way; never above the worst case.
+ */
+export function holdFor(pricer: Pricer, input: HoldInput, budget: BudgetSpec, observedOutput?: number): Hold {
+  if (!input.bills) return { inputTokens: 0, outputTokens: 0, amount: 0, worstAmount: 0, unpriced: false };
+  const worstOutput = outputTokenBound(input, budget);
+  const outputTokens = observedOutput === undefined ? worstOutput : Math.min(worstOutput, observedOutput);
   const base = { inputTokens: input.inputTokens, outputTokens };
-  if (budget.unit === 'tokens') return { ...base, amount: input.inputTokens + outputTokens, unpriced: false };
-  const nanos =
+  if (budget.unit === 'tokens') {
+    const amount = input.inputTokens + outputTokens;
+    return { ...base, amount, worstAmount: input.inputTokens + worstOutput, unpriced: false };
+  }
+  const priceOf = (output: number) =>
     input.model === undefined
       ? undefined
       : worstCaseNanos(
           pricer,
           { provider: input.provider, model: input.model, time: input.time },
           input.inputTokens,
-          outputTokens,
+          output,
         );
-  if (nanos !== undefined) return { ...base, amount: nanos, unpriced: false };
-  return { ...base, amount: budget.unpricedHoldNanos, unpriced: budget.unpricedHoldNanos !== undefined };
+  const nanos = priceOf(outputTokens);
+  if (nanos !== undefined) {
+    const worstAmount = outputTokens === worstOutput ? nanos : priceOf(worstOutput);
+    return { ...base, amount: nanos, worstAmount, unpriced: false };
+  }
+  // Unpriced: the per-call hold, adaptive or not (there is no price to take a percentile of).
+  const amount = budget.unpricedHoldNanos;
+  return { ...base, outputTokens: worstOutput, amount, worstAmount: amount, unpriced: amount !== undefined };
 }

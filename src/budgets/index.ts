@@ -33,7 +33,14 @@ export type { BudgetCall } from './scope.js';
 export { holdFor, outputTokenBound, worstCaseNanos } from './hold.js';
 export type { Hold, HoldInput } from './hold.js';
 export { inputTokenBound, IMAGE_PART_TOKENS, TOOLS_PROMPT_TOKENS, LARGEST_CONTEXT_TOKENS } from './input-bound.js';
-export { budgetFromConfig, DEFAULT_MAX_OUTPUT_TOKENS, DEFAULT_LEASE_MS } from './spec.js';
+export {
+  budgetFromConfig,
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_ADAPTIVE_PERCENTILE,
+  DEFAULT_MIN_OBSERVATIONS,
+} from './spec.js';
+export { ObservedOutput, OBSERVATION_WINDOW } from './observed-output.js';
 export { outcomeOfEvent, combineOutcomes } from './outcome.js';
 export { openBudgetCounters } from './open-counters.js';
 export type { BudgetCountersStore, OpenBudgetCountersOptions } from './open-counters.js';

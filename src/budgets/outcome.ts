@@ -41,6 +41,8 @@ export function outcomeOfEvent(event: UsageEvent | undefined, answered = true): 
   const hasUsage = event.usage.inputTokens !== undefined || event.usage.outputTokens !== undefined;
   if (event.status === 'ok' || hasUsage) {
     const outcome: CallOutcome = { costNanos: costOf(event), tokens: tokensOf(event) };
+    if (event.status === 'ok' && event.usage.outputTokens !== undefined)
+      outcome.completedOutput = event.usage.outputTokens;
     // A stream stopped before the provider's final count: its input is known, its output is not.
     if (event.status === 'error' && event.usage.outputTokens === undefined) outcome.inputOnly = event.usage;
     return outcome;
@@ -63,5 +65,11 @@ export function combineOutcomes(outcomes: readonly CallOutcome[]): CallOutcome {
       const value = pick(outcome);
       return total === undefined || value === undefined ? undefined : total + value;
     }, 0);
-  return { costNanos: sum((outcome) => outcome.costNanos), tokens: sum((outcome) => outcome.tokens) };
+  // Only the last attempt can have completed (a completed call is not retried).
+  const completedOutput = outcomes.at(-1)?.completedOutput;
+  return {
+    costNanos: sum((outcome) => outcome.costNanos),
+    tokens: sum((outcome) => outcome.tokens),
+    ...(completedOutput === undefined ? {} : { completedOutput }),
+  };
 }

@@ -13,6 +13,11 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 /** A hold's lease unless the budget says otherwise: renewed every third of it while the call runs. */
 export const DEFAULT_LEASE_MS = 60_000;
 
+/** The percentile of observed output an adaptive budget holds unless it says otherwise. */
+export const DEFAULT_ADAPTIVE_PERCENTILE = 99;
+/** Completed calls of a model an adaptive budget observes before it holds their percentile. */
+export const DEFAULT_MIN_OBSERVATIONS = 20;
+
 /** Alert thresholds (percent of the cap) when a budget asks for alerts without naming them. */
 export const DEFAULT_ALERT_THRESHOLDS = [50, 80, 95, 100];
 
@@ -31,6 +36,14 @@ export function budgetFromConfig(entry: BudgetConfig): BudgetSpec {
     window,
     defaultMaxOutputTokens: entry.defaultMaxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     failureMode: entry.failureMode ?? 'closed',
+    mode:
+      entry.mode === 'adaptive'
+        ? {
+            kind: 'adaptive',
+            percentile: entry.percentile ?? DEFAULT_ADAPTIVE_PERCENTILE,
+            minObservations: entry.minObservations ?? DEFAULT_MIN_OBSERVATIONS,
+          }
+        : { kind: 'strict' },
     leaseMs: entry.leaseSeconds === undefined ? DEFAULT_LEASE_MS : Math.round(entry.leaseSeconds * 1000),
     paused: entry.paused ?? false,
   };

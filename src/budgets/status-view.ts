@@ -18,8 +18,13 @@ export interface BudgetStatusView {
   /** `day`, `month Europe/Paris`, `last 6h`, `lifetime`. */
   window: string;
   paused: boolean;
+  mode: 'strict' | 'adaptive';
+  /** Adaptive budgets: the percentile of observed output held. */
+  percentile?: number;
   cap: number;
   spent: number;
+  /** How far the window's settled spend is above the cap (an adaptive budget, a call without `max_tokens`); 0 within it. */
+  overCap: number;
   held: number;
   remaining: number;
   refused: number;
@@ -42,8 +47,11 @@ export function budgetStatusView(status: BudgetStatus, source: 'config' | 'api')
     unit: status.budget.unit,
     window: windowLabel(status),
     paused: status.budget.paused,
+    mode: status.budget.mode?.kind ?? 'strict',
+    ...(status.budget.mode?.kind === 'adaptive' ? { percentile: status.budget.mode.percentile } : {}),
     cap: figure(status.budget.cap),
     spent: figure(status.spent),
+    overCap: figure(status.overCap),
     held: figure(status.held),
     remaining: figure(status.remaining),
     refused: status.refused,

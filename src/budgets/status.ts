@@ -21,6 +21,8 @@ export interface BudgetStatus {
   resetsAt: number | undefined;
   /** Calls this budget refused in the window. */
   refused: number;
+  /** How far the window's settled spend is above the cap (adaptive budgets, calls without `max_tokens`); 0 within it. */
+  overCap: number;
   /** Calendar windows with spend: the spend projected at the window's end, and when the cap would be reached. */
   forecast?: { projected: number; runsOutAt: number | undefined };
 }
@@ -45,6 +47,7 @@ export async function budgetStatuses(
       held,
       remaining: Math.max(0, budget.cap - spent - held),
       refused: refusals[index] ?? 0,
+      overCap: Math.max(0, spent - budget.cap),
       windowStart: span.fromBucket,
       resetsAt: span.resetsAt,
     };

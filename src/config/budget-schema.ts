@@ -47,6 +47,12 @@ export function buildBudgetSchema(z: typeof Zod.z) {
       defaultMaxOutputTokens: positiveInt.optional(),
       unpricedHoldUsd: nonNegative.optional(),
       failureMode: z.enum(['closed', 'open']).optional(),
+      /** `strict` holds each call's worst case; `adaptive` a percentile of the output observed (README "Budgets"). */
+      mode: z.enum(['strict', 'adaptive']).optional(),
+      /** Adaptive only: the percentile of observed output held. @default 99 */
+      percentile: z.number().gt(0).max(100).optional(),
+      /** Adaptive only: completed calls of a model observed before their percentile is held. @default 20 */
+      minObservations: z.number().int().min(1).max(100_000).optional(),
       leaseSeconds: z.number().positive().max(3600).optional(),
       paused: z.boolean().optional(),
       /** Soft thresholds in percent of the cap, each sent once per window; `webhook` a URL or `env:NAME`. */
@@ -60,6 +66,14 @@ export function buildBudgetSchema(z: typeof Zod.z) {
     .refine((budget) => (budget.capUsd === undefined) !== (budget.capTokens === undefined), {
       message: 'give exactly one of capUsd and capTokens',
       path: ['capUsd'],
+    })
+    .refine((budget) => budget.mode === 'adaptive' || budget.percentile === undefined, {
+      message: 'applies to mode: adaptive only',
+      path: ['percentile'],
+    })
+    .refine((budget) => budget.mode === 'adaptive' || budget.minObservations === undefined, {
+      message: 'applies to mode: adaptive only',
+      path: ['minObservations'],
     });
   return budgetSchema;
 }

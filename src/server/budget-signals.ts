@@ -1,6 +1,9 @@
 /**
  * What `serve` does with what its budgets report. A refusal: counted in
- * `tokenledger_budget_refusals_total{budget}`. An alert (src/budgets/alerts.ts decides when one
+ * `tokenledger_budget_refusals_total{budget}`. A call settled above its hold (an adaptive hold
+ * outrun, or no `max_tokens` and more output than the default): counted in
+ * `tokenledger_budget_above_hold_total{budget}`, and the window's settled spend above the cap
+ * set in `tokenledger_budget_over_cap{budget}` (USD or tokens, the budget's unit). An alert (src/budgets/alerts.ts decides when one
  * is due): one log line, `tokenledger_budget_alerts_total{budget,threshold}` on /metrics, and a
  * POST of the alert as JSON to the budget's webhook (its `text` field is what Slack's incoming
  * webhooks show). The webhook URL may hold a secret (Slack's does): it never reaches a log or
@@ -8,10 +11,11 @@
  *
  * @module
  */
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { BudgetAlert } from '../budgets/index.js';
 import { resolveSecret } from '../config/index.js';
 import type { BudgetSpec, Logger } from '../types/index.js';
+import { nanosToUsd } from '../units/index.js';
 
 /** How long a webhook may take to answer before the alert is logged as not delivered. */
 const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -35,6 +39,32 @@ export function createBudgetRefusalCounter(registry: Registry): (budget: BudgetS
       registers: [registry],
     });
   return (budget) => refused.inc({ budget: budget.name });
+}
+
+/** Counts calls settled above their hold, and how far each budget's window went over its cap. */
+export function createBudgetOvershootSink(
+  registry: Registry,
+): (budget: BudgetSpec, excess: { aboveHold: number; overCap: number }) => void {
+  const above =
+    (registry.getSingleMetric('tokenledger_budget_above_hold_total') as Counter<'budget'> | undefined) ??
+    new Counter({
+      name: 'tokenledger_budget_above_hold_total',
+      help: 'Calls that settled above their hold (an adaptive hold outrun, or no max_tokens and more output than the default).',
+      labelNames: ['budget'],
+      registers: [registry],
+    });
+  const overCap =
+    (registry.getSingleMetric('tokenledger_budget_over_cap') as Gauge<'budget'> | undefined) ??
+    new Gauge({
+      name: 'tokenledger_budget_over_cap',
+      help: "How far the budget's current window's settled spend is above its cap (USD or tokens), as of its last call settled above its hold.",
+      labelNames: ['budget'],
+      registers: [registry],
+    });
+  return (budget, excess) => {
+    above.inc({ budget: budget.name });
+    overCap.set({ budget: budget.name }, budget.unit === 'usd' ? nanosToUsd(excess.overCap) : excess.overCap);
+  };
 }
 
 export function createBudgetAlertSink({ logger, registry, env }: BudgetAlertSinkOptions): BudgetAlertSink {

@@ -30,7 +30,7 @@ import { createApp, type TokenledgerApp } from './app.js';
 import { DEFAULT_LIMITS, type ServerLimits } from './deps.js';
 import { isLoopbackHost } from './binding.js';
 import { resolveServerKeys } from './keys.js';
-import { createBudgetAlertSink, createBudgetRefusalCounter } from './budget-signals.js';
+import { createBudgetAlertSink, createBudgetOvershootSink, createBudgetRefusalCounter } from './budget-signals.js';
 import { createServerMetrics, type ServerMetrics } from './metrics.js';
 import { startOtelExport, type OtelExport } from './otel-export/index.js';
 import { compileFallbacks } from './gateway/fallbacks.js';
@@ -136,6 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const signals = {
     onAlert: createBudgetAlertSink({ logger, registry: serverMetrics.registry, env }),
     onRefusal: createBudgetRefusalCounter(serverMetrics.registry),
+    onAboveHold: createBudgetOvershootSink(serverMetrics.registry),
   };
   // SQLite: the store's worker thread and the budget counters' start side by side (each start
   // costs a thread). PostgreSQL: one after the other, since both may create the schema.
@@ -330,7 +331,7 @@ async function openBudgets(
   config: Config,
   db: string,
   logger: Logger,
-  signals: Pick<BudgetGuardOptions, 'onAlert' | 'onRefusal'>,
+  signals: Pick<BudgetGuardOptions, 'onAlert' | 'onRefusal' | 'onAboveHold'>,
 ): Promise<{ guard: BudgetGuard; registry: BudgetRegistry }> {
   const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
   try {

@@ -40,6 +40,23 @@ export interface BudgetScope {
 /** What the store does when it cannot answer in time: refuse (503) or admit without a hold. */
 export type BudgetFailureMode = 'closed' | 'open';
 
+/**
+ * How much output a call holds. `strict`: its worst case (the cap is never exceeded).
+ * `adaptive`: a high percentile of the output this budget observed for the call's model, once
+ * it has `minObservations` of them (the worst case until then), never above the worst case. An
+ * adaptive budget can end a window above its cap, by at most the sum of (worst case - hold)
+ * over the calls in flight at its last admission (src/budgets/observed-output.ts).
+ */
+export type BudgetMode =
+  | { kind: 'strict' }
+  | {
+      kind: 'adaptive';
+      /** The percentile of observed output held, in (0, 100]. @default 99 */
+      percentile: number;
+      /** Completed calls of a model seen before their percentile is held. @default 20 */
+      minObservations: number;
+    };
+
 export interface BudgetSpec {
   /** Unique name; named in refusals and headers. */
   name: string;
@@ -60,6 +77,8 @@ export interface BudgetSpec {
   unpricedHoldNanos?: number;
   /** @default 'closed' */
   failureMode: BudgetFailureMode;
+  /** Absent: strict. */
+  mode?: BudgetMode;
   /** How long a hold lives without renewal; a crashed holder's holds lapse after it. @default 60000 */
   leaseMs: number;
   /** A paused budget neither holds nor refuses. */

@@ -34,6 +34,7 @@ export type {
 export type {
   BudgetAlertSpec,
   BudgetFailureMode,
+  BudgetMode,
   BudgetScope,
   BudgetSpec,
   BudgetUnit,

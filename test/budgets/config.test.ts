@@ -34,6 +34,7 @@ describe('budgets in the config file', () => {
       window: { kind: 'day', timeZone: 'UTC' },
       defaultMaxOutputTokens: 4096,
       failureMode: 'closed',
+      mode: { kind: 'strict' },
       leaseMs: 60_000,
       paused: false,
     });
@@ -57,6 +58,15 @@ describe('budgets in the config file', () => {
     [{ name: 'x|y', capUsd: 1, window: 'day' }, 'budgets.0.name', 'letters'],
     [{ name: 'x', capUsd: 1, window: 'fortnight' }, 'budgets.0.window', ''],
     [{ name: 'x', capUsd: 1, window: 'day', scope: { team: 'a' } }, 'budgets.0.scope', ''],
+    [{ name: 'x', capUsd: 1, window: 'day', mode: 'lenient' }, 'budgets.0.mode', ''],
+    [{ name: 'x', capUsd: 1, window: 'day', percentile: 90 }, 'budgets.0.percentile', 'mode: adaptive only'],
+    [{ name: 'x', capUsd: 1, window: 'day', mode: 'adaptive', percentile: 0 }, 'budgets.0.percentile', ''],
+    [{ name: 'x', capUsd: 1, window: 'day', mode: 'adaptive', percentile: 101 }, 'budgets.0.percentile', ''],
+    [
+      { name: 'x', capUsd: 1, window: 'day', mode: 'strict', minObservations: 5 },
+      'budgets.0.minObservations',
+      'adaptive',
+    ],
   ])('a bad budget is a ConfigError naming the field: %j', (entry, field, message) => {
     expect(() => parseConfig({ budgets: [entry] }, 'inline', {})).toThrow(
       expect.objectContaining({ code: 'config', field, message: expect.stringContaining(message) }),
@@ -71,5 +81,22 @@ describe('budgets in the config file', () => {
     expect(() => parseConfig({ budgets }, 'inline', {})).toThrow(
       expect.objectContaining({ field: 'budgets.1.name', message: expect.stringContaining('duplicate budget name') }),
     );
+  });
+
+  it('mode: adaptive holds the 99th percentile after 20 calls unless told otherwise', () => {
+    const config = parseConfig(
+      {
+        budgets: [
+          { name: 'a', capUsd: 1, window: 'day', mode: 'adaptive' },
+          { name: 'b', capUsd: 1, window: 'day', mode: 'adaptive', percentile: 95.5, minObservations: 50 },
+        ],
+      },
+      'inline',
+      {},
+    );
+    expect(config.budgets.map((entry) => budgetFromConfig(entry).mode)).toEqual([
+      { kind: 'adaptive', percentile: 99, minObservations: 20 },
+      { kind: 'adaptive', percentile: 95.5, minObservations: 50 },
+    ]);
   });
 });

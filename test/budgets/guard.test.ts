@@ -56,6 +56,7 @@ describe('budget guard', () => {
       atHold: [],
       outputUnknown: [],
       overshoot: [],
+      aboveHold: {},
     });
     const second = await guard.admit(call);
     expect(second.budgets[0]).toMatchObject({ spent: 100_000, held: 0 });

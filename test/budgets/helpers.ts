@@ -9,6 +9,7 @@ export function budget(overrides: Partial<BudgetSpec> & { name: string }): Budge
     window: { kind: 'day', timeZone: 'UTC' },
     defaultMaxOutputTokens: 4096,
     failureMode: 'closed',
+    mode: { kind: 'strict' },
     leaseMs: 60_000,
     paused: false,
     ...overrides,

@@ -66,7 +66,13 @@ describe('worst-case hold', () => {
   it('prices the input bound plus max_tokens at the model rates, in nanos', () => {
     // gpt-4o-mini: $0.15 / $0.60 per 1M -> 1000 x 150 + 500 x 600 nanos.
     const hold = holdFor(pricer, { ...base, maxOutputTokens: 500 }, budget({ name: 'b' }));
-    expect(hold).toEqual({ inputTokens: 1000, outputTokens: 500, amount: 150_000 + 300_000, unpriced: false });
+    expect(hold).toEqual({
+      inputTokens: 1000,
+      outputTokens: 500,
+      amount: 150_000 + 300_000,
+      worstAmount: 150_000 + 300_000,
+      unpriced: false,
+    });
   });
 
   it('holds the budget default output when the request names no max_tokens', () => {

@@ -38,15 +38,25 @@ function event(fields: Partial<UsageEvent>): UsageEvent {
 
 describe('what a finished call settles to', () => {
   it('a success: its cost, or the provider-reported cost when there is one', () => {
-    expect(outcomeOfEvent(event({ usage: usage(10, 5), cost: cost(1234) }))).toEqual({ costNanos: 1234, tokens: 15 });
+    // A completed call's output is what adaptive budgets learn from.
+    expect(outcomeOfEvent(event({ usage: usage(10, 5), cost: cost(1234) }))).toEqual({
+      costNanos: 1234,
+      tokens: 15,
+      completedOutput: 5,
+    });
     expect(outcomeOfEvent(event({ usage: usage(10, 5), cost: cost(1234), providerCost: 0.000002 }))).toEqual({
       costNanos: 2000,
       tokens: 15,
+      completedOutput: 5,
     });
   });
 
   it('an unpriced success: unknown cost (the guard keeps the hold), known tokens', () => {
-    expect(outcomeOfEvent(event({ usage: usage(10, 5) }))).toEqual({ costNanos: undefined, tokens: 15 });
+    expect(outcomeOfEvent(event({ usage: usage(10, 5) }))).toEqual({
+      costNanos: undefined,
+      tokens: 15,
+      completedOutput: 5,
+    });
   });
 
   it('a provider error status, or no response at all: nothing billed', () => {

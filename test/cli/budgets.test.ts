@@ -82,6 +82,55 @@ describe('tokenledger budgets', () => {
     expect(lines[2]).toMatch(/^tok\s+lifetime\s+1,000 tok\s+0 tok\s+0 tok\s+1,000 tok\s+0\s+-\s+-$/);
   });
 
+  it('an adaptive budget says so, and how far its window went over the cap (a column only then)', async () => {
+    const file = {
+      budgets: [
+        { name: 'learned', capTokens: 1000, window: 'lifetime', mode: 'adaptive', percentile: 95 },
+        { name: 'strict', capTokens: 1000, window: 'lifetime' },
+      ],
+    };
+    const configPath = join(dir, 'adaptive.config.json');
+    writeFileSync(configPath, JSON.stringify(file));
+    const db = join(dir, 'adaptive.db');
+    const [learned] = parseConfig(file, 'inline', {}).budgets.map(budgetFromConfig);
+    const counters = SqliteBudgetCounters.open({ path: db });
+    const now = Date.now();
+    const span = windowSpan(learned!.window, now);
+    const line = {
+      counter: counterOf(learned!),
+      bucket: span.bucket,
+      fromBucket: span.fromBucket,
+      stepMs: span.stepMs,
+    };
+    // Held its percentile (900), settled at 1,200: 200 over the cap.
+    await counters.reserve({ reservationId: 'a1', lines: [{ ...line, cap: 1000, amount: 900 }], now, leaseMs: 60_000 });
+    await counters.settle('a1', { [line.counter]: 1200 });
+    await counters.close();
+
+    const json = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`, '--json']);
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows[0]).toMatchObject({
+      name: 'learned',
+      mode: 'adaptive',
+      percentile: 95,
+      spent: 1200,
+      overCap: 200,
+      remaining: 0,
+    });
+    expect(rows[1]).toMatchObject({ name: 'strict', mode: 'strict', overCap: 0 });
+    expect(rows[1]).not.toHaveProperty('percentile');
+
+    const text = await runCli(['budgets', '--config', configPath, '--db', `sqlite:${db}`]);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^budget\s+window\s+cap\s+spent\s+over cap\s+held\s+remaining\s+refused\s+resets\s+forecast$/,
+    );
+    expect(lines[1]).toMatch(
+      /^learned \(adaptive p95\)\s+lifetime\s+1,000 tok\s+1,200 tok\s+200 tok\s+0 tok\s+0 tok\s+0\s+-\s+-$/,
+    );
+    expect(lines[2]).toMatch(/^strict\s+lifetime\s+1,000 tok\s+0 tok\s+-\s+0 tok\s+1,000 tok\s+0\s+-\s+-$/);
+  });
+
   it('says so when no budget is configured', async () => {
     const configPath = join(dir, 'empty.config.json');
     writeFileSync(configPath, '{}');

@@ -16,6 +16,7 @@ import { parseConfig } from '#src/config/index.js';
 import { type RunningServer, startServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
 import {
+  fixtureBody,
   fixtureEvents,
   type MockProvider,
   ONE_TOKEN_WORDS,
@@ -30,6 +31,15 @@ const BUDGETS = [
   { name: 'ok-daily', capUsd: 1, window: 'day', scope: { agent: 'within' } },
   { name: 'stream-daily', capUsd: 1, window: 'day', scope: { agent: 'streamer' } },
   { name: 'stream-openai', capUsd: 1, window: 'day', scope: { agent: 'streamer-openai' } },
+  {
+    name: 'learner',
+    capTokens: 3000,
+    window: 'day',
+    scope: { agent: 'learner' },
+    mode: 'adaptive',
+    percentile: 50,
+    minObservations: 1,
+  },
 ] as const;
 let mock: MockProvider;
 let server: RunningServer;
@@ -129,6 +139,50 @@ describe('gateway budgets with the official openai client', () => {
       .withResponse();
     const remaining = Number(second.response.headers.get('x-tokenledger-budget-remaining'));
     expect(remaining).toBeCloseTo(1 - (event?.cost?.total ?? 0) - held, 9);
+  });
+});
+
+describe('gateway budgets: adaptive', () => {
+  it('holds the output observed, reports a call above its hold and the window over its cap on /metrics', async () => {
+    const client = new OpenAI({
+      apiKey: 'sk-client-1111111111',
+      baseURL: `${server.url}/v1`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-tokenledger-agent': 'learner' },
+    });
+    const ask = () =>
+      client.chat.completions
+        .create({ model: 'gpt-4.1-nano', max_tokens: 2000, messages: [{ role: 'user', content: 'a holiday' }] })
+        .withResponse();
+    // Nothing observed yet: the worst case, the input bound plus max_tokens.
+    const first = await ask();
+    const worst = Number(first.response.headers.get('x-tokenledger-budget-held'));
+    expect(worst).toBeGreaterThan(2000);
+    await lastEvent('learner');
+    // The mock's answer output 363 tokens: the next call holds the input bound plus 363.
+    const answer = fixtureBody('openai-01-chat-plain') as { usage: Record<string, unknown> };
+    mock.enqueue({
+      kind: 'json',
+      body: { ...answer, usage: { ...answer.usage, completion_tokens: 2000, total_tokens: 2016 } },
+    });
+    const second = await ask();
+    expect(Number(second.response.headers.get('x-tokenledger-budget-held'))).toBe(worst - 2000 + 363);
+    await lastEvent('learner');
+    // 16 + 363 then 16 + 2,000 tokens: 2,395 of 3,000, within the cap, one call above its hold.
+    let metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('tokenledger_budget_above_hold_total{budget="learner"} 1');
+    expect(metrics).toContain('tokenledger_budget_over_cap{budget="learner"} 0');
+    // p50 of [363, 2000] is 363 again; this call outputs 2,000 too: 4,411 tokens, 1,411 over the cap.
+    mock.enqueue({
+      kind: 'json',
+      body: { ...answer, usage: { ...answer.usage, completion_tokens: 2000, total_tokens: 2016 } },
+    });
+    await ask();
+    await lastEvent('learner');
+    metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('tokenledger_budget_above_hold_total{budget="learner"} 2');
+    expect(metrics).toContain('tokenledger_budget_over_cap{budget="learner"} 1411');
+    expect(await stateOf('learner')).toEqual({ spent: 4411, held: 0 });
   });
 });
 

@@ -58,14 +58,38 @@ function columns(rows: string[][]): string {
     .join('\n');
 }
 
+/** The name, with what sets it apart: paused, adaptive (and its percentile). */
+function nameOf(status: BudgetStatus): string {
+  const { budget } = status;
+  const notes = [
+    ...(budget.paused ? ['paused'] : []),
+    ...(budget.mode?.kind === 'adaptive' ? [`adaptive p${budget.mode.percentile}`] : []),
+  ];
+  return notes.length === 0 ? budget.name : `${budget.name} (${notes.join(', ')})`;
+}
+
 function table(statuses: readonly BudgetStatus[]): string {
+  // Shown only when some budget went above its cap (an adaptive one can, by its bound).
+  const over = statuses.some((status) => status.overCap > 0);
   return columns([
-    ['budget', 'window', 'cap', 'spent', 'held', 'remaining', 'refused', 'resets', 'forecast'],
+    [
+      'budget',
+      'window',
+      'cap',
+      'spent',
+      ...(over ? ['over cap'] : []),
+      'held',
+      'remaining',
+      'refused',
+      'resets',
+      'forecast',
+    ],
     ...statuses.map((status) => [
-      status.budget.paused ? `${status.budget.name} (paused)` : status.budget.name,
+      nameOf(status),
       windowLabel(status),
       amount(status, status.budget.cap),
       amount(status, status.spent),
+      ...(over ? [status.overCap > 0 ? amount(status, status.overCap) : '-'] : []),
       amount(status, status.held),
       amount(status, status.remaining),
       String(status.refused),
