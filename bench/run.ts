@@ -23,6 +23,7 @@ const AREAS = [
   'otlp',
   'durability',
   'sqlite-lock',
+  'budgets',
 ] as const;
 type Area = (typeof AREAS)[number];
 

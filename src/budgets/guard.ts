@@ -134,6 +134,8 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       bills: input.bills ?? true,
       time: new Date(at),
     };
+    // Budgets that hold alike (unit, output default, unpriced hold) share one pricing: it is most of a plan's CPU.
+    const holds = new Map<string, Hold>();
     return applying.map((budget): Planned => {
       const span = windowSpan(budget.window, at);
       const { mode } = budget;
@@ -141,7 +143,13 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
         mode?.kind === 'adaptive' && model !== undefined
           ? observed.held(budget.name, model, mode.percentile, mode.minObservations)
           : undefined;
-      return { budget, span, counter: counterOf(budget), hold: holdFor(pricer, holdInput, budget, learned) };
+      const key = `${budget.unit}|${budget.defaultMaxOutputTokens}|${budget.unpricedHoldNanos}|${learned}`;
+      let hold = holds.get(key);
+      if (hold === undefined) {
+        hold = holdFor(pricer, holdInput, budget, learned);
+        holds.set(key, hold);
+      }
+      return { budget, span, counter: counterOf(budget), hold };
     });
   }
 

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { StoreError } from '../errors/index.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from '../store/index.js';
@@ -130,6 +131,18 @@ ON CONFLICT (counter, bucket) DO UPDATE SET refused = budget_refusals.refused + 
 const REFUSALS =
   'SELECT COALESCE(SUM(refused), 0) AS total FROM budget_refusals WHERE counter = $1 AND bucket BETWEEN $2 AND $3';
 const CLAIM_ALERT = 'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
+
+const statementNames = new Map<string, string>();
+
+/** A prepared statement's name, from its text (one name per text, as pg requires). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `tokenledger_budget_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
 
 export interface PostgresBudgetCountersOptions {
   /** `postgres://user:pass@host:port/db?schema=NAME` (the ledger's URL: the counters sit beside its tables). */
@@ -290,7 +303,8 @@ export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionS
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      // Named: each connection parses and plans a statement once, not on every admission.
+      return await this.pool.query<R>({ name: statementName(text), text, values });
     } catch (error) {
       throw this.storeError(error, doing);
     }

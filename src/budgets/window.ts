@@ -45,10 +45,23 @@ export function windowSpan(window: BudgetWindow, now: number): WindowSpan {
       return { bucket, fromBucket: bucket - (window.hours - 1) * HOUR_MS, stepMs: HOUR_MS, resetsAt: bucket + HOUR_MS };
     }
     default: {
-      const { start, next } = calendarPeriod(window.kind, window.timeZone, now);
+      const { start, next } = currentPeriod(window.kind, window.timeZone, now);
       return { bucket: start, fromBucket: start, stepMs: HOUR_MS, resetsAt: next };
     }
   }
+}
+
+// The last period computed per window: every admission asks, and Intl's formatToParts (several
+// calls per period) took most of an admission's CPU. A period is valid until its end.
+const periods = new Map<string, { start: number; next: number }>();
+
+function currentPeriod(kind: 'day' | 'week' | 'month', timeZone: string, now: number) {
+  const key = `${kind}@${timeZone}`;
+  const known = periods.get(key);
+  if (known !== undefined && known.start <= now && now < known.next) return known;
+  const period = calendarPeriod(kind, timeZone, now);
+  periods.set(key, period);
+  return period;
 }
 
 interface LocalDate {

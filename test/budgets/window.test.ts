@@ -64,4 +64,18 @@ describe('budget windows as time-bucket keys', () => {
     expect(windowTag({ kind: 'rolling', hours: 6 })).toBe('rolling6h');
     expect(windowTag({ kind: 'lifetime' })).toBe('lifetime');
   });
+
+  it("a period is reused until it ends, then the next one is computed; earlier instants too (the clock is the caller's)", () => {
+    const window = { kind: 'day' as const, timeZone: 'Europe/Paris' };
+    // Paris is UTC+1 in December: the local day starts at 23:00 UTC the day before.
+    const day = (iso: string) => windowSpan(window, Date.parse(iso));
+    expect(day('2026-12-01T12:00:00Z').bucket).toBe(Date.parse('2026-11-30T23:00:00Z'));
+    expect(day('2026-12-01T22:59:59.999Z').bucket).toBe(Date.parse('2026-11-30T23:00:00Z'));
+    expect(day('2026-12-01T23:00:00Z')).toMatchObject({
+      bucket: Date.parse('2026-12-01T23:00:00Z'),
+      resetsAt: Date.parse('2026-12-02T23:00:00Z'),
+    });
+    expect(day('2026-11-30T22:59:59.999Z').bucket).toBe(Date.parse('2026-11-29T23:00:00Z'));
+    expect(day('2026-12-01T23:30:00Z').bucket).toBe(Date.parse('2026-12-01T23:00:00Z'));
+  });
 });

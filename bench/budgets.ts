@@ -1,0 +1,173 @@
+/**
+ * Budget admission bench (issue 12: admission adds at most 0.3 ms p99 on the gateway with SQLite
+ * or Redis counters, at most 3 ms p99 with PostgreSQL, measured side by side with budgets off in
+ * one run). Five `serve` processes against one mock provider: a SQLite ledger without budgets,
+ * with budgets (counters in its file, in a worker thread, as `serve` runs them) and with Redis
+ * counters; a PostgreSQL ledger without and with budgets (counters in its schema). Two budgets
+ * apply to every call (a day and a month, all or none), as a team's daily + monthly pair would.
+ * One client calls them in turn (a JSON chat completion each), so drift and load hit all five
+ * alike; each figure is the gateway's own `x-tokenledger-overhead-ms` (its time, not the
+ * mock's), and the added figure is a budgeted server's percentile minus its ledger's unbudgeted
+ * one. `npm run bench -- budgets` (about a minute).
+ *
+ * Env: BUDGETS_BENCH_CALLS (per server, default 1000), BUDGETS_BENCH_PG
+ * (default postgres://$PGUSER@127.0.0.1:5432/test), BUDGETS_BENCH_REDIS (default redis://127.0.0.1:6379).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startMockProvider } from '../test/helpers/mock-provider.js';
+import { spawnServe, type ServeProcess } from '../test/server/serve-process.js';
+import { percentile } from './gateway-load.js';
+
+const CALLS = Number(process.env['BUDGETS_BENCH_CALLS'] ?? 1000);
+const WARMUP = 200;
+const PG_URL =
+  process.env['BUDGETS_BENCH_PG'] ??
+  `postgres://${process.env['PGUSER'] ?? os.userInfo().username}@127.0.0.1:5432/test`;
+const REDIS_URL = process.env['BUDGETS_BENCH_REDIS'] ?? 'redis://127.0.0.1:6379';
+
+interface Setup {
+  name: string;
+  /** The unbudgeted setup this one is compared with. */
+  baseline?: string;
+  goalMs?: number;
+  db: string;
+  config: Record<string, unknown>;
+}
+
+interface Samples {
+  overhead: number[];
+  client: number[];
+  failed: number;
+  /** Answers that named a budget (every call of a budgeted server must). */
+  budgeted: number;
+}
+
+const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: 'hi' }] });
+
+async function call(url: string, into: Samples | undefined): Promise<void> {
+  const started = performance.now();
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tokenledger-agent': 'bench' },
+    body: BODY,
+  });
+  await response.arrayBuffer();
+  const elapsed = performance.now() - started;
+  if (into === undefined) return;
+  if (response.status !== 200) into.failed++;
+  if (response.headers.get('x-tokenledger-budget-name') !== null) into.budgeted++;
+  into.client.push(elapsed);
+  into.overhead.push(Number(response.headers.get('x-tokenledger-overhead-ms')));
+}
+
+const ms = (value: number) => value.toFixed(3);
+
+export async function run(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-bench-budgets-'));
+  const mock = await startMockProvider({ maxLoggedRequests: 10 });
+  const tag = randomUUID().slice(0, 8);
+  const schemas = [`bench_budgets_off_${tag}`, `bench_budgets_on_${tag}`];
+  // Fresh names: counters of another run (or of the tests, in the shared Redis) never mix in.
+  const budgets = [
+    { name: `bench-day-${tag}`, capUsd: 1_000_000, window: 'day' },
+    { name: `bench-month-${tag}`, capUsd: 10_000_000, window: 'month', scope: { agent: 'bench' } },
+  ];
+  const sqlite = (file: string) => `sqlite:${join(dir, file)}`;
+  const postgres = (schema: string) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+  const setups: Setup[] = [
+    { name: 'SQLite ledger, budgets off', db: sqlite('off.db'), config: {} },
+    {
+      name: 'SQLite counters',
+      baseline: 'SQLite ledger, budgets off',
+      goalMs: 0.3,
+      db: sqlite('on.db'),
+      config: { budgets },
+    },
+    {
+      name: 'Redis counters (SQLite ledger)',
+      baseline: 'SQLite ledger, budgets off',
+      goalMs: 0.3,
+      db: sqlite('redis.db'),
+      config: { budgets, redis: REDIS_URL },
+    },
+    { name: 'PostgreSQL ledger, budgets off', db: postgres(schemas[0] ?? ''), config: {} },
+    {
+      name: 'PostgreSQL counters',
+      baseline: 'PostgreSQL ledger, budgets off',
+      goalMs: 3,
+      db: postgres(schemas[1] ?? ''),
+      config: { budgets },
+    },
+  ];
+  const load = () =>
+    os
+      .loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / ');
+  const loadBefore = load();
+  const serves: ServeProcess[] = [];
+  try {
+    for (const [index, setup] of setups.entries()) {
+      const path = join(dir, `config-${index}.json`);
+      writeFileSync(path, JSON.stringify(setup.config));
+      serves.push(
+        await spawnServe(['--port', '0', '--db', setup.db, '--config', path], {
+          OPENAI_BASE_URL: `${mock.url}/v1`,
+          OPENAI_API_KEY: 'sk-bench',
+        }),
+      );
+    }
+    const samples = setups.map((): Samples => ({ overhead: [], client: [], failed: 0, budgeted: 0 }));
+    // In turn, one call at a time: each server sees the same machine at nearly the same moment.
+    for (let round = 0; round < WARMUP + CALLS; round++) {
+      for (const [index, serve] of serves.entries()) await call(serve.url, round < WARMUP ? undefined : samples[index]);
+    }
+    const loadAfter = load();
+    const byName = new Map(setups.map((setup, index) => [setup.name, samples[index] as Samples]));
+    const rows = setups.map((setup, index) => {
+      const own = samples[index] as Samples;
+      const cells = [50, 99].map((p) => ms(percentile(own.overhead, p)));
+      const base = setup.baseline === undefined ? undefined : byName.get(setup.baseline);
+      const added =
+        base === undefined
+          ? ['-', '-']
+          : [50, 99].map((p) => ms(percentile(own.overhead, p) - percentile(base.overhead, p)));
+      const addedP99 = base === undefined ? Number.NaN : percentile(own.overhead, 99) - percentile(base.overhead, 99);
+      const goal =
+        setup.goalMs === undefined ? '-' : `<= ${setup.goalMs} ms p99: ${addedP99 <= setup.goalMs ? 'met' : 'not met'}`;
+      const client = [50, 99].map((p) => ms(percentile(own.client, p)));
+      const checks = `${own.failed} failed${setup.baseline === undefined ? '' : `, ${own.budgeted} of ${own.client.length} named a budget`}`;
+      return `| ${setup.name} | ${cells.join(' / ')} | ${added.map((cell, i) => (i === 1 ? `**${cell}**` : cell)).join(' / ')} | ${client.join(' / ')} | ${goal} | ${checks} |`;
+    });
+    return [
+      '## Budget admission',
+      '',
+      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, five \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is the budgeted server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
+      '',
+      '| setup | overhead p50 / p99 | added p50 / p99 | client round trip p50 / p99 | goal | checks |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+    ].join('\n');
+  } finally {
+    for (const serve of serves) serve.child.kill('SIGTERM');
+    await Promise.all(serves.map((serve) => serve.exited));
+    await mock.close();
+    const client = new pg.Client({ connectionString: PG_URL });
+    try {
+      await client.connect();
+      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  console.log(await run());
+}
