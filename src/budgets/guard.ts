@@ -134,7 +134,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       bills: input.bills ?? true,
       time: new Date(at),
     };
-    // Budgets that hold alike (unit, output default, unpriced hold) share one pricing: it is most of a plan's CPU.
+    // Budgets that hold alike (unit, output default, unpriced hold, observed output) share one pricing: it is most of a plan's CPU.
     const holds = new Map<string, Hold>();
     return applying.map((budget): Planned => {
       const span = windowSpan(budget.window, at);
