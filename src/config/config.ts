@@ -87,6 +87,8 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   agents: Record<string, AgentConfig>;
   prices: PriceOverride[];
+  /** `prices.refresh`, `prices.source`, `prices.check` (the object form of `prices`). */
+  priceRefresh: PriceRefreshConfig;
   rateLimits: RateLimitConfig[];
   retry: RetryConfig;
   /** `redis://` URL for shared rate limits. */
@@ -105,4 +107,16 @@ export interface OtelExportConfig {
   headers: Record<string, string>;
   /** Metric export interval, ms. */
   metricIntervalMs: number;
+}
+
+/** How often `serve` looks in the ledger for price data another process installed. */
+export const DEFAULT_PRICE_CHECK_MS = 60_000;
+
+export interface PriceRefreshConfig {
+  /** How often `serve` fetches and installs the catalog file; `undefined`: never (the default). */
+  everyMs: number | undefined;
+  /** URL or file path; `undefined`: the catalog's published file. */
+  source: string | undefined;
+  /** How often `serve` picks up data installed by another process. @default 60_000 */
+  checkMs: number;
 }

@@ -16,7 +16,9 @@ export type {
   RetryConfig,
   BasicSetting,
   OtelExportConfig,
+  PriceRefreshConfig,
 } from './config.js';
+export { DEFAULT_PRICE_CHECK_MS } from './config.js';
 export type {
   GatewayKeyConfig,
   FallbackConfig,

@@ -9,7 +9,17 @@ import { readFile, access } from 'node:fs/promises';
 import { resolve as resolvePath, extname } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
-import type { AgentConfig, BasicSetting, Config, OtelExportConfig, ProviderConfig } from './config.js';
+import {
+  DEFAULT_PRICE_CHECK_MS,
+  type AgentConfig,
+  type BasicSetting,
+  type Config,
+  type OtelExportConfig,
+  type PriceRefreshConfig,
+  type ProviderConfig,
+} from './config.js';
+import type { PriceOverride } from '../types/index.js';
+import { parseDuration } from '../units/index.js';
 import { BASIC_ENV, readEnvBasics, type EnvBasics } from './env-basics.js';
 import { canonicalProviderId, providerRecord, providerRecords, type ProviderRecord } from '../providers/index.js';
 import { expandEnv, resolveSecret, type SecretValue } from './env-ref.js';
@@ -104,11 +114,12 @@ export function parseConfig(value: unknown, source: string, env: Env = process.e
     store: file.store ?? basics.store,
     providers,
     agents,
-    prices: (file.prices ?? []).map((price) =>
+    prices: overridesOf(file.prices).map((price) =>
       price.provider === undefined
         ? price
         : { ...price, provider: canonicalProviderId(price.provider) ?? price.provider },
     ),
+    priceRefresh: priceRefreshOf(file.prices),
     rateLimits: (file.rateLimits ?? []).map((rule) => ({
       ...rule,
       provider: canonicalProviderId(rule.provider) ?? rule.provider,
@@ -147,13 +158,48 @@ function resolveOtelExport(otel: ConfigFile['otel'], env: Env): OtelExportConfig
 }
 
 /** The config file checked against its schema; throws `ConfigError` naming the first bad field. */
+function overridesOf(prices: ConfigFile['prices']): PriceOverride[] {
+  return Array.isArray(prices) ? prices : (prices?.overrides ?? []);
+}
+
+/** Parsed durations: the schema checked them. */
+function priceRefreshOf(prices: ConfigFile['prices']): PriceRefreshConfig {
+  const object = prices === undefined || Array.isArray(prices) ? {} : prices;
+  return {
+    everyMs: object.refresh === undefined ? undefined : parseDuration(object.refresh),
+    source: object.source,
+    checkMs: (object.check === undefined ? undefined : parseDuration(object.check)) ?? DEFAULT_PRICE_CHECK_MS,
+  };
+}
+
+interface SchemaIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: SchemaIssue[][];
+}
+
+/**
+ * A union's failure (`prices`: a list or an object) as the issue of the option that got
+ * furthest, its path joined to the union's: `prices.0.input`, not `prices: Invalid input`.
+ */
+function innermostIssue(issue: SchemaIssue | undefined): SchemaIssue | undefined {
+  if (issue?.code !== 'invalid_union' || issue.errors === undefined) return issue;
+  let best: SchemaIssue | undefined;
+  for (const option of issue.errors) {
+    const first = innermostIssue(option[0]);
+    if (first !== undefined && (best === undefined || first.path.length > best.path.length)) best = first;
+  }
+  return best === undefined ? issue : { ...best, path: [...issue.path, ...best.path] };
+}
+
 function validConfigFile(value: unknown, source: string): ConfigFile {
   // No file at all (`{}`: every field is optional, none has a default) needs no schema, and
   // then zod does not load: the start-up of every command without a config file.
   if (isEmptyObject(value)) return {};
   const parsed = configFileSchema().safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = innermostIssue(parsed.error.issues[0]);
     const field = issue === undefined ? '' : issue.path.map(String).join('.');
     const message = issue?.message ?? 'invalid config';
     throw new ConfigError(`${source}: ${field === '' ? '' : `${field}: `}${message}`, { field });

@@ -6,7 +6,7 @@
  * @module
  */
 import type * as Zod from 'zod';
-import { parseIsoTime } from '../units/index.js';
+import { parseDuration, parseIsoTime } from '../units/index.js';
 import { loadZod } from '../lazy/index.js';
 import { buildBudgetSchema } from './budget-schema.js';
 import { buildServerSchema } from './server-schema.js';
@@ -62,6 +62,27 @@ function build(z: typeof Zod.z) {
       .optional(),
   });
 
+  const durationSchema = z.string().refine((text) => parseDuration(text) !== undefined, {
+    message: 'must be a duration such as 30s, 5m, 24h or 7d',
+  });
+
+  /**
+   * `prices`: the bare list of overrides, or the object form with the refresh schedule
+   * (README "Prices"). Refreshing is off unless `refresh` is set: nothing is fetched otherwise.
+   */
+  const pricesSchema = z.union([
+    z.array(priceOverrideSchema),
+    z.strictObject({
+      overrides: z.array(priceOverrideSchema).optional(),
+      /** How often `serve` fetches the catalog file (off when absent). */
+      refresh: durationSchema.optional(),
+      /** Where from: an http(s) URL or a file path (default: the catalog's published file). */
+      source: z.string().min(1).optional(),
+      /** How often `serve` looks in the ledger for data another process installed. @default 1m */
+      check: durationSchema.optional(),
+    }),
+  ]);
+
   const rateLimitSchema = z.strictObject({
     provider: z.string().min(1),
     /** Applies to every model of the provider when absent. */
@@ -96,7 +117,7 @@ function build(z: typeof Zod.z) {
     store: z.string().min(1).optional(),
     providers: z.record(z.string().min(1), providerFileSchema).optional(),
     agents: z.record(z.string().min(1), agentFileSchema).optional(),
-    prices: z.array(priceOverrideSchema).optional(),
+    prices: pricesSchema.optional(),
     rateLimits: z.array(rateLimitSchema).optional(),
     retry: retrySchema.optional(),
     /** `redis://` URL: rate limits shared by every process using it. */

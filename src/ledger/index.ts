@@ -24,3 +24,5 @@ export {
   MAX_ERROR_MESSAGE_LENGTH,
 } from './validate.js';
 export { createEventIds } from './event-id.js';
+export { sourceName, syncPriceData, updatePriceData } from './price-update.js';
+export type { PriceSyncOutcome, PriceUpdateOptions, PriceUpdateOutcome } from './price-update.js';

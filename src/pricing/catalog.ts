@@ -6,7 +6,8 @@
  *
  * Built, the data and the matching come from the compact slices shipped beside the bundle
  * (catalog-data.ts, catalog-match.ts: the package's data and rules, without loading it); run
- * from source, from the package itself.
+ * from source, from the package itself. A refreshed catalog installed in the ledger
+ * (installed-state.ts) wins over both, matched the same way as the slices.
  *
  * @see https://github.com/pydantic/genai-prices
  * @module
@@ -14,8 +15,9 @@
 import type { ModelPrice } from '@pydantic/genai-prices';
 import { loadPriceCatalog } from '../lazy/index.js';
 import type { PricePerMillion } from '../types/index.js';
-import { shippedSlices, type CatalogModelInfo } from './catalog-data.js';
+import { compactCatalog, shippedSlices, sourceOf, type CatalogModelInfo, type CatalogSource } from './catalog-data.js';
 import { findCatalogModel, findCatalogProvider } from './catalog-match.js';
+import { catalogGeneration, installedProviders } from './installed-state.js';
 import type { PriceSheet, PriceTier, PriceValue, ResolvedPrices, TieredPrice } from './types.js';
 
 /** A model the catalog knows, with its prices ready to resolve at any time. */
@@ -142,6 +144,17 @@ function catalogModel(providerId: string, model: CatalogModelInfo): CatalogModel
   };
 }
 
+let installedSource: { generation: number; source: CatalogSource } | undefined;
+
+/** The catalog our matching reads: an installed refreshed catalog, else the shipped slices (else the package answers). */
+function matchingSource(): CatalogSource | undefined {
+  const providers = installedProviders();
+  if (providers === undefined) return shippedSlices();
+  if (installedSource?.generation !== catalogGeneration())
+    installedSource = { generation: catalogGeneration(), source: sourceOf(compactCatalog(providers, 'installed')) };
+  return installedSource.source;
+}
+
 /**
  * Finds a model with the catalog's own matching: provider by id or alias (`gemini` -> google,
  * `xai` -> x-ai, `bedrock` -> aws), inferred from the model when `providerId` is absent;
@@ -150,7 +163,7 @@ function catalogModel(providerId: string, model: CatalogModelInfo): CatalogModel
  */
 export function matchCatalogModel(providerId: string | undefined, modelId: string): CatalogModel | undefined {
   try {
-    const slices = shippedSlices();
+    const slices = matchingSource();
     if (slices) {
       const found = findCatalogModel(slices, modelId, providerId);
       return found ? catalogModel(found.provider.id, found.model) : undefined;
@@ -167,7 +180,7 @@ export function matchCatalogModel(providerId: string | undefined, modelId: strin
 export function catalogProviderId(options: { providerId?: string; modelId?: string }): string | undefined {
   const query = options.providerId === undefined ? { modelId: options.modelId } : { providerId: options.providerId };
   try {
-    const slices = shippedSlices();
+    const slices = matchingSource();
     return (slices ? findCatalogProvider(slices, query) : loadPriceCatalog().findProvider(query))?.id;
   } catch {
     return undefined;
@@ -180,9 +193,9 @@ export interface CatalogProviderModels {
   models: readonly CatalogModelInfo[];
 }
 
-/** Every provider of the catalog (the bundled data; we never fetch remote updates). */
+/** Every provider of the catalog in use (an installed refreshed one, else the bundled data). */
 export async function catalogProviders(): Promise<readonly CatalogProviderModels[]> {
-  const slices = shippedSlices();
+  const slices = matchingSource();
   if (slices) return slices.providers.map((provider) => ({ id: provider.id, models: slices.modelsOf(provider) }));
   return (await loadPriceCatalog().waitForUpdate()) ?? [];
 }

@@ -1,5 +1,24 @@
 export { createPricer } from './pricer.js';
-export { BUNDLED_CATALOG, priceDataStatus, STALE_AFTER_DAYS } from './price-data.js';
+export {
+  BUNDLED_CATALOG,
+  bundledSourceName,
+  priceDataStatus,
+  refreshedSourceName,
+  STALE_AFTER_DAYS,
+} from './price-data.js';
+export {
+  activeProviders,
+  bundledProviders,
+  checkCatalogText,
+  defaultCatalogUrl,
+  installCatalog,
+  readCatalogSource,
+  sha256Of,
+} from './catalog-install.js';
+export { catalogGeneration, installedCatalog } from './installed-state.js';
+export type { InstalledCatalog } from './installed-state.js';
+export { JUMP_FACTOR, movesLine, SHRINK_MARGIN } from './catalog-check.js';
+export type { CatalogCheck, CatalogCounts } from './catalog-check.js';
 export type { PriceDataStatus } from './price-data.js';
 export { DEEPSEEK_PRICES } from './deepseek.js';
 export type { DatedPriceOverride } from './deepseek.js';

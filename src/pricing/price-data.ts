@@ -1,7 +1,7 @@
 /**
- * Where the prices come from and how old they are. Today the only source is the catalog
- * package's bundled data (tokenledger fetches no prices). The package carries no date for its
- * data, so the date is its release's, pinned here beside its version (the registry's publish
+ * Where the prices come from and how old they are: the catalog package's bundled data, or a
+ * refreshed catalog installed in the ledger (`tokenledger prices update`), dated by its fetch
+ * time. The package carries no date for its bundled data, so that date is its release's, pinned here beside its version (the registry's publish
  * time of @pydantic/genai-prices 0.1.8); a test fails when the installed version is another,
  * so an upgrade cannot keep a stale date.
  *
@@ -16,12 +16,14 @@ export const BUNDLED_CATALOG = {
   releasedAt: '2026-09-23T10:11:04Z',
 } as const;
 
+import { installedCatalog } from './installed-state.js';
+
 export const STALE_AFTER_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
 export interface PriceDataStatus {
-  /** What the prices are read from, e.g. `bundled @pydantic/genai-prices 0.1.8`. */
+  /** What the prices are read from: `bundled @pydantic/genai-prices 0.1.8`, `catalog sha256:1a2b3c4d5e6f from URL`. */
   source: string;
   /** When the data was made (ISO time). */
   dataTime: string;
@@ -31,11 +33,21 @@ export interface PriceDataStatus {
   stale: boolean;
 }
 
+/** How a source is named: the bundle by version, a refreshed catalog by the start of its sha256. */
+export function bundledSourceName(): string {
+  return `bundled ${BUNDLED_CATALOG.package} ${BUNDLED_CATALOG.version}`;
+}
+
+export function refreshedSourceName(sha256: string, source: string): string {
+  return `catalog sha256:${sha256.slice(0, 12)} from ${source}`;
+}
+
 export function priceDataStatus(now: Date = new Date()): PriceDataStatus {
-  const dataMs = Date.parse(BUNDLED_CATALOG.releasedAt);
+  const refreshed = installedCatalog();
+  const dataMs = Date.parse(refreshed?.fetchedAt ?? BUNDLED_CATALOG.releasedAt);
   const ageDays = Math.max(0, Math.floor((now.getTime() - dataMs) / DAY_MS));
   return {
-    source: `bundled ${BUNDLED_CATALOG.package} ${BUNDLED_CATALOG.version}`,
+    source: refreshed === undefined ? bundledSourceName() : refreshedSourceName(refreshed.sha256, refreshed.source),
     dataTime: new Date(dataMs).toISOString(),
     ageDays,
     stale: ageDays > STALE_AFTER_DAYS,

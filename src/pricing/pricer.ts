@@ -20,6 +20,7 @@ import {
   resolveSheet,
   toPricePerMillion,
 } from './catalog.js';
+import { catalogGeneration } from './installed-state.js';
 import { computeCost, unpriceableReason } from './cost.js';
 import { DEEPSEEK_PRICES } from './deepseek.js';
 import { addCosts, parseIsoTime } from '../units/index.js';
@@ -149,8 +150,14 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   const now = options.now ?? (() => new Date());
   const cacheSize = Math.max(1, options.cacheSize ?? DEFAULT_CACHE_SIZE);
   const cache = new Map<string, Entry>();
+  let generation = catalogGeneration();
 
   function entryFor(provider: string | undefined, model: string): Entry {
+    // New catalog data installed (prices update, serve's refresh): resolve everything again.
+    if (generation !== catalogGeneration()) {
+      cache.clear();
+      generation = catalogGeneration();
+    }
     const key = `${provider ?? ''}\u0000${model}`;
     const cached = cache.get(key);
     if (cached) return cached;

@@ -38,6 +38,7 @@ import { selfUpstream } from './gateway/loop-guard.js';
 import { resolveUpstream } from './gateway/upstreams.js';
 import { ConfigError } from '../errors/index.js';
 import { spoolOptionsFor } from './spool-location.js';
+import { startPriceRefresh } from './price-refresh.js';
 
 export interface StartServerOptions {
   /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
@@ -175,6 +176,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Every event goes through the local spool first: a delivered call survives SIGKILL and store outages.
   const spool = spoolOptionsFor(db, config.server.spool);
   const ledger = createLedger({ store, prices: config.prices, logger, ...(spool === undefined ? {} : { spool }) });
+  // Before the first call is priced: the ledger's price data, if any process installed some.
+  const priceRefresh = await startPriceRefresh({
+    store,
+    config: config.priceRefresh,
+    log,
+    registry: serverMetrics.registry,
+  });
   const otelExport = config.otel === undefined ? undefined : await startOtelExport(config.otel);
   // The origin only: a URL may carry credentials.
   if (config.otel !== undefined)
@@ -252,6 +260,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(reminder);
+      priceRefresh.close();
       built.health.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       // A keep-alive socket goes idle once its last response ends; closing idle sockets only

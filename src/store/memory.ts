@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Filter, UsageEvent } from '../types/index.js';
+import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { bucketStart } from '../units/index.js';
 import {
   compareGroupValues,
@@ -32,6 +32,7 @@ import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
 import { checkRankQuery, compareRanked } from './rank.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
 import { deadLetterPage } from './dead-letters.js';
+import { KEEP_DATA, KEEP_REFUSED, recordOf } from './price-data.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -99,6 +100,8 @@ export class MemoryStore implements Store {
   /** The tag index: key -> value -> ids (text values only, as the SQL stores' event_tags). */
   private readonly byTag = new Map<string, Map<string, Set<string>>>();
   private readonly letters = new Map<string, DeadLetter>();
+  /** Price update attempts, oldest first, with the installed files' text (pruned as the SQL stores do). */
+  private readonly priceAttempts: Array<{ record: PriceDataRecord; data: string | undefined }> = [];
   private readonly exactLimit: number;
   private closed = false;
 
@@ -138,6 +141,31 @@ export class MemoryStore implements Store {
     return [...this.letters.values()]
       .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(offset, offset + limit);
+  }
+
+  async addPriceData(entry: PriceDataEntry): Promise<PriceDataRecord> {
+    this.checkOpen();
+    const record: PriceDataRecord = { ...recordOf(entry), id: (this.priceAttempts.at(-1)?.record.id ?? 0) + 1 };
+    this.priceAttempts.push({ record, data: entry.status === 'installed' ? entry.data : undefined });
+    const installed = this.priceAttempts.filter((attempt) => attempt.record.status === 'installed');
+    for (const old of installed.slice(0, -KEEP_DATA)) old.data = undefined;
+    const refused = this.priceAttempts.filter((attempt) => attempt.record.status === 'refused');
+    for (const old of refused.slice(0, -KEEP_REFUSED)) this.priceAttempts.splice(this.priceAttempts.indexOf(old), 1);
+    return structuredClone(record);
+  }
+
+  async priceDataState(): Promise<PriceDataState> {
+    this.checkOpen();
+    const installed = this.priceAttempts.findLast((attempt) => attempt.record.status === 'installed')?.record;
+    const refused = this.priceAttempts.findLast(
+      (attempt) => attempt.record.status === 'refused' && attempt.record.id > (installed?.id ?? 0),
+    )?.record;
+    return { installed: installed && structuredClone(installed), refused: refused && structuredClone(refused) };
+  }
+
+  async priceDataText(id: number): Promise<string | undefined> {
+    this.checkOpen();
+    return this.priceAttempts.find((attempt) => attempt.record.id === id)?.data;
   }
 
   async countDeadLetters(): Promise<number> {

@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js';
-import type { Filter, UsageEvent } from '../types/index.js';
+import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
@@ -29,6 +29,7 @@ import {
   deadLetterPage,
   deadLetterRow,
 } from './dead-letters.js';
+import { addPriceDataSql, priceDataStateSql, priceDataTextSql } from './price-data.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
@@ -322,6 +323,30 @@ export class PostgresStore implements Store {
       return (await this.reader.all(DEAD_LETTERS_PAGE_SQL, page)).map(deadLetterFromDriver);
     } catch (error) {
       throw this.toStoreError(error, 'read dead letters');
+    }
+  }
+
+  async addPriceData(entry: PriceDataEntry): Promise<PriceDataRecord> {
+    try {
+      return await addPriceDataSql(this.reader, (sql) => this.pool.query(sql), entry);
+    } catch (error) {
+      throw this.toStoreError(error, 'add price data');
+    }
+  }
+
+  async priceDataState(): Promise<PriceDataState> {
+    try {
+      return await priceDataStateSql(this.reader);
+    } catch (error) {
+      throw this.toStoreError(error, 'read price data');
+    }
+  }
+
+  async priceDataText(id: number): Promise<string | undefined> {
+    try {
+      return await priceDataTextSql(this.reader, id);
+    } catch (error) {
+      throw this.toStoreError(error, 'read price data');
     }
   }
 

@@ -19,7 +19,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors/index.js';
 import { loadSqlite } from '../lazy/index.js';
-import type { Filter, UsageEvent } from '../types/index.js';
+import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
@@ -33,6 +33,7 @@ import {
   deadLetterRow,
   type DeadLetterRow,
 } from './dead-letters.js';
+import { addPriceDataSql, priceDataStateSql, priceDataTextSql } from './price-data.js';
 import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventRow } from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
@@ -284,6 +285,30 @@ export class SqliteStore implements Store {
       return (await this.reader.all(DEAD_LETTERS_PAGE_SQL, page)).map(deadLetterFromDriver);
     } catch (error) {
       throw toStoreError(error, this.path, 'read dead letters');
+    }
+  }
+
+  async addPriceData(entry: PriceDataEntry): Promise<PriceDataRecord> {
+    try {
+      return await addPriceDataSql(this.reader, async (sql) => this.db.prepare(sql).run(), entry);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'add price data');
+    }
+  }
+
+  async priceDataState(): Promise<PriceDataState> {
+    try {
+      return await priceDataStateSql(this.reader);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'read price data');
+    }
+  }
+
+  async priceDataText(id: number): Promise<string | undefined> {
+    try {
+      return await priceDataTextSql(this.reader, id);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'read price data');
     }
   }
 

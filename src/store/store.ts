@@ -8,7 +8,15 @@
  *
  * @module
  */
-import type { CallSort, Filter, Interval, UsageEvent } from '../types/index.js';
+import type {
+  CallSort,
+  Filter,
+  Interval,
+  PriceDataEntry,
+  PriceDataRecord,
+  PriceDataState,
+  UsageEvent,
+} from '../types/index.js';
 
 /**
  * The dimensions every event has. `errorType` and `errorStatus` are a failed call's error type
@@ -202,6 +210,15 @@ export interface Store {
   deadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
   /** How many dead letters the store keeps. */
   countDeadLetters(): Promise<number>;
+  /**
+   * Keeps one price update attempt (installed with its file's text, or refused with its reason)
+   * and returns its record; the newest installed one is what every process on the ledger prices with.
+   */
+  addPriceData(entry: PriceDataEntry): Promise<PriceDataRecord>;
+  /** The newest installed price data and a refusal newer than it (cheap: what serve polls). */
+  priceDataState(): Promise<PriceDataState>;
+  /** An installed file's text by its record id (`undefined` when not kept). */
+  priceDataText(id: number): Promise<string | undefined>;
   /** Removes the matching events; returns how many. */
   delete(filter: Filter): Promise<number>;
   /** Cheap liveness check. */

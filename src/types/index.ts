@@ -40,3 +40,4 @@ export type {
   BudgetUnit,
   BudgetWindow,
 } from './budget.js';
+export type { PriceDataEntry, PriceDataRecord, PriceDataState } from './price-data.js';

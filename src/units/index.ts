@@ -10,4 +10,5 @@ export {
   bucketStart,
   looksLikeIsoTime,
   parseIsoTime,
+  parseDuration,
 } from './time.js';

@@ -59,3 +59,14 @@ function isLeapYear(year: number): boolean {
 export function looksLikeIsoTime(value: string): boolean {
   return ISO_TIME.test(value.trim());
 }
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const DURATION_UNITS_MS = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS } as const;
+
+/** `500ms`, `30s`, `5m`, `24h`, `7d` -> milliseconds, or `undefined` when it is not one of those (or zero). */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS];
+  return Number.isFinite(ms) && ms >= 1 ? Math.round(ms) : undefined;
+}

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Of } from '#src/pricing/index.js';
+import { catalogFiles } from '../pricing/catalog-server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -122,4 +124,42 @@ describe('tokenledger prices', () => {
       expect(run.stderr).toMatch(/^tokenledger prices: /);
     }
   });
+
+  it('update installs a catalog file in the ledger, refuses a bad one in one line; status and MODEL use the ledger', async () => {
+    const files = await catalogFiles();
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, `${name}.json`), text);
+    const db = `sqlite:${join(dir, 'update.db')}`;
+    const newer = join(dir, 'newer.json');
+    const sha = sha256Of(files['newer'] ?? '').slice(0, 12);
+
+    const installed = await prices('update', '--from', newer, '--db', db);
+    expect(installed.stderr).toBe('');
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toBe(
+      `installed: catalog sha256:${sha} from ${newer}, 43 providers, 1694 models (was bundled @pydantic/genai-prices 0.1.8)\n`,
+    );
+
+    const refused = await prices('update', '--from', join(dir, 'negative.json'), '--db', db);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `tokenledger prices: update refused, prices unchanged (catalog sha256:${sha} from ${newer}): openai/gpt-4o output_mtok: negative price (-10)\n`,
+    );
+
+    const status = await prices('status', '--db', db);
+    expect(status.code).toBe(0);
+    const lines = status.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`source: catalog sha256:${sha} from ${newer}`);
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^last update refused \\(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, ${join(dir, 'negative.json')}\\): openai/gpt-4o output_mtok: negative price \\(-10\\)$`,
+      ),
+    );
+
+    const model = await prices('gpt-4o', '--provider', 'openai', '--db', db, '--json');
+    expect(JSON.parse(model.stdout)).toMatchObject({ source: 'catalog', prices: { input: 2, output: 10 } });
+    // Without the ledger: the bundle.
+    const bundled = await prices('gpt-4o', '--provider', 'openai', '--json');
+    expect(JSON.parse(bundled.stdout)).toMatchObject({ source: 'catalog', prices: { input: 2.5, output: 10 } });
+  }, 60_000);
 });

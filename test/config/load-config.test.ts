@@ -128,6 +128,8 @@ describe('parseConfig errors name the field path', () => {
     [{ agents: { a: { model: '' } } }, 'agents.a'],
     [{ redis: 'http://x' }, 'redis'],
     [{ prices: [{ model: 'x', input: 'cheap', output: 1 }] }, 'prices.0.input'],
+    [{ prices: { refresh: 'daily' } }, 'prices.refresh'],
+    [{ prices: { overrides: [{ model: 'x', input: -1, output: 1 }] } }, 'prices.overrides.0.input'],
     // One strict schema for server.*: a misspelt key is named, not ignored.
     [{ server: { adminKeys: 'env:A' } }, 'server'],
     [{ server: { modelRoutes: [{ prefix: '', provider: 'x' }] } }, 'server.modelRoutes.0.prefix'],
@@ -248,5 +250,34 @@ describe('resolveModelRef', () => {
   });
   it('asks for provider/model when a bare model is ambiguous', () => {
     expect(() => resolveModelRef({ model: 'gpt-4o' }, providers)).toThrow(/names no provider/);
+  });
+});
+
+describe('prices: the bare list or the object form', () => {
+  it('the list is the overrides; nothing is refreshed', () => {
+    const config = parseConfig({ prices: [{ model: 'm', input: 1, output: 2 }] }, 'inline', {});
+    expect(config.prices).toEqual([{ model: 'm', input: 1, output: 2 }]);
+    expect(config.priceRefresh).toEqual({ everyMs: undefined, source: undefined, checkMs: 60_000 });
+  });
+
+  it('the object form: overrides, refresh, source and check', () => {
+    const config = parseConfig(
+      {
+        prices: {
+          refresh: '24h',
+          source: 'https://prices.example.test/data.json',
+          check: '30s',
+          overrides: [{ model: 'm', input: 1, output: 2 }],
+        },
+      },
+      'inline',
+      {},
+    );
+    expect(config.prices).toEqual([{ model: 'm', input: 1, output: 2 }]);
+    expect(config.priceRefresh).toEqual({
+      everyMs: 86_400_000,
+      source: 'https://prices.example.test/data.json',
+      checkMs: 30_000,
+    });
   });
 });

@@ -20,6 +20,8 @@
  * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
  * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
  * - `event_tags` (version 11): the tags as rows, indexed, for tag filters and group-by-tag.
+ * - `price_data` (version 12): price update attempts, installed catalog files with their text
+ *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
  *   as JSON text, see dead-letters.ts).
  *
@@ -435,6 +437,26 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // from the events already stored.
       name: 'tag index',
       statements: tagIndexStatements(dialect),
+    },
+    {
+      version: 12,
+      // Refreshed catalog files live in the ledger, so every process on it prices alike
+      // (`tokenledger prices update`, serve's refresh); refused attempts keep their reason.
+      name: 'price data',
+      statements: [
+        `CREATE TABLE IF NOT EXISTS price_data (
+  id ${dialect === 'postgres' ? 'bigserial PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
+  status text NOT NULL,
+  sha256 text,
+  source text NOT NULL,
+  fetched_at_ms ${dialect === 'postgres' ? 'bigint' : 'INTEGER'} NOT NULL,
+  reason text,
+  warnings text NOT NULL,
+  providers ${dialect === 'postgres' ? 'integer' : 'INTEGER'},
+  models ${dialect === 'postgres' ? 'integer' : 'INTEGER'},
+  data text
+)`,
+      ],
     },
   ];
 }
