@@ -84,6 +84,8 @@ export interface BudgetCounters {
   countRefusal(counter: string, bucket: number): Promise<void>;
   /** Calls refused over each window (its buckets from `fromBucket` to `bucket`). */
   refusals(windows: readonly CounterWindow[]): Promise<number[]>;
+  /** The thresholds whose alert was claimed (sent) in each window, ascending. */
+  alertsSent(windows: readonly CounterWindow[]): Promise<number[][]>;
   close(): Promise<void>;
 }
 

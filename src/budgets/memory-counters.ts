@@ -100,6 +100,18 @@ export class MemoryBudgetCounters implements BudgetCounters, BudgetDefinitionSto
     });
   }
 
+  async alertsSent(windows: readonly CounterWindow[]): Promise<number[][]> {
+    return windows.map((window) => {
+      const sent = new Set<number>();
+      for (const key of this.alerts) {
+        const [counter, bucket, threshold] = key.split('\u0000');
+        const at = Number(bucket);
+        if (counter === window.counter && at >= window.fromBucket && at <= window.bucket) sent.add(Number(threshold));
+      }
+      return [...sent].sort((a, b) => a - b);
+    });
+  }
+
   definitionsVersion(): Promise<number> {
     return this.definitions.definitionsVersion();
   }

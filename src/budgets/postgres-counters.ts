@@ -130,6 +130,8 @@ const COUNT_REFUSAL = `INSERT INTO budget_refusals (counter, bucket, refused) VA
 ON CONFLICT (counter, bucket) DO UPDATE SET refused = budget_refusals.refused + 1`;
 const REFUSALS =
   'SELECT COALESCE(SUM(refused), 0) AS total FROM budget_refusals WHERE counter = $1 AND bucket BETWEEN $2 AND $3';
+const ALERTS_SENT =
+  'SELECT DISTINCT threshold FROM budget_alerts WHERE counter = $1 AND bucket BETWEEN $2 AND $3 ORDER BY threshold';
 const CLAIM_ALERT = 'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING';
 
 const statementNames = new Map<string, string>();
@@ -265,6 +267,19 @@ export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionS
         window.bucket,
       ]);
       out.push(Number(result.rows[0]?.total ?? 0));
+    }
+    return out;
+  }
+
+  async alertsSent(windows: readonly CounterWindow[]): Promise<number[][]> {
+    const out: number[][] = [];
+    for (const window of windows) {
+      const result = await this.query<{ threshold: number }>('read', ALERTS_SENT, [
+        window.counter,
+        window.fromBucket,
+        window.bucket,
+      ]);
+      out.push(result.rows.map((row) => Number(row.threshold)));
     }
     return out;
   }

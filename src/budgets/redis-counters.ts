@@ -253,7 +253,27 @@ export class RedisBudgetCounters implements BudgetCounters, BudgetDefinitionStor
         ? this.redis.set(key, '1', 'NX')
         : this.redis.set(key, '1', 'PX', Math.max(1, keepUntil + DAY_MS - Date.now()), 'NX'),
     );
-    return reply === 'OK';
+    if (reply !== 'OK') return false;
+    // Remembered per counter for alertsSent (the claim keys themselves expire and are not listed).
+    await this.command('claim alert', () =>
+      this.redis.hset(`${this.prefix}:alerts-sent:${counter}`, `${int(bucket)}|${threshold}`, '1'),
+    );
+    return true;
+  }
+
+  async alertsSent(windows: readonly CounterWindow[]): Promise<number[][]> {
+    const out: number[][] = [];
+    for (const window of windows) {
+      const sent = await this.command('read', () => this.redis.hkeys(`${this.prefix}:alerts-sent:${window.counter}`));
+      const thresholds = new Set<number>();
+      for (const field of sent) {
+        const [bucket, threshold] = field.split('|');
+        const at = Number(bucket);
+        if (at >= window.fromBucket && at <= window.bucket) thresholds.add(Number(threshold));
+      }
+      out.push([...thresholds].sort((a, b) => a - b));
+    }
+    return out;
   }
 
   /** One plain command, its failure a retryable StoreError like the scripts'. */

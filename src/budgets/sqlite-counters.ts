@@ -99,6 +99,9 @@ export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionSto
       refusals: db.prepare<[string, number, number]>(
         'SELECT COALESCE(SUM(refused), 0) AS total FROM budget_refusals WHERE counter = ? AND bucket BETWEEN ? AND ?',
       ),
+      alertsSent: db.prepare<[string, number, number]>(
+        'SELECT DISTINCT threshold FROM budget_alerts WHERE counter = ? AND bucket BETWEEN ? AND ? ORDER BY threshold',
+      ),
       claimAlert: db.prepare<[string, number, number]>(
         'INSERT INTO budget_alerts (counter, bucket, threshold) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
@@ -196,6 +199,16 @@ export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionSto
         Number(
           (this.statements.refusals.get(window.counter, window.fromBucket, window.bucket) as { total: number }).total,
         ),
+      ),
+    );
+  }
+
+  async alertsSent(windows: readonly CounterWindow[]): Promise<number[][]> {
+    return this.run('read', () =>
+      windows.map((window) =>
+        (
+          this.statements.alertsSent.all(window.counter, window.fromBucket, window.bucket) as { threshold: number }[]
+        ).map((row) => Number(row.threshold)),
       ),
     );
   }

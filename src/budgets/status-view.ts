@@ -28,6 +28,8 @@ export interface BudgetStatusView {
   held: number;
   remaining: number;
   refused: number;
+  /** Alert thresholds sent in the window (percent of the cap). */
+  alertsSent: number[];
   resetsAt: string | null;
   forecast: { projected: number; runsOutAt: string | null } | null;
 }
@@ -55,6 +57,7 @@ export function budgetStatusView(status: BudgetStatus, source: 'config' | 'api')
     held: figure(status.held),
     remaining: figure(status.remaining),
     refused: status.refused,
+    alertsSent: status.alertsSent,
     resetsAt: status.resetsAt === undefined ? null : new Date(status.resetsAt).toISOString(),
     forecast:
       status.forecast === undefined

@@ -23,6 +23,8 @@ export interface BudgetStatus {
   refused: number;
   /** How far the window's settled spend is above the cap (adaptive budgets, calls without `max_tokens`); 0 within it. */
   overCap: number;
+  /** The alert thresholds (percent of the cap) sent in the window, ascending. */
+  alertsSent: number[];
   /** Calendar windows with spend: the spend projected at the window's end, and when the cap would be reached. */
   forecast?: { projected: number; runsOutAt: number | undefined };
 }
@@ -37,7 +39,11 @@ export async function budgetStatuses(
     const span = spans[index] ?? windowSpan(budget.window, now);
     return { counter: counterOf(budget), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
   });
-  const [states, refusals] = await Promise.all([counters.state(windows, now), counters.refusals(windows)]);
+  const [states, refusals, alerts] = await Promise.all([
+    counters.state(windows, now),
+    counters.refusals(windows),
+    counters.alertsSent(windows),
+  ]);
   return budgets.map((budget, index) => {
     const span = spans[index] ?? windowSpan(budget.window, now);
     const { spent, held } = states[index] ?? { spent: 0, held: 0 };
@@ -48,6 +54,7 @@ export async function budgetStatuses(
       remaining: Math.max(0, budget.cap - spent - held),
       refused: refusals[index] ?? 0,
       overCap: Math.max(0, spent - budget.cap),
+      alertsSent: alerts[index] ?? [],
       windowStart: span.fromBucket,
       resetsAt: span.resetsAt,
     };

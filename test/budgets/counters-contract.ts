@@ -150,6 +150,15 @@ export function counterContract(name: string, open: () => Promise<BudgetCounters
       expect(await counters.claimAlert(counter, T0, 95, T0 + 24 * HOUR)).toBe(true);
       expect(await counters.claimAlert(counter, T0 + 24 * HOUR, 80, T0 + 48 * HOUR)).toBe(true);
       expect(await counters.claimAlert(fresh(), T0, 80, undefined)).toBe(true);
+      // What was sent, per window: this bucket's two thresholds; the next bucket's one; both over a two-bucket window.
+      expect(
+        await counters.alertsSent([
+          windowOf(counter),
+          windowOf(counter, T0 + 24 * HOUR),
+          { counter, bucket: T0 + 24 * HOUR, fromBucket: T0, stepMs: 24 * HOUR },
+          windowOf(fresh()),
+        ]),
+      ).toEqual([[80, 95], [80], [80, 95], []]);
       await counters.close();
     });
 

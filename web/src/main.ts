@@ -21,6 +21,7 @@ import {
 } from './state.js';
 import { lockForm, openReadOnlyDialog, openResetDialog } from './ui/admin.js';
 import { Known, filterBar } from './ui/filters.js';
+import { budgetsView } from './views/budgets.js';
 import { callsView } from './views/calls.js';
 import { compareView } from './views/compare.js';
 import { failuresView } from './views/failures.js';
@@ -33,6 +34,7 @@ const VIEW_LABEL: Record<View, string> = {
   calls: 'Calls',
   compare: 'Compare',
   failures: 'Failures',
+  budgets: 'Budgets',
 };
 const RENDER: Record<View, (ctx: Ctx) => Promise<HTMLElement>> = {
   overview: overviewView,
@@ -40,6 +42,7 @@ const RENDER: Record<View, (ctx: Ctx) => Promise<HTMLElement>> = {
   calls: callsView,
   compare: compareView,
   failures: failuresView,
+  budgets: budgetsView,
 };
 
 const api = new Api(location.href);

@@ -4,7 +4,7 @@
  * Defaults are left out of the URL to keep it short.
  */
 
-export const VIEWS = ['overview', 'runs', 'calls', 'compare', 'failures'] as const;
+export const VIEWS = ['overview', 'runs', 'calls', 'compare', 'failures', 'budgets'] as const;
 export type View = (typeof VIEWS)[number];
 
 export const RANGES = ['15m', '1h', '24h', '7d', '30d', '90d', 'all', 'custom'] as const;

@@ -74,3 +74,24 @@ export interface ModelsResponse {
 export type BreakdownResponse = Breakdown & { filter: FilterEcho; limit: number };
 export type CallsResponse = CallsPage & { filter: FilterEcho };
 export type CallDetailResponse = CallDetail;
+
+/** One budget in its current window, as GET /v1/budgets answers (src/budgets/status-view.ts). */
+export interface BudgetRow {
+  name: string;
+  source: 'config' | 'api';
+  unit: 'usd' | 'tokens';
+  window: string;
+  paused: boolean;
+  cap: number;
+  spent: number;
+  held: number;
+  remaining: number;
+  refused: number;
+  alertsSent: number[];
+  resetsAt: string | null;
+  forecast: { projected: number; runsOutAt: string | null } | null;
+}
+
+export interface BudgetsResponse {
+  budgets: BudgetRow[];
+}
