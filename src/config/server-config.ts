@@ -54,6 +54,7 @@ export interface ServerLimitsConfig {
   maxBodyBytes?: number;
   maxIngestEvents?: number;
   maxGatewayBodyBytes?: number;
+  maxGatewayUploadBytes?: number;
   upstreamTimeoutMs?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;

@@ -98,6 +98,7 @@ export function buildServerSchema(z: typeof Zod.z) {
     maxOtlpBodyBytes: positiveInt.optional(),
     maxOtlpPendingSpans: positiveInt.optional(),
     maxGatewayBodyBytes: positiveInt.optional(),
+    maxGatewayUploadBytes: positiveInt.optional(),
     upstreamTimeoutMs: positiveInt.optional(),
     headersTimeoutMs: positiveInt.optional(),
     requestTimeoutMs: positiveInt.optional(),

@@ -44,6 +44,13 @@ export interface ServerLimits {
    */
   maxGatewayBodyBytes: number;
   /**
+   * Largest upload the gateway streams through to the upstream without holding it
+   * (`POST /v1/files`, `POST /v1/uploads/{id}/parts`, gateway/streamed-body.ts): OpenAI's
+   * own limit for a file. Counted as the bytes pass; memory stays that of a few chunks.
+   * @default 512 MiB
+   */
+  maxGatewayUploadBytes: number;
+  /**
    * How long the gateway waits for an upstream's response headers, and then for each body
    * chunk, before cutting the call (recorded as a failed `TimeoutError`).
    * @default 600000 (10 min)
@@ -119,6 +126,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxOtlpBodyBytes: 20 * 1024 * 1024,
   maxOtlpPendingSpans: 50_000,
   maxGatewayBodyBytes: 32 * 1024 * 1024,
+  maxGatewayUploadBytes: 512 * 1024 * 1024,
   upstreamTimeoutMs: 600_000,
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 300_000,

@@ -16,7 +16,9 @@ import { HttpError } from '../http-error.js';
 import type { BodyTap } from './batch-results.js';
 import { acceptsTrailers } from './cost-header.js';
 import { deliverResponse } from './deliver-response.js';
+import { refuseRest } from '../read-body.js';
 import { sendError } from './send-error.js';
+import { pipeBody, type StreamedBody } from './streamed-body.js';
 import type { GatewayRetry, GatewayRoute, GatewayRuntime } from './types.js';
 import type { Upstream } from './upstreams.js';
 
@@ -31,6 +33,11 @@ export interface ForwardCall {
   target: URL;
   headers: OutgoingHttpHeaders;
   body: Buffer;
+  /**
+   * Set for an upload streamed through (streamed-body.ts): sent instead of `body`, once (no
+   * retry: its bytes are gone once sent).
+   */
+  streamed?: StreamedBody;
   /**
    * The client's own body and its headers, when `body` has stream_options.include_usage added:
    * sent instead if the upstream refuses the option, and the answer's added usage is removed.
@@ -122,7 +129,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
   const { limits, metrics } = runtime;
   const secure = target.protocol === 'https:';
   const retry = retryFor(runtime, route);
-  const maxAttempts = retry?.options.maxAttempts ?? 1;
+  const maxAttempts = call.streamed === undefined ? (retry?.options.maxAttempts ?? 1) : 1;
   let current: http.ClientRequest | undefined;
   let clientGone = false;
   // Whether the body sent carries the option we added (until the upstream refuses it).
@@ -166,6 +173,8 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
       upstreamRequest.destroy(timeoutError(limits.upstreamTimeoutMs)),
     );
     let answered = false;
+    // The upload refused on the way (over the limit, or carrying the gateway key).
+    let refused: HttpError | undefined;
     // The call went on to the next attempt of its fallback chain.
     let handedOver = false;
     const sentAt = performance.now();
@@ -227,6 +236,19 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
     });
     upstreamRequest.on('error', (error) => {
       if (handedOver) return;
+      if (refused !== undefined && error === refused) {
+        // Part of the upload reached the provider: recorded as a failed call, then answered.
+        exchange?.fail(refused);
+        if (answered) res.destroy();
+        else {
+          refuseRest(req, res);
+          sendError(res, refused, logger, {
+            startedAt,
+            ...(extraHeaders === undefined ? {} : { extraHeaders }),
+          });
+        }
+        return;
+      }
       if (answered) {
         exchange?.end('cut', error);
         res.destroy();
@@ -246,7 +268,12 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
         ...(extraHeaders === undefined ? {} : { extraHeaders }),
       });
     });
-    upstreamRequest.end(body);
+    if (call.streamed === undefined) upstreamRequest.end(body);
+    else
+      pipeBody(call.streamed, upstreamRequest, (error) => {
+        refused = error;
+        upstreamRequest.destroy(error);
+      });
   };
   send(1);
 }

@@ -25,6 +25,7 @@ import { checkNoLoop, hopsOf, viaValue } from './loop-guard.js';
 import { refuseRest } from '../read-body.js';
 import { readRequestBody } from './request-body.js';
 import { sendError } from './send-error.js';
+import { type StreamedBody, uploadTooLarge } from './streamed-body.js';
 import type { FallbackStep, GatewayRoute, GatewayRuntime } from './types.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import type { Upstream } from './upstreams.js';
@@ -37,7 +38,14 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
   const keyring = createGatewayKeyring(runtime.gatewayKeys, runtime.locked);
 
   /** Everything from a read body to the forwarded call; throws what becomes a 4xx. */
-  function proceed(req: IncomingMessage, res: ServerResponse, route: GatewayRoute, body: Buffer, startedAt: number) {
+  function proceed(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: GatewayRoute,
+    body: Buffer,
+    startedAt: number,
+    streamed?: StreamedBody,
+  ) {
     const url = new URL(req.url ?? '/', 'http://gateway');
     // Before the key: a looped request carries the provider key we sent, not a gateway key.
     const hops = hopsOf(req.headers);
@@ -45,7 +53,8 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     const key = keyring.authenticate(req.headers, url);
     if (key !== undefined) {
       scrubGatewayKeyFromUrl(url, key);
-      checkBodyClean(body, key);
+      // A streamed upload is checked as it passes (streamed-body.ts).
+      if (streamed === undefined) checkBodyClean(body, key);
     }
     const { attribution, warnings } = attributionFromHeaders(req.headers, key?.attribution);
     const { upstream, pathAndQuery, model, warning, batchFile } = route.target({
@@ -57,7 +66,9 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     if (warning !== undefined) warnings.push(warning);
     if (key !== undefined) checkProviderAllowed(key, upstream);
     // The rest of the call's fallback chain, when one covers it (fallbacks.ts).
-    const found = runtime.fallbacks.after(route.label, key, upstream.provider, model);
+    // An upload streamed through is sent once: no chain can send it again.
+    const found =
+      streamed === undefined ? runtime.fallbacks.after(route.label, key, upstream.provider, model) : undefined;
     const first = upstream;
     // Without a gateway key, a step on another provider needs the server's key for it, lent only
     // where it may be (upstream-headers.ts): the client's own key is never sent there. The chain
@@ -76,7 +87,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     /** One attempt of the call: admitted by the budgets on its own, sent, recorded as its own event. */
     const attempt = (number: number, step: AttemptStep): void => {
       const { upstream, model, body } = step;
-      const headersFor = (bodyLength: number) =>
+      const headersFor = (bodyLength: number | undefined) =>
         upstreamHeaders({
           headers: req.headers,
           method: req.method,
@@ -145,8 +156,9 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             route,
             upstream,
             target,
-            headers: headersFor(sent.length),
+            headers: headersFor(streamed === undefined ? sent.length : streamed.declaredLength),
             body: sent,
+            ...(streamed === undefined ? {} : { streamed: { ...streamed, forbidden: key?.key } }),
             original,
             exchange,
             startedAt,
@@ -203,6 +215,33 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     attempt(1, { upstream, model, body });
   }
 
+  /** An upload streamed through (streamed-body.ts): refused at once when its declared length is over the limit. */
+  function handleStreamed(req: IncomingMessage, res: ServerResponse, route: GatewayRoute, startedAt: number): void {
+    const maxBytes = runtime.limits.maxGatewayUploadBytes;
+    const what = `${req.method ?? 'POST'} ${new URL(req.url ?? '/', 'http://gateway').pathname}`;
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    // Whatever answers before the body is all read (a 413, a 401, a budget's 429, an early
+    // upstream error), the rest is not read in full (read-body.ts).
+    refuseRest(req, res);
+    if (declared > maxBytes) {
+      sendError(res, uploadTooLarge(what, maxBytes), logger, { startedAt });
+      return;
+    }
+    // Not read until the upstream call is made (pipeBody resumes it).
+    req.pause();
+    try {
+      proceed(req, res, route, EMPTY_BODY, startedAt, {
+        source: req,
+        maxBytes,
+        declaredLength: Number.isFinite(declared) ? declared : undefined,
+        what,
+        forbidden: undefined,
+      });
+    } catch (error) {
+      sendError(res, error, logger, { startedAt });
+    }
+  }
+
   return {
     handle(req, res, route) {
       const startedAt = performance.now();
@@ -219,6 +258,10 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       if (refusal !== undefined) {
         refuseRest(req, res);
         sendError(res, refusal, logger, { startedAt });
+        return;
+      }
+      if (route.streamsBody === true) {
+        handleStreamed(req, res, route, startedAt);
         return;
       }
       readRequestBody(req, runtime.limits.maxGatewayBodyBytes).then(
@@ -242,6 +285,8 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
     },
   };
 }
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 /** What one attempt sends: the client's body, with `model` spliced on a fallback. */
 interface AttemptStep {

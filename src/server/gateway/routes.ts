@@ -14,6 +14,7 @@ import { decodePercent } from './attribution.js';
 import { modelOf, providerForModel } from './model-routes.js';
 import { multipartModel } from './multipart-model.js';
 import { isReservedPath } from './reserved-paths.js';
+import { streamsBody } from './streamed-body.js';
 import type { GatewayRoute, TargetInput } from './types.js';
 import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
 
@@ -99,6 +100,7 @@ export function createGatewayRouter(
       const batchFile = method === 'GET' ? FILE_CONTENT.exec(pathname)?.[1] : undefined;
       return {
         label: PASSTHROUGH_LABEL,
+        streamsBody: streamsBody(method, pathname),
         target(input) {
           const target = route.target(input);
           if (batchFile !== undefined) return { ...target, batchFile };

@@ -91,6 +91,11 @@ export interface GatewayRoute {
   /** Metrics label, e.g. `openai.chat`. */
   label: string;
   target(input: TargetInput): GatewayTarget;
+  /**
+   * The body is streamed through as it arrives, within `maxGatewayUploadBytes`, not read first
+   * (file uploads, streamed-body.ts); `target` then sees an empty body.
+   */
+  streamsBody?: boolean;
 }
 
 /** A model on an upstream, as one attempt of a call sends it. */

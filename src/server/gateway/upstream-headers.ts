@@ -36,7 +36,8 @@ function setUpstreamAuth(headers: OutgoingHttpHeaders, style: UpstreamStyle, key
 export interface UpstreamHeadersInput {
   headers: IncomingHttpHeaders;
   method: string | undefined;
-  bodyLength: number;
+  /** Absent: the body is streamed without a known length (sent chunked). */
+  bodyLength: number | undefined;
   upstream: Upstream;
   /** The client's gateway key, when gateway keys are configured. */
   key: GatewayKey | undefined;
@@ -61,7 +62,8 @@ export function upstreamHeaders(input: UpstreamHeadersInput): OutgoingHttpHeader
   headers[VIA_HEADER] = input.via;
   // Byte-for-byte answers: ask for the body as the upstream has it, unencoded.
   headers['accept-encoding'] = 'identity';
-  if (input.method !== 'GET' && input.method !== 'HEAD') headers['content-length'] = input.bodyLength;
+  if (input.method !== 'GET' && input.method !== 'HEAD' && input.bodyLength !== undefined)
+    headers['content-length'] = input.bodyLength;
   if (key !== undefined) {
     // The gateway key is ours: whatever header a client put it in, it stays here.
     for (const [name, value] of Object.entries(headers))
