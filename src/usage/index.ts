@@ -66,6 +66,7 @@ export {
 export type { IncludeUsageFilter } from './include-usage.js';
 export { spliceModel } from './model-splice.js';
 export { batchItemEventId, readBatchOutputLine } from './batch-output.js';
+export { readAnthropicBatchResultLine } from './anthropic-batch-results.js';
 export type { BatchOutputItem } from './batch-output.js';
 export { readUsageObject, usageObjectShape } from './usage-object.js';
 export type { UsageObjectRead, UsageObjectShape } from './usage-object.js';

@@ -1,6 +1,7 @@
 /**
  * A batch's results, recorded when they are fetched through the gateway (`GET
- * /v1/files/{id}/content` of a Batch API output or error file): one event per item, read line by
+ * /v1/files/{id}/content` of a Batch API output or error file, or Anthropic's `GET
+ * /anthropic/v1/messages/batches/{id}/results`): one event per item, read line by
  * line from the bytes passing to the client (which get them untouched), with the item's usage,
  * model and status. Each event's id comes from the file and the item's `custom_id`
  * (usage/batch-output.ts), so results fetched twice are recorded once. Lines that are not batch
@@ -10,7 +11,13 @@
  */
 import { providerErrorFromStatus } from '../../errors/index.js';
 import type { Attribution, RecordInput } from '../../types/index.js';
-import { batchItemEventId, type BatchOutputItem, readBatchOutputLine } from '../../usage/index.js';
+import {
+  batchItemEventId,
+  type BatchOutputItem,
+  readAnthropicBatchResultLine,
+  readBatchOutputLine,
+} from '../../usage/index.js';
+import type { BatchResultsFormat } from './types.js';
 
 /** Sees the body of an answer as it passes. */
 export interface BodyTap {
@@ -24,7 +31,9 @@ const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
 export interface BatchResultsOptions {
+  /** The OpenAI output file's id, or the Anthropic batch's: with `custom_id`, it names each item's event. */
   fileId: string;
+  format: BatchResultsFormat;
   provider: string;
   attribution: Attribution | undefined;
   record: (input: RecordInput) => void;
@@ -39,7 +48,8 @@ export function batchResultsTap(options: BatchResultsOptions): BodyTap {
 
   const line = (bytes: Buffer): void => {
     if (bytes.length === 0) return;
-    const item = readBatchOutputLine(bytes.toString('utf8'));
+    const text = bytes.toString('utf8');
+    const item = options.format === 'anthropic' ? readAnthropicBatchResultLine(text) : readBatchOutputLine(text);
     if (item !== undefined) options.record(itemInput(item, options));
   };
 
@@ -79,8 +89,12 @@ function itemInput(item: BatchOutputItem, options: BatchResultsOptions): RecordI
   const model = item.body?.['model'];
   const input: RecordInput = {
     ...attribution,
-    // The reserved tags `batch_file` and `custom_id` say which batch item the event is.
-    tags: { ...attribution?.tags, batch_file: options.fileId, custom_id: item.customId },
+    // The reserved tags `batch_file` (OpenAI) or `batch_id` (Anthropic) and `custom_id` say which item it is.
+    tags: {
+      ...attribution?.tags,
+      [options.format === 'anthropic' ? 'batch_id' : 'batch_file']: options.fileId,
+      custom_id: item.customId,
+    },
     id: batchItemEventId(options.fileId, item.customId, item.createdMs),
     time: item.createdMs ?? options.now(),
     provider: options.provider,

@@ -14,6 +14,7 @@ import { type Exchange, isStreamContentType } from '../../http/index.js';
 import type { Cost, RecordInput } from '../../types/index.js';
 import { createIncludeUsageFilter } from '../../usage/index.js';
 import type { BodyTap } from './batch-results.js';
+import { RESULTS_URL_MAX_BYTES } from './results-url.js';
 import { COST_HEADER, COST_HEADER_MAX_BYTES, costHeaderValue } from './cost-header.js';
 
 const DROP_RESPONSE = new Set([
@@ -45,6 +46,8 @@ export interface Delivery {
   acceptsTrailers: boolean;
   /** Sees a 2xx body as it passes (batch-results.ts). */
   bodyTap?: BodyTap;
+  /** Edits a whole 2xx JSON answer of an unrecorded read (an Anthropic batch's `results_url`, results-url.ts). */
+  rewrite?: (body: Buffer) => Buffer;
 }
 
 /** The stream the client reads: the filter that removes the added usage. */
@@ -77,6 +80,12 @@ export function deliverResponse(delivery: Delivery): void {
   Object.assign(headers, delivery.extraHeaders);
   headers['x-tokenledger-overhead-ms'] = overheadMs.toFixed(3);
   const streaming = isStreamContentType(contentType);
+  if (delivery.rewrite !== undefined && !metered && !streaming && status >= 200 && status <= 299) {
+    if (delivery.prefix === undefined) {
+      holdToRewrite(delivery, delivery.rewrite, headers);
+      return;
+    }
+  }
   if (metered && exchange !== undefined && !streaming && !removing && delivery.prefix === undefined) {
     holdForCost(delivery, exchange, headers);
     return;
@@ -118,6 +127,44 @@ export function deliverResponse(delivery: Delivery): void {
     exchange?.end('cut', error);
     res.destroy();
   });
+}
+
+/**
+ * An answer to edit: held until whole (up to RESULTS_URL_MAX_BYTES), edited, sent with its new
+ * length. Past the limit it is passed on as it comes, unedited.
+ */
+function holdToRewrite(delivery: Delivery, rewrite: (body: Buffer) => Buffer, headers: OutgoingHttpHeaders): void {
+  const { upstreamResponse, res } = delivery;
+  const status = upstreamResponse.statusCode ?? 502;
+  const held: Buffer[] = [];
+  let size = 0;
+  let passing = false;
+  upstreamResponse.on('data', (chunk: Buffer) => {
+    if (passing) {
+      if (!res.write(chunk)) {
+        upstreamResponse.pause();
+        res.once('drain', () => upstreamResponse.resume());
+      }
+      return;
+    }
+    held.push(chunk);
+    size += chunk.length;
+    if (size <= RESULTS_URL_MAX_BYTES) return;
+    passing = true;
+    res.writeHead(status, upstreamResponse.statusMessage, headers);
+    res.write(Buffer.concat(held, size));
+    held.length = 0;
+  });
+  upstreamResponse.on('end', () => {
+    if (passing) {
+      res.end();
+      return;
+    }
+    const body = rewrite(Buffer.concat(held, size));
+    res.writeHead(status, upstreamResponse.statusMessage, { ...headers, 'content-length': body.length });
+    res.end(body);
+  });
+  upstreamResponse.on('error', () => res.destroy());
 }
 
 /**

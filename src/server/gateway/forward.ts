@@ -57,6 +57,8 @@ export interface ForwardCall {
   fallback?: () => void;
   /** Sees a 2xx answer's body as it passes to the client (a batch's results, batch-results.ts). */
   bodyTap?: BodyTap;
+  /** Edits a whole 2xx answer of a read (an Anthropic batch's `results_url`, results-url.ts). */
+  rewrite?: (body: Buffer) => Buffer;
 }
 
 /**
@@ -213,6 +215,7 @@ export function forward(call: ForwardCall, runtime: GatewayRuntime, logger: Logg
           priceOf: runtime.priceOf,
           acceptsTrailers: acceptsTrailers(one(req.headers.te)),
           ...(call.bodyTap === undefined ? {} : { bodyTap: call.bodyTap }),
+          ...(call.rewrite === undefined ? {} : { rewrite: call.rewrite }),
         });
         metrics.observeOverhead(route.label, overheadMs);
       };

@@ -26,6 +26,7 @@ import { refuseRest } from '../read-body.js';
 import { readRequestBody } from './request-body.js';
 import { sendError } from './send-error.js';
 import { type StreamedBody, uploadTooLarge } from './streamed-body.js';
+import { gatewayAnthropicBase, pointResultsUrlsHere } from './results-url.js';
 import type { FallbackStep, GatewayRoute, GatewayRuntime } from './types.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import type { Upstream } from './upstreams.js';
@@ -57,7 +58,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       if (streamed === undefined) checkBodyClean(body, key);
     }
     const { attribution, warnings } = attributionFromHeaders(req.headers, key?.attribution);
-    const { upstream, pathAndQuery, model, warning, batchFile } = route.target({
+    const { upstream, pathAndQuery, model, warning, batchResults, resultsUrl } = route.target({
       body,
       key,
       headers: req.headers,
@@ -138,14 +139,23 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         if (exchange === undefined) void admission?.release();
         // A read is not a call, but a batch's results in it are calls (one event per item).
         const bodyTap =
-          exchange === undefined && batchFile !== undefined
+          exchange === undefined && batchResults !== undefined
             ? batchResultsTap({
-                fileId: batchFile,
+                fileId: batchResults.id,
+                format: batchResults.format,
                 provider: upstream.provider,
                 attribution,
                 record: (input) => runtime.tracker.record(input),
                 now: Date.now,
               })
+            : undefined;
+        const base =
+          resultsUrl === true
+            ? gatewayAnthropicBase(req.headers.host, one(req.headers['x-forwarded-proto']))
+            : undefined;
+        const rewrite =
+          exchange === undefined && base !== undefined
+            ? (answer: Buffer) => pointResultsUrlsHere(answer, new URL(upstream.baseURL).origin, base)
             : undefined;
         const sent = asked === undefined ? body : Buffer.from(asked.buffer, asked.byteOffset, asked.length);
         const original = asked === undefined ? undefined : { body, headers: headersFor(body.length) };
@@ -164,6 +174,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             startedAt,
             extraHeaders: budgetHeaders(admission),
             ...(bodyTap === undefined ? {} : { bodyTap }),
+            ...(rewrite === undefined ? {} : { rewrite }),
             ...(next === undefined
               ? {}
               : {

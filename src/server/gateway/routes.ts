@@ -15,7 +15,7 @@ import { modelOf, providerForModel } from './model-routes.js';
 import { multipartModel } from './multipart-model.js';
 import { isReservedPath } from './reserved-paths.js';
 import { streamsBody } from './streamed-body.js';
-import type { GatewayRoute, TargetInput } from './types.js';
+import type { GatewayRoute, GatewayTarget, TargetInput } from './types.js';
 import { resolveUpstream, type Upstream, type UpstreamStyle } from './upstreams.js';
 
 const OPENAI_PATHS: Record<string, [string, string]> = {
@@ -38,6 +38,17 @@ const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:\/|$)/i;
 const FILE_CONTENT = /^\/v1\/files\/([^/]+)\/content$/;
 const GEMINI_PATH =
   /^\/gemini\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
+
+/** Anthropic's Message Batches: a batch's results, a batch or the list (whose `results_url` is pointed here). */
+const ANTHROPIC_BATCH_RESULTS = /^\/anthropic\/v1\/messages\/batches\/([^/]+)\/results$/;
+const ANTHROPIC_BATCHES = /^\/anthropic\/v1\/messages\/batches(?:\/[^/]+)?$/;
+/** Gemini's context caches (`/gemini/v1beta/cachedContents[/{id}]`). */
+const GEMINI_CACHES = /^\/gemini\/(?:v1beta|v1|v1alpha)\/cachedContents(?:\/|$)/;
+const GEMINI_PREFIX = /^\/gemini\/(?:v1beta|v1|v1alpha)\//;
+
+/** Gemini names a model `models/gemini-2.0-flash` in a body; events carry `gemini-2.0-flash`, as on the path routes. */
+const geminiModel = (model: string | undefined): string | undefined =>
+  model?.startsWith('models/') === true ? model.slice('models/'.length) : model;
 
 function header(headers: TargetInput['headers'], name: string): string | undefined {
   const value = headers[name];
@@ -98,12 +109,13 @@ export function createGatewayRouter(
     if (!DOT_SEGMENT.test(pathname)) {
       const route = openaiRoute(PASSTHROUGH_LABEL, pathname.slice('/v1'.length), method);
       const batchFile = method === 'GET' ? FILE_CONTENT.exec(pathname)?.[1] : undefined;
+      const batchResults = batchFile === undefined ? undefined : { id: batchFile, format: 'openai' as const };
       return {
         label: PASSTHROUGH_LABEL,
         streamsBody: streamsBody(method, pathname),
         target(input) {
           const target = route.target(input);
-          if (batchFile !== undefined) return { ...target, batchFile };
+          if (batchResults !== undefined) return { ...target, batchResults };
           const model = target.model ?? multipartModel(input.body, header(input.headers, 'content-type'));
           if (model !== undefined) return { ...target, model };
           return {
@@ -122,14 +134,61 @@ export function createGatewayRouter(
     };
   };
 
+  /** A named model, else `unknown` with the warning the OpenAI pass-through gives. */
+  const namedOrUnknown = (target: GatewayTarget): GatewayTarget =>
+    target.model !== undefined
+      ? target
+      : { ...target, model: UNKNOWN_MODEL, warning: 'the request names no model; recorded as model "unknown"' };
+
+  /**
+   * Any other path under `/anthropic/v1/` (Message Batches, models, files...) or `/gemini/v1beta/`
+   * (cachedContents, files, operations...): to the provider's upstream as it came, recorded as
+   * the OpenAI pass-through is (POST, PUT, PATCH, DELETE; reads forwarded unrecorded).
+   */
+  const nativePassthrough = (pathname: string, method: string, style: 'anthropic' | 'gemini'): GatewayRoute => {
+    if (DOT_SEGMENT.test(pathname))
+      return {
+        label: `${style}.passthrough`,
+        target() {
+          throw badRequest('path: "." and ".." segments are not forwarded', 'path');
+        },
+      };
+    const provider = style === 'anthropic' ? 'anthropic' : 'google';
+    const prefix = `/${style}`;
+    const resultsOf = method === 'GET' ? ANTHROPIC_BATCH_RESULTS.exec(pathname)?.[1] : undefined;
+    const batchResults = resultsOf === undefined ? undefined : { id: resultsOf, format: 'anthropic' as const };
+    const resultsUrl = style === 'anthropic' && method === 'GET' && ANTHROPIC_BATCHES.test(pathname);
+    const label =
+      style === 'anthropic'
+        ? pathname.startsWith('/anthropic/v1/messages/batches')
+          ? 'anthropic.batches'
+          : 'anthropic.passthrough'
+        : GEMINI_CACHES.test(pathname)
+          ? 'gemini.cachedContents'
+          : 'gemini.passthrough';
+    return {
+      label,
+      target({ body, url }) {
+        const requested = method === 'POST' || method === 'PATCH' ? modelOf(body) : undefined;
+        const target: GatewayTarget = {
+          upstream: upstream(provider, style),
+          pathAndQuery: `${pathname.slice(prefix.length)}${url.search}`,
+          model: style === 'gemini' ? geminiModel(requested) : requested,
+        };
+        if (batchResults !== undefined) return { ...target, batchResults };
+        if (resultsUrl) return { ...target, resultsUrl };
+        return namedOrUnknown(target);
+      },
+    };
+  };
+
   return {
     match(method, pathname) {
       const openai = OPENAI_PATHS[`${method} ${pathname}`];
       if (openai !== undefined) return openaiRoute(openai[1], openai[0], method);
       // Any other OpenAI path (completions, images, audio, files, batches...): passed through as is.
       if (pathname.startsWith('/v1/') && !isReservedPath(pathname)) return passthroughRoute(pathname, method);
-      if (method !== 'POST') return undefined;
-      const anthropic = ANTHROPIC_PATHS[pathname];
+      const anthropic = method === 'POST' ? ANTHROPIC_PATHS[pathname] : undefined;
       if (anthropic !== undefined) {
         return {
           label: anthropic,
@@ -140,7 +199,8 @@ export function createGatewayRouter(
           }),
         };
       }
-      const gemini = pathname.startsWith('/gemini/') ? GEMINI_PATH.exec(pathname) : null;
+      if (pathname.startsWith('/anthropic/v1/')) return nativePassthrough(pathname, method, 'anthropic');
+      const gemini = method === 'POST' && pathname.startsWith('/gemini/') ? GEMINI_PATH.exec(pathname) : null;
       if (gemini !== null) {
         return {
           label: `gemini.${gemini[3]}`,
@@ -156,6 +216,7 @@ export function createGatewayRouter(
           },
         };
       }
+      if (GEMINI_PREFIX.test(pathname)) return nativePassthrough(pathname, method, 'gemini');
       return undefined;
     },
   };

@@ -75,9 +75,21 @@ export interface GatewayTarget {
   model: string | undefined;
   /** Said on the call's event (a pass-through call that names no model). */
   warning?: string;
-  /** `GET /v1/files/{id}/content`: the file id; a batch's results in it are recorded (batch-results.ts). */
-  batchFile?: string;
+  /**
+   * A batch's results are read as they pass and each item recorded (batch-results.ts): `GET
+   * /v1/files/{id}/content` (OpenAI, the file id) or `GET
+   * /anthropic/v1/messages/batches/{id}/results` (Anthropic, the batch id).
+   */
+  batchResults?: { id: string; format: BatchResultsFormat };
+  /**
+   * An Anthropic batch (or list of them) whose `results_url` names the upstream: pointed at
+   * this gateway instead, so that the SDK's `batches.results()` comes through here (results-url.ts).
+   */
+  resultsUrl?: boolean;
 }
+
+/** Whose JSONL a batch's results are: OpenAI's output file lines or Anthropic's result lines. */
+export type BatchResultsFormat = 'openai' | 'anthropic';
 
 export interface TargetInput {
   body: Buffer;
