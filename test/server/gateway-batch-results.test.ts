@@ -127,6 +127,7 @@ describe('batchResultsTap', () => {
       const inputs: RecordInput[] = [];
       const tap = batchResultsTap({
         fileId: 'f',
+        format: 'openai',
         provider: 'openai',
         attribution: undefined,
         record: (input) => inputs.push(input),
@@ -144,6 +145,7 @@ describe('batchResultsTap', () => {
       const inputs: RecordInput[] = [];
       const tap = batchResultsTap({
         fileId,
+        format: 'openai',
         provider: 'openai',
         attribution: undefined,
         record: (input) => inputs.push(input),
