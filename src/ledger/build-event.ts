@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors/index.js';
 import { canonicalProviderId } from '../providers/index.js';
-import { type Pricer, serviceTierName, tierPricing } from '../pricing/index.js';
+import { eventPriceSource, type Pricer, serviceTierName, tierPricing } from '../pricing/index.js';
 import { isCostMismatch, usdToNanos } from '../units/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
@@ -132,7 +132,11 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
       // Counts within bounds at a steep price can still exceed what a row's nano-dollars hold.
       event.costUnavailableReason = `the cost is above ${MAX_USD} USD, more than one call can cost`;
       readWarnings.push(`cost of ${priced.cost.total} USD not kept: above ${MAX_USD} USD`);
-    } else event.cost = priced.cost;
+    } else {
+      event.cost = priced.cost;
+      event.priceSource = eventPriceSource(priced.source);
+      event.pricedAt = new Date(context.now).toISOString();
+    }
   }
   // Both figures, where the provider's own cost and ours disagree (the rule is the store's, so a
   // stored event reads back with the same flag).

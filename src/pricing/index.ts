@@ -2,6 +2,7 @@ export { createPricer } from './pricer.js';
 export {
   BUNDLED_CATALOG,
   bundledSourceName,
+  eventPriceSource,
   priceDataStatus,
   refreshedSourceName,
   STALE_AFTER_DAYS,

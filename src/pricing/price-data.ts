@@ -42,6 +42,13 @@ export function refreshedSourceName(sha256: string, source: string): string {
   return `catalog sha256:${sha256.slice(0, 12)} from ${source}`;
 }
 
+/** An event's `priceSource` for a price of `source`, with the catalog data in use now. */
+export function eventPriceSource(source: 'override' | 'catalog' | 'free'): string {
+  if (source !== 'catalog') return source;
+  const refreshed = installedCatalog();
+  return refreshed === undefined ? `bundled ${BUNDLED_CATALOG.version}` : `catalog ${refreshed.sha256.slice(0, 12)}`;
+}
+
 export function priceDataStatus(now: Date = new Date()): PriceDataStatus {
   const refreshed = installedCatalog();
   const dataMs = Date.parse(refreshed?.fetchedAt ?? BUNDLED_CATALOG.releasedAt);

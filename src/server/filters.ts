@@ -12,7 +12,7 @@ import { parseIsoTime } from '../units/index.js';
 import type { Filter } from '../types/index.js';
 import { badRequest } from './http-error.js';
 
-const FILTER_KEYS = new Set(['from', 'to', 'provider', 'model', 'agent', 'run', 'status']);
+const FILTER_KEYS = new Set(['from', 'to', 'provider', 'model', 'agent', 'run', 'status', 'priceSource']);
 const MAX_VALUE_LENGTH = 512;
 
 /** ISO-8601 date or date-time, or epoch milliseconds. */
@@ -30,6 +30,8 @@ export function parseDate(value: string, field: string): Date {
 
 /** Fields that take several values (repeated: `model=a&model=b`) and exclusions (`not.model=a`). */
 const MULTI_KEYS = new Set(['provider', 'model', 'agent', 'run']);
+/** Fields that take several values but cannot be excluded. */
+const MULTI_INCLUDE_ONLY = new Set(['priceSource']);
 /** Most values one field may list (each is one placeholder of the store's query). */
 export const MAX_FILTER_VALUES = 100;
 
@@ -90,11 +92,12 @@ export function parseFilter(
     }
     if (!FILTER_KEYS.has(key)) {
       throw badRequest(
-        `unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, tag.KEY, not.FIELD${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`,
+        `unknown parameter "${key}"; filters are from, to, provider, model, agent, run, status, priceSource, tag.KEY, not.FIELD${extra.length > 0 ? `; this endpoint also takes ${extra.join(', ')}` : ''}`,
         key,
       );
     }
-    if (values.length > 1 && !MULTI_KEYS.has(key)) throw badRequest(`${key}: given more than once`, key);
+    if (values.length > 1 && !MULTI_KEYS.has(key) && !MULTI_INCLUDE_ONLY.has(key))
+      throw badRequest(`${key}: given more than once`, key);
     if (values.some((value) => value === '')) throw badRequest(`${key}: empty`, key);
     const value = values[0] ?? '';
     switch (key) {
@@ -113,6 +116,9 @@ export function parseFilter(
       case 'agent':
       case 'run':
         filter[key] = oneOrMany(values);
+        break;
+      case 'priceSource':
+        filter.priceSource = oneOrMany(values);
         break;
     }
   }

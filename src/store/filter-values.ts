@@ -35,6 +35,11 @@ export function excludedValues(filter: Filter, field: FilterField): readonly str
   return fold(field, filter.exclude?.[field]) ?? [];
 }
 
+/** The price sources a call's must be one of, or undefined when any will do (an unpriced call has none). */
+export function includedPriceSources(filter: Filter): readonly string[] | undefined {
+  return filterValueList(filter.priceSource);
+}
+
 /** The tag constraints: key -> values one of which the call's tag must have. */
 export function includedTags(filter: Filter): [string, readonly string[]][] {
   return Object.entries(filter.tags ?? {}).map(([key, values]) => [key, filterValueList(values) ?? []]);

@@ -27,7 +27,14 @@ import { checkLimit, decodeCursor, toEventPage } from './cursor.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { eventToRow, rowToEvent, type EventRow } from './row.js';
 import { addRowToSums } from './rollup-delta.js';
-import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
+import {
+  excludedTags,
+  excludedValues,
+  FILTER_FIELDS,
+  includedPriceSources,
+  includedTags,
+  includedValues,
+} from './filter-values.js';
 import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
 import { checkRankQuery, compareRanked } from './rank.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
@@ -77,6 +84,8 @@ function matches(kept: Kept, filter: Filter): boolean {
     if (value !== null && excludedValues(filter, field).includes(value)) return false;
   }
   if (filter.status !== undefined && row.status !== filter.status) return false;
+  const sources = includedPriceSources(filter);
+  if (sources !== undefined && (row.price_source === null || !sources.includes(row.price_source))) return false;
   for (const [key, values] of includedTags(filter)) {
     const value = tagValue(kept, key);
     if (value === undefined || !values.includes(value)) return false;
@@ -185,10 +194,11 @@ export class MemoryStore implements Store {
         const tag = tagOfGroupKey(name);
         if (tag !== undefined) return tagValue(kept, tag) ?? null;
         if (name === 'errorType') return row.error_type;
+        if (name === 'priceSource') return row.price_source;
         if (name === 'errorStatus') return row.error_status;
         return name === 'bucket'
           ? bucketStart(row.time_ms, width)
-          : row[name as Exclude<FieldGroupKey, 'bucket' | 'errorType' | 'errorStatus'>];
+          : row[name as Exclude<FieldGroupKey, 'bucket' | 'errorType' | 'errorStatus' | 'priceSource'>];
       });
       const values = normalizeGroupValues(groupBy, raw);
       const id = groupId(values);

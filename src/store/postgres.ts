@@ -120,6 +120,7 @@ const TEXT_COLUMNS = new Set<EventColumn>([
   'error_message',
   'trace_id',
   'span_id',
+  'price_source',
 ]);
 const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings', 'usage_iterations']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);

@@ -14,6 +14,7 @@ const GROUP_KEYS: ReadonlySet<string> = new Set<FieldGroupKey>([
   'status',
   'errorType',
   'errorStatus',
+  'priceSource',
   'bucket',
 ]);
 
@@ -36,7 +37,7 @@ export function checkAggregateQuery(query: AggregateQuery): { groupBy: GroupKey[
   for (const key of groupBy) {
     if (!isGroupKey(key))
       throw new ValidationError(
-        `groupBy: unknown key ${JSON.stringify(key)} (provider, model, agent, run, status, errorType, errorStatus, bucket or tag:KEY)`,
+        `groupBy: unknown key ${JSON.stringify(key)} (provider, model, agent, run, status, errorType, errorStatus, priceSource, bucket or tag:KEY)`,
         {
           field: 'groupBy',
         },

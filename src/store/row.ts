@@ -70,6 +70,9 @@ export interface EventRow {
   span_id: string | null;
   /** JSON text of `usage.iterations` (the separately billed steps), or null (version 8). */
   usage_iterations: string | null;
+  /** Where the cost's prices came from and when it was priced (version 13), null when unpriced. */
+  price_source: string | null;
+  priced_at_ms: number | null;
 }
 
 /** Column order used by every INSERT. */
@@ -116,6 +119,8 @@ export const EVENT_COLUMNS = [
   'trace_id',
   'span_id',
   'usage_iterations',
+  'price_source',
+  'priced_at_ms',
 ] as const satisfies readonly (keyof EventRow)[];
 
 export type EventColumn = (typeof EVENT_COLUMNS)[number];
@@ -188,7 +193,15 @@ export function eventToRow(event: UsageEvent): EventRow {
     span_id: event.trace?.spanId ?? null,
     usage_iterations:
       usage.iterations === undefined || usage.iterations.length === 0 ? null : JSON.stringify(usage.iterations),
+    price_source: cost === null ? null : (event.priceSource ?? null),
+    priced_at_ms: cost === null || event.pricedAt === undefined ? null : pricedAtMs(event.pricedAt),
   };
+}
+
+/** An event's `pricedAt` as epoch ms; an unreadable one is not kept (null). */
+function pricedAtMs(text: string): number | null {
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** Row values in EVENT_COLUMNS order. */
@@ -235,6 +248,7 @@ export function rowFromDriver(raw: Record<string, unknown>): EventRow {
         'error_message',
         'trace_id',
         'span_id',
+        'price_source',
       ].includes(column)
     )
       out[column] = str(value);
@@ -305,5 +319,7 @@ export function rowToEvent(row: EventRow): UsageEvent {
     if (row.error_status !== null) event.error.status = row.error_status;
   }
   if (row.trace_id !== null && row.span_id !== null) event.trace = { traceId: row.trace_id, spanId: row.span_id };
+  if (row.price_source !== null) event.priceSource = row.price_source;
+  if (row.priced_at_ms !== null) event.pricedAt = new Date(row.priced_at_ms).toISOString();
   return event;
 }

@@ -12,7 +12,14 @@ import { CALL_ORDER_COLUMNS, checkCallOrder, type CallPosition } from './call-or
 import { decodeCursor } from './cursor.js';
 import { COST_MISMATCH_SQL } from './cost-mismatch.js';
 import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
-import { excludedTags, excludedValues, FILTER_FIELDS, includedTags, includedValues } from './filter-values.js';
+import {
+  excludedTags,
+  excludedValues,
+  FILTER_FIELDS,
+  includedPriceSources,
+  includedTags,
+  includedValues,
+} from './filter-values.js';
 import { tagOfGroupKey } from './query-check.js';
 import type { CallOrder, GroupKey, TraceSpanRow } from './store.js';
 
@@ -76,6 +83,8 @@ export function eventsWhere(filter: Filter, range: TimeRange): SqlPart {
     clauses.add({ sql: `(${field} IS NULL OR ${not.sql})`, params: not.params });
   }
   if (filter.status !== undefined) clauses.add({ sql: 'status = ?', params: [filter.status] });
+  const sources = includedPriceSources(filter);
+  if (sources !== undefined) clauses.add(inList('price_source', sources));
   // The tag index (event_tags, version 11): one index range per tag, within the time range.
   const within = tagTimeRange(range);
   for (const [key, values] of includedTags(filter)) {
@@ -116,6 +125,8 @@ function tagTimeRange(range: TimeRange): SqlPart {
  */
 export function rollupCanServe(filter: Filter, groupBy: readonly GroupKey[], interval: Interval | undefined): boolean {
   if (filter.run !== undefined || excludedValues(filter, 'run').length > 0) return false;
+  // The rollups are not keyed by the price source either.
+  if (filter.priceSource !== undefined || groupBy.includes('priceSource')) return false;
   if (includedTags(filter).length > 0 || excludedTags(filter).length > 0) return false;
   if (groupBy.includes('run')) return false;
   if (groupBy.some((key) => tagOfGroupKey(key) !== undefined)) return false;
@@ -173,6 +184,7 @@ export function groupExprs(
   return groupBy.map((key, i) => {
     if (tagOfGroupKey(key) !== undefined) return `tg${i}.value`;
     if (key === 'errorType') return 'error_type';
+    if (key === 'priceSource') return 'price_source';
     // As text, like every group value (an HTTP status reads back as "429").
     if (key === 'errorStatus') return 'CAST(error_status AS text)';
     if (key === 'bucket') {

@@ -21,8 +21,19 @@ import type {
 /**
  * The dimensions every event has. `errorType` and `errorStatus` are a failed call's error type
  * and HTTP status (`null` for calls without one): failures grouped by what went wrong.
+ * `priceSource` is where a priced call's prices came from (`null`: unpriced, or stored before
+ * version 13).
  */
-export type FieldGroupKey = 'provider' | 'model' | 'agent' | 'run' | 'status' | 'errorType' | 'errorStatus' | 'bucket';
+export type FieldGroupKey =
+  | 'provider'
+  | 'model'
+  | 'agent'
+  | 'run'
+  | 'status'
+  | 'errorType'
+  | 'errorStatus'
+  | 'priceSource'
+  | 'bucket';
 
 /** A tag key as a dimension: `tag:team` groups by the value of the event's `team` tag (`null`: no such tag). */
 export type TagGroupKey = `tag:${string}`;

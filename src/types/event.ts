@@ -61,6 +61,14 @@ export interface UsageEvent {
   cost: Cost | null;
   /** Why `cost` is null. */
   costUnavailableReason?: string;
+  /**
+   * Where `cost`'s prices came from, when priced: `override` (the config's prices), `free` (a
+   * free variant), `catalog SHA` (a refreshed catalog installed in the ledger, by the first 12
+   * hex digits of its sha256) or `bundled VERSION` (the catalog package's bundled data).
+   */
+  priceSource?: string;
+  /** When it was priced (ISO time), beside `priceSource`. */
+  pricedAt?: string;
   /** Cost the provider reported itself (OpenRouter), USD, kept beside ours. */
   providerCost?: number;
   /**

@@ -18,6 +18,8 @@ export interface Filter {
   agent?: FilterValues;
   run?: FilterValues;
   status?: EventStatus;
+  /** Where the cost's prices came from (`UsageEvent.priceSource`: `override`, `bundled 0.1.8`, `catalog SHA`...). */
+  priceSource?: FilterValues;
   /** Every key must match (any of its values). */
   tags?: Record<string, FilterValues>;
   /** Calls to leave out, after the rest of the filter. */

@@ -315,7 +315,7 @@ function parseBy(by: string): Grouping | GroupKey[] {
   const bad = keys.find((key) => !isGroupKey(key) || key === 'bucket');
   if (bad !== undefined || keys.length > 2 || new Set(keys).size !== keys.length)
     throw new ValidationError(
-      `--by must be one of ${GROUPINGS.join(', ')}, or one or two of provider, model, agent, run, status, errorType, errorStatus, tag:KEY (comma-separated), got "${by}"`,
+      `--by must be one of ${GROUPINGS.join(', ')}, or one or two of provider, model, agent, run, status, errorType, errorStatus, priceSource, tag:KEY (comma-separated), got "${by}"`,
       { field: 'by' },
     );
   return keys as GroupKey[];
@@ -395,7 +395,7 @@ export function registerReportCommand(program: Command): void {
     .option('--run <run>', 'only this run (the report is titled with it); repeatable: any of them', collectOption)
     .option(
       '--by <grouping>',
-      `one row per ${GROUPINGS.join(' | ')}, or per one or two of provider, model, agent, run, status, errorType, errorStatus, tag:KEY (e.g. tag:team,model)`,
+      `one row per ${GROUPINGS.join(' | ')}, or per one or two of provider, model, agent, run, status, errorType, errorStatus, priceSource, tag:KEY (e.g. tag:team,model)`,
     )
     .option('--since <duration>', 'only the last 90s, 30m, 24h, 7d, 2w')
     .option('--from <iso>', 'only calls started at or after this time')

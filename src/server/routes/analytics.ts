@@ -56,7 +56,7 @@ function parseGroupBy(values: string[] | undefined): GroupKey[] {
   for (const value of values) {
     if (!isStorableText(value) || !isGroupKey(value) || value === 'bucket')
       throw badRequest(
-        `by: must be provider, model, agent, run, status, errorType, errorStatus or tag:KEY, got "${value.slice(0, 40)}"`,
+        `by: must be provider, model, agent, run, status, errorType, errorStatus, priceSource or tag:KEY, got "${value.slice(0, 40)}"`,
         'by',
       );
   }

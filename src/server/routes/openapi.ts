@@ -30,6 +30,15 @@ const filterParams = [
   })),
   { name: 'status', in: 'query', schema: { type: 'string', enum: ['ok', 'error'] } },
   {
+    name: 'priceSource',
+    in: 'query',
+    description:
+      "Where the cost's prices came from: override, free, bundled VERSION or catalog SHA (a refreshed catalog); repeat for several.",
+    schema: { type: 'array', items: { type: 'string' } },
+    style: 'form',
+    explode: true,
+  },
+  {
     name: 'tag.KEY',
     in: 'query',
     description:
@@ -191,7 +200,7 @@ export function openApiDocument(limits: ServerLimits): object {
         ],
       ),
       '/analytics/tokens/breakdown': query(
-        'Per group of one or two dimensions (provider, model, agent, run, status, errorType, errorStatus, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
+        'Per group of one or two dimensions (provider, model, agent, run, status, errorType, errorStatus, priceSource, tag:KEY), ranked by `sort` (largest first), paged; each group with its costShare; `total` counts every group',
         [
           {
             name: 'by',

@@ -20,6 +20,7 @@
  * - `events.trace_id`, `events.span_id` (version 6): the OpenTelemetry trace context.
  * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
  * - `event_tags` (version 11): the tags as rows, indexed, for tag filters and group-by-tag.
+ * - `events.price_source`, `events.priced_at_ms` (version 13): where a cost's prices came from.
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -456,6 +457,17 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
   models ${dialect === 'postgres' ? 'integer' : 'INTEGER'},
   data text
 )`,
+      ],
+    },
+    {
+      version: 13,
+      // Provenance: each priced event names where its prices came from (override, free, a
+      // refreshed catalog by hash, the bundle by version) and when it was priced. Events stored
+      // before say nothing (null): which data priced them is not known.
+      name: 'price provenance',
+      statements: [
+        'ALTER TABLE events ADD COLUMN price_source text',
+        `ALTER TABLE events ADD COLUMN priced_at_ms ${dialect === 'postgres' ? 'bigint' : 'INTEGER'}`,
       ],
     },
   ];
