@@ -362,7 +362,7 @@ export class Spool {
       .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
       .sort((a, b) => compareSegments(a.match, b.match));
     for (const { name, match } of names) {
-      if (isAlive(Number(match[1]))) continue;
+      if (ownerAlive(Number(match[1]), parseInt(match[2]!, 36))) continue;
       const target = join(this.path, `${this.#owner}-${String(this.#sequence++).padStart(8, '0')}${SEGMENT_SUFFIX}`);
       try {
         renameSync(join(this.path, name), target);
@@ -395,14 +395,36 @@ function compareSegments(a: RegExpExecArray, b: RegExpExecArray): number {
   return Number(a[3]) - Number(b[3]);
 }
 
-/** Whether another live process has this pid (this process's pid means an earlier incarnation of it). */
-function isAlive(pid: number): boolean {
+/**
+ * Whether the process that named a segment (its pid, and the time its spool opened) still runs.
+ * This process's pid means an earlier incarnation of it. Pids are reused (Linux's default
+ * pid_max is 32,768), so a live process with that pid that started after the segment's owner
+ * opened its spool is another program, and the segment is adopted.
+ */
+function ownerAlive(pid: number, ownerOpenedMs: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStartMs(pid);
+  // Boot time is known to the second only.
+  return started === undefined || started <= ownerOpenedMs + 1000;
+}
+
+/** When a process started (ms since the epoch) from Linux's /proc, or undefined elsewhere. */
+function processStartMs(pid: number): number | undefined {
+  try {
+    const bootSeconds = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'))?.[1];
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // Fields after the command name (which may hold spaces and parentheses); starttime is field
+    // 22, in clock ticks since boot, which /proc gives at 100 per second.
+    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    if (bootSeconds === undefined || ticks === undefined) return undefined;
+    return Number(bootSeconds) * 1000 + Number(ticks) * 10;
+  } catch {
+    return undefined;
   }
 }
 

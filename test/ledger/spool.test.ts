@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,26 @@ describe('the spool', () => {
     expect(await storedIds(store)).toEqual([]);
     expect(segments(path)).toEqual([live]);
     await ledger.close();
+  });
+
+  it('adopts a segment whose pid now belongs to another process, started after the owner opened its spool', async () => {
+    const path = spoolDir();
+    mkdirSync(path, { recursive: true });
+    const event = await createRecordingLedger({ store: await flakyStore() }).record(CALL);
+    // The owner opened its spool a minute ago and was killed; its pid went to a new process.
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const reused = `${String(other.pid)}-${(Date.now() - 60_000).toString(36)}-00000000.ndjson`;
+      appendFileSync(join(path, reused), `${JSON.stringify(event)}\n`);
+      const store = await flakyStore();
+      const ledger = createRecordingLedger({ store, spool: { path } });
+      await ledger.flush();
+      expect(await storedIds(store)).toEqual([event.id]);
+      expect(segments(path)).toEqual([]);
+      await ledger.close();
+    } finally {
+      other.kill();
+    }
   });
 
   it('keeps events on disk while the store is down and stores them once it is back', async () => {
