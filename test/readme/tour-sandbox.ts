@@ -76,7 +76,7 @@ export function commandEnv(sandbox: Sandbox, home: string, extra: Record<string,
 }
 
 /** Runs `command` with bash in `cwd`; its stdout and stderr as one text, in the order written. */
-export function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<string> {
+export function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'bash',
@@ -99,7 +99,7 @@ export function runUntilListening(
   command: string,
   cwd: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `exec 2>&1\n${command}`], { cwd, env, detached: true });
