@@ -4,6 +4,7 @@
  * run one after another, never in parallel, so they don't steal each other's cores; ratios
  * inside an area are always measured side by side in the same run.
  */
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,9 +71,21 @@ async function main(): Promise<void> {
     const stamp = `_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}; took ${((Date.now() - started) / 1000).toFixed(0)} s._`;
     document = upsert(document, area, `${body.trim()}\n\n${stamp}`);
     await writeFile(resultsPath, document);
+    document = await formatResults();
     console.error(`bench: ${area} done`);
   }
   console.log(document);
+}
+
+/**
+ * Aligns the tables the areas wrote with the project's formatter: `npm test` runs `biome ci`
+ * over the tree, RESULTS.md included, and refuses it unformatted.
+ */
+async function formatResults(): Promise<string> {
+  execFileSync(path.join(here, '..', 'node_modules', '.bin', 'biome'), ['format', '--write', resultsPath], {
+    stdio: 'ignore',
+  });
+  return readFile(resultsPath, 'utf8');
 }
 
 await main();
