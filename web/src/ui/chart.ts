@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom.js';
+import { bucketLabel, chartColors, chartFrame, legendRow, plotWhenSized } from './chart-frame.js';
 
 /** Distinct in light and dark; the last one is for "other". */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#9c755f'];
@@ -27,19 +28,10 @@ export interface StackedChartOptions {
   height?: number;
 }
 
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value === '' ? fallback : value;
-}
-
 /** Returns the chart's element; the plot is created once the element is in the page (it needs a width). */
 export function stackedChart(options: StackedChartOptions): HTMLElement {
-  const plotBox = h('div', { class: 'plot' });
-  const box = h('div', { class: 'chart', role: 'img', 'aria-label': options.summary }, plotBox);
-  if (options.times.length === 0) {
-    box.replaceChildren(h('p', { class: 'empty' }, 'No calls in this range.'));
-    return box;
-  }
+  const { box, plotBox } = chartFrame(options.summary, options.times.length === 0);
+  if (options.times.length === 0) return box;
   const count = options.times.length;
   // Cumulative sums, bottom series first.
   const stacked: number[][] = [];
@@ -50,8 +42,7 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
   }
   const order = options.series.map((_, index) => index).reverse();
   const data: uPlot.AlignedData = [options.times.map((ms) => ms / 1000), ...order.map((index) => stacked[index] ?? [])];
-  const axis = cssVar('--muted', '#667');
-  const grid = cssVar('--grid', 'rgba(128,128,128,.15)');
+  const { axis, grid } = chartColors();
   const bars = uPlot.paths.bars?.({ size: [0.86, 48], gap: 1 });
 
   // Our own legend, bottom series first (uPlot's would list the draw order, top first):
@@ -59,27 +50,7 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
   const totals = options.series.map((series) => series.values.reduce((sum, value) => sum + value, 0));
   const when = h('span', { class: 'legend-time' });
   const cells = options.series.map(() => h('span', { class: 'legend-value num' }));
-  const legend = h(
-    'div',
-    { class: 'legend', 'aria-hidden': 'true' },
-    when,
-    ...options.series.map((series, index) =>
-      h(
-        'span',
-        { class: 'legend-item' },
-        h('span', { class: 'swatch', style: `background:${series.color}` }),
-        series.label,
-        ' ',
-        cells[index],
-      ),
-    ),
-  );
-  const bucketLabel = new Intl.DateTimeFormat(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const legend = legendRow(when, options.series, cells);
   const showLegend = (idx: number | null | undefined): void => {
     const at = idx === null || idx === undefined ? undefined : options.times[idx];
     when.textContent = at === undefined ? 'Total:' : `${bucketLabel.format(new Date(at))}:`;
@@ -93,12 +64,12 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
   };
   showLegend(null);
 
-  let plot: uPlot | undefined;
-  const create = (width: number): void => {
-    plot = new uPlot(
+  const height = options.height ?? 240;
+  const create = (width: number): uPlot =>
+    new uPlot(
       {
         width,
-        height: options.height ?? 240,
+        height,
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { show: false } },
         hooks: { setLegend: [(u) => showLegend(u.legend.idx)] },
@@ -131,19 +102,11 @@ export function stackedChart(options: StackedChartOptions): HTMLElement {
       data,
       plotBox,
     );
-  };
-
-  // Created when attached and sized; resized with its container.
-  const observer = new ResizeObserver((entries) => {
-    const width = Math.floor(entries[0]?.contentRect.width ?? 0);
-    if (width <= 0) return;
-    if (plot === undefined) {
-      create(width);
-      // For the first-paint benchmark (bench/dashboard.ts).
-      if (performance.getEntriesByName('tokenledger:chart').length === 0) performance.mark('tokenledger:chart');
-    } else if (Math.abs(plot.width - width) > 1) plot.setSize({ width, height: options.height ?? 240 });
+  // Created when attached and sized; resized with its container. The first one marks the
+  // first-paint benchmark (bench/dashboard.ts).
+  plotWhenSized(plotBox, height, create, () => {
+    if (performance.getEntriesByName('tokenledger:chart').length === 0) performance.mark('tokenledger:chart');
   });
-  observer.observe(plotBox);
   box.append(legend);
   return box;
 }

@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { h } from '../dom.js';
+import { bucketLabel, chartColors, chartFrame, legendRow, plotWhenSized } from './chart-frame.js';
 
 export interface LineSeries {
   label: string;
@@ -27,29 +28,13 @@ export interface LineChartOptions {
   height?: number;
 }
 
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value === '' ? fallback : value;
-}
-
 export function lineChart(options: LineChartOptions): HTMLElement {
-  const plotBox = h('div', { class: 'plot' });
-  const box = h('div', { class: 'chart', role: 'img', 'aria-label': options.summary }, plotBox);
-  if (options.times.length === 0) {
-    box.replaceChildren(h('p', { class: 'empty' }, 'No calls in this range.'));
-    return box;
-  }
-  const axis = cssVar('--muted', '#667');
-  const grid = cssVar('--grid', 'rgba(128,128,128,.15)');
+  const { box, plotBox } = chartFrame(options.summary, options.times.length === 0);
+  if (options.times.length === 0) return box;
+  const { axis, grid } = chartColors();
   const data: uPlot.AlignedData = [options.times.map((ms) => ms / 1000), ...options.series.map((s) => s.values)];
   const cells = options.series.map(() => h('span', { class: 'legend-value num' }));
   const when = h('span', { class: 'legend-time' });
-  const bucketLabel = new Intl.DateTimeFormat(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
   const showLegend = (idx: number | null | undefined): void => {
     const at = idx === null || idx === undefined ? undefined : options.times[idx];
     when.textContent = at === undefined ? '' : `${bucketLabel.format(new Date(at))}:`;
@@ -61,29 +46,15 @@ export function lineChart(options: LineChartOptions): HTMLElement {
         value === null ? '' : series.scale === 'ms' ? options.formatMs(value) : options.formatRate(value);
     });
   };
-  const legend = h(
-    'div',
-    { class: 'legend', 'aria-hidden': 'true' },
-    when,
-    ...options.series.map((series, index) =>
-      h(
-        'span',
-        { class: 'legend-item' },
-        h('span', { class: 'swatch', style: `background:${series.color}` }),
-        series.label,
-        ' ',
-        cells[index],
-      ),
-    ),
-  );
+  const legend = legendRow(when, options.series, cells);
   showLegend(null);
 
-  let plot: uPlot | undefined;
-  const create = (width: number): void => {
-    plot = new uPlot(
+  const height = options.height ?? 220;
+  const create = (width: number): uPlot =>
+    new uPlot(
       {
         width,
-        height: options.height ?? 220,
+        height,
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         hooks: { setLegend: [(u) => showLegend(u.legend.idx)] },
@@ -131,14 +102,7 @@ export function lineChart(options: LineChartOptions): HTMLElement {
       data,
       plotBox,
     );
-  };
-  const observer = new ResizeObserver((entries) => {
-    const width = Math.floor(entries[0]?.contentRect.width ?? 0);
-    if (width <= 0) return;
-    if (plot === undefined) create(width);
-    else if (Math.abs(plot.width - width) > 1) plot.setSize({ width, height: options.height ?? 220 });
-  });
-  observer.observe(plotBox);
+  plotWhenSized(plotBox, height, create);
   box.append(legend);
   return box;
 }
