@@ -47,7 +47,10 @@ interface Samples {
   budgeted: number;
 }
 
-const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 200, messages: [{ role: 'user', content: 'hi' }] });
+// max_tokens above the mock's answer (363 output tokens), as a provider never outputs more than
+// asked: with less, every call settled above its hold and took the overshoot path (a warning
+// logged, the counters read again) that real calls with max_tokens never take.
+const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 400, messages: [{ role: 'user', content: 'hi' }] });
 
 async function call(url: string, into: Samples | undefined): Promise<void> {
   const started = performance.now();

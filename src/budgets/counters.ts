@@ -68,8 +68,16 @@ export interface BudgetCounters {
    * charged to the bucket each hold was taken in. A lapsed hold is still settled (the call did
    * happen). Returns false when the reservation is unknown or already settled: nothing is
    * settled twice.
+   *
+   * `buckets` (counter -> the bucket its hold was taken in) is for a store whose reserves may be
+   * lost while the call runs (PostgreSQL's commit asynchronously): it charges a reservation whose
+   * holds are gone, but never settled, there. The others know their holds and ignore it.
    */
-  settle(reservationId: string, amounts: Readonly<Record<string, number>>): Promise<boolean>;
+  settle(
+    reservationId: string,
+    amounts: Readonly<Record<string, number>>,
+    buckets?: Readonly<Record<string, number>>,
+  ): Promise<boolean>;
   /** Extends the lease of the reservation's live holds to `now + leaseMs`; false when they lapsed or were settled. */
   renew(reservationId: string, now: number, leaseMs: number): Promise<boolean>;
   /** Spent and live holds over each window, at `now`. */

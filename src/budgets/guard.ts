@@ -291,7 +291,9 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       if (timer !== undefined) clearInterval(timer);
       const report: SettleReport = { settled: false, atHold: [], outputUnknown: [], overshoot: [], aboveHold: {} };
       const amounts: Record<string, number> = {};
+      const buckets: Record<string, number> = {};
       for (const entry of budgets) {
+        if ((entry.hold.amount ?? 0) > 0) buckets[entry.counter] = entry.span.bucket;
         const heldAmount = entry.hold.amount ?? 0;
         let real = entry.budget.unit === 'usd' ? outcome.costNanos : outcome.tokens;
         if (real === undefined && outcome.inputOnly !== undefined) {
@@ -310,7 +312,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
           observed.observe(entry.budget.name, model, outcome.completedOutput);
       }
       if (setup.held !== true) return report;
-      report.settled = await counters.settle(reservationId, amounts);
+      report.settled = await counters.settle(reservationId, amounts, buckets);
       if (report.overshoot.length > 0)
         options.logger?.warn('budget settled above its hold', { budgets: report.overshoot });
       if (report.settled) await afterSettle(budgets, report);
