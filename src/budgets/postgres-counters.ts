@@ -205,7 +205,7 @@ export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionS
     const counters = new PostgresBudgetCounters(pool, target.where);
     try {
       // Processes starting together: one creates, the others wait and find it done.
-      await inSchemaSetup(pool, 'tokenledger.budgets', target.schema, async (client) => {
+      await inSchemaSetup(pool, target.schema, async (client) => {
         await client.query(DDL);
         await client.query(POSTGRES_DEFINITIONS_DDL);
       });

@@ -85,20 +85,21 @@ export function openPostgresPool(target: PostgresTarget, options: PostgresPoolOp
 }
 
 /**
- * Runs `work` in one transaction inside the target's schema (created if missing), holding an
- * advisory lock named `lockName` + schema: processes opening together queue here, and each
- * finds the work of the first one done.
+ * Runs `work` in one transaction inside the target's schema (created if missing), holding the
+ * schema's one setup lock: processes opening together queue here, and each finds the work of
+ * the first one done. The ledger's store and the budget counters take the same lock, since both
+ * create the schema: under two locks, two `CREATE SCHEMA IF NOT EXISTS` racing on a new schema
+ * fail with a duplicate key in `pg_namespace`.
  */
 export async function inSchemaSetup(
   pool: pg.Pool,
-  lockName: string,
   schema: string | undefined,
   work: (client: pg.PoolClient) => Promise<void>,
 ): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockName}.${schema ?? 'public'}`]);
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tokenledger.setup.${schema ?? 'public'}`]);
     if (schema !== undefined) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(`SET LOCAL search_path TO "${schema}"`);

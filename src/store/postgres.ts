@@ -232,7 +232,7 @@ export class PostgresStore implements Store {
     const setup = openPostgresPool(target, { poolSize: 1, connectTimeoutMs });
     try {
       // Two processes opening at once: the second waits for the lock, then sees the versions applied.
-      await inSchemaSetup(setup, 'tokenledger.migrate', target.schema, (client) => migrate(client));
+      await inSchemaSetup(setup, target.schema, (client) => migrate(client));
       // The pool's first connection, with its timeouts, before open() resolves: an unreachable store fails here.
       await pool.query('SELECT 1');
     } catch (error) {
