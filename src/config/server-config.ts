@@ -58,6 +58,8 @@ export interface ServerLimitsConfig {
   upstreamTimeoutMs?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  uploadIdleTimeoutMs?: number;
+  uploadTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   sqliteBusyTimeoutMs?: number;
   sqliteMaxPageCount?: number;

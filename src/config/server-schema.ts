@@ -102,6 +102,8 @@ export function buildServerSchema(z: typeof Zod.z) {
     upstreamTimeoutMs: positiveInt.optional(),
     headersTimeoutMs: positiveInt.optional(),
     requestTimeoutMs: positiveInt.optional(),
+    uploadIdleTimeoutMs: positiveInt.optional(),
+    uploadTimeoutMs: positiveInt.optional(),
     keepAliveTimeoutMs: positiveInt.optional(),
     sqliteBusyTimeoutMs: positiveInt.optional(),
     sqliteMaxPageCount: positiveInt.optional(),

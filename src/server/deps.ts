@@ -68,6 +68,17 @@ export interface ServerLimits {
    */
   requestTimeoutMs: number;
   /**
+   * An upload the gateway streams through (`POST /v1/files`, upload parts) is cut after a pause
+   * this long between bytes; `requestTimeoutMs` does not apply to it.
+   * @default 60000 (1 min)
+   */
+  uploadIdleTimeoutMs: number;
+  /**
+   * Longest time a streamed upload may take in all (512 MiB at 150 KB/s).
+   * @default 3600000 (1 h)
+   */
+  uploadTimeoutMs: number;
+  /**
    * How long an idle keep-alive connection stays open between requests; above the 60 s idle
    * timeout of common load balancers, so they close first.
    * @default 65000
@@ -130,6 +141,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   upstreamTimeoutMs: 600_000,
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 300_000,
+  uploadIdleTimeoutMs: 60_000,
+  uploadTimeoutMs: 3_600_000,
   keepAliveTimeoutMs: 65_000,
   sqliteBusyTimeoutMs: 5_000,
   sqliteMaxPageCount: undefined,

@@ -39,6 +39,7 @@ import { resolveUpstream } from './gateway/upstreams.js';
 import { ConfigError } from '../errors/index.js';
 import { spoolOptionsFor } from './spool-location.js';
 import { startPriceRefresh } from './price-refresh.js';
+import { type RequestDeadline, watchRequestDeadline } from './request-deadline.js';
 
 export interface StartServerOptions {
   /** Port; 0 picks a free one. Wins over `server.port` and `TOKENLEDGER_PORT`. @default 8787 */
@@ -206,20 +207,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   const honoListener = getRequestListener(built.app.fetch);
   const { router, proxy } = built.gateway;
+  const bodyDeadline: RequestDeadline = { totalMs: limits.requestTimeoutMs };
+  const uploadDeadline: RequestDeadline = { totalMs: limits.uploadTimeoutMs, idleMs: limits.uploadIdleTimeoutMs };
   // Gateway calls take the node:http fast path; everything else goes through Hono.
   const server: Server = createServer(
     {
       noDelay: true,
-      // Receiving a request is bounded (headers, then the whole body); waiting for the
-      // upstream and quiet streams are not: the timers stop once the request is in.
+      // Receiving a request is bounded (headers here, the body by its kind in
+      // request-deadline.ts); waiting for the upstream and quiet streams are not.
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
-      requestTimeout: limits.requestTimeoutMs,
+      requestTimeout: 0,
       connectionsCheckingInterval: checkingInterval(limits),
     },
     (req, res) => {
       const url = req.url ?? '/';
       const query = url.indexOf('?');
       const route = router.match(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
+      watchRequestDeadline(req, res, route?.streamsBody === true ? uploadDeadline : bodyDeadline);
       if (route !== undefined) proxy.handle(req, res, route);
       else void honoListener(req, res);
     },
@@ -376,7 +380,7 @@ function postgresTimeouts(config: Config, limits: Partial<ServerLimits> | undefi
   };
 }
 
-/** Node checks request timers on an interval (30 s by default); a timeout fires up to that late. */
+/** Node checks the headers timer on an interval (30 s by default); a timeout fires up to that late. */
 function checkingInterval(limits: ServerLimits): number {
   return Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
 }

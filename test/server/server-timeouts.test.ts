@@ -4,13 +4,20 @@
  * idle keep-alive socket is closed, while an upstream silent for 5 s (before its headers, and
  * in the middle of a stream) still gets through to the client, and the call is recorded.
  */
+import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '#src/server/index.js';
 import { fixtureEvents, type MockProvider, startMockProvider } from '../helpers/mock-provider.js';
 import { startServerOnMock } from './helpers.js';
 
-const LIMITS = { headersTimeoutMs: 1000, requestTimeoutMs: 1000, keepAliveTimeoutMs: 1000 };
+const LIMITS = {
+  headersTimeoutMs: 1000,
+  requestTimeoutMs: 1000,
+  keepAliveTimeoutMs: 1000,
+  uploadIdleTimeoutMs: 1000,
+  uploadTimeoutMs: 6000,
+};
 const SILENCE_MS = 5000;
 
 let mock: MockProvider;
@@ -70,6 +77,78 @@ describe('receiving a request is bounded', () => {
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(4000);
   });
+});
+
+/**
+ * Sends a chunked `POST /v1/files` (a route the gateway streams through), one 1 KiB chunk per
+ * `gaps` entry after waiting that long; resolves with the status (0 when the connection was cut
+ * without one) and how long it took.
+ */
+async function upload(gaps: readonly number[]): Promise<{ status: number; body: string; elapsed: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(`${server.url}/v1/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=b', 'transfer-encoding': 'chunked' },
+    });
+    let settled = false;
+    const done = (status: number, body: string): void => {
+      if (settled) return;
+      settled = true;
+      resolve({ status, body, elapsed: performance.now() - started });
+    };
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done(res.statusCode ?? 0, body));
+      res.on('error', () => done(res.statusCode ?? 0, body));
+    });
+    req.on('error', () => done(0, ''));
+    const send = async (): Promise<void> => {
+      for (const gap of gaps) {
+        await new Promise((wait) => setTimeout(wait, gap));
+        if (settled || req.destroyed) return;
+        req.write(Buffer.alloc(1024, 97));
+      }
+      req.end();
+    };
+    void send();
+  });
+}
+
+describe('an upload streamed through the gateway', () => {
+  it('may take longer than requestTimeoutMs while its bytes keep coming', async () => {
+    mock.enqueue({ kind: 'json', body: { id: 'file-slow', object: 'file', bytes: 10_240 } });
+    // 10 chunks 300 ms apart: 3 s in all, three times requestTimeoutMs, never idle for 1 s.
+    const result = await upload(Array.from({ length: 10 }, () => 300));
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ id: 'file-slow' });
+    expect(result.elapsed).toBeGreaterThanOrEqual(2900);
+    expect(mock.requests.at(-1)?.body.length).toBe(10_240);
+  }, 20_000);
+
+  it('is answered 408 and cut after a pause longer than uploadIdleTimeoutMs', async () => {
+    const before = mock.requests.length;
+    // One chunk, then 3 s of nothing: cut about 1 s into the pause.
+    const result = await upload([0, 3000, 0]);
+    expect(result.status).toBe(408);
+    expect(JSON.parse(result.body)).toEqual({
+      error: { code: 'request_timeout', message: 'the request body did not arrive in time' },
+    });
+    expect(result.elapsed).toBeGreaterThanOrEqual(900);
+    expect(result.elapsed).toBeLessThan(2900);
+    // The cut upload never completed upstream.
+    expect(mock.requests.slice(before).filter((request) => request.body.length === 2048)).toEqual([]);
+  }, 20_000);
+
+  it('is cut at uploadTimeoutMs however steadily it sends', async () => {
+    // A chunk every 500 ms for 10 s: never idle, but over the 6 s bound.
+    const result = await upload(Array.from({ length: 20 }, () => 500));
+    expect(result.status).toBe(408);
+    expect(result.elapsed).toBeGreaterThanOrEqual(5900);
+    expect(result.elapsed).toBeLessThan(9000);
+  }, 20_000);
 });
 
 describe('waiting for the upstream is not', () => {
