@@ -27,6 +27,11 @@ export function formatUsd(value: number): string {
   return `$${whole}.${fraction.padEnd(2, '0')}`;
 }
 
+/** A difference in USD with its sign: `+$0.021`, `-$0.0097`. */
+export function formatSignedUsd(value: number): string {
+  return value < 0 ? `-${formatUsd(-value)}` : `+${formatUsd(value)}`;
+}
+
 /** A 0..1 rate as a percent with one decimal (`0.875` -> `87.5%`); `null` -> `n/a`. */
 export function formatRate(value: number | null): string {
   return value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`;

@@ -15,7 +15,15 @@ export { loadRunReport, renderRunReport } from './run-report.js';
 export type { RunReportData, RunReportOptions } from './run-report.js';
 export { closeNames, datedVersions, isRecordedName, recordedNames } from './names.js';
 export type { NamedDimension } from './names.js';
-export { formatCount, formatUsd, formatRate, formatDuration, formatMs, formatPercentile } from './format.js';
+export {
+  formatCount,
+  formatUsd,
+  formatSignedUsd,
+  formatRate,
+  formatDuration,
+  formatMs,
+  formatPercentile,
+} from './format.js';
 export {
   statsFromRow,
   emptyStats,

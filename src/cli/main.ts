@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   budgets: async () => (await import('./commands/budgets.js')).registerBudgetsCommand,
   'dead-letters': async () => (await import('./commands/dead-letters.js')).registerDeadLettersCommand,
   whatif: async () => (await import('./commands/whatif.js')).registerWhatIfCommand,
+  reprice: async () => (await import('./commands/reprice.js')).registerRepriceCommand,
 };
 
 /**

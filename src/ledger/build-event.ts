@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors/index.js';
 import { canonicalProviderId } from '../providers/index.js';
-import { eventPriceSource, type Pricer, serviceTierName, tierPricing } from '../pricing/index.js';
+import { type Pricer, serviceTierName, tierPricing } from '../pricing/index.js';
+import { priceEvent } from './price-event.js';
 import { isCostMismatch, usdToNanos } from '../units/index.js';
 import { normalizeResponse } from '../usage/index.js';
 import type { Attribution, Usage, UsageEvent, UsageResult } from '../types/index.js';
@@ -125,17 +126,14 @@ export function buildEvent(input: ValidInput, context: BuildContext): UsageEvent
   if (usage === undefined) {
     event.costUnavailableReason = 'usage unavailable';
   } else {
-    const priced = context.pricer.price({ provider, model, usage, time: new Date(timeMs), tier });
+    const priced = priceEvent(context.pricer, { provider, model, usage, timeMs, tier }, context.now);
     if (priced.cost !== null && tier !== undefined) readWarnings.push(tierPricing(tier).warning);
-    if (priced.cost === null) event.costUnavailableReason = priced.reason;
-    else if (priced.cost.total > MAX_USD) {
-      // Counts within bounds at a steep price can still exceed what a row's nano-dollars hold.
-      event.costUnavailableReason = `the cost is above ${MAX_USD} USD, more than one call can cost`;
-      readWarnings.push(`cost of ${priced.cost.total} USD not kept: above ${MAX_USD} USD`);
-    } else {
+    if (priced.warning !== undefined) readWarnings.push(priced.warning);
+    if (priced.cost === null) event.costUnavailableReason = priced.costUnavailableReason;
+    else {
       event.cost = priced.cost;
-      event.priceSource = eventPriceSource(priced.source);
-      event.pricedAt = new Date(context.now).toISOString();
+      event.priceSource = priced.priceSource;
+      event.pricedAt = priced.pricedAt;
     }
   }
   // Both figures, where the provider's own cost and ours disagree (the rule is the store's, so a

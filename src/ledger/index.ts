@@ -26,3 +26,7 @@ export {
 export { createEventIds } from './event-id.js';
 export { sourceName, syncPriceData, updatePriceData } from './price-update.js';
 export type { PriceSyncOutcome, PriceUpdateOptions, PriceUpdateOutcome } from './price-update.js';
+export { repriceEvents } from './reprice.js';
+export type { RepriceOptions, RepriceProgress, RepriceReport, RepriceFigures } from './reprice.js';
+export { priceEvent } from './price-event.js';
+export type { PriceEventInput, PricedEvent } from './price-event.js';

@@ -15,6 +15,8 @@ export type {
   EventPage,
   EventPageQuery,
   CallOrder,
+  EventReprice,
+  PriceHistoryEntry,
 } from './store.js';
 export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';

@@ -38,6 +38,7 @@ import {
 import { checkAggregateQuery, tagOfGroupKey } from './query-check.js';
 import { checkRankQuery, compareRanked } from './rank.js';
 import { MAX_TRACE_IDS } from './sql-query.js';
+import { PRICE_HISTORY_COLUMNS, priceHistoryFromDriver, priceHistoryValues, repricedRow } from './reprice-rows.js';
 import { deadLetterPage } from './dead-letters.js';
 import { KEEP_DATA, KEEP_REFUSED, recordOf } from './price-data.js';
 import type {
@@ -50,6 +51,8 @@ import type {
   DeadLetterQuery,
   EventPage,
   EventPageQuery,
+  EventReprice,
+  PriceHistoryEntry,
   Store,
   TraceSpanRow,
 } from './store.js';
@@ -111,6 +114,8 @@ export class MemoryStore implements Store {
   private readonly letters = new Map<string, DeadLetter>();
   /** Price update attempts, oldest first, with the installed files' text (pruned as the SQL stores do). */
   private readonly priceAttempts: Array<{ record: PriceDataRecord; data: string | undefined }> = [];
+  /** Price history rows by event id, oldest first (as the SQL stores' price_history). */
+  private readonly history = new Map<string, Record<string, unknown>[]>();
   private readonly exactLimit: number;
   private closed = false;
 
@@ -291,11 +296,36 @@ export class MemoryStore implements Store {
     for (const kept of [...this.candidates(filter)]) {
       if (matches(kept, filter)) {
         this.byId.delete(kept.row.id);
+        this.history.delete(kept.row.id);
         this.indexTags(kept, 'remove');
         removed += 1;
       }
     }
     return removed;
+  }
+
+  async reprice(changes: readonly EventReprice[]): Promise<number> {
+    this.checkOpen();
+    let changed = 0;
+    const now = Date.now();
+    for (const change of changes) {
+      const kept = this.byId.get(change.id);
+      if (kept === undefined) continue;
+      const row = repricedRow(kept.row, change);
+      if (row === undefined) continue;
+      const values = priceHistoryValues(kept.row, row, now);
+      const entries = this.history.get(change.id) ?? [];
+      entries.push(Object.fromEntries(PRICE_HISTORY_COLUMNS.map((column, i) => [column, values[i] ?? null])));
+      this.history.set(change.id, entries);
+      kept.row = row;
+      changed += 1;
+    }
+    return changed;
+  }
+
+  async priceHistory(eventId: string): Promise<PriceHistoryEntry[]> {
+    this.checkOpen();
+    return (this.history.get(eventId) ?? []).map(priceHistoryFromDriver).reverse();
   }
 
   async ping(): Promise<void> {

@@ -30,10 +30,28 @@ import {
   deadLetterRow,
 } from './dead-letters.js';
 import { addPriceDataSql, priceDataStateSql, priceDataTextSql } from './price-data.js';
-import { EVENT_COLUMNS, eventToRow, rowFromDriver, rowToEvent, rowValues, type EventColumn } from './row.js';
+import {
+  COST_COLUMN_NAMES,
+  EVENT_COLUMNS,
+  eventToRow,
+  rowFromDriver,
+  rowToEvent,
+  rowValues,
+  type EventColumn,
+  type EventRow,
+} from './row.js';
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
 import { rebuildTagIndexSql } from './tag-rows.js';
+import {
+  PRICE_HISTORY_COLUMNS,
+  PRICE_HISTORY_SQL,
+  priceHistoryFromDriver,
+  priceHistoryValues,
+  repricedRow,
+  rollupCorrections,
+} from './reprice-rows.js';
+import { ROLLUP_SUM_COLUMNS } from './migrations/schema.js';
 import {
   bucketExpr,
   eventsPageSql,
@@ -63,6 +81,8 @@ import type {
   DeadLetterQuery,
   EventPage,
   EventPageQuery,
+  EventReprice,
+  PriceHistoryEntry,
   Store,
   TraceSpanRow,
 } from './store.js';
@@ -159,6 +179,39 @@ SELECT * FROM (${latencyFromEventsSql('', `${HOUR_EXPR} AS hour_ms`, true, 'ins'
 ld AS (INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
 SELECT * FROM (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL})
 SELECT COUNT(*) AS added FROM ins`;
+
+/** Re-priced rows' new cost columns, from arrays (one statement per batch, however large). */
+const REPRICE_SQL = `UPDATE events e SET ${COST_COLUMN_NAMES.map((c) => `${c} = t.${c}`).join(', ')}, cost_unavailable_reason = NULL, price_source = t.price_source, priced_at_ms = t.priced_at_ms
+FROM unnest($1::text[], ${COST_COLUMN_NAMES.map((_, i) => `$${i + 2}::bigint[]`).join(', ')}, $${COST_COLUMN_NAMES.length + 2}::text[], $${COST_COLUMN_NAMES.length + 3}::bigint[])
+AS t(id, ${COST_COLUMN_NAMES.join(', ')}, price_source, priced_at_ms) WHERE e.id = t.id`;
+
+const HISTORY_TYPES: Record<(typeof PRICE_HISTORY_COLUMNS)[number], string> = {
+  event_id: 'text[]',
+  repriced_at_ms: 'bigint[]',
+  cost_input_nanos: 'bigint[]',
+  cost_cache_read_nanos: 'bigint[]',
+  cost_cache_write_nanos: 'bigint[]',
+  cost_output_nanos: 'bigint[]',
+  cost_total_nanos: 'bigint[]',
+  cache_savings_nanos: 'bigint[]',
+  cost_unavailable_reason: 'text[]',
+  price_source: 'text[]',
+  priced_at_ms: 'bigint[]',
+  new_price_source: 'text[]',
+};
+
+const PRICE_HISTORY_INSERT_SQL = `INSERT INTO price_history (${PRICE_HISTORY_COLUMNS.join(', ')})
+SELECT * FROM unnest(${PRICE_HISTORY_COLUMNS.map((c, i) => `$${i + 1}::${HISTORY_TYPES[c]}`).join(', ')})`;
+
+/** Rollup corrections of one table, from arrays: key columns, then each sum's difference. */
+function correctRollupsSql(table: 'rollup_hourly' | 'rollup_daily'): string {
+  const time = table === 'rollup_hourly' ? 'hour_ms' : 'day_ms';
+  const keys = [time, 'provider', 'model', 'agent', 'status'];
+  const types = ['bigint[]', 'text[]', 'text[]', 'text[]', 'text[]', ...ROLLUP_SUM_COLUMNS.map(() => 'bigint[]')];
+  return `UPDATE ${table} r SET ${ROLLUP_SUM_COLUMNS.map((c) => `${c} = r.${c} + t.${c}`).join(', ')}
+FROM unnest(${types.map((type, i) => `$${i + 1}::${type}`).join(', ')}) AS t(${[...keys, ...ROLLUP_SUM_COLUMNS].join(', ')})
+WHERE ${keys.map((k) => `r.${k} = t.${k}`).join(' AND ')}`;
+}
 
 /** Transposes rows into one array per column (for unnest). */
 function columns(rows: readonly (readonly SqlParam[])[], width: number): SqlParam[][] {
@@ -456,6 +509,63 @@ export class PostgresStore implements Store {
       }
       return removed;
     }, 'delete');
+  }
+
+  async reprice(changes: readonly EventReprice[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const byId = new Map(changes.map((change) => [change.id, change]));
+    const ids = [...byId.keys()].sort();
+    return this.transaction(async (client) => {
+      // Locked in id order, as inserts take them, so two re-pricings (or a delete) wait, not deadlock.
+      const raw = (await client.query('SELECT * FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]))
+        .rows as Record<string, unknown>[];
+      const olds: EventRow[] = [];
+      const news: EventRow[] = [];
+      for (const found of raw) {
+        const old = rowFromDriver(found);
+        const change = byId.get(old.id);
+        const row = change === undefined ? undefined : repricedRow(old, change);
+        if (row === undefined) continue;
+        olds.push(old);
+        news.push(row);
+      }
+      if (news.length === 0) return 0;
+      const now = Date.now();
+      await client.query(REPRICE_SQL, [
+        news.map((row) => row.id),
+        ...COST_COLUMN_NAMES.map((column) => news.map((row) => row[column])),
+        news.map((row) => row.price_source),
+        news.map((row) => row.priced_at_ms),
+      ]);
+      await client.query(
+        PRICE_HISTORY_INSERT_SQL,
+        columns(
+          olds.map((old, i) => priceHistoryValues(old, news[i] ?? old, now)),
+          PRICE_HISTORY_COLUMNS.length,
+        ),
+      );
+      const corrections = rollupCorrections(olds, news);
+      for (const table of ['rollup_hourly', 'rollup_daily'] as const) {
+        const mine = corrections.filter((correction) => correction.table === table);
+        if (mine.length === 0) continue;
+        await client.query(
+          correctRollupsSql(table),
+          columns(
+            mine.map((correction) => [...correction.key, ...correction.differences]),
+            5 + ROLLUP_SUM_COLUMNS.length,
+          ),
+        );
+      }
+      return news.length;
+    }, 'reprice');
+  }
+
+  async priceHistory(eventId: string): Promise<PriceHistoryEntry[]> {
+    try {
+      return (await this.reader.all(PRICE_HISTORY_SQL, [eventId])).map(priceHistoryFromDriver);
+    } catch (error) {
+      throw this.toStoreError(error, 'read price history');
+    }
   }
 
   /** Recomputes every rollup, and the tag index, from the raw events (after a bulk load or to repair). */

@@ -75,6 +75,16 @@ export interface EventRow {
   priced_at_ms: number | null;
 }
 
+/** The cost columns, in their INSERT order (re-pricing writes these). */
+export const COST_COLUMN_NAMES = [
+  'cost_input_nanos',
+  'cost_cache_read_nanos',
+  'cost_cache_write_nanos',
+  'cost_output_nanos',
+  'cost_total_nanos',
+  'cache_savings_nanos',
+] as const satisfies readonly (keyof EventRow)[];
+
 /** Column order used by every INSERT. */
 export const EVENT_COLUMNS = [
   'id',
@@ -97,12 +107,7 @@ export const EVENT_COLUMNS = [
   'output_audio_tokens',
   'usage_unavailable_reason',
   'raw_usage',
-  'cost_input_nanos',
-  'cost_cache_read_nanos',
-  'cost_cache_write_nanos',
-  'cost_output_nanos',
-  'cost_total_nanos',
-  'cache_savings_nanos',
+  ...COST_COLUMN_NAMES,
   'cost_unavailable_reason',
   'provider_cost_nanos',
   'duration_us',
@@ -169,13 +174,7 @@ export function eventToRow(event: UsageEvent): EventRow {
     output_audio_tokens: count(usage.outputAudioTokens),
     usage_unavailable_reason: event.usageUnavailableReason ?? null,
     raw_usage: event.rawUsage === undefined ? null : JSON.stringify(event.rawUsage),
-    cost_input_nanos: cost === null ? null : usdToNanos(cost.input),
-    cost_cache_read_nanos: cost === null ? null : usdToNanos(cost.cacheRead),
-    cost_cache_write_nanos: cost === null ? null : usdToNanos(cost.cacheWrite),
-    cost_output_nanos: cost === null ? null : usdToNanos(cost.output),
-    // totalNanos is the figure sums are made from (types/cost.ts); carry it as given.
-    cost_total_nanos: cost === null ? null : Math.round(cost.totalNanos),
-    cache_savings_nanos: cost === null ? null : usdToNanos(cost.cacheSavings),
+    ...costColumns(cost),
     cost_unavailable_reason: event.costUnavailableReason ?? null,
     provider_cost_nanos: event.providerCost === undefined ? null : usdToNanos(event.providerCost),
     duration_us: durationUs,
@@ -198,8 +197,32 @@ export function eventToRow(event: UsageEvent): EventRow {
   };
 }
 
+/** The cost columns a row keeps (integer nano-dollars; all null when unpriced). */
+export type CostColumns = Pick<
+  EventRow,
+  | 'cost_input_nanos'
+  | 'cost_cache_read_nanos'
+  | 'cost_cache_write_nanos'
+  | 'cost_output_nanos'
+  | 'cost_total_nanos'
+  | 'cache_savings_nanos'
+>;
+
+/** A cost as stored: the one conversion, for inserts and re-pricing alike. */
+export function costColumns(cost: Cost | null): CostColumns {
+  return {
+    cost_input_nanos: cost === null ? null : usdToNanos(cost.input),
+    cost_cache_read_nanos: cost === null ? null : usdToNanos(cost.cacheRead),
+    cost_cache_write_nanos: cost === null ? null : usdToNanos(cost.cacheWrite),
+    cost_output_nanos: cost === null ? null : usdToNanos(cost.output),
+    // totalNanos is the figure sums are made from (types/cost.ts); carry it as given.
+    cost_total_nanos: cost === null ? null : Math.round(cost.totalNanos),
+    cache_savings_nanos: cost === null ? null : usdToNanos(cost.cacheSavings),
+  };
+}
+
 /** An event's `pricedAt` as epoch ms; an unreadable one is not kept (null). */
-function pricedAtMs(text: string): number | null {
+export function pricedAtMs(text: string): number | null {
   const ms = Date.parse(text);
   return Number.isFinite(ms) ? ms : null;
 }
@@ -262,6 +285,21 @@ function opt<T>(value: T | null): T | undefined {
   return value === null ? undefined : value;
 }
 
+/** Stored cost columns read back as a Cost (null when unpriced). */
+export function costOfColumns(row: CostColumns): Cost | null {
+  if (row.cost_total_nanos === null) return null;
+  return {
+    input: (row.cost_input_nanos ?? 0) / 1e9,
+    cacheRead: (row.cost_cache_read_nanos ?? 0) / 1e9,
+    cacheWrite: (row.cost_cache_write_nanos ?? 0) / 1e9,
+    output: (row.cost_output_nanos ?? 0) / 1e9,
+    total: row.cost_total_nanos / 1e9,
+    currency: 'USD',
+    totalNanos: row.cost_total_nanos,
+    cacheSavings: (row.cache_savings_nanos ?? 0) / 1e9,
+  };
+}
+
 export function rowToEvent(row: EventRow): UsageEvent {
   const usage: Usage = {
     inputTokens: opt(row.input_tokens),
@@ -276,19 +314,7 @@ export function rowToEvent(row: EventRow): UsageEvent {
   if (row.input_audio_tokens !== null) usage.inputAudioTokens = row.input_audio_tokens;
   if (row.output_audio_tokens !== null) usage.outputAudioTokens = row.output_audio_tokens;
   if (row.usage_iterations !== null) usage.iterations = JSON.parse(row.usage_iterations) as UsageIteration[];
-  const cost: Cost | null =
-    row.cost_total_nanos === null
-      ? null
-      : {
-          input: (row.cost_input_nanos ?? 0) / 1e9,
-          cacheRead: (row.cost_cache_read_nanos ?? 0) / 1e9,
-          cacheWrite: (row.cost_cache_write_nanos ?? 0) / 1e9,
-          output: (row.cost_output_nanos ?? 0) / 1e9,
-          total: row.cost_total_nanos / 1e9,
-          currency: 'USD',
-          totalNanos: row.cost_total_nanos,
-          cacheSavings: (row.cache_savings_nanos ?? 0) / 1e9,
-        };
+  const cost = costOfColumns(row);
   const event: UsageEvent = {
     id: row.id,
     time: new Date(row.time_ms).toISOString(),

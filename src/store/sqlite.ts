@@ -48,6 +48,17 @@ import {
   type SqlReader,
 } from './sql-query.js';
 import { ROLLUP_IN_INSERT_MIN, SqlitePendingRollups } from './sqlite-rollups.js';
+import {
+  correctRollupSql,
+  INSERT_PRICE_HISTORY_SQL,
+  PRICE_HISTORY_SQL,
+  priceHistoryFromDriver,
+  priceHistoryValues,
+  REPRICE_EVENT_SQL,
+  repricedEventValues,
+  repricedRow,
+  rollupCorrections,
+} from './reprice-rows.js';
 import { INSERT_TAG_SQL, rebuildTagIndexSql, tagRows } from './tag-rows.js';
 import type {
   AggregateQuery,
@@ -58,6 +69,8 @@ import type {
   DeadLetterQuery,
   EventPage,
   EventPageQuery,
+  EventReprice,
+  PriceHistoryEntry,
   Store,
   TraceSpanRow,
 } from './store.js';
@@ -426,6 +439,47 @@ export class SqliteStore implements Store {
       return run.immediate();
     } catch (error) {
       throw toStoreError(error, this.path, 'delete');
+    }
+  }
+
+  async reprice(changes: readonly EventReprice[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const run = this.db.transaction((): number => {
+      // First: the corrections below apply to rollup rows that count these events already.
+      this.pending.apply();
+      const olds: EventRow[] = [];
+      const news: EventRow[] = [];
+      const update = this.db.prepare(REPRICE_EVENT_SQL);
+      const history = this.db.prepare(INSERT_PRICE_HISTORY_SQL);
+      const read = this.db.prepare('SELECT * FROM events WHERE id = ?');
+      const now = Date.now();
+      for (const change of changes) {
+        const raw = read.get(change.id) as Record<string, unknown> | undefined;
+        if (raw === undefined) continue;
+        const old = rowFromDriver(raw);
+        const row = repricedRow(old, change);
+        if (row === undefined) continue;
+        update.run(repricedEventValues(row));
+        history.run(priceHistoryValues(old, row, now));
+        olds.push(old);
+        news.push(row);
+      }
+      for (const correction of rollupCorrections(olds, news))
+        this.db.prepare(correctRollupSql(correction.table)).run(...correction.differences, ...correction.key);
+      return news.length;
+    });
+    try {
+      return run.immediate();
+    } catch (error) {
+      throw toStoreError(error, this.path, 'reprice');
+    }
+  }
+
+  async priceHistory(eventId: string): Promise<PriceHistoryEntry[]> {
+    try {
+      return (await this.reader.all(PRICE_HISTORY_SQL, [eventId])).map(priceHistoryFromDriver);
+    } catch (error) {
+      throw toStoreError(error, this.path, 'read price history');
     }
   }
 

@@ -10,6 +10,7 @@
  */
 import type {
   CallSort,
+  Cost,
   Filter,
   Interval,
   PriceDataEntry,
@@ -192,6 +193,32 @@ export interface DeadLetterQuery {
   offset?: number;
 }
 
+/** A stored event's new price, from re-pricing it with the current price data. */
+export interface EventReprice {
+  id: string;
+  /** The new cost (re-pricing never takes a price away: an event it cannot price keeps its own). */
+  cost: Cost;
+  /** Where its prices came from, as `UsageEvent.priceSource`. */
+  priceSource: string;
+  /** When it was priced (ISO time). */
+  pricedAt: string;
+}
+
+/** A cost that re-pricing replaced (`price_history`), newest first per event. */
+export interface PriceHistoryEntry {
+  eventId: string;
+  /** When it was replaced (ISO time). */
+  repricedAt: string;
+  /** The previous cost, or null when the event was unpriced then. */
+  cost: Cost | null;
+  costUnavailableReason?: string;
+  /** The previous cost's source and pricing time, when it had them. */
+  priceSource?: string;
+  pricedAt?: string;
+  /** The source of the cost that replaced it. */
+  newPriceSource: string;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
   /**
@@ -230,6 +257,15 @@ export interface Store {
   priceDataState(): Promise<PriceDataState>;
   /** An installed file's text by its record id (`undefined` when not kept). */
   priceDataText(id: number): Promise<string | undefined>;
+  /**
+   * Writes new costs on stored events (one transaction): each changed event's previous cost goes
+   * to its price history, and the rollups it counts in are corrected by the difference. An event
+   * whose cost and source are already these, or that is not stored, is left alone (so a
+   * re-pricing run again with the same data writes nothing). Returns how many changed.
+   */
+  reprice(changes: readonly EventReprice[]): Promise<number>;
+  /** The costs re-pricing replaced on one event, newest first. */
+  priceHistory(eventId: string): Promise<PriceHistoryEntry[]>;
   /** Removes the matching events; returns how many. */
   delete(filter: Filter): Promise<number>;
   /** Cheap liveness check. */

@@ -43,6 +43,8 @@ export async function flakyStore(given?: Store): Promise<FlakyStore> {
     addPriceData: (entry) => inner.addPriceData(entry),
     priceDataState: () => inner.priceDataState(),
     priceDataText: (id) => inner.priceDataText(id),
+    reprice: (changes) => inner.reprice(changes),
+    priceHistory: (eventId) => inner.priceHistory(eventId),
     aggregate: (query) => inner.aggregate(query),
     rank: (query) => inner.rank(query),
     events: (query) => inner.events(query),

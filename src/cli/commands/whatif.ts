@@ -12,6 +12,7 @@ import { collect, type SliceOptions, withSliceOptions } from '../slice-options.j
 import { reportFailure } from '../command-failure.js';
 import {
   formatCount,
+  formatSignedUsd,
   formatUsd,
   parseModelSwap,
   unpricedSwap,
@@ -28,14 +29,12 @@ interface WhatIfOptions extends SliceOptions {
   format: string;
 }
 
-const signedUsd = (value: number): string => (value < 0 ? `-${formatUsd(-value)}` : `+${formatUsd(value)}`);
-
 function figureColumns<T extends WhatIfFigures>(): Column<T>[] {
   return [
     { title: 'calls', value: (f) => formatCount(f.calls) },
     { title: 'actual', value: (f) => formatUsd(f.actualUsd) },
     { title: 'what if', value: (f) => formatUsd(f.whatIfUsd) },
-    { title: 'difference', value: (f) => signedUsd(f.differenceUsd) },
+    { title: 'difference', value: (f) => formatSignedUsd(f.differenceUsd) },
     { title: 'ratio', value: (f) => (f.ratio === null ? 'n/a' : `${f.ratio.toFixed(2)}x`) },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * The analytics API (DESIGN.md "Server API (v1)"): every query endpoint takes the same
  * filters and answers plain JSON objects (src/types/analytics.ts) with the filter echoed back.
- * Reset is admin-only and must be scoped: an empty filter needs `"all": true`.
+ * Reset is admin-only and must be scoped: an empty filter needs `"all": true`. Reprice is
+ * admin-only too (reprice.ts).
  *
  * @module
  */
@@ -35,6 +36,7 @@ import { parseCount } from '../query-params.js';
 import { readJsonBody } from '../read-json.js';
 import { createCallRoutes } from './calls.js';
 import { exportEvents } from './events-export.js';
+import { createRepriceRoutes } from './reprice.js';
 
 const INTERVALS: readonly Interval[] = ['1m', '1h', '1d'];
 const MAX_COMPARE = 20;
@@ -78,7 +80,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export interface AnalyticsAccess {
   /** Every endpoint: the read key (or the admin key). */
   read: RequireKeyOptions;
-  /** Reset, besides `read`: the admin key only. */
+  /** Reset and reprice, besides `read`: the admin key only. */
   reset: RequireKeyOptions;
 }
 
@@ -87,6 +89,8 @@ export function createAnalyticsRoutes(deps: ServerDeps, limits: ServerLimits, ac
   const app = new Hono();
   app.use('*', requireKey(access.read));
   app.use('/tokens/reset', requireKey(access.reset));
+  app.use('/tokens/reprice', requireKey(access.reset));
+  app.route('/tokens/reprice', createRepriceRoutes(deps, limits));
   app.route('/calls', createCallRoutes(deps));
 
   app.get('/tokens', async (c) => {

@@ -305,6 +305,28 @@ export function openApiDocument(limits: ServerLimits): object {
           },
         },
       },
+      '/analytics/tokens/reprice': {
+        post: {
+          summary:
+            'Price the stored events again with the current prices (admin key); dryRun answers the deltas per model, agent and run and writes nothing',
+          security: [{ key: [] }],
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { filter: { type: 'object' }, dryRun: { type: 'boolean' } } },
+              },
+            },
+          },
+          responses: {
+            200: json('What was (or would be) re-priced: read, changed, written, totals, byModel, byAgent, byRun', {
+              type: 'object',
+            }),
+            400: error,
+            401: error,
+            403: json('A read key: it may not reprice', { $ref: '#/components/schemas/Error' }),
+          },
+        },
+      },
       '/analytics/calls': query(
         'Every call (attribution, tokens, cost, latency, TTFT, status, warnings), sorted and paged in the store; format=csv or ndjson downloads exactly this page (same filter, sort, limit, cursor; x-next-cursor names the next)',
         [

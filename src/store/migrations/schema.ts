@@ -21,6 +21,7 @@
  * - Version 7 rewrites stored provider aliases to their canonical ids (`gemini` -> `google`).
  * - `event_tags` (version 11): the tags as rows, indexed, for tag filters and group-by-tag.
  * - `events.price_source`, `events.priced_at_ms` (version 13): where a cost's prices came from.
+ * - `price_history` (version 14): the costs re-pricing replaced (reprice-rows.ts).
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -324,6 +325,34 @@ SELECT e.id, t.key, t.value, e.time_ms FROM events e, json_each(e.tags) t WHERE 
   ];
 }
 
+/**
+ * Version 14: `price_history`, one row per cost a re-pricing replaced: the event, when
+ * (`repriced_at_ms`), the previous cost in nanos (its parts; all null when it was unpriced) with
+ * its reason, source and pricing time, and the source that replaced it.
+ */
+function priceHistoryStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const id = dialect === 'postgres' ? 'text COLLATE "C"' : 'text';
+  return [
+    `CREATE TABLE IF NOT EXISTS price_history (
+  id ${dialect === 'postgres' ? 'bigserial PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT'},
+  event_id ${id} NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+  repriced_at_ms ${big} NOT NULL,
+  cost_input_nanos ${big},
+  cost_cache_read_nanos ${big},
+  cost_cache_write_nanos ${big},
+  cost_output_nanos ${big},
+  cost_total_nanos ${big},
+  cache_savings_nanos ${big},
+  cost_unavailable_reason text,
+  price_source text,
+  priced_at_ms ${big},
+  new_price_source text NOT NULL
+)`,
+    'CREATE INDEX IF NOT EXISTS price_history_event ON price_history (event_id)',
+  ];
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -469,6 +498,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
         'ALTER TABLE events ADD COLUMN price_source text',
         `ALTER TABLE events ADD COLUMN priced_at_ms ${dialect === 'postgres' ? 'bigint' : 'INTEGER'}`,
       ],
+    },
+    {
+      version: 14,
+      // Re-pricing (`tokenledger reprice`) keeps each cost it replaces: when, the previous
+      // figures and where their prices came from. Rows go with their event.
+      name: 'price history',
+      statements: priceHistoryStatements(dialect),
     },
   ];
 }
