@@ -10,7 +10,7 @@
  * mock's), and the added figure is a budgeted server's percentile minus its ledger's unbudgeted
  * one. `npm run bench -- budgets` (about a minute).
  *
- * Env: BUDGETS_BENCH_CALLS (per server, default 1000), BUDGETS_BENCH_PG
+ * Env: BUDGETS_BENCH_CALLS (per server, default 2000: a p99 of 1,000 samples is their 10th largest, too few for a difference of tails), BUDGETS_BENCH_PG
  * (default postgres://$PGUSER@127.0.0.1:5432/test), BUDGETS_BENCH_REDIS (default redis://127.0.0.1:6379).
  */
 import { randomUUID } from 'node:crypto';
@@ -23,7 +23,7 @@ import { startMockProvider } from '../test/helpers/mock-provider.js';
 import { spawnServe, type ServeProcess } from '../test/server/serve-process.js';
 import { percentile } from './gateway-load.js';
 
-const CALLS = Number(process.env['BUDGETS_BENCH_CALLS'] ?? 1000);
+const CALLS = Number(process.env['BUDGETS_BENCH_CALLS'] ?? 2000);
 const WARMUP = 200;
 const PG_URL =
   process.env['BUDGETS_BENCH_PG'] ??

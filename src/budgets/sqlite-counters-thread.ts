@@ -1,19 +1,54 @@
 /**
- * SQLite budget counters in a worker thread (what `tokenledger serve` uses): a gateway call's
- * reserve may wait for another process's write lock (up to `busyTimeoutMs`), and that wait must
- * hold only that call, not every request the server is answering.
+ * SQLite budget counters for a server (what `tokenledger serve` uses). A reserve is tried first
+ * on the calling thread, on a connection that never waits for the write lock: when no other
+ * connection is writing (nearly always), the reserve's one transaction runs at once, tens of
+ * microseconds, with no hop to another thread and back. When another connection holds the lock
+ * (the ledger's writer in the same file, `tokenledger import`, a second `serve`), SQLite says
+ * SQLITE_BUSY at once and the reserve goes to the worker thread, which waits for the lock in
+ * short tries (store/worker-host.ts) for at most `busyTimeoutMs`, holding only that call and
+ * never the server's event loop. So admission waits on another process's write lock for at most
+ * `busyTimeoutMs` (2 s), and on this thread for none of it.
+ *
+ * Everything else (settle, renew, reads, alerts, definitions) goes to the worker: it runs after
+ * the call or off its path. The calling thread's connection leaves checkpoints to the worker's
+ * (a checkpoint's fsync would otherwise land on the event loop, inside an admission).
  *
  * @module
  */
-import { openInWorker, workerEntry } from '../store/index.js';
-import type { BudgetCounters } from './counters.js';
+import { isSqliteBusy, openInWorker, workerEntry } from '../store/index.js';
+import type { BudgetCounters, ReserveOutcome, ReserveRequest } from './counters.js';
 import type { BudgetDefinitionStore } from './definitions.js';
-import type { SqliteBudgetCountersOptions } from './sqlite-counters.js';
+import { SqliteBudgetCounters, type SqliteBudgetCountersOptions } from './sqlite-counters.js';
 
 export async function openSqliteBudgetCountersThread(
   options: SqliteBudgetCountersOptions,
 ): Promise<BudgetCounters & BudgetDefinitionStore> {
   const forwarded = await openInWorker(workerEntry(import.meta.url, 'budgets', 'sqlite-counters-worker'), { options });
   // Every method of the worker's SqliteBudgetCounters (BudgetCounters and BudgetDefinitionStore) is on `forwarded`.
-  return forwarded as unknown as BudgetCounters & BudgetDefinitionStore;
+  const inWorker = forwarded as unknown as BudgetCounters & BudgetDefinitionStore;
+  let here: SqliteBudgetCounters;
+  try {
+    // Opened after the worker made the tables; the open itself may wait (bounded), reserves never do.
+    here = SqliteBudgetCounters.open({ ...options, tryOnly: true });
+  } catch (error) {
+    await inWorker.close();
+    throw error;
+  }
+  // The worker's own methods, kept before `reserve` and `close` are replaced on the same object.
+  const reserveInWorker = inWorker.reserve.bind(inWorker);
+  const closeWorker = inWorker.close.bind(inWorker);
+  const reserve = async (request: ReserveRequest): Promise<ReserveOutcome> => {
+    try {
+      return await here.reserve(request);
+    } catch (error) {
+      // Rolled back (nothing held): the worker waits for the lock instead.
+      if (isSqliteBusy(error)) return reserveInWorker(request);
+      throw error;
+    }
+  };
+  const close = async (): Promise<void> => {
+    await here.close();
+    await closeWorker();
+  };
+  return Object.assign(inWorker, { reserve, close });
 }

@@ -66,6 +66,12 @@ export interface SqliteBudgetCountersOptions {
    * failure mode applies). @default 2000
    */
   busyTimeoutMs?: number;
+  /**
+   * A connection that only tries (sqlite-counters-thread.ts): once open, it never waits for the
+   * write lock (SQLITE_BUSY at once, nothing held) and never checkpoints (the WAL's fsync would
+   * run on its caller's thread); the other connections to the file checkpoint it.
+   */
+  tryOnly?: boolean;
 }
 
 export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
@@ -153,6 +159,10 @@ export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionSto
       db.pragma('synchronous = NORMAL');
       db.exec(DDL);
       db.exec(SQLITE_DEFINITIONS_DDL);
+      if (options.tryOnly === true) {
+        db.pragma('busy_timeout = 0');
+        db.pragma('wal_autocheckpoint = 0');
+      }
       return new SqliteBudgetCounters(db, options.path);
     } catch (error) {
       db?.close();

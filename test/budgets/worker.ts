@@ -15,6 +15,7 @@ import {
   RedisBudgetCounters,
   SqliteBudgetCounters,
 } from '#src/budgets/index.js';
+import { openSqliteBudgetCountersThread } from '#src/budgets/sqlite-counters-thread.js';
 import { BudgetExceededError } from '#src/errors/index.js';
 import { createRecordingLedger } from '#src/ledger/index.js';
 import { createPricer } from '#src/pricing/index.js';
@@ -23,7 +24,11 @@ import type { BudgetSpec } from '#src/types/index.js';
 import { DIME, DIME_CALL, DIME_PRICES } from './dime.js';
 
 export interface WorkerArgs {
-  counters: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string } | { kind: 'redis'; prefix: string };
+  counters:
+    | { kind: 'sqlite'; path: string }
+    | { kind: 'sqlite-server'; path: string }
+    | { kind: 'postgres'; url: string }
+    | { kind: 'redis'; prefix: string };
   storeUrl: string;
   budgets: BudgetSpec[];
   mode: 'calls' | 'hold';
@@ -36,6 +41,8 @@ const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
 async function openCounters(): Promise<BudgetCounters> {
   const spec = args.counters;
   if (spec.kind === 'sqlite') return SqliteBudgetCounters.open({ path: spec.path, busyTimeoutMs: 10_000 });
+  // As `serve` runs them: a reserve tried on this thread without waiting, else in the worker.
+  if (spec.kind === 'sqlite-server') return openSqliteBudgetCountersThread({ path: spec.path, busyTimeoutMs: 10_000 });
   if (spec.kind === 'postgres') return PostgresBudgetCounters.open({ url: spec.url, lockTimeoutMs: 10_000 });
   return new RedisBudgetCounters({ redis: 'redis://127.0.0.1:6379', prefix: spec.prefix, commandTimeoutMs: 10_000 });
 }
