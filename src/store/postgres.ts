@@ -432,7 +432,7 @@ export class PostgresStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const { sql, params } = eventsPageSql(query, limit);
+    const { sql, params } = eventsPageSql(query, limit, 'postgres');
     let raw: Record<string, unknown>[];
     try {
       raw = await this.reader.all(sql, params);

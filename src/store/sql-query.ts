@@ -384,7 +384,11 @@ ${latencyFromEventsSql(`${rawWhere} AND`, 'CAST(? AS bigint) AS day_ms', false)}
  * cursor's position as a keyset condition, and one row more than the limit so the caller knows
  * whether a next page exists.
  */
-export function eventsPageSql(query: { filter: Filter; cursor?: string; orderBy?: CallOrder }, limit: number): SqlPart {
+export function eventsPageSql(
+  query: { filter: Filter; cursor?: string; orderBy?: CallOrder },
+  limit: number,
+  dialect: 'sqlite' | 'postgres',
+): SqlPart {
   const order = checkCallOrder(query.orderBy);
   const where = eventsWhere(query.filter, { fromMs: query.filter.from?.getTime(), toMs: query.filter.to?.getTime() });
   const clauses = where.sql === '' ? [] : [where.sql.slice('WHERE '.length)];
@@ -396,8 +400,11 @@ export function eventsPageSql(query: { filter: Filter; cursor?: string; orderBy?
   }
   params.push(limit + 1);
   const column = order === 'time' ? undefined : CALL_ORDER_COLUMNS[order];
+  // Rows without a value last: SQLite sorts NULL below every value (last when descending),
+  // PostgreSQL above, so it says NULLS LAST. Spelled so, the order is the one of the
+  // events_by_* indexes (schema version 14) and a page is an index range, not a sort.
   const orderBy = [
-    ...(column === undefined ? [] : [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, `${column} DESC`]),
+    ...(column === undefined ? [] : [`${column} DESC${dialect === 'postgres' ? ' NULLS LAST' : ''}`]),
     'time_ms DESC',
     'id DESC',
   ].join(', ');

@@ -375,7 +375,7 @@ export class SqliteStore implements Store {
 
   async events(query: EventPageQuery): Promise<EventPage> {
     const limit = checkLimit(query.limit);
-    const { sql, params } = eventsPageSql(query, limit);
+    const { sql, params } = eventsPageSql(query, limit, 'sqlite');
     return toEventPage((await this.reader.all(sql, params)).map(rowFromDriver), limit, checkCallOrder(query.orderBy));
   }
 

@@ -22,6 +22,7 @@
  * - `event_tags` (version 11): the tags as rows, indexed, for tag filters and group-by-tag.
  * - `events.price_source`, `events.priced_at_ms` (version 13): where a cost's prices came from.
  * - `price_history` (version 14): the costs re-pricing replaced (reprice-rows.ts).
+ * - `events_by_cost`, `events_by_latency`, `events_by_tokens` (version 15): the sorted calls list.
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -353,6 +354,24 @@ function priceHistoryStatements(dialect: Dialect): string[] {
   ];
 }
 
+/**
+ * Version 15: one index per sorted calls order (call-order.ts, frozen here as applied), in the
+ * order eventsPageSql spells: the column descending with NULLs last, then time and id descending.
+ */
+function callOrderIndexStatements(dialect: Dialect): string[] {
+  const nullsLast = dialect === 'postgres' ? ' NULLS LAST' : '';
+  return (
+    [
+      ['cost', 'cost_total_nanos'],
+      ['latency', 'duration_us'],
+      ['tokens', 'total_tokens'],
+    ] as const
+  ).map(
+    ([name, column]) =>
+      `CREATE INDEX IF NOT EXISTS events_by_${name} ON events (${column} DESC${nullsLast}, time_ms DESC, id DESC)`,
+  );
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -505,6 +524,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // figures and where their prices came from. Rows go with their event.
       name: 'price history',
       statements: priceHistoryStatements(dialect),
+    },
+    {
+      version: 15,
+      // The calls list sorted by cost, latency or tokens (largest first, none last, then newest):
+      // a page is a range of one of these indexes instead of a sort of every matching event.
+      name: 'call order indexes',
+      statements: callOrderIndexStatements(dialect),
     },
   ];
 }
