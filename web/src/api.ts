@@ -25,6 +25,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export class Api {
   /** Where the API lives: the folder the dashboard was served from. */
   private readonly base: URL;
+  /** Requests sent and not yet answered (see settled()). */
+  private inFlight = 0;
 
   constructor(base: string) {
     this.base = new URL('./', base);
@@ -89,8 +91,33 @@ export class Api {
     return response.text();
   }
 
+  /**
+   * Resolves once no request is in flight and none started during one more turn of the event
+   * loop, so the code that draws the last answer has run (the `tokenledger:drawn` mark).
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.inFlight === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** `key: null` sends no key even when one is stored. */
   private async send<T>(
+    url: string,
+    init: RequestInit,
+    options: { signal?: AbortSignal; key?: string | null },
+  ): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await this.answer<T>(url, init, options);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async answer<T>(
     url: string,
     init: RequestInit,
     options: { signal?: AbortSignal; key?: string | null },
