@@ -16,16 +16,9 @@ import { parseConfig } from '#src/config/index.js';
 import { startServer, type RunningServer } from '#src/server/index.js';
 import type { Summary } from '#src/types/index.js';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+
+export { CHROMIUM_ARGS };
 
 export let dir: string;
 export let dist: string;
@@ -66,7 +59,7 @@ export async function serve(
 }
 
 export async function launch(): Promise<void> {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 export async function tearDown(): Promise<void> {
