@@ -25,6 +25,7 @@ const AREAS = [
   'durability',
   'sqlite-lock',
   'budgets',
+  'analytics',
 ] as const;
 type Area = (typeof AREAS)[number];
 
