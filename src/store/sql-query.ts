@@ -402,7 +402,7 @@ export function eventsPageSql(
   const column = order === 'time' ? undefined : CALL_ORDER_COLUMNS[order];
   // Rows without a value last: SQLite sorts NULL below every value (last when descending),
   // PostgreSQL above, so it says NULLS LAST. Spelled so, the order is the one of the
-  // events_by_* indexes (schema version 14) and a page is an index range, not a sort.
+  // events_by_* indexes (schema version 15) and a page is an index range, not a sort.
   const orderBy = [
     ...(column === undefined ? [] : [`${column} DESC${dialect === 'postgres' ? ' NULLS LAST' : ''}`]),
     'time_ms DESC',
