@@ -1,6 +1,6 @@
 /**
  * The calls list sorted by cost, latency or tokens reads a range of its index (schema version
- * 14), on SQLite and PostgreSQL, instead of sorting every matching event: the plan of the page
+ * 15), on SQLite and PostgreSQL, instead of sorting every matching event: the plan of the page
  * query names the index and no sort step.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
