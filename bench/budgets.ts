@@ -150,7 +150,7 @@ export async function run(): Promise<string> {
     return [
       '## Budget admission',
       '',
-      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, five \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is the budgeted server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
+      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, five \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each (max_tokens 400, above the mock's 363 output tokens) after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is the budgeted server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
       '',
       '| setup | overhead p50 / p99 | added p50 / p99 | client round trip p50 / p99 | goal | checks |',
       '|---|---|---|---|---|---|',
