@@ -3,7 +3,8 @@
  *
  * - dist/src/**.d.ts: the types, from tsc (declarations only).
  * - dist/src/index.js and dist/src/cli/main.js: the library and the CLI, each bundled by esbuild
- *   with the code they share split into dist/src/chunks/. Node resolves and opens each ES
+ *   apart (scripts/bundle.mjs says why), with the code shared within each split into
+ *   dist/src/chunks/. Node resolves and opens each ES
  *   module file on its own, and the sources are some 200 small files: bundled, importing the
  *   library or starting a command costs a few files instead. Dynamic imports stay chunks of
  *   their own, so what loads on first use (the server, each CLI command, YAML) still does.

@@ -12,7 +12,25 @@
  *
  * @module
  */
+import type * as Deferred from './deferred.js';
 import type { RunningServer as ServerInternals, StartServerOptions } from './server/index.js';
+
+/**
+ * `name` of src/deferred.ts, as a function that imports that module on its first call. The
+ * asynchronous parts of the API (opening a store or budget counters, reading a config file, the
+ * analytics over a store) are reached through it: their modules, and the Node built-ins they use
+ * (worker threads, fs/promises), would otherwise cost every `import 'tokenledger'` tens of
+ * milliseconds, also in a process that only meters or calls providers. Each of them returns a
+ * promise already, so loading first changes nothing a caller sees.
+ */
+function onFirstCall<K extends keyof typeof Deferred>(name: K): (typeof Deferred)[K] {
+  const call = async (...args: unknown[]): Promise<unknown> => {
+    const implementation = (await import('./deferred.js'))[name] as (...args: unknown[]) => unknown;
+    return implementation(...args);
+  };
+  // Named as the function it stands for, for stack traces and `.name`.
+  return Object.defineProperty(call, 'name', { value: name }) as unknown as (typeof Deferred)[K];
+}
 
 // The ledger: one type, with its ways in (tracking fetch, AI SDK middleware).
 export { createLedger } from './http/index.js';
@@ -94,7 +112,7 @@ export {
   BudgetUnavailableError,
 } from './errors/index.js';
 export type { BudgetRefusalFacts } from './errors/index.js';
-export { openBudgetCounters } from './budgets/index.js';
+export const openBudgetCounters: typeof Deferred.openBudgetCounters = onFirstCall('openBudgetCounters');
 export type { BudgetCounters, OpenBudgetCountersOptions } from './budgets/index.js';
 export type { BudgetSpec, BudgetScope, BudgetWindow } from './types/index.js';
 
@@ -113,10 +131,11 @@ export type {
   PriceSource,
 } from './pricing/index.js';
 
-export { openStore } from './store/index.js';
+export const openStore: typeof Deferred.openStore = onFirstCall('openStore');
 export type { Store, EventPage, EventPageQuery, OpenStoreOptions } from './store/index.js';
 
-export { loadConfig, parseConfig } from './config/index.js';
+export { parseConfig } from './config/index.js';
+export const loadConfig: typeof Deferred.loadConfig = onFirstCall('loadConfig');
 export type {
   Config,
   ProviderConfig,
@@ -126,19 +145,17 @@ export type {
   ServerConfig,
 } from './config/index.js';
 
-export {
-  summarizeUsage,
-  usageByModel,
-  usageByAgent,
-  usageByAgentModel,
-  usageByRun,
-  usageOverview,
-  compareModels,
-  usageTimeseries,
-  deleteEvents,
-  loadRunReport,
-  renderRunReport,
-} from './analytics/index.js';
+export const summarizeUsage: typeof Deferred.summarizeUsage = onFirstCall('summarizeUsage');
+export const usageByModel: typeof Deferred.usageByModel = onFirstCall('usageByModel');
+export const usageByAgent: typeof Deferred.usageByAgent = onFirstCall('usageByAgent');
+export const usageByAgentModel: typeof Deferred.usageByAgentModel = onFirstCall('usageByAgentModel');
+export const usageByRun: typeof Deferred.usageByRun = onFirstCall('usageByRun');
+export const usageOverview: typeof Deferred.usageOverview = onFirstCall('usageOverview');
+export const compareModels: typeof Deferred.compareModels = onFirstCall('compareModels');
+export const usageTimeseries: typeof Deferred.usageTimeseries = onFirstCall('usageTimeseries');
+export const deleteEvents: typeof Deferred.deleteEvents = onFirstCall('deleteEvents');
+export const loadRunReport: typeof Deferred.loadRunReport = onFirstCall('loadRunReport');
+export { renderRunReport } from './analytics/index.js';
 export type { RunReportData, RunReportOptions, TimeseriesOptions } from './analytics/index.js';
 
 export { createClient, createRateLimiter } from './client/index.js';

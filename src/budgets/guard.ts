@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { randomUUID } from 'node:crypto';
 import { BudgetExceededError, BudgetUnavailableError, StoreError } from '../errors/index.js';
+import { loadCrypto } from '../lazy/index.js';
 import type { Pricer } from '../pricing/index.js';
 import { nanosToUsd } from '../units/index.js';
 import type { BudgetSpec, Logger, Usage } from '../types/index.js';
@@ -155,7 +155,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
 
   async function admit(input: AdmitInput): Promise<Admission> {
     const applying = applicableBudgets(budgetsNow(), input.call);
-    const reservationId = randomUUID();
+    const reservationId = loadCrypto().randomUUID();
     if (applying.length === 0) return admission({ call: input.call, reservationId, budgets: [], unguarded: false });
     const at = now();
     const planned = plan(input, applying, at);

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createParser } from 'eventsource-parser';
 import {
   AbortError,
   ConnectionError,
@@ -14,6 +13,7 @@ import {
   providerErrorFromStatus,
   redactSecrets,
 } from '../errors/index.js';
+import { loadEventsourceParser } from '../lazy/index.js';
 import { createStreamMeter, normalizeResponse } from '../usage/index.js';
 import type { UsageResult } from '../types/index.js';
 import type { CallTarget } from './target.js';
@@ -211,7 +211,7 @@ async function readStream(
   let text = '';
   let firstContentAt: number | undefined;
   const adapter = input.target.adapter;
-  const parser = createParser({
+  const parser = loadEventsourceParser().createParser({
     onEvent(event) {
       const piece = adapter.readStreamText({ event: event.event, data: event.data });
       if (piece !== undefined && piece !== '') {

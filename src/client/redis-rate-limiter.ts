@@ -8,10 +8,9 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AbortError, ValidationError } from '../errors/index.js';
-import { loadIoredis } from '../lazy/index.js';
+import { loadCrypto, loadIoredis } from '../lazy/index.js';
 import type { RateLimitConfig } from '../config/index.js';
 import { sleep } from './retry.js';
 import type { AcquireOptions, LimitKey, Permit, RateLimiter, ReleaseOutcome } from './rate-limiter.js';
@@ -116,7 +115,7 @@ if ttl > 0 then redis.call('PEXPIRE', st, ttl + 1000) end
 return 1
 `;
 
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+const sha1 = (text: string): string => loadCrypto().createHash('sha1').update(text).digest('hex');
 
 function ruleFor(
   rules: readonly RateLimitConfig[],
@@ -141,7 +140,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly windowMs: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly processId = randomBytes(6).toString('hex');
+  private readonly processId = loadCrypto().randomBytes(6).toString('hex');
   private counter = 0;
   private readonly pending = new Set<Promise<void>>();
 

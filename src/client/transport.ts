@@ -6,8 +6,8 @@
  *
  * @module
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { loadHttp, loadHttps } from '../lazy/index.js';
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -71,6 +71,8 @@ function toHeaders(raw: http.IncomingHttpHeaders): Headers {
 
 /** A transport over `node:http`/`node:https` with keep-alive agents (one pair per transport). */
 export function nodeTransport(): Transport {
+  const http = loadHttp();
+  const https = loadHttps();
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { readFile, access } from 'node:fs/promises';
+import { loadFsPromises } from '../lazy/index.js';
 import { resolve as resolvePath, extname } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
@@ -41,7 +41,7 @@ const FILE_NAMES = ['tokenledger.config.json', 'tokenledger.config.yaml', 'token
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await access(path);
+    await loadFsPromises().access(path);
     return true;
   } catch {
     return false;
@@ -72,7 +72,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (path === undefined) return parseConfig({}, 'env', env);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await loadFsPromises().readFile(path, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
   }

@@ -14,27 +14,18 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import type * as GenaiPrices from '@pydantic/genai-prices';
 import type BetterSqlite3 from 'better-sqlite3';
 import type * as O200k from 'gpt-tokenizer/encoding/o200k_base';
 import type * as IORedis from 'ioredis';
 import type pg from 'pg';
+import type * as EventsourceParser from 'eventsource-parser';
+import type * as Ulid from 'ulid';
 import type * as Zod from 'zod';
-
-const requireModule = createRequire(import.meta.url);
+import { onFirstUse } from './on-first-use.js';
 
 /** The package names loaded here, for the tests that check none of them loads too early. */
 export const HEAVY_PACKAGES = ['zod', '@pydantic/genai-prices', 'gpt-tokenizer', 'better-sqlite3', 'pg', 'ioredis'];
-
-/** A loader of `specifier`: it requires the module on its first call and returns the same one after. */
-function onFirstUse<T>(specifier: string): () => T {
-  let loaded: T | undefined;
-  return () => {
-    loaded ??= requireModule(specifier) as T;
-    return loaded;
-  };
-}
 
 /** A gpt-tokenizer encoding module (both have the same shape). */
 type TokenizerEncoding = typeof O200k;
@@ -44,6 +35,10 @@ export const loadPriceCatalog: () => typeof GenaiPrices = onFirstUse('@pydantic/
 export const loadSqlite: () => typeof BetterSqlite3 = onFirstUse('better-sqlite3');
 export const loadPg: () => typeof pg = onFirstUse('pg');
 export const loadIoredis: () => typeof IORedis = onFirstUse('ioredis');
+// Light, but each package costs a fresh process some 7 ms to resolve and load: the ids of
+// recorded events, and the parser of server-sent events (streams), load when first needed.
+export const loadUlid: () => typeof Ulid = onFirstUse('ulid');
+export const loadEventsourceParser: () => typeof EventsourceParser = onFirstUse('eventsource-parser');
 export const loadTokenizer = {
   o200k_base: onFirstUse<TokenizerEncoding>('gpt-tokenizer/encoding/o200k_base'),
   cl100k_base: onFirstUse<TokenizerEncoding>('gpt-tokenizer/encoding/cl100k_base'),

@@ -6,4 +6,16 @@ export {
   loadPg,
   loadIoredis,
   loadTokenizer,
+  loadUlid,
+  loadEventsourceParser,
 } from './heavy-modules.js';
+export {
+  loadHttp,
+  loadHttps,
+  loadZlib,
+  loadWorkerThreads,
+  loadFsPromises,
+  loadTimersPromises,
+  loadOs,
+  loadCrypto,
+} from './builtins.js';

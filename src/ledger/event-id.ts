@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { loadCrypto, loadUlid } from '../lazy/index.js';
 
 const POOL_BYTES = 4096;
 
@@ -17,6 +16,7 @@ const POOL_BYTES = 4096;
  */
 function pooledRandom(): () => number {
   const pool = new Uint8Array(POOL_BYTES);
+  const { randomFillSync } = loadCrypto();
   let next = POOL_BYTES;
   return () => {
     if (next === POOL_BYTES) {
@@ -29,6 +29,6 @@ function pooledRandom(): () => number {
 
 /** A generator of new event ids on `clock` (ms since the epoch). */
 export function createEventIds(clock: () => number = Date.now): () => string {
-  const ulid = monotonicFactory(pooledRandom());
+  const ulid = loadUlid().monotonicFactory(pooledRandom());
   return () => ulid(clock());
 }

@@ -8,9 +8,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Provider } from '@pydantic/genai-prices';
-import { loadPriceCatalog } from '../lazy/index.js';
+import { loadFsPromises, loadPriceCatalog } from '../lazy/index.js';
 import { checkCatalog, type CatalogCheck } from './catalog-check.js';
 import { installedProviders, setInstalledCatalog, type InstalledCatalog } from './installed-state.js';
 
@@ -58,7 +57,7 @@ export const MAX_CATALOG_BYTES = 32 * 1024 * 1024;
 /** A catalog file's text from an http(s) URL or a file path. Throws an Error with a one-line message. */
 export async function readCatalogSource(from: string, timeoutMs = 30_000): Promise<string> {
   if (!/^https?:\/\//i.test(from)) {
-    const text = await readFile(from, 'utf8');
+    const text = await loadFsPromises().readFile(from, 'utf8');
     if (text.length > MAX_CATALOG_BYTES) throw new Error(`${from} is larger than ${MAX_CATALOG_BYTES} bytes`);
     return text;
   }

@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { userInfo } from 'node:os';
 import type pg from 'pg';
 import { ConfigError } from '../errors/index.js';
-import { loadPg } from '../lazy/index.js';
+import { loadOs, loadPg } from '../lazy/index.js';
 
 export interface PostgresTarget {
   /** The URL pg connects with: `schema` removed, a user filled in. */
@@ -39,7 +38,7 @@ export function postgresTarget(raw: string, label: string, field = 'store'): Pos
   }
   url.searchParams.delete('schema');
   // libpq falls back to the OS user when the URL names none; pg only reads $USER, which may be unset.
-  if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? userInfo().username;
+  if (url.username === '') url.username = process.env['PGUSER'] ?? process.env['USER'] ?? loadOs().userInfo().username;
   const password = decodeURIComponent(url.password);
   return {
     url,

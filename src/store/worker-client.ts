@@ -10,8 +10,9 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { fromWireError, StoreError } from '../errors/index.js';
+import { loadWorkerThreads } from '../lazy/index.js';
 import type { WorkerCall, WorkerReady, WorkerReply } from './worker-protocol.js';
 
 /** Every method of the worker's object, forwarded; `close()` also ends the thread. */
@@ -36,6 +37,7 @@ export function workerEntry(from: string, folder: string, name: string): URL {
 
 /** From the sources the worker is TypeScript: it registers tsx (a dev dependency then) before loading it. */
 function startWorker(entry: URL, workerData: unknown): Worker {
+  const { Worker } = loadWorkerThreads();
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
   // `--import tsx` in a worker's execArgv does not load .ts on Node 20; registering from inside does.
   const tsx = import.meta.resolve('tsx/esm/api');

@@ -14,9 +14,8 @@
  *
  * @module
  */
-import { setImmediate as yieldToMessages } from 'node:timers/promises';
-import { parentPort } from 'node:worker_threads';
 import { toWireError } from '../errors/index.js';
+import { loadTimersPromises, loadWorkerThreads } from '../lazy/index.js';
 import type { WorkerCall, WorkerReady, WorkerReply } from './worker-protocol.js';
 
 /** The longest the driver waits for a lock in one try: how long a read can wait behind a blocked write. */
@@ -39,7 +38,7 @@ async function waitingOutLocks<T>(work: () => Promise<T>, waitMs: number, isBusy
       return await work();
     } catch (error) {
       if (!isBusy(error) || performance.now() >= deadline) throw error;
-      await yieldToMessages();
+      await loadTimersPromises().setImmediate();
     }
   }
 }
@@ -57,7 +56,7 @@ function methodsOf(target: object): Set<string> {
 
 /** Opens the object and answers the calling thread's calls until `close`. */
 export async function hostInWorker<T extends object>({ open, waitMs, isBusy }: HostOptions<T>): Promise<void> {
-  const port = parentPort;
+  const port = loadWorkerThreads().parentPort;
   if (port === null) throw new Error('hostInWorker runs in a worker thread (started by worker-client.ts)');
   let target: T;
   try {

@@ -12,14 +12,21 @@
  *
  * @module
  */
-import * as zlib from 'node:zlib';
+import { loadZlib } from '../lazy/index.js';
 import type { StreamEventInput } from './stream-support.js';
 
 const PRELUDE_LENGTH = 12;
 const MINIMUM_FRAME = 16;
 
-const crc32: ((data: Uint8Array) => number) | undefined =
-  typeof zlib.crc32 === 'function' ? (data) => zlib.crc32(data) : undefined;
+/** zlib's CRC-32 where the runtime has it; zlib loads on the first event stream read. */
+let runtimeCrc32: ((data: Uint8Array) => number) | undefined | null = null;
+function crc32Function(): ((data: Uint8Array) => number) | undefined {
+  if (runtimeCrc32 === null) {
+    const zlib = loadZlib();
+    runtimeCrc32 = typeof zlib.crc32 === 'function' ? (data) => zlib.crc32(data) : undefined;
+  }
+  return runtimeCrc32;
+}
 
 /** What one `push` produced: events, and problems met (frames skipped, stream corrupt). */
 export interface EventStreamOutput {
@@ -89,6 +96,7 @@ export class AwsEventStreamDecoder {
       this.buffer = joined;
     }
     let offset = 0;
+    const crc32 = crc32Function();
     const view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
     while (this.buffer.length - offset >= PRELUDE_LENGTH) {
       const total = view.getUint32(offset);

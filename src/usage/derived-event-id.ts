@@ -7,8 +7,7 @@
  *
  * @module
  */
-import crypto from 'node:crypto';
-import { encodeTime, ulid } from 'ulid';
+import { loadCrypto, loadUlid } from '../lazy/index.js';
 
 /** Digits of a ULID's time part. */
 const TIME_DIGITS = 10;
@@ -17,12 +16,15 @@ const TIME_DIGITS = 10;
  * One-shot SHA-256 (`crypto.hash`, Node 20.12+): cheaper than createHash, which builds a Hash
  * object per call (a 1,000-span OTLP batch makes a thousand ids). Older Node 20s take createHash.
  */
-const sha256: (text: string) => Buffer =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'buffer')
-    : (text) => crypto.createHash('sha256').update(text).digest();
+function sha256(text: string): Buffer {
+  const crypto = loadCrypto();
+  return typeof crypto.hash === 'function'
+    ? crypto.hash('sha256', text, 'buffer')
+    : crypto.createHash('sha256').update(text).digest();
+}
 
 export function derivedEventId(key: string, startMs: number): string {
+  const { encodeTime, ulid } = loadUlid();
   const digest = sha256(key);
   let next = 0;
   // ulid() draws one digit per call: floor(prng() * 32), so a byte / 256 picks its top 5 bits.

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { createParser, type EventSourceParser } from 'eventsource-parser';
+import type { EventSourceParser } from 'eventsource-parser';
+import { loadEventsourceParser } from '../lazy/index.js';
 import { providerRecord } from '../providers/index.js';
 import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { AwsEventStreamDecoder } from './aws-eventstream.js';
@@ -367,7 +368,10 @@ class RawStreamMeter implements StreamMeter {
     }
     if (this.framing === 'aws-eventstream') return; // binary framing: text cannot belong to it
     // EventSourceMessage is already `{ event?, id?, data }`: passed on as is, no copy per event.
-    this.parser ??= createParser({ onEvent: (message) => this.deliver(message), maxBufferSize: this.maxBufferSize });
+    this.parser ??= loadEventsourceParser().createParser({
+      onEvent: (message) => this.deliver(message),
+      maxBufferSize: this.maxBufferSize,
+    });
     try {
       this.parser.feed(text);
     } catch {
