@@ -18,8 +18,9 @@ export type {
   EventReprice,
   PriceHistoryEntry,
 } from './store.js';
-export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath } from './open.js';
+export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath, storeKindOf } from './open.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
+export { storeWhenOpen } from './store-when-open.js';
 export { MemoryStore } from './memory.js';
 export type { MemoryStoreOptions } from './memory.js';
 export { SqliteStore } from './sqlite.js';

@@ -93,6 +93,18 @@ function sqlitePath(url: string): string | undefined {
   return path.startsWith('//') ? path.slice(2) : path; // sqlite:///abs/path and file:///abs/path
 }
 
+/**
+ * The kind of store `url` names, without opening it: `undefined` for a scheme `openStore`
+ * refuses (it says why).
+ */
+export function storeKindOf(url: string): Store['kind'] | undefined {
+  const scheme = schemeOf(url.trim());
+  if (scheme === 'memory') return 'memory';
+  if (scheme === 'sqlite' || scheme === 'file') return 'sqlite';
+  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  return undefined;
+}
+
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const trimmed = url.trim();
   const scheme = schemeOf(trimmed);

@@ -15,7 +15,7 @@ import { loadZod } from '../../lazy/index.js';
  * setImmediate hops, so that one poll phase (where their sockets connect and the requests are
  * written) runs first.
  */
-function afterRequestsSent(work: () => void): void {
+export function afterRequestsSent(work: () => void): void {
   setImmediate(() => setImmediate(work));
 }
 

@@ -25,10 +25,10 @@ import { createClient, type BatchItemResult, type GenerateRequest } from '../../
 import { loadConfig, resolveModelRef } from '../../config/index.js';
 import { ConfigError, ValidationError } from '../../errors/index.js';
 import { createRecordingLedger } from '../../ledger/index.js';
-import { openStore } from '../../store/index.js';
+import { DEFAULT_DB, openStore, storeKindOf, storeWhenOpen } from '../../store/index.js';
 import { parseInputLine } from '../batch/input.js';
 import { createProgressView } from '../batch/progress.js';
-import { warmUpRecording } from '../batch/warm-up.js';
+import { afterRequestsSent, warmUpRecording } from '../batch/warm-up.js';
 
 interface BatchCommandOptions {
   out?: string;
@@ -135,7 +135,22 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
   }
   if (maxRetries !== undefined) config.retry = { ...config.retry, maxAttempts: maxRetries + 1 };
 
-  const store = await openStore(options.db ?? config.store ?? 'sqlite:./tokenledger.db');
+  const url = options.db ?? config.store ?? DEFAULT_DB;
+  const kind = storeKindOf(url);
+  // The store opens once the first calls are on the wire, while they wait for their answers (the
+  // SQLite binding and the migrations took some 100 ms before the first request could leave).
+  // A store that fails to open stops the batch as Ctrl-C would, and says why.
+  let startOpening = (): void => undefined;
+  const opening = new Promise<void>((resolve) => {
+    startOpening = resolve;
+  }).then(() => openStore(url));
+  const store = kind === undefined ? await openStore(url) : storeWhenOpen(kind, opening);
+  const controller = new AbortController();
+  let openFailure: unknown;
+  opening.catch((error: unknown) => {
+    openFailure = error;
+    controller.abort();
+  });
   const ledger = createRecordingLedger({ store, prices: config.prices });
   const client = createClient({ ledger, config, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   try {
@@ -159,7 +174,6 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     const write = (line: object): void => {
       out.write(`${JSON.stringify(line)}\n`);
     };
-    const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
     const progress = createProgressView({ stream: process.stderr, skipped: skip.size });
@@ -197,10 +211,14 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
         }
         if (skip.has(parsed.call.id)) continue;
         ids.set(index++, parsed.call.id);
-        if (index === concurrency) warmUpRecording(ledger, target);
+        if (index === concurrency) {
+          afterRequestsSent(startOpening);
+          warmUpRecording(ledger, target);
+        }
         const { id: _id, ...call } = parsed.call;
         yield { ...base, ...call, tags: { item: parsed.call.id } };
       }
+      startOpening(); // fewer lines than --concurrency
     }
     const result = await client.batch(requests(), {
       concurrency,
@@ -226,6 +244,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     });
     progress.finish();
     process.removeListener('SIGINT', onSigint);
+    if (openFailure !== undefined) throw openFailure;
     await new Promise<void>((resolve, reject) =>
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
@@ -243,6 +262,7 @@ export async function runBatchCommand(input: string, options: BatchCommandOption
     if (result.cancelled) return 130;
     return s.failed > 0 || malformed > 0 ? 2 : 0;
   } finally {
+    startOpening(); // a batch that stopped before its first wave still closes an open store
     await client.close();
     await ledger.close();
     await store.close();
