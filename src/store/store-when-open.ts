@@ -33,6 +33,8 @@ export function storeWhenOpen(kind: Store['kind'], opening: Promise<Store>): Sto
     addPriceData: forward('addPriceData'),
     priceDataState: forward('priceDataState'),
     priceDataText: forward('priceDataText'),
+    reprice: forward('reprice'),
+    priceHistory: forward('priceHistory'),
     delete: forward('delete'),
     ping: forward('ping'),
     close: forward('close'),
