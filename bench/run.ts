@@ -26,6 +26,7 @@ const AREAS = [
   'sqlite-lock',
   'budgets',
   'analytics',
+  'reprice',
 ] as const;
 type Area = (typeof AREAS)[number];
 

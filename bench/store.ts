@@ -17,8 +17,8 @@ import pg from 'pg';
 import { openStore, PostgresStore, SqliteStore, type AggregateQuery, type Store } from '../src/store/index.js';
 import type { UsageEvent } from '../src/types/index.js';
 
-const DATA = fileURLToPath(new URL('./.data/', import.meta.url));
-const PG_URL = `postgres://${process.env['PGUSER'] ?? userInfo().username}@127.0.0.1:5432/test`;
+export const DATA = fileURLToPath(new URL('./.data/', import.meta.url));
+export const PG_URL = `postgres://${process.env['PGUSER'] ?? userInfo().username}@127.0.0.1:5432/test`;
 const START = Date.UTC(2026, 0, 1);
 const SPAN = 30 * 86_400_000;
 const HOUR = 3_600_000;
@@ -109,7 +109,11 @@ const GENERATED_COLUMNS =
 
 const CHUNK = 500_000;
 
-async function fillSqlite(path: string, n: number): Promise<{ store: SqliteStore; fillSeconds: number | undefined }> {
+/** A SQLite file of `n` generated events with rebuilt rollups (kept: a file holding them already is reused). */
+export async function fillSqlite(
+  path: string,
+  n: number,
+): Promise<{ store: SqliteStore; fillSeconds: number | undefined }> {
   let store = SqliteStore.open({ path });
   const db = new Database(path);
   const have = (db.prepare('SELECT COUNT(*) AS c FROM events').get() as { c: number }).c;
@@ -142,7 +146,8 @@ async function fillSqlite(path: string, n: number): Promise<{ store: SqliteStore
   return { store, fillSeconds: (performance.now() - t) / 1000 };
 }
 
-async function fillPostgres(
+/** A PostgreSQL schema of `n` generated events with rebuilt rollups (kept and reused, as fillSqlite). */
+export async function fillPostgres(
   schema: string,
   n: number,
 ): Promise<{ store: PostgresStore; fillSeconds: number | undefined }> {
@@ -292,7 +297,7 @@ export async function run(options: { sizes?: number[] } = {}): Promise<string> {
   return lines.join('\n');
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -107,8 +107,8 @@ function differencesOf(after: readonly RollupDelta[], before: readonly RollupDel
 
 /** What re-pricing `olds` into `news` (the same events, in any order) changes in each rollup row, in key order. */
 export function rollupCorrections(olds: readonly EventRow[], news: readonly EventRow[]): RollupCorrection[] {
-  const before = computeRollupDeltas(olds);
-  const after = computeRollupDeltas(news);
+  const before = computeRollupDeltas(olds, { latencies: false });
+  const after = computeRollupDeltas(news, { latencies: false });
   const out: RollupCorrection[] = [];
   for (const [table, added, removed] of [
     ['rollup_hourly', after.rollups, before.rollups],

@@ -87,17 +87,27 @@ function add(sums: PartialSums, row: EventRow): void {
 /** Adds one row into sums (the single definition of "what a row contributes"). */
 export const addRowToSums = add;
 
+/** Map values in the order of their string keys (each key computed once, not per comparison). */
+function inKeyOrder<T>(map: Map<string, T>): T[] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+}
+
 /**
  * Rollup and latency-bin increments for rows, sorted by key so concurrent writers take row locks
- * in the same order (no deadlocks on PostgreSQL).
+ * in the same order (no deadlocks on PostgreSQL). `latencies: false` leaves the bins out (empty):
+ * re-pricing changes no latency.
  */
-export function computeRollupDeltas(rows: readonly EventRow[]): {
+export function computeRollupDeltas(
+  rows: readonly EventRow[],
+  options: { latencies?: boolean } = {},
+): {
   rollups: RollupDelta[];
   /** Per UTC day; `hourMs` holds the day start. */
   dailyRollups: RollupDelta[];
   latencies: LatencyDelta[];
   dailyLatencies: LatencyDelta[];
 } {
+  const withLatencies = options.latencies ?? true;
   const rollups = new Map<string, RollupDelta>();
   const dailyRollups = new Map<string, RollupDelta>();
   const latencies = new Map<string, LatencyDelta>();
@@ -119,6 +129,7 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
       dailyRollups.set(dayId, dayDelta);
     }
     add(dayDelta.sums, row);
+    if (!withLatencies) continue;
     for (const [metric, bin] of [
       [0, row.duration_bin],
       [1, row.ttft_bin],
@@ -128,23 +139,19 @@ export function computeRollupDeltas(rows: readonly EventRow[]): {
         [latencies, key, id],
         [daily, dayKey, dayId],
       ] as const) {
-        const binId = `${kid}|${metric}|${bin}`;
+        // Metric and bin zero-padded, so that the string order is the key's, then metric, then bin.
+        const binId = `${kid}|${metric}|${String(bin + 1_000_000).padStart(8, '0')}`;
         const existing = map.get(binId);
         if (existing === undefined) map.set(binId, { ...k, metric, bin, n: 1 });
         else existing.n += 1;
       }
     }
   }
-  const byKey = (a: RollupKey, b: RollupKey): number => {
-    const x = keyString(a);
-    const y = keyString(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
   return {
-    rollups: [...rollups.values()].sort(byKey),
-    dailyRollups: [...dailyRollups.values()].sort(byKey),
-    latencies: [...latencies.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
-    dailyLatencies: [...daily.values()].sort((a, b) => byKey(a, b) || a.metric - b.metric || a.bin - b.bin),
+    rollups: inKeyOrder(rollups),
+    dailyRollups: inKeyOrder(dailyRollups),
+    latencies: inKeyOrder(latencies),
+    dailyLatencies: inKeyOrder(daily),
   };
 }
 

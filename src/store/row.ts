@@ -248,36 +248,36 @@ function jsonText(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+const TEXT_COLUMNS: ReadonlySet<EventColumn> = new Set([
+  'id',
+  'provider',
+  'model',
+  'requested_model',
+  'agent',
+  'run',
+  'usage_unavailable_reason',
+  'cost_unavailable_reason',
+  'status',
+  'error_type',
+  'error_message',
+  'trace_id',
+  'span_id',
+  'price_source',
+]);
+
+/** How each column reads back, settled once (rows are read by the million: re-pricing, exports). */
+const COLUMN_READERS: readonly [EventColumn, (value: unknown) => unknown][] = EVENT_COLUMNS.map((column) => {
+  if (column === 'tags') return [column, (value: unknown) => jsonText(value) ?? '{}'];
+  if (column === 'raw_usage' || column === 'warnings' || column === 'usage_iterations') return [column, jsonText];
+  if (TEXT_COLUMNS.has(column)) return [column, str];
+  if (column === 'estimated') return [column, (value: unknown) => (value === true || Number(value) === 1 ? 1 : 0)];
+  return [column, num];
+});
+
 /** Normalizes a row as a driver returned it (strings for bigint, parsed jsonb) into an EventRow. */
 export function rowFromDriver(raw: Record<string, unknown>): EventRow {
   const out: Record<string, unknown> = {};
-  for (const column of EVENT_COLUMNS) {
-    const value = raw[column];
-    if (column === 'tags') out[column] = jsonText(value) ?? '{}';
-    else if (column === 'raw_usage' || column === 'warnings' || column === 'usage_iterations')
-      out[column] = jsonText(value);
-    else if (
-      [
-        'id',
-        'provider',
-        'model',
-        'requested_model',
-        'agent',
-        'run',
-        'usage_unavailable_reason',
-        'cost_unavailable_reason',
-        'status',
-        'error_type',
-        'error_message',
-        'trace_id',
-        'span_id',
-        'price_source',
-      ].includes(column)
-    )
-      out[column] = str(value);
-    else if (column === 'estimated') out[column] = value === true || Number(value) === 1 ? 1 : 0;
-    else out[column] = num(value);
-  }
+  for (const [column, read] of COLUMN_READERS) out[column] = read(raw[column]);
   return out as unknown as EventRow;
 }
 

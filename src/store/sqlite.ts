@@ -58,6 +58,7 @@ import {
   repricedEventValues,
   repricedRow,
   rollupCorrections,
+  type RollupCorrection,
 } from './reprice-rows.js';
 import { INSERT_TAG_SQL, rebuildTagIndexSql, tagRows } from './tag-rows.js';
 import type {
@@ -205,6 +206,12 @@ export class SqliteStore implements Store {
   private readonly writeBatch: (rows: EventRow[]) => number;
   private readonly writeDeadLetters: (rows: DeadLetterRow[]) => number;
   private readonly reader: SqlReader;
+  private readonly repriceRow: {
+    read: Database.Statement;
+    update: Database.Statement;
+    history: Database.Statement;
+    correct: Record<RollupCorrection['table'], Database.Statement>;
+  };
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
     this.db = db;
@@ -235,6 +242,15 @@ export class SqliteStore implements Store {
       (rows: DeadLetterRow[]): number => rows.filter((row) => insertDeadLetter.run(row).changes === 1).length,
     );
     this.writeDeadLetters = (rows) => deadLetters.immediate(rows);
+    this.repriceRow = {
+      read: db.prepare('SELECT * FROM events WHERE id = ?'),
+      update: db.prepare(REPRICE_EVENT_SQL),
+      history: db.prepare(INSERT_PRICE_HISTORY_SQL),
+      correct: {
+        rollup_hourly: db.prepare(correctRollupSql('rollup_hourly')),
+        rollup_daily: db.prepare(correctRollupSql('rollup_daily')),
+      },
+    };
     const statementCache = new Map<string, Database.Statement>();
     this.reader = {
       dialect: 'sqlite',
@@ -449,9 +465,7 @@ export class SqliteStore implements Store {
       this.pending.apply();
       const olds: EventRow[] = [];
       const news: EventRow[] = [];
-      const update = this.db.prepare(REPRICE_EVENT_SQL);
-      const history = this.db.prepare(INSERT_PRICE_HISTORY_SQL);
-      const read = this.db.prepare('SELECT * FROM events WHERE id = ?');
+      const { read, update, history, correct } = this.repriceRow;
       const now = Date.now();
       for (const change of changes) {
         const raw = read.get(change.id) as Record<string, unknown> | undefined;
@@ -465,7 +479,7 @@ export class SqliteStore implements Store {
         news.push(row);
       }
       for (const correction of rollupCorrections(olds, news))
-        this.db.prepare(correctRollupSql(correction.table)).run(...correction.differences, ...correction.key);
+        correct[correction.table].run(...correction.differences, ...correction.key);
       return news.length;
     });
     try {
