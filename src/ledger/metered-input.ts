@@ -11,7 +11,10 @@ import type { RecordInput, UsageResult } from '../types/index.js';
 /** What a reader found: a `UsageResult`, or the parts of one a reader of another shape has. */
 export type MeteredResult = Pick<UsageResult, 'usage' | 'warnings'> &
   Partial<
-    Pick<UsageResult, 'provider' | 'model' | 'usageUnavailableReason' | 'rawUsage' | 'providerCost' | 'estimated'>
+    Pick<
+      UsageResult,
+      'provider' | 'model' | 'usageUnavailableReason' | 'rawUsage' | 'providerCost' | 'estimated' | 'serviceTier'
+    >
   >;
 
 /** The reason recorded when a reader found no usage and did not say why. */
@@ -20,7 +23,9 @@ export const NO_USAGE_REASON = 'no usage in the response';
 /**
  * `base` (the call's facts: attribution, timing, status) with the metered result merged in. A
  * provider named by the caller wins over one guessed from the body; the model the provider
- * answered wins over the one requested. Warnings of both are kept.
+ * answered wins over the one requested. Warnings of both are kept. The tier the body or stream
+ * names is the one priced (OpenAI may serve `auto` as `default`), except over `batch`, which only
+ * the caller knows (batch output lines say `default`), as build-event.ts decides for a raw response.
  */
 export function withMeteredResult(base: RecordInput, result: MeteredResult): RecordInput {
   const input: RecordInput = {
@@ -36,6 +41,8 @@ export function withMeteredResult(base: RecordInput, result: MeteredResult): Rec
     providerCost: result.providerCost,
     estimated: result.estimated ?? false,
   };
+  const serviceTier = base.serviceTier === 'batch' ? 'batch' : (result.serviceTier ?? base.serviceTier);
+  if (serviceTier !== undefined) input.serviceTier = serviceTier;
   const warnings = [...(base.warnings ?? []), ...result.warnings];
   if (warnings.length > 0) input.warnings = warnings;
   return input;

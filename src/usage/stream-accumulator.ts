@@ -15,6 +15,7 @@ import { createOllamaStreamAccumulator } from './ollama.js';
 import { OPENAI_CHAT_STREAM, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
 import { createOpenAIResponsesStreamAccumulator } from './openai-responses.js';
 import { toUsageResult } from './result.js';
+import { serviceTierOf } from './service-tier.js';
 import {
   LastWinsAccumulator,
   parseJsonObject,
@@ -66,6 +67,8 @@ export function createFormatAccumulator(format: UsageFormat, hint?: FormatHint):
 /** `StreamAccumulator` over a format accumulator: never throws, names the provider. */
 class GuardedStreamAccumulator implements StreamAccumulator {
   private firstJson: string | undefined;
+  /** The last tier an event named (service-tier.ts), whatever the format. */
+  private serviceTier: string | undefined;
 
   constructor(
     private readonly format: UsageFormat,
@@ -81,6 +84,9 @@ class GuardedStreamAccumulator implements StreamAccumulator {
     try {
       if (typeof event?.data !== 'string') return;
       if (this.firstJson === undefined && event.data.startsWith('{')) this.firstJson = event.data;
+      // Parsed again only where the text names a tier (one chunk in most streams, each in OpenAI's).
+      if (event.data.includes('"service_tier"'))
+        this.serviceTier = serviceTierOf(parseJsonObject(event.data)) ?? this.serviceTier;
       this.inner.push(event);
     } catch {
       // Accumulators do not throw by construction; this guard keeps metering fail-open anyway.
@@ -96,6 +102,7 @@ class GuardedStreamAccumulator implements StreamAccumulator {
       const result = toUsageResult(read, this.format, normalizeProviderId(provider));
       const createdAt = createdAtOf(first);
       if (createdAt !== undefined) result.createdAt = createdAt;
+      if (this.serviceTier !== undefined) result.serviceTier = this.serviceTier;
       return result;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
