@@ -234,6 +234,45 @@ describe('dashboard over a seeded ledger', () => {
         'table[data-table="compare"] tr:has(th:text-is("Cost / call")) td[data-model="gemini-2.5-flash"] .num',
       ),
     );
+    // What if: each model's calls on the other, as POST /analytics/tokens/whatif answers.
+    const whatIf = async (from: string, to: string) =>
+      (
+        await api<{
+          byModel: {
+            model: string;
+            as: string;
+            comparedCalls: number;
+            actualUsd: number;
+            whatIfUsd: number;
+            differenceUsd: number;
+            ratio: number | null;
+          }[];
+        }>('/analytics/tokens/whatif', server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ swaps: [{ from, to }] }),
+        })
+      ).byModel[0]!;
+    expect(await tableKeys('whatif')).toEqual(['gemini-2.5-flash>gemini-2.5-pro', 'gemini-2.5-pro>gemini-2.5-flash']);
+    for (const [from, to] of [
+      ['gemini-2.5-pro', 'gemini-2.5-flash'],
+      ['gemini-2.5-flash', 'gemini-2.5-pro'],
+    ] as const) {
+      const expected = await whatIf(from, to);
+      expect(expected.comparedCalls).toBeGreaterThan(0);
+      const shownCell = async (field: string): Promise<number> =>
+        Number(
+          await page.getAttribute(
+            `table[data-table="whatif"] tr[data-key="${from}>${to}"] [data-field="${field}"] .num`,
+            'data-value',
+          ),
+        );
+      for (const field of ['comparedCalls', 'actualUsd', 'whatIfUsd', 'differenceUsd', 'ratio'] as const)
+        expect(await shownCell(field), `${from} on ${to}: ${field}`).toBe(expected[field]);
+    }
+    // Pro's calls on flash cost less than they did; flash's on pro, more.
+    expect((await whatIf('gemini-2.5-pro', 'gemini-2.5-flash')).differenceUsd).toBeLessThan(0);
+    expect((await whatIf('gemini-2.5-flash', 'gemini-2.5-pro')).differenceUsd).toBeGreaterThan(0);
     expect(consoleErrors).toEqual([]);
   });
 

@@ -1,13 +1,14 @@
 /**
  * Compare: pick two or more models (kept in the URL as `cmp=a&cmp=b`) and see
  * `POST /analytics/tokens/compare` side by side, under the same filters (the model filter
- * aside, since it would leave one model).
+ * aside, since it would leave one model), then what each one's calls would have cost on each of
+ * the others (`POST /analytics/tokens/whatif`: their own tokens at the other's list prices).
  */
 import type { Ctx } from '../ctx.js';
 import { h, num, type Child } from '../dom.js';
 import { approx, compact, duration, grouped, percent, ratio, usd, usdExact } from '../format.js';
 import { apiFilter, apiFilterObject } from '../state.js';
-import type { CompareResponse, ModelComparison, ModelsResponse } from '../types.js';
+import type { CompareResponse, ModelComparison, ModelsResponse, WhatIfLine, WhatIfResponse } from '../types.js';
 
 interface Row {
   label: string;
@@ -140,7 +141,18 @@ export async function compareView(ctx: Ctx): Promise<HTMLElement> {
       { models: picked, filter: apiFilterObject(state, ctx.now, ['model']) },
       { signal: ctx.signal },
     );
-    result = comparison(data.models);
+    const filter = apiFilterObject(state, ctx.now, ['model']);
+    // One question per target: every other picked model's calls, on it.
+    const answers = await Promise.all(
+      picked.map((target) =>
+        ctx.api.post<WhatIfResponse>(
+          '/analytics/tokens/whatif',
+          { swaps: picked.filter((model) => model !== target).map((from) => ({ from, to: target })), filter },
+          { signal: ctx.signal },
+        ),
+      ),
+    );
+    result = h('div', {}, comparison(data.models), whatIfTable(answers.flatMap((answer) => answer.byModel)));
   }
   return h('div', { class: 'view' }, h('section', { class: 'panel' }, h('h2', {}, 'Compare models'), picker, result));
 }
@@ -190,6 +202,67 @@ function comparison(models: ModelComparison[]): HTMLElement {
             }),
           );
         }),
+      ),
+    ),
+  );
+}
+
+/** "These calls on X would have cost": one row per picked model and target. */
+function whatIfTable(lines: WhatIfLine[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'What if' },
+    h(
+      'table',
+      { class: 'whatif', 'data-table': 'whatif' },
+      h(
+        'caption',
+        {},
+        'What if: these calls on another model would have cost (their own tokens at its list prices; cache reads as cache reads only where it caches).',
+      ),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Calls of', 'on', 'Calls', 'Cost', 'Would have cost', 'Difference', 'Ratio'].map((label, index) =>
+            h('th', { scope: 'col', class: index >= 2 ? 'n' : undefined }, label),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...lines.map((line) =>
+          h(
+            'tr',
+            { 'data-key': `${line.model}>${line.as}`, title: line.uncompared?.reason },
+            h('th', { scope: 'row' }, line.model),
+            h('td', {}, line.as),
+            h(
+              'td',
+              { class: 'n', 'data-field': 'comparedCalls' },
+              num(grouped(line.comparedCalls), line.comparedCalls),
+            ),
+            h(
+              'td',
+              { class: 'n', 'data-field': 'actualUsd' },
+              num(usd(line.actualUsd), line.actualUsd, usdExact(line.actualUsd)),
+            ),
+            h(
+              'td',
+              { class: 'n', 'data-field': 'whatIfUsd' },
+              num(usd(line.whatIfUsd), line.whatIfUsd, usdExact(line.whatIfUsd)),
+            ),
+            h(
+              'td',
+              { class: 'n', 'data-field': 'differenceUsd' },
+              num(usd(line.differenceUsd), line.differenceUsd, usdExact(line.differenceUsd)),
+            ),
+            h('td', { class: 'n', 'data-field': 'ratio' }, num(ratio(line.ratio), line.ratio)),
+          ),
+        ),
       ),
     ),
   );
