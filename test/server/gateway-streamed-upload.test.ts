@@ -139,6 +139,9 @@ function upload(
     const pump = (): void => {
       for (;;) {
         if (answered) return;
+        // Checked before every write, not only after one the socket took at once: under
+        // backpressure every write returns false, and the stall was never reached.
+        if (options.stallAfter !== undefined && sent >= options.stallAfter) return;
         const chunk = next();
         if (chunk === undefined) {
           request.end();
@@ -151,7 +154,6 @@ function upload(
           return;
         }
         if (options.holdBody === true) return;
-        if (options.stallAfter !== undefined && sent >= options.stallAfter) return;
       }
     };
     request.on('response', (response) => {
