@@ -34,9 +34,11 @@ import {
   COST_COLUMN_NAMES,
   EVENT_COLUMNS,
   eventToRow,
+  JSON_COLUMNS,
   rowFromDriver,
   rowToEvent,
   rowValues,
+  TEXT_COLUMNS,
   type EventColumn,
   type EventRow,
 } from './row.js';
@@ -126,23 +128,6 @@ export interface PostgresStoreOptions {
   exactPercentileLimit?: number;
 }
 
-const TEXT_COLUMNS = new Set<EventColumn>([
-  'id',
-  'provider',
-  'model',
-  'requested_model',
-  'agent',
-  'run',
-  'usage_unavailable_reason',
-  'cost_unavailable_reason',
-  'status',
-  'error_type',
-  'error_message',
-  'trace_id',
-  'span_id',
-  'price_source',
-]);
-const JSON_COLUMNS = new Set<EventColumn>(['tags', 'raw_usage', 'warnings', 'usage_iterations']);
 const INT_COLUMNS = new Set<EventColumn>(['duration_bin', 'ttft_bin', 'error_status', 'attempts', 'estimated']);
 
 function arrayType(column: EventColumn): string {

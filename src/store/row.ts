@@ -248,7 +248,8 @@ function jsonText(value: unknown): string | null {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-const TEXT_COLUMNS: ReadonlySet<EventColumn> = new Set([
+/** Columns stored as text on both stores. */
+export const TEXT_COLUMNS: ReadonlySet<EventColumn> = new Set([
   'id',
   'provider',
   'model',
@@ -265,10 +266,13 @@ const TEXT_COLUMNS: ReadonlySet<EventColumn> = new Set([
   'price_source',
 ]);
 
+/** Columns holding JSON: text on SQLite, jsonb on PostgreSQL. */
+export const JSON_COLUMNS: ReadonlySet<EventColumn> = new Set(['tags', 'raw_usage', 'warnings', 'usage_iterations']);
+
 /** How each column reads back, settled once (rows are read by the million: re-pricing, exports). */
 const COLUMN_READERS: readonly [EventColumn, (value: unknown) => unknown][] = EVENT_COLUMNS.map((column) => {
   if (column === 'tags') return [column, (value: unknown) => jsonText(value) ?? '{}'];
-  if (column === 'raw_usage' || column === 'warnings' || column === 'usage_iterations') return [column, jsonText];
+  if (JSON_COLUMNS.has(column)) return [column, jsonText];
   if (TEXT_COLUMNS.has(column)) return [column, str];
   if (column === 'estimated') return [column, (value: unknown) => (value === true || Number(value) === 1 ? 1 : 0)];
   return [column, num];
