@@ -241,6 +241,28 @@ function tableWithNotes<T extends UsageStats>(items: readonly T[], all: Column<T
   return notes.length === 0 ? table(items, columns) : `${table(items, columns)}\n\n${notes.join('\n')}`;
 }
 
+/** A report sliced by model, agent and run with a total (what-if, re-pricing): the figures are the report's own. */
+export interface SlicedReport<F, M extends F> {
+  byModel: readonly M[];
+  byAgent: readonly (F & { agent: string | null })[];
+  byRun: readonly (F & { run: string | null })[];
+  totals: F;
+}
+
+/** The model, agent, run and total tables of a sliced report: the model table's naming columns, then `figures`. */
+export function slicedTables<F, M extends F>(
+  report: SlicedReport<F, M>,
+  modelColumns: Column<M>[],
+  figures: () => Column<F>[],
+): string[] {
+  return [
+    table(report.byModel, [...modelColumns, ...figures()]),
+    table(report.byAgent, [{ title: 'agent', value: (a) => a.agent ?? '(none)', left: true }, ...figures()]),
+    table(report.byRun, [{ title: 'run', value: (r) => r.run ?? '(none)', left: true }, ...figures()]),
+    table([report.totals], [{ title: 'total', value: () => '', left: true }, ...figures()]),
+  ];
+}
+
 export function table<T>(items: readonly T[], columns: Column<T>[]): string {
   const cells = items.map((item) => columns.map((c) => c.value(item)));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => (row[i] ?? '').length)));

@@ -27,7 +27,7 @@ import { reportFailure } from '../command-failure.js';
 import { createLiveStatus } from '../live-status.js';
 import { resolveNamedFilter } from '../named-filter.js';
 import { collect, type SliceOptions, withSliceOptions } from '../slice-options.js';
-import { type Column, filterFromOptions, noteTo, openReportStore, table } from './report.js';
+import { type Column, filterFromOptions, noteTo, openReportStore, slicedTables } from './report.js';
 
 interface RepriceCliOptions extends SliceOptions {
   model: string[];
@@ -62,18 +62,15 @@ export function renderReprice(report: RepriceReport): string {
       ? ''
       : `; ${formatCount(report.unpriced.calls)} the current prices cannot price kept their cost (${report.unpriced.reason ?? ''})`;
   if (report.changed === 0) return `${done}${unpriced}`;
-  const models = table(report.byModel, [
-    { title: 'provider', value: (m) => m.provider, left: true },
-    { title: 'model', value: (m) => m.model, left: true },
-    ...figureColumns(),
-  ]);
-  const agents = table(report.byAgent, [
-    { title: 'agent', value: (a) => a.agent ?? '(none)', left: true },
-    ...figureColumns(),
-  ]);
-  const runs = table(report.byRun, [{ title: 'run', value: (r) => r.run ?? '(none)', left: true }, ...figureColumns()]);
-  const total = table([report.totals], [{ title: 'total', value: () => '', left: true }, ...figureColumns()]);
-  return [models, agents, runs, total, `${done}${unpriced}`].join('\n\n');
+  const tables = slicedTables(
+    report,
+    [
+      { title: 'provider', value: (m) => m.provider, left: true },
+      { title: 'model', value: (m) => m.model, left: true },
+    ],
+    figureColumns,
+  );
+  return [...tables, `${done}${unpriced}`].join('\n\n');
 }
 
 async function runReprice(options: RepriceCliOptions): Promise<string> {

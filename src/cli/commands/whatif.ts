@@ -17,12 +17,12 @@ import {
   parseModelSwap,
   unpricedSwap,
   whatIf,
-  type WhatIfFigures,
 } from '../../analytics/index.js';
+import type { WhatIfFigures } from '../../types/index.js';
 import { ValidationError } from '../../errors/index.js';
 import { createPricer } from '../../pricing/index.js';
 import { resolveNamedFilter, resolveRecordedName } from '../named-filter.js';
-import { type Column, filterFromOptions, noteTo, openReportStore, table } from './report.js';
+import { type Column, filterFromOptions, noteTo, openReportStore, slicedTables } from './report.js';
 
 interface WhatIfOptions extends SliceOptions {
   as: string[];
@@ -43,21 +43,18 @@ type Report = Awaited<ReturnType<typeof whatIf>>;
 
 /** Models, then agents, then runs, then the total; a note for calls that could not be compared. */
 export function renderWhatIf(report: Report): string {
-  const models = table(report.byModel, [
-    { title: 'model', value: (m) => m.model, left: true },
-    { title: 'as', value: (m) => m.as, left: true },
-    ...figureColumns(),
-  ]);
-  const agents = table(report.byAgent, [
-    { title: 'agent', value: (a) => a.agent ?? '(none)', left: true },
-    ...figureColumns(),
-  ]);
-  const runs = table(report.byRun, [{ title: 'run', value: (r) => r.run ?? '(none)', left: true }, ...figureColumns()]);
-  const total = table([report.totals], [{ title: 'total', value: () => '', left: true }, ...figureColumns()]);
+  const tables = slicedTables(
+    report,
+    [
+      { title: 'model', value: (m) => m.model, left: true },
+      { title: 'as', value: (m) => m.as, left: true },
+    ],
+    figureColumns,
+  );
   const notes = report.byModel
     .filter((m) => m.uncompared !== undefined)
     .map((m) => `* ${formatCount(m.uncompared?.calls ?? 0)} ${m.model} calls not compared: ${m.uncompared?.reason}`);
-  return [models, agents, runs, total, ...(notes.length === 0 ? [] : [notes.join('\n')])].join('\n\n');
+  return [...tables, ...(notes.length === 0 ? [] : [notes.join('\n')])].join('\n\n');
 }
 
 async function runWhatIf(options: WhatIfOptions): Promise<string> {
