@@ -6,7 +6,6 @@ export { usageByRun, usageByRunPage, RUN_WALL_TIME_LIMIT } from './by-run.js';
 export type { RunPageOptions } from './by-run.js';
 export { compareModels } from './compare.js';
 export { whatIf, parseModelSwap, unpricedSwap } from './whatif.js';
-export type { ModelSwap, WhatIfFigures, WhatIfModelLine, WhatIfReport } from './whatif.js';
 export { usageTimeseries, MAX_FILLED_BUCKETS } from './timeseries.js';
 export type { TimeseriesOptions } from './timeseries.js';
 export { deleteEvents } from './reset.js';

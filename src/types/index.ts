@@ -41,3 +41,4 @@ export type {
   BudgetWindow,
 } from './budget.js';
 export type { PriceDataEntry, PriceDataRecord, PriceDataState } from './price-data.js';
+export type { ModelSwap, WhatIfFigures, WhatIfModelLine, WhatIfReport } from './whatif.js';

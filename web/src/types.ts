@@ -14,9 +14,12 @@ import type {
   UsageEvent,
   CallDetail,
   CallsPage,
+  WhatIfModelLine,
+  WhatIfReport,
 } from '../../src/types/index.js';
 
 export type {
+  WhatIfModelLine,
   CallDetail,
   CallRow,
   CallSort,
@@ -58,22 +61,8 @@ export interface RunReportResponse {
 }
 export type TimeseriesResponse = Timeseries & { filter: FilterEcho };
 export type CompareResponse = Comparison & { filter: FilterEcho };
-/** One swap's figures in `POST /analytics/tokens/whatif` (src/analytics/whatif.ts, WhatIfModelLine). */
-export interface WhatIfLine {
-  model: string;
-  as: string;
-  calls: number;
-  comparedCalls: number;
-  actualUsd: number;
-  whatIfUsd: number;
-  differenceUsd: number;
-  ratio: number | null;
-  uncompared?: { calls: number; reason: string };
-}
-export interface WhatIfResponse {
-  filter: FilterEcho;
-  byModel: WhatIfLine[];
-}
+/** `POST /analytics/tokens/whatif`. */
+export type WhatIfResponse = WhatIfReport & { filter: FilterEcho };
 export interface EventsResponse {
   filter: FilterEcho;
   events: UsageEvent[];

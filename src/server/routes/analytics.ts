@@ -20,14 +20,13 @@ import {
   usageTimeseries,
   whatIf,
   unpricedSwap,
-  type ModelSwap,
   usageBreakdown,
   RANK_METRICS,
   type RankMetric,
 } from '../../analytics/index.js';
 import { isGroupKey, RANK_ORDERS, type GroupKey, type RankOrder } from '../../store/index.js';
 import { isStorableText } from '../../ledger/index.js';
-import type { Interval } from '../../types/index.js';
+import type { Interval, ModelSwap } from '../../types/index.js';
 import type { ServerDeps, ServerLimits } from '../deps.js';
 import { badRequest } from '../http-error.js';
 import { filterJson, parseFilter, parseFilterObject } from '../filters.js';

@@ -8,7 +8,7 @@ import type { Ctx } from '../ctx.js';
 import { h, num, type Child } from '../dom.js';
 import { approx, compact, duration, grouped, percent, ratio, usd, usdExact } from '../format.js';
 import { apiFilter, apiFilterObject } from '../state.js';
-import type { CompareResponse, ModelComparison, ModelsResponse, WhatIfLine, WhatIfResponse } from '../types.js';
+import type { CompareResponse, ModelComparison, ModelsResponse, WhatIfModelLine, WhatIfResponse } from '../types.js';
 
 interface Row {
   label: string;
@@ -208,7 +208,7 @@ function comparison(models: ModelComparison[]): HTMLElement {
 }
 
 /** "These calls on X would have cost": one row per picked model and target. */
-function whatIfTable(lines: WhatIfLine[]): HTMLElement {
+function whatIfTable(lines: WhatIfModelLine[]): HTMLElement {
   return h(
     'div',
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'What if' },
