@@ -57,7 +57,7 @@ function attribute(key: string, v: string | number): KeyValue {
 }
 
 /** One export request body: 1,000 spans, 100 traces of one agent span and 10 chat spans. */
-function batchBody(startMs: number): Uint8Array {
+export function batchBody(startMs: number): Uint8Array {
   const spans = [];
   for (let agent = 0; agent < SPANS_PER_BATCH / (CALLS_PER_AGENT + 1); agent++) {
     const traceId = randomBytes(16);
@@ -115,7 +115,7 @@ function percentile(sorted: readonly number[], p: number): number {
 
 const perSecond = (spans: number, ms: number): string => Math.round((spans / ms) * 1000).toLocaleString('en-US');
 
-async function throughput(dir: string, batches: number): Promise<{ rows: string[]; spansPerSecond: number }> {
+export async function throughput(dir: string, batches: number): Promise<{ rows: string[]; spansPerSecond: number }> {
   const bodies = Array.from({ length: batches + 1 }, (_, i) => batchBody(Date.UTC(2026, 10, 1) + i * 60_000));
   const store = await openStore(`sqlite:${join(dir, 'throughput.db')}`);
   const ledger = createRecordingLedger({ store });
