@@ -9,8 +9,10 @@ import { decodeTraceRequest, OtlpDecodeError } from '#src/server/otlp/decode.js'
 import {
   type AnyValue,
   AnyValueSchema,
+  ArrayValueSchema,
   ExportTraceServiceRequestSchema,
   type KeyValue,
+  KeyValueListSchema,
   KeyValueSchema,
   Span_SpanKind,
   Status_StatusCode,
@@ -55,16 +57,16 @@ function body(): Uint8Array {
                   kv('bytes', { case: 'bytesValue', value: new Uint8Array([1, 2, 3]) }),
                   kv('array', {
                     case: 'arrayValue',
-                    value: {
+                    value: create(ArrayValueSchema, {
                       values: [
                         create(AnyValueSchema, { value: { case: 'stringValue', value: 'x' } }),
                         create(AnyValueSchema, { value: { case: 'intValue', value: 7n } }),
                       ],
-                    },
+                    }),
                   }),
                   kv('kvlist', {
                     case: 'kvlistValue',
-                    value: { values: [kv('inner', { case: 'boolValue', value: false })] },
+                    value: create(KeyValueListSchema, { values: [kv('inner', { case: 'boolValue', value: false })] }),
                   }),
                   kv('unset', { case: undefined }),
                 ],
@@ -203,7 +205,9 @@ describe('decodeTraceRequest', () => {
     // An attribute whose value is an array holding an array... 200 deep.
     let nested: AnyValue = create(AnyValueSchema, { value: { case: 'stringValue', value: 'leaf' } });
     for (let depth = 0; depth < 200; depth++)
-      nested = create(AnyValueSchema, { value: { case: 'arrayValue', value: { values: [nested] } } });
+      nested = create(AnyValueSchema, {
+        value: { case: 'arrayValue', value: create(ArrayValueSchema, { values: [nested] }) },
+      });
     const deep = toBinary(
       ExportTraceServiceRequestSchema,
       create(ExportTraceServiceRequestSchema, {
