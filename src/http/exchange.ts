@@ -247,12 +247,14 @@ export function createExchangeTracker(options: ExchangeTrackerOptions): Exchange
         } catch (error) {
           result = unavailable(`metering failed: ${errorMessage(error)}`, hint);
         }
-        const answer = meter?.answerText;
-        if (result.usage === undefined && estimateFrom !== undefined && answer !== undefined)
-          result = estimateStreamUsage(result, estimateFrom, answer);
+        // The answer's text is read only when it is counted (it is parsed when read: chat-stream-text.ts).
+        if (result.usage === undefined && estimateFrom !== undefined) {
+          const answer = meter?.answerText;
+          if (answer !== undefined) result = estimateStreamUsage(result, estimateFrom, answer);
+        }
         const cancelledEarly = outcome === 'cancelled' && streaming && meter?.complete !== true;
-        const streamed = meter?.streamedText;
-        if (cancelledEarly && countCancelledFrom !== undefined && streamed !== undefined) {
+        const streamed = cancelledEarly && countCancelledFrom !== undefined ? meter?.streamedText : undefined;
+        if (countCancelledFrom !== undefined && streamed !== undefined) {
           const call = cancelledCallOf(countCancelledFrom, streamed);
           if (call !== undefined) result = estimateCancelledUsage(result, call);
         }

@@ -37,17 +37,59 @@ function anthropicDeltaText(delta: Record<string, unknown>): string | undefined 
   return undefined;
 }
 
-/** Collects the answer text of one chat stream. */
+/**
+ * Collects the answer text of one chat stream. Lazily: most streams end with the provider's
+ * usage and their text is never asked for, so events are kept as they came (the strings the
+ * SSE parser made already) and parsed only when `text()` or `finished` is read. Past
+ * MAX_TEXT_LENGTH of kept event data they are parsed at once and from then on as they come,
+ * so that what is held stays bounded as before.
+ */
 export class ChatStreamText {
   private readonly parts: string[] = [];
   private length = 0;
   private overflow = false;
+  private held: string[] = [];
+  private heldLength = 0;
+  private eager = false;
+  private sawFinish = false;
+
   /** True once a choice said why it finished (`finish_reason`). */
-  finished = false;
+  get finished(): boolean {
+    this.settle();
+    return this.sawFinish;
+  }
 
   push(event: StreamEventInput): void {
     if (this.overflow || event.data === '[DONE]' || isNotJsonText(event.data)) return;
-    const chunk = parseJsonObject(event.data);
+    if (this.eager) {
+      this.parse(event.data);
+      return;
+    }
+    this.held.push(event.data);
+    this.heldLength += event.data.length;
+    if (this.heldLength > MAX_TEXT_LENGTH) {
+      this.settle();
+      this.eager = true;
+    }
+  }
+
+  /** The whole answer, or `undefined` when it grew past the limit. */
+  text(): string | undefined {
+    this.settle();
+    return this.overflow ? undefined : this.parts.join('');
+  }
+
+  /** Parses the events held so far. */
+  private settle(): void {
+    const held = this.held;
+    if (held.length === 0) return;
+    this.held = [];
+    this.heldLength = 0;
+    for (const data of held) if (!this.overflow) this.parse(data);
+  }
+
+  private parse(data: string): void {
+    const chunk = parseJsonObject(data);
     const texts: string[] = [];
     if (chunk?.['type'] === 'content_block_delta' && isRecord(chunk['delta'])) {
       const text = anthropicDeltaText(chunk['delta']);
@@ -57,7 +99,7 @@ export class ChatStreamText {
     if (Array.isArray(choices)) {
       for (const choice of choices as unknown[]) {
         if (!isRecord(choice)) continue;
-        if (typeof choice['finish_reason'] === 'string') this.finished = true;
+        if (typeof choice['finish_reason'] === 'string') this.sawFinish = true;
         if (isRecord(choice['delta'])) deltaTexts(choice['delta'], texts);
       }
     }
@@ -69,10 +111,5 @@ export class ChatStreamText {
       this.overflow = true;
       this.parts.length = 0;
     }
-  }
-
-  /** The whole answer, or `undefined` when it grew past the limit. */
-  text(): string | undefined {
-    return this.overflow ? undefined : this.parts.join('');
   }
 }

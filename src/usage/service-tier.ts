@@ -14,6 +14,7 @@
  * @module
  */
 import { isRecord } from './counts.js';
+import { isJsonSpace } from './stream-support.js';
 
 /** The tier named by a body (or stream event), or `undefined`. */
 export function serviceTierOf(body: unknown): string | undefined {
@@ -31,4 +32,32 @@ export function serviceTierOf(body: unknown): string | undefined {
     if (typeof value === 'string' && value !== '') return value;
   }
   return undefined;
+}
+
+const TIER_KEY = '"service_tier"';
+
+/**
+ * True when `serviceTierOf` of this event's JSON cannot name a tier other than `current`: every
+ * `"service_tier"` in the text holds `current` as a plain string (no escapes) or something that is
+ * not a string. `serviceTierOf` only ever returns one of those strings, and a stream keeps its tier
+ * when an event names none, so the event need not be parsed. OpenAI names the same tier in every
+ * chunk of a chat stream: one parse per stream instead of one per chunk.
+ */
+export function namesNoOtherTier(text: string, current: string | undefined): boolean {
+  let from = text.indexOf(TIER_KEY);
+  while (from !== -1) {
+    let index = from + TIER_KEY.length;
+    while (isJsonSpace(text.charCodeAt(index))) index++;
+    if (text.charCodeAt(index) !== 58) return false;
+    index++;
+    while (isJsonSpace(text.charCodeAt(index))) index++;
+    if (text.charCodeAt(index) === 34) {
+      const end = text.indexOf('"', index + 1);
+      if (current === undefined || end === -1) return false;
+      const value = text.slice(index + 1, end);
+      if (value !== current || value.includes('\\')) return false;
+    } else if (!text.startsWith('null', index)) return false;
+    from = text.indexOf(TIER_KEY, index);
+  }
+  return true;
 }

@@ -15,7 +15,7 @@ import { createOllamaStreamAccumulator } from './ollama.js';
 import { OPENAI_CHAT_STREAM, normalizeOpenAIChatUsage, openAIChatModelOf } from './openai-chat.js';
 import { createOpenAIResponsesStreamAccumulator } from './openai-responses.js';
 import { toUsageResult } from './result.js';
-import { serviceTierOf } from './service-tier.js';
+import { namesNoOtherTier, serviceTierOf } from './service-tier.js';
 import {
   LastWinsAccumulator,
   parseJsonObject,
@@ -84,8 +84,8 @@ class GuardedStreamAccumulator implements StreamAccumulator {
     try {
       if (typeof event?.data !== 'string') return;
       if (this.firstJson === undefined && event.data.startsWith('{')) this.firstJson = event.data;
-      // Parsed again only where the text names a tier (one chunk in most streams, each in OpenAI's).
-      if (event.data.includes('"service_tier"'))
+      // Parsed again only where the text may name another tier than the one held (once in most streams).
+      if (event.data.includes('"service_tier"') && !namesNoOtherTier(event.data, this.serviceTier))
         this.serviceTier = serviceTierOf(parseJsonObject(event.data)) ?? this.serviceTier;
       this.inner.push(event);
     } catch {

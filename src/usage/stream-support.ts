@@ -42,7 +42,7 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   }
 }
 
-function isJsonSpace(code: number): boolean {
+export function isJsonSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13;
 }
 

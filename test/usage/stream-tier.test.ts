@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createRecordingLedger, withMeteredResult } from '#src/ledger/index.js';
 import { openStore } from '#src/store/index.js';
 import { meterStream } from '#src/usage/index.js';
+import { namesNoOtherTier } from '#src/usage/service-tier.js';
 import { corpusStreamToText, loadCorpus, type CorpusFixture } from '../helpers/sse.js';
 
 const corpus = loadCorpus();
@@ -84,5 +85,32 @@ describe('streams read their service tier', () => {
       await ledger.close();
       await store.close();
     }
+  });
+});
+
+describe('a chunk naming the tier already held is not parsed again (namesNoOtherTier)', () => {
+  it('says so only where no other tier can come of the parse', () => {
+    expect(namesNoOtherTier('{"id":"x","service_tier":"default","choices":[]}', 'default')).toBe(true);
+    expect(namesNoOtherTier('{"service_tier" : null}', 'default')).toBe(true);
+    expect(namesNoOtherTier('{"service_tier":"flex"}', 'default')).toBe(false);
+    expect(namesNoOtherTier('{"service_tier":"default"}', undefined)).toBe(false);
+    expect(namesNoOtherTier('{"service_tier":"default","usage":{"service_tier":"priority"}}', 'default')).toBe(false);
+    expect(namesNoOtherTier('{"service_tier":"de\\u0066ault"}', 'default')).toBe(false);
+    expect(namesNoOtherTier('{"service_tier":7}', 'default')).toBe(false);
+  });
+
+  it('a stream whose tier changes after many chunks of the same one ends at the last tier named', () => {
+    const chunk = (tier: string, i: number) =>
+      `data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","service_tier":"${tier}","choices":[{"index":0,"delta":{"content":"t${i}"}}]}\n\n`;
+    const text = [
+      ...Array.from({ length: 5 }, (_, i) => chunk('default', i)),
+      chunk('flex', 5),
+      chunk('flex', 6),
+      'data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o-mini","service_tier":null,"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":7,"total_tokens":10}}\n\n',
+      'data: [DONE]\n\n',
+    ].join('');
+    const result = meterStream(text, { url: 'https://api.openai.com/v1/chat/completions' });
+    expect(result.serviceTier).toBe('flex');
+    expect(result.usage?.outputTokens).toBe(7);
   });
 });
