@@ -97,6 +97,12 @@ export interface RecordOptions {
    * @default 'store'
    */
   durableAt?: DurableAt;
+  /**
+   * `record()` only: called with the event, priced, as soon as it is built (before `record()`
+   * returns its promise), so that a caller can read its cost without building it twice (the
+   * gateway's cost header).
+   */
+  onBuilt?: (event: UsageEvent) => void;
 }
 
 export interface RecordManyResult {
@@ -293,6 +299,7 @@ function scopedLedger(core: Core, attribution: Attribution): RecordingLedger {
     spooled: core.spooled,
     async record(input, recordOptions) {
       const event = build(input, recordOptions?.fit ?? false);
+      recordOptions?.onBuilt?.(event);
       const failOpen = recordOptions?.failOpen ?? true;
       const { deadLettered } = await tracked(core, core.writer.write([event], failOpen, recordOptions?.durableAt));
       const letter = deadLettered[0];

@@ -77,7 +77,7 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
   registerDeadLetterMetrics(deps.metrics.registry, () => deps.ledger.stats());
   const recorder = createBatchingRecorder({
     ledger: deps.ledger,
-    onEvent: (event) => deps.metrics.observeEvent(event),
+    onEvents: (events) => deps.metrics.observeEvents(events),
   });
   // The same recording path as the tracking fetch: one exchange per call, metered, recorded.
   const tracker = createExchangeTracker({
@@ -108,6 +108,9 @@ export function createApp(deps: ServerDeps): TokenledgerApp {
     hopId: newHopId(),
     newEventId: createEventIds(),
     priceOf: (input) => {
+      // Priced once: the event the recorder built from this input, when it has it.
+      const event = recorder.built?.(input);
+      if (event !== undefined) return event.cost;
       try {
         // What the recorder stores: the input cut to the ledger's limits (batching-recorder.ts).
         return deps.ledger.preview(input, { fit: true }).cost;
