@@ -1,14 +1,19 @@
 /**
  * Gateway bench: `tokenledger serve` measured by ../shared/bench/gateway/run.sh (the same
  * harness that measured Portkey and a bare Node proxy on this machine), against its mock
- * upstream, JSON and streaming, at 1, 16 and 64 concurrent clients; the bare passthrough proxy
- * is measured the same way in the same run as the floor. Then ingest throughput: batches of
- * events POSTed to /v1/usage on a SQLite ledger, answered only once durable.
+ * upstream, JSON and streaming, at 1, 16 and 64 concurrent clients, beside the bare
+ * passthrough proxy (the floor of one Node hop) and Portkey (the TypeScript peer; the harness
+ * installs it into /tmp/gwbench on first use), one after another in the same run. Then a
+ * 256-connection streaming run against a 200 ms upstream (20 ms between chunks), tokenledger and
+ * the bare proxy, and ingest throughput: batches of events POSTed to /v1/usage on a SQLite
+ * ledger, answered only once durable.
  *
- * `tokenledger serve` runs from a tsc build in a temp folder (plain node, as installed), with
- * metering and recording on (SQLite ledger in a temp file).
+ * `tokenledger serve` runs from the package as it ships (scripts/bundle.mjs into a temp
+ * folder, plain node), with metering and recording on (SQLite ledger and its spool in a temp
+ * folder), pinned to one core by the harness.
  *
- * Env: GATEWAY_BENCH_DURATION (s per run, default 4), GATEWAY_BENCH_CONCURRENCY ("1 16 64").
+ * Env: GATEWAY_BENCH_DURATION (s per run, default 4), GATEWAY_BENCH_CONCURRENCY ("1 16 64"),
+ * GATEWAY_BENCH_PEERS ("passthrough portkey": which peers run beside tokenledger).
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -22,36 +27,46 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const HARNESS = resolve(ROOT, '../shared/bench/gateway');
 const DURATION = process.env['GATEWAY_BENCH_DURATION'] ?? '4';
 const CONCURRENCY = process.env['GATEWAY_BENCH_CONCURRENCY'] ?? '1 16 64';
+const PEERS = (process.env['GATEWAY_BENCH_PEERS'] ?? 'passthrough portkey').split(/\s+/).filter(Boolean);
 const MOCK_PORT = '18180';
+/** The slow-upstream streaming run of the issue's acceptance. */
+const SLOW = { MOCK_LATENCY_MS: '200', MOCK_CHUNK_GAP_MS: '20', CONCURRENCY: '256', MODES: 'stream' };
 
-/** Compiles the project into a temp folder that resolves the repository's node_modules. */
+/** Bundles the package as it ships into a temp folder that resolves the repository's node_modules. */
 async function build(dir: string): Promise<string> {
-  await run$(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', dir],
-    { cwd: ROOT },
-  );
+  await run$(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), join(dir, 'src')], { cwd: ROOT });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   return join(dir, 'src/cli/main.js');
 }
 
-async function harness(name: string, url: string, command: string, outDir: string): Promise<string> {
+interface Gateway {
+  name: string;
+  url: string;
+  /** Unset: the harness's default, Portkey. */
+  command?: string;
+}
+
+async function harness(gateway: Gateway, outDir: string, env: Record<string, string> = {}): Promise<string> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['GATEWAY_NAME', 'GATEWAY_URL', 'GATEWAY_CMD', 'GATEWAY_HEADERS', 'GATEWAY_PATH'])
+    delete base[name];
   await run$('bash', [join(HARNESS, 'run.sh')], {
     env: {
-      ...process.env,
-      GATEWAY_NAME: name,
-      GATEWAY_URL: url,
-      GATEWAY_CMD: command,
+      ...base,
+      ...(gateway.command === undefined
+        ? {}
+        : { GATEWAY_NAME: gateway.name, GATEWAY_URL: gateway.url, GATEWAY_CMD: gateway.command }),
       OUT_DIR: outDir,
       MOCK_PORT,
       DURATION,
       WARMUP: '2',
       CONCURRENCY,
       PREFLIGHT_N: '20',
+      ...env,
     },
     maxBuffer: 64 * 1024 * 1024,
-    timeout: 240_000,
+    timeout: 420_000,
   });
   return readFileSync(join(outDir, 'report.md'), 'utf8');
 }
@@ -60,6 +75,7 @@ interface Row {
   conc: number;
   overhead: string;
   gatewayRps: number;
+  ratio: number;
   cpuMsPerReq: number;
 }
 
@@ -77,6 +93,7 @@ function rows(report: string, section: string): Row[] {
       conc: Number(cells[1]),
       overhead: cells[4] ?? '',
       gatewayRps: Number(cells[6]),
+      ratio: Number(cells[7]),
       cpuMsPerReq: Number(cells[10]),
     });
   }
@@ -92,9 +109,39 @@ function ttftOverhead(report: string, conc: number): string {
   return line?.split('|')[4]?.trim() ?? 'n/a';
 }
 
-function peakRss(report: string): string {
-  return /peak RSS \(VmHWM\) (\d+ MiB)/.exec(report)?.[1] ?? 'n/a';
+function peakRssMiB(report: string): number {
+  return Number(/peak RSS \(VmHWM\) (\d+) MiB/.exec(report)?.[1] ?? Number.NaN);
 }
+
+/** The p50 of "+a / +b / +c". */
+const p50 = (triple: string): number => Number.parseFloat(triple.split('/')[0] ?? '');
+
+interface Figures {
+  oneClient: string;
+  ttft1: string;
+  ttft64: string;
+  bestRps: number;
+  cpu: number;
+  stream64: number;
+  rss: number;
+}
+
+function figures(report: string): Figures {
+  const json = rows(report, '## Non-streaming');
+  const stream = rows(report, '## Streaming');
+  const cpus = json.filter((row) => row.cpuMsPerReq > 0).map((row) => row.cpuMsPerReq);
+  return {
+    oneClient: json.find((row) => row.conc === 1)?.overhead ?? 'n/a',
+    ttft1: ttftOverhead(report, 1),
+    ttft64: ttftOverhead(report, 64),
+    bestRps: Math.max(...json.map((row) => row.gatewayRps)),
+    cpu: cpus.length === 0 ? Number.NaN : Math.min(...cpus),
+    stream64: stream.find((row) => row.conc === 64)?.ratio ?? Number.NaN,
+    rss: peakRssMiB(report),
+  };
+}
+
+const verdict = (met: boolean): string => (met ? 'met' : '**not met**');
 
 /** Ingest throughput: 8 clients POSTing batches of 100 events for `seconds`. */
 async function ingestBench(main: string, dir: string, seconds: number): Promise<string> {
@@ -146,40 +193,54 @@ export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-gateway-'));
   try {
     const main = await build(join(dir, 'build'));
-    const db = join(dir, 'gateway.db');
-    const tokenledger = await harness(
-      'tokenledger serve',
-      'http://127.0.0.1:8797',
-      `OPENAI_BASE_URL=$MOCK_URL/v1 TOKENLEDGER_LOG_LEVEL=warn exec node ${main} serve --port 8797 --db sqlite:${db}`,
-      join(dir, 'tokenledger'),
-    );
-    const floor = await harness(
-      'bare passthrough proxy',
-      'http://127.0.0.1:8788',
-      'PORT=8788 UPSTREAM=$MOCK_URL exec node $BENCH_DIR/passthrough-proxy.mjs',
-      join(dir, 'passthrough'),
-    );
+    const serve = (port: number, db: string): Gateway => ({
+      name: 'tokenledger serve',
+      url: `http://127.0.0.1:${port}`,
+      command: `OPENAI_BASE_URL=$MOCK_URL/v1 TOKENLEDGER_LOG_LEVEL=warn exec node ${main} serve --port ${port} --db sqlite:${join(dir, db)}`,
+    });
+    const passthrough: Gateway = {
+      name: 'bare passthrough proxy',
+      url: 'http://127.0.0.1:8788',
+      command: 'PORT=8788 UPSTREAM=$MOCK_URL exec node $BENCH_DIR/passthrough-proxy.mjs',
+    };
+    const load = loadAverage;
+    const loads: string[] = [`start ${load()}`];
+    const tokenledger = await harness(serve(8797, 'gateway.db'), join(dir, 'tokenledger'));
+    loads.push(`after tokenledger ${load()}`);
+    const floor = await harness(passthrough, join(dir, 'passthrough'));
+    const portkey = PEERS.includes('portkey')
+      ? await harness({ name: 'portkey', url: '' }, join(dir, 'portkey'))
+      : undefined;
+    loads.push(`after the peers ${load()}`);
+    const slowTl = await harness(serve(8796, 'gateway-slow.db'), join(dir, 'tokenledger-slow'), SLOW);
+    const slowFloor = await harness(passthrough, join(dir, 'passthrough-slow'), SLOW);
     const ingest = await ingestBench(main, dir, 5);
+    loads.push(`end ${load()}`);
 
-    const tlJson = rows(tokenledger, '## Non-streaming');
-    const floorJson = rows(floor, '## Non-streaming');
-    const one = tlJson.find((row) => row.conc === 1);
-    const bestRps = Math.max(...tlJson.map((row) => row.gatewayRps));
-    const cpu = Math.min(...tlJson.filter((row) => row.cpuMsPerReq > 0).map((row) => row.cpuMsPerReq));
+    const tl = figures(tokenledger);
+    const bare = figures(floor);
+    const pk = portkey === undefined ? undefined : figures(portkey);
+    const slow = rows(slowTl, '## Streaming').find((row) => row.conc === 256);
+    const slowBare = rows(slowFloor, '## Streaming').find((row) => row.conc === 256);
+    const pkCell = (text: string): string => (pk === undefined ? 'not run' : text);
     const summary = [
-      '| figure | tokenledger serve | bare proxy (same run) | goal |',
-      '|---|---|---|---|',
-      `| added latency, JSON, 1 client, p50 / p90 / p99 (ms) | ${one?.overhead ?? 'n/a'} | ${floorJson.find((row) => row.conc === 1)?.overhead ?? 'n/a'} | p50 < 0.5 |`,
-      `| added time to first token, stream, 1 client, p50 / p90 / p99 (ms) | ${ttftOverhead(tokenledger, 1)} | ${ttftOverhead(floor, 1)} | p50 < 1 |`,
-      `| best JSON requests/s, gateway pinned to one core | ${bestRps.toLocaleString('en-US')} | ${Math.max(...floorJson.map((row) => row.gatewayRps)).toLocaleString('en-US')} | >= 5,000 |`,
-      `| lowest gateway CPU per JSON request (ms) | ${Number.isFinite(cpu) ? cpu.toFixed(2) : 'n/a'} | ${Math.min(...floorJson.map((row) => row.cpuMsPerReq)).toFixed(2)} | 0.2 = 5,000/s on one core |`,
-      `| peak RSS | ${peakRss(tokenledger)} | ${peakRss(floor)} | < 150 MiB |`,
+      '| figure | tokenledger serve | bare proxy | Portkey | goal | verdict |',
+      '|---|---|---|---|---|---|',
+      `| added latency, JSON, 1 client, p50 / p90 / p99 (ms) | ${tl.oneClient} | ${bare.oneClient} | ${pkCell(pk?.oneClient ?? '')} | p50 <= 1.2x the bare proxy's (${(1.2 * p50(bare.oneClient)).toFixed(2)}) | ${verdict(p50(tl.oneClient) <= 1.2 * p50(bare.oneClient))} (${(p50(tl.oneClient) / p50(bare.oneClient)).toFixed(2)}x) |`,
+      `| best JSON requests/s, gateway on one core | ${tl.bestRps.toLocaleString('en-US')} | ${bare.bestRps.toLocaleString('en-US')} | ${pkCell(pk?.bestRps.toLocaleString('en-US') ?? '')} | >= 0.8x the bare proxy's | ${verdict(tl.bestRps >= 0.8 * bare.bestRps)} (${(tl.bestRps / bare.bestRps).toFixed(2)}x) |`,
+      `| lowest gateway CPU per JSON request (ms) | ${tl.cpu.toFixed(2)} | ${bare.cpu.toFixed(2)} | ${pkCell(pk?.cpu.toFixed(2) ?? '')} | — | — |`,
+      `| added time to first token, stream, 1 client, p50 / p90 / p99 (ms) | ${tl.ttft1} | ${bare.ttft1} | ${pkCell(pk?.ttft1 ?? '')} | — | — |`,
+      `| added time to first token, stream, 64 clients, p50 / p90 / p99 (ms) | ${tl.ttft64} | ${bare.ttft64} | ${pkCell(pk?.ttft64 ?? '')} | p50 <= 2 | ${verdict(p50(tl.ttft64) <= 2)} |`,
+      `| stream throughput at 64 clients, of direct | ${tl.stream64.toFixed(2)} | ${bare.stream64.toFixed(2)} | ${pkCell(pk?.stream64.toFixed(2) ?? '')} | >= 0.95 | ${verdict(tl.stream64 >= 0.95)} |`,
+      `| peak RSS over the sweep (MiB) | ${tl.rss} | ${bare.rss} | ${pkCell(String(pk?.rss))} | < 120 | ${verdict(tl.rss < 120)} |`,
+      `| 256 streams, 200 ms upstream: whole stream overhead p50 / p90 / p99 (ms); of direct | ${slow?.overhead ?? 'n/a'}; ${slow?.ratio.toFixed(2) ?? 'n/a'} | ${slowBare?.overhead ?? 'n/a'}; ${slowBare?.ratio.toFixed(2) ?? 'n/a'} | not run | — | — |`,
+      `| 256 streams, 200 ms upstream: added time to first token p50 / p90 / p99 (ms); peak RSS | ${ttftOverhead(slowTl, 256)}; ${peakRssMiB(slowTl)} MiB | ${ttftOverhead(slowFloor, 256)}; ${peakRssMiB(slowFloor)} MiB | not run | — | — |`,
     ].join('\n');
     const demote = (report: string): string => report.replace(/^# /m, '### ').replace(/^## /gm, '#### ');
     return [
       '## Gateway',
       '',
-      `\`tokenledger serve\` (metering and recording on, SQLite ledger) measured by \`../shared/bench/gateway/run.sh\` against its mock upstream (0 ms latency; streams of 20 chunks 2 ms apart), ${DURATION} s per run, concurrency ${CONCURRENCY}, gateway pinned to one core. The bare Node passthrough proxy ran the same way in the same session: it is the floor of one extra Node hop.`,
+      `\`tokenledger serve\` (the bundled package, metering and recording on, SQLite ledger and spool) measured by \`../shared/bench/gateway/run.sh\` against its mock upstream (0 ms latency; streams of 20 chunks 2 ms apart), ${DURATION} s per run, concurrency ${CONCURRENCY}, gateway pinned to one core, the mock and load generator on the other. The bare Node passthrough proxy (the floor of one extra Node hop) and Portkey ran the same way in the same session, one after another; then 256 streaming connections against a 200 ms upstream (20 ms between chunks). Load average (1 min): ${loads.join('; ')}.`,
       '',
       summary,
       '',
@@ -189,15 +250,19 @@ export async function run(): Promise<string> {
       '',
       '<details><summary>Full harness reports</summary>',
       '',
-      demote(tokenledger),
-      '',
-      demote(floor),
-      '',
+      ...[tokenledger, floor, ...(portkey === undefined ? [] : [portkey]), slowTl, slowFloor].flatMap((report) => [
+        demote(report),
+        '',
+      ]),
       '</details>',
     ].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? 'n/a';
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
