@@ -133,6 +133,7 @@ export function createBudgetGuard(options: BudgetGuardOptions): BudgetGuard {
       contextWindow,
       bills: input.bills ?? true,
       time: new Date(at),
+      prices: found,
     };
     // Budgets that hold alike (unit, output default, unpriced hold, observed output) share one pricing: it is most of a plan's CPU.
     const holds = new Map<string, Hold>();

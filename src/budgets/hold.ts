@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Pricer } from '../pricing/index.js';
+import type { PriceLookup, Pricer } from '../pricing/index.js';
 import type { BudgetSpec, Usage } from '../types/index.js';
 
 /** What the hold of one call is computed from. */
@@ -21,6 +21,12 @@ export interface HoldInput {
   /** False for routes that bill nothing (model lists, files, token counting): they hold 0. */
   bills: boolean;
   time?: Date | undefined;
+  /**
+   * The model's prices as `pricer.lookup` gave them for this call's time, when the caller has
+   * them (the guard does, for the context window): the worst case then prices only the ways of
+   * billing that can cost more than plain text.
+   */
+  prices?: PriceLookup | undefined;
 }
 
 /** What one call holds on one budget, in the budget's unit. */
@@ -65,19 +71,28 @@ function usageOf(input: number, output: number, parts: Partial<Usage> = {}): Usa
  * input written to a 1-hour cache (Anthropic bills writes up to 2x input), all input or output
  * audio (priced far above text on audio models), all output reasoning; long-context tiers
  * follow from the input count, which is already the bound.
+ *
+ * With the model's `prices` (its lookup at the call's time), a way that cannot cost more than
+ * plain text is not priced: a 1-hour cache write at most the input price, audio or reasoning
+ * the model does not price apart (then they are priced as text, the same amount). Each way is a
+ * full pricing, and pricing all four was most of an admission's CPU; the result is the same.
+ * A model with long-context tiers is priced every way (its lookup shows the base tier only).
  */
 export function worstCaseNanos(
   pricer: Pricer,
   call: { provider?: string | undefined; model: string; time?: Date | undefined },
   input: number,
   output: number,
+  prices?: PriceLookup,
 ): number | undefined {
-  const variants: Partial<Usage>[] = [
-    {},
-    { cacheWriteTokens: input, cacheWrite1hTokens: input },
-    { inputAudioTokens: input, outputAudioTokens: output },
-    { reasoningTokens: output },
-  ];
+  const all = prices === undefined || prices.tiers !== undefined;
+  const variants: Partial<Usage>[] = [{}];
+  const oneHourWrite = prices?.prices.cacheWrite1h;
+  if (all || oneHourWrite === undefined || oneHourWrite > prices.prices.input)
+    variants.push({ cacheWriteTokens: input, cacheWrite1hTokens: input });
+  if (all || prices.extra?.inputAudio !== undefined || prices.extra?.outputAudio !== undefined)
+    variants.push({ inputAudioTokens: input, outputAudioTokens: output });
+  if (all || prices.extra?.outputReasoning !== undefined) variants.push({ reasoningTokens: output });
   let worst: number | undefined;
   for (const parts of variants) {
     const priced = pricer.price({
@@ -114,6 +129,7 @@ export function holdFor(pricer: Pricer, input: HoldInput, budget: BudgetSpec, ob
           { provider: input.provider, model: input.model, time: input.time },
           input.inputTokens,
           output,
+          input.prices,
         );
   const nanos = priceOf(outputTokens);
   if (nanos !== undefined) {

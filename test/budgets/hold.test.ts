@@ -6,6 +6,7 @@ import {
   inputTokenBound,
   LARGEST_CONTEXT_TOKENS,
   TOOLS_PROMPT_TOKENS,
+  worstCaseNanos,
 } from '#src/budgets/index.js';
 import { createPricer } from '#src/pricing/index.js';
 import { budget } from './helpers.js';
@@ -122,6 +123,35 @@ describe('worst-case hold', () => {
       amount: 250_000_000,
       unpriced: true,
     });
+  });
+
+  it("prices the same worst case from the model's lookup as without it, for every catalog model and override", async () => {
+    const priced = createPricer({
+      overrides: [
+        { model: 'own-cached', input: 1, output: 2, cacheWrite: 3, cacheWrite1h: 4 },
+        { model: 'own-plain', input: 1, output: 2 },
+      ],
+    });
+    const time = new Date('2026-06-01T12:00:00Z');
+    const models = await priced.listPrices();
+    expect(models.length).toBeGreaterThan(500);
+    let skipped = 0;
+    for (const { provider, modelId } of models) {
+      const call = { provider, model: modelId, time };
+      const prices = priced.lookup(call);
+      for (const [input, output] of [
+        [1000, 500],
+        [300_000, 8192],
+      ] as const) {
+        expect({ modelId, worst: worstCaseNanos(priced, call, input, output, prices) }).toEqual({
+          modelId,
+          worst: worstCaseNanos(priced, call, input, output),
+        });
+      }
+      if (prices?.tiers === undefined && prices?.extra === undefined) skipped++;
+    }
+    // Most models price no audio apart and have no tiers: the lookup saves their pricings.
+    expect(skipped).toBeGreaterThan(models.length / 2);
   });
 
   it('routes that bill nothing hold 0', () => {
