@@ -1,14 +1,15 @@
 /**
  * Budget admission bench (issue 12: admission adds at most 0.3 ms p99 on the gateway with SQLite
  * or Redis counters, at most 3 ms p99 with PostgreSQL, measured side by side with budgets off in
- * one run). Five `serve` processes against one mock provider: a SQLite ledger without budgets,
- * with budgets (counters in its file, in a worker thread, as `serve` runs them) and with Redis
- * counters; a PostgreSQL ledger without and with budgets (counters in its schema). Two budgets
+ * one run). Seven `serve` processes against one mock provider: a SQLite ledger without budgets,
+ * with budgets (counters in its file, as `serve` runs them) and with Redis counters; a
+ * PostgreSQL ledger without and with budgets (counters in its schema); and a second server of
+ * each ledger without budgets, a control that shows how far two identical servers differ. Two budgets
  * apply to every call (a day and a month, all or none), as a team's daily + monthly pair would.
- * One client calls them in turn (a JSON chat completion each), so drift and load hit all five
- * alike; each figure is the gateway's own `x-tokenledger-overhead-ms` (its time, not the
+ * One client calls them in turn (a JSON chat completion each), so drift and load hit them all
+ * alike (each round starts one server later, so none always follows the same one); each figure is the gateway's own `x-tokenledger-overhead-ms` (its time, not the
  * mock's), and the added figure is a budgeted server's percentile minus its ledger's unbudgeted
- * one. `npm run bench -- budgets` (about a minute).
+ * one. `npm run bench -- budgets` (about three minutes).
  *
  * Env: BUDGETS_BENCH_CALLS (per server, default 2000: a p99 of 1,000 samples is their 10th largest, too few for a difference of tails), BUDGETS_BENCH_PG
  * (default postgres://$PGUSER@127.0.0.1:5432/test), BUDGETS_BENCH_REDIS (default redis://127.0.0.1:6379).
@@ -16,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -70,11 +72,56 @@ async function call(url: string, into: Samples | undefined): Promise<void> {
 
 const ms = (value: number) => value.toFixed(3);
 
+const FLOOR_SAMPLES = 300;
+const IDLE_MS = 20;
+
+/**
+ * The least one round trip to a counter store costs on this machine: a Redis PING (raw, on a
+ * socket: no client library) and a PostgreSQL `SELECT 1`, timed back to back and after
+ * IDLE_MS idle, as each server is between its calls in the rounds (p50 / p99, ms). Admission
+ * with Redis or PostgreSQL counters makes one such round trip to a store that was idle too.
+ */
+async function roundTripFloor(): Promise<Record<'redis' | 'postgres', { busy: string; idle: string }>> {
+  const time = async (once: () => Promise<unknown>) => {
+    const out: Record<'busy' | 'idle', string> = { busy: '', idle: '' };
+    for (const mode of ['busy', 'idle'] as const) {
+      const samples: number[] = [];
+      for (let i = 0; i < FLOOR_SAMPLES + 20; i++) {
+        if (mode === 'idle') await new Promise((done) => setTimeout(done, IDLE_MS));
+        const started = performance.now();
+        await once();
+        if (i >= 20) samples.push(performance.now() - started);
+      }
+      out[mode] = `${ms(percentile(samples, 50))} / ${ms(percentile(samples, 99))}`;
+    }
+    return out;
+  };
+  const where = new URL(REDIS_URL);
+  const socket = net.connect(Number(where.port || 6379), where.hostname);
+  socket.setNoDelay(true);
+  await new Promise((done, fail) => socket.once('connect', done).once('error', fail));
+  const redis = await time(
+    () =>
+      new Promise<void>((done) => {
+        socket.once('data', () => done());
+        socket.write('PING\r\n');
+      }),
+  );
+  socket.destroy();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return { redis, postgres: await time(() => client.query({ name: 'floor', text: 'SELECT 1' })) };
+  } finally {
+    await client.end();
+  }
+}
+
 export async function run(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-budgets-'));
   const mock = await startMockProvider({ maxLoggedRequests: 10 });
   const tag = randomUUID().slice(0, 8);
-  const schemas = [`bench_budgets_off_${tag}`, `bench_budgets_on_${tag}`];
+  const schemas = [`bench_budgets_off_${tag}`, `bench_budgets_on_${tag}`, `bench_budgets_off2_${tag}`];
   // Fresh names: counters of another run (or of the tests, in the shared Redis) never mix in.
   const budgets = [
     { name: `bench-day-${tag}`, capUsd: 1_000_000, window: 'day' },
@@ -84,6 +131,12 @@ export async function run(): Promise<string> {
   const postgres = (schema: string) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
   const setups: Setup[] = [
     { name: 'SQLite ledger, budgets off', db: sqlite('off.db'), config: {} },
+    {
+      name: 'control: a second SQLite ledger, budgets off',
+      baseline: 'SQLite ledger, budgets off',
+      db: sqlite('off-2.db'),
+      config: {},
+    },
     {
       name: 'SQLite counters',
       baseline: 'SQLite ledger, budgets off',
@@ -99,6 +152,12 @@ export async function run(): Promise<string> {
       config: { budgets, redis: REDIS_URL },
     },
     { name: 'PostgreSQL ledger, budgets off', db: postgres(schemas[0] ?? ''), config: {} },
+    {
+      name: 'control: a second PostgreSQL ledger, budgets off',
+      baseline: 'PostgreSQL ledger, budgets off',
+      db: postgres(schemas[2] ?? ''),
+      config: {},
+    },
     {
       name: 'PostgreSQL counters',
       baseline: 'PostgreSQL ledger, budgets off',
@@ -127,10 +186,16 @@ export async function run(): Promise<string> {
     }
     const samples = setups.map((): Samples => ({ overhead: [], client: [], failed: 0, budgeted: 0 }));
     // In turn, one call at a time: each server sees the same machine at nearly the same moment.
+    // Each round starts one server later: none always runs right after the same neighbour (a
+    // PostgreSQL server's commit still flushing, say).
     for (let round = 0; round < WARMUP + CALLS; round++) {
-      for (const [index, serve] of serves.entries()) await call(serve.url, round < WARMUP ? undefined : samples[index]);
+      for (let step = 0; step < serves.length; step++) {
+        const index = (round + step) % serves.length;
+        await call((serves[index] as ServeProcess).url, round < WARMUP ? undefined : samples[index]);
+      }
     }
     const loadAfter = load();
+    const floor = await roundTripFloor();
     const byName = new Map(setups.map((setup, index) => [setup.name, samples[index] as Samples]));
     const rows = setups.map((setup, index) => {
       const own = samples[index] as Samples;
@@ -144,17 +209,19 @@ export async function run(): Promise<string> {
       const goal =
         setup.goalMs === undefined ? '-' : `<= ${setup.goalMs} ms p99: ${addedP99 <= setup.goalMs ? 'met' : 'not met'}`;
       const client = [50, 99].map((p) => ms(percentile(own.client, p)));
-      const checks = `${own.failed} failed${setup.baseline === undefined ? '' : `, ${own.budgeted} of ${own.client.length} named a budget`}`;
+      const checks = `${own.failed} failed${setup.goalMs === undefined ? '' : `, ${own.budgeted} of ${own.client.length} named a budget`}`;
       return `| ${setup.name} | ${cells.join(' / ')} | ${added.map((cell, i) => (i === 1 ? `**${cell}**` : cell)).join(' / ')} | ${client.join(' / ')} | ${goal} | ${checks} |`;
     });
     return [
       '## Budget admission',
       '',
-      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, five \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each (max_tokens 400, above the mock's 363 output tokens) after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is the budgeted server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
+      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, ${setups.length} \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each (max_tokens 400, above the mock's 363 output tokens) after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is a server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). The control rows are a second server of each ledger without budgets, compared the same way: their "added" is what two identical servers differ by in this run, the noise any other row's figure carries. ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
       '',
       '| setup | overhead p50 / p99 | added p50 / p99 | client round trip p50 / p99 | goal | checks |',
       '|---|---|---|---|---|---|',
       ...rows,
+      '',
+      `One round trip from this process, after the rounds (p50 / p99, ms; ${FLOOR_SAMPLES} each): Redis PING on a raw socket ${floor.redis.busy} back to back, ${floor.redis.idle} after ${IDLE_MS} ms idle; PostgreSQL \`SELECT 1\` ${floor.postgres.busy} back to back, ${floor.postgres.idle} after ${IDLE_MS} ms idle. Each server in the rounds is idle about that long between its calls, and so are the stores: an admission with Redis or PostgreSQL counters makes one round trip to an idle store, which costs at least the idle figure before the counters do anything.`,
     ].join('\n');
   } finally {
     for (const serve of serves) serve.child.kill('SIGTERM');
