@@ -97,39 +97,65 @@ const COUNT = `must be an integer from 0 to ${MAX_TOKEN_COUNT}`;
  * or no without building anything. Valid inputs (nearly all: a batch of OTLP spans, the
  * gateway's calls) take `accepts` alone; zod runs only to explain a refusal, so one rule
  * never says two things. zod's parse of one input costs ~10 µs, a 1,000-span batch ~10 ms.
- * The helpers below build both forms from the same bounds, side by side;
+ * A schema is built on its first read, so zod itself loads only when a refusal needs
+ * explaining: loading it took ~100 ms of a fresh process's main thread on a slow machine, in
+ * the middle of a batch's first wave of answers. The helpers below build both forms from the same bounds, side by side;
  * test/ledger/validate-rules.test.ts holds them equal on the edges of every bound.
  */
 interface Rule<S extends Zod.ZodType = Zod.ZodType> {
-  schema: S;
+  readonly schema: S;
   accepts: (value: unknown) => boolean;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The rules, built with the zod `loadZod()` gives (zod loads on the first record, not at import: src/lazy). */
-function buildSchemas(z: typeof Zod.z) {
-  const rule = <S extends Zod.ZodType>(schema: S, accepts: (value: unknown) => boolean): Rule<S> => ({
-    schema,
-    accepts,
-  });
+/** The rules: each predicate at once, each zod schema (with the zod `loadZod()` gives: src/lazy) on first use. */
+function buildSchemas() {
+  /** `build` makes the schema on its first read: zod loads only once a refusal needs explaining. */
+  const rule = <S extends Zod.ZodType>(
+    build: (z: typeof Zod.z) => S,
+    accepts: (value: unknown) => boolean,
+  ): Rule<S> => {
+    let schema: S | undefined;
+    return {
+      get schema() {
+        schema ??= build(loadZod().z);
+        return schema;
+      },
+      accepts,
+    };
+  };
   const optional = <S extends Zod.ZodType>(inner: Rule<S>) =>
-    rule(inner.schema.optional(), (value) => value === undefined || inner.accepts(value));
+    rule(
+      () => inner.schema.optional(),
+      (value) => value === undefined || inner.accepts(value),
+    );
   const nullish = <S extends Zod.ZodType>(inner: Rule<S>) =>
-    rule(inner.schema.nullish(), (value) => value === undefined || value === null || inner.accepts(value));
-  const anything = () => rule(z.unknown().optional(), () => true);
+    rule(
+      () => inner.schema.nullish(),
+      (value) => value === undefined || value === null || inner.accepts(value),
+    );
+  const anything = () =>
+    rule(
+      (z) => z.unknown().optional(),
+      () => true,
+    );
   /** An object holding these fields (others are ignored: zod strips them, the readers never look). */
   const object = <Shape extends Record<string, Rule>>(shape: Shape, error: string) => {
     const entries = Object.entries(shape);
-    const schemas = Object.fromEntries(entries.map(([key, field]) => [key, field.schema])) as {
-      [K in keyof Shape]: Shape[K]['schema'];
-    };
-    return rule(z.object(schemas, { error }), (value) => {
-      if (!isObject(value)) return false;
-      for (const [key, field] of entries) if (!field.accepts(value[key])) return false;
-      return true;
-    });
+    const schemas = () =>
+      Object.fromEntries(entries.map(([key, field]) => [key, field.schema])) as {
+        [K in keyof Shape]: Shape[K]['schema'];
+      };
+    return rule(
+      (z) => z.object(schemas(), { error }),
+      (value) => {
+        if (!isObject(value)) return false;
+        for (const [key, field] of entries) if (!field.accepts(value[key])) return false;
+        return true;
+      },
+    );
   };
   /** Indexed, not `every`: zod reads a hole as undefined, `every` would skip it. */
   const eachOf = (value: unknown, item: (element: unknown) => boolean, max = Number.POSITIVE_INFINITY): boolean => {
@@ -139,33 +165,35 @@ function buildSchemas(z: typeof Zod.z) {
   };
   const integer = (min: number, max: number, error: string) =>
     rule(
-      z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+      (z) => z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
       (value) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
     );
   const count = nullish(integer(0, MAX_TOKEN_COUNT, COUNT));
   const bounded = (what: string, max: number) => {
     const error = `must be a number of ${what} from 0 to ${max}`;
     return rule(
-      z.number({ error }).min(0, { error }).max(max, { error }),
+      (z) => z.number({ error }).min(0, { error }).max(max, { error }),
       // NaN fails both comparisons; Infinity the second (zod refuses both).
       (value) => typeof value === 'number' && value >= 0 && value <= max,
     );
   };
   const text = (max: number) =>
     rule(
-      z
-        .string({ error: 'must be a string' })
-        .refine(isStorableText, { error: TEXT })
-        .max(max, { error: `must be at most ${max} characters` }),
+      (z) =>
+        z
+          .string({ error: 'must be a string' })
+          .refine(isStorableText, { error: TEXT })
+          .max(max, { error: `must be at most ${max} characters` }),
       (value) => typeof value === 'string' && value.length <= max && isStorableText(value),
     );
   const name = (max: number) =>
     rule(
-      z
-        .string({ error: 'must be a string' })
-        .min(1, { error: 'must not be empty' })
-        .max(max, { error: `must be at most ${max} characters` })
-        .refine(isStorableText, { error: TEXT }),
+      (z) =>
+        z
+          .string({ error: 'must be a string' })
+          .min(1, { error: 'must not be empty' })
+          .max(max, { error: `must be at most ${max} characters` })
+          .refine(isStorableText, { error: TEXT }),
       (value) => typeof value === 'string' && value.length >= 1 && value.length <= max && isStorableText(value),
     );
 
@@ -173,10 +201,11 @@ function buildSchemas(z: typeof Zod.z) {
   const hexId = (digits: number) => {
     const pattern = new RegExp(`^[0-9a-fA-F]{${digits}}$`);
     return rule(
-      z
-        .string({ error: `must be ${digits} hex digits` })
-        .regex(pattern, { error: `must be ${digits} hex digits` })
-        .refine((id) => !ZEROS.test(id), { error: 'must not be all zeros' }),
+      (z) =>
+        z
+          .string({ error: `must be ${digits} hex digits` })
+          .regex(pattern, { error: `must be ${digits} hex digits` })
+          .refine((id) => !ZEROS.test(id), { error: 'must not be all zeros' }),
       (value) => typeof value === 'string' && pattern.test(value) && !ZEROS.test(value),
     );
   };
@@ -214,9 +243,10 @@ function buildSchemas(z: typeof Zod.z) {
       ...COUNT_FIELDS,
       iterations: nullish(
         rule(
-          z
-            .array(iterationRule.schema, { error: stepsError })
-            .max(MAX_USAGE_ITERATIONS, { error: `must hold at most ${MAX_USAGE_ITERATIONS} steps` }),
+          (z) =>
+            z
+              .array(iterationRule.schema, { error: stepsError })
+              .max(MAX_USAGE_ITERATIONS, { error: `must hold at most ${MAX_USAGE_ITERATIONS} steps` }),
           (value) => eachOf(value, iterationRule.accepts, MAX_USAGE_ITERATIONS),
         ),
       ),
@@ -242,7 +272,7 @@ function buildSchemas(z: typeof Zod.z) {
       timeToFirstTokenMs: nullish(bounded('milliseconds', MAX_DURATION_MS)),
       status: optional(
         rule(
-          z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }),
+          (z) => z.enum(['ok', 'error'], { error: "must be 'ok' or 'error'" }),
           (value) => value === 'ok' || value === 'error',
         ),
       ),
@@ -252,29 +282,38 @@ function buildSchemas(z: typeof Zod.z) {
             type: name(128),
             status: nullish(
               rule(
-                z.number({ error: statusError }).int({ error: statusError }).min(100).max(599),
+                (z) => z.number({ error: statusError }).int({ error: statusError }).min(100).max(599),
                 (value) => typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599,
               ),
             ),
-            message: rule(z.string({ error: 'must be a string' }), (value) => typeof value === 'string'),
+            message: rule(
+              (z) => z.string({ error: 'must be a string' }),
+              (value) => typeof value === 'string',
+            ),
           },
           'must be an object { type, status?, message }',
         ),
       ),
       attempts: optional(integer(1, MAX_ATTEMPTS, attemptsError)),
       providerCost: nullish(bounded('USD', MAX_USD)),
-      estimated: optional(rule(z.boolean({ error: 'must be true or false' }), (value) => typeof value === 'boolean')),
+      estimated: optional(
+        rule(
+          (z) => z.boolean({ error: 'must be true or false' }),
+          (value) => typeof value === 'boolean',
+        ),
+      ),
       usageUnavailableReason: optional(text(1000)),
       rawUsage: anything(),
       warnings: nullish(
-        rule(z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }), (value) =>
-          eachOf(value, (warning) => typeof warning === 'string'),
+        rule(
+          (z) => z.array(z.string({ error: 'must be a string' }), { error: 'must be an array of strings' }),
+          (value) => eachOf(value, (warning) => typeof warning === 'string'),
         ),
       ),
       trace: nullish(traceRule),
       serviceTier: nullish(
         rule(
-          z.string({ error: TIER_ERROR }).regex(TIER_NAME, { error: TIER_ERROR }),
+          (z) => z.string({ error: TIER_ERROR }).regex(TIER_NAME, { error: TIER_ERROR }),
           (value) => typeof value === 'string' && TIER_NAME.test(value),
         ),
       ),
@@ -283,10 +322,9 @@ function buildSchemas(z: typeof Zod.z) {
   );
 
   return {
-    iterationSchema: iterationRule.schema,
-    usageSchema: usageRule.schema,
-    inputSchema: inputRule.schema,
-    acceptsInput: inputRule.accepts,
+    iterationRule,
+    usageRule,
+    inputRule,
   };
 }
 
@@ -298,7 +336,7 @@ const TIER_ERROR = 'must be a service tier name (flex, priority, batch...): 1 to
 let schemas: ReturnType<typeof buildSchemas> | undefined;
 
 function recordSchemas(): ReturnType<typeof buildSchemas> {
-  schemas ??= buildSchemas(loadZod().z);
+  schemas ??= buildSchemas();
   return schemas;
 }
 
@@ -307,8 +345,8 @@ function recordSchemas(): ReturnType<typeof buildSchemas> {
  * this (validate-rules.test.ts); validation itself never needs both.
  */
 export function inputRuleVerdicts(value: unknown): { accepts: boolean; schema: boolean } {
-  const { acceptsInput, inputSchema } = recordSchemas();
-  return { accepts: acceptsInput(value), schema: inputSchema.safeParse(value).success };
+  const { inputRule } = recordSchemas();
+  return { accepts: inputRule.accepts(value), schema: inputRule.schema.safeParse(value).success };
 }
 
 /** A record input that passed validation, with its time resolved to epoch milliseconds. */
@@ -343,13 +381,13 @@ export function validateRecordInput(input: RecordInput | unknown): ValidInput {
   const native = nativeUsageOf(input);
   // A provider's usage object was read by its reader; the schema checks the rest.
   const checked = native === undefined ? input : { ...(input as object), usage: undefined };
-  const { acceptsInput, inputSchema } = recordSchemas();
+  const { inputRule } = recordSchemas();
   // Accepted, the input is read as it is: the readers below take the rule's fields by name,
   // which is all zod's stripped copy would hold. Refused, zod says which field and why.
   let value: ParsedInput;
-  if (acceptsInput(checked)) value = checked as ParsedInput;
+  if (inputRule.accepts(checked)) value = checked as ParsedInput;
   else {
-    const parsed = inputSchema.safeParse(checked);
+    const parsed = inputRule.schema.safeParse(checked);
     if (parsed.success) value = parsed.data;
     else {
       const issue = parsed.error.issues[0];
@@ -523,9 +561,9 @@ function checkTags(value: unknown): Record<string, string> {
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
-type ParsedInput = Zod.infer<Schemas['inputSchema']>;
-type UsageCounts = Zod.infer<Schemas['usageSchema']>;
-type StepCounts = Zod.infer<Schemas['iterationSchema']>['usage'];
+type ParsedInput = Zod.infer<Schemas['inputRule']['schema']>;
+type UsageCounts = Zod.infer<Schemas['usageRule']['schema']>;
+type StepCounts = Zod.infer<Schemas['iterationRule']['schema']>['usage'];
 
 /**
  * Caller-given counts -> Usage: `null` means unknown, `totalTokens` is derived as

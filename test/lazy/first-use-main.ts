@@ -31,6 +31,13 @@ async function main(): Promise<void> {
       await ledger.close();
       return;
     }
+    case 'refuse': {
+      // An invalid input: zod loads to say which field and why.
+      const ledger = tokenledger.createLedger({ store: await tokenledger.openStore('memory:') });
+      await ledger.record({ provider: 'openai', model: 'gpt-4.1-nano', usage, durationMs: -1 }).catch(() => undefined);
+      await ledger.close();
+      return;
+    }
     case 'sqlite':
       await (await tokenledger.openStore(`sqlite:${dir}/first-use.db`)).close();
       return;

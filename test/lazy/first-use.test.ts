@@ -157,7 +157,8 @@ describe('each heavy module loads on its first use', () => {
   it.each([
     ['price', ['@pydantic/genai-prices']],
     ['estimate', ['gpt-tokenizer']],
-    ['record', ['@pydantic/genai-prices', 'zod']],
+    ['record', ['@pydantic/genai-prices']],
+    ['refuse', ['zod']],
     ['sqlite', ['better-sqlite3']],
     ['postgres', ['pg']],
     ['redis', ['ioredis']],

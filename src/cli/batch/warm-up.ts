@@ -1,14 +1,13 @@
 /**
  * Work a batch does while its first calls wait for their answers. Once `concurrency` calls have
  * started, the process has nothing to do for a provider's latency (100 ms and more); loading
- * what recording an answer needs (zod for the ledger's checks, the price catalog and the
- * target's price, some 50-100 ms of module loading) fits in that wait instead of delaying the
- * first answers.
+ * what recording an answer needs (the price catalog and the target's price) fits in that wait
+ * instead of delaying the first answers. (zod is not among them: the ledger's checks load it
+ * only to explain a refusal.)
  *
  * @module
  */
 import type { RecordingLedger } from '../../ledger/index.js';
-import { loadZod } from '../../lazy/index.js';
 
 /**
  * Runs `work` after the calls started in this turn of the event loop are on the wire: two
@@ -22,7 +21,6 @@ export function afterRequestsSent(work: () => void): void {
 /** Loads, once the first calls are sent, what recording their answers will need. */
 export function warmUpRecording(ledger: RecordingLedger, target: { provider: string; model: string }): void {
   afterRequestsSent(() => {
-    loadZod();
     ledger.pricer.lookup(target);
   });
 }
