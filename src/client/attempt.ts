@@ -19,7 +19,7 @@ import type { UsageResult } from '../types/index.js';
 import type { CallTarget } from './target.js';
 import type { ProviderCall } from './providers/types.js';
 import { parseJsonOrUndefined } from './providers/types.js';
-import type { Transport, TransportResponse } from './transport.js';
+import { toWhatwgHeaders, type ResponseHeaders, type Transport, type TransportResponse } from './transport.js';
 
 export interface AttemptInput {
   target: CallTarget;
@@ -39,7 +39,7 @@ export interface AttemptOutcome {
   finishReason: string | undefined;
   usage: UsageResult;
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   durationMs: number;
   timeToFirstTokenMs: number | undefined;
   /** The parsed JSON body (non-stream calls). */
@@ -99,10 +99,11 @@ class AttemptSignal {
 function errorFromResponse(
   input: AttemptInput,
   status: number,
-  headers: Headers,
+  view: ResponseHeaders,
   text: string,
   secrets: readonly string[],
 ): ProviderError {
+  let headers = toWhatwgHeaders(view);
   const parsed = parseJsonOrUndefined(text);
   const message =
     (parsed === undefined ? undefined : input.target.adapter.readErrorMessage(parsed)) ??
@@ -175,7 +176,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
         throw fail(
           new ProviderError(`${what}: the answer is not valid JSON`, {
             status: response.status,
-            headers: response.headers,
+            headers: toWhatwgHeaders(response.headers),
             body: redactSecrets(text, secrets),
             retryable: false,
           }),

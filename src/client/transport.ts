@@ -18,9 +18,27 @@ export interface TransportRequest {
   signal: AbortSignal;
 }
 
+/**
+ * A response's headers as a call reads them: `Headers` satisfies it, and node:http's answers
+ * are read through a view over their header object instead (building a WHATWG `Headers` per
+ * answer cost some 25 µs, and its first use loads Node's fetch implementation, ~50 ms on a
+ * slow machine, while a batch's first answers wait).
+ */
+export interface ResponseHeaders {
+  /** The value, `null` when absent; a repeated header's values joined by `, ` (as `Headers` does). */
+  get(name: string): string | null;
+  /** Every header as `[name, value]`, names lower-case. */
+  entries(): Iterable<[string, string]>;
+}
+
+/** `headers` as a WHATWG `Headers` (for a ProviderError: a failed call's, not the hot path). */
+export function toWhatwgHeaders(headers: ResponseHeaders): Headers {
+  return headers instanceof Headers ? headers : new Headers([...headers.entries()]);
+}
+
 export interface TransportResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** The whole body as text. */
   text(): Promise<string>;
   /** Body bytes as they arrive. */
@@ -59,14 +77,21 @@ export function fetchTransport(fetchImpl: FetchFunction): Transport {
   };
 }
 
-function toHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
+/** node:http's header object (names already lower-case) read as {@link ResponseHeaders}. */
+class IncomingHeaders implements ResponseHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
   }
-  return headers;
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const [name, value] of Object.entries(this.raw)) {
+      if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
+    }
+  }
 }
 
 /** A transport over `node:http`/`node:https` with keep-alive agents (one pair per transport). */
@@ -106,7 +131,7 @@ export function nodeTransport(): Transport {
           incoming.once('close', done);
           resolve({
             status: incoming.statusCode ?? 0,
-            headers: toHeaders(incoming.headers),
+            headers: new IncomingHeaders(incoming.headers),
             text: () =>
               new Promise<string>((resolveText, rejectText) => {
                 const parts: Buffer[] = [];

@@ -17,7 +17,7 @@ export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
  * `anthropic-ratelimit-{requests,tokens}-{remaining,reset}`, resets as RFC 3339 times
  * (https://docs.anthropic.com/en/api/rate-limits#response-headers).
  */
-export function readAnthropicRateLimit(headers: Headers): RateLimitHint | undefined {
+export function readAnthropicRateLimit(headers: Pick<Headers, 'get'>): RateLimitHint | undefined {
   const hint: RateLimitHint = {};
   const read = (kind: 'requests' | 'tokens'): [number, number] | undefined => {
     const remaining = headers.get(`anthropic-ratelimit-${kind}-remaining`);

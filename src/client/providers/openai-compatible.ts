@@ -51,7 +51,7 @@ export function parseOpenAIDuration(text: string): number | undefined {
  * OpenAI's rate-limit headers: `x-ratelimit-remaining-requests|tokens` and
  * `x-ratelimit-reset-requests|tokens` (https://platform.openai.com/docs/guides/rate-limits#rate-limits-in-headers).
  */
-export function readOpenAIRateLimit(headers: Headers, now: number): RateLimitHint | undefined {
+export function readOpenAIRateLimit(headers: Pick<Headers, 'get'>, now: number): RateLimitHint | undefined {
   const hint: RateLimitHint = {};
   const requests = headers.get('x-ratelimit-remaining-requests');
   const requestsReset = headers.get('x-ratelimit-reset-requests');

@@ -57,7 +57,7 @@ export interface ProviderAdapter {
   /** The provider's error message inside an error body, if any. */
   readErrorMessage(body: unknown): string | undefined;
   /** Remaining/reset figures from response headers, for the rate limiter. */
-  readRateLimit(headers: Headers, now: number): RateLimitHint | undefined;
+  readRateLimit(headers: Pick<Headers, 'get'>, now: number): RateLimitHint | undefined;
   /** A retry delay the provider put in an error body rather than a header, in ms. */
   readRetryDelayMs?(body: unknown): number | undefined;
 }
