@@ -11,14 +11,25 @@ import { errorOf, mergeSignals } from './call-helpers.js';
 import type { BatchItemResult, BatchOptions, BatchResult, GenerateRequest, GenerateResult } from './types.js';
 import { UsageSummaryBuilder } from './usage-summary.js';
 
+/** What a call tells the batch while it runs. */
+export interface CallTracker {
+  /** Attempts made so far, so that a failure still says how many. */
+  attempts: number;
+  /** Called once the provider's answer is in and only recording it remains. */
+  answered?: () => void;
+}
+
 export async function runClientBatch(input: {
   items: BatchSource<GenerateRequest>;
   options: BatchOptions;
-  /** One call, counting its attempts in `tracker` (so a failure still says how many). */
-  call: (request: GenerateRequest, tracker: { attempts: number }) => Promise<GenerateResult>;
+  /** One call, counting its attempts in `tracker` and saying when it has its answer. */
+  call: (request: GenerateRequest, tracker: CallTracker) => Promise<GenerateResult>;
+  /** Writes the records held back for a group commit (UsageRecorder.flush). */
+  flush?: () => Promise<void>;
   now: () => number;
 }): Promise<BatchResult> {
   const { items, options: batchOptions, call, now } = input;
+  const concurrency = batchOptions.concurrency ?? 8;
   const startedAt = now();
   const summary = new UsageSummaryBuilder(startedAt);
   const collect = batchOptions.collect ?? true;
@@ -32,7 +43,14 @@ export async function runClientBatch(input: {
   // flight listens to it (attempt, limiter, retry wait) and removes its listeners when done, so
   // many listeners at once are expected, not a leak.
   const batchSignal = batchOptions.signal;
-  if (batchSignal !== undefined) setMaxListeners(Math.max(10, (batchOptions.concurrency ?? 8) * 4), batchSignal);
+  if (batchSignal !== undefined) setMaxListeners(Math.max(10, concurrency * 4), batchSignal);
+  /**
+   * Items whose call has its answer and whose event is being recorded. An item's slot frees
+   * once its answer is in: its record (which may wait for a group commit) goes on while the
+   * next call is sent, so `concurrency` counts calls at the provider. At most `concurrency`
+   * items wait for their record so (a slow store slows the batch, not its memory).
+   */
+  const recording = new Set<Promise<void>>();
   const settle = (result: BatchItemResult, costNanos: number | undefined): void => {
     inFlight--;
     done++;
@@ -61,45 +79,70 @@ export async function runClientBatch(input: {
     async (request, index): Promise<void> => {
       inFlight++;
       const signal = mergeSignals(request.signal, batchSignal);
-      const tracker = { attempts: 0 };
-      try {
-        const value = await call(signal === undefined ? request : { ...request, signal }, tracker);
-        settle(
-          {
-            index,
-            status: 'ok',
-            text: value.text,
-            usage: value.usage,
-            cost: value.cost?.total ?? null,
-            attempts: value.attempts,
-            ...(value.event === undefined ? {} : { eventId: value.event.id }),
-          },
-          value.cost?.totalNanos,
-        );
-      } catch (error) {
-        settle(
-          {
-            index,
-            status: error instanceof BudgetExceededError ? 'refused' : 'error',
-            text: undefined,
-            usage: undefined,
-            cost: null,
-            attempts: tracker.attempts,
-            error: errorOf(error),
-          },
-          undefined,
-        );
+      let answered = (): void => undefined;
+      const answer = new Promise<void>((resolve) => {
+        answered = resolve;
+      });
+      const tracker: CallTracker = { attempts: 0, answered };
+      const settled = runItem(signal === undefined ? request : { ...request, signal }, index, tracker);
+      await Promise.race([answer, settled]);
+      if (recording.size >= concurrency) {
+        await settled;
+        return;
       }
+      // A callback that throws is the caller's bug: it never fails the batch (as before the slot freed early).
+      const recorded = settled.then(
+        () => undefined,
+        () => undefined,
+      );
+      recording.add(recorded);
+      void recorded.then(() => recording.delete(recorded));
     },
     () => undefined,
     {
-      ...(batchOptions.concurrency === undefined ? {} : { concurrency: batchOptions.concurrency }),
+      concurrency,
       ...(batchSignal === undefined ? {} : { signal: batchSignal }),
     },
   );
+  if (recording.size > 0) {
+    // Every call has its answer: what waits for a group commit need not wait longer.
+    input.flush?.().catch(() => undefined);
+    while (recording.size > 0) await Promise.all([...recording]);
+  }
   return {
     results: collect ? results : [],
     summary: summary.build(now()),
     cancelled: batchSignal?.aborted === true && (total === undefined || started < total || failed > 0),
   };
+
+  async function runItem(request: GenerateRequest, index: number, tracker: CallTracker): Promise<void> {
+    try {
+      const value = await call(request, tracker);
+      settle(
+        {
+          index,
+          status: 'ok',
+          text: value.text,
+          usage: value.usage,
+          cost: value.cost?.total ?? null,
+          attempts: value.attempts,
+          ...(value.event === undefined ? {} : { eventId: value.event.id }),
+        },
+        value.cost?.totalNanos,
+      );
+    } catch (error) {
+      settle(
+        {
+          index,
+          status: error instanceof BudgetExceededError ? 'refused' : 'error',
+          text: undefined,
+          usage: undefined,
+          cost: null,
+          attempts: tracker.attempts,
+          error: errorOf(error),
+        },
+        undefined,
+      );
+    }
+  }
 }

@@ -22,7 +22,7 @@ import type { RecordInput, UsageEvent } from '../types/index.js';
 import { isAttemptFailure, runAttempt, type AttemptOutcome } from './attempt.js';
 import { fetchTransport, nodeTransport, type FetchFunction } from './transport.js';
 import type { BatchSource } from './batch.js';
-import { runClientBatch } from './client-batch.js';
+import { runClientBatch, type CallTracker } from './client-batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
 import { partialUsage } from './partial-usage.js';
 import { providerEnvHeaders } from './providers/registry.js';
@@ -122,6 +122,7 @@ export function createClient(options: ClientOptions): Client {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const resolver = new TargetResolver(config, (provider) => providerEnvHeaders(provider.id, env));
   const recorder = options.ledger;
+  const flushRecorder = recorder.flush?.bind(recorder);
   const budgets =
     config.budgets.length === 0
       ? undefined
@@ -160,7 +161,7 @@ export function createClient(options: ClientOptions): Client {
   async function counted(
     request: GenerateRequest,
     onDelta?: (text: string) => void,
-    tracker: { attempts: number } = { attempts: 0 },
+    tracker: CallTracker = { attempts: 0 },
   ): Promise<GenerateResult> {
     try {
       const result = await execute(request, onDelta, tracker);
@@ -176,7 +177,7 @@ export function createClient(options: ClientOptions): Client {
   async function execute(
     request: GenerateRequest,
     onDelta?: (text: string) => void,
-    tracker: { attempts: number } = { attempts: 0 },
+    tracker: CallTracker = { attempts: 0 },
   ): Promise<GenerateResult> {
     const target: CallTarget = resolver.resolve(request);
     const agent = target.agent;
@@ -217,7 +218,7 @@ export function createClient(options: ClientOptions): Client {
     attribution: Pick<RecordInput, 'agent' | 'run' | 'tags'>,
     outcomes: CallOutcome[],
     onDelta: ((text: string) => void) | undefined,
-    tracker: { attempts: number },
+    tracker: CallTracker,
   ): Promise<GenerateResult> {
     const key = { provider: target.provider, model: target.model };
     // Counting tokens costs a tokenizer pass: only when a tpm limit applies to this call.
@@ -329,6 +330,9 @@ export function createClient(options: ClientOptions): Client {
       const estimate = estimateUsage({ model: target.model, messages, output: outcome.text });
       if (estimate.usage !== undefined) outcome.usage = { ...estimate, model: outcome.usage.model ?? target.model };
     }
+    // The answer is in: a batch may send its next call while this one's event is stored. Not
+    // under budgets: what this call spent must be settled before the next one is admitted.
+    if (budgets === undefined) tracker.answered?.();
     const event = await record(
       withMeteredResult(
         {
@@ -372,6 +376,7 @@ export function createClient(options: ClientOptions): Client {
       items,
       options: batchOptions,
       call: (request, tracker) => counted(request, undefined, tracker),
+      ...(flushRecorder === undefined ? {} : { flush: flushRecorder }),
       now,
     });
   }

@@ -10,6 +10,11 @@ import type { UsageSummary } from './usage-summary.js';
 /** Anything that records events: the Ledger satisfies it. */
 export interface UsageRecorder {
   record(input: RecordInput): Promise<UsageEvent>;
+  /**
+   * Writes what it holds back now. `client.batch()` calls it once every call has its answer,
+   * so that records waiting for a group commit (LedgerOptions.commitWindowMs) go at once.
+   */
+  flush?(): Promise<void>;
 }
 
 export interface GenerateRequest extends Attribution {

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
-import { runPool } from '#src/client/index.js';
+import { createClient, runPool } from '#src/client/index.js';
+import { createRecordingLedger } from '#src/ledger/index.js';
+import { MemoryStore } from '#src/store/index.js';
+import type { UsageEvent } from '#src/types/index.js';
 import type { BatchItemResult, GenerateRequest } from '#src/client/index.js';
 import { expectedUsage, makeClient, mockConfig } from './setup.js';
 
@@ -90,7 +93,7 @@ describe('client.batch', () => {
     expect(peak).toBe(5);
   });
 
-  it('pulls from an iterator lazily: never more items taken than done + concurrency', async () => {
+  it('pulls from an iterator lazily: never more items taken than done + 2 x concurrency (calls at the provider, answers being recorded)', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     let pulled = 0;
     let worst = 0;
@@ -106,7 +109,42 @@ describe('client.batch', () => {
       onProgress: (progress) => (worst = Math.max(worst, pulled - progress.done)),
     });
     expect(summary.total).toBe(200);
-    expect(worst).toBeLessThanOrEqual(4);
+    expect(worst).toBeLessThanOrEqual(8);
+  });
+
+  it('a call slot frees once its answer is in: the next call goes while the event is stored, its result after', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const stored: string[] = [];
+    class HeldStore extends MemoryStore {
+      override async insert(events: readonly UsageEvent[]): Promise<number> {
+        await gate; // every write waits until the test opens the gate
+        const added = await super.insert(events);
+        for (const event of events) stored.push(event.id);
+        return added;
+      }
+    }
+    const ledger = createRecordingLedger({ store: new HeldStore() });
+    const client = createClient({ ledger, config: mockConfig(mock) });
+    const eventsAtResult: boolean[] = [];
+    const done = client.batch(
+      Array.from({ length: 6 }, (_, index) => item(index)),
+      {
+        concurrency: 2,
+        onResult: (result) => eventsAtResult.push(result.eventId !== undefined && stored.includes(result.eventId)),
+      },
+    );
+    // With the store held, the calls still go 2 at a time, up to 2 answers waiting for their records.
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(4));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(mock.requests).toHaveLength(4);
+    expect(eventsAtResult).toEqual([]);
+    open();
+    const { summary } = await done;
+    expect(summary).toMatchObject({ total: 6, successful: 6 });
+    expect(mock.requests).toHaveLength(6);
+    expect(eventsAtResult).toEqual([true, true, true, true, true, true]); // each result after its event is stored
+    await ledger.close();
   });
 
   it('cancellation stops new work and settles the calls in flight', async () => {

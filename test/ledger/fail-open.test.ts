@@ -125,6 +125,10 @@ describe('automatic retry', () => {
 });
 
 describe('group commit', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('coalesces concurrent records into few inserts, each resolving once durable', async () => {
     const store = await flakyStore();
     const ledger = createRecordingLedger({ store });
@@ -142,6 +146,31 @@ describe('group commit', () => {
     expect(store.batches).toEqual([10, 40]);
     expect(new Set(events.map((e) => e.id)).size).toBe(50);
     expect((await storedIds(store)).length).toBe(50);
+  });
+
+  it('with a commit window, records made over the window share one insert; flush() ends it at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const store = await flakyStore();
+    const ledger = createRecordingLedger({ store, commitWindowMs: 50 });
+    const settled: number[] = [];
+    const first = [0, 1, 2].map((index) => ledger.record(CALL).then(() => settled.push(index)));
+    await vi.advanceTimersByTimeAsync(20);
+    const fourth = ledger.record(CALL).then(() => settled.push(3));
+    await vi.advanceTimersByTimeAsync(29);
+    expect(store.insertCalls).toBe(0); // 49 ms in: nothing written, nothing acknowledged
+    expect(settled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([...first, fourth]);
+    expect(store.batches).toEqual([4]);
+    expect(settled).toEqual([0, 1, 2, 3]);
+    // A window cut short: flush() writes at once, without waiting for the timer.
+    const fifth = ledger.record(CALL);
+    await vi.advanceTimersByTimeAsync(1);
+    const flushed = ledger.flush();
+    await Promise.all([fifth, flushed]);
+    expect(store.batches).toEqual([4, 1]);
+    expect((await storedIds(store)).length).toBe(5);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
