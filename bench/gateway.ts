@@ -13,7 +13,8 @@
  * folder), pinned to one core by the harness.
  *
  * Env: GATEWAY_BENCH_DURATION (s per run, default 4), GATEWAY_BENCH_CONCURRENCY ("1 16 64"),
- * GATEWAY_BENCH_PEERS ("passthrough portkey": which peers run beside tokenledger).
+ * GATEWAY_BENCH_PEERS (default "passthrough portkey"; without "portkey", Portkey is not run; the bare proxy always is), GATEWAY_BENCH_HARNESS
+ * (the harness folder, default ../shared/bench/gateway).
  */
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -24,7 +25,8 @@ import { promisify } from 'node:util';
 
 const run$ = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const HARNESS = resolve(ROOT, '../shared/bench/gateway');
+/** The shared harness beside the checkout (a worktree elsewhere names it with GATEWAY_BENCH_HARNESS). */
+const HARNESS = resolve(ROOT, process.env['GATEWAY_BENCH_HARNESS'] ?? '../shared/bench/gateway');
 const DURATION = process.env['GATEWAY_BENCH_DURATION'] ?? '4';
 const CONCURRENCY = process.env['GATEWAY_BENCH_CONCURRENCY'] ?? '1 16 64';
 const PEERS = (process.env['GATEWAY_BENCH_PEERS'] ?? 'passthrough portkey').split(/\s+/).filter(Boolean);
