@@ -188,7 +188,11 @@ interface AckRun {
  * how much work a batch is whatever else the machine runs; the main thread's is about what an
  * acknowledgement takes on an idle machine (the store's insert runs in its worker thread).
  */
-async function acknowledgement(dir: string, requests: number, run: AckRun): Promise<{ row: string; p99: number }> {
+export async function acknowledgement(
+  dir: string,
+  requests: number,
+  run: AckRun,
+): Promise<{ row: string; p99: number }> {
   const bodies = Array.from({ length: requests + WARM_UP_REQUESTS }, (_, i) =>
     batchBody(Date.UTC(2026, 10, 2) + i * 60_000),
   );
