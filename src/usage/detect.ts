@@ -58,6 +58,22 @@ function computeFormatFromUrl(url: string): UsageFormat | undefined {
   return undefined;
 }
 
+/**
+ * Token-counting endpoints (Anthropic `/v1/messages/count_tokens`, Gemini `:countTokens`, OpenAI
+ * `/v1/responses/input_tokens`): their answers count a request's tokens, and the providers do not
+ * bill them, so a call to one is a call of zero tokens, not one whose usage is unknown.
+ */
+export function isTokenCountUrl(url: string | undefined): boolean {
+  return url !== undefined && tokenCountUrl(url);
+}
+
+const tokenCountUrl = memoize((url: string): boolean => {
+  const path = url.toLowerCase().split('?', 1)[0] ?? '';
+  return (
+    path.endsWith('/messages/count_tokens') || path.endsWith(':counttokens') || path.endsWith('/responses/input_tokens')
+  );
+});
+
 /** The provider id for a hint's provider name (aliases folded to the registry's id), or `undefined`. */
 export function normalizeProviderId(name: string | undefined): string | undefined {
   return canonicalProviderId(name);

@@ -10,6 +10,7 @@ export {
   detectProvider,
   formatFromBody,
   formatFromUrl,
+  isTokenCountUrl,
   normalizeProviderId,
   providerFromBody,
   providerFromHint,

@@ -10,12 +10,19 @@ import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
 import { isRecord, recordAt, stringAt } from './counts.js';
 import { createdAtOf } from './created-at.js';
 import { nestedBodies, readByFieldNames } from './fallback.js';
-import { detectFormat, detectProvider, formatFromBody, formatFromUrl, providerFromBody } from './detect.js';
+import {
+  detectFormat,
+  detectProvider,
+  formatFromBody,
+  formatFromUrl,
+  isTokenCountUrl,
+  providerFromBody,
+} from './detect.js';
 import { geminiModelOf, geminiUsageOf, normalizeGeminiUsage } from './gemini.js';
 import { normalizeOllamaUsage } from './ollama.js';
 import { normalizeOpenAIChatUsage, openAIChatModelOf, openAIChatUsageOf } from './openai-chat.js';
 import { normalizeOpenAIResponsesUsage } from './openai-responses.js';
-import { toUsageResult, unavailableRead, type UsageRead } from './result.js';
+import { asJson, toUsageResult, unavailableRead, type UsageRead } from './result.js';
 import { serviceTierOf } from './service-tier.js';
 import { createStreamAccumulator } from './stream-accumulator.js';
 import { meterStream } from './stream-meter.js';
@@ -153,6 +160,22 @@ function readUnknownBody(value: Record<string, unknown>, hint: FormatHint | unde
   return toUsageResult(unavailableRead('no known usage format matches this body'), undefined, provider);
 }
 
+/** A token count's answer: a call that billed no tokens (its count is kept as the raw usage). */
+function tokenCountResult(body: Record<string, unknown>, hint: FormatHint | undefined): UsageResult {
+  const read: UsageRead = { usage: { ...NO_TOKENS }, rawUsage: asJson(body), warnings: [] };
+  const format = detectFormat(body, hint);
+  return toUsageResult(read, format, detectProvider(body, format, hint));
+}
+
+const NO_TOKENS = {
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+} as const;
+
 /**
  * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes
  * (string, Uint8Array/Buffer, ArrayBuffer), or a whole raw stream as text or bytes (SSE, NDJSON,
@@ -182,6 +205,7 @@ export function normalizeResponse(body: unknown, hint?: FormatHint): UsageResult
       value = parsed.value;
     }
     if (Array.isArray(value) && value.length > 0 && value.every(isRecord)) return normalizeChunkArray(value, hint);
+    if (isTokenCountUrl(hint?.url) && isRecord(value)) return tokenCountResult(value, hint);
     const format = detectFormat(value, hint);
     const provider = detectProvider(value, format, hint);
     if (!isRecord(value)) {

@@ -113,6 +113,26 @@ describe('gateway budgets with the official openai client', () => {
     expect(await stateOf('tiny')).toEqual({ spent: 0, held: 0 });
   });
 
+  it('a token count holds $0: admitted under a budget too small for any call, recorded as a $0 call', async () => {
+    mock.enqueue({ kind: 'malformed', body: '{"input_tokens":2095}', contentType: 'application/json' });
+    const client = new Anthropic({
+      apiKey: 'sk-ant-client-1111111111',
+      baseURL: `${server.url}/anthropic`,
+      maxRetries: 0,
+      defaultHeaders: { 'x-tokenledger-agent': 'over' },
+    });
+    const counted = await client.messages.countTokens({
+      model: 'claude-sonnet-4-20250514',
+      messages: [{ role: 'user', content: 'a holiday' }],
+    });
+    expect(counted.input_tokens).toBe(2095);
+    expect(mock.requests).toHaveLength(1);
+    const event = await lastEvent('over');
+    expect(event?.usage.totalTokens).toBe(0);
+    expect(event?.cost?.totalNanos).toBe(0);
+    expect(await stateOf('tiny')).toEqual({ spent: 0, held: 0 });
+  });
+
   it('admits within the cap, names the budget in headers, and settles to the real cost', async () => {
     const client = new OpenAI({
       apiKey: 'sk-client-1111111111',

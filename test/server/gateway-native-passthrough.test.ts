@@ -146,9 +146,11 @@ describe('Anthropic through /anthropic', () => {
     expect(viaText).toBe(body);
     const event = await stored(via.headers.get('x-tokenledger-event-id'));
     expect(event).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20240620', status: 'ok' });
-    // Free: no usage object, so no price (budgets hold $0 for the route, budget-gate.ts).
-    expect(event?.cost).toBeNull();
-    expect(event?.usageUnavailableReason).toBe('response has no usage object');
+    // Free: a call of no tokens at $0, its count kept as the raw usage (budgets hold $0 for it).
+    expect(event?.usage).toMatchObject({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+    expect(event?.cost?.totalNanos).toBe(0);
+    expect(event?.usageUnavailableReason).toBeUndefined();
+    expect(event?.rawUsage).toEqual(JSON.parse(body));
   });
 });
 
@@ -205,10 +207,19 @@ describe('Gemini through /gemini', () => {
       (event) => event.model === 'gemini-2.0-flash' || event.model === 'text-embedding-004',
     );
     expect(
-      recorded.map((event) => [event.model, event.status, event.cost, event.usageUnavailableReason]).sort(),
+      recorded
+        .map((event) => [
+          event.model,
+          event.status,
+          event.usage.totalTokens,
+          event.cost?.totalNanos ?? null,
+          event.usageUnavailableReason,
+        ])
+        .sort(),
     ).toEqual([
-      ['gemini-2.0-flash', 'ok', null, 'response has no usageMetadata'],
-      ['text-embedding-004', 'ok', null, 'response has no usageMetadata'],
+      // The count is free: a call of no tokens at $0. Gemini's embedContent answer carries no usage.
+      ['gemini-2.0-flash', 'ok', 0, 0, undefined],
+      ['text-embedding-004', 'ok', undefined, null, 'response has no usageMetadata'],
     ]);
   });
 });

@@ -10,12 +10,14 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Admission } from '../../budgets/index.js';
 import type { BudgetExceededError } from '../../errors/index.js';
 import { nanosToUsd } from '../../units/index.js';
+import { isTokenCountUrl } from '../../usage/index.js';
 
-/** Routes that bill nothing: they hold $0 (and are still answered with the budget headers). */
-const NON_BILLING = new Set(['openai.models', 'anthropic.count_tokens', 'gemini.countTokens']);
-
-export function routeBills(label: string, method: string | undefined): boolean {
-  return method === 'POST' && !NON_BILLING.has(label);
+/**
+ * Whether a request to `url` can bill: reads (GET) and token counts (`isTokenCountUrl`) hold $0,
+ * and are still answered with the budget headers.
+ */
+export function routeBills(url: string, method: string | undefined): boolean {
+  return method === 'POST' && !isTokenCountUrl(url);
 }
 
 /**

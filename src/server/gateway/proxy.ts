@@ -203,7 +203,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
           call: { key: key?.name, ...attribution, provider: upstream.provider, model },
           body,
           maxOutputTokens: requestedMaxOutputTokens(body),
-          bills: routeBills(route.label, req.method),
+          bills: routeBills(target.href, req.method),
         })
         .then(
           (admission) => {
