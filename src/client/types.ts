@@ -7,15 +7,7 @@ import type { Attribution, Cost, EventError, RecordInput, Usage, UsageEvent } fr
 import type { ChatMessage } from './providers/types.js';
 import type { UsageSummary } from './usage-summary.js';
 
-/** Anything that records events: the Ledger satisfies it. */
-export interface UsageRecorder {
-  record(input: RecordInput): Promise<UsageEvent>;
-  /**
-   * Writes what it holds back now. `client.batch()` calls it once every call has its answer,
-   * so that records waiting for a group commit (LedgerOptions.commitWindowMs) go at once.
-   */
-  flush?(): Promise<void>;
-}
+export type { UsageRecorder } from '../types/index.js';
 
 export interface GenerateRequest extends Attribution {
   /**

@@ -15,6 +15,7 @@ import type {
   RecordInput,
   TraceContext,
   UsageEvent,
+  UsageRecorder,
   UsageResult,
 } from '../types/index.js';
 import { withMeteredResult } from '../ledger/index.js';
@@ -22,10 +23,7 @@ import { cancelledCallOf, estimateCancelledUsage, estimateStreamUsage } from '..
 import { createDefaultMeter } from './default-meter.js';
 import { isStreamContentType, unavailable, type CreateUsageMeter, type UsageMeter } from './meter.js';
 
-/** Where events go: a ledger, or anything with its `record`. */
-export interface UsageRecorder {
-  record(input: RecordInput): Promise<UsageEvent>;
-}
+export type { UsageRecorder } from '../types/index.js';
 
 export interface ExchangeTrackerOptions {
   /** Receives one `RecordInput` per call (usually `ledger`). */

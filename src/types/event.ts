@@ -142,3 +142,13 @@ export interface RecordInput extends Attribution {
    */
   serviceTier?: string;
 }
+
+/** Anything that records events: the ledger satisfies it (the tracking fetch, the gateway and the client take one). */
+export interface UsageRecorder {
+  record(input: RecordInput): Promise<UsageEvent>;
+  /**
+   * Writes what it holds back now. `client.batch()` calls it once every call has its answer,
+   * so that records waiting for a group commit (LedgerOptions.commitWindowMs) go at once.
+   */
+  flush?(): Promise<void>;
+}

@@ -8,6 +8,7 @@ export type {
   RecordInput,
   TraceContext,
   UsageEvent,
+  UsageRecorder,
 } from './event.js';
 export type { Filter, FilterExclusions, FilterValues, Interval } from './filter.js';
 export type { CallDetail, CallPricing, CallRow, CallSort, CallsPage } from './calls.js';
