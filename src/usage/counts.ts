@@ -89,6 +89,18 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/** A call of no tokens at all (a token count's answer; the usage a price lookup asks about). */
+export function noTokens(): Usage {
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    totalTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+  };
+}
+
 /**
  * Adds two counts where unknown + unknown stays unknown and known + unknown is the known
  * part (as vercel/ai `addTokenCounts`): for aggregating many usages.

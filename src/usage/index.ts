@@ -19,7 +19,15 @@ export { createStreamAccumulator } from './stream-accumulator.js';
 export type { StreamAccumulator, StreamEventInput } from './stream-accumulator.js';
 export { createStreamMeter, meterStream, meterStreamText } from './stream-meter.js';
 export type { StreamMeter, StreamMeterOptions } from './stream-meter.js';
-export { MAX_TRUSTED_COUNT, addCounts, finishUsage, readCount, sumParts, createCountProblems } from './counts.js';
+export {
+  MAX_TRUSTED_COUNT,
+  addCounts,
+  finishUsage,
+  noTokens,
+  readCount,
+  sumParts,
+  createCountProblems,
+} from './counts.js';
 export type { CountProblems, UsageParts } from './counts.js';
 export type { UsageRead } from './result.js';
 export { normalizeOpenAIChatUsage } from './openai-chat.js';

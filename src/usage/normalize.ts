@@ -7,7 +7,7 @@ import type { FormatHint, UsageFormat, UsageResult } from '../types/index.js';
 import { normalizeAnthropicUsage } from './anthropic.js';
 import { normalizeBedrockUsage } from './bedrock.js';
 import { cohereUsageOf, normalizeCohereUsage } from './cohere.js';
-import { isRecord, recordAt, stringAt } from './counts.js';
+import { isRecord, noTokens, recordAt, stringAt } from './counts.js';
 import { createdAtOf } from './created-at.js';
 import { nestedBodies, readByFieldNames } from './fallback.js';
 import {
@@ -162,19 +162,10 @@ function readUnknownBody(value: Record<string, unknown>, hint: FormatHint | unde
 
 /** A token count's answer: a call that billed no tokens (its count is kept as the raw usage). */
 function tokenCountResult(body: Record<string, unknown>, hint: FormatHint | undefined): UsageResult {
-  const read: UsageRead = { usage: { ...NO_TOKENS }, rawUsage: asJson(body), warnings: [] };
+  const read: UsageRead = { usage: noTokens(), rawUsage: asJson(body), warnings: [] };
   const format = detectFormat(body, hint);
   return toUsageResult(read, format, detectProvider(body, format, hint));
 }
-
-const NO_TOKENS = {
-  inputTokens: 0,
-  outputTokens: 0,
-  totalTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  reasoningTokens: 0,
-} as const;
 
 /**
  * Normalizes the usage of one response body. `body` may be a parsed object or JSON text/bytes

@@ -23,6 +23,7 @@ import {
 } from '../../pricing/index.js';
 import { DEFAULT_DB, openStore, sqliteFilePath, type Store } from '../../store/index.js';
 import type { PriceDataState, PricePerMillion } from '../../types/index.js';
+import { noTokens } from '../../usage/index.js';
 
 interface PricesOptions {
   provider?: string;
@@ -200,15 +201,7 @@ async function runPrices(model: string | undefined, options: PricesOptions): Pro
   }
   const found = pricer.lookup({ provider: options.provider, model, time });
   if (!found) {
-    const empty = {
-      inputTokens: 0,
-      outputTokens: 0,
-      totalTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      reasoningTokens: 0,
-    };
-    const result = pricer.price({ provider: options.provider, model, usage: empty, time });
+    const result = pricer.price({ provider: options.provider, model, usage: noTokens(), time });
     return fail(result.reason ?? `no price known for model "${model}"`);
   }
   process.stdout.write(`${options.json ? JSON.stringify(found, null, 2) : formatModel(found, time)}\n`);
