@@ -178,15 +178,16 @@ export class Writer {
     });
   }
 
-  /**
-   * Retries the whole buffer now, ignoring the backoff, and waits for writes in flight.
-   * Rejects with a `StoreError` when the store still fails (the events stay buffered).
-   */
   /** Ends a commit window now: the writes waiting for it go to the store at once. */
   commitNow(): void {
     this.#closeWindow?.();
   }
 
+  /**
+   * Ends a commit window, retries the whole buffer now, ignoring the backoff, and waits for
+   * writes in flight. Rejects with a `StoreError` when the store still fails (the events stay
+   * buffered).
+   */
   async flush(): Promise<void> {
     this.commitNow();
     await this.#draining;
