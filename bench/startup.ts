@@ -8,7 +8,10 @@
  *   node -e "await import('tokenledger')"      the library's import cost
  *   tokenledger --version / usage FILE         the CLI's fast paths
  *   tokenledger batch (2,000 items, concurrency 100, mock provider at 100 ms)  against its
- *                                              ideal makespan, 2,000 / 100 x 100 ms = 2.0 s
+ *                                              ideal makespan, 2,000 / 100 x 100 ms = 2.0 s,
+ *                                              and beside the floor under it: the same calls
+ *                                              by bench/batch-floor.mjs (bare node:http, no
+ *                                              metering), round after round in turn
  *
  * `STARTUP_ROUNDS` (default 15) and `STARTUP_BATCH_ROUNDS` (default 5) set the sizes.
  */
@@ -22,6 +25,7 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const FLOOR = path.join(ROOT, 'bench/batch-floor.mjs');
 const USAGE_FILE = path.join(ROOT, 'docs/examples/anthropic-response.json');
 
 interface Command {
@@ -130,17 +134,18 @@ export async function run(): Promise<string> {
       input,
       `${Array.from({ length: items }, (_, index) => JSON.stringify({ id: `i${index}`, prompt: `item ${index}` })).join('\n')}\n`,
     );
+    const env = { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-bench-startup-0000000000' };
     const batchTimes: number[] = [];
+    const floorTimes: number[] = [];
     for (let round = 0; round <= batchRounds; round++) {
-      const out = path.join(dir, `out-${round}.jsonl`);
-      const elapsed = await timed({
+      const batch = await timed({
         label: 'batch',
         args: [
           CLI,
           'batch',
           input,
           '--out',
-          out,
+          path.join(dir, `out-${round}.jsonl`),
           '--model',
           'openai/gpt-4.1-nano',
           '--concurrency',
@@ -148,14 +153,27 @@ export async function run(): Promise<string> {
           '--db',
           `sqlite:${path.join(dir, `ledger-${round}.db`)}`,
         ],
-        env: { OPENAI_BASE_URL: `${mock.url}/v1`, OPENAI_API_KEY: 'sk-bench-startup-0000000000' },
+        env,
       });
-      if (round > 0) batchTimes.push(elapsed); // round 0 warms the file cache and the mock
+      const floor = await timed({
+        label: 'batch floor',
+        args: [FLOOR, input, path.join(dir, `floor-${round}.jsonl`), env.OPENAI_BASE_URL, String(concurrency)],
+        env,
+      });
+      // round 0 warms the file cache and the mock
+      if (round > 0) {
+        batchTimes.push(batch);
+        floorTimes.push(floor);
+      }
     }
     const value = median(batchTimes);
+    const floorValue = median(floorTimes);
+    const runs = (times: number[]): string => times.map((t) => (t / 1000).toFixed(2)).join(', ');
     lines.push(
       '',
-      `\`tokenledger batch\`, ${items.toLocaleString('en-US')} items, concurrency ${concurrency}, mock provider (own process, loopback) answering after ${latencyMs} ms, SQLite ledger; process start to exit, median of ${batchRounds} runs: ${fmt(value)} against an ideal makespan of ${fmt(idealMs)}, **${(value / idealMs).toFixed(3)}x** (goal: within 1.15x). Runs: ${batchTimes.map((t) => (t / 1000).toFixed(2)).join(', ')} s. Load average after: ${os.loadavg()[0]!.toFixed(2)}.`,
+      `\`tokenledger batch\`, ${items.toLocaleString('en-US')} items, concurrency ${concurrency}, mock provider (own process, loopback) answering after ${latencyMs} ms, SQLite ledger; process start to exit, median of ${batchRounds} runs: ${fmt(value)} against an ideal makespan of ${fmt(idealMs)}, **${(value / idealMs).toFixed(3)}x** (goal: within 1.15x). Runs: ${runs(batchTimes)} s.`,
+      '',
+      `The floor, in turn with it in the same rounds: the same calls by \`bench/batch-floor.mjs\` (node:http with a keep-alive agent, as the client's transport; answers parsed and written out; no metering, pricing, ledger or retries), process start to exit: ${fmt(floorValue)}, **${(floorValue / idealMs).toFixed(3)}x** the ideal makespan; \`tokenledger batch\` takes ${(value / floorValue).toFixed(2)}x the floor. Runs: ${runs(floorTimes)} s. Load average after: ${os.loadavg()[0]!.toFixed(2)}.`,
     );
   } finally {
     mock.stop();
