@@ -106,3 +106,24 @@ export function bucketsOf(window: CounterWindow): number[] {
 
 /** Lapsed holds are kept this long after their lease so that a late settle still charges them; then purged. */
 export const LAPSED_HOLD_KEEP_MS = 24 * 3_600_000;
+
+/**
+ * Lapsed holds are purged at most this often (by the callers' clock), not on every reserve: a
+ * purge is a write of its own inside the admission's transaction, and holds a day past their
+ * lease are rare (a crash's), so once a minute keeps the tables as small.
+ */
+export const PURGE_EVERY_MS = 60_000;
+
+/**
+ * Says when lapsed holds are due to be purged: at most once per PURGE_EVERY_MS of the callers'
+ * clock (at once when it went back). The checks never count a lapsed hold, so purging late
+ * changes no admission; it keeps the tables small.
+ */
+export function purgeSchedule(): (now: number) => boolean {
+  let purgedAt = Number.NEGATIVE_INFINITY;
+  return (now) => {
+    if (now >= purgedAt && now < purgedAt + PURGE_EVERY_MS) return false;
+    purgedAt = now;
+    return true;
+  };
+}

@@ -29,6 +29,7 @@ import { StoreError } from '../errors/index.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from '../store/index.js';
 import {
   LAPSED_HOLD_KEEP_MS,
+  purgeSchedule,
   type BudgetCounters,
   type CounterState,
   type CounterWindow,
@@ -67,7 +68,9 @@ CREATE TABLE IF NOT EXISTS budget_holds (
   PRIMARY KEY (reservation, counter)
 );
 CREATE INDEX IF NOT EXISTS budget_holds_window ON budget_holds (counter, bucket, expires_at);
-CREATE INDEX IF NOT EXISTS budget_holds_expiry ON budget_holds (expires_at);
+-- Lapsed holds are purged once a minute (PURGE_EVERY_MS): a scan then costs less than an index
+-- every hold's insert and delete keeps up to date.
+DROP INDEX IF EXISTS budget_holds_expiry;
 CREATE TABLE IF NOT EXISTS budget_settled (
   reservation TEXT PRIMARY KEY,
   settled_at BIGINT NOT NULL
@@ -103,7 +106,10 @@ BEGIN
   FOR lock_key IN SELECT DISTINCT hashtextextended(c, 0) FROM unnest(p_counters) AS c ORDER BY 1 LOOP
     PERFORM pg_advisory_xact_lock(lock_key);
   END LOOP;
-  DELETE FROM budget_holds h WHERE h.expires_at < p_purge_before;
+  -- NULL but once a minute (the caller's PURGE_EVERY_MS): a delete on every reserve was a write of its own.
+  IF p_purge_before IS NOT NULL THEN
+    DELETE FROM budget_holds h WHERE h.expires_at < p_purge_before;
+  END IF;
   FOR i IN 1 .. coalesce(array_length(p_counters, 1), 0) LOOP
     SELECT
       (SELECT coalesce(sum(s.spent), 0) FROM budget_spend s
@@ -190,6 +196,9 @@ export interface PostgresBudgetCountersOptions {
 }
 
 export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
+  /** Lapsed holds are purged once a minute, not on every reserve. */
+  private readonly purgeDue = purgeSchedule();
+
   private constructor(
     private readonly pool: pg.Pool,
     private readonly where: string,
@@ -234,7 +243,7 @@ export class PostgresBudgetCounters implements BudgetCounters, BudgetDefinitionS
       lines.map((line) => line.amount),
       request.now,
       request.now + request.leaseMs,
-      request.now - LAPSED_HOLD_KEEP_MS,
+      this.purgeDue(request.now) ? request.now - LAPSED_HOLD_KEEP_MS : null,
     ]);
     const row = result.rows[0];
     if (row === undefined || !row.refused) {

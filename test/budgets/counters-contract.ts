@@ -139,16 +139,19 @@ export function counterContract(name: string, open: () => Promise<BudgetCounters
     });
 
     it('an alert is claimed once per counter, bucket and threshold, even by 20 claimants at once', async () => {
+      // Windows still open (keepUntil in the future by the wall clock, which Redis expires claims by):
+      // T0 + a day was a past window's end once the suite ran two days after T0, forgotten at once.
+      const keepUntil = Date.now() + 30 * 24 * HOUR;
       const counters = await open();
       const counter = fresh();
       const claims = await Promise.all(
-        Array.from({ length: 20 }, () => counters.claimAlert(counter, T0, 80, T0 + 24 * HOUR)),
+        Array.from({ length: 20 }, () => counters.claimAlert(counter, T0, 80, keepUntil)),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await counters.claimAlert(counter, T0, 80, T0 + 24 * HOUR)).toBe(false);
+      expect(await counters.claimAlert(counter, T0, 80, keepUntil)).toBe(false);
       // Another threshold, another window, another counter: each its own claim.
-      expect(await counters.claimAlert(counter, T0, 95, T0 + 24 * HOUR)).toBe(true);
-      expect(await counters.claimAlert(counter, T0 + 24 * HOUR, 80, T0 + 48 * HOUR)).toBe(true);
+      expect(await counters.claimAlert(counter, T0, 95, keepUntil)).toBe(true);
+      expect(await counters.claimAlert(counter, T0 + 24 * HOUR, 80, keepUntil)).toBe(true);
       expect(await counters.claimAlert(fresh(), T0, 80, undefined)).toBe(true);
       // What was sent, per window: this bucket's two thresholds; the next bucket's one; both over a two-bucket window.
       expect(
