@@ -150,6 +150,10 @@ describe('gateway budgets with the official openai client', () => {
     const held = Number(response.headers.get('x-tokenledger-budget-held'));
     expect(held).toBeGreaterThan(0);
     expect(Number(response.headers.get('x-tokenledger-budget-remaining'))).toBeCloseTo(1 - held, 9);
+    // The admission's time is part of the gateway's own.
+    const admissionMs = Number(response.headers.get('x-tokenledger-budget-admission-ms'));
+    expect(admissionMs).toBeGreaterThan(0);
+    expect(admissionMs).toBeLessThanOrEqual(Number(response.headers.get('x-tokenledger-overhead-ms')));
     const event = await lastEvent('within');
     expect(event?.usage).toMatchObject({ inputTokens: 16, outputTokens: 363 });
     expect(await stateOf('ok-daily')).toEqual({ spent: event?.cost?.totalNanos, held: 0 });

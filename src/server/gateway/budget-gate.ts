@@ -53,9 +53,12 @@ function figure(unit: 'usd' | 'tokens', amount: number): string {
 
 /**
  * Headers naming the budget with the least room left after this call's hold: its name, unit,
- * cap, what remains, and when it resets. None when no budget applies.
+ * cap, what remains, and when it resets; and `x-tokenledger-budget-admission-ms`, how long the
+ * admission held this call back (`admissionMs`: from asking the guard to going on, the store's
+ * round trip and the event loop's wait for it included), the part of
+ * `x-tokenledger-overhead-ms` budgets add. None when no budget applies.
  */
-export function budgetHeaders(admission: Admission | undefined): OutgoingHttpHeaders {
+export function budgetHeaders(admission: Admission | undefined, admissionMs?: number): OutgoingHttpHeaders {
   if (admission === undefined || admission.budgets.length === 0) return {};
   const room = (entry: Admission['budgets'][number]) =>
     (entry.budget.cap - entry.spent - entry.held - (entry.hold.amount ?? 0)) / Math.max(1, entry.budget.cap);
@@ -71,6 +74,7 @@ export function budgetHeaders(admission: Admission | undefined): OutgoingHttpHea
   };
   if (tightest.resetsAt !== undefined)
     headers['x-tokenledger-budget-reset'] = new Date(tightest.resetsAt).toISOString();
+  if (admissionMs !== undefined) headers['x-tokenledger-budget-admission-ms'] = admissionMs.toFixed(3);
   return headers;
 }
 

@@ -101,7 +101,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
         });
       const target = new URL(`${upstream.baseURL}${pathAndQuery}`);
       const next = nextStep(chain, number, body);
-      const send = (admission: Admission | undefined): void => {
+      const send = (admission: Admission | undefined, admissionMs?: number): void => {
         // The one edit the gateway makes to a body: asking a plain stream for its usage (a splice).
         const asked = recorded
           ? withStreamUsageAsked(runtime.streamUsage, upstream.provider, target.href, body)
@@ -172,7 +172,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
             original,
             exchange,
             startedAt,
-            extraHeaders: budgetHeaders(admission),
+            extraHeaders: budgetHeaders(admission, admissionMs),
             ...(bodyTap === undefined ? {} : { bodyTap }),
             ...(rewrite === undefined ? {} : { rewrite }),
             ...(next === undefined
@@ -198,6 +198,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
       }
       // Admission comes before anything is sent: over a cap, the attempt never leaves (and no
       // later one is tried: a cap is not a provider's failure).
+      const admitting = performance.now();
       budgets
         .admit({
           call: { key: key?.name, ...attribution, provider: upstream.provider, model },
@@ -212,7 +213,7 @@ export function createGatewayProxy(runtime: GatewayRuntime, logger: Logger): Gat
               void admission.release();
               return;
             }
-            send(admission);
+            send(admission, performance.now() - admitting);
           },
           (error: unknown) => {
             if (error instanceof BudgetExceededError) {
