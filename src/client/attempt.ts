@@ -14,6 +14,7 @@ import {
   redactSecrets,
 } from '../errors/index.js';
 import { loadEventsourceParser } from '../lazy/index.js';
+import { onAbort } from './abort-listeners.js';
 import { createStreamMeter, normalizeResponse } from '../usage/index.js';
 import type { UsageResult } from '../types/index.js';
 import type { CallTarget } from './target.js';
@@ -56,13 +57,13 @@ class AttemptSignal {
   readonly controller = new AbortController();
   timedOut = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly onOuterAbort = (): void => this.controller.abort();
+  private readonly stopListening: (() => void) | undefined;
 
   constructor(
     private readonly outer: AbortSignal | undefined,
     private readonly timeoutMs: number,
   ) {
-    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+    this.stopListening = outer === undefined ? undefined : onAbort(outer, () => this.controller.abort());
     this.arm();
   }
 
@@ -78,7 +79,7 @@ class AttemptSignal {
 
   dispose(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.outer?.removeEventListener('abort', this.onOuterAbort);
+    this.stopListening?.();
   }
 
   /** The error for a failure seen while this attempt ran. */

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { setMaxListeners } from 'node:events';
 import { BudgetExceededError } from '../errors/index.js';
 import { runPool, type BatchSource } from './batch.js';
 import { errorOf, mergeSignals } from './call-helpers.js';
@@ -39,11 +38,9 @@ export async function runClientBatch(input: {
   let done = 0;
   let failed = 0;
   let refused = 0;
-  // In-flight calls follow the batch signal, so cancelling settles them promptly. Each call in
-  // flight listens to it (attempt, limiter, retry wait) and removes its listeners when done, so
-  // many listeners at once are expected, not a leak.
+  // In-flight calls follow the batch signal, so cancelling settles them promptly (each joins
+  // the signal's one listener while it runs: abort-listeners.ts).
   const batchSignal = batchOptions.signal;
-  if (batchSignal !== undefined) setMaxListeners(Math.max(10, concurrency * 4), batchSignal);
   /**
    * Items whose call has its answer and whose event is being recorded. An item's slot frees
    * once its answer is in: its record (which may wait for a group commit) goes on while the

@@ -8,6 +8,7 @@
  */
 import { AbortError, ValidationError } from '../errors/index.js';
 import type { RateLimitConfig } from '../config/index.js';
+import { onAbort } from './abort-listeners.js';
 
 /** What a call is limited by. */
 export interface LimitKey {
@@ -188,8 +189,8 @@ interface Waiter {
   tokens: number;
   resolve: (permit: Permit) => void;
   reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  /** Leaves the signal's listeners once granted. */
+  stopListening: (() => void) | undefined;
 }
 
 class Lane {
@@ -272,15 +273,14 @@ export class InProcessRateLimiter implements RateLimiter {
       if (this.laneWait(lane, now, tokens) === 0) return Promise.resolve(this.grant(lane, now, tokens));
     }
     return new Promise<Permit>((resolve, reject) => {
-      const waiter: Waiter = { tokens, resolve, reject, signal, onAbort: undefined };
+      const waiter: Waiter = { tokens, resolve, reject, stopListening: undefined };
       if (signal !== undefined) {
-        waiter.onAbort = () => {
+        waiter.stopListening = onAbort(signal, () => {
           const index = lane.queue.indexOf(waiter, lane.head);
           if (index >= 0) lane.queue.splice(index, 1);
           reject(new AbortError());
           this.pump(lane);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       lane.queue.push(waiter);
       this.pump(lane);
@@ -325,7 +325,7 @@ export class InProcessRateLimiter implements RateLimiter {
         break;
       }
       lane.head++;
-      if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.stopListening?.();
       waiter.resolve(this.grant(lane, now, waiter.tokens));
     }
     if (lane.head > 1024 && lane.head * 2 > lane.queue.length) {

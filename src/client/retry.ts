@@ -5,6 +5,7 @@
  * @module
  */
 import { AbortError, TokenledgerError, ProviderError } from '../errors/index.js';
+import { onAbort } from './abort-listeners.js';
 
 /** Retry settings; every field is optional and defaults as documented. */
 export interface RetryOptions {
@@ -102,15 +103,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new AbortError());
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortError());
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening =
+      signal === undefined
+        ? undefined
+        : onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(new AbortError());
+          });
   });
 }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
 import { createClient, runPool } from '#src/client/index.js';
@@ -163,6 +164,31 @@ describe('client.batch', () => {
     expect(results.filter(Boolean)).toHaveLength(3);
     expect(results.every((result: BatchItemResult) => result.error?.type === 'AbortError')).toBe(true);
     expect(summary).toMatchObject({ total: 3, failed: 3 });
+  });
+
+  it('a cancellable batch of 64 in flight keeps one listener on its signal, and cancelling settles them all', async () => {
+    const { client } = makeClient({ config: mockConfig(mock) });
+    mock.setDefault({ kind: 'hang' });
+    const controller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): number => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const done = client.batch(
+        Array.from({ length: 64 }, (_, index) => item(index)),
+        { concurrency: 64, signal: controller.signal },
+      );
+      await vi.waitFor(() => expect(mock.requests).toHaveLength(64));
+      // Each call joins the signal's one listener (abort-listeners.ts) instead of adding its own.
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort();
+      const { results, cancelled } = await done;
+      expect(cancelled).toBe(true);
+      expect(results.filter((result: BatchItemResult) => result.error?.type === 'AbortError')).toHaveLength(64);
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('reports progress after every item', async () => {
