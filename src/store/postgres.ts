@@ -3,7 +3,7 @@
  *
  * Each insert() is one statement, so one round trip and one transaction: a multi-row INSERT
  * (unnest of column arrays) with ON CONFLICT (id) DO NOTHING, whose new rows feed the rollup
- * upserts in the same statement. Rows and rollup keys are written in sorted order so concurrent
+ * upserts (hourly, daily, latency bins, the run's row) in the same statement. Rows and rollup keys are written in sorted order so concurrent
  * writers lock in the same order; a deadlock or serialization failure is retried. insert()
  * resolves after the commit, which with PostgreSQL's default `synchronous_commit=on` means the
  * events are on disk.
@@ -45,6 +45,16 @@ import {
 import { aggregateSql } from './sql-aggregate.js';
 import { rankSql } from './sql-rank.js';
 import { rebuildTagIndexSql } from './tag-rows.js';
+import {
+  rebuildAllRunsSql,
+  rebuildRunsSql,
+  RUN_ROLLUP_INSERT_COLUMNS,
+  RUN_ROLLUP_SUM_COLUMNS,
+  RUN_ROLLUP_UPSERT_SQL,
+  runCorrections,
+  runKey,
+  runRollupSelectSql,
+} from './run-rollup.js';
 import {
   PRICE_HISTORY_COLUMNS,
   PRICE_HISTORY_SQL,
@@ -162,13 +172,20 @@ FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_DAILY_UPSERT_SQL
 lh AS (INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
 SELECT * FROM (${latencyFromEventsSql('', `${HOUR_EXPR} AS hour_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_UPSERT_SQL}),
 ld AS (INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
-SELECT * FROM (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL})
+SELECT * FROM (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL}),
+rr AS (INSERT INTO rollup_run (${RUN_ROLLUP_INSERT_COLUMNS.join(', ')})
+SELECT ${runRollupSelectSql()} FROM ins GROUP BY run ORDER BY 1, 2 ${RUN_ROLLUP_UPSERT_SQL})
 SELECT COUNT(*) AS added FROM ins`;
 
 /** Re-priced rows' new cost columns, from arrays (one statement per batch, however large). */
 const REPRICE_SQL = `UPDATE events e SET ${COST_COLUMN_NAMES.map((c) => `${c} = t.${c}`).join(', ')}, cost_unavailable_reason = NULL, price_source = t.price_source, priced_at_ms = t.priced_at_ms
 FROM unnest($1::text[], ${COST_COLUMN_NAMES.map((_, i) => `$${i + 2}::bigint[]`).join(', ')}, $${COST_COLUMN_NAMES.length + 2}::text[], $${COST_COLUMN_NAMES.length + 3}::bigint[])
 AS t(id, ${COST_COLUMN_NAMES.join(', ')}, price_source, priced_at_ms) WHERE e.id = t.id`;
+
+/** Run rollup corrections, from arrays: the key, then each sum's difference. */
+const CORRECT_RUNS_SQL = `UPDATE rollup_run r SET ${RUN_ROLLUP_SUM_COLUMNS.map((c) => `${c} = r.${c} + t.${c}`).join(', ')}
+FROM unnest($1::smallint[], $2::text[], ${RUN_ROLLUP_SUM_COLUMNS.map((_, i) => `$${i + 3}::bigint[]`).join(', ')}) AS t(no_run, run, ${RUN_ROLLUP_SUM_COLUMNS.join(', ')})
+WHERE r.no_run = t.no_run AND r.run = t.run`;
 
 const HISTORY_TYPES: Record<(typeof PRICE_HISTORY_COLUMNS)[number], string> = {
   event_id: 'text[]',
@@ -453,6 +470,8 @@ export class PostgresStore implements Store {
     const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() });
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT ${HOUR_EXPR} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    const runsSql = `SELECT DISTINCT run FROM events ${where.sql}`;
+    const runs = rebuildRunsSql('postgres');
     return this.transaction(async (client) => {
       const keys = (
         await client.query<{ hour_ms: string; provider: string; model: string; agent: string; status: string }>(
@@ -460,8 +479,18 @@ export class PostgresStore implements Store {
           where.params,
         )
       ).rows;
+      // The runs it touches: their rows are recomputed from the events left.
+      const touched = (await client.query<{ run: string | null }>(numberPlaceholders(runsSql), where.params)).rows.map(
+        (row) => row.run,
+      );
+      const named = JSON.stringify(touched.filter((name): name is string => name !== null).sort());
+      const noRun = touched.includes(null);
+      await client.query(numberPlaceholders(runs.clear), [named]);
+      if (noRun) await client.query(runs.clearNoRun);
       const removed =
         (await client.query(numberPlaceholders(`DELETE FROM events ${where.sql}`), where.params)).rowCount ?? 0;
+      await client.query(numberPlaceholders(runs.fill), [named]);
+      if (noRun) await client.query(runs.fillNoRun);
       keys.sort(
         (a, b) =>
           Number(a.hour_ms) - Number(b.hour_ms) ||
@@ -541,6 +570,15 @@ export class PostgresStore implements Store {
           ),
         );
       }
+      const runs = runCorrections(olds, news);
+      if (runs.length > 0)
+        await client.query(
+          CORRECT_RUNS_SQL,
+          columns(
+            runs.map((correction) => [...runKey(correction.run), ...correction.differences]),
+            2 + RUN_ROLLUP_SUM_COLUMNS.length,
+          ),
+        );
       return news.length;
     }, 'reprice');
   }
@@ -559,8 +597,11 @@ export class PostgresStore implements Store {
       // Over every event by design: no statement or client timeout.
       const run = (text: string) => client.query({ text, query_timeout: UNBOUNDED_MS } as pg.QueryConfig);
       await run('SET LOCAL statement_timeout = 0');
-      await run('LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, event_tags IN EXCLUSIVE MODE');
-      for (const sql of [...rebuildAllRollupsSql(), ...rebuildTagIndexSql('postgres')]) await run(sql);
+      await run(
+        'LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, rollup_run, event_tags IN EXCLUSIVE MODE',
+      );
+      for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql(), ...rebuildTagIndexSql('postgres')])
+        await run(sql);
     }, 'rebuild rollups');
   }
 

@@ -155,43 +155,43 @@ export function computeRollupDeltas(
   };
 }
 
+/** Sums as INSERT values: the ROLLUP_SUM_COLUMNS, then duration max, min and max time. */
+export function sumsValues(s: PartialSums): [number[], (number | null)[]] {
+  return [
+    [
+      s.calls,
+      s.successes,
+      s.inputTokens,
+      s.outputTokens,
+      s.totalTokens,
+      s.cacheReadTokens,
+      s.cacheWriteTokens,
+      s.reasoningTokens,
+      s.costNanos,
+      s.costInputNanos,
+      s.costCacheReadNanos,
+      s.costCacheWriteNanos,
+      s.costOutputNanos,
+      s.cacheSavingsNanos,
+      s.providerCostNanos,
+      s.unpricedCalls,
+      s.estimatedCalls,
+      s.usageUnavailableCalls,
+      s.durationCount,
+      s.durationSumUs,
+      s.ttftCount,
+      s.ttftSumUs,
+      s.warningCalls,
+      s.costMismatchCalls,
+      s.costMismatchOursNanos,
+      s.costMismatchProviderNanos,
+    ],
+    [s.durationMaxUs, s.minTimeMs, s.maxTimeMs],
+  ];
+}
+
 /** A rollup delta as INSERT values, in ROLLUP_INSERT_COLUMNS order. */
 export function rollupValues(delta: RollupDelta): (string | number | null)[] {
-  const s = delta.sums;
-  return [
-    delta.hourMs,
-    delta.provider,
-    delta.model,
-    delta.agent,
-    delta.status,
-    s.calls,
-    s.successes,
-    s.inputTokens,
-    s.outputTokens,
-    s.totalTokens,
-    s.cacheReadTokens,
-    s.cacheWriteTokens,
-    s.reasoningTokens,
-    s.costNanos,
-    s.costInputNanos,
-    s.costCacheReadNanos,
-    s.costCacheWriteNanos,
-    s.costOutputNanos,
-    s.cacheSavingsNanos,
-    s.providerCostNanos,
-    s.unpricedCalls,
-    s.estimatedCalls,
-    s.usageUnavailableCalls,
-    s.durationCount,
-    s.durationSumUs,
-    s.ttftCount,
-    s.ttftSumUs,
-    s.warningCalls,
-    s.costMismatchCalls,
-    s.costMismatchOursNanos,
-    s.costMismatchProviderNanos,
-    s.durationMaxUs,
-    s.minTimeMs,
-    s.maxTimeMs,
-  ];
+  const [sums, extremes] = sumsValues(delta.sums);
+  return [delta.hourMs, delta.provider, delta.model, delta.agent, delta.status, ...sums, ...extremes];
 }

@@ -336,9 +336,17 @@ FROM events GROUP BY ${day}, provider, model, COALESCE(agent, ''), status`,
   ];
 }
 
-/** The rollup sum columns computed from event rows (for INSERT ... SELECT). */
-export function sumsSelectForInsert(): string {
-  return [...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`), ...EVENTS_EXTREMES.map(([expr]) => expr)].join(', ');
+/**
+ * The rollup sum columns computed from event rows (for INSERT ... SELECT); `failedCost`: with
+ * the failed calls' cost after them (rollup_run's column; the other rollups derive it from status).
+ */
+export function sumsSelectForInsert(options: { failedCost?: boolean } = {}): string {
+  const failed = DERIVED_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`);
+  return [
+    ...EVENTS_SUMS.map(([expr]) => `COALESCE(${expr}, 0)`),
+    ...(options.failedCost === true ? failed : []),
+    ...EVENTS_EXTREMES.map(([expr]) => expr),
+  ].join(', ');
 }
 
 /**

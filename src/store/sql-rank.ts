@@ -2,7 +2,8 @@
  * Store.rank for the SQL stores: the groups' ranking figures per segment (whole days and hours
  * from the rollups where they can serve, raw events for the rest, as aggregate() plans them),
  * summed per group in an outer query that orders, counts (a window over the groups) and cuts
- * the page, so only the page leaves the database.
+ * the page, so only the page leaves the database. Runs ranked over whole runs read rollup_run
+ * instead (run-rollup.ts).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { groupKeyObject } from './aggregate-rows.js';
 import { checkRankQuery } from './rank.js';
 import { groupExprs, rollupCanServe, tagJoins, type SqlParam, type SqlReader } from './sql-query.js';
 import { groupValuesOf, planSegments, segmentWhere, selectGroups, splitDays, type Segment } from './sql-aggregate.js';
+import { rankRunRollup, runRollupCanServe } from './run-rollup.js';
 import type { RankOrder, RankPage, RankQuery } from './store.js';
 
 /** The figures ranked on, per segment: cost, tokens, calls, duration sum and count, latest time. */
@@ -47,6 +49,8 @@ function orderSql(order: RankOrder, dimensions: number, dialect: SqlReader['dial
 export async function rankSql(reader: SqlReader, query: RankQuery): Promise<RankPage> {
   const { groupBy, limit, offset } = checkRankQuery(query);
   const { filter } = query;
+  // Runs alone, over whole runs: one row per run, on an index (schema version 16).
+  if (groupBy.length === 1 && groupBy[0] === 'run' && runRollupCanServe(filter)) return rankRunRollup(reader, query);
   const segments = splitDays(planSegments(filter, rollupCanServe(filter, groupBy, undefined)), true);
   const parts: string[] = [];
   const params: SqlParam[] = [];

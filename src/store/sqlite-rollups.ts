@@ -2,8 +2,8 @@
  * Deferred rollups for the SQLite store.
  *
  * insert() commits each new event together with a row in `rollup_pending` (one IMMEDIATE
- * transaction: that is what makes the event durable and acknowledged) and leaves the six rollup
- * upserts to `apply()`, which runs shortly after on a timer, coalescing many inserts into one
+ * transaction: that is what makes the event durable and acknowledged) and leaves the rollup
+ * upserts (hourly, daily, their latency bins, the run's row) to `apply()`, which runs shortly after on a timer, coalescing many inserts into one
  * transaction. A record() awaited until durable then pays for two small inserts instead of
  * eight statements. A batch (ROLLUP_IN_INSERT_MIN new events or more: ingest, OTLP, the spool's
  * drain) is different: its rows are in memory and share few rollup keys, so its insert adds
@@ -25,6 +25,7 @@
 import type Database from 'better-sqlite3';
 import { computeRollupDeltas, rollupValues } from './rollup-delta.js';
 import { rowFromDriver, type EventRow } from './row.js';
+import { computeRunDeltas, RUN_ROLLUP_INSERT_SQL, runDeltaValues } from './run-rollup.js';
 import {
   LATENCY_DAILY_UPSERT_SQL,
   LATENCY_UPSERT_SQL,
@@ -51,6 +52,7 @@ export class SqlitePendingRollups {
   private readonly upsertDailyRollup: Database.Statement;
   private readonly upsertLatency: Database.Statement;
   private readonly upsertDailyLatency: Database.Statement;
+  private readonly upsertRun: Database.Statement;
   private readonly applyBatch: () => number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -78,6 +80,7 @@ export class SqlitePendingRollups {
     this.upsertDailyLatency = db.prepare(
       `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_DAILY_UPSERT_SQL}`,
     );
+    this.upsertRun = db.prepare(RUN_ROLLUP_INSERT_SQL);
     const batch = db.transaction((): number => {
       const raw = this.readPending.all() as Record<string, unknown>[];
       const rows: EventRow[] = [];
@@ -106,6 +109,7 @@ export class SqlitePendingRollups {
       this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
     for (const l of dailyLatencies)
       this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+    for (const delta of computeRunDeltas(rows)) this.upsertRun.run(runDeltaValues(delta));
   }
 
   /** Marks a newly inserted event as not yet in the rollups. Call inside the insert's transaction. */

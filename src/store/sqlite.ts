@@ -61,6 +61,7 @@ import {
   type RollupCorrection,
 } from './reprice-rows.js';
 import { INSERT_TAG_SQL, rebuildTagIndexSql, tagRows } from './tag-rows.js';
+import { CORRECT_RUN_ROLLUP_SQL, rebuildAllRunsSql, rebuildRunsSql, runCorrections, runKey } from './run-rollup.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -223,6 +224,7 @@ export class SqliteStore implements Store {
     update: Database.Statement;
     history: Database.Statement;
     correct: Record<RollupCorrection['table'], Database.Statement>;
+    correctRun: Database.Statement;
   };
 
   private constructor(db: Database.Database, options: SqliteStoreOptions) {
@@ -262,6 +264,7 @@ export class SqliteStore implements Store {
         rollup_hourly: db.prepare(correctRollupSql('rollup_hourly')),
         rollup_daily: db.prepare(correctRollupSql('rollup_daily')),
       },
+      correctRun: db.prepare(CORRECT_RUN_ROLLUP_SQL),
     };
     const statementCache = new Map<string, Database.Statement>();
     this.reader = {
@@ -423,6 +426,8 @@ export class SqliteStore implements Store {
     const where = eventsWhere(filter, { fromMs: filter.from?.getTime(), toMs: filter.to?.getTime() });
     const rebuild = rebuildRollupSql();
     const keysSql = `SELECT DISTINCT ${bucketExpr('time_ms', HOUR_MS)} AS hour_ms, provider, model, COALESCE(agent, '') AS agent, status FROM events ${where.sql}`;
+    const runsSql = `SELECT DISTINCT run FROM events ${where.sql}`;
+    const runs = rebuildRunsSql('sqlite');
     const run = this.db.transaction((): number => {
       // First: the per-key rebuild below recomputes from raw events, pending ones included;
       // applying them later would count them twice.
@@ -434,7 +439,15 @@ export class SqliteStore implements Store {
         agent: string;
         status: string;
       }[];
+      // The runs it touches: their rows are recomputed from the events left.
+      const touched = (this.db.prepare(runsSql).all(...where.params) as { run: string | null }[]).map((r) => r.run);
+      const named = JSON.stringify(touched.filter((name): name is string => name !== null));
+      const noRun = touched.includes(null);
+      this.db.prepare(runs.clear).run(named);
+      if (noRun) this.db.prepare(runs.clearNoRun).run();
       const removed = this.db.prepare(`DELETE FROM events ${where.sql}`).run(...where.params).changes;
+      this.db.prepare(runs.fill).run(named);
+      if (noRun) this.db.prepare(runs.fillNoRun).run();
       const statements = Object.fromEntries(
         Object.entries(rebuild).map(([name, sql]) => [name, this.db.prepare(sql)]),
       ) as Record<keyof typeof rebuild, Database.Statement>;
@@ -493,6 +506,8 @@ export class SqliteStore implements Store {
       }
       for (const correction of rollupCorrections(olds, news))
         correct[correction.table].run(...correction.differences, ...correction.key);
+      for (const correction of runCorrections(olds, news))
+        this.repriceRow.correctRun.run(...correction.differences, ...runKey(correction.run));
       return news.length;
     });
     try {
@@ -513,7 +528,8 @@ export class SqliteStore implements Store {
   /** Recomputes every rollup, and the tag index, from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     const run = this.db.transaction(() => {
-      for (const sql of [...rebuildAllRollupsSql(), ...rebuildTagIndexSql('sqlite')]) this.db.exec(sql);
+      for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql(), ...rebuildTagIndexSql('sqlite')])
+        this.db.exec(sql);
       // The rebuild counted every event, pending ones too.
       this.db.exec('DELETE FROM rollup_pending');
     });

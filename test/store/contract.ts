@@ -227,6 +227,86 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
         ).rejects.toBeInstanceOf(ValidationError);
     });
 
+    it('ranks runs over whole runs (the run rollup) like the reference, paged, through batches, re-sent ids and re-pricing', async () => {
+      // 40 runs (one named '', beside the calls without one), two of them tied on every figure.
+      const extra: UsageEvent[] = [];
+      for (let i = 0; i < 150; i++) {
+        const base = events[(i * 7) % events.length] as UsageEvent;
+        extra.push({ ...base, id: `runs-${String(i).padStart(3, '0')}`, run: i % 40 === 39 ? '' : `run-${i % 37}` });
+      }
+      const template = events[3] as UsageEvent;
+      extra.push({ ...template, id: 'runs-tie-1', run: 'tie-b' }, { ...template, id: 'runs-tie-2', run: 'tie-a' });
+      // Small inserts (SQLite: rolled up after the commit), a batch (rolled up in it), and re-sent ids.
+      for (const event of extra.slice(0, 6)) expect(await store.insert([event])).toBe(1);
+      expect(await store.insert(extra.slice(0, 90))).toBe(84);
+      expect(await store.insert([...extra.slice(60), ...extra.slice(80, 85)])).toBe(extra.length - 90);
+      expect(await store.insert(extra.slice(100, 103))).toBe(0);
+      all.push(...extra);
+
+      const orders: RankOrder[] = ['cost', 'tokens', 'calls', 'latency', 'recent'];
+      const filters: Filter[] = [
+        {},
+        { run: ['run-3', 'run-10', '', 'tie-a', 'no-such-run'] },
+        { exclude: { run: ['run-0', 'AAPL', ''] } },
+        { run: 'tie-b' },
+        { run: [] },
+      ];
+      const rankedLikeReference = async (when: string): Promise<void> => {
+        for (const filter of filters) {
+          for (const orderBy of orders) {
+            const query: RankQuery = { filter, groupBy: ['run'], orderBy, limit: 10_000 };
+            const whole = referenceRank(all, query);
+            const keys = [];
+            for (let offset = 0; offset < whole.total; offset += 7) {
+              const page = await store.rank({ ...query, limit: 7, offset });
+              expect(page.total, `${when} ${JSON.stringify({ ...query, offset })}`).toBe(whole.total);
+              keys.push(...page.keys);
+            }
+            expect(keys, `${when} ${JSON.stringify(query)}`).toEqual(whole.keys);
+          }
+        }
+      };
+      expect(referenceRank(all, { filter: {}, groupBy: ['run'], orderBy: 'cost', limit: 1 }).total).toBe(44);
+      await rankedLikeReference('after the inserts');
+
+      // Re-pricing changes costs (an unpriced call among them gets one); the ranking follows.
+      const nanos = (n: number): number => n / 1e9;
+      const cost = (i: number) => {
+        const input = 1_000_000 * (i + 1) + 17;
+        const output = 3_000_000 * ((i * 5) % 11);
+        return {
+          input: nanos(input),
+          cacheRead: 0,
+          cacheWrite: 0,
+          output: nanos(output),
+          total: nanos(input + output),
+          currency: 'USD' as const,
+          totalNanos: input + output,
+          cacheSavings: 0,
+        };
+      };
+      const repriced = extra.filter((_, i) => i % 4 === 1);
+      expect(repriced.some((event) => event.cost === null)).toBe(true);
+      const changes = repriced.map((event, i) => ({
+        id: event.id,
+        cost: cost(i),
+        priceSource: 'override',
+        pricedAt: '2026-02-01T00:00:00.000Z',
+      }));
+      expect(await store.reprice(changes)).toBe(changes.length);
+      expect(await store.reprice(changes)).toBe(0);
+      const byId = new Map(changes.map((change) => [change.id, change]));
+      for (const [i, event] of all.entries()) {
+        const change = byId.get(event.id);
+        if (change === undefined) continue;
+        const { costUnavailableReason: _, ...rest } = event;
+        all[i] = { ...rest, cost: change.cost, priceSource: change.priceSource, pricedAt: change.pricedAt };
+      }
+      await rankedLikeReference('after re-pricing');
+      const query: AggregateQuery = { filter: {}, groupBy: ['run'] };
+      expect(await store.aggregate(query)).toEqual(referenceAggregate(all, query));
+    });
+
     it('returns no row when nothing matches, and puts boundary events in the right bucket', async () => {
       expect(await store.aggregate({ filter: { model: 'none' }, groupBy: [] })).toEqual([]);
       const sixOClock = await store.aggregate({
@@ -407,6 +487,20 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
           const query = { filter: f, ...grouping };
           expect(await store.aggregate(query), JSON.stringify(query)).toEqual(referenceAggregate(all, query));
         }
+      }
+      // The runs the delete touched are recomputed from the events left (a run may be gone).
+      for (const orderBy of ['cost', 'latency', 'recent'] as const) {
+        const query: RankQuery = { filter: {}, groupBy: ['run'], orderBy, limit: 10_000 };
+        expect(await store.rank(query), JSON.stringify(query)).toEqual(referenceRank(all, query));
+      }
+      expect(await store.delete({ run: ['run-5', 'tie-a'] })).toBeGreaterThan(0);
+      expect(await store.delete({ run: [''] })).toBeGreaterThan(0);
+      const left = all.filter((e) => !['run-5', 'tie-a', ''].includes(e.run ?? 'none'));
+      all.length = 0;
+      all.push(...left);
+      for (const orderBy of ['cost', 'calls'] as const) {
+        const query: RankQuery = { filter: {}, groupBy: ['run'], orderBy, limit: 10_000 };
+        expect(await store.rank(query), JSON.stringify(query)).toEqual(referenceRank(all, query));
       }
       expect(await store.delete({ model: 'none' })).toBe(0);
     });

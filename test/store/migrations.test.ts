@@ -319,6 +319,52 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   });
 }
 
+/**
+ * Events as version 15 stored them, in three runs and none; on SQLite one of them still pending
+ * its rollups (committed, its id in rollup_pending), as a process killed before its apply leaves it.
+ */
+async function seedVersion15WithRuns(dialect: Dialect, run: Run): Promise<void> {
+  await applyUpTo(15, dialect, run);
+  for (const [id, runName, cost, durationUs] of [
+    ['r-1', "'cheap'", 100, 'NULL'],
+    ['r-2', "'dear'", 9000, '4000'],
+    ['r-3', "'dear'", 500, '1001'],
+    ['r-4', 'NULL', 7000, '10'],
+    ['r-5', "'mid'", 3000, 'NULL'],
+  ] as const) {
+    await run(`INSERT INTO events (id, time_ms, provider, model, run, tags, input_tokens, output_tokens, total_tokens,
+      cost_total_nanos, duration_us, status, attempts, estimated)
+      VALUES ('${id}', ${T}, 'openai', 'gpt-4o-mini', ${runName}, '{}', 10, 2, 12, ${cost}, ${durationUs}, 'ok', 1, 0)`);
+  }
+  if (dialect === 'sqlite') await run("INSERT INTO rollup_pending (id) VALUES ('r-5')");
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  it(`${dialect}: 16 (run rollup) over version 15 fills one row per run from the stored events, each counted once`, async () => {
+    const store = await openSeeded(dialect, (run) => seedVersion15WithRuns(dialect, run));
+    try {
+      const ranked = async (orderBy: 'cost' | 'latency' | 'calls') =>
+        (await store.rank({ filter: {}, groupBy: ['run'], orderBy, limit: 10 })).keys.map((key) => key.run);
+      expect(await ranked('cost')).toEqual(['dear', null, 'mid', 'cheap']);
+      // Means 2500.5 -> 2501 us (half up) and 10 us; runs without a duration last.
+      expect(await ranked('latency')).toEqual(['dear', null, 'mid', 'cheap']);
+      await store.insert([{ ...event('r-6'), run: 'cheap', durationMs: 9 }]);
+      expect(await ranked('calls')).toEqual(['dear', 'cheap', null, 'mid']);
+      // cheap's 9 ms is now the slowest mean.
+      expect(await ranked('latency')).toEqual(['cheap', 'dear', null, 'mid']);
+      const rows = await store.aggregate({ filter: {}, groupBy: ['run'] });
+      expect(rows.map((row) => [row.key.run, row.calls, row.costNanos])).toEqual([
+        [null, 1, 7000],
+        ['cheap', 2, 100],
+        ['dear', 2, 9500],
+        ['mid', 1, 3000],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
 describe('migration 7 froze the registry of its day', () => {
   it('every provider name the registry folds today is folded by a migration (add one for new aliases)', () => {
     for (const record of providerRecords()) {

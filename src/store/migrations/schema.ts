@@ -23,6 +23,8 @@
  * - `events.price_source`, `events.priced_at_ms` (version 13): where a cost's prices came from.
  * - `price_history` (version 14): the costs re-pricing replaced (reprice-rows.ts).
  * - `events_by_cost`, `events_by_latency`, `events_by_tokens` (version 15): the sorted calls list.
+ * - `rollup_run` (version 16): one row per run with the rollups' sums, indexed per rank order
+ *   (run-rollup.ts): the top runs of a ledger without grouping its events.
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -372,6 +374,91 @@ function callOrderIndexStatements(dialect: Dialect): string[] {
   );
 }
 
+/** Sum columns rollup_run was created with (version 16): frozen, as applied. */
+const RUN_ROLLUP_SUM_COLUMNS_V16 = [
+  ...ROLLUP_SUM_COLUMNS_V7,
+  'cost_mismatch_calls',
+  'cost_mismatch_ours_nanos',
+  'cost_mismatch_provider_nanos',
+  'failed_cost_nanos',
+] as const;
+
+/**
+ * Version 16: `rollup_run`, one row per run (calls without a run: `no_run` = 1, `run` = '') with
+ * the sums of its events, the mean duration as a generated column, and one index per rank order
+ * (the order's figure, then the tie-breaking figures, as run-rollup.ts spells its ORDER BY).
+ * Filled from the events stored; on SQLite, events still pending their rollups are left for the
+ * pending apply, which adds them to this table too.
+ */
+function runRollupStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const sums = RUN_ROLLUP_SUM_COLUMNS_V16.map((c) => `  ${c} ${big} NOT NULL DEFAULT 0`).join(',\n');
+  const mean =
+    dialect === 'postgres'
+      ? `${big} GENERATED ALWAYS AS (CASE WHEN duration_count = 0 THEN NULL ELSE CAST(FLOOR(CAST(duration_sum_us AS double precision) / duration_count + 0.5) AS bigint) END) STORED`
+      : 'INTEGER GENERATED ALWAYS AS (CASE WHEN duration_count = 0 THEN NULL ELSE CAST(CAST(duration_sum_us AS REAL) / duration_count + 0.5 AS INTEGER) END) VIRTUAL';
+  const nullsLast = dialect === 'postgres' ? ' NULLS LAST' : '';
+  const mismatch =
+    '(cost_total_nanos IS NOT NULL AND provider_cost_nanos IS NOT NULL AND ABS(cost_total_nanos - provider_cost_nanos) * 100 > provider_cost_nanos)';
+  const expressions = [
+    'COUNT(*)',
+    "SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END)",
+    ...[
+      'input_tokens',
+      'output_tokens',
+      'total_tokens',
+      'cache_read_tokens',
+      'cache_write_tokens',
+      'reasoning_tokens',
+      'cost_total_nanos',
+      'cost_input_nanos',
+      'cost_cache_read_nanos',
+      'cost_cache_write_nanos',
+      'cost_output_nanos',
+      'cache_savings_nanos',
+      'provider_cost_nanos',
+    ].map((c) => `COALESCE(SUM(${c}), 0)`),
+    'SUM(CASE WHEN cost_total_nanos IS NULL THEN 1 ELSE 0 END)',
+    'SUM(estimated)',
+    'SUM(CASE WHEN input_tokens IS NULL AND output_tokens IS NULL AND total_tokens IS NULL THEN 1 ELSE 0 END)',
+    'COUNT(duration_us)',
+    'COALESCE(SUM(duration_us), 0)',
+    'COUNT(ttft_us)',
+    'COALESCE(SUM(ttft_us), 0)',
+    'SUM(CASE WHEN warnings IS NULL THEN 0 ELSE 1 END)',
+    `SUM(CASE WHEN ${mismatch} THEN 1 ELSE 0 END)`,
+    `SUM(CASE WHEN ${mismatch} THEN cost_total_nanos ELSE 0 END)`,
+    `SUM(CASE WHEN ${mismatch} THEN provider_cost_nanos ELSE 0 END)`,
+    "COALESCE(SUM(CASE WHEN status <> 'ok' THEN cost_total_nanos ELSE 0 END), 0)",
+    'MAX(duration_us)',
+    'MIN(time_ms)',
+    'MAX(time_ms)',
+  ];
+  const notPending = dialect === 'sqlite' ? ' WHERE id NOT IN (SELECT id FROM rollup_pending)' : '';
+  const index = (name: string, columns: string): string =>
+    `CREATE INDEX IF NOT EXISTS rollup_run_by_${name} ON rollup_run (${columns})`;
+  return [
+    `CREATE TABLE IF NOT EXISTS rollup_run (
+  no_run ${dialect === 'postgres' ? 'smallint' : 'INTEGER'} NOT NULL,
+  run text${dialect === 'postgres' ? ' COLLATE "C"' : ''} NOT NULL,
+${sums},
+  duration_max_us ${big},
+  min_time_ms ${big},
+  max_time_ms ${big},
+  duration_mean_us ${mean},
+  PRIMARY KEY (no_run, run)
+)`,
+    `INSERT INTO rollup_run (no_run, run, ${RUN_ROLLUP_SUM_COLUMNS_V16.join(', ')}, duration_max_us, min_time_ms, max_time_ms)
+SELECT CASE WHEN run IS NULL THEN 1 ELSE 0 END, COALESCE(run, ''), ${expressions.join(', ')}
+FROM events${notPending} GROUP BY run`,
+    index('cost', 'cost_nanos DESC, total_tokens DESC, calls DESC'),
+    index('tokens', 'total_tokens DESC, cost_nanos DESC, calls DESC'),
+    index('calls', 'calls DESC, cost_nanos DESC, total_tokens DESC'),
+    index('latency', `duration_mean_us DESC${nullsLast}, cost_nanos DESC, total_tokens DESC, calls DESC`),
+    index('recent', 'max_time_ms DESC, cost_nanos DESC, total_tokens DESC, calls DESC'),
+  ];
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -531,6 +618,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // a page is a range of one of these indexes instead of a sort of every matching event.
       name: 'call order indexes',
       statements: callOrderIndexStatements(dialect),
+    },
+    {
+      version: 16,
+      // Runs ranked by cost, tokens, calls, latency or recency read one row per run on an index
+      // (run-rollup.ts) instead of grouping every event by run; filled from the stored events.
+      name: 'run rollup',
+      statements: runRollupStatements(dialect),
     },
   ];
 }
