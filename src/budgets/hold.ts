@@ -104,7 +104,30 @@ export function worstCaseNanos(
     if (priced.cost === null) return undefined;
     worst = Math.max(worst ?? 0, priced.cost.totalNanos);
   }
-  return worst;
+  if (worst === undefined) return undefined;
+  return wholeNanoRates(prices ?? pricer.lookup(call)) ? worst : worst + ROUNDING_ALLOWANCE_NANOS;
+}
+
+/**
+ * Each part of a cost is rounded to the nano on its own (tokensToNanos), eight parts at most
+ * (computeCost: text, audio, cache read, 5-minute and 1-hour writes, output, reasoning and audio
+ * output). At rates that are not whole nanos per token, a call billed in several parts can come
+ * to a few nanos above its dearest way priced whole (test/budgets/hold-bound.test.ts found 1):
+ * a hold adds a nano per part, and stays a bound.
+ */
+const ROUNDING_ALLOWANCE_NANOS = 8;
+
+/** True when every rate of the model (each tier's too) is a whole number of nanos per token: no part is ever rounded. */
+function wholeNanoRates(prices: PriceLookup | undefined): boolean {
+  if (prices === undefined) return false;
+  const rates = [prices.prices, prices.extra ?? {}, ...(prices.tiers ?? []).map((tier) => tier.prices)].flatMap(
+    (sheet) => Object.values(sheet) as (number | undefined)[],
+  );
+  return rates.every((perMillion) => {
+    if (perMillion === undefined) return true;
+    const nanosPerToken = perMillion * 1000;
+    return Math.abs(nanosPerToken - Math.round(nanosPerToken)) < 1e-6;
+  });
 }
 
 /**
