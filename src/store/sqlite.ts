@@ -148,7 +148,7 @@ export function missingSqliteBinding(error: unknown): StoreError | undefined {
 }
 
 /** Maps a driver error to a StoreError that names the file and says whether to retry. */
-function toStoreError(error: unknown, path: string, doing: string): StoreError {
+export function toStoreError(error: unknown, path: string, doing: string): StoreError {
   const code = sqliteCode(error) ?? '';
   const detail = error instanceof Error ? error.message : String(error);
   const missing = missingSqliteBinding(error);
@@ -208,6 +208,9 @@ function applyMigrations(db: Database.Database): void {
   // IMMEDIATE: two processes opening a new file at once serialize here instead of both migrating.
   run.immediate();
 }
+
+/** How long a write waits for another process's lock when the options name none. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -287,7 +290,7 @@ export class SqliteStore implements Store {
     try {
       // Required here, inside the try: a missing native binding becomes the StoreError below.
       const Sqlite = loadSqlite();
-      db = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      db = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);

@@ -153,6 +153,33 @@ describe('SQLite store in a worker thread', () => {
     expect((error as StoreError).retryable).toBe(false);
   });
 
+  it('answers traceSpans on this thread while the worker is busy inserting, and sees every committed event', async () => {
+    const path = await freshFile();
+    const store = await openStore(`sqlite:${path}`, { sqliteThread: 'worker' });
+    try {
+      await store.insert(events);
+      const traced = events.filter((event) => event.trace !== undefined);
+      const traceIds = [...new Set(traced.map((event) => event.trace!.traceId))];
+      expect(traceIds.length).toBeGreaterThan(3);
+      // A large insert keeps the worker busy; the lookup must not queue behind it (the OTLP
+      // receiver asks it on every export).
+      const many = generateEvents({ seed: 10, count: 20_000, startMs: Date.UTC(2026, 6, 1), spanMs: 3_600_000 }).map(
+        ({ trace: _trace, ...event }) => event,
+      );
+      const order: string[] = [];
+      const inserting = store.insert(many).then(() => order.push('insert'));
+      const rows = await store.traceSpans(traceIds).then((found) => {
+        order.push('traceSpans');
+        return found;
+      });
+      await inserting;
+      expect(order).toEqual(['traceSpans', 'insert']);
+      expect(rows.map((row) => row.id).sort()).toEqual(traced.map((event) => event.id).sort());
+    } finally {
+      await store.close();
+    }
+  });
+
   it('does not keep the process alive when never closed', async () => {
     const path = await freshFile();
     const script = `import { openStore } from './src/store/index.ts';
