@@ -6,7 +6,8 @@
  *
  * Shape (every value a deterministic hash of the event's or the run's number, so SQLite and
  * PostgreSQL hold the same ledger and a re-run draws the same one):
- * - `n` events over 30 days, in runs of 10 consecutive calls (1M runs at 10M events);
+ * - `n` events over 30 days, in runs of 10 consecutive calls (1M runs at 10M events; `runLength`
+ *   sets another length: bench/runs.ts takes 1, a million runs from a million events);
  * - 12 agents and the tags team (10 values, skewed), env (3) and user (5,000), fixed per run;
  * - 8 models of 3 providers, priced per token per model (cost differs ~100x between models);
  * - ~3% failures (rate limit 429, server 500, timeout), ~2% retried calls, 60% streamed (TTFT),
@@ -67,7 +68,7 @@ function caseOf(expr: string, values: string[]): string {
 const text = (value: string): string => `'${value}'`;
 
 /** `SELECT ... FROM <series>` producing every event column for event numbers `i` of `from..to`. */
-function generatedSql(dialect: Dialect, n: number, from: number, to: number): string {
+function generatedSql(dialect: Dialect, n: number, from: number, to: number, runLength: number): string {
   const pad = (expr: string, width: number): string =>
     dialect === 'sqlite' ? `printf('%0${width}d', ${expr})` : `lpad((${expr})::text, ${width}, '0')`;
   const int = dialect === 'sqlite' ? 'INTEGER' : 'bigint';
@@ -79,13 +80,13 @@ function generatedSql(dialect: Dialect, n: number, from: number, to: number): st
   // Skewed picks: squaring a uniform [0, 100) draws low values more often.
   const skew = (x: string, salt: number, mod: number): string =>
     `(${h(x, salt, 100)} * ${h(x, salt, 100)} * ${mod} / 10000)`;
-  const base = `SELECT i, i / ${RUN_LENGTH} AS r,
+  const base = `SELECT i, i / ${runLength} AS r,
   ${LEDGER_START} + i * ${LEDGER_SPAN_MS} / ${n} AS time_ms,
   ${skew('i', 3, MODELS.length)} AS m,
-  ${skew(`i / ${RUN_LENGTH}`, 1, AGENTS)} AS a,
-  ${skew(`i / ${RUN_LENGTH}`, 2, TEAMS)} AS team,
-  ${h(`i / ${RUN_LENGTH}`, 4, 3)} AS env,
-  ${h(`i / ${RUN_LENGTH}`, 5, USERS)} AS usr,
+  ${skew(`i / ${runLength}`, 1, AGENTS)} AS a,
+  ${skew(`i / ${runLength}`, 2, TEAMS)} AS team,
+  ${h(`i / ${runLength}`, 4, 3)} AS env,
+  ${h(`i / ${runLength}`, 5, USERS)} AS usr,
   ${h('i', 6, 100)} AS fail,
   ${h('i', 7, 100)} AS stream,
   200 + ${h('i', 8, 8000)} AS inp,
@@ -150,7 +151,7 @@ function complete(events: number, rollups: number, n: number): boolean {
  * The SQLite ledger of `n` events at `path`, generated unless the file already holds it.
  * Returns the seconds generation took, or undefined when it was reused.
  */
-export async function sqliteLedger(path: string, n: number): Promise<number | undefined> {
+export async function sqliteLedger(path: string, n: number, runLength = RUN_LENGTH): Promise<number | undefined> {
   if (existsSync(path)) {
     const db = new Database(path, { readonly: true });
     try {
@@ -171,7 +172,9 @@ export async function sqliteLedger(path: string, n: number): Promise<number | un
   db.pragma('synchronous = OFF');
   db.exec('DELETE FROM event_tags; DELETE FROM events');
   for (let from = 0; from < n; from += CHUNK) {
-    db.exec(`INSERT INTO events (${COLUMNS}) ${generatedSql('sqlite', n, from, Math.min(n, from + CHUNK) - 1)}`);
+    db.exec(
+      `INSERT INTO events (${COLUMNS}) ${generatedSql('sqlite', n, from, Math.min(n, from + CHUNK) - 1, runLength)}`,
+    );
     process.stderr.write(`analytics ledger: SQLite ${Math.min(n, from + CHUNK)} / ${n}\n`);
   }
   db.close();
@@ -185,7 +188,12 @@ export async function sqliteLedger(path: string, n: number): Promise<number | un
 }
 
 /** The PostgreSQL ledger of `n` events in `schema` (see sqliteLedger). */
-export async function postgresLedger(url: string, schema: string, n: number): Promise<number | undefined> {
+export async function postgresLedger(
+  url: string,
+  schema: string,
+  n: number,
+  runLength = RUN_LENGTH,
+): Promise<number | undefined> {
   const store = await PostgresStore.open({ url: `${url}?schema=${schema}` });
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
@@ -197,12 +205,20 @@ export async function postgresLedger(url: string, schema: string, n: number): Pr
     await client.query('TRUNCATE events CASCADE');
     for (let from = 0; from < n; from += CHUNK) {
       await client.query(
-        `INSERT INTO events (${COLUMNS}) ${generatedSql('postgres', n, from, Math.min(n, from + CHUNK) - 1)}`,
+        `INSERT INTO events (${COLUMNS}) ${generatedSql('postgres', n, from, Math.min(n, from + CHUNK) - 1, runLength)}`,
       );
       process.stderr.write(`analytics ledger: PostgreSQL ${Math.min(n, from + CHUNK)} / ${n}\n`);
     }
     await store.rebuildRollups();
-    for (const table of ['events', 'event_tags', 'rollup_hourly', 'rollup_daily', 'latency_hourly', 'latency_daily'])
+    for (const table of [
+      'events',
+      'event_tags',
+      'rollup_hourly',
+      'rollup_daily',
+      'latency_hourly',
+      'latency_daily',
+      'rollup_run',
+    ])
       await client.query(`VACUUM ANALYZE ${table}`);
     return (performance.now() - started) / 1000;
   } finally {

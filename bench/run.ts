@@ -27,6 +27,7 @@ const AREAS = [
   'budgets',
   'analytics',
   'reprice',
+  'runs',
 ] as const;
 type Area = (typeof AREAS)[number];
 
