@@ -4,7 +4,8 @@
  * connection is writing (nearly always), the reserve's one transaction runs at once, tens of
  * microseconds, with no hop to another thread and back. When another connection holds the lock
  * (the ledger's writer in the same file, `tokenledger import`, a second `serve`), SQLite says
- * SQLITE_BUSY at once and the reserve goes to the worker thread, which waits for the lock in
+ * SQLITE_BUSY at once; the reserve is tried again for up to RETRY_HERE_MS between turns of the
+ * event loop, then goes to the worker thread, which waits for the lock in
  * short tries (store/worker-host.ts) for at most `busyTimeoutMs`, holding only that call and
  * never the server's event loop. So admission waits on another process's write lock for at most
  * `busyTimeoutMs` (2 s), and on this thread for none of it.
@@ -15,10 +16,19 @@
  *
  * @module
  */
+import { loadTimersPromises } from '../lazy/index.js';
 import { isSqliteBusy, openInWorker, workerEntry } from '../store/index.js';
 import type { BudgetCounters, ReserveOutcome, ReserveRequest } from './counters.js';
 import type { BudgetDefinitionStore } from './definitions.js';
 import { SqliteBudgetCounters, type SqliteBudgetCountersOptions } from './sqlite-counters.js';
+
+/**
+ * How long a reserve that met a held lock is tried again on the calling thread (each try fails
+ * at once, never blocking; the event loop turns in between) before the worker takes it over. The
+ * ledger's own commits to the same file hold the lock a fraction of a millisecond; the worker's
+ * wait sleeps at least a millisecond (SQLite's busy handler) after a hop to its thread.
+ */
+const RETRY_HERE_MS = 1;
 
 export async function openSqliteBudgetCountersThread(
   options: SqliteBudgetCountersOptions,
@@ -38,12 +48,17 @@ export async function openSqliteBudgetCountersThread(
   const reserveInWorker = inWorker.reserve.bind(inWorker);
   const closeWorker = inWorker.close.bind(inWorker);
   const reserve = async (request: ReserveRequest): Promise<ReserveOutcome> => {
-    try {
-      return await here.reserve(request);
-    } catch (error) {
-      // Rolled back (nothing held): the worker waits for the lock instead.
-      if (isSqliteBusy(error)) return reserveInWorker(request);
-      throw error;
+    const giveUpAt = performance.now() + RETRY_HERE_MS;
+    for (;;) {
+      try {
+        return await here.reserve(request);
+      } catch (error) {
+        if (!isSqliteBusy(error)) throw error;
+        // Rolled back (nothing held). Tried again here after the event loop's other work, for a
+        // moment (a commit holds the lock for a fraction of a millisecond); then the worker waits for it.
+        if (performance.now() >= giveUpAt) return reserveInWorker(request);
+        await loadTimersPromises().setImmediate();
+      }
     }
   };
   const close = async (): Promise<void> => {
