@@ -83,6 +83,12 @@ interface Entry {
   /** Prices when neither time nor prompt size matter (the common case). */
   fixed?: ResolvedPrices;
   source?: PriceSource;
+  /**
+   * `lookup` at the base tier, for a resolution whose prices do not depend on the time: built
+   * once (frozen, shared by every caller) instead of on every call, as the budget guard's
+   * admission asks for each call.
+   */
+  baseLookup?: Readonly<PriceLookup>;
 }
 
 function sheetOf(resolution: Resolution, time: Date): PriceSheet | string {
@@ -142,6 +148,12 @@ function priceInSteps(
   }
   if (total === undefined || own === undefined || own.cost === null) return priceOne(input);
   return { cost: total, source: own.source, modelId: own.modelId };
+}
+
+/** `value` and everything in it frozen: a lookup shared by every caller cannot be changed by one. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+  return Object.freeze(value);
 }
 
 /** Creates a pricer. Throws `ValidationError` on a malformed override (never later, while pricing). */
@@ -256,11 +268,18 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   function lookup(input: LookupInput): PriceLookup | undefined {
     try {
       if (typeof input?.model !== 'string') return undefined;
-      const { resolution } = entryFor(input.provider, input.model);
+      const entry = entryFor(input.provider, input.model);
+      const { resolution } = entry;
       const time = input.time instanceof Date && !Number.isNaN(input.time.getTime()) ? input.time : now();
       const inputTokens =
         typeof input.inputTokens === 'number' && Number.isFinite(input.inputTokens) ? input.inputTokens : 0;
-      return lookupOf(resolution, time, inputTokens);
+      if (inputTokens !== 0 || isTimeDependent(resolution)) return lookupOf(resolution, time, inputTokens);
+      if (entry.baseLookup === undefined) {
+        const found = lookupOf(resolution, time, 0);
+        if (found === undefined) return undefined;
+        entry.baseLookup = deepFreeze(found);
+      }
+      return entry.baseLookup as PriceLookup;
     } catch {
       return undefined;
     }
