@@ -12,43 +12,37 @@
  */
 import type Database from 'better-sqlite3';
 import { loadSqlite } from '../lazy/index.js';
-import { toStoreError } from './sqlite.js';
-import { traceSpanRows, traceSpansSql } from './sql-query.js';
+import { sqliteReader, toStoreError } from './sqlite.js';
+import { traceSpanRows, traceSpansSql, type SqlReader } from './sql-query.js';
 import type { TraceSpanRow } from './store.js';
 
-/** Prepared lookups kept, one per number of trace ids asked (the SQL depends on nothing else). */
-const MAX_STATEMENTS = 64;
-
 export class SqliteTraceReader {
-  #db: Database.Database | undefined;
-  readonly #statements = new Map<number, Database.Statement>();
+  #open: { db: Database.Database; reader: SqlReader } | undefined;
 
   constructor(
     private readonly path: string,
     private readonly busyTimeoutMs: number,
   ) {}
 
-  traceSpans(traceIds: readonly string[]): TraceSpanRow[] {
+  async traceSpans(traceIds: readonly string[]): Promise<TraceSpanRow[]> {
     if (traceIds.length === 0) return [];
     const { sql, params } = traceSpansSql(traceIds);
     try {
-      const Sqlite = loadSqlite();
-      this.#db ??= new Sqlite(this.path, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
-      let statement = this.#statements.get(traceIds.length);
-      if (statement === undefined) {
-        if (this.#statements.size >= MAX_STATEMENTS) this.#statements.clear();
-        statement = this.#db.prepare(sql);
-        this.#statements.set(traceIds.length, statement);
-      }
-      return traceSpanRows(statement.all(...params) as Record<string, unknown>[]);
+      this.#open ??= this.#connect();
+      return traceSpanRows(await this.#open.reader.all(sql, params));
     } catch (error) {
       throw toStoreError(error, this.path, 'traceSpans');
     }
   }
 
   close(): void {
-    this.#statements.clear();
-    this.#db?.close();
-    this.#db = undefined;
+    this.#open?.db.close();
+    this.#open = undefined;
+  }
+
+  #connect(): { db: Database.Database; reader: SqlReader } {
+    const Sqlite = loadSqlite();
+    const db = new Sqlite(this.path, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
+    return { db, reader: sqliteReader(db) };
   }
 }

@@ -209,6 +209,23 @@ function applyMigrations(db: Database.Database): void {
   run.immediate();
 }
 
+/** Queries on `db` through the statements they prepared before (at most ~200 kept). */
+export function sqliteReader(db: Database.Database): SqlReader {
+  const statementCache = new Map<string, Database.Statement>();
+  return {
+    dialect: 'sqlite',
+    all: async (sql, params) => {
+      let statement = statementCache.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql);
+        if (statementCache.size > 200) statementCache.clear();
+        statementCache.set(sql, statement);
+      }
+      return statement.all(...params) as Record<string, unknown>[];
+    },
+  };
+}
+
 /** How long a write waits for another process's lock when the options name none. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
@@ -269,19 +286,7 @@ export class SqliteStore implements Store {
       },
       correctRun: db.prepare(CORRECT_RUN_ROLLUP_SQL),
     };
-    const statementCache = new Map<string, Database.Statement>();
-    this.reader = {
-      dialect: 'sqlite',
-      all: async (sql, params) => {
-        let statement = statementCache.get(sql);
-        if (statement === undefined) {
-          statement = db.prepare(sql);
-          if (statementCache.size > 200) statementCache.clear();
-          statementCache.set(sql, statement);
-        }
-        return statement.all(...params) as Record<string, unknown>[];
-      },
-    };
+    this.reader = sqliteReader(db);
   }
 
   /** Opens (creating if needed) and migrates the database. Throws StoreError on a corrupt or locked file. */

@@ -24,7 +24,7 @@ export async function openSqliteWorkerStore(options: SqliteStoreOptions): Promis
   const traces = new SqliteTraceReader(options.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   const closeWorker = store.close.bind(store);
   return Object.assign(store, {
-    traceSpans: async (traceIds: readonly string[]) => traces.traceSpans(traceIds),
+    traceSpans: (traceIds: readonly string[]) => traces.traceSpans(traceIds),
     close: async () => {
       traces.close();
       await closeWorker();
