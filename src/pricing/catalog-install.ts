@@ -11,7 +11,12 @@ import { createHash } from 'node:crypto';
 import type { Provider } from '@pydantic/genai-prices';
 import { loadFsPromises, loadPriceCatalog } from '../lazy/index.js';
 import { checkCatalog, type CatalogCheck } from './catalog-check.js';
-import { installedProviders, setInstalledCatalog, type InstalledCatalog } from './installed-state.js';
+import {
+  clearInstalledCatalog,
+  installedProviders,
+  setInstalledCatalog,
+  type InstalledCatalog,
+} from './installed-state.js';
 
 let bundled: readonly Provider[] | undefined;
 
@@ -44,6 +49,19 @@ export async function installCatalog(providers: Provider[], info: InstalledCatal
   await bundledProviders();
   loadPriceCatalog().updatePrices(({ setProviderData }) => setProviderData(providers));
   setInstalledCatalog((await loadPriceCatalog().waitForUpdate()) ?? providers, info);
+}
+
+/**
+ * Prices with the bundled data again, as a fresh process does. The test suite's unit tier shares
+ * one process between test files and calls it after each file, so that a file that installed a
+ * catalog does not change the prices the next one sees.
+ */
+export async function restoreBundledCatalog(): Promise<void> {
+  if (installedProviders() === undefined) return;
+  const providers = [...(await bundledProviders())];
+  loadPriceCatalog().updatePrices(({ setProviderData }) => setProviderData(providers));
+  await loadPriceCatalog().waitForUpdate();
+  clearInstalledCatalog();
 }
 
 /** The package's published data file (the default of `prices update`). */

@@ -14,6 +14,7 @@ export {
   defaultCatalogUrl,
   installCatalog,
   readCatalogSource,
+  restoreBundledCatalog,
   sha256Of,
 } from './catalog-install.js';
 export { catalogGeneration, installedCatalog } from './installed-state.js';

@@ -38,3 +38,10 @@ export function setInstalledCatalog(providers: readonly Provider[], info: Instal
   installed = { info: { ...info }, providers };
   generation += 1;
 }
+
+/** Makes the bundled data the data in use again (catalog-install.ts restores the package's too). */
+export function clearInstalledCatalog(): void {
+  if (installed === undefined) return;
+  installed = undefined;
+  generation += 1;
+}

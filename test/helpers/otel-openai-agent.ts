@@ -26,15 +26,33 @@ export interface OpenAiInstrumentation {
   disable(): void;
 }
 
+/**
+ * The SDK methods these instrumentations wrap. `disable()` does not unwrap all of them
+ * (OpenLLMetry's manual instrumentation none, OpenInference's not `responses.create`), and the
+ * unit tier's files share one process: the next file's SDK would answer plain promises.
+ */
+function wrappedMethods(): Array<{ owner: Record<string, unknown>; name: string }> {
+  const methods: Array<[object, string[]]> = [
+    [OpenAI.Chat.Completions.prototype, ['create']],
+    [OpenAI.Completions.prototype, ['create']],
+    [OpenAI.Embeddings.prototype, ['create']],
+    [OpenAI.Responses.prototype, ['create']],
+    [OpenAI.Images.prototype, ['generate', 'edit', 'createVariation']],
+  ];
+  return methods.flatMap(([owner, names]) => names.map((name) => ({ owner: owner as Record<string, unknown>, name })));
+}
+
 /** Both ends for this file's tests, with `instrumentation` patching the OpenAI SDK meanwhile. */
 export function useInstrumentedOpenAi(instrumentation: OpenAiInstrumentation): () => CaptureServer {
   let ends: CaptureServer | undefined;
+  const originals = wrappedMethods().map((method) => ({ ...method, value: method.owner[method.name] }));
   beforeAll(async () => {
     ends = await startCaptureServer();
     instrumentation.manuallyInstrument(OpenAI);
   });
   afterAll(async () => {
     instrumentation.disable();
+    for (const { owner, name, value } of originals) owner[name] = value;
     await ends?.close();
   });
   return () => {
