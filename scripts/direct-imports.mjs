@@ -20,8 +20,11 @@ import path from 'node:path';
 
 /** `export { a, b as c, type D } from './x.js';` (also `export type { ... }`), across lines. */
 const REEXPORT = /export\s+(type\s+)?\{([^}]*)\}\s*from\s*'([^']+)';/g;
-/** `import { a, b as c, type D } from '../folder/index.js';` and the same `export { ... } from`. */
-const BARREL_STATEMENT = /(import|export)\s+(type\s+)?\{([^}]*)\}\s*from\s*'(\.\.?\/(?:[a-z-]+\/)*index\.js)';/g;
+/**
+ * `import { a, b as c, type D } from '../folder/index.js';` (or `../../folder/index.js`, as the CLI's
+ * commands/ import) and the same `export { ... } from`.
+ */
+const BARREL_STATEMENT = /(import|export)\s+(type\s+)?\{([^}]*)\}\s*from\s*'((?:\.\.?\/)+(?:[a-z-]+\/)*index\.js)';/g;
 
 /** `a`, `b as c`, `type D` → { name, alias, typeOnly }. */
 function specifiers(list) {

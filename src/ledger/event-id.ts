@@ -27,8 +27,14 @@ function pooledRandom(): () => number {
   };
 }
 
-/** A generator of new event ids on `clock` (ms since the epoch). */
+/**
+ * A generator of new event ids on `clock` (ms since the epoch). ulid and node:crypto load with
+ * the first id, not with the ledger (some 5 ms a fresh process spent before a batch's first call).
+ */
 export function createEventIds(clock: () => number = Date.now): () => string {
-  const ulid = loadUlid().monotonicFactory(pooledRandom());
-  return () => ulid(clock());
+  let ulid: ((seedTime: number) => string) | undefined;
+  return () => {
+    ulid ??= loadUlid().monotonicFactory(pooledRandom());
+    return ulid(clock());
+  };
 }

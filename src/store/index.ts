@@ -18,7 +18,8 @@ export type {
   EventReprice,
   PriceHistoryEntry,
 } from './store.js';
-export { DEFAULT_DB, openStore, redactStoreUrl, sqliteFilePath, storeKindOf } from './open.js';
+export { openStore } from './open.js';
+export { DEFAULT_DB, redactStoreUrl, sqliteFilePath, storeKindOf } from './store-url.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
 export { storeWhenOpen } from './store-when-open.js';
 export { MemoryStore } from './memory.js';

@@ -5,7 +5,7 @@
  * pricing a response needs; each heavy package loads on the step that needs it. An eager import
  * added anywhere fails here (and in the lint rule heavy-modules-through-lazy). Built (the bundle
  * as it ships, with the compact price catalog beside it: src/pricing/catalog-data.ts), `usage
- * FILE` prices without loading the catalog package, and `import 'tokenledger'` loads five files
+ * FILE` prices without loading the catalog package, and `import 'tokenledger'` loads four files
  * and none of the store, server or opener code (scripts/bundle.mjs, scripts/direct-imports.mjs).
  */
 import { execFile } from 'node:child_process';
@@ -102,11 +102,11 @@ describe('built, `usage FILE` reads the compact price catalog, not the package',
     expect([...folders].sort()).toEqual(['cli', 'config', 'errors', 'lazy', 'pricing', 'providers', 'units', 'usage']);
   });
 
-  it("`import 'tokenledger'` loads five files of its own and no package: no store or server code, no analytics beyond the run report", async () => {
+  it("`import 'tokenledger'` loads four files of its own and no package: no store or server code, no analytics beyond the run report", async () => {
     const library = path.join(path.dirname(path.dirname(sandbox.main)), 'index.js');
     const loaded = await filesLoaded(['--input-type=module', '-e', `await import(${JSON.stringify(library)})`], []);
     expect(loaded.filter((file) => packageOf(file) !== undefined)).toEqual([]);
-    expect(loaded.length).toBe(5);
+    expect(loaded.length).toBe(4);
     const files = new Set<string>();
     for (const chunk of loaded)
       for (const [, file] of (await readFile(chunk, 'utf8')).matchAll(/^\/\/ src\/([a-z-/]+)\.ts$/gm))
