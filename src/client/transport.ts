@@ -7,6 +7,7 @@
  * @module
  */
 import type http from 'node:http';
+import type * as Https from 'node:https';
 import { loadHttp, loadHttps } from '../lazy/index.js';
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -94,13 +95,19 @@ class IncomingHeaders implements ResponseHeaders {
   }
 }
 
-/** A transport over `node:http`/`node:https` with keep-alive agents (one pair per transport). */
+/** A transport over `node:http`/`node:https` with keep-alive agents (one of each per transport, the https one made for its first URL). */
 export function nodeTransport(): Transport {
   const http = loadHttp();
-  const https = loadHttps();
-  const agents = {
+  // node:https (TLS) loads with the first https URL: a client of a local server (a gateway, a
+  // mock provider) never needs it, and it cost a batch ~2-3 ms before its first request.
+  let https: typeof Https | undefined;
+  const agents: { 'http:': http.Agent; 'https:'?: Https.Agent } = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
+  };
+  const httpsAgent = (): Https.Agent => {
+    https ??= loadHttps();
+    agents['https:'] ??= new https.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+    return agents['https:'];
   };
   // The options of the last URL sent to: a client sends to one or a few, and parsing the URL
   // of every call cost ~18 µs of a batch's main thread.
@@ -119,7 +126,7 @@ export function nodeTransport(): Transport {
         port: url.port === '' ? undefined : url.port,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
-        agent: agents[secure ? 'https:' : 'http:'],
+        agent: secure ? httpsAgent() : agents['http:'],
       },
     };
     lastUrl = href;
@@ -142,7 +149,7 @@ export function nodeTransport(): Transport {
         (incoming ?? outgoing).destroy(new Error('aborted'));
       };
       const release = (): void => request.signal.removeEventListener('abort', onAbort);
-      const outgoing = (target.secure ? https : http).request(
+      const outgoing = (target.secure ? (https ?? loadHttps()) : http).request(
         { ...target.options, headers: { ...request.headers, 'content-length': String(body.length) } },
         (answer) => {
           incoming = answer;
