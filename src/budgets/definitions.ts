@@ -1,6 +1,6 @@
 /**
- * Budgets made through the admin API live where the counters do (the ledger's SQLite file, its
- * PostgreSQL schema, or Redis), so every process sharing the counters enforces the same ones and
+ * Budgets made through the admin API live where the counters do (the SQLite counters file beside
+ * the ledger's, the ledger's PostgreSQL schema, or Redis), so every process sharing the counters enforces the same ones and
  * they survive a restart. Each change appends one audit entry; the newest entry's id is the
  * definitions' version, which a process reads cheaply to notice another process's change.
  *

@@ -43,6 +43,7 @@ export {
 export { ObservedOutput, OBSERVATION_WINDOW } from './observed-output.js';
 export { outcomeOfEvent, combineOutcomes } from './outcome.js';
 export { openBudgetCounters } from './open-counters.js';
+export { budgetCountersPath } from './counters-file.js';
 export type { BudgetCountersStore, OpenBudgetCountersOptions } from './open-counters.js';
 export { budgetStatuses } from './status.js';
 export type { BudgetStatus } from './status.js';

@@ -1,11 +1,12 @@
 /**
- * Budget counters beside the ledger: in its SQLite file, its PostgreSQL database (same schema),
- * or in Redis when one is configured (lowest latency). A memory ledger gets memory counters.
+ * Budget counters beside the ledger: in a SQLite file beside its file (counters-file.ts), its
+ * PostgreSQL database (same schema), or in Redis when one is configured. A memory ledger gets memory counters.
  *
  * @module
  */
 import { ConfigError } from '../errors/index.js';
 import type { BudgetCounters } from './counters.js';
+import { budgetCountersPath } from './counters-file.js';
 import type { BudgetDefinitionStore } from './definitions.js';
 import { MemoryBudgetCounters } from './memory-counters.js';
 import { PostgresBudgetCounters } from './postgres-counters.js';
@@ -35,11 +36,13 @@ export async function openBudgetCounters(options: OpenBudgetCountersOptions): Pr
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'memory') return new MemoryBudgetCounters();
   if (scheme === 'sqlite' || scheme === 'file') {
-    let path = url.slice(scheme.length + 1);
-    if (path.startsWith('//')) path = path.slice(2);
+    let ledger = url.slice(scheme.length + 1);
+    if (ledger.startsWith('//')) ledger = ledger.slice(2);
+    const path = budgetCountersPath(ledger);
+    const counters = path === ':memory:' ? { path } : { path, movingFrom: ledger };
     return options.sqliteThread === 'worker'
-      ? openSqliteBudgetCountersThread({ path })
-      : SqliteBudgetCounters.open({ path });
+      ? openSqliteBudgetCountersThread(counters)
+      : SqliteBudgetCounters.open(counters);
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return PostgresBudgetCounters.open({ url });
   throw new ConfigError('budgets need a sqlite:, postgres:// or memory: store, or redis', { field: 'store' });

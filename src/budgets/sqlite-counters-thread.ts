@@ -39,7 +39,12 @@ export async function openSqliteBudgetCountersThread(
   let here: SqliteBudgetCounters;
   try {
     // Opened after the worker made the tables; the open itself may wait (bounded), reserves never do.
-    here = SqliteBudgetCounters.open({ ...options, tryOnly: true });
+    // Without `movingFrom`: the worker moved the ledger's old tables, if any.
+    here = SqliteBudgetCounters.open({
+      path: options.path,
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+      tryOnly: true,
+    });
   } catch (error) {
     await inWorker.close();
     throw error;

@@ -1,6 +1,6 @@
 /**
- * Counters in a SQLite file (the ledger's own, or any): every process on the machine that opens
- * it shares them. A reserve is one IMMEDIATE transaction: it takes the write lock first, so no
+ * Counters in a SQLite file (beside the ledger's, counters-file.ts; or any): every process on the
+ * machine that opens it shares them. A reserve is one IMMEDIATE transaction: it takes the write lock first, so no
  * other process can hold between our check and our insert. Waiting for that lock is bounded by
  * `busyTimeoutMs`; past it the reserve throws `StoreError` and the budget's failure mode applies.
  *
@@ -27,6 +27,7 @@ import type {
   DefinitionWriteOutcome,
   StoredBudget,
 } from './definitions.js';
+import { moveBudgetTablesFromLedger } from './counters-file.js';
 import { SQLITE_DEFINITIONS_DDL, type SqliteDefinitions, sqliteDefinitions } from './sqlite-definitions.js';
 
 const DDL = `
@@ -77,6 +78,11 @@ export interface SqliteBudgetCountersOptions {
    * run on its caller's thread); the other connections to the file checkpoint it.
    */
   tryOnly?: boolean;
+  /**
+   * The ledger whose counters these are: budget tables an earlier version kept in that file are
+   * moved here the first time (counters-file.ts).
+   */
+  movingFrom?: string;
 }
 
 export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionStore {
@@ -167,6 +173,7 @@ export class SqliteBudgetCounters implements BudgetCounters, BudgetDefinitionSto
       db.pragma('synchronous = NORMAL');
       db.exec(DDL);
       db.exec(SQLITE_DEFINITIONS_DDL);
+      if (options.movingFrom !== undefined) moveBudgetTablesFromLedger(db, options.movingFrom);
       if (options.tryOnly === true) {
         db.pragma('busy_timeout = 0');
         db.pragma('wal_autocheckpoint = 0');

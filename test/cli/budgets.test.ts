@@ -8,6 +8,7 @@ import {
   counterOf,
   createBudgetAdmin,
   openBudgetRegistry,
+  budgetCountersPath,
   SqliteBudgetCounters,
   windowSpan,
 } from '#src/budgets/index.js';
@@ -29,7 +30,7 @@ describe('tokenledger budgets', () => {
     writeFileSync(configPath, JSON.stringify(file));
     const db = join(dir, 'ledger.db');
     const [daily] = parseConfig(file, 'inline', {}).budgets.map(budgetFromConfig);
-    const counters = SqliteBudgetCounters.open({ path: db });
+    const counters = SqliteBudgetCounters.open({ path: budgetCountersPath(db) });
     const now = Date.now();
     const span = windowSpan(daily!.window, now);
     const line = { counter: counterOf(daily!), bucket: span.bucket, fromBucket: span.fromBucket, stepMs: span.stepMs };
@@ -93,7 +94,7 @@ describe('tokenledger budgets', () => {
     writeFileSync(configPath, JSON.stringify(file));
     const db = join(dir, 'adaptive.db');
     const [learned] = parseConfig(file, 'inline', {}).budgets.map(budgetFromConfig);
-    const counters = SqliteBudgetCounters.open({ path: db });
+    const counters = SqliteBudgetCounters.open({ path: budgetCountersPath(db) });
     const now = Date.now();
     const span = windowSpan(learned!.window, now);
     const line = {
@@ -145,7 +146,7 @@ describe('tokenledger budgets', () => {
     const configPath = join(dir, 'api.config.json');
     writeFileSync(configPath, JSON.stringify({ budgets: [{ name: 'filed', capUsd: 2, window: 'week' }] }));
     const db = join(dir, 'api.db');
-    const store = SqliteBudgetCounters.open({ path: db });
+    const store = SqliteBudgetCounters.open({ path: budgetCountersPath(db) });
     const registry = await openBudgetRegistry({ configBudgets: [], store });
     const admin = createBudgetAdmin(registry, () => Date.parse('2026-12-01T09:30:00Z'));
     await admin.create('TL_ADMIN', { name: 'prepaid', capUsd: 10, window: 'lifetime' });

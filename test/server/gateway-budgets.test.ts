@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import {
+  budgetCountersPath,
+  budgetFromConfig,
+  counterOf,
+  SqliteBudgetCounters,
+  windowSpan,
+} from '#src/budgets/index.js';
 import { parseConfig } from '#src/config/index.js';
 import { type RunningServer, startServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
@@ -55,7 +61,7 @@ beforeAll(async () => {
     config: parseConfig({ budgets: BUDGETS }, 'inline', env),
     logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
   });
-  counters = SqliteBudgetCounters.open({ path: db });
+  counters = SqliteBudgetCounters.open({ path: budgetCountersPath(db) });
 });
 afterAll(async () => {
   await counters.close();

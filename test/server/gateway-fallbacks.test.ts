@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import {
+  budgetCountersPath,
+  budgetFromConfig,
+  counterOf,
+  SqliteBudgetCounters,
+  windowSpan,
+} from '#src/budgets/index.js';
 import { parseConfig } from '#src/config/index.js';
 import { type RunningServer, startServer } from '#src/server/index.js';
 import type { UsageEvent } from '#src/types/index.js';
@@ -71,7 +77,7 @@ beforeAll(async () => {
     config: configFor(),
     logger: pino({ level: 'silent' }),
   });
-  counters = SqliteBudgetCounters.open({ path: join(dir, 'ledger.db') });
+  counters = SqliteBudgetCounters.open({ path: budgetCountersPath(join(dir, 'ledger.db')) });
 });
 afterAll(async () => {
   await counters.close();

@@ -6,7 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { budgetFromConfig, counterOf, SqliteBudgetCounters, windowSpan } from '#src/budgets/index.js';
+import {
+  budgetCountersPath,
+  budgetFromConfig,
+  counterOf,
+  SqliteBudgetCounters,
+  windowSpan,
+} from '#src/budgets/index.js';
 import type { BudgetConfig } from '#src/config/index.js';
 import type { RunningServer } from '#src/server/index.js';
 import { runCli } from '../cli/run-cli.js';
@@ -89,7 +95,7 @@ beforeAll(async () => {
     body: JSON.stringify(API_BUDGET),
   });
   expect(created.status).toBe(201);
-  const counters = SqliteBudgetCounters.open({ path: db });
+  const counters = SqliteBudgetCounters.open({ path: budgetCountersPath(db) });
   await spend(counters, BUDGETS[0] as BudgetConfig, {
     settled: 1_250_000_000,
     held: 500_000_000,

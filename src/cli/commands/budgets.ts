@@ -12,6 +12,7 @@ import { reportFailure } from '../command-failure.js';
 import {
   type BudgetAuditEntry,
   type BudgetCountersStore,
+  budgetCountersPath,
   type BudgetStatus,
   budgetStatuses,
   budgetStatusView,
@@ -99,11 +100,11 @@ function table(statuses: readonly BudgetStatus[]): string {
   ]);
 }
 
-/** The counters the server uses; undefined when the SQLite ledger named does not exist (nothing stored yet). */
+/** The counters the server uses; undefined when neither the SQLite ledger named nor its counters file exists (nothing stored yet). */
 async function openCounters(config: Config, options: BudgetsOptions): Promise<BudgetCountersStore | undefined> {
   const store = options.db ?? config.store ?? process.env['TOKENLEDGER_DB'] ?? DEFAULT_DB;
   const file = config.redis === undefined ? sqliteFilePath(store) : undefined;
-  if (file !== undefined && !existsSync(file)) return undefined;
+  if (file !== undefined && !existsSync(file) && !existsSync(budgetCountersPath(file))) return undefined;
   return openBudgetCounters({ store, redis: config.redis });
 }
 
