@@ -30,6 +30,13 @@ export { KeyPool } from './keys.js';
 export type { KeyLease, KeyPoolOptions } from './keys.js';
 export type { ChatMessage, ProviderAdapter } from './providers/types.js';
 export { fetchTransport, nodeTransport } from './transport.js';
-export type { FetchFunction, ResponseHeaders, Transport, TransportRequest, TransportResponse } from './transport.js';
+export type {
+  FetchFunction,
+  ResponseHeaders,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+  Cancellation,
+} from './transport.js';
 export { createRedisRateLimiter, RedisRateLimiter } from './redis-rate-limiter.js';
 export type { RedisRateLimiterOptions } from './redis-rate-limiter.js';

@@ -12,11 +12,22 @@ import { loadHttp, loadHttps } from '../lazy/index.js';
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/**
+ * How a request is called off (its attempt's timeout, the caller's signal): a plain listener
+ * hook rather than an AbortSignal, which cost an AbortController and an EventTarget listener
+ * per attempt (~15 µs of a batch's main thread per call).
+ */
+export interface Cancellation {
+  readonly aborted: boolean;
+  /** Calls `listener` once when the request is called off; returns the function that stops listening. */
+  onAbort(listener: () => void): () => void;
+}
+
 export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  cancel: Cancellation;
 }
 
 /**
@@ -51,11 +62,15 @@ export type Transport = (request: TransportRequest) => Promise<TransportResponse
 /** A transport over any `fetch`. */
 export function fetchTransport(fetchImpl: FetchFunction): Transport {
   return async (request) => {
+    // fetch takes a signal; it also ends the body's reading, so it listens as long as the attempt.
+    const controller = new AbortController();
+    if (request.cancel.aborted) controller.abort();
+    else request.cancel.onAbort(() => controller.abort());
     const response = await fetchImpl(request.url, {
       method: 'POST',
       headers: request.headers,
       body: request.body,
-      signal: request.signal,
+      signal: controller.signal,
     });
     return {
       status: response.status,
@@ -148,7 +163,7 @@ export function nodeTransport(): Transport {
       const onAbort = (): void => {
         (incoming ?? outgoing).destroy(new Error('aborted'));
       };
-      const release = (): void => request.signal.removeEventListener('abort', onAbort);
+      let release = (): void => undefined;
       const outgoing = (target.secure ? (https ?? loadHttps()) : http).request(
         { ...target.options, headers: { ...request.headers, 'content-length': String(body.length) } },
         (answer) => {
@@ -170,9 +185,9 @@ export function nodeTransport(): Transport {
           });
         },
       );
-      if (request.signal.aborted) {
+      if (request.cancel.aborted) {
         onAbort();
-      } else request.signal.addEventListener('abort', onAbort, { once: true });
+      } else release = request.cancel.onAbort(onAbort);
       outgoing.once('error', (error) => {
         release();
         reject(error);

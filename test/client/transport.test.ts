@@ -20,12 +20,30 @@ describe('nodeTransport', () => {
   afterAll(() => server.close());
 
   const send = (url: string) =>
-    nodeTransport()({ url, headers: {}, body: '{"q":1}', signal: new AbortController().signal });
+    nodeTransport()({ url, headers: {}, body: '{"q":1}', cancel: { aborted: false, onAbort: () => () => undefined } });
 
   it('sends over http', async () => {
     const response = await send(`http://127.0.0.1:${port}/v1/chat`);
     expect(response.status).toBe(200);
     expect(JSON.parse(await response.text())).toEqual({ path: '/v1/chat', body: '{"q":1}' });
+  });
+
+  it('ends a request called off before its answer', async () => {
+    let callOff = (): void => undefined;
+    const sent = nodeTransport()({
+      url: `http://127.0.0.1:${port}/slow`,
+      headers: {},
+      body: '',
+      cancel: {
+        aborted: false,
+        onAbort: (listener) => {
+          callOff = listener;
+          return () => undefined;
+        },
+      },
+    });
+    callOff();
+    await expect(sent).rejects.toThrow('aborted');
   });
 
   // node:https loads with the first https URL only: this one still speaks TLS, which the plain
