@@ -15,6 +15,7 @@ import type { RecordInput } from '../types/index.js';
 import {
   cleanText,
   cutText,
+  isStorableText,
   MAX_NAME_LENGTH,
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
@@ -29,7 +30,13 @@ const MAX_ROUNDS = 24;
 
 /** `input` within the ledger's limits, what did not fit cut or dropped with a warning. */
 export function fitRecordInput(input: RecordInput): RecordInput {
-  return fit(input).input;
+  const { fitted, warnings } = fit(input);
+  // The fitted copy carries the warnings it was validated with; without any, the input's own field as it was.
+  if (warnings.length === 0) {
+    if (Object.hasOwn(input, 'warnings')) fitted.warnings = input.warnings;
+    else delete fitted.warnings;
+  }
+  return fitted;
 }
 
 /**
@@ -40,22 +47,24 @@ export function fitValidInput(input: RecordInput): ValidInput {
   return fit(input).valid;
 }
 
-function fit(input: RecordInput): { input: RecordInput; valid: ValidInput } {
-  const warnings = [...(Array.isArray(input.warnings) ? input.warnings : [])];
-  const fitted: RecordInput = { ...input };
+/**
+ * One copy of `input`, fitted in place and validated as it is: its `warnings` are the input's
+ * plus the fitting's (a copy per validation round measured 0.5 us of a call's 6).
+ */
+function fit(input: RecordInput): { fitted: RecordInput; warnings: string[]; valid: ValidInput } {
+  const warnings = Array.isArray(input.warnings) ? [...(input.warnings as string[])] : [];
+  const fitted: RecordInput = { ...input, warnings };
   for (const field of NAME_FIELDS) {
     const value = fitted[field];
     if (typeof value !== 'string') continue;
     const name = fitText(value, MAX_NAME_LENGTH, field, warnings);
     if (name === '') delete fitted[field];
-    else fitted[field] = name;
+    else if (name !== value) fitted[field] = name;
   }
   if (fitted.tags !== undefined) fitted.tags = fitTags(fitted.tags, warnings);
   for (let round = 0; ; round++) {
     try {
-      const valid = validateRecordInput({ ...fitted, warnings });
-      if (warnings.length > 0) fitted.warnings = warnings;
-      return { input: fitted, valid };
+      return { fitted, warnings, valid: validateRecordInput(fitted) };
     } catch (error) {
       if (round >= MAX_ROUNDS || !(error instanceof ValidationError) || !dropField(fitted, error, warnings))
         throw error;
@@ -77,9 +86,12 @@ function fitTags(tags: unknown, warnings: string[]): Record<string, string> {
     warnings.push('tags dropped: not an object of strings');
     return {};
   }
+  const entries = Object.entries(tags);
+  // fromEntries defines own properties: a `__proto__` key stays a key.
+  if (tagsFit(entries)) return Object.fromEntries(entries);
   const kept = new Map<string, string>();
   let beyond = 0;
-  for (const [rawKey, rawValue] of Object.entries(tags)) {
+  for (const [rawKey, rawValue] of entries) {
     const key = cleanText(rawKey);
     if (key === '' || key.length > MAX_TAG_KEY_LENGTH) {
       warnings.push(`tag ${cutText(key, 40)}... dropped: its key must be 1 to ${MAX_TAG_KEY_LENGTH} characters`);
@@ -99,6 +111,19 @@ function fitTags(tags: unknown, warnings: string[]): Record<string, string> {
   if (beyond > 0) warnings.push(`${beyond} tags beyond ${MAX_TAGS} dropped`);
   // fromEntries defines own properties: a `__proto__` key stays a key.
   return Object.fromEntries(kept);
+}
+
+/**
+ * True when fitting would change nothing (every tag kept as it is, no warning): a copy is then
+ * all there is to do, without cleaning each key and value into a map first.
+ */
+function tagsFit(entries: [string, unknown][]): boolean {
+  if (entries.length > MAX_TAGS) return false;
+  for (const [key, value] of entries) {
+    if (key === '' || key.length > MAX_TAG_KEY_LENGTH || !isStorableText(key)) return false;
+    if (typeof value !== 'string' || value.length > MAX_TAG_VALUE_LENGTH || !isStorableText(value)) return false;
+  }
+  return true;
 }
 
 /** Drops the top-level field `error` names, with a warning; false when there is nothing to drop. */

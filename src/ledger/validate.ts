@@ -148,11 +148,17 @@ function buildSchemas() {
       Object.fromEntries(entries.map(([key, field]) => [key, field.schema])) as {
         [K in keyof Shape]: Shape[K]['schema'];
       };
+    // Whether each field may be absent, asked once: most of an input's fields are (an OTLP call
+    // sets 10 of the 24), and a predicate call each for them was half the check's time.
+    const fields = entries.map(([key, field]) => ({ key, accepts: field.accepts, absent: field.accepts(undefined) }));
     return rule(
       (z) => z.object(schemas(), { error }),
       (value) => {
         if (!isObject(value)) return false;
-        for (const [key, field] of entries) if (!field.accepts(value[key])) return false;
+        for (const field of fields) {
+          const item = value[field.key];
+          if (item === undefined ? !field.absent : !field.accepts(item)) return false;
+        }
         return true;
       },
     );

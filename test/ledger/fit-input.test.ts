@@ -48,4 +48,17 @@ describe('fitRecordInput: fail-open recording', () => {
     const input = { ...OK, agent: 'a', tags: { team: 'x' }, durationMs: 5 };
     expect(fitRecordInput(input)).toEqual(input);
   });
+
+  it('copies tags that fit as they are, a `__proto__` key kept as a key, the input untouched', () => {
+    const tags = JSON.parse('{"__proto__":"x","team":"t"}') as Record<string, string>;
+    const input = { ...OK, tags, warnings: ['sent'] };
+    const fitted = fitRecordInput(input);
+    expect(fitted.tags).not.toBe(tags);
+    expect(Object.entries(fitted.tags ?? {})).toEqual([
+      ['__proto__', 'x'],
+      ['team', 't'],
+    ]);
+    expect(fitted.warnings).toEqual(['sent']);
+    expect(input).toEqual({ ...OK, tags, warnings: ['sent'] });
+  });
 });
