@@ -17,7 +17,6 @@
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { reportFailure } from '../command-failure.js';
 import { formatCount, formatDuration } from '../../analytics/index.js';
@@ -61,6 +60,11 @@ interface BatchCommandOptions {
  */
 const COMMIT_WINDOW_MS = 100;
 
+/** What ends a line of a JSONL file (readline's: \n, \r\n, a lone \r). */
+const LINE_END = /\r\n|\r|\n/;
+/** A line that is not blank (`trim() !== ''`). */
+const NON_BLANK = /\S/;
+
 function positiveInt(name: string, text: string | undefined, allowZero = false): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -73,11 +77,35 @@ function positiveInt(name: string, text: string | undefined, allowZero = false):
   return value;
 }
 
+/**
+ * The file's non-blank lines with their 1-based numbers (blank lines count). Lines end at \n, \r\n
+ * or a lone \r, as readline splits them; the text is split here instead, since readline's event
+ * and async iteration per line cost a batch ~5 µs of its main thread per item.
+ */
 async function* lines(path: string): AsyncGenerator<{ text: string; lineNumber: number }> {
   let lineNumber = 0;
-  for await (const text of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+  let tail = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+    // Inside a long line, the chunk is only kept: the text is split once a line end comes.
+    if (!tail.endsWith('\r') && !/[\r\n]/.test(chunk as string)) {
+      tail += chunk as string;
+      continue;
+    }
+    let text = tail + (chunk as string);
+    // A \r last may be the first half of a \r\n: it waits for the next chunk.
+    const held = text.endsWith('\r') ? '\r' : '';
+    if (held !== '') text = text.slice(0, -1);
+    const parts = text.split(LINE_END);
+    tail = (parts.pop() ?? '') + held;
+    for (const part of parts) {
+      lineNumber++;
+      if (NON_BLANK.test(part)) yield { text: part, lineNumber };
+    }
+  }
+  if (tail === '') return;
+  for (const part of tail.split(LINE_END)) {
     lineNumber++;
-    if (text.trim() !== '') yield { text, lineNumber };
+    if (NON_BLANK.test(part)) yield { text: part, lineNumber };
   }
 }
 
@@ -110,10 +138,9 @@ async function openStoreLater(url: string): Promise<Store> {
 async function countLines(path: string): Promise<number> {
   let count = 0;
   let tail = '';
-  const NON_BLANK = /\S/;
   for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
     // A \r\n cut between two chunks reads as \r, then \n: only an empty line more, never counted.
-    const parts = (tail + (chunk as string)).split(/\r\n|\r|\n/);
+    const parts = (tail + (chunk as string)).split(LINE_END);
     tail = parts.pop() ?? '';
     for (const part of parts) if (NON_BLANK.test(part)) count++;
   }
