@@ -25,6 +25,8 @@ export interface OpenBudgetCountersOptions {
    * @default 'main'
    */
   sqliteThread?: 'main' | 'worker';
+  /** SQLite in a worker: start the thread now, as budgets are configured (else at first need). @default false */
+  workerNow?: boolean;
 }
 
 /** Counters and the budget definitions stored beside them (one connection, one place). */
@@ -41,7 +43,7 @@ export async function openBudgetCounters(options: OpenBudgetCountersOptions): Pr
     const path = budgetCountersPath(ledger);
     const counters = path === ':memory:' ? { path } : { path, movingFrom: ledger };
     return options.sqliteThread === 'worker'
-      ? openSqliteBudgetCountersThread(counters)
+      ? openSqliteBudgetCountersThread({ ...counters, workerNow: options.workerNow === true })
       : SqliteBudgetCounters.open(counters);
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return PostgresBudgetCounters.open({ url });

@@ -346,7 +346,13 @@ async function openBudgets(
   logger: Logger,
   signals: Pick<BudgetGuardOptions, 'onAlert' | 'onRefusal' | 'onAboveHold'>,
 ): Promise<{ guard: BudgetGuard; registry: BudgetRegistry }> {
-  const counters = await openBudgetCounters({ store: db, redis: config.redis, sqliteThread: 'worker' });
+  const counters = await openBudgetCounters({
+    store: db,
+    redis: config.redis,
+    sqliteThread: 'worker',
+    // Without budgets configured or stored, SQLite's counters thread waits for a first budget.
+    workerNow: config.budgets.length > 0,
+  });
   try {
     const registry = await openBudgetRegistry({ configBudgets: config.budgets, store: counters, logger });
     const pricer = createPricer({ overrides: config.prices });
