@@ -11,8 +11,8 @@
  * under the lock below STALL_MS, no call or /healthz answer as long as the lock, and `/healthz`
  * `ok` throughout (its store ping does not queue behind the waiting write). The goal's own
  * figure (p99 < 50 ms under a 10 s lock) is measured by `npm run bench -- sqlite-lock`.
- * With a budget, the SQLite counters' reserve waits for the lock too, in its own worker: only
- * that call waits. Held past `sqliteBusyTimeoutMs`, the lock is reported: `/healthz` degraded
+ * With a budget, a lock on the counters' own file (beside the ledger's) makes the reserve wait,
+ * in the counters' worker: only that call waits; a lock on the ledger's file does not touch it. Held past `sqliteBusyTimeoutMs`, the lock is reported: `/healthz` degraded
  * (`store_failing`) until the spool is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { budgetCountersPath } from '#src/budgets/index.js';
 import { startMockProvider, type MockProvider } from '../helpers/mock-provider.js';
 import { gatewayCall, type TimedCall } from './outage-load.js';
 import { spawnServe } from './serve-process.js';
@@ -153,7 +154,7 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
     }
   }, 120_000);
 
-  it('with a budget on the SQLite counters: a budgeted call waits for the lock alone; other calls and /healthz keep answering', async () => {
+  it('with a budget, a lock on the counters file: a budgeted call waits for the lock alone; other calls and /healthz keep answering', async () => {
     const file = join(dir, 'budgets.db');
     const config = join(dir, 'budgets.config.json');
     // failureMode open: past the counters' 2 s wait the call is admitted without a hold.
@@ -172,7 +173,16 @@ describe('serve on SQLite while another process holds the write lock for 3 s', (
           200,
         );
       }
-      const { released } = await holdWriteLock(file, HOLD_MS);
+      // A lock on the ledger's file leaves admissions alone: the counters are in a file of their own.
+      const ledgerLock = await holdWriteLock(file, 1_000);
+      const besideLedgerLock = await gatewayCall(serve.url, `call-${++calls}`, false, {
+        'x-tokenledger-agent': 'budgeted',
+      });
+      expect(besideLedgerLock.status).toBe(200);
+      expect(besideLedgerLock.ms).toBeLessThan(STALL_MS / 2);
+      expect(await ledgerLock.released).toBe(0);
+
+      const { released } = await holdWriteLock(budgetCountersPath(file), HOLD_MS);
       const lockedAt = performance.now();
       const budgeted = gatewayCall(serve.url, `call-${++calls}`, false, { 'x-tokenledger-agent': 'budgeted' });
       const free: TimedCall[] = [];
