@@ -4,7 +4,6 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  bundledProviders,
   catalogGeneration,
   checkCatalogText,
   createPricer,
@@ -13,17 +12,7 @@ import {
   restoreBundledCatalog,
   sha256Of,
 } from '#src/pricing/index.js';
-
-/** The bundled data with gpt-4o's input at $2 per 1M instead of the bundle's $2.50. */
-async function cheaperGpt4o(): Promise<string> {
-  const providers = structuredClone(await bundledProviders()) as unknown as Array<Record<string, unknown>>;
-  const openai = providers.find((provider) => provider['id'] === 'openai') as {
-    models: Array<Record<string, unknown>>;
-  };
-  const model = openai.models.find((entry) => entry['id'] === 'gpt-4o') as Record<string, unknown>;
-  model['prices'] = { ...(model['prices'] as object), input_mtok: 2 };
-  return JSON.stringify(providers);
-}
+import { catalogWithGpt4oInput } from '../helpers/edited-catalog.js';
 
 describe('restoreBundledCatalog', () => {
   afterAll(restoreBundledCatalog);
@@ -34,7 +23,7 @@ describe('restoreBundledCatalog', () => {
     expect(gpt4oInput()).toBe(2.5);
     const bundledSource = priceDataStatus().source;
 
-    const text = await cheaperGpt4o();
+    const text = await catalogWithGpt4oInput(2);
     const check = await checkCatalogText(text);
     if (!check.ok) throw new Error(check.reason);
     await installCatalog(check.providers, {

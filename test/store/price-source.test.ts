@@ -6,9 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRecordingLedger } from '#src/ledger/index.js';
-import { bundledProviders, checkCatalogText, installCatalog, sha256Of } from '#src/pricing/index.js';
+import { checkCatalogText, installCatalog, sha256Of } from '#src/pricing/index.js';
 import type { Store } from '#src/store/index.js';
 import { testStores } from '../analytics/stores.js';
+import { catalogWithGpt4oInput } from '../helpers/edited-catalog.js';
 
 const stores = testStores('tl_price_source');
 afterAll(async () => {
@@ -22,17 +23,6 @@ const gpt4o = (run: string) => ({
   run,
   usage: { inputTokens: 1_000_000, outputTokens: 0 },
 });
-
-/** A catalog file like the bundle with openai/gpt-4o's input at 2.00 per 1M tokens. */
-async function newerCatalog(): Promise<string> {
-  const providers = structuredClone(await bundledProviders()) as unknown as Array<Record<string, unknown>>;
-  const openai = providers.find((provider) => provider['id'] === 'openai') as {
-    models: Array<Record<string, unknown>>;
-  };
-  const model = openai.models.find((entry) => entry['id'] === 'gpt-4o') as Record<string, unknown>;
-  model['prices'] = { ...(model['prices'] as object), input_mtok: 2 };
-  return JSON.stringify(providers);
-}
 
 describe('price source on memory, SQLite and PostgreSQL', () => {
   it('each priced event names its price source and time; every store filters and groups by it', async () => {
@@ -62,7 +52,7 @@ describe('price source on memory, SQLite and PostgreSQL', () => {
     }
 
     // A refreshed catalog, as `prices update` installs it.
-    const text = await newerCatalog();
+    const text = await catalogWithGpt4oInput(2);
     const sha = sha256Of(text).slice(0, 12);
     const check = await checkCatalogText(text);
     if (!check.ok) throw new Error(check.reason);
