@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Attribution, Cost, EventError, RecordInput, Usage, UsageEvent } from '../types/index.js';
+import type { Attribution, Cost, EventError, Usage, UsageEvent } from '../types/index.js';
 import type { ChatMessage } from './providers/types.js';
 import type { UsageSummary } from './usage-summary.js';
 

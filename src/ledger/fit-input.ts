@@ -30,7 +30,7 @@ const MAX_ROUNDS = 24;
 
 /** `input` within the ledger's limits, what did not fit cut or dropped with a warning. */
 export function fitRecordInput(input: RecordInput): RecordInput {
-  const { fitted, warnings } = fit(input);
+  const { fitted, warnings } = fitAndValidate(input);
   // The fitted copy carries the warnings it was validated with; without any, the input's own field as it was.
   if (warnings.length === 0) {
     if (Object.hasOwn(input, 'warnings')) fitted.warnings = input.warnings;
@@ -44,14 +44,14 @@ export function fitRecordInput(input: RecordInput): RecordInput {
  * returns, without validating twice (the ledger's `recordMany(..., { fit: true })`).
  */
 export function fitValidInput(input: RecordInput): ValidInput {
-  return fit(input).valid;
+  return fitAndValidate(input).valid;
 }
 
 /**
  * One copy of `input`, fitted in place and validated as it is: its `warnings` are the input's
  * plus the fitting's (a copy per validation round measured 0.5 us of a call's 6).
  */
-function fit(input: RecordInput): { fitted: RecordInput; warnings: string[]; valid: ValidInput } {
+function fitAndValidate(input: RecordInput): { fitted: RecordInput; warnings: string[]; valid: ValidInput } {
   const warnings = Array.isArray(input.warnings) ? [...(input.warnings as string[])] : [];
   const fitted: RecordInput = { ...input, warnings };
   for (const field of NAME_FIELDS) {

@@ -14,7 +14,6 @@ import type {
   UsageEvent,
   CallDetail,
   CallsPage,
-  WhatIfModelLine,
   WhatIfReport,
 } from '../../src/types/index.js';
 
