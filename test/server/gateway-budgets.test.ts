@@ -162,7 +162,7 @@ describe('gateway budgets with the official openai client', () => {
     expect(admissionMs).toBeLessThanOrEqual(Number(response.headers.get('x-tokenledger-overhead-ms')));
     const event = await lastEvent('within');
     expect(event?.usage).toMatchObject({ inputTokens: 16, outputTokens: 363 });
-    expect(await stateOf('ok-daily')).toEqual({ spent: event?.cost?.totalNanos, held: 0 });
+    expect(await settledStateOf('ok-daily')).toEqual({ spent: event?.cost?.totalNanos, held: 0 });
     // The next call sees the settled spend, not the hold.
     const second = await client.chat.completions
       .create({ model: 'gpt-4.1-nano', max_tokens: 1000, messages: [{ role: 'user', content: 'a holiday' }] })
@@ -199,7 +199,7 @@ describe('gateway budgets: adaptive', () => {
     expect(Number(second.response.headers.get('x-tokenledger-budget-held'))).toBe(worst - 2000 + 363);
     await lastEvent('learner');
     // 16 + 363 then 16 + 2,000 tokens: 2,395 of 3,000, within the cap, one call above its hold.
-    let metrics = await (await fetch(`${server.url}/metrics`)).text();
+    let metrics = await metricsShowing('tokenledger_budget_above_hold_total{budget="learner"} 1');
     expect(metrics).toContain('tokenledger_budget_above_hold_total{budget="learner"} 1');
     expect(metrics).toContain('tokenledger_budget_over_cap{budget="learner"} 0');
     // p50 of [363, 2000] is 363 again; this call outputs 2,000 too: 4,411 tokens, 1,411 over the cap.
@@ -209,14 +209,27 @@ describe('gateway budgets: adaptive', () => {
     });
     await ask();
     await lastEvent('learner');
-    metrics = await (await fetch(`${server.url}/metrics`)).text();
+    metrics = await metricsShowing('tokenledger_budget_above_hold_total{budget="learner"} 2');
     expect(metrics).toContain('tokenledger_budget_above_hold_total{budget="learner"} 2');
     expect(metrics).toContain('tokenledger_budget_over_cap{budget="learner"} 1411');
-    expect(await stateOf('learner')).toEqual({ spent: 4411, held: 0 });
+    expect(await settledStateOf('learner')).toEqual({ spent: 4411, held: 0 });
   });
 });
 
-/** Polls until the budget holds nothing (the settle follows the cancel), then its state. */
+/**
+ * /metrics once it shows `line`, or after 2 s as it is then: a call's settle (which counts a call
+ * above its hold) runs after its answer is sent and its event recorded.
+ */
+async function metricsShowing(line: string): Promise<string> {
+  let text = await (await fetch(`${server.url}/metrics`)).text();
+  for (let tries = 0; !text.includes(line) && tries < 100; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    text = await (await fetch(`${server.url}/metrics`)).text();
+  }
+  return text;
+}
+
+/** Polls until the budget holds nothing (the settle follows the call's end), then its state. */
 async function settledStateOf(name: (typeof BUDGETS)[number]['name']) {
   let state = await stateOf(name);
   for (let tries = 0; state?.held !== 0 && tries < 100; tries++) {
