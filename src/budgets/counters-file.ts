@@ -15,7 +15,10 @@ import { basename, dirname, extname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { loadSqlite } from '../lazy/index.js';
 
-/** The counters file of the ledger at `ledgerPath`: `.budgets` before its extension (an in-memory ledger's are in memory). */
+/**
+ * The counters file of the ledger at `ledgerPath`: `.budgets` before its extension (an in-memory
+ * ledger's are in memory).
+ */
 export function budgetCountersPath(ledgerPath: string): string {
   if (ledgerPath === '' || ledgerPath === ':memory:') return ':memory:';
   const extension = extname(ledgerPath);

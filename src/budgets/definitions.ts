@@ -1,7 +1,7 @@
 /**
  * Budgets made through the admin API live where the counters do (the SQLite counters file beside
- * the ledger's, the ledger's PostgreSQL schema, or Redis), so every process sharing the counters enforces the same ones and
- * they survive a restart. Each change appends one audit entry; the newest entry's id is the
+ * the ledger's, the ledger's PostgreSQL schema, or Redis), so every process sharing the counters
+ * enforces the same ones and they survive a restart. Each change appends one audit entry; the newest entry's id is the
  * definitions' version, which a process reads cheaply to notice another process's change.
  *
  * A write is a compare-and-set on the budget's revision (the id of the entry that last wrote

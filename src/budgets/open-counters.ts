@@ -1,10 +1,12 @@
 /**
  * Budget counters beside the ledger: in a SQLite file beside its file (counters-file.ts), its
- * PostgreSQL database (same schema), or in Redis when one is configured. A memory ledger gets memory counters.
+ * PostgreSQL database (same schema), or in Redis when one is configured. A memory ledger gets
+ * memory counters.
  *
  * @module
  */
 import { ConfigError } from '../errors/index.js';
+import { sqlitePath, storeKindOf } from '../store/index.js';
 import type { BudgetCounters } from './counters.js';
 import { budgetCountersPath } from './counters-file.js';
 import type { BudgetDefinitionStore } from './definitions.js';
@@ -35,17 +37,16 @@ export type BudgetCountersStore = BudgetCounters & BudgetDefinitionStore;
 export async function openBudgetCounters(options: OpenBudgetCountersOptions): Promise<BudgetCountersStore> {
   if (options.redis !== undefined) return new RedisBudgetCounters({ redis: options.redis });
   const url = options.store.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === 'memory') return new MemoryBudgetCounters();
-  if (scheme === 'sqlite' || scheme === 'file') {
-    let ledger = url.slice(scheme.length + 1);
-    if (ledger.startsWith('//')) ledger = ledger.slice(2);
+  const kind = storeKindOf(url);
+  if (kind === 'memory') return new MemoryBudgetCounters();
+  if (kind === 'sqlite') {
+    const ledger = sqlitePath(url) ?? '';
     const path = budgetCountersPath(ledger);
     const counters = path === ':memory:' ? { path } : { path, movingFrom: ledger };
     return options.sqliteThread === 'worker'
       ? openSqliteBudgetCountersThread({ ...counters, workerNow: options.workerNow === true })
       : SqliteBudgetCounters.open(counters);
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') return PostgresBudgetCounters.open({ url });
+  if (kind === 'postgres') return PostgresBudgetCounters.open({ url });
   throw new ConfigError('budgets need a sqlite:, postgres:// or memory: store, or redis', { field: 'store' });
 }

@@ -57,18 +57,18 @@ export interface SqliteCountersThreadOptions extends SqliteBudgetCountersOptions
 export async function openSqliteBudgetCountersThread(options: SqliteCountersThreadOptions): Promise<Counters> {
   // Found now, so that a package missing its worker file fails at start, not at the first budget.
   const entry = workerEntry(import.meta.url, 'budgets', 'sqlite-counters-worker');
-  // This connection makes the tables (and moves an earlier version's out of the ledger file);
-  // at start a wait for another process's lock is bounded, and nothing else is waiting yet.
-  const here = SqliteBudgetCounters.open({
-    path: options.path,
-    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
-    ...(options.movingFrom === undefined ? {} : { movingFrom: options.movingFrom }),
-    tryOnly: true,
-  });
+  // The counters' file, as the worker opens it (the move below is done by then).
   const file: SqliteBudgetCountersOptions = {
     path: options.path,
     ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
   };
+  // This connection makes the tables (and moves an earlier version's out of the ledger file);
+  // at start a wait for another process's lock is bounded, and nothing else is waiting yet.
+  const here = SqliteBudgetCounters.open({
+    ...file,
+    ...(options.movingFrom === undefined ? {} : { movingFrom: options.movingFrom }),
+    tryOnly: true,
+  });
   let started: Promise<Counters> | undefined;
   // Every method of the worker's SqliteBudgetCounters is on the forwarder.
   const worker = (): Promise<Counters> =>

@@ -1,8 +1,9 @@
 /**
  * Counters in a SQLite file (beside the ledger's, counters-file.ts; or any): every process on the
- * machine that opens it shares them. A reserve is one IMMEDIATE transaction: it takes the write lock first, so no
- * other process can hold between our check and our insert. Waiting for that lock is bounded by
- * `busyTimeoutMs`; past it the reserve throws `StoreError` and the budget's failure mode applies.
+ * machine that opens it shares them. A reserve is one IMMEDIATE transaction: it takes the write
+ * lock first, so no other process can hold between our check and our insert. Waiting for that
+ * lock is bounded by `busyTimeoutMs`; past it the reserve throws `StoreError` and the budget's
+ * failure mode applies.
  *
  * @module
  */

@@ -110,7 +110,10 @@ class IncomingHeaders implements ResponseHeaders {
   }
 }
 
-/** A transport over `node:http`/`node:https` with keep-alive agents (one of each per transport, the https one made for its first URL). */
+/**
+ * A transport over `node:http`/`node:https` with keep-alive agents (one of each per transport,
+ * the https one made for its first URL).
+ */
 export function nodeTransport(): Transport {
   const http = loadHttp();
   // node:https (TLS) loads with the first https URL: a client of a local server (a gateway, a

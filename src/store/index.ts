@@ -19,7 +19,7 @@ export type {
   PriceHistoryEntry,
 } from './store.js';
 export { openStore } from './open.js';
-export { DEFAULT_DB, redactStoreUrl, sqliteFilePath, storeKindOf } from './store-url.js';
+export { DEFAULT_DB, redactStoreUrl, sqliteFilePath, sqlitePath, storeKindOf } from './store-url.js';
 export type { OpenStoreOptions, StoreLogger } from './open.js';
 export { storeWhenOpen } from './store-when-open.js';
 export { MemoryStore } from './memory.js';

@@ -12,8 +12,9 @@
  * `ok` throughout (its store ping does not queue behind the waiting write). The goal's own
  * figure (p99 < 50 ms under a 10 s lock) is measured by `npm run bench -- sqlite-lock`.
  * With a budget, a lock on the counters' own file (beside the ledger's) makes the reserve wait,
- * in the counters' worker: only that call waits; a lock on the ledger's file does not touch it. Held past `sqliteBusyTimeoutMs`, the lock is reported: `/healthz` degraded
- * (`store_failing`) until the spool is stored.
+ * in the counters' worker: only that call waits; a lock on the ledger's file does not touch it.
+ * Held past `sqliteBusyTimeoutMs`, the lock is reported: `/healthz` degraded (`store_failing`)
+ * until the spool is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
