@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { reportFailure } from '../command-failure.js';
@@ -26,6 +26,7 @@ import { ConfigError, ValidationError } from '../../errors/index.js';
 import { createRecordingLedger } from '../../ledger/index.js';
 import { DEFAULT_DB, type Store, storeKindOf, storeWhenOpen } from '../../store/index.js';
 import { parseInputLine } from '../batch/input.js';
+import { countLines, lines } from '../batch/input-lines.js';
 import { createProgressView } from '../batch/progress.js';
 import { afterRequestsSent, warmUpRecording } from '../batch/warm-up.js';
 
@@ -60,11 +61,6 @@ interface BatchCommandOptions {
  */
 const COMMIT_WINDOW_MS = 100;
 
-/** What ends a line of a JSONL file (readline's: \n, \r\n, a lone \r). */
-const LINE_END = /\r\n|\r|\n/;
-/** A line that is not blank (`trim() !== ''`). */
-const NON_BLANK = /\S/;
-
 function positiveInt(name: string, text: string | undefined, allowZero = false): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -75,38 +71,6 @@ function positiveInt(name: string, text: string | undefined, allowZero = false):
     );
   }
   return value;
-}
-
-/**
- * The file's non-blank lines with their 1-based numbers (blank lines count). Lines end at \n, \r\n
- * or a lone \r, as readline splits them; the text is split here instead, since readline's event
- * and async iteration per line cost a batch ~5 µs of its main thread per item.
- */
-async function* lines(path: string): AsyncGenerator<{ text: string; lineNumber: number }> {
-  let lineNumber = 0;
-  let tail = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-    // Inside a long line, the chunk is only kept: the text is split once a line end comes.
-    if (!tail.endsWith('\r') && !/[\r\n]/.test(chunk as string)) {
-      tail += chunk as string;
-      continue;
-    }
-    let text = tail + (chunk as string);
-    // A \r last may be the first half of a \r\n: it waits for the next chunk.
-    const held = text.endsWith('\r') ? '\r' : '';
-    if (held !== '') text = text.slice(0, -1);
-    const parts = text.split(LINE_END);
-    tail = (parts.pop() ?? '') + held;
-    for (const part of parts) {
-      lineNumber++;
-      if (NON_BLANK.test(part)) yield { text: part, lineNumber };
-    }
-  }
-  if (tail === '') return;
-  for (const part of tail.split(LINE_END)) {
-    lineNumber++;
-    if (NON_BLANK.test(part)) yield { text: part, lineNumber };
-  }
 }
 
 /** Ids already answered in OUT (any status), for resuming. */
@@ -128,23 +92,6 @@ async function doneIds(out: string): Promise<Set<string>> {
 async function openStoreLater(url: string): Promise<Store> {
   const { openStore } = await import('../../store/index.js');
   return openStore(url);
-}
-
-/**
- * Non-blank lines of `path` (blank: only whitespace, as `lines` skips them), for the progress
- * total. Splits the text itself: readline's event and async iteration per line made counting
- * 2,000 lines take ~5 ms before the first request could leave.
- */
-async function countLines(path: string): Promise<number> {
-  let count = 0;
-  let tail = '';
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-    // A \r\n cut between two chunks reads as \r, then \n: only an empty line more, never counted.
-    const parts = (tail + (chunk as string)).split(LINE_END);
-    tail = parts.pop() ?? '';
-    for (const part of parts) if (NON_BLANK.test(part)) count++;
-  }
-  return NON_BLANK.test(tail) ? count + 1 : count;
 }
 
 export async function runBatchCommand(input: string, options: BatchCommandOptions): Promise<number> {

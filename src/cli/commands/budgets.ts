@@ -100,7 +100,10 @@ function table(statuses: readonly BudgetStatus[]): string {
   ]);
 }
 
-/** The counters the server uses; undefined when neither the SQLite ledger named nor its counters file exists (nothing stored yet). */
+/**
+ * The counters the server uses; undefined when neither the SQLite ledger named nor its counters
+ * file exists (nothing stored yet).
+ */
 async function openCounters(config: Config, options: BudgetsOptions): Promise<BudgetCountersStore | undefined> {
   const store = options.db ?? config.store ?? process.env['TOKENLEDGER_DB'] ?? DEFAULT_DB;
   const file = config.redis === undefined ? sqliteFilePath(store) : undefined;
