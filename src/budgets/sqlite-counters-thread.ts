@@ -1,24 +1,24 @@
 /**
- * SQLite budget counters for a server (what `tokenledger serve` uses). A reserve is tried first
- * on the calling thread, on a connection that never waits for the write lock: when no other
- * connection is writing (nearly always), the reserve's one transaction runs at once, tens of
- * microseconds, with no hop to another thread and back. When another connection holds the lock
- * (a second `serve`, the `tokenledger budgets` command), SQLite says SQLITE_BUSY at once; the
- * reserve is tried again for up to RETRY_HERE_MS between turns of the event loop, then goes to
- * the worker thread, which waits for the lock in short tries (store/worker-host.ts) for at most
- * `busyTimeoutMs`, holding only that call and never the server's event loop. So admission waits
- * on another process's write lock for at most `busyTimeoutMs` (2 s), and on this thread for none
- * of it.
+ * SQLite budget counters for a server (what `tokenledger serve` uses). Every operation on a
+ * call's path (reserve, settle, renew, the window reads that alerts make) runs first on the
+ * calling thread, on a connection that never waits for the write lock: when no other process is
+ * writing the file (nearly always), its one transaction runs at once, tens of microseconds, with
+ * no hop to another thread and back. A hop costs more than the work: a postMessage each way,
+ * ~40 µs of this thread's time per message, and a settle run in the worker held the write lock
+ * just when the next call's reserve wanted it. When another process holds the lock (a second
+ * `serve`, the `tokenledger budgets` command), SQLite says SQLITE_BUSY at once; a reserve is
+ * tried again for up to RETRY_HERE_MS between turns of the event loop, then goes to the worker
+ * thread, which waits for the lock in short tries (store/worker-host.ts) for at most
+ * `busyTimeoutMs`, holding only that call and never the server's event loop; other operations
+ * go to the worker at once. So admission waits on another process's write lock for at most
+ * `busyTimeoutMs` (2 s), and on this thread for none of it.
  *
- * Settles, renewals, window reads, alerts and definition writes go to the worker: they run
- * after the call or off its path. The definitions' version and list, which every server reads
- * at start and each second, are read here (a read in WAL mode never waits for a writer), and in
- * the worker only when SQLite is busy. So a server with no budgets never starts the worker (a
+ * Definition writes and the audit go to the worker (rare, off any call's path). This thread's
+ * connection never checkpoints (a checkpoint's fsync would land on the event loop, inside an
+ * admission): every CHECKPOINT_EVERY_WRITES of its writes, the worker copies the WAL into the
+ * file (PASSIVE: it waits for no one). A server with no budgets never starts the worker (a
  * thread costs ~10 MiB): it starts at once when budgets are configured or stored, else with the
- * first call that needs it (a budget made through the admin API). The calling thread's
- * connection leaves checkpoints to the worker's (a checkpoint's fsync would otherwise land on
- * the event loop, inside an admission); a server whose worker never started writes nothing to
- * checkpoint.
+ * first call that needs it (a budget made through the admin API, the first checkpoint).
  *
  * @module
  */
@@ -43,7 +43,14 @@ import { SqliteBudgetCounters, type SqliteBudgetCountersOptions } from './sqlite
  */
 const RETRY_HERE_MS = 1;
 
-type Counters = BudgetCounters & BudgetDefinitionStore;
+/**
+ * Writes on this thread between two checkpoints by the worker. A call writes its hold and its
+ * settle, a few pages each: ~1,000 WAL pages (4 MiB, SQLite's own checkpoint interval) between
+ * two checkpoints.
+ */
+const CHECKPOINT_EVERY_WRITES = 256;
+
+type Counters = BudgetCounters & BudgetDefinitionStore & { checkpoint(): Promise<void> };
 
 export interface SqliteCountersThreadOptions extends SqliteBudgetCountersOptions {
   /**
@@ -96,6 +103,29 @@ export async function openSqliteBudgetCountersThread(options: SqliteCountersThre
     }
   }
 
+  // A write here counts towards the worker's next checkpoint; one checkpoint at a time.
+  let writesHere = 0;
+  let checkpointing = false;
+  function wroteHere(): void {
+    if (++writesHere < CHECKPOINT_EVERY_WRITES || checkpointing) return;
+    writesHere = 0;
+    checkpointing = true;
+    worker()
+      .then((counters) => counters.checkpoint())
+      .catch(() => undefined) // the next one tries again; the WAL only grows meanwhile
+      .finally(() => (checkpointing = false));
+  }
+  /** A write: here at once (counted for the checkpoint), else in the worker. */
+  async function write<T>(work: (counters: Counters) => Promise<T>, retryForMs = 0): Promise<T> {
+    let ranHere = false;
+    const result = await hereOrWorker((counters) => {
+      ranHere = counters === here;
+      return work(counters);
+    }, retryForMs);
+    if (ranHere) wroteHere();
+    return result;
+  }
+
   if (options.workerNow === true || (await here.listDefinitions()).budgets.length > 0) {
     try {
       await worker();
@@ -107,25 +137,28 @@ export async function openSqliteBudgetCountersThread(options: SqliteCountersThre
 
   return {
     reserve: (request: ReserveRequest): Promise<ReserveOutcome> =>
-      hereOrWorker((counters) => counters.reserve(request), RETRY_HERE_MS),
+      write((counters) => counters.reserve(request), RETRY_HERE_MS),
+    settle: (reservationId, amounts, buckets): Promise<boolean> =>
+      write((counters) => counters.settle(reservationId, amounts, buckets)),
+    renew: (reservationId: string, now: number, leaseMs: number): Promise<boolean> =>
+      write((counters) => counters.renew(reservationId, now, leaseMs)),
+    claimAlert: (counter, bucket, threshold, keepUntil): Promise<boolean> =>
+      write((counters) => counters.claimAlert(counter, bucket, threshold, keepUntil)),
+    countRefusal: (counter: string, bucket: number): Promise<void> =>
+      write((counters) => counters.countRefusal(counter, bucket)),
+    state: (windows: readonly CounterWindow[], now: number): Promise<CounterState[]> =>
+      hereOrWorker((counters) => counters.state(windows, now)),
+    refusals: (windows: readonly CounterWindow[]): Promise<number[]> =>
+      hereOrWorker((counters) => counters.refusals(windows)),
+    alertsSent: (windows: readonly CounterWindow[]): Promise<number[][]> =>
+      hereOrWorker((counters) => counters.alertsSent(windows)),
     definitionsVersion: (): Promise<number> => hereOrWorker((counters) => counters.definitionsVersion()),
     listDefinitions: (): Promise<{ version: number; budgets: StoredBudget[] }> =>
       hereOrWorker((counters) => counters.listDefinitions()),
-    settle: async (reservationId, amounts, buckets): Promise<boolean> =>
-      (await worker()).settle(reservationId, amounts, buckets),
-    renew: async (reservationId: string, now: number, leaseMs: number): Promise<boolean> =>
-      (await worker()).renew(reservationId, now, leaseMs),
-    state: async (windows: readonly CounterWindow[], now: number): Promise<CounterState[]> =>
-      (await worker()).state(windows, now),
-    claimAlert: async (counter, bucket, threshold, keepUntil): Promise<boolean> =>
-      (await worker()).claimAlert(counter, bucket, threshold, keepUntil),
-    countRefusal: async (counter: string, bucket: number): Promise<void> =>
-      (await worker()).countRefusal(counter, bucket),
-    refusals: async (windows: readonly CounterWindow[]): Promise<number[]> => (await worker()).refusals(windows),
-    alertsSent: async (windows: readonly CounterWindow[]): Promise<number[][]> => (await worker()).alertsSent(windows),
-    writeDefinition: async (write: DefinitionWrite): Promise<DefinitionWriteOutcome> =>
-      (await worker()).writeDefinition(write),
+    writeDefinition: async (definition: DefinitionWrite): Promise<DefinitionWriteOutcome> =>
+      (await worker()).writeDefinition(definition),
     auditLog: async (query: AuditQuery): Promise<BudgetAuditEntry[]> => (await worker()).auditLog(query),
+    checkpoint: async (): Promise<void> => (await worker()).checkpoint(),
     async close(): Promise<void> {
       await here.close();
       const running = await started?.catch(() => undefined);
