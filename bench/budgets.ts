@@ -9,7 +9,9 @@
  * One client calls them in turn (a JSON chat completion each), so drift and load hit them all
  * alike (each round starts one server later, so none always follows the same one); each figure is the gateway's own `x-tokenledger-overhead-ms` (its time, not the
  * mock's), and the added figure is a budgeted server's percentile minus its ledger's unbudgeted
- * one. `npm run bench -- budgets` (about four minutes). Each budgeted answer also carries the admission's own time (`x-tokenledger-budget-admission-ms`), reported beside: evidence from inside the server that the noise of two servers' tails does not blur.
+ * one. Each budgeted server also answers calls that no budget applies to, in the same rounds:
+ * the same-process figure, which two servers' difference does not blur.
+ * `npm run bench -- budgets` (about four minutes). Each budgeted answer also carries the admission's own time (`x-tokenledger-budget-admission-ms`), reported beside: evidence from inside the server that the noise of two servers' tails does not blur.
  *
  * Env: BUDGETS_BENCH_CALLS (per server, default 3000: a p99 of 1,000 samples is their 10th largest, too few for a difference of tails), BUDGETS_BENCH_PG
  * (default postgres://$PGUSER@127.0.0.1:5432/test), BUDGETS_BENCH_REDIS (default redis://127.0.0.1:6379).
@@ -56,11 +58,15 @@ interface Samples {
 // logged, the counters read again) that real calls with max_tokens never take.
 const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 400, messages: [{ role: 'user', content: 'hi' }] });
 
-async function call(url: string, into: Samples | undefined): Promise<void> {
+/** The agent both budgets apply to; calls as FREE_AGENT meet none (the same-process comparison). */
+const AGENT = 'bench';
+const FREE_AGENT = 'unbudgeted';
+
+async function call(url: string, into: Samples | undefined, agent = AGENT): Promise<void> {
   const started = performance.now();
   const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tokenledger-agent': 'bench' },
+    headers: { 'content-type': 'application/json', 'x-tokenledger-agent': agent },
     body: BODY,
   });
   await response.arrayBuffer();
@@ -128,8 +134,8 @@ export async function run(): Promise<string> {
   const schemas = [`bench_budgets_off_${tag}`, `bench_budgets_on_${tag}`, `bench_budgets_off2_${tag}`];
   // Fresh names: counters of another run (or of the tests, in the shared Redis) never mix in.
   const budgets = [
-    { name: `bench-day-${tag}`, capUsd: 1_000_000, window: 'day' },
-    { name: `bench-month-${tag}`, capUsd: 10_000_000, window: 'month', scope: { agent: 'bench' } },
+    { name: `bench-day-${tag}`, capUsd: 1_000_000, window: 'day', scope: { agent: AGENT } },
+    { name: `bench-month-${tag}`, capUsd: 10_000_000, window: 'month', scope: { agent: AGENT } },
   ];
   const sqlite = (file: string) => `sqlite:${join(dir, file)}`;
   const postgres = (schema: string) => `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
@@ -188,14 +194,27 @@ export async function run(): Promise<string> {
         }),
       );
     }
-    const samples = setups.map((): Samples => ({ overhead: [], admission: [], client: [], failed: 0, budgeted: 0 }));
+    const empty = (): Samples => ({ overhead: [], admission: [], client: [], failed: 0, budgeted: 0 });
+    const samples = setups.map(empty);
+    // A budgeted server's calls that no budget applies to, in the same rounds: the same process's
+    // figure without admission, free of what two servers differ by.
+    const free = setups.map(empty);
     // In turn, one call at a time: each server sees the same machine at nearly the same moment.
     // Each round starts one server later: none always runs right after the same neighbour (a
     // PostgreSQL server's commit still flushing, say).
     for (let round = 0; round < WARMUP + CALLS; round++) {
       for (let step = 0; step < serves.length; step++) {
         const index = (round + step) % serves.length;
-        await call((serves[index] as ServeProcess).url, round < WARMUP ? undefined : samples[index]);
+        const url = (serves[index] as ServeProcess).url;
+        const into = (which: Samples[]) => (round < WARMUP ? undefined : which[index]);
+        if (setups[index]?.goalMs === undefined) {
+          await call(url, into(samples));
+          continue;
+        }
+        // Budgeted and free calls take turns at going first.
+        if (round % 2 === 0) await call(url, into(free), FREE_AGENT);
+        await call(url, into(samples));
+        if (round % 2 === 1) await call(url, into(free), FREE_AGENT);
       }
     }
     const loadAfter = load();
@@ -211,23 +230,29 @@ export async function run(): Promise<string> {
           : [50, 99].map((p) => ms(percentile(own.overhead, p) - percentile(base.overhead, p)));
       const addedP99 = base === undefined ? Number.NaN : percentile(own.overhead, 99) - percentile(base.overhead, 99);
       const verdict = (p99: number) => (p99 <= (setup.goalMs ?? 0) ? 'met' : 'not met');
+      const unbudgeted = free[index] as Samples;
+      const paired =
+        setup.goalMs === undefined
+          ? undefined
+          : [50, 99].map((p) => percentile(own.overhead, p) - percentile(unbudgeted.overhead, p));
       const goal =
         setup.goalMs === undefined
           ? '-'
-          : `<= ${setup.goalMs} ms p99: side by side ${verdict(addedP99)}; in-process ${own.admission.length === 0 ? '-' : verdict(percentile(own.admission, 99))}`;
+          : `<= ${setup.goalMs} ms p99: beside the other server ${verdict(addedP99)}; in the same server ${verdict(paired?.[1] ?? Number.NaN)}`;
+      const samePaired = paired === undefined ? '-' : `${ms(paired[0] ?? 0)} / **${ms(paired[1] ?? 0)}**`;
       const client = [50, 99].map((p) => ms(percentile(own.client, p)));
       const admission =
         own.admission.length === 0 ? '-' : [50, 99].map((p) => ms(percentile(own.admission, p))).join(' / ');
       const checks = `${own.failed} failed${setup.goalMs === undefined ? '' : `, ${own.budgeted} of ${own.client.length} named a budget`}`;
-      return `| ${setup.name} | ${cells.join(' / ')} | ${added.map((cell, i) => (i === 1 ? `**${cell}**` : cell)).join(' / ')} | ${admission} | ${client.join(' / ')} | ${goal} | ${checks} |`;
+      return `| ${setup.name} | ${cells.join(' / ')} | ${added.map((cell, i) => (i === 1 ? `**${cell}**` : cell)).join(' / ')} | ${samePaired} | ${admission} | ${client.join(' / ')} | ${goal} | ${checks} |`;
     });
     return [
       '## Budget admission',
       '',
-      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, ${setups.length} \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each (max_tokens 400, above the mock's 363 output tokens) after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call. "Added" is a server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). The control rows are a second server of each ledger without budgets, compared the same way: their "added" is what two identical servers differ by in this run, the noise any other row's figure carries. "Admission in-process" is other evidence, not the side-by-side figure: each budgeted answer's \`x-tokenledger-budget-admission-ms\`, the time from the gateway asking its guard to going on with the call (plan, the counters' round trip, the event loop's wait for the answer), measured inside the server on the same calls, so it carries none of the two servers' difference; without budgets no budget applies and the guard answers at once (no header). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
+      `The gateway's own time per call (\`x-tokenledger-overhead-ms\`) with budgets off and on, ${setups.length} \`serve\` processes (source through tsx) against the mock provider on 127.0.0.1, called in turn by one client, ${CALLS} JSON chat completions each (max_tokens 400, above the mock's 363 output tokens) after ${WARMUP} warm-up rounds; two budgets (a day and a month) apply to every call of agent \`${AGENT}\`. "Added, beside the unbudgeted server" is a server's percentile minus that of its ledger without budgets (SQLite for SQLite and Redis counters, PostgreSQL for PostgreSQL). The control rows are a second server of each ledger without budgets, compared the same way: their "added" is what two identical servers differ by in this run, the noise that column's figures carry. "Added, in the same server": each budgeted server also answers, in the same rounds and taking turns at going first, ${CALLS} calls of agent \`${FREE_AGENT}\`, which no budget applies to (its guard finds none and answers at once); the budgeted calls' percentile minus those calls' percentile, in one process, so that none of two servers' difference is in it. "Admission in-process" is other evidence, not the side-by-side figure: each budgeted answer's \`x-tokenledger-budget-admission-ms\`, the time from the gateway asking its guard to going on with the call (plan, the counters' round trip, the event loop's wait for the answer), measured inside the server on the same calls, so it carries none of the two servers' difference; without budgets no budget applies and the guard answers at once (no header). ms. Load average (1 / 5 / 15 min) ${loadBefore} before, ${loadAfter} after, on ${os.cpus().length} cores.`,
       '',
-      '| setup | overhead p50 / p99 | added p50 / p99 | admission in-process p50 / p99 | client round trip p50 / p99 | goal | checks |',
-      '|---|---|---|---|---|---|---|',
+      '| setup | overhead p50 / p99 | added p50 / p99, beside the unbudgeted server | added p50 / p99, in the same server | admission in-process p50 / p99 | client round trip p50 / p99 | goal | checks |',
+      '|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `One round trip from this process, after the rounds (p50 / p99, ms; ${FLOOR_SAMPLES} each): Redis PING on a raw socket ${floor.redis.busy} back to back, ${floor.redis.idle} after ${IDLE_MS} ms idle; PostgreSQL \`SELECT 1\` ${floor.postgres.busy} back to back, ${floor.postgres.idle} after ${IDLE_MS} ms idle. Each server in the rounds is idle about that long between its calls, and so are the stores: an admission with Redis or PostgreSQL counters makes one round trip to an idle store, which costs at least the idle figure before the counters do anything.`,
