@@ -74,6 +74,14 @@ export interface LedgerOptions {
    */
   commitWindowMs?: number;
   /**
+   * Ends a commit window early, once no record came for this long (ms): records that arrive in
+   * bursts (a batch's answers, a wave at a time) are stored as each burst ends, in the pause
+   * before the next, instead of at a time that may fall inside the next burst and hold it up.
+   * Only with `commitWindowMs`, which stays the longest a record waits.
+   * @default none (the window runs its full length)
+   */
+  commitQuietMs?: number;
+  /**
    * Makes event ids.
    * @default a monotonic ULID factory (sortable by time, unique within the process)
    */
@@ -245,6 +253,7 @@ export function createRecordingLedger(options: LedgerOptions): RecordingLedger {
           bufferLimit,
           autoRetry: options.autoRetry ?? true,
           ...(options.commitWindowMs === undefined ? {} : { commitWindowMs: options.commitWindowMs }),
+          ...(options.commitQuietMs === undefined ? {} : { commitQuietMs: options.commitQuietMs }),
         })
       : new SpoolWriter({
           store: options.store,

@@ -38,6 +38,8 @@ export interface WriterOptions {
   autoRetry: boolean;
   /** How long a write waits for others to share its insert (LedgerOptions.commitWindowMs). @default 0: the same turn */
   commitWindowMs?: number;
+  /** Ends a commit window early once no write came for this long (LedgerOptions.commitQuietMs). @default none */
+  commitQuietMs?: number;
 }
 
 /**
@@ -126,6 +128,9 @@ export class Writer {
   readonly #bufferLimit: number;
   readonly #autoRetry: boolean;
   readonly #commitWindowMs: number;
+  readonly #commitQuietMs: number | undefined;
+  /** Writes so far: a quiet window's check sees whether one came since the last. */
+  #writes = 0;
   /** Ends the commit window now (flush() calls it): set while a drain waits for its window. */
   #closeWindow: (() => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -144,6 +149,7 @@ export class Writer {
     this.#bufferLimit = options.bufferLimit;
     this.#autoRetry = options.autoRetry;
     this.#commitWindowMs = options.commitWindowMs ?? 0;
+    this.#commitQuietMs = options.commitQuietMs;
   }
 
   /** Stops the retry timer (the buffer stays as it is). */
@@ -173,6 +179,7 @@ export class Writer {
       return Promise.resolve(notStored('buffered'));
     }
     return new Promise<WriteResult>((resolve, reject) => {
+      this.#writes++;
       this.#queue.push({ events, failOpen, resolve, reject });
       this.#draining ??= this.#drain();
     });
@@ -208,14 +215,30 @@ export class Writer {
     // synchronous store (SQLite) does its write, and the records of one turn (a batch's
     // responses that arrived together, not only those of one tick) share one insert. With a
     // commit window, once it has passed (or flush() ends it): the records of that window share it.
+    // With a quiet time, also once no write came for that long: a burst of records (a batch's
+    // wave of answers) commits as it ends, in the pause before the next, rather than at a fixed
+    // time that may fall in the middle of the next burst and hold it up.
     await new Promise<void>((resolve) => {
       if (this.#commitWindowMs <= 0) {
         setImmediate(resolve);
         return;
       }
       const timer = setTimeout(end, this.#commitWindowMs);
+      const quietMs = this.#commitQuietMs;
+      let quiet: ReturnType<typeof setTimeout> | undefined;
+      if (quietMs !== undefined && quietMs < this.#commitWindowMs) {
+        let seen = this.#writes;
+        quiet = setTimeout(() => {
+          if (this.#writes === seen) end();
+          else {
+            seen = this.#writes;
+            quiet?.refresh();
+          }
+        }, quietMs);
+      }
       function end(): void {
         clearTimeout(timer);
+        clearTimeout(quiet);
         resolve();
       }
       this.#closeWindow = end;

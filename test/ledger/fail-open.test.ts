@@ -172,6 +172,36 @@ describe('group commit', () => {
     expect((await storedIds(store)).length).toBe(5);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('with a quiet time, a window ends once no record came for that long, and at its full length at the latest', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const store = await flakyStore();
+    const ledger = createRecordingLedger({ store, commitWindowMs: 50, commitQuietMs: 3 });
+    // A burst: a record each ms for 10 ms, then nothing. The window stays open while records
+    // come, and ends 3 to 6 ms after the last one (the quiet time is checked every 3 ms).
+    const burst: Promise<unknown>[] = [];
+    for (let ms = 0; ms < 10; ms++) {
+      burst.push(ledger.record(CALL));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(store.insertCalls).toBe(0); // 10 ms in, the last record 1 ms ago
+    await vi.advanceTimersByTimeAsync(2);
+    expect(store.insertCalls).toBe(0);
+    await vi.advanceTimersByTimeAsync(4);
+    await Promise.all(burst);
+    expect(store.batches).toEqual([10]);
+    // Records that never pause: the window ends at its full length, 50 ms after its first.
+    const steady: Promise<unknown>[] = [];
+    for (let ms = 0; ms < 49; ms++) {
+      steady.push(ledger.record(CALL));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(store.batches).toEqual([10]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(steady);
+    expect(store.batches).toEqual([10, 49]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 describe('fail-open during a run', () => {
