@@ -217,6 +217,8 @@ export async function postgresLedger(
       'rollup_daily',
       'latency_hourly',
       'latency_daily',
+      'latency_cut_hourly',
+      'latency_cut_daily',
       'rollup_run',
     ])
       await client.query(`VACUUM ANALYZE ${table}`);

@@ -14,7 +14,8 @@ import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
 export async function usageByAgent(store: Store, filter: Filter = {}): Promise<AgentStats[]> {
   const [rows, pairs] = await Promise.all([
     store.aggregate({ filter, groupBy: ['agent'] }),
-    store.aggregate({ filter, groupBy: ['agent', 'model'] }),
+    // Only the pairs' names and first use are read: their percentiles would cost a histogram read.
+    store.aggregate({ filter, groupBy: ['agent', 'model'], percentiles: false }),
   ]);
   const models = new Map<string | null, { name: string; firstTime: string | null }[]>();
   for (const pair of pairs) {

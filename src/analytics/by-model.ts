@@ -17,7 +17,8 @@ import { byCost, byFirstUse, statsFromRow, withCostShares } from './stats.js';
 export async function usageByModel(store: Store, filter: Filter = {}): Promise<ModelStats[]> {
   const [rows, pairs] = await Promise.all([
     statsPerModel(store, filter),
-    store.aggregate({ filter, groupBy: ['model', 'agent'] }),
+    // Only the pairs' names and first use are read: their percentiles would cost a histogram read.
+    store.aggregate({ filter, groupBy: ['model', 'agent'], percentiles: false }),
   ]);
   const agents = new Map<string, { name: string; firstTime: string | null }[]>();
   for (const pair of pairs) {

@@ -18,6 +18,7 @@ import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js'
 import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
+import { latencyCutColumns, latencyCutsFromSql, latencyCutUpsertSql, recomputeLatencyCuts } from './latency-cuts.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
@@ -169,10 +170,16 @@ FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_UPSERT_SQL}),
 rd AS (INSERT INTO rollup_daily (${ROLLUP_DAILY_INSERT_COLUMNS.join(', ')})
 SELECT ${DAY_EXPR}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInsert()}
 FROM ins GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ${ROLLUP_DAILY_UPSERT_SQL}),
+bh AS (${latencyFromEventsSql('', `${HOUR_EXPR} AS hour_ms`, true, 'ins')}),
+bd AS (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}),
 lh AS (INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n)
-SELECT * FROM (${latencyFromEventsSql('', `${HOUR_EXPR} AS hour_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_UPSERT_SQL}),
+SELECT * FROM bh ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_UPSERT_SQL}),
 ld AS (INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
-SELECT * FROM (${latencyFromEventsSql('', `${DAY_EXPR} AS day_ms`, true, 'ins')}) AS l ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL}),
+SELECT * FROM bd ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL}),
+ch AS (INSERT INTO latency_cut_hourly (${latencyCutColumns('hour_ms').join(', ')})
+SELECT * FROM (${latencyCutsFromSql('bh', 'hour_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6, 7 ${latencyCutUpsertSql('latency_cut_hourly')}),
+cd AS (INSERT INTO latency_cut_daily (${latencyCutColumns('day_ms').join(', ')})
+SELECT * FROM (${latencyCutsFromSql('bd', 'day_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6, 7 ${latencyCutUpsertSql('latency_cut_daily')}),
 rr AS (INSERT INTO rollup_run (${RUN_ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT ${runRollupSelectSql()} FROM ins GROUP BY run ORDER BY 1, 2 ${RUN_ROLLUP_UPSERT_SQL})
 SELECT COUNT(*) AS added FROM ins`;
@@ -521,6 +528,12 @@ export class PostgresStore implements Store {
         await client.query(numberPlaceholders(rebuild.deleteDailyRollup), [day, provider, model, agent, status]);
         await client.query(numberPlaceholders(rebuild.insertDailyRollup), [day, ...rawParams]);
       }
+      const hours = keys.map((key) => Number(key.hour_ms));
+      for (const { sql, params } of recomputeLatencyCuts(
+        hours,
+        [...days.values()].map(([day]) => day),
+      ))
+        await client.query(numberPlaceholders(sql), params);
       return removed;
     }, 'delete');
   }
@@ -598,7 +611,7 @@ export class PostgresStore implements Store {
       const run = (text: string) => client.query({ text, query_timeout: UNBOUNDED_MS } as pg.QueryConfig);
       await run('SET LOCAL statement_timeout = 0');
       await run(
-        'LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, rollup_run, event_tags IN EXCLUSIVE MODE',
+        'LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, latency_cut_hourly, latency_cut_daily, rollup_run, event_tags IN EXCLUSIVE MODE',
       );
       for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql(), ...rebuildTagIndexSql('postgres')])
         await run(sql);

@@ -9,7 +9,9 @@
  * 3. Percentiles, per metric: when the query holds at most `exactLimit` values, exact
  *    nearest-rank over the raw values; otherwise nearest-rank over the log histogram
  *    (`latency_daily` for whole days unless grouped by hour/minute buckets, `latency_hourly`
- *    for other whole hours, the stored bin column of raw rows for the rest).
+ *    for other whole hours, the stored bin column of raw rows for the rest). The daily and
+ *    hourly counts come from a latency cut (latency-cuts.ts) when one keeps every dimension
+ *    the query groups or filters by.
  *    The rule depends only on the data, so every store gives the same answer.
  *
  * @module
@@ -30,6 +32,7 @@ import {
   type GroupValues,
   type PartialSums,
 } from './aggregate-rows.js';
+import { LATENCY_CUT_TABLES, latencyCutFor } from './latency-cuts.js';
 import { checkAggregateQuery } from './query-check.js';
 import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
 import {
@@ -235,6 +238,7 @@ async function histogramByGroup(
     counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
   };
   const reads: Promise<void>[] = [];
+  const cut = latencyCutFor(query.filter, groupBy);
   for (const segment of input.segments) {
     const where = segmentWhere(segment, query.filter);
     const g = selectGroups(groupExprs(groupBy, query.interval, segment.table));
@@ -253,12 +257,20 @@ async function histogramByGroup(
       }
       continue;
     }
-    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric IN (${metrics.map(() => '?').join(', ')})`;
+    // The smallest latency cut that keeps what the query names, else the full-key table.
+    const cutCondition = cut === undefined ? '' : ' AND cut = ?';
+    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric IN (${metrics.map(() => '?').join(', ')})${cutCondition}`;
     const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
-    const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
+    const table =
+      cut !== undefined
+        ? LATENCY_CUT_TABLES[segment.table]
+        : segment.table === 'daily'
+          ? 'latency_daily'
+          : 'latency_hourly';
     const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
+    const params = [...where.params, ...metrics, ...(cut === undefined ? [] : [cut.name])];
     reads.push(
-      reader.all(sql, [...where.params, ...metrics]).then((rows) => {
+      reader.all(sql, params).then((rows) => {
         for (const row of rows) add(Number(row['metric']) === 1 ? 1 : 0, row);
       }),
     );

@@ -3,7 +3,7 @@
  *
  * insert() commits each new event together with a row in `rollup_pending` (one IMMEDIATE
  * transaction: that is what makes the event durable and acknowledged) and leaves the rollup
- * upserts (hourly, daily, their latency bins, the run's row) to `apply()`, which runs shortly after on a timer, coalescing many inserts into one
+ * upserts (hourly, daily, their latency bins and cuts, the run's row) to `apply()`, which runs shortly after on a timer, coalescing many inserts into one
  * transaction. A record() awaited until durable then pays for two small inserts instead of
  * eight statements. A batch (ROLLUP_IN_INSERT_MIN new events or more: ingest, OTLP, the spool's
  * drain) is different: its rows are in memory and share few rollup keys, so its insert adds
@@ -23,6 +23,7 @@
  * @module
  */
 import type Database from 'better-sqlite3';
+import { cutLatencyDeltas, cutLatencyValues, latencyCutColumns, latencyCutUpsertSql } from './latency-cuts.js';
 import { computeRollupDeltas, rollupValues } from './rollup-delta.js';
 import { rowFromDriver, type EventRow } from './row.js';
 import { computeRunDeltas, RUN_ROLLUP_INSERT_SQL, runDeltaValues } from './run-rollup.js';
@@ -52,6 +53,8 @@ export class SqlitePendingRollups {
   private readonly upsertDailyRollup: Database.Statement;
   private readonly upsertLatency: Database.Statement;
   private readonly upsertDailyLatency: Database.Statement;
+  private readonly upsertCut: Database.Statement;
+  private readonly upsertDailyCut: Database.Statement;
   private readonly upsertRun: Database.Statement;
   private readonly applyBatch: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -80,6 +83,12 @@ export class SqlitePendingRollups {
     this.upsertDailyLatency = db.prepare(
       `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_DAILY_UPSERT_SQL}`,
     );
+    const cutInsert = (table: 'latency_cut_hourly' | 'latency_cut_daily', time: 'hour_ms' | 'day_ms'): string =>
+      `INSERT INTO ${table} (${latencyCutColumns(time).join(', ')}) VALUES (${latencyCutColumns(time)
+        .map(() => '?')
+        .join(', ')}) ${latencyCutUpsertSql(table)}`;
+    this.upsertCut = db.prepare(cutInsert('latency_cut_hourly', 'hour_ms'));
+    this.upsertDailyCut = db.prepare(cutInsert('latency_cut_daily', 'day_ms'));
     this.upsertRun = db.prepare(RUN_ROLLUP_INSERT_SQL);
     const batch = db.transaction((): number => {
       const raw = this.readPending.all() as Record<string, unknown>[];
@@ -109,6 +118,8 @@ export class SqlitePendingRollups {
       this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
     for (const l of dailyLatencies)
       this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
+    for (const c of cutLatencyDeltas(latencies)) this.upsertCut.run(cutLatencyValues(c));
+    for (const c of cutLatencyDeltas(dailyLatencies)) this.upsertDailyCut.run(cutLatencyValues(c));
     for (const delta of computeRunDeltas(rows)) this.upsertRun.run(runDeltaValues(delta));
   }
 

@@ -22,6 +22,7 @@ import { loadSqlite } from '../lazy/index.js';
 import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
+import { recomputeLatencyCuts } from './latency-cuts.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
@@ -483,6 +484,12 @@ export class SqliteStore implements Store {
         statements.deleteDailyRollup.run(day, provider, model, agent, status);
         statements.insertDailyRollup.run(day, ...rawParams);
       }
+      const hours = keys.map((key) => key.hour_ms);
+      for (const { sql, params } of recomputeLatencyCuts(
+        hours,
+        [...days.values()].map(([day]) => day),
+      ))
+        this.db.prepare(sql).run(...params);
       return removed;
     });
     try {

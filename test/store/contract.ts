@@ -518,6 +518,53 @@ export function runStoreContract(name: string, hooks: ContractHooks): void {
       });
     }
 
+    it('gives every filter x grouping the reference histogram percentiles, through each latency cut, before and after a delete', async () => {
+      // Every query over the limit (0): each metric's percentiles come from the histogram, read
+      // from the latency cut that keeps what the query names (all, model, agent), the full-key
+      // tables (agent x model, status) or raw bins (edges, runs, tags). Batches of every size:
+      // SQLite rolls small ones up in the pending apply, large ones in the insert.
+      const histogram = await hooks.open({ exactPercentileLimit: 0 });
+      try {
+        const sample = [
+          ...generateEvents({ seed: 42, count: 1500, startMs: T0, spanMs: 26 * HOUR }),
+          ...boundaryEvents(events[0] as UsageEvent),
+        ];
+        for (const [from, to] of [
+          [0, 3],
+          [3, 20],
+          [20, 900],
+          [900, 905],
+          [905, sample.length],
+        ] as const)
+          await histogram.insert(sample.slice(from, to));
+        const options = { exactPercentileLimit: 0 };
+        let compared = 0;
+        for (const filter of FILTERS) {
+          for (const grouping of GROUPINGS) {
+            const query: AggregateQuery = { filter, ...grouping };
+            const actual = await histogram.aggregate(query);
+            expect(actual, JSON.stringify(query)).toEqual(referenceAggregate(sample, query, options));
+            compared += actual.filter((row) => row.duration.approximate).length;
+          }
+        }
+        expect(compared).toBeGreaterThan(1000);
+        // A delete takes its events' bins out of every cut (the hours and days it touched).
+        const doomed: Filter = { model: 'gpt-4o', from: new Date(T0 + 2 * HOUR + 17), to: new Date(T0 + 25 * HOUR) };
+        const left = sample.filter((e) => !matchesFilter(e, doomed));
+        expect(await histogram.delete(doomed)).toBe(sample.length - left.length);
+        for (const filter of [{}, { model: 'gpt-4o' }, { agent: 'trader' }, { provider: 'openai' }]) {
+          for (const grouping of GROUPINGS.slice(0, 11)) {
+            const query: AggregateQuery = { filter, ...grouping };
+            expect(await histogram.aggregate(query), JSON.stringify(query)).toEqual(
+              referenceAggregate(left, query, options),
+            );
+          }
+        }
+      } finally {
+        await histogram.close();
+      }
+    });
+
     it('reads large-query percentiles from the histogram, within the documented error', async () => {
       const small = await hooks.open({ exactPercentileLimit: 100 });
       try {

@@ -55,7 +55,34 @@ function mismatchSums(list: readonly UsageEvent[]) {
   };
 }
 
-export function referenceAggregate(events: readonly UsageEvent[], query: AggregateQuery): AggregateRow[] {
+/**
+ * The documented histogram rule (latency-histogram.ts) written out plainly: a value of `us`
+ * microseconds falls in bin floor(log2(us) * 8) + 1 (0 for none), whose value is its geometric
+ * midpoint in whole microseconds; the percentile is the bin of the nearest rank.
+ */
+function histogramNearest(valuesMs: number[], p: number): number | undefined {
+  if (valuesMs.length === 0) return undefined;
+  const bins = valuesMs
+    .map((ms) => Math.round(ms * 1000))
+    .map((us) => (us <= 0 ? 0 : Math.floor(Math.log2(us) * 8) + 1))
+    .sort((a, b) => a - b);
+  const bin = bins[Math.max(1, Math.ceil((p / 100) * bins.length)) - 1] as number;
+  return bin <= 0 ? 0 : Math.round(2 ** ((bin - 0.5) / 8)) / 1000;
+}
+
+export interface ReferenceOptions {
+  /**
+   * The store's `exactPercentileLimit`: a query holding more values of a metric than this (all
+   * groups together) gets that metric's percentiles from the histogram.
+   */
+  exactPercentileLimit?: number;
+}
+
+export function referenceAggregate(
+  events: readonly UsageEvent[],
+  query: AggregateQuery,
+  options: ReferenceOptions = {},
+): AggregateRow[] {
   const groups = new Map<string, { key: AggregateRow['key']; events: UsageEvent[] }>();
   for (const event of events) {
     if (!matchesFilter(event, query.filter)) continue;
@@ -80,6 +107,21 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
     group.events.push(event);
     groups.set(id, group);
   }
+  const limit = options.exactPercentileLimit ?? Number.POSITIVE_INFINITY;
+  const matched = [...groups.values()].flatMap((group) => group.events);
+  const histogram = {
+    duration: matched.filter((e) => e.durationMs !== undefined).length > limit,
+    ttft: matched.filter((e) => e.timeToFirstTokenMs !== undefined).length > limit,
+  };
+  const percentiles = (values: number[], approximate: boolean): AggregateRow['duration'] => {
+    const at = approximate ? histogramNearest : nearest;
+    return {
+      p50: at(values, 50),
+      p95: at(values, 95),
+      p99: at(values, 99),
+      approximate: approximate && values.length > 0,
+    };
+  };
   const rows: AggregateRow[] = [];
   for (const { key, events: list } of groups.values()) {
     const sum = (f: (e: UsageEvent) => number | undefined): number => list.reduce((n, e) => n + (f(e) ?? 0), 0);
@@ -115,15 +157,10 @@ export function referenceAggregate(events: readonly UsageEvent[], query: Aggrega
       durationCount: durations.length,
       durationSumMs: durations.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
       durationMaxMs: durations.length === 0 ? undefined : Math.max(...durations),
-      duration: {
-        p50: nearest(durations, 50),
-        p95: nearest(durations, 95),
-        p99: nearest(durations, 99),
-        approximate: false,
-      },
+      duration: query.percentiles === false ? percentiles([], false) : percentiles(durations, histogram.duration),
       ttftCount: ttfts.length,
       ttftSumMs: ttfts.reduce((n, d) => n + Math.round(d * 1000), 0) / 1000,
-      ttft: { p50: nearest(ttfts, 50), p95: nearest(ttfts, 95), p99: nearest(ttfts, 99), approximate: false },
+      ttft: query.percentiles === false ? percentiles([], false) : percentiles(ttfts, histogram.ttft),
       warningCalls: list.filter((e) => (e.warnings ?? []).length > 0).length,
       ...mismatchSums(list),
       failedCostNanos: list.filter((e) => e.status !== 'ok').reduce((n, e) => n + (e.cost?.totalNanos ?? 0), 0),

@@ -25,6 +25,9 @@
  * - `events_by_cost`, `events_by_latency`, `events_by_tokens` (version 15): the sorted calls list.
  * - `rollup_run` (version 16): one row per run with the rollups' sums, indexed per rank order
  *   (run-rollup.ts): the top runs of a ledger without grouping its events.
+ * - `latency_cut_hourly`, `latency_cut_daily` (version 17): the latency counts summed over the
+ *   dimensions a query leaves out (latency-cuts.ts), so percentiles of the whole ledger, per
+ *   model or per agent read a few rows per hour or day.
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -459,6 +462,48 @@ FROM events${notPending} GROUP BY run`,
   ];
 }
 
+/**
+ * Version 17: the latency cuts (latency-cuts.ts): per cut ('all': no dimension, 'model':
+ * provider and model, 'agent': agent; the dimensions left out are ''), time, metric and bin, the
+ * count. Filled from the full latency tables; on SQLite, events still pending their rollups are
+ * in neither yet, and the pending apply adds them to both.
+ */
+function latencyCutStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const small = dialect === 'postgres' ? 'smallint' : 'INTEGER';
+  const int = dialect === 'postgres' ? 'integer' : 'INTEGER';
+  const cuts: [string, string[]][] = [
+    ['all', []],
+    ['model', ['provider', 'model']],
+    ['agent', ['agent']],
+  ];
+  const statements: string[] = [];
+  for (const [table, source, time] of [
+    ['latency_cut_hourly', 'latency_hourly', 'hour_ms'],
+    ['latency_cut_daily', 'latency_daily', 'day_ms'],
+  ] as const) {
+    statements.push(`CREATE TABLE IF NOT EXISTS ${table} (
+  cut text NOT NULL,
+  ${time} ${big} NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  agent text NOT NULL,
+  metric ${small} NOT NULL,
+  bin ${int} NOT NULL,
+  n ${big} NOT NULL,
+  PRIMARY KEY (cut, ${time}, provider, model, agent, metric, bin)
+)`);
+    const selects = cuts.map(([cut, dims]) => {
+      const column = (dim: string): string => (dims.includes(dim) ? dim : "''");
+      return `SELECT '${cut}', ${time}, ${column('provider')}, ${column('model')}, ${column('agent')}, metric, bin, SUM(n) FROM ${source} GROUP BY ${[time, ...dims, 'metric', 'bin'].join(', ')}`;
+    });
+    statements.push(
+      `INSERT INTO ${table} (cut, ${time}, provider, model, agent, metric, bin, n)\n${selects.join('\nUNION ALL\n')}`,
+    );
+  }
+  return statements;
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -625,6 +670,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // (run-rollup.ts) instead of grouping every event by run; filled from the stored events.
       name: 'run rollup',
       statements: runRollupStatements(dialect),
+    },
+    {
+      version: 17,
+      // Percentiles of the whole ledger, per model or per agent read the latency counts summed
+      // over the other dimensions (latency-cuts.ts) instead of every agent x model x status row.
+      name: 'latency cuts',
+      statements: latencyCutStatements(dialect),
     },
   ];
 }
