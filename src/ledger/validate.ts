@@ -478,6 +478,8 @@ function ourUsage(counts: UsageCounts | null | undefined, raw: unknown): Usage |
  * them: they are notes about an event, so too many is never a reason to refuse it.
  */
 export function boundWarnings(warnings: readonly string[]): string[] {
+  // Nearly every event has none: no Set and copies for them (twice an event, validation and build).
+  if (warnings.length === 0) return [];
   const unique = [...new Set(warnings.map((w) => cutText(cleanText(redactSecrets(w)), MAX_WARNING_LENGTH)))];
   if (unique.length <= MAX_WARNINGS) return unique;
   const kept = unique.slice(0, MAX_WARNINGS - 1);
@@ -526,9 +528,11 @@ function walkJson(item: unknown, depth: number, field: string): void {
   } else if (Array.isArray(item)) {
     for (const element of item) walkJson(element, depth + 1, field);
   } else if (typeof item === 'object' && item !== null) {
-    for (const [key, element] of Object.entries(item)) {
+    // Keys, not entries: no pair array made per key (rawUsage is walked once an event).
+    const record = item as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
       if (!isStorableText(key)) throw invalid(field, `keys ${TEXT}`);
-      walkJson(element, depth + 1, field);
+      walkJson(record[key], depth + 1, field);
     }
   } else if (item !== null && item !== undefined && typeof item !== 'boolean') {
     // undefined is left out by JSON.stringify (SDK usage objects hold undefined counts).
