@@ -332,7 +332,13 @@ export function createClient(options: ClientOptions): Client {
     }
     // The answer is in: a batch may send its next call while this one's event is stored. Not
     // under budgets: what this call spent must be settled before the next one is admitted.
-    if (budgets === undefined) tracker.answered?.();
+    if (budgets === undefined && tracker.answered !== undefined) {
+      tracker.answered();
+      // The event is built and stored after this turn's I/O (setImmediate): the next call goes
+      // out first, and so do those of the other answers read in this turn, without waiting for
+      // each other's metering.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const event = await record(
       withMeteredResult(
         {

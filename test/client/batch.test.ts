@@ -148,6 +148,32 @@ describe('client.batch', () => {
     await ledger.close();
   });
 
+  it("the next call goes out before an answer's event is built: metering waits for the turn's I/O", async () => {
+    const order: string[] = [];
+    const ledger = createRecordingLedger({ store: new MemoryStore() });
+    const client = createClient({
+      config: mockConfig(mock),
+      ledger: {
+        record: (input) => {
+          order.push('record');
+          return ledger.record(input);
+        },
+      },
+      fetch: (input, init) => {
+        order.push('send');
+        return fetch(input, init);
+      },
+    });
+    const { summary } = await client.batch([item(0), item(1), item(2)], { concurrency: 1 });
+    expect(summary).toMatchObject({ total: 3, successful: 3 });
+    // One slot: the second call was sent before the first answer's record began (metering the
+    // answer first held the next call back by its cost).
+    expect(order.slice(0, 3)).toEqual(['send', 'send', 'record']);
+    expect(order.filter((step) => step === 'record')).toHaveLength(3);
+    expect((await ledger.store.events({ filter: {}, limit: 10 })).events).toHaveLength(3);
+    await ledger.close();
+  });
+
   it('cancellation stops new work and settles the calls in flight', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     mock.setDefault({ kind: 'hang' });
