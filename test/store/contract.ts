@@ -71,6 +71,10 @@ const FILTERS: Filter[] = [
   { tags: { team: ['red', 'blue'] } },
   { tags: { user: ['ana', 'cy'] }, exclude: { tags: { team: ['red'] } } },
   { exclude: { tags: { team: ['blue'], user: ['bo'] } } },
+  // Tags with named runs (the runs list's wall times and page figures): the tag is looked up per event.
+  { run: ['AAPL', 'NVDA'], tags: { team: 'red' } },
+  { run: 'AAPL', exclude: { tags: { team: ['red'] } }, from: new Date(T0 + 3 * HOUR) },
+  { run: ['NVDA', 'no-such-run'], tags: { team: ['red', '1'] }, to: new Date(T0 + 6 * HOUR) },
   { model: [] },
   { agent: ['news_agent'], exclude: { agent: ['news_agent'] } },
 ];
