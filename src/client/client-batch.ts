@@ -102,7 +102,10 @@ export async function runClientBatch(input: {
     },
   );
   if (recording.size > 0) {
-    // Every call has its answer: what waits for a group commit need not wait longer.
+    // Every call has its answer: what waits for a group commit need not wait longer. The last
+    // answers' records begin after the turn that read them (client.ts), so the window is ended
+    // after that turn; ended before, those records would open a new one and wait it out.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     input.flush?.().catch(() => undefined);
     while (recording.size > 0) await Promise.all([...recording]);
   }
