@@ -174,6 +174,18 @@ describe('client.batch', () => {
     await ledger.close();
   });
 
+  it("ends the ledger's commit window once every call has its answer: the last records wait for no window", async () => {
+    const store = new MemoryStore();
+    const ledger = createRecordingLedger({ store, commitWindowMs: 5000 });
+    const client = createClient({ ledger, config: mockConfig(mock) });
+    const started = performance.now();
+    const { summary } = await client.batch([item(0), item(1), item(2)], { concurrency: 3 });
+    expect(summary).toMatchObject({ total: 3, successful: 3 });
+    expect(performance.now() - started).toBeLessThan(2500); // a window waited out: 5,000 ms
+    expect((await store.events({ filter: {}, limit: 10 })).events).toHaveLength(3);
+    await ledger.close();
+  });
+
   it('cancellation stops new work and settles the calls in flight', async () => {
     const { client } = makeClient({ config: mockConfig(mock) });
     mock.setDefault({ kind: 'hang' });
