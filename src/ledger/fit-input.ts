@@ -20,7 +20,7 @@ import {
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS,
-  validateRecordInput,
+  validateFittedInput,
   type ValidInput,
 } from './validate.js';
 
@@ -64,7 +64,7 @@ function fitAndValidate(input: RecordInput): { fitted: RecordInput; warnings: st
   if (fitted.tags !== undefined) fitted.tags = fitTags(fitted.tags, warnings);
   for (let round = 0; ; round++) {
     try {
-      return { fitted, warnings, valid: validateRecordInput(fitted) };
+      return { fitted, warnings, valid: validateFittedInput(fitted) };
     } catch (error) {
       if (round >= MAX_ROUNDS || !(error instanceof ValidationError) || !dropField(fitted, error, warnings))
         throw error;
