@@ -18,7 +18,13 @@ import { StoreError, TokenledgerError, redactSecrets } from '../errors/index.js'
 import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
-import { latencyCutColumns, latencyCutsFromSql, latencyCutUpsertSql, recomputeLatencyCuts } from './latency-cuts.js';
+import {
+  latencyCutColumns,
+  latencyCutsFromSql,
+  latencyCutUpsertSql,
+  rebuildAllLatencyCutsSql,
+  recomputeLatencyCuts,
+} from './latency-cuts.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { inSchemaSetup, openPostgresPool, postgresTarget } from './postgres-connection.js';
@@ -177,9 +183,9 @@ SELECT * FROM bh ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_UPSERT_SQL}),
 ld AS (INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n)
 SELECT * FROM bd ORDER BY 1, 2, 3, 4, 5, 6, 7 ${LATENCY_DAILY_UPSERT_SQL}),
 ch AS (INSERT INTO latency_cut_hourly (${latencyCutColumns('hour_ms').join(', ')})
-SELECT * FROM (${latencyCutsFromSql('bh', 'hour_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6, 7 ${latencyCutUpsertSql('latency_cut_hourly')}),
+SELECT * FROM (${latencyCutsFromSql('postgres', 'bh', 'hour_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6 ${latencyCutUpsertSql('latency_cut_hourly')}),
 cd AS (INSERT INTO latency_cut_daily (${latencyCutColumns('day_ms').join(', ')})
-SELECT * FROM (${latencyCutsFromSql('bd', 'day_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6, 7 ${latencyCutUpsertSql('latency_cut_daily')}),
+SELECT * FROM (${latencyCutsFromSql('postgres', 'bd', 'day_ms')}) AS c ORDER BY 1, 2, 3, 4, 5, 6 ${latencyCutUpsertSql('latency_cut_daily')}),
 rr AS (INSERT INTO rollup_run (${RUN_ROLLUP_INSERT_COLUMNS.join(', ')})
 SELECT ${runRollupSelectSql()} FROM ins GROUP BY run ORDER BY 1, 2 ${RUN_ROLLUP_UPSERT_SQL})
 SELECT COUNT(*) AS added FROM ins`;
@@ -530,6 +536,7 @@ export class PostgresStore implements Store {
       }
       const hours = keys.map((key) => Number(key.hour_ms));
       for (const { sql, params } of recomputeLatencyCuts(
+        'postgres',
         hours,
         [...days.values()].map(([day]) => day),
       ))
@@ -613,7 +620,13 @@ export class PostgresStore implements Store {
       await run(
         'LOCK TABLE rollup_hourly, rollup_daily, latency_hourly, latency_daily, latency_cut_hourly, latency_cut_daily, rollup_run, event_tags IN EXCLUSIVE MODE',
       );
-      for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql(), ...rebuildTagIndexSql('postgres')])
+      for (const sql of [
+        ...rebuildAllRollupsSql(),
+        // From the full latency rows just written: the cuts are their sums.
+        ...rebuildAllLatencyCutsSql('postgres'),
+        ...rebuildAllRunsSql(),
+        ...rebuildTagIndexSql('postgres'),
+      ])
         await run(sql);
     }, 'rebuild rollups');
   }

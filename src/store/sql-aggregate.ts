@@ -32,7 +32,7 @@ import {
   type GroupValues,
   type PartialSums,
 } from './aggregate-rows.js';
-import { LATENCY_CUT_TABLES, latencyCutFor } from './latency-cuts.js';
+import { cutBins, LATENCY_CUT_TABLES, latencyCutFor } from './latency-cuts.js';
 import { checkAggregateQuery } from './query-check.js';
 import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
 import {
@@ -225,7 +225,8 @@ async function histogramByGroup(
 ): Promise<Map<0 | 1, Map<string, Percentiles>>> {
   const { reader, query, groupBy } = input;
   const histograms = new Map<0 | 1, Map<string, Map<number, number>>>(metrics.map((m) => [m, new Map()]));
-  const add = (metric: 0 | 1, row: Record<string, unknown>): void => {
+  /** Adds counts to the histogram of a row's group; `bins` of a cut row, else the row's bin and n. */
+  const add = (metric: 0 | 1, row: Record<string, unknown>, bins?: readonly [number, number][]): void => {
     const byGroup = histograms.get(metric);
     if (byGroup === undefined) return;
     const id = groupId(groupValuesOf(row, groupBy));
@@ -234,8 +235,8 @@ async function histogramByGroup(
       counts = new Map();
       byGroup.set(id, counts);
     }
-    const bin = Number(row['bin']);
-    counts.set(bin, (counts.get(bin) ?? 0) + Number(row['n']));
+    for (const [bin, n] of bins ?? [[Number(row['bin']), Number(row['n'])]])
+      counts.set(bin, (counts.get(bin) ?? 0) + n);
   };
   const reads: Promise<void>[] = [];
   const cut = latencyCutFor(query.filter, groupBy);
@@ -257,21 +258,25 @@ async function histogramByGroup(
       }
       continue;
     }
-    // The smallest latency cut that keeps what the query names, else the full-key table.
-    const cutCondition = cut === undefined ? '' : ' AND cut = ?';
-    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric IN (${metrics.map(() => '?').join(', ')})${cutCondition}`;
+    const condition = `${where.sql === '' ? 'WHERE' : `${where.sql} AND`} metric IN (${metrics.map(() => '?').join(', ')})`;
+    const metricOf = (row: Record<string, unknown>): 0 | 1 => (Number(row['metric']) === 1 ? 1 : 0);
+    if (cut !== undefined) {
+      // The smallest latency cut that keeps what the query names: a row of bins per hour or
+      // day (and the cut's dimensions), added up here.
+      const sql = `SELECT ${g.select}metric AS metric, bins FROM ${LATENCY_CUT_TABLES[segment.table]} ${condition} AND cut = ?`;
+      reads.push(
+        reader.all(sql, [...where.params, ...metrics, cut.name]).then((rows) => {
+          for (const row of rows) add(metricOf(row), row, cutBins(row['bins']));
+        }),
+      );
+      continue;
+    }
     const groupByBins = g.groupBy === '' ? ' GROUP BY metric, bin' : `${g.groupBy}, metric, bin`;
-    const table =
-      cut !== undefined
-        ? LATENCY_CUT_TABLES[segment.table]
-        : segment.table === 'daily'
-          ? 'latency_daily'
-          : 'latency_hourly';
+    const table = segment.table === 'daily' ? 'latency_daily' : 'latency_hourly';
     const sql = `SELECT ${g.select}metric AS metric, bin AS bin, SUM(n) AS n FROM ${table} ${condition}${groupByBins}`;
-    const params = [...where.params, ...metrics, ...(cut === undefined ? [] : [cut.name])];
     reads.push(
-      reader.all(sql, params).then((rows) => {
-        for (const row of rows) add(Number(row['metric']) === 1 ? 1 : 0, row);
+      reader.all(sql, [...where.params, ...metrics]).then((rows) => {
+        for (const row of rows) add(metricOf(row), row);
       }),
     );
   }

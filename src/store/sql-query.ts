@@ -8,7 +8,6 @@
 import { DAY_MS, HOUR_MS } from '../units/index.js';
 import type { Filter, Interval } from '../types/index.js';
 import { intervalMs } from './aggregate-rows.js';
-import { rebuildAllLatencyCutsSql } from './latency-cuts.js';
 import { CALL_ORDER_COLUMNS, checkCallOrder, type CallPosition } from './call-order.js';
 import { decodeCursor } from './cursor.js';
 import { COST_MISMATCH_SQL } from './cost-mismatch.js';
@@ -349,8 +348,6 @@ SELECT ${day}, provider, model, COALESCE(agent, ''), status, ${sumsSelectForInse
 FROM events GROUP BY ${day}, provider, model, COALESCE(agent, ''), status`,
     `INSERT INTO latency_hourly (hour_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${hour} AS hour_ms`, true)}`,
     `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) ${latencyFromEventsSql('', `${day} AS day_ms`, true)}`,
-    // From the full latency rows just written: the cuts are their sums.
-    ...rebuildAllLatencyCutsSql(),
   ];
 }
 

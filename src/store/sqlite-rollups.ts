@@ -23,7 +23,7 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import { cutLatencyDeltas, cutLatencyValues, latencyCutColumns, latencyCutUpsertSql } from './latency-cuts.js';
+import { cutKeyValues, cutLatencyDeltas, cutLatencyValues, sqliteCutSql, withStoredBins } from './latency-cuts.js';
 import { computeRollupDeltas, rollupValues } from './rollup-delta.js';
 import { rowFromDriver, type EventRow } from './row.js';
 import { computeRunDeltas, RUN_ROLLUP_INSERT_SQL, runDeltaValues } from './run-rollup.js';
@@ -35,6 +35,12 @@ import {
   ROLLUP_INSERT_COLUMNS,
   ROLLUP_UPSERT_SQL,
 } from './sql-query.js';
+
+/** A latency cut table's read and write of one row (latency-cuts.ts). */
+interface CutStatements {
+  read: Database.Statement;
+  write: Database.Statement;
+}
 
 /** From this many new events, an insert rolls them up in its own transaction instead of marking them pending. */
 export const ROLLUP_IN_INSERT_MIN = 16;
@@ -53,8 +59,8 @@ export class SqlitePendingRollups {
   private readonly upsertDailyRollup: Database.Statement;
   private readonly upsertLatency: Database.Statement;
   private readonly upsertDailyLatency: Database.Statement;
-  private readonly upsertCut: Database.Statement;
-  private readonly upsertDailyCut: Database.Statement;
+  private readonly cuts: CutStatements;
+  private readonly dailyCuts: CutStatements;
   private readonly upsertRun: Database.Statement;
   private readonly applyBatch: () => number;
   private timer: NodeJS.Timeout | undefined;
@@ -83,12 +89,12 @@ export class SqlitePendingRollups {
     this.upsertDailyLatency = db.prepare(
       `INSERT INTO latency_daily (day_ms, provider, model, agent, status, metric, bin, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${LATENCY_DAILY_UPSERT_SQL}`,
     );
-    const cutInsert = (table: 'latency_cut_hourly' | 'latency_cut_daily', time: 'hour_ms' | 'day_ms'): string =>
-      `INSERT INTO ${table} (${latencyCutColumns(time).join(', ')}) VALUES (${latencyCutColumns(time)
-        .map(() => '?')
-        .join(', ')}) ${latencyCutUpsertSql(table)}`;
-    this.upsertCut = db.prepare(cutInsert('latency_cut_hourly', 'hour_ms'));
-    this.upsertDailyCut = db.prepare(cutInsert('latency_cut_daily', 'day_ms'));
+    const cutStatements = (table: 'latency_cut_hourly' | 'latency_cut_daily'): CutStatements => {
+      const sql = sqliteCutSql(table);
+      return { read: db.prepare(sql.read).pluck(), write: db.prepare(sql.write) };
+    };
+    this.cuts = cutStatements('latency_cut_hourly');
+    this.dailyCuts = cutStatements('latency_cut_daily');
     this.upsertRun = db.prepare(RUN_ROLLUP_INSERT_SQL);
     const batch = db.transaction((): number => {
       const raw = this.readPending.all() as Record<string, unknown>[];
@@ -118,8 +124,13 @@ export class SqlitePendingRollups {
       this.upsertLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
     for (const l of dailyLatencies)
       this.upsertDailyLatency.run(l.hourMs, l.provider, l.model, l.agent, l.status, l.metric, l.bin, l.n);
-    for (const c of cutLatencyDeltas(latencies)) this.upsertCut.run(cutLatencyValues(c));
-    for (const c of cutLatencyDeltas(dailyLatencies)) this.upsertDailyCut.run(cutLatencyValues(c));
+    for (const [deltas, { read, write }] of [
+      [latencies, this.cuts],
+      [dailyLatencies, this.dailyCuts],
+    ] as const) {
+      for (const c of cutLatencyDeltas(deltas))
+        write.run(cutLatencyValues(withStoredBins(c, read.get(cutKeyValues(c)))));
+    }
     for (const delta of computeRunDeltas(rows)) this.upsertRun.run(runDeltaValues(delta));
   }
 

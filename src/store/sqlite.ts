@@ -22,7 +22,7 @@ import { loadSqlite } from '../lazy/index.js';
 import type { Filter, PriceDataEntry, PriceDataRecord, PriceDataState, UsageEvent } from '../types/index.js';
 import { checkCallOrder } from './call-order.js';
 import { checkLimit, toEventPage } from './cursor.js';
-import { recomputeLatencyCuts } from './latency-cuts.js';
+import { rebuildAllLatencyCutsSql, recomputeLatencyCuts } from './latency-cuts.js';
 import { DEFAULT_EXACT_PERCENTILE_LIMIT } from './latency-histogram.js';
 import { migrations, SCHEMA_MIGRATIONS_DDL } from './migrations/schema.js';
 import { bucketStart, DAY_MS, HOUR_MS } from '../units/index.js';
@@ -486,6 +486,7 @@ export class SqliteStore implements Store {
       }
       const hours = keys.map((key) => key.hour_ms);
       for (const { sql, params } of recomputeLatencyCuts(
+        'sqlite',
         hours,
         [...days.values()].map(([day]) => day),
       ))
@@ -543,7 +544,13 @@ export class SqliteStore implements Store {
   /** Recomputes every rollup, and the tag index, from the raw events (after a bulk load or to repair). */
   async rebuildRollups(): Promise<void> {
     const run = this.db.transaction(() => {
-      for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql(), ...rebuildTagIndexSql('sqlite')])
+      for (const sql of [
+        ...rebuildAllRollupsSql(),
+        // From the full latency rows just written: the cuts are their sums.
+        ...rebuildAllLatencyCutsSql('sqlite'),
+        ...rebuildAllRunsSql(),
+        ...rebuildTagIndexSql('sqlite'),
+      ])
         this.db.exec(sql);
       // The rebuild counted every event, pending ones too.
       this.db.exec('DELETE FROM rollup_pending');

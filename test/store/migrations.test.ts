@@ -14,7 +14,12 @@ import { migrations, PROVIDER_IDS_V7, SCHEMA_MIGRATIONS_DDL } from '#src/store/m
 import { providerRecords } from '#src/providers/index.js';
 import { openStore, type Store } from '#src/store/index.js';
 import type { UsageEvent } from '#src/types/index.js';
+import { EVENT_COLUMNS, eventToRow, rowValues } from '#src/store/row.js';
+import { rebuildAllRunsSql } from '#src/store/run-rollup.js';
+import { rebuildAllRollupsSql } from '#src/store/sql-query.js';
+import { generateEvents } from './generate.js';
 import { dropSchemas, PG_URL, uniqueSchema } from './pg-admin.js';
+import { referenceAggregate } from './reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-migrations-'));
 const schemas: string[] = [];
@@ -359,6 +364,61 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         ['dear', 2, 9500],
         ['mid', 1, 3000],
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** An event's row as SQL literals, in EVENT_COLUMNS order (the text of a JSON column coerces to jsonb). */
+function rowLiterals(e: UsageEvent): string {
+  return rowValues(eventToRow(e))
+    .map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replaceAll("'", "''")}'`))
+    .join(', ');
+}
+
+/**
+ * Events as version 16 stored them, over three days, with the rollups (latency histograms
+ * included) that version kept; on SQLite the last one still pending its rollups.
+ */
+function seedVersion16(dialect: Dialect, events: readonly UsageEvent[]): (run: Run) => Promise<void> {
+  return async (run) => {
+    await applyUpTo(16, dialect, run);
+    const stored = dialect === 'sqlite' ? events.slice(0, -1) : events;
+    for (const e of stored) await run(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${rowLiterals(e)})`);
+    // Version 16's rollups: today's rebuild of them.
+    for (const sql of [...rebuildAllRollupsSql(), ...rebuildAllRunsSql()]) await run(sql);
+    if (dialect === 'sqlite') {
+      const last = events[events.length - 1] as UsageEvent;
+      await run(`INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${rowLiterals(last)})`);
+      await run(`INSERT INTO rollup_pending (id) VALUES ('${last.id}')`);
+    }
+  };
+}
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  it(`${dialect}: 17 and 18 (latency cuts) over version 16 fill the cuts from the histograms, so percentiles read from them equal the reference`, async () => {
+    const events = generateEvents({ seed: 5, count: 300, startMs: T - 30 * HOUR, spanMs: 70 * HOUR, idPrefix: 'c' });
+    const store = await openSeeded(dialect, seedVersion16(dialect, events), { exactPercentileLimit: 0 });
+    try {
+      const queries: Parameters<Store['aggregate']>[0][] = [
+        { filter: {}, groupBy: [] },
+        { filter: {}, groupBy: ['model'] },
+        { filter: { exclude: { agent: ['trader'] } }, groupBy: ['agent'] },
+        { filter: { provider: 'openai' }, groupBy: ['bucket'], interval: '1d' },
+        { filter: { from: new Date(T - 20 * HOUR), to: new Date(T + 30 * HOUR) }, groupBy: ['bucket'], interval: '1h' },
+      ];
+      const check = async (all: readonly UsageEvent[]) => {
+        for (const query of queries)
+          expect(await store.aggregate(query), JSON.stringify(query)).toEqual(
+            referenceAggregate(all, query, { exactPercentileLimit: 0 }),
+          );
+      };
+      await check(events);
+      // New events add to the cuts the migration filled.
+      const more = generateEvents({ seed: 6, count: 40, startMs: T - 30 * HOUR, spanMs: 70 * HOUR, idPrefix: 'd' });
+      await store.insert(more);
+      await check([...events, ...more]);
     } finally {
       await store.close();
     }

@@ -27,7 +27,8 @@
  *   (run-rollup.ts): the top runs of a ledger without grouping its events.
  * - `latency_cut_hourly`, `latency_cut_daily` (version 17): the latency counts summed over the
  *   dimensions a query leaves out (latency-cuts.ts), so percentiles of the whole ledger, per
- *   model or per agent read a few rows per hour or day.
+ *   model or per agent read a few rows per hour or day. Version 18 holds each cut row's bins in
+ *   one JSON object.
  * - `price_data` (version 12): price update attempts, installed catalog files with their text
  *   (price-data.ts).
  * - `dead_letters` (version 10): events the store refused for good, with the reason (the event
@@ -504,6 +505,63 @@ function latencyCutStatements(dialect: Dialect): string[] {
   return statements;
 }
 
+/**
+ * Version 18: the latency cuts with one row per (cut, time, dimensions, metric), its bins a JSON
+ * object `{"bin": count}` (jsonb on PostgreSQL) instead of a row per bin, so an insert upserts a
+ * few rows whatever the spread of its latencies. Refilled from the full latency tables, as
+ * version 17 filled its rows (pending SQLite events again left to the apply).
+ */
+function packedLatencyCutStatements(dialect: Dialect): string[] {
+  const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
+  const small = dialect === 'postgres' ? 'smallint' : 'INTEGER';
+  const json = dialect === 'postgres' ? 'jsonb' : 'TEXT';
+  const gather = dialect === 'postgres' ? 'jsonb_object_agg' : 'json_group_object';
+  const cuts: [string, string[]][] = [
+    ['all', []],
+    ['model', ['provider', 'model']],
+    ['agent', ['agent']],
+  ];
+  const statements: string[] = [];
+  for (const [table, source, time] of [
+    ['latency_cut_hourly', 'latency_hourly', 'hour_ms'],
+    ['latency_cut_daily', 'latency_daily', 'day_ms'],
+  ] as const) {
+    statements.push(
+      `DROP TABLE IF EXISTS ${table}`,
+      `CREATE TABLE ${table} (
+  cut text NOT NULL,
+  ${time} ${big} NOT NULL,
+  provider text NOT NULL,
+  model text NOT NULL,
+  agent text NOT NULL,
+  metric ${small} NOT NULL,
+  bins ${json} NOT NULL,
+  PRIMARY KEY (cut, ${time}, provider, model, agent, metric)
+)`,
+    );
+    const perBin = cuts.map(([cut, dims]) => {
+      const column = (dim: string): string => (dims.includes(dim) ? dim : "''");
+      return `SELECT '${cut}' AS cut, ${time}, ${column('provider')} AS provider, ${column('model')} AS model, ${column('agent')} AS agent, metric, bin, SUM(n) AS n FROM ${source} GROUP BY ${[time, ...dims, 'metric', 'bin'].join(', ')}`;
+    });
+    statements.push(
+      `INSERT INTO ${table} (cut, ${time}, provider, model, agent, metric, bins)
+SELECT cut, ${time}, provider, model, agent, metric, ${gather}(CAST(bin AS text), n)
+FROM (${perBin.join('\nUNION ALL\n')}) AS b GROUP BY cut, ${time}, provider, model, agent, metric`,
+    );
+  }
+  // PostgreSQL adds bins in its insert statement; SQLite in JS (latency-cuts.ts).
+  if (dialect === 'postgres')
+    // One pass over the delta's keys (an insert's bins), its sums replacing the stored keys.
+    statements.push(`CREATE OR REPLACE FUNCTION tokenledger_add_bins(stored jsonb, delta jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  RETURN stored || COALESCE((SELECT jsonb_object_agg(key, COALESCE((stored ->> key)::bigint, 0) + value::bigint)
+    FROM jsonb_each_text(delta)), '{}'::jsonb);
+END
+$$`);
+  return statements;
+}
+
 export function migrations(dialect: Dialect): Migration[] {
   return [
     {
@@ -677,6 +735,13 @@ FROM rollup_hourly GROUP BY hour_ms - (hour_ms % 86400000), provider, model, age
       // over the other dimensions (latency-cuts.ts) instead of every agent x model x status row.
       name: 'latency cuts',
       statements: latencyCutStatements(dialect),
+    },
+    {
+      version: 18,
+      // The cuts' bins of one hour or day, dimensions and metric in one row (a JSON object):
+      // an insert upserts a few cut rows instead of one per bin (latency-cuts.ts).
+      name: 'latency cuts, one row of bins',
+      statements: packedLatencyCutStatements(dialect),
     },
   ];
 }
