@@ -133,14 +133,17 @@ export function createOtlpTraceRoutes(deps: ServerDeps, options: OtlpRouteOption
     } finally {
       pendingSpans -= calls.length;
     }
-    if (recorded.length > 0) options.onEvents?.(recorded);
-    options.onSpans?.({
-      recorded: recorded.length,
-      linked,
-      skipped: verdicts.skipped,
-      rejected: verdicts.rejected.length + validationRejects.length,
-    });
     const rejected = verdicts.rejected.length + validationRejects.length;
+    const outcomes: OtlpSpanOutcomes = { recorded: recorded.length, linked, skipped: verdicts.skipped, rejected };
+    // The metrics are told once the answer is on its way: observing a thousand events (a label
+    // lookup and a histogram per metric and event) took ~1.6 ms of a 1,000-span batch's
+    // acknowledgement, which waits only for the spans to be safe. setImmediate runs in the same
+    // turn of the event loop, after the answer's write and before the next request is read, so
+    // /metrics asked after the answer counts its events.
+    setImmediate(() => {
+      if (recorded.length > 0) options.onEvents?.(recorded);
+      options.onSpans?.(outcomes);
+    });
     return send(c, 200, exportAnswer(encoding, rejected, summary(verdicts, validationRejects)));
   });
   return app;
