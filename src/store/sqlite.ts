@@ -570,6 +570,14 @@ export class SqliteStore implements Store {
     }
   }
 
+  async checkpoint(): Promise<void> {
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      throw toStoreError(error, this.path, 'checkpoint');
+    }
+  }
+
   async close(): Promise<void> {
     this.pending.cancel();
     if (!this.db.open) return;

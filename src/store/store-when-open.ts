@@ -8,7 +8,7 @@
  */
 import type { Store } from './store.js';
 
-type StoreMethod = Exclude<keyof Store, 'kind'>;
+type StoreMethod = Exclude<keyof Store, 'kind' | 'checkpoint'>;
 
 /** A Store of `kind` whose calls wait for `opening`. A failed open is the caller's to report: it is not left unhandled here. */
 export function storeWhenOpen(kind: Store['kind'], opening: Promise<Store>): Store {
@@ -37,6 +37,10 @@ export function storeWhenOpen(kind: Store['kind'], opening: Promise<Store>): Sto
     priceHistory: forward('priceHistory'),
     delete: forward('delete'),
     ping: forward('ping'),
+    checkpoint: async () => {
+      const store = await opening;
+      await store.checkpoint?.();
+    },
     close: forward('close'),
   };
 }

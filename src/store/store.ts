@@ -270,5 +270,13 @@ export interface Store {
   delete(filter: Filter): Promise<number>;
   /** Cheap liveness check. */
   ping(): Promise<void>;
+  /**
+   * SQLite: copies what the write-ahead log holds into the database file now, without waiting
+   * for other readers or writers (a passive checkpoint), so that `close()`, which copies the
+   * rest, has little left. For a caller that knows it will write little for a while
+   * (`tokenledger batch` once its last calls are sent: the close of 2,000 events' log took
+   * 14-30 ms after the last answer). Other stores have nothing to copy and leave it out.
+   */
+  checkpoint?(): Promise<void>;
   close(): Promise<void>;
 }
