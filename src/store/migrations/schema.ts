@@ -464,6 +464,21 @@ FROM events${notPending} GROUP BY run`,
 }
 
 /**
+ * The latency cuts as versions 17 and 18 made them (each cut and the dimensions it keeps; each
+ * cut table and the full table it sums), written here rather than read from latency-cuts.ts: a
+ * migration does what it did when it shipped.
+ */
+const LATENCY_CUTS: readonly (readonly [string, readonly string[]])[] = [
+  ['all', []],
+  ['model', ['provider', 'model']],
+  ['agent', ['agent']],
+];
+const LATENCY_CUT_TABLES = [
+  ['latency_cut_hourly', 'latency_hourly', 'hour_ms'],
+  ['latency_cut_daily', 'latency_daily', 'day_ms'],
+] as const;
+
+/**
  * Version 17: the latency cuts (latency-cuts.ts): per cut ('all': no dimension, 'model':
  * provider and model, 'agent': agent; the dimensions left out are ''), time, metric and bin, the
  * count. Filled from the full latency tables; on SQLite, events still pending their rollups are
@@ -473,16 +488,8 @@ function latencyCutStatements(dialect: Dialect): string[] {
   const big = dialect === 'postgres' ? 'bigint' : 'INTEGER';
   const small = dialect === 'postgres' ? 'smallint' : 'INTEGER';
   const int = dialect === 'postgres' ? 'integer' : 'INTEGER';
-  const cuts: [string, string[]][] = [
-    ['all', []],
-    ['model', ['provider', 'model']],
-    ['agent', ['agent']],
-  ];
   const statements: string[] = [];
-  for (const [table, source, time] of [
-    ['latency_cut_hourly', 'latency_hourly', 'hour_ms'],
-    ['latency_cut_daily', 'latency_daily', 'day_ms'],
-  ] as const) {
+  for (const [table, source, time] of LATENCY_CUT_TABLES) {
     statements.push(`CREATE TABLE IF NOT EXISTS ${table} (
   cut text NOT NULL,
   ${time} ${big} NOT NULL,
@@ -494,7 +501,7 @@ function latencyCutStatements(dialect: Dialect): string[] {
   n ${big} NOT NULL,
   PRIMARY KEY (cut, ${time}, provider, model, agent, metric, bin)
 )`);
-    const selects = cuts.map(([cut, dims]) => {
+    const selects = LATENCY_CUTS.map(([cut, dims]) => {
       const column = (dim: string): string => (dims.includes(dim) ? dim : "''");
       return `SELECT '${cut}', ${time}, ${column('provider')}, ${column('model')}, ${column('agent')}, metric, bin, SUM(n) FROM ${source} GROUP BY ${[time, ...dims, 'metric', 'bin'].join(', ')}`;
     });
@@ -516,16 +523,8 @@ function packedLatencyCutStatements(dialect: Dialect): string[] {
   const small = dialect === 'postgres' ? 'smallint' : 'INTEGER';
   const json = dialect === 'postgres' ? 'jsonb' : 'TEXT';
   const gather = dialect === 'postgres' ? 'jsonb_object_agg' : 'json_group_object';
-  const cuts: [string, string[]][] = [
-    ['all', []],
-    ['model', ['provider', 'model']],
-    ['agent', ['agent']],
-  ];
   const statements: string[] = [];
-  for (const [table, source, time] of [
-    ['latency_cut_hourly', 'latency_hourly', 'hour_ms'],
-    ['latency_cut_daily', 'latency_daily', 'day_ms'],
-  ] as const) {
+  for (const [table, source, time] of LATENCY_CUT_TABLES) {
     statements.push(
       `DROP TABLE IF EXISTS ${table}`,
       `CREATE TABLE ${table} (
@@ -539,7 +538,7 @@ function packedLatencyCutStatements(dialect: Dialect): string[] {
   PRIMARY KEY (cut, ${time}, provider, model, agent, metric)
 )`,
     );
-    const perBin = cuts.map(([cut, dims]) => {
+    const perBin = LATENCY_CUTS.map(([cut, dims]) => {
       const column = (dim: string): string => (dims.includes(dim) ? dim : "''");
       return `SELECT '${cut}' AS cut, ${time}, ${column('provider')} AS provider, ${column('model')} AS model, ${column('agent')} AS agent, metric, bin, SUM(n) AS n FROM ${source} GROUP BY ${[time, ...dims, 'metric', 'bin'].join(', ')}`;
     });
